@@ -1,0 +1,103 @@
+#pragma once
+/// @brief Functional and cost model of one analog crossbar: weights mapped to cell
+/// conductances, inputs applied as row voltages (bit-sliced through the DAC), column currents
+/// summed, quantised by shared ADCs, and scaled back to weight units.
+///
+/// Values at the interface are in "weight units": mvm() returns y_j ~ sum_i x_i W_ij where W is
+/// the matrix given to program(). Physics (conductances, voltages, currents) stays inside.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "neurotlm/core/rng.h"
+#include "neurotlm/devices/cell.h"
+#include "neurotlm/devices/periphery.h"
+
+namespace neurotlm {
+
+enum class WeightMapping {
+    differential, ///< two columns per weight: W ~ G+ - G-; logical columns = cols / 2
+    offset,       ///< one column per weight, W ~ G - G_ref; a reference column is subtracted
+};
+
+struct CrossbarSpec {
+    int rows = 128;                     ///< physical rows (word lines)
+    int cols = 128;                     ///< physical columns (bit lines)
+    WeightMapping mapping = WeightMapping::differential;
+    CellSpec cell;
+    AdcSpec adc;
+    DacSpec dac;
+    int input_bits = 8;                 ///< input precision; sliced into ceil(input_bits/dac.bits) reads
+    double read_time_s = 10e-9;         ///< duration of one read (integration window)
+    double clock_Hz = 1e9;              ///< tile clock: latencies are whole cycles of it
+    double wire_resistance_ohm = 0.0;   ///< resistance of one wire segment between cells
+    bool ir_drop = false;               ///< solve the resistive network (needs wire_resistance > 0)
+    bool read_noise = true;             ///< apply cell.read_noise_sigma on every read
+    bool variation = true;              ///< apply cell.variation_sigma and stuck-at at programming
+};
+
+/// @brief What one operation cost; the tile books these into its ledger.
+struct CrossbarCost {
+    std::uint64_t cycles = 0;           ///< latency in tile clock cycles
+    std::uint64_t reads = 0;            ///< array read phases (input slices)
+    std::uint64_t dac_conversions = 0;
+    std::uint64_t adc_conversions = 0;
+    std::uint64_t cell_writes = 0;
+    double array_energy_J = 0.0;        ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
+    double write_energy_J = 0.0;
+};
+
+class Crossbar {
+public:
+    Crossbar(const CrossbarSpec& spec, RngStream rng);
+    ~Crossbar();
+    Crossbar(const Crossbar&) = delete;
+    Crossbar& operator=(const Crossbar&) = delete;
+
+    const CrossbarSpec& spec() const { return m_spec; }
+    int logical_rows() const { return m_spec.rows; }
+    int logical_cols() const;
+
+    /// @brief Program a rows_used x cols_used block (row-major, leading dimension cols_used) of
+    /// weights in [-w_max, w_max]; cells outside the block hold the zero weight. Draws
+    /// variation and stuck-at faults. Only cells whose level changes are written.
+    CrossbarCost program(const float* weights, int rows_used, int cols_used, float w_max);
+
+    /// @brief Input scale: inputs are clipped to [-x_max, x_max] and quantised to input_bits.
+    void set_input_range(float x_max);
+    /// @brief ADC full scale in weight units (|y| that maps to the ADC's top code).
+    void set_output_range(float y_max);
+    float input_range() const { return m_x_max; }
+    float output_range() const { return m_y_max; }
+
+    /// @brief y[0..logical_cols) = x[0..logical_rows) through the array with every enabled
+    /// non-ideality. Unused rows must be given as 0.
+    CrossbarCost mvm(const float* x, float* y);
+
+    /// @brief The effective weight matrix after programming (variation, faults, level
+    /// quantisation), logical_rows x logical_cols row-major: what an ideal read multiplies by.
+    const std::vector<float>& effective_weights() const { return m_weff; }
+
+    /// @brief Nominal conductance matrices as programmed (with variation), physical rows x cols,
+    /// for reports, energy checks and netlist export.
+    const std::vector<double>& conductances_S() const { return m_g; }
+
+    double area_m2() const;
+
+private:
+    struct IrSolver;
+    CrossbarSpec m_spec;
+    RngStream m_rng;
+    float m_w_max = 1.0f;
+    float m_x_max = 1.0f;
+    float m_y_max = 0.0f;                ///< 0: not set, derived from the array's maximum
+    std::vector<int> m_level;            ///< programmed level per physical cell
+    std::vector<double> m_g;             ///< conductance per physical cell (rows x cols)
+    std::vector<float> m_weff;           ///< effective weights, logical rows x cols
+    std::vector<float> m_noise_var;      ///< per-cell output-noise variance in weight units^2
+    std::vector<double> m_row_g_sum;     ///< sum_j G_ij per row, for read energy
+    std::unique_ptr<IrSolver> m_ir;
+};
+
+} // namespace neurotlm

@@ -1,0 +1,54 @@
+#pragma once
+/// @brief Energy bookkeeping in the Timeloop style: a component declares its actions with an
+/// energy per action, counts them as they happen, and may add data-dependent energy (a
+/// crossbar read's sum V^2 G t) to an action. Leakage power is integrated over simulated
+/// time when the report is made.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace neurotlm {
+
+struct ActionRecord {
+    std::string name;
+    std::string description;
+    double energy_per_action_J = 0.0; ///< fixed part, booked with every count
+    std::uint64_t count = 0;
+    double energy_J = 0.0;            ///< total booked: fixed part x count + data-dependent part
+};
+
+class EnergyLedger {
+public:
+    using ActionId = std::size_t;
+
+    /// Declare an action; returns its id for fast booking. Declaring a name twice returns
+    /// the first id and keeps the first energy.
+    ActionId declare(const std::string& name, double energy_per_action_J,
+                     const std::string& description);
+
+    /// Count @p n actions at their fixed energy plus @p extra_J data-dependent energy.
+    void book(ActionId id, std::uint64_t n = 1, double extra_J = 0.0) {
+        ActionRecord& a = m_actions[id];
+        a.count += n;
+        a.energy_J += a.energy_per_action_J * static_cast<double>(n) + extra_J;
+    }
+
+    void set_leakage_power(double watts) { m_leakage_W = watts; }
+    double leakage_power_W() const { return m_leakage_W; }
+
+    double dynamic_energy_J() const;
+    double leakage_energy_J(double elapsed_s) const { return m_leakage_W * elapsed_s; }
+
+    const std::vector<ActionRecord>& actions() const { return m_actions; }
+    const ActionRecord* find(const std::string& name) const;
+
+    /// Zero every count and energy, keeping declarations.
+    void reset();
+
+private:
+    std::vector<ActionRecord> m_actions;
+    double m_leakage_W = 0.0;
+};
+
+} // namespace neurotlm

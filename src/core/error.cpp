@@ -1,0 +1,26 @@
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+
+namespace {
+std::string compose(const std::string& file, const std::string& pointer,
+                    const std::string& expected, const std::string& found) {
+    std::string msg = file.empty() ? std::string("<config>") : file;
+    msg += ": ";
+    msg += pointer.empty() ? std::string("/") : pointer;
+    msg += ": expected ";
+    msg += expected;
+    if (!found.empty()) {
+        msg += ", found ";
+        msg += found;
+    }
+    return msg;
+}
+} // namespace
+
+ConfigError::ConfigError(std::string file, std::string pointer, std::string expected,
+                         std::string found)
+    : InputError(compose(file, pointer, expected, found)), m_file(std::move(file)),
+      m_pointer(std::move(pointer)), m_expected(std::move(expected)), m_found(std::move(found)) {}
+
+} // namespace neurotlm

@@ -1,0 +1,23 @@
+#include "testing/paths.h"
+
+#include <filesystem>
+#include <unistd.h>
+
+namespace neurotlm::testing {
+
+std::string source_dir() { return NEUROTLM_SOURCE_DIR; }
+
+std::string test_data(const std::string& relative) {
+    return std::string(NEUROTLM_TEST_DATA) + "/" + relative;
+}
+
+std::string scratch_dir(const std::string& tag) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() /
+                   ("neurotlm-test-" + std::to_string(::getpid()) + "-" + tag);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+} // namespace neurotlm::testing
