@@ -1,1 +1,198 @@
-int main() { return 0; }
+// The neurotlm command: run, validate and list platforms.
+// Exit codes: 0 success, 2 bad input (configuration, files, arguments), 1 internal failure.
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <systemc>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/stop.h"
+#include "neurotlm/drivers/initiator.h"
+#include "neurotlm/topology/config.h"
+#include "neurotlm/topology/platform.h"
+#include "neurotlm/version.h"
+
+namespace fs = std::filesystem;
+using namespace neurotlm;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitInput = 2;
+
+std::string default_config() {
+    if (const char* env = std::getenv("NEUROTLM_DEFAULT_CONFIG")) return env;
+    const std::string candidates[] = {
+        std::string(NEUROTLM_SOURCE_DIR) + "/configs/default.json",
+        std::string(NEUROTLM_DATA_DIR) + "/configs/default.json",
+    };
+    for (const auto& c : candidates)
+        if (fs::exists(c)) return c;
+    return candidates[0];
+}
+
+void on_signal(int sig) {
+    if (stop_requested()) {
+        // Second signal: leave at once.
+        std::_Exit(128 + sig);
+    }
+    request_stop();
+}
+
+void quiet_systemc() {
+    // SystemC's info messages would interleave with ours; warnings and errors still print.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+}
+
+struct RunArgs {
+    std::string config;
+    std::string out;
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> sets;
+    bool quiet = false;
+};
+
+int cmd_run(const RunArgs& a) {
+    LoadOptions opt;
+    opt.seed = a.seed;
+    opt.overrides = a.sets;
+    opt.require_workload = true;
+    const std::string config = a.config.empty() ? default_config() : a.config;
+    PlatformConfig cfg = load_config(config, opt);
+    const std::string out = a.out.empty() ? "neurotlm-out/" + cfg.name : a.out;
+    // Everything that can be wrong with the input is found here, before the run.
+    Platform platform(std::move(cfg));
+
+    const bool tty = ::isatty(STDERR_FILENO);
+    if (!a.quiet) {
+        std::fprintf(stderr, "neurotlm %s: running %s (%s)\n", NEUROTLM_VERSION,
+                     platform.config().name.c_str(), config.c_str());
+        platform.set_progress([tty](std::uint64_t done, std::uint64_t total, const std::string& status) {
+            const int pct = total ? static_cast<int>(100 * done / total) : 100;
+            if (tty) {
+                std::fprintf(stderr, "\r  [%3d%%] %llu/%llu %s   ", pct,
+                             static_cast<unsigned long long>(done),
+                             static_cast<unsigned long long>(total), status.c_str());
+                if (done == total) std::fprintf(stderr, "\n");
+            } else if (pct % 10 == 0 || done == total) {
+                std::fprintf(stderr, "  [%3d%%] %llu/%llu %s\n", pct,
+                             static_cast<unsigned long long>(done),
+                             static_cast<unsigned long long>(total), status.c_str());
+            }
+        });
+    }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    Report report = platform.run();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    write_report(out, report, platform.effective_config());
+    if (!a.quiet) {
+        std::printf("%s", summary_table(report).c_str());
+        if (platform.workload()) {
+            const std::string s = platform.workload()->summary();
+            if (!s.empty()) std::printf("  %s\n", s.c_str());
+        }
+        std::printf("report: %s/report.json, report.csv, config.effective.json\n", out.c_str());
+    }
+    return report.complete ? kExitOk : 130;
+}
+
+int cmd_validate(const std::string& file, const std::vector<std::string>& sets) {
+    LoadOptions opt;
+    opt.overrides = sets;
+    PlatformConfig cfg = load_config(file, opt);
+    const std::string name = cfg.name;
+    const std::size_t n = cfg.components.size();
+    // Building elaborates the platform: connections, address ranges and device presets are
+    // checked too, without running anything.
+    Platform platform(std::move(cfg));
+    std::printf("%s: valid (platform %s, %zu components)\n", file.c_str(), name.c_str(), n);
+    return kExitOk;
+}
+
+int cmd_list() {
+    std::printf("Platform file (top level):\n%s\n", describe(platform_param_table()).c_str());
+    for (const auto& name : Registry::instance().names()) {
+        const BlockType* t = Registry::instance().find(name);
+        std::printf("component type \"%s\": %s\n", name.c_str(), t->description.c_str());
+        std::string sockets = t->has_target ? "in (target)" : "";
+        for (const auto& s : t->initiators)
+            sockets += (sockets.empty() ? "" : ", ") + s.first + (s.second ? " (initiator, address-decoding)" : " (initiator)");
+        std::printf("  sockets: %s\n%s\n", sockets.c_str(), describe(t->params).c_str());
+    }
+    for (const auto& name : WorkloadRegistry::instance().names()) {
+        const WorkloadKind* k = WorkloadRegistry::instance().find(name);
+        std::printf("workload kind \"%s\": %s\n%s\n", name.c_str(), k->description.c_str(),
+                    describe(k->params).c_str());
+    }
+    std::printf("device (under /devices/<name>, or a preset name):\n%s\n",
+                describe(CellSpec::param_table()).c_str());
+    DeviceLibrary lib(DeviceLibrary::default_search_dirs(""));
+    std::string presets;
+    for (const auto& n : lib.preset_names()) presets += (presets.empty() ? "" : ", ") + n;
+    std::printf("device presets: %s\n", presets.empty() ? "(none found)" : presets.c_str());
+    return kExitOk;
+}
+
+} // namespace
+
+int sc_main(int argc, char** argv) {
+    quiet_systemc();
+    CLI::App app{"neurotlm: architecture-level simulator for spintronic and memristive "
+                 "in-memory-computing hardware"};
+    app.set_version_flag("--version", std::string("neurotlm ") + NEUROTLM_VERSION);
+    app.require_subcommand(1);
+
+    RunArgs run_args;
+    CLI::App* run = app.add_subcommand("run", "run a platform and its workload, write a report");
+    run->add_option("config", run_args.config, "platform JSON (default: the built-in default platform)");
+    run->add_option("--out,-o", run_args.out, "report folder (default: neurotlm-out/<platform name>)");
+    run->add_option("--seed", run_args.seed, "override the platform's seed");
+    run->add_option("--set", run_args.sets, "override a value: /json/pointer=value (repeatable)");
+    run->add_flag("--quiet,-q", run_args.quiet, "print nothing but errors");
+
+    std::string validate_file;
+    std::vector<std::string> validate_sets;
+    CLI::App* validate = app.add_subcommand("validate", "check a platform file without running it");
+    validate->add_option("config", validate_file, "platform JSON")->required();
+    validate->add_option("--set", validate_sets, "override a value: /json/pointer=value (repeatable)");
+
+    CLI::App* list = app.add_subcommand("list", "list component types, workloads and device parameters");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitInput;
+    }
+
+    try {
+        if (*run) return cmd_run(run_args);
+        if (*validate) return cmd_validate(validate_file, validate_sets);
+        if (*list) return cmd_list();
+    } catch (const InputError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return kExitInput;
+    } catch (const BusError& e) {
+        std::fprintf(stderr, "error: the workload failed on the platform: %s\n", e.what());
+        return kExitInput;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "internal error: %s\n", e.what());
+        return kExitInternal;
+    } catch (const sc_core::sc_report& e) {
+        std::fprintf(stderr, "internal error (SystemC): %s\n", e.what());
+        return kExitInternal;
+    }
+    return kExitInternal;
+}

@@ -1,1 +1,139 @@
-int main() { return 0; }
+// neurotlm-train: trains a dense classifier on IDX images and writes it in the neurotlm network
+// format. The training itself lives in the library (workloads/trainer.h); this is the CLI.
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/network.h"
+#include "neurotlm/workloads/trainer.h"
+
+namespace {
+
+struct Args {
+    std::string images, labels, test_images, test_labels, out, activation = "relu";
+    std::size_t limit = 0, test_limit = 0;
+    neurotlm::TrainOptions train;
+};
+
+int run(const Args& args) {
+    using namespace neurotlm;
+    TrainOptions options = args.train;
+    options.activation = parse_activation(args.activation);
+
+    const auto started = std::chrono::steady_clock::now();
+    const Dataset train = load_idx(args.images, args.labels, args.limit);
+    Dataset test;
+    const bool have_test = !args.test_images.empty();
+    if (have_test) test = load_idx(args.test_images, args.test_labels, args.test_limit);
+    fmt::print(stderr, "train: {} images of {}x{} from {}\n", train.count, train.height,
+               train.width, args.images);
+    if (have_test) fmt::print(stderr, "test:  {} images from {}\n", test.count, args.test_images);
+
+    std::string hidden;
+    for (int h : options.hidden) hidden += (hidden.empty() ? "" : ", ") + std::to_string(h);
+    fmt::print(stderr, "hidden [{}] {}, seed {}, lr {} (x{} per epoch), momentum {}, batch {}\n",
+               hidden, to_string(options.activation), options.seed, options.learning_rate,
+               options.lr_decay, options.momentum, options.batch);
+
+    const Network net = train_classifier(
+        train, have_test ? &test : nullptr, options, [](const EpochReport& r) {
+            fmt::print(stderr, "epoch {:3d}  lr {:.4g}  loss {:.4f}  train acc {:.4f}", r.epoch,
+                       r.learning_rate, r.loss, r.train_accuracy);
+            if (r.test_accuracy >= 0.0) fmt::print(stderr, "  test acc {:.4f}", r.test_accuracy);
+            fmt::print(stderr, "  {:.1f} s\n", r.seconds);
+        });
+    save_network(net, args.out);
+
+    // Measure the file as written, with the same float reference the simulator compares with.
+    const Network saved = load_network(args.out);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (have_test) {
+        const double acc = accuracy(saved, test);
+        fmt::print("{}: float reference accuracy {:.4f} on {} test images ({:.1f} s in all)\n",
+                   args.out, acc, test.count, seconds);
+    } else {
+        fmt::print("{}: written ({:.1f} s in all)\n", args.out, seconds);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::string dir = neurotlm::default_fashion_mnist_dir();
+    Args args;
+    args.images = dir + "/train-images-idx3-ubyte.gz";
+    args.labels = dir + "/train-labels-idx1-ubyte.gz";
+    args.test_images = dir + "/t10k-images-idx3-ubyte.gz";
+    args.test_labels = dir + "/t10k-labels-idx1-ubyte.gz";
+
+    CLI::App app{"Train a dense classifier on IDX images (Fashion-MNIST by default) and write it "
+                 "as a neurotlm network (JSON + .npy)."};
+    app.add_option("--images", args.images, "training images (IDX, optionally gzip'd)")
+        ->capture_default_str();
+    app.add_option("--labels", args.labels, "training labels (IDX)")->capture_default_str();
+    app.add_option("--test-images", args.test_images, "test images; \"\" to skip testing")
+        ->capture_default_str();
+    app.add_option("--test-labels", args.test_labels, "test labels")->capture_default_str();
+    app.add_option("--hidden", args.train.hidden, "hidden layer width (repeat for more layers)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--activation", args.activation, "hidden activation")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"none", "relu", "sigmoid", "tanh", "reverse_sigmoid"}));
+    app.add_option("--classes", args.train.classes, "class count (0: largest label + 1)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--epochs", args.train.epochs, "passes over the training set")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--lr", args.train.learning_rate, "learning rate")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--momentum", args.train.momentum, "SGD momentum in [0, 1)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 0.999999));
+    app.add_option("--lr-decay", args.train.lr_decay, "learning-rate factor after each epoch")
+        ->capture_default_str()
+        ->check(CLI::Range(1e-6, 1.0));
+    app.add_option("--weight-decay", args.train.weight_decay, "L2 penalty on weights")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--batch", args.train.batch, "mini-batch size")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--seed", args.train.seed, "seed for initialisation and shuffling")
+        ->capture_default_str();
+    app.add_option("--limit", args.limit, "use only the first N training images (0: all)")
+        ->capture_default_str();
+    app.add_option("--test-limit", args.test_limit, "use only the first N test images (0: all)")
+        ->capture_default_str();
+    app.add_option("--name", args.train.name, "network name (also prefixes the .npy files)")
+        ->capture_default_str();
+    app.add_option("--out", args.out, "output network JSON; .npy files go beside it")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    try {
+        return run(args);
+    } catch (const neurotlm::InputError& e) {
+        fmt::print(stderr, "neurotlm-train: error: {}\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "neurotlm-train: internal error: {}\n", e.what());
+        return 1;
+    }
+}

@@ -46,7 +46,25 @@ struct CrossbarCost {
     std::uint64_t cell_writes = 0;
     double array_energy_J = 0.0;        ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
     double write_energy_J = 0.0;
+    /// Column signals sensed (S x logical columns used), whether or not an ADC converts them:
+    /// with an ideal ADC adc_conversions is 0 but the columns are still read.
+    std::uint64_t columns_sensed = 0;
 };
+
+/// @brief What a stuck-at fault map holds per physical cell.
+enum class CellFault : std::uint8_t { none, stuck_on, stuck_off };
+
+/// @brief DC solution of a rows x cols resistive crossbar with wire resistance (the IR-drop
+/// model of Crossbar): cell (i,j) of conductance @p g_S[i*cols+j] joins row node (i,j) to column
+/// node (i,j); wire segments of @p r_wire_ohm join neighbouring row nodes and neighbouring
+/// column nodes; row i is driven from its left end by an ideal source @p v_rows_V[i] through one
+/// segment; each column ends at the bottom in a virtual ground (0 V) through one segment.
+/// Returns the current into each column's virtual ground (A); fills @p driver_currents_A (the
+/// current each source delivers) if given. Factorises on every call: for repeated reads of the
+/// same array use Crossbar, which factorises once per program().
+std::vector<double> solve_crossbar_network(const std::vector<double>& g_S, int rows, int cols,
+                                           double r_wire_ohm, const std::vector<double>& v_rows_V,
+                                           std::vector<double>* driver_currents_A = nullptr);
 
 class Crossbar {
 public:
@@ -85,8 +103,37 @@ public:
 
     double area_m2() const;
 
+    /// Number of ADCs: one per shared_by_columns logical columns (a differential pair is
+    /// sensed as one signal).
+    int adc_count() const;
+    int rows_used() const { return m_rows_used; }
+    int cols_used() const { return m_cols_used; }
+    /// The ADC full scale actually used: output_range() if set, else the largest |y| the
+    /// programmed weights can produce (max_j sum_i x_max |w_eff_ij|).
+    float effective_output_range() const;
+    /// Stuck-at fault per physical cell, drawn once at construction (all none when the spec
+    /// disables variation).
+    const std::vector<CellFault>& faults() const { return m_fault; }
+
 private:
     struct IrSolver;
+    void rebuild();
+    void ir_read(const float* x, float* y, double* energy_J);
+    int m_rows_used = 0;
+    int m_cols_used = 0;
+    double m_w_per_S = 0.0;              ///< weight units per siemens of G+ - G- (or G - G_ref)
+    double m_g_ref_S = 0.0;              ///< offset mapping: ideal reference conductance
+    float m_colabs_max = 0.0f;           ///< max_j sum_i |w_eff_ij|, for the default ADC range
+    std::vector<CellFault> m_fault;
+    RngStream m_write_rng;
+    RngStream m_read_rng;
+    std::vector<float> m_xq;             ///< scratch: quantised (or sliced) input
+    std::vector<float> m_x2;             ///< scratch: squared inputs for the noise GEMV
+    std::vector<float> m_yk;             ///< scratch: one slice's output
+    std::vector<float> m_var;            ///< scratch: output-noise variances
+    std::vector<std::int32_t> m_code;    ///< scratch: signed input codes
+    std::vector<int> m_nz;               ///< scratch: indices of rows with non-zero input
+    std::vector<int> m_nz_slice;         ///< scratch: rows with a non-zero value in one slice
     CrossbarSpec m_spec;
     RngStream m_rng;
     float m_w_max = 1.0f;

@@ -42,6 +42,9 @@ struct CellSpec {
     /// Build from validated parameters; throws ConfigError for inconsistent values
     /// (r_off <= r_on, levels < 2, ...).
     static CellSpec from_params(const Params& p);
+    /// Validate @p object against param_table() and build; errors name @p file and @p pointer.
+    static CellSpec from_json(const json& object, const std::string& file = "",
+                              const std::string& pointer = "");
 };
 
 const char* to_string(CellType type);

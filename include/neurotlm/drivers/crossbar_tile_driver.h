@@ -1,0 +1,42 @@
+#pragma once
+/// @brief Driver for a crossbar tile: turns "program these weights" and "multiply this vector"
+/// into register accesses. start_mvm() and collect() are separate so an initiator can start
+/// several tiles before collecting any: the tiles then work in parallel in simulated time.
+
+#include <cstdint>
+#include <string>
+
+#include "neurotlm/drivers/initiator.h"
+
+namespace neurotlm {
+
+class CrossbarTileDriver {
+public:
+    CrossbarTileDriver(Initiator& bus, std::uint64_t base, std::string name = {});
+
+    /// Reads ROWS/COLS from the tile (checks the ID register first).
+    void probe();
+    int rows() const { return m_rows; }
+    int cols() const { return m_cols; }
+    std::uint64_t base() const { return m_base; }
+    const std::string& name() const { return m_name; }
+
+    /// Program a rows x cols block (row-major, row = input) with |w| <= w_max.
+    void program(const float* weights, int rows, int cols, float w_max);
+    void set_input_range(float x_max);
+    void set_output_range(float y_max);
+
+    void start_mvm(const float* x, int n);
+    /// Waits (in simulated time) for the MVM and reads @p n outputs.
+    void collect(float* y, int n);
+
+private:
+    void command(std::uint32_t code, const char* what);
+    Initiator& m_bus;
+    std::uint64_t m_base;
+    std::string m_name;
+    int m_rows = 0;
+    int m_cols = 0;
+};
+
+} // namespace neurotlm

@@ -1,0 +1,133 @@
+#pragma once
+/// @brief Bases of neurotlm's hardware blocks: Block (any block the platform instantiates) and
+/// Component (a memory-mapped target with the busy-until timing model).
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "neurotlm/core/ledger.h"
+#include "neurotlm/core/params.h"
+#include "neurotlm/core/rng.h"
+#include "neurotlm/core/stats.h"
+
+namespace neurotlm {
+
+class DeviceLibrary;
+
+/// @brief What the platform hands every block at construction.
+struct ComponentContext {
+    std::uint64_t seed = 0;
+    const DeviceLibrary* devices = nullptr;
+};
+
+/// The common base of every target socket type, so blocks of any socket flavour can be wired.
+using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>,
+                                                   tlm::tlm_bw_transport_if<>>;
+
+/// @brief Any hardware block the platform instantiates from JSON: clock, energy ledger, RNG
+/// stream, statistics, and named sockets the topology can wire.
+class Block : public sc_core::sc_module {
+public:
+    Block(const sc_core::sc_module_name& name, const Params& params,
+          const ComponentContext& context);
+    Block(const Block&) = delete;
+    Block& operator=(const Block&) = delete;
+
+    /// The registry's type name ("crossbar_tile").
+    virtual const char* type_name() const = 0;
+    /// Silicon area of the block.
+    virtual double area_m2() const { return 0.0; }
+    /// Block-specific statistics for the report.
+    virtual void collect_stats(StatSet& stats) const {}
+    /// Bytes of address space the block decodes on its target socket (0: none).
+    virtual std::uint64_t address_span() const { return 0; }
+
+    /// Target socket by role name ("in"), or nullptr.
+    virtual TargetSocket* target_socket(const std::string& name) { return nullptr; }
+    /// Bind initiator socket @p name to @p target; @p base/@p size are the address range the
+    /// binding decodes (routers), ignored by point-to-point initiators. False if no such socket.
+    virtual bool bind_initiator(const std::string& name, TargetSocket& target,
+                                std::uint64_t base, std::uint64_t size) { return false; }
+
+    const EnergyLedger& ledger() const { return m_ledger; }
+    EnergyLedger& ledger() { return m_ledger; }
+    const sc_core::sc_time& clock_period() const { return m_clock_period; }
+    double clock_Hz() const { return 1.0 / m_clock_period.to_seconds(); }
+    sc_core::sc_time cycles(std::uint64_t n) const { return m_clock_period * static_cast<double>(n); }
+    /// Total simulated time the block spent working.
+    const sc_core::sc_time& busy_time() const { return m_busy_total; }
+
+    /// The common parameters every block type accepts.
+    static void add_common_params(ParamTable& table, const char* default_clock = "1 GHz");
+
+protected:
+    RngStream& rng() { return m_rng; }
+    void add_busy(const sc_core::sc_time& t) { m_busy_total += t; }
+
+private:
+    sc_core::sc_time m_clock_period;
+    EnergyLedger m_ledger;
+    RngStream m_rng;
+    sc_core::sc_time m_busy_total = sc_core::SC_ZERO_TIME;
+};
+
+/// @brief A memory-mapped hardware block: a TLM-2.0 target with a register interface on `in`
+/// (common header in neurotlm/drivers/registers.h) and the busy-until timing model: a command
+/// starts no earlier than the previous one finished, and a read of STATUS or of a result
+/// window is annotated up to the command's completion. Targets never call wait(); they only
+/// annotate delay.
+class Component : public Block {
+public:
+    tlm_utils::simple_target_socket<Component> in;
+
+    Component(const sc_core::sc_module_name& name, const Params& params,
+              const ComponentContext& context);
+
+    std::uint64_t address_span() const override = 0;
+    TargetSocket* target_socket(const std::string& name) override;
+
+    const sc_core::sc_time& busy_until() const { return m_busy_until; }
+    std::uint64_t commands() const { return m_commands; }
+
+    /// Common parameters plus the register interface's timing.
+    static void add_common_params(ParamTable& table, const char* default_clock = "1 GHz");
+
+protected:
+    /// Register read/write hooks for offsets outside the common header. Return false for an
+    /// address the component does not decode. @p now is the initiator's local time.
+    virtual bool read_register(std::uint64_t offset, std::uint32_t& value,
+                               const sc_core::sc_time& now) { return false; }
+    virtual bool write_register(std::uint64_t offset, std::uint32_t value,
+                                const sc_core::sc_time& now) { return false; }
+    /// Window access: return a pointer to the bytes at [offset, offset + len) or nullptr.
+    /// Set @p wait_for_result when reading this window must wait for the running command.
+    virtual unsigned char* window(std::uint64_t offset, unsigned len, bool is_write,
+                                  bool& wait_for_result) { return nullptr; }
+    /// Execute command @p code starting at @p start; return its latency in cycles, or set
+    /// @p error. The result must be fully computed before returning (the component is then
+    /// busy in simulated time until start + latency).
+    virtual std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,
+                                  std::uint32_t& error) = 0;
+    virtual std::uint32_t type_code() const = 0;
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+    bool access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay);
+
+    std::uint64_t m_access_cycles;
+    std::uint64_t m_bytes_per_cycle;
+    sc_core::sc_time m_busy_until = sc_core::SC_ZERO_TIME;
+    std::uint64_t m_commands = 0;
+    std::uint32_t m_status = 0;
+    std::uint32_t m_error = 0;
+    std::uint64_t m_last_cycles = 0;
+};
+
+} // namespace neurotlm

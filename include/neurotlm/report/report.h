@@ -1,0 +1,94 @@
+#pragma once
+/// @brief The run report: per component (actions, energy, busy time, area, statistics), per
+/// phase (layers, programming), and totals; written as report.json (versioned schema) and
+/// report.csv. Every figure carries its unit: JSON keys end in the unit (_s, _J, _W, _m2),
+/// CSV has a unit column.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "neurotlm/core/ledger.h"
+#include "neurotlm/core/params.h"
+#include "neurotlm/core/stats.h"
+
+namespace neurotlm {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+struct ComponentReport {
+    std::string name;
+    std::string type;
+    std::vector<ActionRecord> actions;
+    double dynamic_energy_J = 0.0;
+    double leakage_power_W = 0.0;
+    double leakage_energy_J = 0.0;
+    double busy_time_s = 0.0;
+    double utilisation = 0.0;   ///< busy time / simulated time
+    double area_m2 = 0.0;
+    StatSet stats;
+    double energy_J() const { return dynamic_energy_J + leakage_energy_J; }
+};
+
+struct PhaseReport {
+    std::string name;
+    std::uint64_t entries = 0;  ///< how often the phase was entered
+    double latency_s = 0.0;     ///< simulated time spent in it
+    double dynamic_energy_J = 0.0;
+    double leakage_energy_J = 0.0;
+    bool setup = false;         ///< set-up (programming) rather than work
+    double energy_J() const { return dynamic_energy_J + leakage_energy_J; }
+};
+
+struct Report {
+    // Run metadata.
+    std::string platform;
+    std::string config_file;
+    std::string config_hash;    ///< hash of the effective configuration
+    std::uint64_t seed = 0;
+    std::string version;
+    double wall_time_s = 0.0;   ///< wall clock: the only field that differs between equal runs
+    std::string started_at;     ///< wall clock, ISO 8601 UTC
+    bool complete = true;
+    std::string incomplete_reason;
+
+    std::string workload_kind;
+    std::string item_name = "inference";
+    std::uint64_t items = 0;
+    std::uint64_t items_requested = 0;
+    double ops = 0.0;
+
+    double simulated_time_s = 0.0;
+    std::vector<ComponentReport> components;
+    std::vector<PhaseReport> phases;
+    json workload_results = json::object();
+
+    double dynamic_energy_J() const;
+    double leakage_energy_J() const;
+    double energy_J() const { return dynamic_energy_J() + leakage_energy_J(); }
+    double area_m2() const;
+    double setup_time_s() const;
+    double setup_energy_J() const;
+    /// Work (non-setup) time and energy, and per-item figures derived from them.
+    double work_time_s() const { return simulated_time_s - setup_time_s(); }
+    double work_energy_J() const { return energy_J() - setup_energy_J(); }
+};
+
+/// report.json; @p with_wall_clock false drops the wall-clock fields (for comparisons).
+json to_json(const Report& report, bool with_wall_clock = true);
+/// report.csv: one row per figure: scope,name,metric,value,unit.
+std::string to_csv(const Report& report);
+/// Short table for the terminal.
+std::string summary_table(const Report& report);
+
+/// Write @p text to @p path via a temporary file and rename, so readers never see a partial
+/// file. Throws InputError if the folder cannot be written.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+/// Write report.json, report.csv and config.effective.json into @p dir (created if needed).
+void write_report(const std::string& dir, const Report& report, const json& effective_config);
+
+/// A stable hash (hex) of a JSON document, for the report's config_hash.
+std::string hash_json(const json& document);
+
+} // namespace neurotlm

@@ -1,0 +1,76 @@
+#pragma once
+/// @brief Loading and validating a platform description (JSON) into a PlatformConfig: every
+/// key checked, quantities parsed, component groups expanded, connections and address ranges
+/// checked, the workload validated against the platform — all before anything is built or
+/// written. Errors are ConfigError (file, JSON pointer, expected, found).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "neurotlm/core/params.h"
+#include "neurotlm/devices/library.h"
+#include "neurotlm/topology/registry.h"
+#include "neurotlm/workloads/workload.h"
+
+namespace neurotlm {
+
+struct LoadOptions {
+    std::optional<std::uint64_t> seed;      ///< overrides /seed
+    std::vector<std::string> overrides;     ///< "/json/pointer=value" (value parsed as JSON, else string)
+    bool require_workload = false;
+};
+
+struct ComponentConfig {
+    std::string name;
+    const BlockType* type = nullptr;
+    Params params;
+    std::string pointer;                    ///< where it was declared (/components/3)
+};
+
+struct ConnectionConfig {
+    std::string from, from_socket, to, to_socket;
+    std::optional<std::uint64_t> base, size;  ///< for address-decoding initiators
+    std::string pointer;
+};
+
+struct PlatformConfig {
+    std::string file;
+    std::string dir;
+    std::string name;
+    std::string description;
+    std::uint64_t seed = 1;
+    double quantum_s = 1e-6;
+    json document;                          ///< after --set and --seed
+    std::shared_ptr<DeviceLibrary> devices;
+    std::vector<ComponentConfig> components;
+    std::vector<ConnectionConfig> connections;
+    PlatformInfo info;                      ///< filled by the loader (addresses set at build)
+    const WorkloadKind* workload_kind = nullptr;
+    Params workload_params;
+    bool has_workload = false;
+
+    const ComponentConfig* find(const std::string& name) const;
+
+    PlatformConfig() = default;
+    // info holds pointers into components: moving keeps them valid, copying would not.
+    PlatformConfig(PlatformConfig&&) = default;
+    PlatformConfig& operator=(PlatformConfig&&) = default;
+    PlatformConfig(const PlatformConfig&) = delete;
+    PlatformConfig& operator=(const PlatformConfig&) = delete;
+};
+
+/// Read and validate @p path.
+PlatformConfig load_config(const std::string& path, const LoadOptions& options = {});
+/// Validate an already parsed document; @p file names it in errors, @p dir resolves paths.
+PlatformConfig parse_config(json document, const std::string& file, const std::string& dir,
+                            const LoadOptions& options = {});
+/// Apply one "--set /pointer=value" override to @p document; throws InputError.
+void apply_override(json& document, const std::string& assignment);
+
+/// The parameters of a platform file's top level, for `neurotlm list`.
+const ParamTable& platform_param_table();
+
+} // namespace neurotlm

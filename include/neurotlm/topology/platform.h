@@ -1,0 +1,57 @@
+#pragma once
+/// @brief A platform built from a validated PlatformConfig: owns the blocks, binds the
+/// connections (assigning addresses where the file left them out), sets the global quantum,
+/// runs the workload on the controller, and turns ledgers and phases into a Report.
+/// SystemC elaborates once per process: build one Platform per process.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "neurotlm/modules/controller.h"
+#include "neurotlm/report/report.h"
+#include "neurotlm/topology/config.h"
+
+namespace neurotlm {
+
+class Platform {
+public:
+    using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total,
+                                          const std::string& status)>;
+
+    explicit Platform(PlatformConfig config);
+    ~Platform();
+    Platform(const Platform&) = delete;
+    Platform& operator=(const Platform&) = delete;
+
+    Block* find(const std::string& name) const;
+    Controller& controller() const { return *m_controller; }
+    const PlatformConfig& config() const { return m_config; }
+    const std::vector<std::unique_ptr<Block>>& blocks() const { return m_blocks; }
+    /// The effective configuration: every default filled in, groups expanded, addresses
+    /// assigned. Loading it gives the same platform.
+    json effective_config() const;
+
+    /// The workload, or nullptr when the file has none.
+    const Workload* workload() const { return m_workload.get(); }
+
+    void set_progress(ProgressFn fn) { m_progress = std::move(fn); }
+    /// Run the workload (or just elaborate, if there is none) and return the report. Throws
+    /// what the workload threw (InputError for bad data, BusError, ...).
+    Report run();
+
+private:
+    class Context;
+    void bind_all();
+    void assign_addresses();
+
+    PlatformConfig m_config;
+    std::vector<std::unique_ptr<Block>> m_blocks;
+    Controller* m_controller = nullptr;
+    std::unique_ptr<Workload> m_workload;
+    std::vector<ConnectionConfig> m_bound; ///< connections with their final base and size
+    ProgressFn m_progress;
+};
+
+} // namespace neurotlm

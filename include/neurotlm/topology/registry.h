@@ -1,0 +1,74 @@
+#pragma once
+/// @brief Block types by name. Each type registers itself from its own source file with
+/// NEUROTLM_REGISTER_COMPONENT; the loader validates a component's JSON against the type's
+/// parameter table and calls its factory. `neurotlm list` prints the same tables.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "neurotlm/modules/component.h"
+
+namespace neurotlm {
+
+struct BlockType {
+    std::string name;
+    std::string description;
+    ParamTable params;
+    /// Initiator sockets by name, and whether each decodes addresses (needs base and size).
+    std::vector<std::pair<std::string, bool>> initiators;
+    /// Whether the type has a target socket "in".
+    bool has_target = true;
+    std::function<std::unique_ptr<Block>(const sc_core::sc_module_name&, const Params&,
+                                         const ComponentContext&)>
+        create;
+};
+
+class Registry {
+public:
+    static Registry& instance();
+    void add(BlockType type);
+    const BlockType* find(const std::string& name) const;
+    std::vector<std::string> names() const;
+
+private:
+    std::map<std::string, BlockType> m_types;
+};
+
+namespace detail {
+// A block type with initiators declares `static std::vector<std::pair<std::string, bool>>
+// initiator_specs()`; one without a target socket declares `static constexpr bool kHasTarget =
+// false`.
+template <typename T, typename = void> struct InitiatorSpecs {
+    static std::vector<std::pair<std::string, bool>> get() { return {}; }
+};
+template <typename T>
+struct InitiatorSpecs<T, std::void_t<decltype(T::initiator_specs())>> {
+    static std::vector<std::pair<std::string, bool>> get() { return T::initiator_specs(); }
+};
+template <typename T, typename = void> struct HasTarget : std::true_type {};
+template <typename T>
+struct HasTarget<T, std::void_t<decltype(T::kHasTarget)>> : std::bool_constant<T::kHasTarget> {};
+
+struct Registrar {
+    Registrar(BlockType type) { Registry::instance().add(std::move(type)); }
+};
+} // namespace detail
+
+} // namespace neurotlm
+
+/// Register CLASS (constructor (name, Params, ComponentContext), static param_table()) as the
+/// block type TYPE_NAME. Use it inside namespace neurotlm (or the class's own), unqualified.
+
+#define NEUROTLM_REGISTER_COMPONENT(TYPE_NAME, CLASS, DESCRIPTION)                                 \
+    static const ::neurotlm::detail::Registrar neurotlm_registrar_##CLASS{::neurotlm::BlockType{   \
+        TYPE_NAME, DESCRIPTION, CLASS::param_table(),                                              \
+        ::neurotlm::detail::InitiatorSpecs<CLASS>::get(), ::neurotlm::detail::HasTarget<CLASS>::value, \
+        [](const ::sc_core::sc_module_name& n, const ::neurotlm::Params& p,                        \
+           const ::neurotlm::ComponentContext& c) -> std::unique_ptr<::neurotlm::Block> {          \
+            return std::make_unique<CLASS>(n, p, c);                                               \
+        }}}

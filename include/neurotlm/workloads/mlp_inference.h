@@ -1,0 +1,71 @@
+#pragma once
+/// @brief MLP inference on crossbar tiles ("kind": "mlp_inference"). Each dense layer (plus a
+/// bias row) is split into tile-sized blocks, one tile per block, weight-stationary: the
+/// weights are programmed once (a setup phase), then for every image all tiles of a layer
+/// are started together and collected, partial sums from row blocks are added and the
+/// activation applied digitally at the controller. Accuracy is counted against the labels,
+/// and the float software reference runs on the same images for comparison.
+///
+/// Input and ADC ranges are calibrated offline on the first images of the dataset with the
+/// float network: per layer the largest input magnitude, per tile the largest partial sum.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/network.h"
+#include "neurotlm/workloads/workload.h"
+
+namespace neurotlm {
+
+class MlpInference : public Workload {
+public:
+    static ParamTable param_table();
+    MlpInference(const Params& params, const PlatformInfo& platform);
+
+    const char* kind() const override { return "mlp_inference"; }
+    void run(RunContext& context) override;
+    json results() const override;
+    WorkloadTotals totals() const override;
+    std::vector<std::string> setup_phases() const override { return {"program"}; }
+    std::string summary() const override;
+
+    /// How layer @p l is cut into tiles.
+    struct Block {
+        std::string tile;           ///< component name
+        int row0, rows;             ///< input rows (the last block of a layer holds the bias row)
+        int col0, cols;             ///< output columns
+        float y_max = 0.0f;         ///< calibrated ADC range
+    };
+    struct LayerMap {
+        int row_blocks = 0, col_blocks = 0;
+        float w_max = 1.0f;
+        float x_max = 1.0f;
+        std::vector<Block> blocks;  ///< row-block major
+    };
+    const std::vector<LayerMap>& mapping() const { return m_map; }
+
+private:
+    void calibrate();
+
+    Network m_net;
+    Dataset m_data;
+    std::vector<LayerMap> m_map;
+    int m_tile_rows = 0, m_tile_cols = 0;
+    int m_calibration = 0;
+    float m_margin = 1.0f;
+    bool m_software = true;
+    std::string m_images, m_labels;
+
+    // Results.
+    std::uint64_t m_done = 0;
+    std::uint64_t m_correct = 0;
+    std::uint64_t m_sw_correct = 0;
+    std::uint64_t m_agree = 0;
+    double m_macs_per_image = 0;
+    std::vector<std::uint64_t> m_confusion;  ///< classes x classes, row = label
+    int m_classes = 0;
+};
+
+} // namespace neurotlm

@@ -1,0 +1,52 @@
+#pragma once
+/// @file
+/// @brief A small, deterministic trainer for dense classifiers (softmax cross-entropy,
+/// mini-batch SGD with momentum), so the repository can produce its own reference networks.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/network.h"
+
+namespace neurotlm {
+
+struct TrainOptions {
+    std::vector<int> hidden{128};            ///< hidden layer widths; empty = a linear classifier
+    Activation activation = Activation::relu; ///< of every hidden layer; the output is linear
+    int classes = 0;                         ///< 0: one more than the largest training label
+    int epochs = 10;
+    double learning_rate = 0.02;
+    double momentum = 0.9;
+    double lr_decay = 0.8;                   ///< learning rate multiplier applied after each epoch
+    double weight_decay = 0.0;               ///< L2 penalty on weights (not biases)
+    int batch = 32;
+    std::uint64_t seed = 1;
+    std::string name = "mlp";
+};
+
+struct EpochReport {
+    int epoch = 0;                 ///< 1-based
+    double loss = 0.0;             ///< mean cross-entropy over the epoch's batches
+    double train_accuracy = 0.0;   ///< on the batches as they were trained (before each update)
+    double test_accuracy = -1.0;   ///< after the epoch; -1 without a test set
+    double learning_rate = 0.0;    ///< used during this epoch
+    double seconds = 0.0;
+};
+
+/// @brief Train a dense classifier on @p train, evaluating on @p test (may be null) after each
+/// epoch and calling @p on_epoch with the figures.
+///
+/// Deterministic for a seed on a given build: initialisation (He for ReLU, Xavier otherwise) and
+/// shuffling draw from RngStream, and the arithmetic runs on one thread. Throws InputError on
+/// unusable input (no labels, a label outside [0, classes), mismatched image sizes, bad options)
+/// and when the loss diverges to NaN or infinity.
+Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
+                         const std::function<void(const EpochReport&)>& on_epoch = {});
+
+/// @brief Fraction of @p data classified correctly by the float reference forward pass.
+double accuracy(const Network& net, const Dataset& data);
+
+} // namespace neurotlm

@@ -1,0 +1,162 @@
+#include "neurotlm/devices/cell.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+
+namespace {
+
+std::string ohm_text(double r_ohm) { return format_quantity(r_ohm, Unit::ohm); }
+
+bool is_magnetic(CellType type) { return type != CellType::rram; }
+
+} // namespace
+
+const char* to_string(CellType type) {
+    switch (type) {
+    case CellType::rram: return "rram";
+    case CellType::mtj: return "mtj";
+    case CellType::sot_mram: return "sot_mram";
+    }
+    return "?";
+}
+
+double CellSpec::conductance_at(int level, double v) const {
+    if (level < 0 || level >= levels())
+        throw std::out_of_range("CellSpec::conductance_at: level " + std::to_string(level) +
+                                " outside [0, " + std::to_string(levels() - 1) + "]");
+    // Only the antiparallel state of a tunnel junction depends on bias; the parallel state and
+    // every RRAM level are ohmic at read voltages.
+    if (!is_magnetic(type) || level == levels() - 1 || v_half_V <= 0.0)
+        return conductances_S[static_cast<size_t>(level)];
+    const double r_p_ohm = 1.0 / g_max();
+    const double tmr = tmr0 / (1.0 + (v * v) / (v_half_V * v_half_V));
+    return 1.0 / (r_p_ohm * (1.0 + tmr));
+}
+
+const ParamTable& CellSpec::param_table() {
+    static const ParamTable table = [] {
+        ParamTable t;
+        t.choice("type", {"rram", "mtj", "sot_mram"}, nullptr,
+                 "cell technology; selects which resistance keys apply");
+        t.string("source", "", "citation of the numbers (or \"assumed\" for invented defaults)");
+        t.integer("levels", 2,
+                  "programmable conductance levels (RRAM: equally spaced in conductance; "
+                  "MTJ/SOT-MRAM: must be 2)",
+                  2, 1024);
+        t.positive("r_on", Unit::ohm, nullptr, "RRAM: lowest resistance (highest level)")
+            .optional();
+        t.positive("r_off", Unit::ohm, nullptr, "RRAM: highest resistance (lowest level)")
+            .optional();
+        t.positive("r_p", Unit::ohm, nullptr, "MTJ/SOT-MRAM: parallel-state resistance")
+            .optional();
+        t.positive("tmr", Unit::none, nullptr,
+                   "MTJ/SOT-MRAM: zero-bias TMR ratio R_AP/R_P - 1 (2.0 = 200%)")
+            .optional();
+        t.number("v_half", Unit::volt, nullptr,
+                 "MTJ/SOT-MRAM: bias at which the TMR halves, TMR(V) = TMR0/(1+V^2/Vh^2); "
+                 "0 = no bias dependence",
+                 0.0)
+            .optional();
+        t.number("variation_sigma", Unit::none, 0.0,
+                 "device-to-device variation: lognormal sigma of G, drawn at each write", 0.0);
+        t.number("read_noise_sigma", Unit::none, 0.0,
+                 "read-to-read noise: relative Gaussian sigma of G, drawn per read", 0.0);
+        t.number("stuck_on_fraction", Unit::none, 0.0,
+                 "fraction of cells stuck at the highest conductance", 0.0, 1.0);
+        t.number("stuck_off_fraction", Unit::none, 0.0,
+                 "fraction of cells stuck at the lowest conductance", 0.0, 1.0);
+        t.positive("read_voltage", Unit::volt, 0.2, "full-scale read voltage on a row");
+        t.number("write_energy", Unit::joule, 0.0, "energy of one cell write", 0.0);
+        t.number("write_latency", Unit::second, 0.0,
+                 "duration of one write pulse (a row is written in parallel)", 0.0);
+        t.number("cell_area", Unit::square_metre, 0.0, "area of one cell", 0.0);
+        return t;
+    }();
+    return table;
+}
+
+CellSpec CellSpec::from_params(const Params& p) {
+    CellSpec c;
+    const std::string& type = p.string("type");
+    if (type == "rram") c.type = CellType::rram;
+    else if (type == "mtj") c.type = CellType::mtj;
+    else if (type == "sot_mram") c.type = CellType::sot_mram;
+    else p.fail("type", "one of \"rram\", \"mtj\", \"sot_mram\"", "\"" + type + "\"");
+
+    c.source = p.string("source");
+    const int levels = static_cast<int>(p.integer("levels"));
+
+    // Keys of the other family are errors rather than silently ignored: a preset that says
+    // r_p on an RRAM cell is almost certainly a mistake about the device.
+    const char* rram_keys[] = {"r_on", "r_off"};
+    const char* mtj_keys[] = {"r_p", "tmr", "v_half"};
+    auto require = [&](const char* name) {
+        if (!p.has(name))
+            p.fail(name, std::string("a value for \"") + name + "\" (required for a " + type +
+                             " cell)",
+                   "nothing: the key is required");
+    };
+
+    if (c.type == CellType::rram) {
+        for (const char* k : mtj_keys)
+            if (p.has(k))
+                p.fail(k, "no \"" + std::string(k) + "\" on an rram cell (use r_on / r_off)",
+                       describe_json(p.raw(k)));
+        require("r_on");
+        require("r_off");
+        const double r_on = p.number("r_on");
+        const double r_off = p.number("r_off");
+        if (!(r_off > r_on))
+            p.fail("r_off", "a resistance greater than r_on (" + ohm_text(r_on) + ")",
+                   ohm_text(r_off));
+        const double g_lo = 1.0 / r_off;
+        const double g_hi = 1.0 / r_on;
+        c.conductances_S.resize(static_cast<size_t>(levels));
+        for (int k = 0; k < levels; ++k)
+            c.conductances_S[static_cast<size_t>(k)] = g_lo + (g_hi - g_lo) * k / (levels - 1);
+        // Exact endpoints: 1/r_on must be exactly g_max whatever the rounding above.
+        c.conductances_S.front() = g_lo;
+        c.conductances_S.back() = g_hi;
+    } else {
+        for (const char* k : rram_keys)
+            if (p.has(k))
+                p.fail(k,
+                       "no \"" + std::string(k) + "\" on a " + type + " cell (use r_p / tmr)",
+                       describe_json(p.raw(k)));
+        if (levels != 2)
+            p.fail("levels", "2 (a tunnel junction has a parallel and an antiparallel state)",
+                   std::to_string(levels));
+        require("r_p");
+        require("tmr");
+        const double r_p = p.number("r_p");
+        c.tmr0 = p.number("tmr");
+        c.v_half_V = p.has("v_half") ? p.number("v_half") : 0.0;
+        c.conductances_S = {1.0 / (r_p * (1.0 + c.tmr0)), 1.0 / r_p};
+    }
+
+    c.variation_sigma = p.number("variation_sigma");
+    c.read_noise_sigma = p.number("read_noise_sigma");
+    c.stuck_on_fraction = p.number("stuck_on_fraction");
+    c.stuck_off_fraction = p.number("stuck_off_fraction");
+    if (c.stuck_on_fraction + c.stuck_off_fraction > 1.0) {
+        std::ostringstream os;
+        os << c.stuck_off_fraction << " (with stuck_on_fraction " << c.stuck_on_fraction << ")";
+        p.fail("stuck_off_fraction", "stuck_on_fraction + stuck_off_fraction <= 1", os.str());
+    }
+    c.read_voltage_V = p.number("read_voltage");
+    c.write_energy_J = p.number("write_energy");
+    c.write_latency_s = p.number("write_latency");
+    c.area_m2 = p.number("cell_area");
+    return c;
+}
+
+CellSpec CellSpec::from_json(const json& object, const std::string& file,
+                             const std::string& pointer) {
+    return from_params(Params::validate(object, param_table(), file, pointer));
+}
+
+} // namespace neurotlm

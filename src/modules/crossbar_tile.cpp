@@ -1,0 +1,201 @@
+#include "neurotlm/modules/crossbar_tile.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "neurotlm/devices/library.h"
+#include "neurotlm/drivers/registers.h"
+#include "neurotlm/topology/registry.h"
+
+namespace neurotlm {
+
+namespace {
+
+std::uint32_t float_bits(float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+float bits_float(std::uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+CrossbarSpec spec_from(const Params& p, const ComponentContext& ctx) {
+    CrossbarSpec s;
+    s.rows = static_cast<int>(p.integer("rows"));
+    s.cols = static_cast<int>(p.integer("cols"));
+    s.mapping = p.string("mapping") == "offset" ? WeightMapping::offset : WeightMapping::differential;
+    if (s.mapping == WeightMapping::differential && s.cols % 2 != 0)
+        p.fail("cols", "an even number of columns for the differential mapping (two per weight)",
+               std::to_string(s.cols));
+    if (!ctx.devices) throw std::logic_error("crossbar_tile built without a device library");
+    s.cell = ctx.devices->resolve(p.string("device"), p.file(), p.pointer_of("device"));
+    s.adc = adc_from_params(p);
+    s.dac = dac_from_params(p);
+    s.input_bits = static_cast<int>(p.integer("input_bits"));
+    s.read_time_s = p.number("read_time");
+    s.clock_Hz = p.number("clock");
+    s.wire_resistance_ohm = p.number("wire_resistance");
+    s.ir_drop = p.boolean("ir_drop");
+    if (s.ir_drop && s.wire_resistance_ohm <= 0.0)
+        p.fail("wire_resistance", "a wire resistance > 0 when ir_drop is true", "0");
+    s.read_noise = p.boolean("read_noise");
+    s.variation = p.boolean("variation");
+    return s;
+}
+
+} // namespace
+
+ParamTable CrossbarTile::param_table() {
+    ParamTable t;
+    t.integer("rows", 128, "word lines: inputs per tile", 1, 4096)
+        .integer("cols", 128, "bit lines (physical columns); differential mapping uses two per output", 1, 4096)
+        .string("device", "rram_imacsim", "cell: a name under /devices or a preset in configs/devices")
+        .choice("mapping", {"differential", "offset"}, "differential",
+                "weight to conductance: G+ - G- on column pairs, or G - G_ref on one column")
+        .integer("input_bits", 8, "input precision; fed through the DAC in slices of dac.bits", 1, 16)
+        .positive("read_time", Unit::second, "10 ns", "duration of one array read (one input slice)")
+        .number("wire_resistance", Unit::ohm, 0.0, "resistance of one wire segment between adjacent cells", 0.0, 1e6)
+        .boolean("ir_drop", false, "solve the resistive network with wire resistance on every read")
+        .boolean("read_noise", true, "apply the device's read noise on every read")
+        .boolean("variation", true, "apply device-to-device variation and stuck-at faults when programming");
+    add_adc_params(t);
+    add_dac_params(t);
+    add_common_params(t);
+    return t;
+}
+
+CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& params,
+                           const ComponentContext& context)
+    : Component(name, params, context) {
+    const CrossbarSpec spec = spec_from(params, context);
+    m_xbar = std::make_unique<Crossbar>(spec, rng().derive("crossbar"));
+    m_rows = m_xbar->logical_rows();
+    m_cols = m_xbar->logical_cols();
+    m_input.assign(static_cast<std::size_t>(m_rows), 0.0f);
+    m_output.assign(static_cast<std::size_t>(m_cols), 0.0f);
+    m_weights.assign(static_cast<std::size_t>(m_rows) * static_cast<std::size_t>(m_cols), 0.0f);
+    m_rows_used = static_cast<std::uint32_t>(m_rows);
+    m_cols_used = static_cast<std::uint32_t>(m_cols);
+
+    EnergyLedger& l = ledger();
+    m_act_read = l.declare("array_read", 0.0, "array read phase: sum V^2 G t over the cells (data-dependent)");
+    m_act_dac = l.declare("dac_conversion", spec.dac.energy_per_conversion_J, "row driver conversion of one input slice");
+    m_act_adc = l.declare("adc_conversion", spec.adc.energy_per_conversion_J(), "column current conversion");
+    m_act_write = l.declare("cell_write", 0.0, "cell programmed to a new level");
+    const int adcs = (spec.cols + spec.adc.shared_by_columns - 1) / spec.adc.shared_by_columns;
+    l.set_leakage_power(spec.adc.ideal() ? 0.0 : adcs * spec.adc.leakage_per_adc_W);
+}
+
+std::uint32_t CrossbarTile::type_code() const { return regs::kCrossbarTile; }
+
+std::uint64_t CrossbarTile::address_span() const {
+    return regs::tile::span(static_cast<std::uint64_t>(m_rows), static_cast<std::uint64_t>(m_cols));
+}
+
+double CrossbarTile::area_m2() const { return m_xbar->area_m2(); }
+
+bool CrossbarTile::read_register(std::uint64_t offset, std::uint32_t& value,
+                                 const sc_core::sc_time& now) {
+    switch (offset) {
+    case regs::tile::ROWS: value = static_cast<std::uint32_t>(m_rows); return true;
+    case regs::tile::COLS: value = static_cast<std::uint32_t>(m_cols); return true;
+    case regs::tile::ROWS_USED: value = m_rows_used; return true;
+    case regs::tile::COLS_USED: value = m_cols_used; return true;
+    case regs::tile::WEIGHT_RANGE: value = float_bits(m_weight_range); return true;
+    case regs::tile::INPUT_RANGE: value = float_bits(m_input_range); return true;
+    case regs::tile::OUTPUT_RANGE: value = float_bits(m_output_range); return true;
+    default: return false;
+    }
+}
+
+bool CrossbarTile::write_register(std::uint64_t offset, std::uint32_t value,
+                                  const sc_core::sc_time& now) {
+    switch (offset) {
+    case regs::tile::ROWS_USED: m_rows_used = value; return true;
+    case regs::tile::COLS_USED: m_cols_used = value; return true;
+    case regs::tile::WEIGHT_RANGE: m_weight_range = bits_float(value); return true;
+    case regs::tile::INPUT_RANGE:
+        m_input_range = bits_float(value);
+        if (std::isfinite(m_input_range) && m_input_range > 0) m_xbar->set_input_range(m_input_range);
+        return true;
+    case regs::tile::OUTPUT_RANGE:
+        m_output_range = bits_float(value);
+        if (std::isfinite(m_output_range) && m_output_range >= 0) m_xbar->set_output_range(m_output_range);
+        return true;
+    default: return false;
+    }
+}
+
+unsigned char* CrossbarTile::window(std::uint64_t offset, unsigned len, bool is_write,
+                                    bool& wait_for_result) {
+    const std::uint64_t in_bytes = static_cast<std::uint64_t>(m_input.size()) * 4;
+    const std::uint64_t out_bytes = static_cast<std::uint64_t>(m_output.size()) * 4;
+    const std::uint64_t w_bytes = static_cast<std::uint64_t>(m_weights.size()) * 4;
+    if (offset >= regs::tile::INPUT && offset + len <= regs::tile::INPUT + in_bytes)
+        return reinterpret_cast<unsigned char*>(m_input.data()) + (offset - regs::tile::INPUT);
+    if (offset >= regs::tile::OUTPUT && offset + len <= regs::tile::OUTPUT + out_bytes) {
+        if (is_write) return nullptr;
+        wait_for_result = true;
+        return reinterpret_cast<unsigned char*>(m_output.data()) + (offset - regs::tile::OUTPUT);
+    }
+    if (offset >= regs::tile::WEIGHTS && offset + len <= regs::tile::WEIGHTS + w_bytes)
+        return reinterpret_cast<unsigned char*>(m_weights.data()) + (offset - regs::tile::WEIGHTS);
+    return nullptr;
+}
+
+std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& start,
+                                    std::uint32_t& error) {
+    switch (code) {
+    case regs::tile::kCmdProgram: {
+        if (m_rows_used == 0 || m_cols_used == 0 || m_rows_used > static_cast<std::uint32_t>(m_rows) ||
+            m_cols_used > static_cast<std::uint32_t>(m_cols)) {
+            error = regs::kErrBadSize;
+            return 0;
+        }
+        if (!std::isfinite(m_weight_range) || m_weight_range <= 0) {
+            error = regs::kErrBadRange;
+            return 0;
+        }
+        const CrossbarCost c = m_xbar->program(m_weights.data(), static_cast<int>(m_rows_used),
+                                               static_cast<int>(m_cols_used), m_weight_range);
+        ledger().book(m_act_write, c.cell_writes, c.write_energy_J);
+        m_programmed = true;
+        return c.cycles;
+    }
+    case regs::tile::kCmdMvm: {
+        if (!m_programmed) {
+            error = regs::kErrNotProgrammed;
+            return 0;
+        }
+        if (!std::isfinite(m_input_range) || m_input_range <= 0) {
+            error = regs::kErrBadRange;
+            return 0;
+        }
+        const CrossbarCost c = m_xbar->mvm(m_input.data(), m_output.data());
+        EnergyLedger& l = ledger();
+        l.book(m_act_read, c.reads, c.array_energy_J);
+        l.book(m_act_dac, c.dac_conversions);
+        l.book(m_act_adc, c.adc_conversions);
+        ++m_mvms;
+        return c.cycles;
+    }
+    default:
+        error = regs::kErrBadCommand;
+        return 0;
+    }
+}
+
+void CrossbarTile::collect_stats(StatSet& stats) const {
+    stats.set("mvms", static_cast<double>(m_mvms), Unit::none, "matrix-vector multiplications");
+    stats.set("rows", m_rows, Unit::none, "logical rows (inputs)");
+    stats.set("cols", m_cols, Unit::none, "logical columns (outputs)");
+}
+
+NEUROTLM_REGISTER_COMPONENT("crossbar_tile", CrossbarTile,
+                            "analog crossbar tile: resistive cells with DAC/ADC periphery, "
+                            "matrix-vector multiply in memory");
+
+} // namespace neurotlm

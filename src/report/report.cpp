@@ -1,0 +1,303 @@
+#include "neurotlm/report/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/rng.h"
+#include "neurotlm/core/units.h"
+
+namespace neurotlm {
+
+namespace fs = std::filesystem;
+
+double Report::dynamic_energy_J() const {
+    double s = 0;
+    for (const auto& c : components) s += c.dynamic_energy_J;
+    return s;
+}
+double Report::leakage_energy_J() const {
+    double s = 0;
+    for (const auto& c : components) s += c.leakage_energy_J;
+    return s;
+}
+double Report::area_m2() const {
+    double s = 0;
+    for (const auto& c : components) s += c.area_m2;
+    return s;
+}
+double Report::setup_time_s() const {
+    double s = 0;
+    for (const auto& p : phases)
+        if (p.setup) s += p.latency_s;
+    return s;
+}
+double Report::setup_energy_J() const {
+    double s = 0;
+    for (const auto& p : phases)
+        if (p.setup) s += p.energy_J();
+    return s;
+}
+
+namespace {
+
+// JSON cannot hold NaN or infinity: a figure that does not exist is null.
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+double ratio(double a, double b) { return b > 0 ? a / b : std::nan(""); }
+
+struct Totals {
+    double energy_per_item_J, latency_per_item_s, throughput, tops_per_w, avg_power_W;
+};
+
+Totals derive(const Report& r) {
+    Totals t{};
+    const double items = static_cast<double>(r.items);
+    t.energy_per_item_J = ratio(r.work_energy_J(), items);
+    t.latency_per_item_s = ratio(r.work_time_s(), items);
+    t.throughput = ratio(items, r.work_time_s());
+    t.tops_per_w = ratio(r.ops, r.work_energy_J()) / 1e12;
+    t.avg_power_W = ratio(r.energy_J(), r.simulated_time_s);
+    return t;
+}
+
+} // namespace
+
+json to_json(const Report& r, bool with_wall_clock) {
+    json j;
+    j["schema"] = "neurotlm-report";
+    j["schema_version"] = kReportSchemaVersion;
+    json run = {{"platform", r.platform},       {"config_file", r.config_file},
+                {"config_hash", r.config_hash}, {"seed", r.seed},
+                {"version", r.version},         {"complete", r.complete}};
+    if (!r.complete) run["incomplete_reason"] = r.incomplete_reason;
+    if (with_wall_clock) {
+        run["wall_time_s"] = r.wall_time_s;
+        run["started_at"] = r.started_at;
+    }
+    j["run"] = run;
+
+    const Totals t = derive(r);
+    j["totals"] = {
+        {"workload", r.workload_kind},
+        {"item", r.item_name},
+        {"items", r.items},
+        {"items_requested", r.items_requested},
+        {"simulated_time_s", num(r.simulated_time_s)},
+        {"energy_J", num(r.energy_J())},
+        {"dynamic_energy_J", num(r.dynamic_energy_J())},
+        {"leakage_energy_J", num(r.leakage_energy_J())},
+        {"average_power_W", num(t.avg_power_W)},
+        {"area_m2", num(r.area_m2())},
+        {"setup_time_s", num(r.setup_time_s())},
+        {"setup_energy_J", num(r.setup_energy_J())},
+        {"latency_per_item_s", num(t.latency_per_item_s)},
+        {"energy_per_item_J", num(t.energy_per_item_J)},
+        {"throughput_items_per_s", num(t.throughput)},
+        {"ops", num(r.ops)},
+        {"tops_per_W", num(t.tops_per_w)},
+    };
+
+    json comps = json::array();
+    for (const auto& c : r.components) {
+        json actions = json::array();
+        for (const auto& a : c.actions) {
+            actions.push_back({{"action", a.name},
+                               {"description", a.description},
+                               {"count", a.count},
+                               {"energy_J", num(a.energy_J)},
+                               {"energy_per_action_J",
+                                num(a.count ? a.energy_J / static_cast<double>(a.count) : a.energy_per_action_J)}});
+        }
+        json stats = json::array();
+        for (const auto& s : c.stats.all())
+            stats.push_back({{"name", s.name},
+                             {"value", num(s.value)},
+                             {"unit", std::string(unit_symbol(s.unit))},
+                             {"description", s.description}});
+        comps.push_back({{"name", c.name},
+                         {"type", c.type},
+                         {"energy_J", num(c.energy_J())},
+                         {"dynamic_energy_J", num(c.dynamic_energy_J)},
+                         {"leakage_energy_J", num(c.leakage_energy_J)},
+                         {"leakage_power_W", num(c.leakage_power_W)},
+                         {"busy_time_s", num(c.busy_time_s)},
+                         {"utilisation", num(c.utilisation)},
+                         {"area_m2", num(c.area_m2)},
+                         {"actions", actions},
+                         {"stats", stats}});
+    }
+    j["components"] = comps;
+
+    json phases = json::array();
+    for (const auto& p : r.phases)
+        phases.push_back({{"phase", p.name},
+                          {"setup", p.setup},
+                          {"entries", p.entries},
+                          {"latency_s", num(p.latency_s)},
+                          {"energy_J", num(p.energy_J())},
+                          {"dynamic_energy_J", num(p.dynamic_energy_J)},
+                          {"leakage_energy_J", num(p.leakage_energy_J)},
+                          {"latency_per_item_s",
+                           num(p.setup ? std::nan("") : ratio(p.latency_s, static_cast<double>(r.items)))},
+                          {"energy_per_item_J",
+                           num(p.setup ? std::nan("") : ratio(p.energy_J(), static_cast<double>(r.items)))}});
+    j["phases"] = phases;
+    j["workload"] = r.workload_results;
+    return j;
+}
+
+namespace {
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+std::string csv_number(double v) {
+    if (!std::isfinite(v)) return "";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+} // namespace
+
+std::string to_csv(const Report& r) {
+    std::ostringstream os;
+    os << "scope,name,metric,value,unit\n";
+    auto row = [&](const std::string& scope, const std::string& name, const std::string& metric,
+                   double value, const std::string& unit) {
+        os << csv_field(scope) << ',' << csv_field(name) << ',' << csv_field(metric) << ','
+           << csv_number(value) << ',' << csv_field(unit) << '\n';
+    };
+    const Totals t = derive(r);
+    row("total", r.platform, "simulated_time", r.simulated_time_s, "s");
+    row("total", r.platform, "energy", r.energy_J(), "J");
+    row("total", r.platform, "dynamic_energy", r.dynamic_energy_J(), "J");
+    row("total", r.platform, "leakage_energy", r.leakage_energy_J(), "J");
+    row("total", r.platform, "average_power", t.avg_power_W, "W");
+    row("total", r.platform, "area", r.area_m2(), "m^2");
+    row("total", r.platform, "items", static_cast<double>(r.items), r.item_name);
+    row("total", r.platform, "setup_time", r.setup_time_s(), "s");
+    row("total", r.platform, "setup_energy", r.setup_energy_J(), "J");
+    row("total", r.platform, "latency_per_item", t.latency_per_item_s, "s");
+    row("total", r.platform, "energy_per_item", t.energy_per_item_J, "J");
+    row("total", r.platform, "throughput", t.throughput, r.item_name + "/s");
+    row("total", r.platform, "ops", r.ops, "op");
+    row("total", r.platform, "tops_per_watt", t.tops_per_w, "TOPS/W");
+    if (r.workload_results.contains("accuracy") && r.workload_results["accuracy"].is_number())
+        row("total", r.platform, "accuracy", r.workload_results["accuracy"].get<double>(), "1");
+    if (r.workload_results.contains("software_accuracy") &&
+        r.workload_results["software_accuracy"].is_number())
+        row("total", r.platform, "software_accuracy",
+            r.workload_results["software_accuracy"].get<double>(), "1");
+    for (const auto& p : r.phases) {
+        row("phase", p.name, "latency", p.latency_s, "s");
+        row("phase", p.name, "energy", p.energy_J(), "J");
+        row("phase", p.name, "entries", static_cast<double>(p.entries), "1");
+    }
+    for (const auto& c : r.components) {
+        row("component", c.name, "energy", c.energy_J(), "J");
+        row("component", c.name, "dynamic_energy", c.dynamic_energy_J, "J");
+        row("component", c.name, "leakage_energy", c.leakage_energy_J, "J");
+        row("component", c.name, "busy_time", c.busy_time_s, "s");
+        row("component", c.name, "utilisation", c.utilisation, "1");
+        row("component", c.name, "area", c.area_m2, "m^2");
+        for (const auto& a : c.actions) {
+            row("action", c.name + "." + a.name, "count", static_cast<double>(a.count), "1");
+            row("action", c.name + "." + a.name, "energy", a.energy_J, "J");
+        }
+        for (const auto& s : c.stats.all())
+            row("stat", c.name + "." + s.name, s.name, s.value, std::string(unit_symbol(s.unit)));
+    }
+    return os.str();
+}
+
+std::string summary_table(const Report& r) {
+    const Totals t = derive(r);
+    std::ostringstream os;
+    auto line = [&](const std::string& k, const std::string& v) {
+        os << "  " << k << std::string(k.size() < 26 ? 26 - k.size() : 1, ' ') << v << "\n";
+    };
+    os << "platform " << r.platform << ", workload " << r.workload_kind
+       << (r.complete ? "" : "  [INCOMPLETE: " + r.incomplete_reason + "]") << "\n";
+    line(r.item_name + "s", std::to_string(r.items) +
+                                (r.items != r.items_requested
+                                     ? " of " + std::to_string(r.items_requested)
+                                     : std::string()));
+    line("simulated time", format_quantity(r.simulated_time_s, Unit::second));
+    line("energy (total)", format_quantity(r.energy_J(), Unit::joule));
+    line("average power", format_quantity(t.avg_power_W, Unit::watt));
+    if (r.setup_time_s() > 0)
+        line("setup (programming)", format_quantity(r.setup_time_s(), Unit::second) + ", " +
+                                        format_quantity(r.setup_energy_J(), Unit::joule));
+    line("latency per " + r.item_name, format_quantity(t.latency_per_item_s, Unit::second));
+    line("energy per " + r.item_name, format_quantity(t.energy_per_item_J, Unit::joule));
+    if (std::isfinite(t.tops_per_w)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3g", t.tops_per_w);
+        line("efficiency", std::string(buf) + " TOPS/W");
+    }
+    char area[32];
+    std::snprintf(area, sizeof area, "%.4g mm^2", r.area_m2() * 1e6);
+    line("area", area);
+    if (!r.phases.empty()) {
+        os << "  per phase (latency, energy per " << r.item_name << "):\n";
+        for (const auto& p : r.phases) {
+            if (p.setup) continue;
+            os << "    " << p.name << std::string(p.name.size() < 22 ? 22 - p.name.size() : 1, ' ')
+               << format_quantity(ratio(p.latency_s, static_cast<double>(r.items)), Unit::second)
+               << ", "
+               << format_quantity(ratio(p.energy_J(), static_cast<double>(r.items)), Unit::joule)
+               << "\n";
+        }
+    }
+    return os.str();
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw InputError(path + ": cannot write (is the folder writable?)");
+        out << text;
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw InputError(path + ": write failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw InputError(path + ": cannot replace the file: " + ec.message());
+    }
+}
+
+void write_report(const std::string& dir, const Report& report, const json& effective_config) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw InputError(dir + ": cannot create the output folder: " + ec.message());
+    write_file_atomic((fs::path(dir) / "config.effective.json").string(),
+                      effective_config.dump(2) + "\n");
+    write_file_atomic((fs::path(dir) / "report.csv").string(), to_csv(report));
+    // report.json last: its presence means the folder is complete.
+    write_file_atomic((fs::path(dir) / "report.json").string(), to_json(report).dump(2) + "\n");
+}
+
+std::string hash_json(const json& document) {
+    const std::uint64_t h = hash_name(document.dump());
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+} // namespace neurotlm

@@ -1,0 +1,480 @@
+#include "neurotlm/topology/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/units.h"
+
+namespace neurotlm {
+
+namespace fs = std::filesystem;
+
+const ComponentConfig* PlatformConfig::find(const std::string& name) const {
+    for (const auto& c : components)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+const ParamTable& platform_param_table() {
+    static const ParamTable table = [] {
+        ParamTable t;
+        t.integer("neurotlm", nullptr, "format version of the platform file; must be 1", 1, 1)
+            .string("name", "", "platform name (default: the file name)")
+            .string("description", "", "free text")
+            .integer("seed", 1, "seed of every random stream (variation, noise, faults)", 0,
+                     9007199254740991.0)
+            .positive("quantum", Unit::second, "1 us",
+                      "global quantum: how far the controller runs ahead of the kernel", 0.0, 1.0)
+            .any("devices", json::object(), "named device specs: {\"name\": {\"preset\": ..., overrides}}")
+            .any("components", nullptr, "array of components: {\"name\", \"type\", [\"count\"], parameters}")
+            .any("connections", json::array(), "array of {\"from\": \"a.out\", \"to\": \"b.in\", [\"base\"], [\"size\"]}")
+            .any("workload", json::object(), "what the controller runs: {\"kind\": ..., parameters}");
+        return t;
+    }();
+    return table;
+}
+
+namespace {
+
+bool valid_identifier(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+// "a.b" -> {"a", "b"}; errors name @p pointer.
+std::pair<std::string, std::string> split_endpoint(const json& value, const std::string& file,
+                                                   const std::string& pointer) {
+    const std::string expected = "\"component.socket\" such as \"bus.in\" or \"ctrl.out\"";
+    if (!value.is_string()) throw ConfigError(file, pointer, expected, describe_json(value));
+    const std::string s = value.get<std::string>();
+    const auto dot = s.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == s.size() ||
+        s.find('.', dot + 1) != std::string::npos)
+        throw ConfigError(file, pointer, expected, describe_json(value));
+    return {s.substr(0, dot), s.substr(dot + 1)};
+}
+
+json read_document(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path + ": no such file");
+    if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory, not a JSON file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot open the file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    if (text.size() > (64u << 20)) throw InputError(path + ": larger than 64 MiB; not a platform file");
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& e) {
+        // Turn the byte offset into line:column, which is what an editor shows.
+        std::size_t line = 1, col = 1;
+        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                col = 1;
+            } else {
+                ++col;
+            }
+        }
+        std::string what = e.what();
+        const auto pos = what.find("syntax error");
+        if (pos != std::string::npos) what = what.substr(pos);
+        throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                         ": not valid JSON: " + what);
+    }
+}
+
+} // namespace
+
+void apply_override(json& document, const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0 || assignment[0] != '/')
+        throw InputError("--set " + assignment +
+                         ": expected /json/pointer=value, e.g. --set /components/1/rows=256");
+    const std::string ptr = assignment.substr(0, eq);
+    const std::string text = assignment.substr(eq + 1);
+    json value;
+    try {
+        value = json::parse(text);
+    } catch (const json::parse_error&) {
+        value = text; // a bare word is a string: --set /workload/kind=trace
+    }
+    json::json_pointer pointer;
+    try {
+        pointer = json::json_pointer(ptr);
+    } catch (const json::exception& e) {
+        throw InputError("--set " + assignment + ": " + ptr + " is not a JSON pointer");
+    }
+    try {
+        const json::json_pointer parent = pointer.parent_pointer();
+        if (!document.contains(parent))
+            throw InputError("--set " + assignment + ": " + parent.to_string() +
+                             " does not exist in the configuration");
+        const json& p = document.at(parent);
+        if (!p.is_object() && !p.is_array())
+            throw InputError("--set " + assignment + ": " + parent.to_string() +
+                             " is not an object or array");
+        if (p.is_array()) {
+            const std::string last = pointer.back();
+            if (last != "-" && !document.contains(pointer))
+                throw InputError("--set " + assignment + ": " + ptr + " is past the end of the array");
+        }
+        document[pointer] = value;
+    } catch (const json::exception& e) {
+        throw InputError("--set " + assignment + ": " + e.what());
+    }
+}
+
+PlatformConfig load_config(const std::string& path, const LoadOptions& options) {
+    json doc = read_document(path);
+    std::string dir = fs::path(path).parent_path().string();
+    if (dir.empty()) dir = ".";
+    return parse_config(std::move(doc), path, dir, options);
+}
+
+PlatformConfig parse_config(json doc, const std::string& file, const std::string& dir,
+                            const LoadOptions& options) {
+    for (const auto& o : options.overrides) apply_override(doc, o);
+    if (options.seed) {
+        if (!doc.is_object()) throw ConfigError(file, "", "a JSON object", describe_json(doc));
+        doc["seed"] = *options.seed;
+    }
+
+    PlatformConfig cfg;
+    cfg.file = file;
+    cfg.dir = dir;
+    const Params top = Params::validate(doc, platform_param_table(), file, "");
+    cfg.name = top.string("name");
+    if (cfg.name.empty()) cfg.name = fs::path(file).stem().string();
+    cfg.description = top.string("description");
+    cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
+    cfg.quantum_s = top.number("quantum");
+
+    // Devices.
+    cfg.devices = std::make_shared<DeviceLibrary>(DeviceLibrary::default_search_dirs(dir));
+    cfg.devices->load_section(top.raw("devices"), file, "/devices");
+
+    // Components, with "count" groups expanded.
+    const json& comps = top.raw("components");
+    if (!comps.is_array() || comps.empty())
+        throw ConfigError(file, "/components", "a non-empty array of components",
+                          describe_json(comps));
+    std::map<std::string, std::vector<std::string>> groups; // group name -> members
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < comps.size(); ++i) {
+        const std::string ptr = "/components/" + std::to_string(i);
+        const json& c = comps[i];
+        if (!c.is_object()) throw ConfigError(file, ptr, "a component object", describe_json(c));
+        auto name_it = c.find("name");
+        if (name_it == c.end())
+            throw ConfigError(file, ptr + "/name", "a name for the component", "nothing");
+        if (!name_it->is_string() || !valid_identifier(name_it->get<std::string>()))
+            throw ConfigError(file, ptr + "/name",
+                              "an identifier (letters, digits, _; up to 64 characters)",
+                              describe_json(*name_it));
+        const std::string name = name_it->get<std::string>();
+        auto type_it = c.find("type");
+        if (type_it == c.end())
+            throw ConfigError(file, ptr + "/type",
+                              "a component type (" + join(Registry::instance().names()) + ")",
+                              "nothing");
+        const BlockType* type =
+            type_it->is_string() ? Registry::instance().find(type_it->get<std::string>()) : nullptr;
+        if (!type)
+            throw ConfigError(file, ptr + "/type",
+                              "a component type (" + join(Registry::instance().names()) + ")",
+                              describe_json(*type_it));
+        int count = 0; // 0: a single component, not a group
+        auto count_it = c.find("count");
+        if (count_it != c.end()) {
+            if (!count_it->is_number_integer() || count_it->get<long long>() < 1 ||
+                count_it->get<long long>() > 4096)
+                throw ConfigError(file, ptr + "/count", "an integer in [1, 4096]",
+                                  describe_json(*count_it));
+            count = static_cast<int>(count_it->get<long long>());
+        }
+        Params params = Params::validate(c, type->params, file, ptr, {"name", "type", "count"});
+        auto add = [&](const std::string& n) {
+            if (!names.insert(n).second)
+                throw ConfigError(file, ptr + "/name", "a name no other component has",
+                                  "\"" + n + "\" again");
+            cfg.components.push_back({n, type, params, ptr});
+        };
+        if (count == 0) {
+            if (groups.count(name))
+                throw ConfigError(file, ptr + "/name", "a name no other component has",
+                                  "\"" + name + "\" again");
+            add(name);
+        } else {
+            if (names.count(name) || groups.count(name))
+                throw ConfigError(file, ptr + "/name", "a name no other component has",
+                                  "\"" + name + "\" again");
+            for (int k = 0; k < count; ++k) {
+                add(name + std::to_string(k));
+                groups[name].push_back(name + std::to_string(k));
+            }
+        }
+    }
+
+    // The controller: one, declared or implicit.
+    int controllers = 0;
+    for (const auto& c : cfg.components)
+        if (c.type->name == "controller") ++controllers;
+    if (controllers > 1)
+        throw ConfigError(file, "/components", "exactly one component of type \"controller\"",
+                          std::to_string(controllers));
+    if (controllers == 0) {
+        if (names.count("ctrl"))
+            throw ConfigError(file, "/components",
+                              "a component of type \"controller\" (the name \"ctrl\" is taken, so "
+                              "none can be added implicitly)",
+                              "none");
+        const BlockType* type = Registry::instance().find("controller");
+        cfg.components.push_back(
+            {"ctrl", type, Params::validate(json::object(), type->params, file, "/components/-"),
+             "/components/-"});
+    }
+    const ComponentConfig* ctrl = nullptr;
+    for (const auto& c : cfg.components)
+        if (c.type->name == "controller") ctrl = &c;
+
+    // Connections.
+    const json& conns = top.raw("connections");
+    if (!conns.is_array())
+        throw ConfigError(file, "/connections", "an array of connections", describe_json(conns));
+    std::set<std::string> bound_targets;
+    std::map<std::string, int> initiator_bindings;
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        const std::string ptr = "/connections/" + std::to_string(i);
+        const json& c = conns[i];
+        if (!c.is_object()) throw ConfigError(file, ptr, "a connection object", describe_json(c));
+        for (auto it = c.begin(); it != c.end(); ++it)
+            if (it.key() != "from" && it.key() != "to" && it.key() != "base" && it.key() != "size")
+                throw ConfigError(file, ptr + "/" + it.key(),
+                                  "one of the known keys (\"from\", \"to\", \"base\", \"size\")",
+                                  "unknown key \"" + it.key() + "\"");
+        if (!c.contains("from")) throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
+        if (!c.contains("to")) throw ConfigError(file, ptr + "/to", "\"component.socket\"", "nothing");
+        auto [from, from_socket] = split_endpoint(c["from"], file, ptr + "/from");
+        auto [to, to_socket] = split_endpoint(c["to"], file, ptr + "/to");
+
+        const ComponentConfig* src = cfg.find(from);
+        if (!src) {
+            std::string why = groups.count(from) ? " (a group: connect from one member)" : "";
+            throw ConfigError(file, ptr + "/from", "the name of a declared component" + why,
+                              "\"" + from + "\"");
+        }
+        std::optional<std::uint64_t> base, size;
+        auto read_addr = [&](const char* key) -> std::optional<std::uint64_t> {
+            if (!c.contains(key)) return std::nullopt;
+            const json& v = c[key];
+            const std::string where = ptr + "/" + key;
+            const std::string expected = "an address or size (an integer, \"0x1000\" or \"64 KiB\")";
+            if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+            if (v.is_number_integer() && v.get<long long>() >= 0)
+                return static_cast<std::uint64_t>(v.get<long long>());
+            if (v.is_string()) {
+                std::string why;
+                auto a = parse_address(v.get<std::string>(), &why);
+                if (a) return a;
+                throw ConfigError(file, where, expected, why);
+            }
+            throw ConfigError(file, where, expected, describe_json(v));
+        };
+        base = read_addr("base");
+        size = read_addr("size");
+        if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
+        if (base && size && *base + *size < *base)
+            throw ConfigError(file, ptr + "/size", "a range that fits in 64 bits", "an overflow");
+
+        std::vector<std::string> targets;
+        if (cfg.find(to)) targets.push_back(to);
+        else if (groups.count(to)) targets = groups[to];
+        else
+            throw ConfigError(file, ptr + "/to", "the name of a declared component or group",
+                              "\"" + to + "\"");
+        if (targets.size() > 1 && base && !size)
+            throw ConfigError(file, ptr + "/size",
+                              "a size when a group gets a base address (member k sits at base + k * size)",
+                              "nothing");
+        for (std::size_t k = 0; k < targets.size(); ++k) {
+            ConnectionConfig cc;
+            cc.from = from;
+            cc.from_socket = from_socket;
+            cc.to = targets[k];
+            cc.to_socket = to_socket;
+            cc.pointer = ptr;
+            if (base) cc.base = *base + (size ? *size * k : 0);
+            cc.size = size;
+            cfg.connections.push_back(cc);
+        }
+    }
+
+    // Check sockets exist and each target socket is bound once.
+    auto initiators_of = [](const ComponentConfig* c) { return c->type->initiators; };
+    auto has_target = [](const ComponentConfig* c) { return c->type->has_target; };
+    auto decodes = [](const ComponentConfig* c) {
+        for (const auto& s : c->type->initiators)
+            if (s.second) return true;
+        return false;
+    };
+    std::map<std::string, std::vector<std::string>> edges; // component -> components it reaches
+    for (const auto& cc : cfg.connections) {
+        const ComponentConfig* src = cfg.find(cc.from);
+        const ComponentConfig* dst = cfg.find(cc.to);
+        const auto sockets = initiators_of(src);
+        auto sit = std::find_if(sockets.begin(), sockets.end(),
+                                [&](const auto& s) { return s.first == cc.from_socket; });
+        if (sit == sockets.end()) {
+            std::string list;
+            for (const auto& s : sockets) list += (list.empty() ? "" : ", ") + cc.from + "." + s.first;
+            throw ConfigError(file, cc.pointer + "/from",
+                              list.empty() ? "an initiator socket (a " + src->type->name +
+                                                 " has none: it can only be connected to)"
+                                           : "an initiator socket (" + list + ")",
+                              "\"" + cc.from + "." + cc.from_socket + "\"");
+        }
+        if (!sit->second && (cc.base || cc.size))
+            throw ConfigError(file, cc.pointer + (cc.base ? "/base" : "/size"),
+                              "no address range: " + cc.from + "." + cc.from_socket +
+                                  " connects point to point",
+                              "an address range");
+        if (cc.to_socket != "in" || !has_target(dst))
+            throw ConfigError(file, cc.pointer + "/to",
+                              has_target(dst)
+                                  ? "a target socket (" + cc.to + ".in)"
+                                  : "a target socket (a " + dst->type->name + " has none)",
+                              "\"" + cc.to + "." + cc.to_socket + "\"");
+        if (!sit->second && ++initiator_bindings[cc.from + "." + cc.from_socket] > 1)
+            throw ConfigError(file, cc.pointer + "/from",
+                              "one connection per point-to-point socket (" + cc.from + "." +
+                                  cc.from_socket + " is already connected)",
+                              "a second connection");
+        // Routers accept many initiators; other targets exactly one.
+        if (!decodes(dst) && !bound_targets.insert(cc.to).second)
+            throw ConfigError(file, cc.pointer + "/to",
+                              "a target not yet connected (" + cc.to + ".in is already connected)",
+                              "a second connection");
+        if (cc.from == cc.to)
+            throw ConfigError(file, cc.pointer + "/to", "another component", "a loop to itself");
+        edges[cc.from].push_back(cc.to);
+    }
+
+    // Address ranges per router must not overlap.
+    std::map<std::string, std::vector<const ConnectionConfig*>> by_router;
+    for (const auto& cc : cfg.connections)
+        if (cc.base && cc.size) by_router[cc.from].push_back(&cc);
+    for (auto& [router, list] : by_router) {
+        std::sort(list.begin(), list.end(),
+                  [](const auto* a, const auto* b) { return *a->base < *b->base; });
+        for (std::size_t i = 1; i < list.size(); ++i) {
+            if (*list[i]->base < *list[i - 1]->base + *list[i - 1]->size) {
+                char buf[128];
+                std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
+                              static_cast<unsigned long long>(*list[i]->base),
+                              static_cast<unsigned long long>(*list[i]->base + *list[i]->size),
+                              static_cast<unsigned long long>(*list[i - 1]->base),
+                              static_cast<unsigned long long>(*list[i - 1]->base + *list[i - 1]->size),
+                              list[i - 1]->to.c_str());
+                throw ConfigError(file, list[i]->pointer + "/base",
+                                  "an address range no other target of " + router + " uses", buf);
+            }
+        }
+    }
+
+    // Cycles among routers, and what the controller reaches.
+    std::map<std::string, int> state; // 0 new, 1 on the stack, 2 done
+    std::function<void(const std::string&, const std::string&)> visit =
+        [&](const std::string& n, const std::string& via) {
+            state[n] = 1;
+            for (const auto& m : edges[n]) {
+                if (state[m] == 1) {
+                    std::string where = "/connections";
+                    for (const auto& cc : cfg.connections)
+                        if (cc.from == n && cc.to == m) where = cc.pointer;
+                    throw ConfigError(file, where + "/to", "an interconnect without loops",
+                                      "a loop through " + n + " and " + m);
+                }
+                if (state[m] == 0) visit(m, n);
+            }
+            state[n] = 2;
+        };
+    for (const auto& c : cfg.components)
+        if (state[c.name] == 0) visit(c.name, "");
+
+    std::set<std::string> reachable;
+    std::function<void(const std::string&)> reach = [&](const std::string& n) {
+        for (const auto& m : edges[n])
+            if (reachable.insert(m).second) reach(m);
+    };
+    reach(ctrl->name);
+
+    for (const auto& c : cfg.components) {
+        if (c.type->name == "controller") {
+            if (edges[c.name].empty())
+                throw ConfigError(file, "/connections",
+                                  "a connection from the controller, e.g. {\"from\": \"" + c.name +
+                                      ".out\", \"to\": \"bus.in\"}",
+                                  "none");
+            continue;
+        }
+        if (!bound_targets.count(c.name) && !decodes(&c))
+            throw ConfigError(file, c.pointer,
+                              "every component connected: add a connection to " + c.name + ".in",
+                              "\"" + c.name + "\" connected to nothing");
+        if (decodes(&c) && edges[c.name].empty())
+            throw ConfigError(file, c.pointer, "a router with at least one target on its out socket",
+                              "\"" + c.name + "\" routes to nothing");
+        if (decodes(&c) && !reachable.count(c.name))
+            throw ConfigError(file, c.pointer, "a router the controller can reach",
+                              "\"" + c.name + "\" is not connected to any initiator");
+    }
+
+    for (const auto& c : cfg.components)
+        cfg.info.components.push_back(
+            {c.name, c.type->name, &c.params, 0, reachable.count(c.name) > 0});
+    cfg.info.file = file;
+    cfg.info.config_dir = dir;
+
+    // Workload.
+    const json& wl = top.raw("workload");
+    if (!wl.is_object()) throw ConfigError(file, "/workload", "an object", describe_json(wl));
+    if (wl.empty()) {
+        if (options.require_workload)
+            throw ConfigError(file, "/workload",
+                              "a workload {\"kind\": " + join(WorkloadRegistry::instance().names()) + ", ...}",
+                              "none");
+    } else {
+        auto kind_it = wl.find("kind");
+        const WorkloadKind* kind =
+            kind_it != wl.end() && kind_it->is_string()
+                ? WorkloadRegistry::instance().find(kind_it->get<std::string>())
+                : nullptr;
+        if (!kind)
+            throw ConfigError(file, "/workload/kind",
+                              "a workload kind (" + join(WorkloadRegistry::instance().names()) + ")",
+                              kind_it == wl.end() ? "nothing" : describe_json(*kind_it));
+        cfg.workload_kind = kind;
+        cfg.workload_params = Params::validate(wl, kind->params, file, "/workload", {"kind"});
+        cfg.has_workload = true;
+    }
+    cfg.document = std::move(doc);
+    return cfg;
+}
+
+} // namespace neurotlm

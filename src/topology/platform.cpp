@@ -1,0 +1,271 @@
+#include "neurotlm/topology/platform.h"
+
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/stop.h"
+#include "neurotlm/version.h"
+
+namespace neurotlm {
+
+namespace {
+std::uint64_t round_up_pow2(std::uint64_t v) {
+    std::uint64_t p = 4096;
+    while (p < v) p <<= 1;
+    return p;
+}
+std::string hex(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+} // namespace
+
+Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
+    ComponentContext ctx;
+    ctx.seed = m_config.seed;
+    ctx.devices = m_config.devices.get();
+    for (const auto& c : m_config.components) {
+        m_blocks.push_back(c.type->create(c.name.c_str(), c.params, ctx));
+        if (c.type->name == "controller") m_controller = static_cast<Controller*>(m_blocks.back().get());
+    }
+    if (!m_controller) throw std::logic_error("platform without a controller");
+    bind_all();
+    assign_addresses();
+    // The platform, not a leaf component, owns the global quantum.
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(
+        sc_core::sc_time(m_config.quantum_s, sc_core::SC_SEC));
+    if (m_config.has_workload)
+        m_workload = m_config.workload_kind->create(m_config.workload_params, m_config.info);
+}
+
+Platform::~Platform() = default;
+
+Block* Platform::find(const std::string& name) const {
+    for (const auto& b : m_blocks)
+        if (b->basename() == name) return b.get();
+    return nullptr;
+}
+
+void Platform::bind_all() {
+    // Bind routers' outputs before the connections that target those routers, so a router's
+    // span (the end of its last range) is known when its own range is assigned.
+    std::map<std::string, std::vector<const ConnectionConfig*>> out_of;
+    for (const auto& cc : m_config.connections) out_of[cc.from].push_back(&cc);
+    std::set<std::string> done;
+    std::function<void(const std::string&)> bind_from = [&](const std::string& name) {
+        if (!done.insert(name).second) return;
+        for (const ConnectionConfig* cc : out_of[name]) bind_from(cc->to);
+        std::uint64_t next_free = 0;
+        for (const ConnectionConfig* cc : out_of[name])
+            if (cc->base && cc->size) next_free = std::max(next_free, *cc->base + *cc->size);
+        for (const ConnectionConfig* cc : out_of[name]) {
+            Block* src = find(cc->from);
+            Block* dst = find(cc->to);
+            TargetSocket* target = dst->target_socket(cc->to_socket);
+            if (!target) throw std::logic_error("no target socket " + cc->to + "." + cc->to_socket);
+            ConnectionConfig bound = *cc;
+            bool decoding = false;
+            for (const auto& s : m_config.find(cc->from)->type->initiators)
+                if (s.first == cc->from_socket) decoding = s.second;
+            if (decoding) {
+                const std::uint64_t span = dst->address_span();
+                if (span == 0)
+                    throw ConfigError(m_config.file, cc->pointer + "/to",
+                                      "a target with a register map", cc->to + " decodes no addresses");
+                if (!bound.size) bound.size = round_up_pow2(span);
+                if (*bound.size < span)
+                    throw ConfigError(m_config.file, cc->pointer + "/size",
+                                      "at least " + hex(span) + " bytes (the register map of " +
+                                          cc->to + ")",
+                                      hex(*bound.size));
+                if (!bound.base) {
+                    // Next free address, aligned to the size.
+                    std::uint64_t b = (next_free + *bound.size - 1) / *bound.size * *bound.size;
+                    bound.base = b;
+                    next_free = b + *bound.size;
+                }
+                for (const auto& other : m_bound)
+                    if (other.from == bound.from && other.base && *bound.base < *other.base + *other.size &&
+                        *other.base < *bound.base + *bound.size)
+                        throw ConfigError(m_config.file, cc->pointer + "/base",
+                                          "an address range no other target of " + cc->from + " uses",
+                                          "[" + hex(*bound.base) + ", " + hex(*bound.base + *bound.size) +
+                                              ") overlaps " + other.to);
+            }
+            if (!src->bind_initiator(cc->from_socket, *target, bound.base.value_or(0),
+                                     bound.size.value_or(0)))
+                throw std::logic_error("no initiator socket " + cc->from + "." + cc->from_socket);
+            m_bound.push_back(bound);
+        }
+    };
+    for (const auto& c : m_config.components) bind_from(c.name);
+}
+
+void Platform::assign_addresses() {
+    std::function<void(const std::string&, std::uint64_t)> walk = [&](const std::string& from,
+                                                                       std::uint64_t offset) {
+        for (const auto& cc : m_bound) {
+            if (cc.from != from) continue;
+            const std::uint64_t addr = offset + cc.base.value_or(0);
+            for (auto& info : m_config.info.components)
+                if (info.name == cc.to) info.address = addr;
+            walk(cc.to, addr);
+        }
+    };
+    walk(m_controller->basename(), 0);
+}
+
+json Platform::effective_config() const {
+    json j;
+    j["neurotlm"] = 1;
+    j["name"] = m_config.name;
+    if (!m_config.description.empty()) j["description"] = m_config.description;
+    j["seed"] = m_config.seed;
+    j["quantum"] = m_config.document.value("quantum", json("1 us"));
+    j["devices"] = m_config.devices->effective();
+    json comps = json::array();
+    for (const auto& c : m_config.components) {
+        json e = c.params.effective();
+        json entry = {{"name", c.name}, {"type", c.type->name}};
+        entry.update(e);
+        comps.push_back(entry);
+    }
+    j["components"] = comps;
+    json conns = json::array();
+    for (const auto& cc : m_bound) {
+        json e = {{"from", cc.from + "." + cc.from_socket}, {"to", cc.to + "." + cc.to_socket}};
+        if (cc.base) e["base"] = hex(*cc.base);
+        if (cc.size) e["size"] = hex(*cc.size);
+        conns.push_back(e);
+    }
+    j["connections"] = conns;
+    if (m_config.has_workload) {
+        json w = {{"kind", m_config.workload_kind->name}};
+        w.update(m_config.workload_params.effective());
+        j["workload"] = w;
+    }
+    return j;
+}
+
+class Platform::Context : public RunContext {
+public:
+    Context(Platform& p) : m_p(p), m_ctrl(p.controller()) {}
+
+    Initiator& bus() override { return m_ctrl; }
+    const ComponentInfo* component(const std::string& name) const override {
+        return m_p.m_config.info.find(name);
+    }
+    double now_s() const override { return m_ctrl.now().to_seconds(); }
+    void digital(DigitalOp op, std::uint64_t count) override { m_ctrl.digital(op, count); }
+    bool stop_requested() const override { return m_ctrl.stop_seen(); }
+    void progress(std::uint64_t done, std::uint64_t total, const std::string& status) override {
+        if (m_p.m_progress) m_p.m_progress(done, total, status);
+    }
+
+    void phase(const std::string& name) override {
+        const double t = now_s();
+        const double e = dynamic_energy();
+        if (m_current >= 0) {
+            PhaseReport& p = m_phases[static_cast<std::size_t>(m_current)];
+            p.latency_s += t - m_start_t;
+            p.dynamic_energy_J += e - m_start_e;
+        }
+        m_current = -1;
+        if (!name.empty()) {
+            for (std::size_t i = 0; i < m_phases.size(); ++i)
+                if (m_phases[i].name == name) m_current = static_cast<int>(i);
+            if (m_current < 0) {
+                PhaseReport p;
+                p.name = name;
+                m_phases.push_back(p);
+                m_current = static_cast<int>(m_phases.size() - 1);
+            }
+            ++m_phases[static_cast<std::size_t>(m_current)].entries;
+        }
+        m_start_t = t;
+        m_start_e = e;
+    }
+
+    std::vector<PhaseReport>& phases() { return m_phases; }
+
+private:
+    double dynamic_energy() const {
+        double e = 0;
+        for (const auto& b : m_p.m_blocks) e += b->ledger().dynamic_energy_J();
+        return e;
+    }
+    Platform& m_p;
+    Controller& m_ctrl;
+    std::vector<PhaseReport> m_phases;
+    int m_current = -1;
+    double m_start_t = 0;
+    double m_start_e = 0;
+};
+
+Report Platform::run() {
+    const auto wall_start = std::chrono::steady_clock::now();
+    const std::time_t started = std::time(nullptr);
+    Context ctx(*this);
+    Workload* workload = m_workload.get();
+    m_controller->set_job([&ctx, workload](Controller&) {
+        if (workload) workload->run(ctx);
+        ctx.phase("");
+    });
+    sc_core::sc_start();
+    m_controller->rethrow_if_failed();
+
+    Report r;
+    r.platform = m_config.name;
+    r.config_file = m_config.file;
+    r.seed = m_config.seed;
+    r.version = NEUROTLM_VERSION;
+    const json effective = effective_config();
+    r.config_hash = hash_json(effective);
+    char iso[32];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&started));
+    r.started_at = iso;
+    r.simulated_time_s = m_controller->end_time_s();
+    r.complete = !m_controller->stopped_early();
+    if (!r.complete) r.incomplete_reason = "stopped by request (signal) before the workload finished";
+    if (workload) {
+        r.workload_kind = workload->kind();
+        const WorkloadTotals t = workload->totals();
+        r.items = t.items;
+        r.items_requested = t.items_requested;
+        r.ops = t.ops;
+        r.item_name = t.item_name;
+        r.workload_results = workload->results();
+    }
+    for (const auto& b : m_blocks) {
+        ComponentReport c;
+        c.name = b->basename();
+        c.type = b->type_name();
+        c.actions = b->ledger().actions();
+        c.dynamic_energy_J = b->ledger().dynamic_energy_J();
+        c.leakage_power_W = b->ledger().leakage_power_W();
+        c.leakage_energy_J = b->ledger().leakage_energy_J(r.simulated_time_s);
+        c.busy_time_s = b->busy_time().to_seconds();
+        c.utilisation = r.simulated_time_s > 0 ? c.busy_time_s / r.simulated_time_s : 0.0;
+        c.area_m2 = b->area_m2();
+        b->collect_stats(c.stats);
+        r.components.push_back(std::move(c));
+    }
+    double leakage_W = 0;
+    for (const auto& b : m_blocks) leakage_W += b->ledger().leakage_power_W();
+    const std::vector<std::string> setup = workload ? workload->setup_phases() : std::vector<std::string>{};
+    for (auto& p : ctx.phases()) {
+        p.leakage_energy_J = leakage_W * p.latency_s;
+        p.setup = std::find(setup.begin(), setup.end(), p.name) != setup.end();
+        r.phases.push_back(p);
+    }
+    r.wall_time_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return r;
+}
+
+} // namespace neurotlm

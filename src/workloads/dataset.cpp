@@ -1,0 +1,285 @@
+#include "neurotlm/workloads/dataset.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include <zlib.h>
+
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+
+namespace {
+
+constexpr int idx_ubyte = 0x08;
+// Generous bounds: real datasets are far smaller, and anything beyond these is a corrupt
+// header that would otherwise make us compute or allocate nonsense.
+constexpr std::uint32_t max_side = 1u << 16;
+constexpr std::size_t max_image_size = std::size_t{1} << 24;
+constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Owns a zlib file handle; gzread reads gzip'd and plain files alike.
+class GzReader {
+public:
+    explicit GzReader(const std::string& path) : m_path(path) {
+        errno = 0;
+        m_file = gzopen(path.c_str(), "rb");
+        if (!m_file)
+            throw InputError(path + ": cannot open (" +
+                             (errno ? std::string(std::strerror(errno)) : "out of memory") + ")");
+    }
+    ~GzReader() {
+        if (m_file) gzclose(m_file);
+    }
+    GzReader(const GzReader&) = delete;
+    GzReader& operator=(const GzReader&) = delete;
+
+    /// Read up to @p n bytes; returns how many arrived (fewer only at the end of the data).
+    std::size_t read_some(void* dst, std::size_t n) {
+        auto* out = static_cast<unsigned char*>(dst);
+        std::size_t done = 0;
+        while (done < n) {
+            const auto want = static_cast<unsigned>(std::min(n - done, chunk_bytes));
+            const int got = gzread(m_file, out + done, want);
+            if (got < 0) {
+                int code = 0;
+                const char* msg = gzerror(m_file, &code);
+                throw InputError(m_path + ": read error after " +
+                                 std::to_string(m_consumed + done) + " bytes (" +
+                                 (msg ? msg : "unknown zlib error") + ")");
+            }
+            if (got == 0) break;
+            done += static_cast<std::size_t>(got);
+        }
+        m_consumed += done;
+        // A gzip stream cut short reads as a short count plus an error flag.
+        int code = Z_OK;
+        const char* msg = gzerror(m_file, &code);
+        if (done < n && code != Z_OK && code != Z_STREAM_END)
+            throw InputError(m_path + ": corrupt or truncated after " +
+                             std::to_string(m_consumed) + " bytes (" +
+                             (msg ? msg : "zlib error") + ")");
+        return done;
+    }
+
+    void read_exact(void* dst, std::size_t n, const std::string& what) {
+        const std::size_t got = read_some(dst, n);
+        if (got < n)
+            throw InputError(m_path + ": truncated: " + what + " needs " + std::to_string(n) +
+                             " more bytes but the file ends after " + std::to_string(got));
+    }
+
+    const std::string& path() const { return m_path; }
+    std::size_t consumed() const { return m_consumed; }
+
+private:
+    std::string m_path;
+    gzFile m_file = nullptr;
+    std::size_t m_consumed = 0;
+};
+
+std::uint32_t big_endian_u32(const unsigned char* p) {
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           std::uint32_t{p[3]};
+}
+
+std::vector<std::uint32_t> read_header(GzReader& in, int expected_dims, const char* kind) {
+    unsigned char magic[4];
+    const std::size_t got = in.read_some(magic, 4);
+    if (got < 4)
+        throw InputError(in.path() + ": truncated: " + std::to_string(got) +
+                         " bytes, too short for an IDX header");
+    if (magic[0] != 0 || magic[1] != 0)
+        throw InputError(in.path() + ": not an IDX file (the magic number must start with two "
+                                     "zero bytes)");
+    if (magic[2] != idx_ubyte) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", magic[2]);
+        throw InputError(in.path() + ": IDX data type " + hex +
+                         " is not supported; expected 0x08 (unsigned byte)");
+    }
+    if (magic[3] != expected_dims)
+        throw InputError(in.path() + ": an IDX " + kind + " file has " +
+                         std::to_string(expected_dims) + " dimension(s), this one has " +
+                         std::to_string(magic[3]));
+    std::vector<std::uint32_t> dims(static_cast<std::size_t>(expected_dims));
+    unsigned char raw[4];
+    for (auto& d : dims) {
+        in.read_exact(raw, 4, "the header");
+        d = big_endian_u32(raw);
+    }
+    return dims;
+}
+
+void skip(GzReader& in, std::size_t bytes, const std::string& what) {
+    std::vector<unsigned char> sink(std::min(bytes, chunk_bytes));
+    while (bytes > 0) {
+        const std::size_t n = std::min(bytes, sink.size());
+        in.read_exact(sink.data(), n, what);
+        bytes -= n;
+    }
+}
+
+class GzWriter {
+public:
+    explicit GzWriter(const std::string& path) : m_path(path) {
+        // "T" writes plain bytes through the same interface.
+        errno = 0;
+        m_file = gzopen(path.c_str(), ends_with(path, ".gz") ? "wb" : "wbT");
+        if (!m_file)
+            throw InputError(path + ": cannot create (" +
+                             (errno ? std::string(std::strerror(errno)) : "out of memory") + ")");
+    }
+    ~GzWriter() {
+        if (m_file) gzclose(m_file);
+    }
+    GzWriter(const GzWriter&) = delete;
+    GzWriter& operator=(const GzWriter&) = delete;
+
+    void write(const void* src, std::size_t n) {
+        const auto* p = static_cast<const unsigned char*>(src);
+        while (n > 0) {
+            const auto part = static_cast<unsigned>(std::min(n, chunk_bytes));
+            if (gzwrite(m_file, p, part) != static_cast<int>(part))
+                throw InputError(m_path + ": write failed");
+            p += part;
+            n -= part;
+        }
+    }
+    void write_u32(std::uint32_t v) {
+        const unsigned char b[4] = {static_cast<unsigned char>(v >> 24),
+                                    static_cast<unsigned char>(v >> 16),
+                                    static_cast<unsigned char>(v >> 8),
+                                    static_cast<unsigned char>(v)};
+        write(b, 4);
+    }
+    void close() {
+        const int rc = gzclose(m_file);
+        m_file = nullptr;
+        if (rc != Z_OK) throw InputError(m_path + ": write failed on close");
+    }
+
+private:
+    std::string m_path;
+    gzFile m_file = nullptr;
+};
+
+} // namespace
+
+Dataset load_idx(const std::string& images_path, const std::string& labels_path,
+                 std::size_t limit, std::size_t offset) {
+    GzReader images(images_path);
+    const auto dims = read_header(images, 3, "image");
+    const std::uint32_t count = dims[0];
+    if (count > static_cast<std::uint32_t>(INT_MAX))
+        throw InputError(images_path + ": header claims " + std::to_string(count) +
+                         " images, more than this reader supports");
+    if (dims[1] == 0 || dims[2] == 0 || dims[1] > max_side || dims[2] > max_side ||
+        std::size_t{dims[1]} * dims[2] > max_image_size)
+        throw InputError(images_path + ": implausible image size " + std::to_string(dims[1]) +
+                         " x " + std::to_string(dims[2]) + " in the header");
+
+    std::unique_ptr<GzReader> labels;
+    if (!labels_path.empty()) {
+        labels = std::make_unique<GzReader>(labels_path);
+        const auto ldims = read_header(*labels, 1, "label");
+        if (ldims[0] != count)
+            throw InputError(labels_path + ": holds " + std::to_string(ldims[0]) +
+                             " labels but " + images_path + " holds " + std::to_string(count) +
+                             " images");
+    }
+    if (offset > 0 && offset >= count)
+        throw InputError(images_path + ": offset " + std::to_string(offset) +
+                         " skips past all " + std::to_string(count) + " images");
+
+    const std::size_t available = count - offset;
+    const std::size_t n = limit == 0 ? available : std::min(limit, available);
+    const std::size_t image_size = std::size_t{dims[1]} * dims[2];
+
+    Dataset out;
+    out.height = static_cast<int>(dims[1]);
+    out.width = static_cast<int>(dims[2]);
+
+    skip(images, offset * image_size, "skipping " + std::to_string(offset) + " images");
+    // Read in bounded chunks and grow as data arrives: the header's count is a claim, not a
+    // promise, and must not drive one huge allocation.
+    const std::size_t per_chunk = std::max<std::size_t>(1, chunk_bytes / image_size);
+    out.pixels.reserve(std::min(n * image_size, std::size_t{1} << 26));
+    std::vector<unsigned char> buf;
+    for (std::size_t done = 0; done < n;) {
+        const std::size_t k = std::min(per_chunk, n - done);
+        buf.resize(k * image_size);
+        const std::size_t got = images.read_some(buf.data(), buf.size());
+        if (got < buf.size())
+            throw InputError(images_path + ": truncated: the header promises " +
+                             std::to_string(count) + " images of " + std::to_string(image_size) +
+                             " bytes but the data ends within image " +
+                             std::to_string(offset + done + got / image_size));
+        for (unsigned char b : buf) out.pixels.push_back(static_cast<float>(b) / 255.0f);
+        done += k;
+    }
+    out.count = static_cast<int>(n);
+
+    if (labels) {
+        skip(*labels, offset, "skipping " + std::to_string(offset) + " labels");
+        std::vector<unsigned char> raw;
+        out.labels.reserve(std::min(n, chunk_bytes));
+        for (std::size_t done = 0; done < n;) {
+            const std::size_t k = std::min(chunk_bytes, n - done);
+            raw.resize(k);
+            const std::size_t got = labels->read_some(raw.data(), k);
+            if (got < k)
+                throw InputError(labels_path + ": truncated: the header promises " +
+                                 std::to_string(count) + " labels but the data ends after " +
+                                 std::to_string(offset + done + got));
+            out.labels.insert(out.labels.end(), raw.begin(), raw.end());
+            done += k;
+        }
+    }
+    return out;
+}
+
+void write_idx_images(const std::string& path, int count, int height, int width,
+                      const std::vector<std::uint8_t>& bytes) {
+    if (count < 0 || height <= 0 || width <= 0)
+        throw InputError(path + ": cannot write " + std::to_string(count) + " images of " +
+                         std::to_string(height) + " x " + std::to_string(width));
+    const std::size_t expected =
+        static_cast<std::size_t>(count) * static_cast<std::size_t>(height) * width;
+    if (bytes.size() != expected)
+        throw InputError(path + ": " + std::to_string(count) + " images of " +
+                         std::to_string(height) + " x " + std::to_string(width) + " need " +
+                         std::to_string(expected) + " bytes, got " + std::to_string(bytes.size()));
+    GzWriter out(path);
+    const unsigned char magic[4] = {0, 0, idx_ubyte, 3};
+    out.write(magic, 4);
+    out.write_u32(static_cast<std::uint32_t>(count));
+    out.write_u32(static_cast<std::uint32_t>(height));
+    out.write_u32(static_cast<std::uint32_t>(width));
+    out.write(bytes.data(), bytes.size());
+    out.close();
+}
+
+void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels) {
+    if (labels.size() > static_cast<std::size_t>(INT_MAX))
+        throw InputError(path + ": too many labels for an IDX file");
+    GzWriter out(path);
+    const unsigned char magic[4] = {0, 0, idx_ubyte, 1};
+    out.write(magic, 4);
+    out.write_u32(static_cast<std::uint32_t>(labels.size()));
+    out.write(labels.data(), labels.size());
+    out.close();
+}
+
+std::string default_fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
+
+} // namespace neurotlm

@@ -1,0 +1,384 @@
+#include "neurotlm/workloads/mlp_inference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/drivers/crossbar_tile_driver.h"
+
+namespace neurotlm {
+
+namespace {
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+std::string fmnist(const char* file) { return default_fashion_mnist_dir() + "/" + file; }
+
+} // namespace
+
+ParamTable MlpInference::param_table() {
+    ParamTable t;
+    t.string("network", nullptr,
+             "network description (neurotlm-network JSON, weights inline or in .npy files)")
+        .choice("dataset.format", {"idx"}, "idx", "dataset file format (IDX, gzip'd or plain: MNIST, Fashion-MNIST)")
+        .string("dataset.images", fmnist("t10k-images-idx3-ubyte.gz"), "image file")
+        .string("dataset.labels", fmnist("t10k-labels-idx1-ubyte.gz"),
+                "label file; \"\" for none (no accuracy then)")
+        .integer("dataset.limit", 1000, "images to run; 0 = all", 0, 1e9)
+        .integer("dataset.offset", 0, "images to skip first", 0, 1e9)
+        .string("tiles", "",
+                "crossbar tiles to map the network on: a component or group name; \"\" = every "
+                "crossbar_tile")
+        .integer("calibration_images", 100,
+                 "images (from the start of the dataset) used offline to set input and ADC ranges",
+                 1, 1e6)
+        .positive("adc_range_margin", Unit::none, 1.0,
+                  "ADC full scale = margin x the largest calibrated partial sum", 0.0, 1e3)
+        .boolean("software_reference", true, "run the float network on the same images for comparison");
+    return t;
+}
+
+MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
+    const std::string& file = platform.file;
+    const std::string net_path = resolve_path(platform.config_dir, p.string("network"));
+    try {
+        m_net = load_network(net_path);
+    } catch (const ConfigError&) {
+        throw;
+    } catch (const InputError& e) {
+        throw ConfigError(file, p.pointer_of("network"), "a readable network file", e.what());
+    }
+    if (m_net.layers.empty())
+        throw ConfigError(file, p.pointer_of("network"), "a network with at least one layer",
+                          net_path + " has none");
+
+    m_images = resolve_path(platform.config_dir, p.string("dataset.images"));
+    m_labels = p.string("dataset.labels").empty()
+                   ? std::string()
+                   : resolve_path(platform.config_dir, p.string("dataset.labels"));
+    try {
+        m_data = load_idx(m_images, m_labels, static_cast<std::size_t>(p.integer("dataset.limit")),
+                          static_cast<std::size_t>(p.integer("dataset.offset")));
+    } catch (const InputError& e) {
+        throw ConfigError(file, p.pointer_of("dataset.images"), "a readable IDX dataset", e.what());
+    }
+    if (m_data.count == 0)
+        throw ConfigError(file, p.pointer_of("dataset.offset"), "at least one image after the offset",
+                          "none");
+    if (m_data.image_size() != m_net.input_size())
+        throw ConfigError(file, p.pointer_of("dataset.images"),
+                          "images of " + std::to_string(m_net.input_size()) +
+                              " pixels (the network's input)",
+                          std::to_string(m_data.height) + "x" + std::to_string(m_data.width));
+    m_calibration = static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));
+    m_margin = static_cast<float>(p.number("adc_range_margin"));
+    m_software = p.boolean("software_reference");
+    m_classes = m_net.output_size();
+    if (!m_data.labels.empty()) {
+        for (int l : m_data.labels)
+            if (l < 0 || l >= m_classes)
+                throw ConfigError(file, p.pointer_of("dataset.labels"),
+                                  "labels below the network's " + std::to_string(m_classes) + " outputs",
+                                  "label " + std::to_string(l));
+        m_confusion.assign(static_cast<std::size_t>(m_classes * m_classes), 0);
+    }
+
+    // The tiles.
+    std::vector<const ComponentInfo*> tiles;
+    const std::string group = p.string("tiles");
+    if (group.empty()) {
+        for (const auto& c : platform.components)
+            if (c.type == "crossbar_tile") tiles.push_back(&c);
+    } else {
+        tiles = platform.group(group);
+        if (tiles.empty())
+            throw ConfigError(file, p.pointer_of("tiles"), "a crossbar_tile component or group",
+                              "\"" + group + "\"");
+    }
+    if (tiles.empty())
+        throw ConfigError(file, p.pointer_of("tiles"),
+                          "a platform with crossbar_tile components to run the network on", "none");
+    for (const auto* t : tiles) {
+        if (t->type != "crossbar_tile")
+            throw ConfigError(file, p.pointer_of("tiles"), "crossbar_tile components",
+                              t->name + " is a " + t->type);
+        if (!t->reachable)
+            throw ConfigError(file, p.pointer_of("tiles"), "tiles the controller can reach",
+                              t->name + " is not connected to the controller");
+        const int rows = static_cast<int>(t->params->integer("rows"));
+        const int phys = static_cast<int>(t->params->integer("cols"));
+        const int cols = t->params->string("mapping") == "differential" ? phys / 2 : phys;
+        if (m_tile_rows == 0) {
+            m_tile_rows = rows;
+            m_tile_cols = cols;
+        } else if (rows != m_tile_rows || cols != m_tile_cols) {
+            throw ConfigError(file, p.pointer_of("tiles"), "tiles of one size",
+                              tiles.front()->name + " and " + t->name + " differ");
+        }
+    }
+
+    // Cut every layer into blocks; one tile per block.
+    std::size_t next = 0;
+    int needed = 0;
+    for (const auto& layer : m_net.layers)
+        needed += ceil_div(layer.inputs + 1, m_tile_rows) * ceil_div(layer.outputs, m_tile_cols);
+    if (static_cast<std::size_t>(needed) > tiles.size())
+        throw ConfigError(file, p.pointer_of("tiles"),
+                          std::to_string(needed) + " tiles of " + std::to_string(m_tile_rows) + "x" +
+                              std::to_string(m_tile_cols) + " (inputs x outputs) to hold " +
+                              m_net.name + " weight-stationary",
+                          std::to_string(tiles.size()) + " tiles");
+    for (const auto& layer : m_net.layers) {
+        LayerMap lm;
+        lm.row_blocks = ceil_div(layer.inputs + 1, m_tile_rows);
+        lm.col_blocks = ceil_div(layer.outputs, m_tile_cols);
+        for (int rb = 0; rb < lm.row_blocks; ++rb) {
+            for (int cb = 0; cb < lm.col_blocks; ++cb) {
+                Block b;
+                b.tile = tiles[next++]->name;
+                b.row0 = rb * m_tile_rows;
+                b.rows = std::min(m_tile_rows, layer.inputs + 1 - b.row0);
+                b.col0 = cb * m_tile_cols;
+                b.cols = std::min(m_tile_cols, layer.outputs - b.col0);
+                lm.blocks.push_back(b);
+            }
+        }
+        m_map.push_back(std::move(lm));
+        m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
+    }
+    calibrate();
+}
+
+void MlpInference::calibrate() {
+    // x_max per layer: the largest input magnitude; y_max per block: the largest partial sum.
+    std::vector<std::vector<float>> acts;
+    for (std::size_t l = 0; l < m_net.layers.size(); ++l) m_map[l].x_max = 0.0f;
+    for (int i = 0; i < m_calibration; ++i) {
+        std::vector<float> x(m_data.image(i), m_data.image(i) + m_data.image_size());
+        for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+            float m = 0;
+            for (float v : x) m = std::max(m, std::fabs(v));
+            m_map[l].x_max = std::max(m_map[l].x_max, m);
+            x = [&] {
+                const DenseLayer& L = m_net.layers[l];
+                std::vector<float> y(static_cast<std::size_t>(L.outputs));
+                for (int o = 0; o < L.outputs; ++o) {
+                    float s = L.bias[static_cast<std::size_t>(o)];
+                    for (int in = 0; in < L.inputs; ++in) s += x[static_cast<std::size_t>(in)] * L.weight(in, o);
+                    y[static_cast<std::size_t>(o)] = activate(L.activation, s);
+                }
+                return y;
+            }();
+        }
+    }
+    for (auto& lm : m_map)
+        if (!(lm.x_max > 0)) lm.x_max = 1.0f;
+    // Weight range per layer (the bias row carries b / x_max at input x_max).
+    for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+        const DenseLayer& L = m_net.layers[l];
+        float w = 0;
+        for (float v : L.weights) w = std::max(w, std::fabs(v));
+        for (float v : L.bias) w = std::max(w, std::fabs(v) / m_map[l].x_max);
+        m_map[l].w_max = w > 0 ? w : 1.0f;
+    }
+    // Partial sums per block.
+    for (int i = 0; i < m_calibration; ++i) {
+        std::vector<float> x(m_data.image(i), m_data.image(i) + m_data.image_size());
+        for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+            const DenseLayer& L = m_net.layers[l];
+            LayerMap& lm = m_map[l];
+            std::vector<float> xb(x);
+            xb.push_back(lm.x_max); // bias row input
+            std::vector<float> y(static_cast<std::size_t>(L.outputs), 0.0f);
+            for (auto& b : lm.blocks) {
+                for (int o = b.col0; o < b.col0 + b.cols; ++o) {
+                    float s = 0;
+                    for (int r = b.row0; r < b.row0 + b.rows; ++r) {
+                        const float w = r < L.inputs ? L.weight(r, o) : L.bias[static_cast<std::size_t>(o)] / lm.x_max;
+                        s += xb[static_cast<std::size_t>(r)] * w;
+                    }
+                    b.y_max = std::max(b.y_max, std::fabs(s));
+                    y[static_cast<std::size_t>(o)] += s;
+                }
+            }
+            for (auto& v : y) v = activate(L.activation, v);
+            x = std::move(y);
+        }
+    }
+    for (auto& lm : m_map)
+        for (auto& b : lm.blocks) b.y_max = b.y_max > 0 ? b.y_max * m_margin : lm.w_max * lm.x_max;
+}
+
+void MlpInference::run(RunContext& ctx) {
+    // Drivers, one per block.
+    std::vector<std::vector<CrossbarTileDriver>> drivers(m_map.size());
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        for (const auto& b : m_map[l].blocks) {
+            const ComponentInfo* info = ctx.component(b.tile);
+            drivers[l].emplace_back(ctx.bus(), info->address, b.tile);
+        }
+    }
+
+    ctx.phase("program");
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        const DenseLayer& L = m_net.layers[l];
+        const LayerMap& lm = m_map[l];
+        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+            const Block& b = lm.blocks[k];
+            CrossbarTileDriver& d = drivers[l][k];
+            d.probe();
+            std::vector<float> w(static_cast<std::size_t>(b.rows) * b.cols);
+            for (int r = 0; r < b.rows; ++r)
+                for (int c = 0; c < b.cols; ++c) {
+                    const int row = b.row0 + r, col = b.col0 + c;
+                    w[static_cast<std::size_t>(r) * b.cols + c] =
+                        row < L.inputs ? L.weight(row, col) : L.bias[static_cast<std::size_t>(col)] / lm.x_max;
+                }
+            d.program(w.data(), b.rows, b.cols, lm.w_max);
+            d.set_input_range(lm.x_max);
+            d.set_output_range(b.y_max);
+        }
+    }
+
+    const std::uint64_t total = static_cast<std::uint64_t>(m_data.count);
+    std::vector<float> x, xb, y, part;
+    const std::uint64_t step = std::max<std::uint64_t>(1, total / 100);
+    for (int i = 0; i < m_data.count; ++i) {
+        if (ctx.stop_requested()) break;
+        x.assign(m_data.image(i), m_data.image(i) + m_data.image_size());
+        for (std::size_t l = 0; l < m_map.size(); ++l) {
+            const DenseLayer& L = m_net.layers[l];
+            const LayerMap& lm = m_map[l];
+            ctx.phase(L.name);
+            xb = x;
+            xb.push_back(lm.x_max);
+            // Start every tile of the layer, then collect: the tiles work in parallel.
+            for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+                const Block& b = lm.blocks[k];
+                drivers[l][k].start_mvm(xb.data() + b.row0, b.rows);
+            }
+            y.assign(static_cast<std::size_t>(L.outputs), 0.0f);
+            part.resize(static_cast<std::size_t>(m_tile_cols));
+            for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+                const Block& b = lm.blocks[k];
+                drivers[l][k].collect(part.data(), b.cols);
+                for (int c = 0; c < b.cols; ++c) y[static_cast<std::size_t>(b.col0 + c)] += part[static_cast<std::size_t>(c)];
+            }
+            ctx.digital(DigitalOp::accumulate,
+                        static_cast<std::uint64_t>(lm.row_blocks - 1) * static_cast<std::uint64_t>(L.outputs));
+            if (L.activation != Activation::none) {
+                for (auto& v : y) v = activate(L.activation, v);
+                ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
+            }
+            x.swap(y);
+        }
+        ctx.phase("classify");
+        const int predicted = argmax(x.data(), static_cast<int>(x.size()));
+        ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
+        ctx.phase("");
+        int sw = -1;
+        if (m_software) {
+            const std::vector<float> ref = forward(m_net, m_data.image(i));
+            sw = argmax(ref.data(), static_cast<int>(ref.size()));
+            if (sw == predicted) ++m_agree;
+        }
+        if (!m_data.labels.empty()) {
+            const int label = m_data.labels[static_cast<std::size_t>(i)];
+            if (predicted == label) ++m_correct;
+            if (sw == label) ++m_sw_correct;
+            ++m_confusion[static_cast<std::size_t>(label * m_classes + predicted)];
+        }
+        ++m_done;
+        if (m_done % step == 0 || m_done == total) {
+            char status[96];
+            if (!m_data.labels.empty())
+                std::snprintf(status, sizeof status, "accuracy %.2f%%",
+                              100.0 * static_cast<double>(m_correct) / static_cast<double>(m_done));
+            else
+                status[0] = '\0';
+            ctx.progress(m_done, total, status);
+        }
+    }
+}
+
+WorkloadTotals MlpInference::totals() const {
+    WorkloadTotals t;
+    t.items = m_done;
+    t.items_requested = static_cast<std::uint64_t>(m_data.count);
+    t.ops = 2.0 * m_macs_per_image * static_cast<double>(m_done);
+    t.item_name = "inference";
+    return t;
+}
+
+json MlpInference::results() const {
+    json j;
+    j["network"] = m_net.path;
+    j["network_name"] = m_net.name;
+    j["dataset"] = {{"images", m_images}, {"labels", m_labels}, {"count", m_data.count}};
+    j["images"] = m_done;
+    j["macs_per_inference"] = m_macs_per_image;
+    const bool labelled = !m_data.labels.empty() && m_done > 0;
+    j["accuracy"] = labelled ? json(static_cast<double>(m_correct) / static_cast<double>(m_done)) : json(nullptr);
+    if (m_software) {
+        j["software_accuracy"] =
+            labelled ? json(static_cast<double>(m_sw_correct) / static_cast<double>(m_done)) : json(nullptr);
+        j["agreement_with_software"] =
+            m_done ? json(static_cast<double>(m_agree) / static_cast<double>(m_done)) : json(nullptr);
+    }
+    if (labelled) {
+        json conf = json::array();
+        for (int r = 0; r < m_classes; ++r) {
+            json row = json::array();
+            for (int c = 0; c < m_classes; ++c) row.push_back(m_confusion[static_cast<std::size_t>(r * m_classes + c)]);
+            conf.push_back(row);
+        }
+        j["confusion"] = conf;
+    }
+    j["calibration_images"] = m_calibration;
+    json layers = json::array();
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        const auto& lm = m_map[l];
+        json blocks = json::array();
+        for (const auto& b : lm.blocks)
+            blocks.push_back({{"tile", b.tile}, {"row0", b.row0}, {"rows", b.rows}, {"col0", b.col0},
+                              {"cols", b.cols}, {"adc_range", b.y_max}});
+        layers.push_back({{"layer", m_net.layers[l].name},
+                          {"inputs", m_net.layers[l].inputs},
+                          {"outputs", m_net.layers[l].outputs},
+                          {"activation", to_string(m_net.layers[l].activation)},
+                          {"row_blocks", lm.row_blocks},
+                          {"col_blocks", lm.col_blocks},
+                          {"weight_range", lm.w_max},
+                          {"input_range", lm.x_max},
+                          {"tiles", blocks}});
+    }
+    j["layers"] = layers;
+    return j;
+}
+
+std::string MlpInference::summary() const {
+    if (m_data.labels.empty() || m_done == 0) return {};
+    char buf[160];
+    const double acc = 100.0 * static_cast<double>(m_correct) / static_cast<double>(m_done);
+    if (m_software)
+        std::snprintf(buf, sizeof buf, "accuracy %.2f%% (float software reference %.2f%%, same images)",
+                      acc, 100.0 * static_cast<double>(m_sw_correct) / static_cast<double>(m_done));
+    else
+        std::snprintf(buf, sizeof buf, "accuracy %.2f%%", acc);
+    return buf;
+}
+
+namespace {
+const bool kRegistered = [] {
+    WorkloadRegistry::instance().add(
+        {"mlp_inference", "MLP inference on crossbar tiles, weight-stationary, with accuracy",
+         MlpInference::param_table(),
+         [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
+             return std::make_unique<MlpInference>(p, platform);
+         }});
+    return true;
+}();
+} // namespace
+
+} // namespace neurotlm

@@ -1,0 +1,291 @@
+#include "neurotlm/workloads/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include <Eigen/Core>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/rng.h"
+
+namespace neurotlm {
+
+namespace {
+
+// Row-major so that a weight matrix (inputs x outputs) is laid out exactly like
+// DenseLayer::weights and a batch is one image per row, as the dataset stores it.
+using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
+
+struct Layer {
+    Matrix w;
+    RowVector b;
+    Matrix w_velocity;
+    RowVector b_velocity;
+    Activation activation = Activation::none;
+};
+
+void check_images(const Dataset& d, const char* which) {
+    if (d.count < 0 || d.height < 0 || d.width < 0 ||
+        d.pixels.size() != static_cast<std::size_t>(d.count) * d.image_size())
+        throw InputError(std::string("the ") + which + " set has " +
+                         std::to_string(d.pixels.size()) + " pixels for " +
+                         std::to_string(d.count) + " images of " + std::to_string(d.height) +
+                         " x " + std::to_string(d.width));
+    for (std::size_t i = 0; i < d.pixels.size(); ++i)
+        if (!std::isfinite(d.pixels[i]))
+            throw InputError(std::string("the ") + which + " set's image " +
+                             std::to_string(i / d.image_size()) + " holds a NaN or infinity");
+}
+
+void check_labels(const Dataset& d, int classes, const char* which) {
+    if (d.labels.size() != static_cast<std::size_t>(d.count))
+        throw InputError(std::string("the ") + which + " set has " +
+                         std::to_string(d.labels.size()) + " labels for " +
+                         std::to_string(d.count) + " images");
+    for (std::size_t i = 0; i < d.labels.size(); ++i)
+        if (d.labels[i] < 0 || d.labels[i] >= classes)
+            throw InputError(std::string("the ") + which + " set's label " +
+                             std::to_string(d.labels[i]) + " (image " + std::to_string(i) +
+                             ") is outside [0, " + std::to_string(classes) + ")");
+}
+
+void gather(const Dataset& d, const int* indices, int n, Matrix& x) {
+    const int size = d.image_size();
+    x.resize(n, size);
+    for (int r = 0; r < n; ++r) std::copy_n(d.image(indices[r]), size, x.row(r).data());
+}
+
+void apply_activation(Activation a, const Matrix& z, Matrix& out) {
+    out.resize(z.rows(), z.cols());
+    const float* src = z.data();
+    float* dst = out.data();
+    const Eigen::Index n = z.size();
+    if (a == Activation::relu) {
+        for (Eigen::Index i = 0; i < n; ++i) dst[i] = src[i] > 0.0f ? src[i] : 0.0f;
+    } else {
+        for (Eigen::Index i = 0; i < n; ++i) dst[i] = activate(a, src[i]);
+    }
+}
+
+/// Forward through all layers; keeps pre-activations and activations for backpropagation.
+/// The last layer's pre-activations are the logits.
+void forward_batch(const std::vector<Layer>& layers, const Matrix& x, std::vector<Matrix>& z,
+                   std::vector<Matrix>& a) {
+    z.resize(layers.size());
+    a.resize(layers.size());
+    const Matrix* in = &x;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        z[l].noalias() = *in * layers[l].w;
+        z[l].rowwise() += layers[l].b;
+        if (l + 1 < layers.size()) {
+            apply_activation(layers[l].activation, z[l], a[l]);
+            in = &a[l];
+        }
+    }
+}
+
+/// Turns logits into softmax probabilities in place; returns the summed cross-entropy and
+/// counts correct predictions.
+double softmax_cross_entropy(Matrix& logits, const Dataset& d, const int* indices, int& correct) {
+    double loss = 0.0;
+    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+        auto row = logits.row(r);
+        Eigen::Index best;
+        const float top = row.maxCoeff(&best);
+        const int label = d.labels[static_cast<std::size_t>(indices[r])];
+        if (best == label) ++correct;
+        const float shifted_label = row(label) - top;
+        row.array() = (row.array() - top).exp();
+        const float sum = row.sum();
+        row /= sum;
+        // From the shifted logits rather than log(p), which underflows for confident mistakes.
+        loss += std::log(static_cast<double>(sum)) - shifted_label;
+    }
+    return loss;
+}
+
+double evaluate(const std::vector<Layer>& layers, const Dataset& d) {
+    constexpr int chunk = 256;
+    std::vector<int> idx(static_cast<std::size_t>(d.count));
+    std::iota(idx.begin(), idx.end(), 0);
+    Matrix x;
+    std::vector<Matrix> z, a;
+    int correct = 0;
+    for (int start = 0; start < d.count; start += chunk) {
+        const int n = std::min(chunk, d.count - start);
+        gather(d, idx.data() + start, n, x);
+        forward_batch(layers, x, z, a);
+        for (int r = 0; r < n; ++r) {
+            Eigen::Index best;
+            z.back().row(r).maxCoeff(&best);
+            if (best == d.labels[static_cast<std::size_t>(start + r)]) ++correct;
+        }
+    }
+    return d.count ? static_cast<double>(correct) / d.count : 0.0;
+}
+
+} // namespace
+
+Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
+                         const std::function<void(const EpochReport&)>& on_epoch) {
+    if (train.count <= 0) throw InputError("the training set is empty");
+    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
+    if (options.epochs < 0) throw InputError("epochs must be >= 0");
+    if (options.batch < 1) throw InputError("the batch size must be >= 1");
+    if (!(options.learning_rate > 0.0) || !std::isfinite(options.learning_rate))
+        throw InputError("the learning rate must be a positive number");
+    if (!(options.momentum >= 0.0 && options.momentum < 1.0))
+        throw InputError("momentum must be in [0, 1)");
+    if (!(options.lr_decay > 0.0 && options.lr_decay <= 1.0))
+        throw InputError("the learning-rate decay must be in (0, 1]");
+    if (!(options.weight_decay >= 0.0)) throw InputError("weight decay must be >= 0");
+    for (int h : options.hidden)
+        if (h < 1) throw InputError("hidden layer widths must be >= 1");
+
+    int classes = options.classes;
+    if (classes == 0) {
+        if (train.labels.empty()) throw InputError("the training set has no labels");
+        classes = 1 + *std::max_element(train.labels.begin(), train.labels.end());
+    }
+    if (classes < 2) throw InputError("a classifier needs at least 2 classes");
+    check_images(train, "training");
+    check_labels(train, classes, "training");
+    if (test) {
+        check_images(*test, "test");
+        if (test->image_size() != train.image_size())
+            throw InputError("test images have " + std::to_string(test->image_size()) +
+                             " pixels, training images " + std::to_string(train.image_size()));
+        check_labels(*test, classes, "test");
+    }
+
+    RngStream root(options.seed, "neurotlm-train");
+    RngStream init = root.derive("init");
+    RngStream shuffle = root.derive("shuffle");
+
+    std::vector<int> widths{train.image_size()};
+    widths.insert(widths.end(), options.hidden.begin(), options.hidden.end());
+    widths.push_back(classes);
+    std::vector<Layer> layers(widths.size() - 1);
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const int fan_in = widths[l], fan_out = widths[l + 1];
+        const bool hidden = l + 1 < layers.size();
+        Layer& layer = layers[l];
+        layer.activation = hidden ? options.activation : Activation::none;
+        // He init keeps ReLU activations' variance steady; Xavier suits the rest.
+        const double sigma = hidden && options.activation == Activation::relu
+                                 ? std::sqrt(2.0 / fan_in)
+                                 : std::sqrt(2.0 / (fan_in + fan_out));
+        layer.w.resize(fan_in, fan_out);
+        for (Eigen::Index i = 0; i < layer.w.size(); ++i)
+            layer.w.data()[i] = static_cast<float>(init.normal(0.0, sigma));
+        layer.b = RowVector::Zero(fan_out);
+        layer.w_velocity = Matrix::Zero(fan_in, fan_out);
+        layer.b_velocity = RowVector::Zero(fan_out);
+    }
+
+    std::vector<int> order(static_cast<std::size_t>(train.count));
+    std::iota(order.begin(), order.end(), 0);
+    Matrix x, delta, delta_prev, grad_w;
+    RowVector grad_b;
+    std::vector<Matrix> z, a;
+    double lr = options.learning_rate;
+    const auto momentum = static_cast<float>(options.momentum);
+    const auto decay = static_cast<float>(options.weight_decay);
+
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        const auto started = std::chrono::steady_clock::now();
+        for (std::size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[shuffle.below(i)]);
+
+        double loss_sum = 0.0;
+        int correct = 0;
+        const auto step = static_cast<float>(lr);
+        for (int start = 0; start < train.count; start += options.batch) {
+            const int n = std::min(options.batch, train.count - start);
+            const int* idx = order.data() + start;
+            gather(train, idx, n, x);
+            forward_batch(layers, x, z, a);
+            Matrix& probs = z.back();
+            loss_sum += softmax_cross_entropy(probs, train, idx, correct);
+
+            // d(mean loss)/d logits = (p - onehot) / n
+            delta = probs;
+            for (int r = 0; r < n; ++r)
+                delta(r, train.labels[static_cast<std::size_t>(idx[r])]) -= 1.0f;
+            delta /= static_cast<float>(n);
+
+            for (std::size_t l = layers.size(); l-- > 0;) {
+                Layer& layer = layers[l];
+                const Matrix& input = l == 0 ? x : a[l - 1];
+                grad_w.noalias() = input.transpose() * delta;
+                grad_b = delta.colwise().sum();
+                if (l > 0) {
+                    delta_prev.noalias() = delta * layer.w.transpose();
+                    const Activation act = layers[l - 1].activation;
+                    const float* pre = z[l - 1].data();
+                    float* d = delta_prev.data();
+                    for (Eigen::Index k = 0; k < delta_prev.size(); ++k)
+                        d[k] *= activation_derivative(act, pre[k]);
+                }
+                if (decay > 0.0f) grad_w += decay * layer.w;
+                layer.w_velocity = momentum * layer.w_velocity - step * grad_w;
+                layer.b_velocity = momentum * layer.b_velocity - step * grad_b;
+                layer.w += layer.w_velocity;
+                layer.b += layer.b_velocity;
+                if (l > 0) delta.swap(delta_prev);
+            }
+        }
+
+        EpochReport report;
+        report.epoch = epoch;
+        report.loss = loss_sum / train.count;
+        report.train_accuracy = static_cast<double>(correct) / train.count;
+        report.learning_rate = lr;
+        if (!std::isfinite(report.loss))
+            throw InputError("training diverged (loss " + std::to_string(report.loss) +
+                             " in epoch " + std::to_string(epoch) +
+                             "); try a smaller learning rate");
+        if (test && test->count > 0) report.test_accuracy = evaluate(layers, *test);
+        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                             .count();
+        if (on_epoch) on_epoch(report);
+        lr *= options.lr_decay;
+    }
+
+    Network net;
+    net.name = options.name;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        DenseLayer d;
+        d.name = "fc" + std::to_string(l + 1);
+        d.inputs = widths[l];
+        d.outputs = widths[l + 1];
+        d.weights.assign(layers[l].w.data(), layers[l].w.data() + layers[l].w.size());
+        d.bias.assign(layers[l].b.data(), layers[l].b.data() + layers[l].b.size());
+        d.activation = layers[l].activation;
+        net.layers.push_back(std::move(d));
+    }
+    return net;
+}
+
+double accuracy(const Network& net, const Dataset& data) {
+    if (data.count == 0) return 0.0;
+    if (data.labels.size() != static_cast<std::size_t>(data.count))
+        throw InputError("accuracy needs one label per image");
+    if (data.image_size() != net.input_size())
+        throw InputError("the network takes " + std::to_string(net.input_size()) +
+                         " inputs but the images have " + std::to_string(data.image_size()) +
+                         " pixels");
+    int correct = 0;
+    for (int i = 0; i < data.count; ++i) {
+        const std::vector<float> out = forward(net, data.image(i));
+        if (argmax(out.data(), static_cast<int>(out.size())) ==
+            data.labels[static_cast<std::size_t>(i)])
+            ++correct;
+    }
+    return static_cast<double>(correct) / data.count;
+}
+
+} // namespace neurotlm

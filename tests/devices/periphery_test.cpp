@@ -1,0 +1,109 @@
+#include "neurotlm/devices/periphery.h"
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+namespace {
+
+ParamTable periphery_table() {
+    ParamTable t;
+    add_adc_params(t);
+    add_dac_params(t);
+    return t;
+}
+
+std::string error_pointer(const json& j) {
+    try {
+        Params::validate(j, periphery_table(), "p.json", "/components/0");
+    } catch (const ConfigError& e) {
+        return e.pointer();
+    }
+    return "";
+}
+
+TEST(Adc, WaldenEnergyAndSarLatency) {
+    AdcSpec a;
+    a.bits = 5;
+    a.fom_J = 10e-15;
+    a.clock_Hz = 1e9;
+    // 10 fJ * 2^5 = 320 fJ per conversion; 5 bits at one bit per 1 ns cycle = 5 ns.
+    EXPECT_NEAR(a.energy_per_conversion_J(), 320e-15, 1e-27);
+    EXPECT_NEAR(a.latency_s(), 5e-9, 1e-20);
+    a.bits = 8;
+    a.clock_Hz = 500e6;
+    EXPECT_NEAR(a.energy_per_conversion_J(), 2.56e-12, 1e-24);
+    EXPECT_NEAR(a.latency_s(), 16e-9, 1e-20);
+}
+
+TEST(Adc, EnergyGrowsStrictlyWithBits) {
+    AdcSpec a;
+    double last = 0.0;
+    for (int bits = 1; bits <= 16; ++bits) {
+        a.bits = bits;
+        EXPECT_GT(a.energy_per_conversion_J(), last) << bits;
+        EXPECT_GT(a.latency_s(), 0.0);
+        last = a.energy_per_conversion_J();
+    }
+}
+
+TEST(Adc, IdealConverterIsFree) {
+    AdcSpec a;
+    a.bits = 0;
+    EXPECT_TRUE(a.ideal());
+    EXPECT_EQ(a.energy_per_conversion_J(), 0.0);
+    EXPECT_EQ(a.latency_s(), 0.0);
+}
+
+TEST(Periphery, DefaultsFromTheTable) {
+    const Params p = Params::validate(json::object(), periphery_table(), "p.json", "");
+    const AdcSpec a = adc_from_params(p);
+    EXPECT_EQ(a.bits, 5);
+    EXPECT_EQ(a.shared_by_columns, 8);
+    EXPECT_NEAR(a.fom_J, 10e-15, 1e-27);
+    EXPECT_NEAR(a.clock_Hz, 1e9, 1e-3);
+    EXPECT_EQ(a.area_per_adc_m2, 0.0);
+    EXPECT_EQ(a.leakage_per_adc_W, 0.0);
+    const DacSpec d = dac_from_params(p);
+    EXPECT_EQ(d.bits, 1);
+    EXPECT_GT(d.energy_per_conversion_J, 0.0);
+
+    const ParamTable t = periphery_table();
+    const std::string& fom = t.find("adc.fom")->description;
+    EXPECT_NE(fom.find("Walden"), std::string::npos);
+    EXPECT_NE(fom.find("SAR"), std::string::npos);
+    EXPECT_NE(t.find("dac.energy")->description.find("assumed"), std::string::npos);
+}
+
+TEST(Periphery, ValuesWithUnits) {
+    const Params p = Params::validate(
+        {{"adc", {{"bits", 0}, {"fom", "20 fJ"}, {"clock", "2 GHz"}, {"area", "1000 um^2"}}},
+         {"dac", {{"bits", 4}, {"energy", "3 fJ"}, {"latency", "1 ns"}}}},
+        periphery_table(), "p.json", "");
+    const AdcSpec a = adc_from_params(p);
+    EXPECT_TRUE(a.ideal());
+    EXPECT_NEAR(a.fom_J, 20e-15, 1e-27);
+    EXPECT_NEAR(a.clock_Hz, 2e9, 1e-3);
+    EXPECT_NEAR(a.area_per_adc_m2, 1e-9, 1e-21);
+    const DacSpec d = dac_from_params(p);
+    EXPECT_EQ(d.bits, 4);
+    EXPECT_NEAR(d.energy_per_conversion_J, 3e-15, 1e-27);
+    EXPECT_NEAR(d.latency_s, 1e-9, 1e-21);
+}
+
+TEST(Periphery, RangeErrorsCarryThePointer) {
+    EXPECT_EQ(error_pointer({{"adc", {{"bits", 17}}}}), "/components/0/adc/bits");
+    EXPECT_EQ(error_pointer({{"adc", {{"bits", -1}}}}), "/components/0/adc/bits");
+    EXPECT_EQ(error_pointer({{"adc", {{"shared_by_columns", 0}}}}),
+              "/components/0/adc/shared_by_columns");
+    EXPECT_EQ(error_pointer({{"adc", {{"fom", 0}}}}), "/components/0/adc/fom");
+    EXPECT_EQ(error_pointer({{"adc", {{"clock", "5 ns"}}}}), "/components/0/adc/clock");
+    EXPECT_EQ(error_pointer({{"dac", {{"bits", 0}}}}), "/components/0/dac/bits");
+    EXPECT_EQ(error_pointer({{"dac", {{"bits", 9}}}}), "/components/0/dac/bits");
+    EXPECT_EQ(error_pointer({{"dac", {{"energy", -1e-15}}}}), "/components/0/dac/energy");
+    EXPECT_EQ(error_pointer({{"adc", {{"bitz", 3}}}}), "/components/0/adc/bitz");
+}
+
+} // namespace
+} // namespace neurotlm

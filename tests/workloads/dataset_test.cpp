@@ -1,0 +1,228 @@
+#include "neurotlm/workloads/dataset.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/core/error.h"
+#include "testing/paths.h"
+
+using namespace neurotlm;
+
+namespace {
+
+std::vector<std::uint8_t> pattern(std::size_t n) {
+    std::vector<std::uint8_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);
+    return v;
+}
+
+void write_raw(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char *>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+}
+
+std::vector<std::uint8_t> read_raw(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// An IDX3 header by hand, so tests can make it lie.
+std::vector<std::uint8_t> idx3_header(std::uint32_t count, std::uint32_t h, std::uint32_t w,
+                                      std::uint8_t dtype = 0x08) {
+    std::vector<std::uint8_t> v{0, 0, dtype, 3};
+    for (std::uint32_t x : {count, h, w})
+        for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
+    return v;
+}
+
+template <typename F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+class DatasetTest : public ::testing::Test {
+protected:
+    std::string dir = neurotlm::testing::scratch_dir("dataset");
+    std::string path(const std::string& name) const { return dir + "/" + name; }
+};
+
+} // namespace
+
+TEST_F(DatasetTest, RoundTripPlainAndGzip) {
+    const int count = 7, h = 3, w = 5;
+    const auto pixels = pattern(count * h * w);
+    const std::vector<std::uint8_t> labels{0, 1, 2, 3, 9, 255, 4};
+    for (const std::string suffix : {"", ".gz"}) {
+        SCOPED_TRACE(suffix);
+        write_idx_images(path("img" + suffix), count, h, w, pixels);
+        write_idx_labels(path("lbl" + suffix), labels);
+        const Dataset d = load_idx(path("img" + suffix), path("lbl" + suffix));
+        ASSERT_EQ(d.count, count);
+        EXPECT_EQ(d.height, h);
+        EXPECT_EQ(d.width, w);
+        EXPECT_EQ(d.image_size(), h * w);
+        ASSERT_EQ(d.pixels.size(), pixels.size());
+        for (std::size_t i = 0; i < pixels.size(); ++i)
+            ASSERT_FLOAT_EQ(d.pixels[i], pixels[i] / 255.0f) << i;
+        EXPECT_EQ(d.labels, std::vector<int>(labels.begin(), labels.end()));
+        EXPECT_FLOAT_EQ(d.image(2)[0], pixels[2 * h * w] / 255.0f);
+    }
+    // The plain file is really plain and the .gz really gzip'd.
+    EXPECT_EQ(read_raw(path("img")).size(), 16u + pixels.size());
+    const auto gz = read_raw(path("img.gz"));
+    ASSERT_GE(gz.size(), 2u);
+    EXPECT_EQ(gz[0], 0x1f);
+    EXPECT_EQ(gz[1], 0x8b);
+}
+
+TEST_F(DatasetTest, LabelsAreOptional) {
+    write_idx_images(path("img"), 2, 2, 2, pattern(8));
+    const Dataset d = load_idx(path("img"), "");
+    EXPECT_EQ(d.count, 2);
+    EXPECT_TRUE(d.labels.empty());
+}
+
+TEST_F(DatasetTest, LimitAndOffset) {
+    const int count = 10, h = 2, w = 2;
+    const auto pixels = pattern(count * h * w);
+    std::vector<std::uint8_t> labels;
+    for (int i = 0; i < count; ++i) labels.push_back(static_cast<std::uint8_t>(i));
+    write_idx_images(path("img.gz"), count, h, w, pixels);
+    write_idx_labels(path("lbl.gz"), labels);
+
+    Dataset d = load_idx(path("img.gz"), path("lbl.gz"), 3, 4);
+    ASSERT_EQ(d.count, 3);
+    EXPECT_EQ(d.labels, (std::vector<int>{4, 5, 6}));
+    EXPECT_FLOAT_EQ(d.image(0)[0], pixels[4 * 4] / 255.0f);
+
+    d = load_idx(path("img.gz"), path("lbl.gz"), 100, 8);   // limit beyond the end: what remains
+    EXPECT_EQ(d.count, 2);
+    EXPECT_EQ(d.labels, (std::vector<int>{8, 9}));
+
+    d = load_idx(path("img.gz"), path("lbl.gz"), 5);
+    EXPECT_EQ(d.labels, (std::vector<int>{0, 1, 2, 3, 4}));
+
+    const std::string e = error_of([&] { load_idx(path("img.gz"), path("lbl.gz"), 0, 10); });
+    EXPECT_NE(e.find("offset 10"), std::string::npos) << e;
+}
+
+TEST_F(DatasetTest, MissingFile) {
+    const std::string e = error_of([&] { load_idx(path("nope.gz"), ""); });
+    EXPECT_NE(e.find("nope.gz"), std::string::npos) << e;
+    EXPECT_NE(e.find("cannot open"), std::string::npos) << e;
+}
+
+TEST_F(DatasetTest, BadMagic) {
+    write_raw(path("junk"),
+              {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!', 0, 0, 0, 0});
+    std::string e = error_of([&] { load_idx(path("junk"), ""); });
+    EXPECT_NE(e.find("junk"), std::string::npos) << e;
+    EXPECT_NE(e.find("not an IDX file"), std::string::npos) << e;
+
+    write_raw(path("float"), idx3_header(1, 1, 1, 0x0D));
+    e = error_of([&] { load_idx(path("float"), ""); });
+    EXPECT_NE(e.find("0x0d"), std::string::npos) << e;
+
+    // A label file where images are expected: wrong dimension count.
+    write_idx_labels(path("lbl"), {1, 2});
+    e = error_of([&] { load_idx(path("lbl"), ""); });
+    EXPECT_NE(e.find("dimension"), std::string::npos) << e;
+
+    write_raw(path("short"), {0, 0, 8});
+    e = error_of([&] { load_idx(path("short"), ""); });
+    EXPECT_NE(e.find("truncated"), std::string::npos) << e;
+}
+
+TEST_F(DatasetTest, TruncatedData) {
+    auto bytes = pattern(5 * 4 * 4);
+    write_idx_images(path("img"), 5, 4, 4, bytes);
+    auto raw = read_raw(path("img"));
+    raw.resize(raw.size() - 7);
+    write_raw(path("cut"), raw);
+    std::string e = error_of([&] { load_idx(path("cut"), ""); });
+    EXPECT_NE(e.find("truncated"), std::string::npos) << e;
+    EXPECT_NE(e.find("cut"), std::string::npos) << e;
+    // Still fine when only the intact images are asked for.
+    EXPECT_EQ(load_idx(path("cut"), "", 4).count, 4);
+
+    // A gzip stream cut in the middle.
+    write_idx_images(path("img.gz"), 5, 4, 4, bytes);
+    raw = read_raw(path("img.gz"));
+    raw.resize(raw.size() / 2);
+    write_raw(path("cut.gz"), raw);
+    e = error_of([&] { load_idx(path("cut.gz"), ""); });
+    EXPECT_NE(e.find("cut.gz"), std::string::npos) << e;
+
+    write_idx_labels(path("lbl"), {1, 2, 3, 4, 5});
+    raw = read_raw(path("lbl"));
+    raw.pop_back();
+    write_raw(path("lblcut"), raw);
+    e = error_of([&] { load_idx(path("img"), path("lblcut")); });
+    EXPECT_NE(e.find("lblcut"), std::string::npos) << e;
+    EXPECT_NE(e.find("truncated"), std::string::npos) << e;
+}
+
+TEST_F(DatasetTest, LyingHeaderDoesNotAllocateOrOverrun) {
+    // Claims two billion 28x28 images, holds one.
+    auto raw = idx3_header(2000000000u, 28, 28);
+    const auto one = pattern(28 * 28);
+    raw.insert(raw.end(), one.begin(), one.end());
+    write_raw(path("liar"), raw);
+    const std::string e = error_of([&] { load_idx(path("liar"), ""); });
+    EXPECT_NE(e.find("truncated"), std::string::npos) << e;
+    EXPECT_EQ(load_idx(path("liar"), "", 1).count, 1);
+}
+
+TEST_F(DatasetTest, AbsurdDimensions) {
+    for (auto [h, w] : {std::pair<std::uint32_t, std::uint32_t>{0, 28}, {28, 0},
+                        {0xffffffffu, 0xffffffffu}, {65536, 65536}}) {
+        write_raw(path("absurd"), idx3_header(1, h, w));
+        const std::string e = error_of([&] { load_idx(path("absurd"), ""); });
+        EXPECT_NE(e.find("implausible image size"), std::string::npos) << e;
+    }
+    write_raw(path("toomany"), idx3_header(0x80000000u, 1, 1));
+    EXPECT_NE(error_of([&] { load_idx(path("toomany"), ""); }).find("more than"),
+              std::string::npos);
+}
+
+TEST_F(DatasetTest, CountMismatch) {
+    write_idx_images(path("img"), 3, 2, 2, pattern(12));
+    write_idx_labels(path("lbl"), {1, 2});
+    const std::string e = error_of([&] { load_idx(path("img"), path("lbl")); });
+    EXPECT_NE(e.find("2 labels"), std::string::npos) << e;
+    EXPECT_NE(e.find("3 images"), std::string::npos) << e;
+}
+
+TEST_F(DatasetTest, WriteRejectsWrongByteCount) {
+    EXPECT_THROW(write_idx_images(path("x"), 2, 2, 2, pattern(7)), InputError);
+}
+
+TEST(FashionMnist, FirstHundredTestImagesIfInstalled) {
+    const std::string dir = default_fashion_mnist_dir();
+    if (!std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz"))
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+    const Dataset d =
+        load_idx(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", 100);
+    ASSERT_EQ(d.count, 100);
+    EXPECT_EQ(d.height, 28);
+    EXPECT_EQ(d.width, 28);
+    ASSERT_EQ(d.labels.size(), 100u);
+    for (int l : d.labels) {
+        EXPECT_GE(l, 0);
+        EXPECT_LE(l, 9);
+    }
+    for (float p : d.pixels) {
+        ASSERT_GE(p, 0.0f);
+        ASSERT_LE(p, 1.0f);
+    }
+}

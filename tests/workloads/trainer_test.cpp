@@ -1,0 +1,148 @@
+#include "neurotlm/workloads/trainer.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/rng.h"
+
+using namespace neurotlm;
+
+namespace {
+
+/// Each class lights its own 2x2 block of a 4x4 image, over uniform background noise.
+Dataset blocks(int count, std::uint64_t seed, int classes = 4) {
+    RngStream rng(seed, "blocks");
+    Dataset d;
+    d.count = count;
+    d.height = 4;
+    d.width = 4;
+    for (int i = 0; i < count; ++i) {
+        const int label = static_cast<int>(rng.below(static_cast<std::uint64_t>(classes)));
+        d.labels.push_back(label);
+        const int r0 = (label / 2) * 2, c0 = (label % 2) * 2;
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c) {
+                const bool lit = r >= r0 && r < r0 + 2 && c >= c0 && c < c0 + 2;
+                d.pixels.push_back(static_cast<float>(0.4 * rng.uniform() + (lit ? 0.5 : 0.0)));
+            }
+    }
+    return d;
+}
+
+TrainOptions small_options() {
+    TrainOptions o;
+    o.hidden = {8};
+    o.epochs = 5;
+    o.learning_rate = 0.02;
+    o.momentum = 0.9;
+    o.batch = 16;
+    o.seed = 7;
+    o.name = "blocks";
+    return o;
+}
+
+} // namespace
+
+TEST(Trainer, LearnsASeparableProblem) {
+    const Dataset train = blocks(400, 1), test = blocks(200, 2);
+    std::vector<EpochReport> reports;
+    const Network net = train_classifier(train, &test, small_options(),
+                                         [&](const EpochReport& r) { reports.push_back(r); });
+    ASSERT_EQ(reports.size(), 5u);
+    EXPECT_EQ(reports.front().epoch, 1);
+    EXPECT_LT(reports.back().loss, reports.front().loss);
+    for (std::size_t i = 1; i < reports.size(); ++i)
+        EXPECT_LE(reports[i].loss, reports[i - 1].loss * 1.05) << "epoch " << i + 1;
+    EXPECT_GT(reports.back().train_accuracy, 0.9);
+    EXPECT_GT(reports.back().test_accuracy, 0.9);
+
+    ASSERT_EQ(net.layers.size(), 2u);
+    EXPECT_EQ(net.name, "blocks");
+    EXPECT_EQ(net.input_size(), 16);
+    EXPECT_EQ(net.layers[0].outputs, 8);
+    EXPECT_EQ(net.layers[0].activation, Activation::relu);
+    EXPECT_EQ(net.output_size(), 4);
+    EXPECT_EQ(net.layers[1].activation, Activation::none);
+    // The float reference agrees with the trainer's own evaluation.
+    EXPECT_DOUBLE_EQ(accuracy(net, test), reports.back().test_accuracy);
+}
+
+TEST(Trainer, OtherActivationsAndALinearModelLearnToo) {
+    const Dataset train = blocks(400, 3), test = blocks(200, 4);
+    for (auto [act, hidden] : {std::pair{Activation::sigmoid, std::vector<int>{8}},
+                               std::pair{Activation::tanh, std::vector<int>{8, 6}},
+                               std::pair{Activation::reverse_sigmoid, std::vector<int>{8}},
+                               std::pair{Activation::relu, std::vector<int>{}}}) {
+        SCOPED_TRACE(to_string(act));
+        TrainOptions o = small_options();
+        o.activation = act;
+        o.hidden = hidden;
+        o.epochs = 10;
+        o.learning_rate = 0.05;
+        const Network net = train_classifier(train, nullptr, o);
+        EXPECT_EQ(net.layers.size(), hidden.size() + 1);
+        EXPECT_GT(accuracy(net, test), 0.9);
+    }
+}
+
+TEST(Trainer, DeterministicForASeed) {
+    const Dataset train = blocks(200, 5);
+    const TrainOptions o = small_options();
+    const Network a = train_classifier(train, nullptr, o);
+    const Network b = train_classifier(train, nullptr, o);
+    ASSERT_EQ(a.layers.size(), b.layers.size());
+    for (std::size_t l = 0; l < a.layers.size(); ++l) {
+        EXPECT_EQ(a.layers[l].weights, b.layers[l].weights);
+        EXPECT_EQ(a.layers[l].bias, b.layers[l].bias);
+    }
+    TrainOptions other = o;
+    other.seed = 8;
+    EXPECT_NE(train_classifier(train, nullptr, other).layers[0].weights, a.layers[0].weights);
+}
+
+TEST(Trainer, RejectsUnusableInput) {
+    const Dataset train = blocks(50, 6);
+    const TrainOptions o = small_options();
+
+    Dataset unlabeled = train;
+    unlabeled.labels.clear();
+    EXPECT_THROW(train_classifier(unlabeled, nullptr, o), InputError);
+
+    TrainOptions two = o;
+    two.classes = 2;   // labels go up to 3
+    EXPECT_THROW(train_classifier(train, nullptr, two), InputError);
+
+    Dataset wide = blocks(10, 7);
+    wide.width = 2;
+    wide.height = 8;
+    EXPECT_NO_THROW(train_classifier(train, &wide, o));   // same pixel count is fine
+    wide.height = 2;
+    wide.pixels.resize(40);
+    EXPECT_THROW(train_classifier(train, &wide, o), InputError);
+
+    EXPECT_THROW(train_classifier(Dataset{}, nullptr, o), InputError);
+    TrainOptions bad = o;
+    bad.batch = 0;
+    EXPECT_THROW(train_classifier(train, nullptr, bad), InputError);
+    bad = o;
+    bad.momentum = 1.0;
+    EXPECT_THROW(train_classifier(train, nullptr, bad), InputError);
+    bad = o;
+    // Softmax cross-entropy stays finite for any sane step; only an absurd one overflows the
+    // weights (and ReLU units would just die, so use a linear model).
+    bad.hidden = {};
+    bad.learning_rate = 1e38;
+    bad.epochs = 3;
+    EXPECT_THROW(train_classifier(train, nullptr, bad), InputError);
+
+    Dataset nan_pixel = train;
+    nan_pixel.pixels[5] = std::nanf("");
+    EXPECT_THROW(train_classifier(nan_pixel, nullptr, o), InputError);
+    Dataset short_pixels = train;
+    short_pixels.pixels.pop_back();
+    EXPECT_THROW(train_classifier(short_pixels, nullptr, o), InputError);
+}
