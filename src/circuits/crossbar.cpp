@@ -82,6 +82,14 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
     check_spec(m_spec);
     const std::size_t cells = static_cast<std::size_t>(m_spec.rows) * m_spec.cols;
     const CellSpec& cell = m_spec.cell;
+    // Tunnel junctions lose TMR with bias: the array is read, and weights are calibrated, at
+    // the full-scale read voltage (exact for binary drives, an approximation for lower slice
+    // voltages). RRAM levels are ohmic and unchanged.
+    m_level_g_S.resize(static_cast<std::size_t>(cell.levels()));
+    for (int k = 0; k < cell.levels(); ++k)
+        m_level_g_S[static_cast<std::size_t>(k)] = cell.conductance_at(k, cell.read_voltage_V);
+    const double g_lo = m_level_g_S.front();
+    const double g_hi = m_level_g_S.back();
 
     // The fault map is a property of the manufactured array, so it is drawn once here and
     // survives every reprogramming; its own stream keeps it independent of the write history.
@@ -100,10 +108,10 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
     m_level.assign(cells, 0);
     m_g.assign(cells, 0.0);
     for (std::size_t c = 0; c < cells; ++c) {
-        if (m_fault[c] == CellFault::stuck_on) m_g[c] = cell.g_max();
-        else if (m_fault[c] == CellFault::stuck_off) m_g[c] = cell.g_min();
+        if (m_fault[c] == CellFault::stuck_on) m_g[c] = g_hi;
+        else if (m_fault[c] == CellFault::stuck_off) m_g[c] = g_lo;
         else
-            m_g[c] = cell.g_min() *
+            m_g[c] = g_lo *
                      (m_spec.variation ? m_write_rng.lognormal_factor(cell.variation_sigma) : 1.0);
     }
     m_rows_used = m_spec.rows;
@@ -170,9 +178,9 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
         throw InputError("crossbar: no weights given for a non-empty block");
 
     const CellSpec& cell = m_spec.cell;
-    const std::vector<double>& levels = cell.conductances_S;
-    const double g_min = cell.g_min();
-    const double range = cell.g_max() - g_min;
+    const std::vector<double>& levels = m_level_g_S;
+    const double g_min = levels.front();
+    const double range = levels.back() - g_min;
     const bool vary = m_spec.variation && cell.variation_sigma > 0.0;
     auto nearest = [&](double g) {
         auto it = std::lower_bound(levels.begin(), levels.end(), g);
@@ -234,13 +242,13 @@ void Crossbar::rebuild() {
     const int cols = m_spec.cols;
     const int lcols = logical_cols();
     const CellSpec& cell = m_spec.cell;
-    const double range = cell.g_max() - cell.g_min();
+    const double range = m_level_g_S.back() - m_level_g_S.front();
     const bool diff = m_spec.mapping == WeightMapping::differential;
 
     // Differential: w = (G+ - G-) / (g_max - g_min) * w_max. Offset: the reference sits at the
     // middle of the range, so G - G_ref spans half the range for w_max.
     m_w_per_S = (diff ? m_w_max : 2.0 * m_w_max) / range;
-    m_g_ref_S = diff ? 0.0 : 0.5 * (cell.g_min() + cell.g_max());
+    m_g_ref_S = diff ? 0.0 : 0.5 * (m_level_g_S.front() + m_level_g_S.back());
     const double k = m_w_per_S;
     const double noise_k2 = cell.read_noise_sigma * cell.read_noise_sigma * k * k;
 

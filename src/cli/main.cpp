@@ -40,6 +40,13 @@ std::string default_config() {
     return candidates[0];
 }
 
+// SystemC prints its banner to stdout before sc_main runs; silence it unless the user set the
+// variable. A static initialiser runs before that.
+const bool kBannerOff = [] {
+    ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return true;
+}();
+
 void on_signal(int sig) {
     if (stop_requested()) {
         // Second signal: leave at once.

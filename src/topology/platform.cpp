@@ -147,6 +147,7 @@ json Platform::effective_config() const {
     if (m_config.has_workload) {
         json w = {{"kind", m_config.workload_kind->name}};
         w.update(m_config.workload_params.effective());
+        if (m_workload) w.merge_patch(m_workload->resolved_paths());
         j["workload"] = w;
     }
     return j;

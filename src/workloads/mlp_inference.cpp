@@ -357,6 +357,12 @@ json MlpInference::results() const {
     return j;
 }
 
+json MlpInference::resolved_paths() const {
+    json j = {{"network", absolute_path(m_net.path)}, {"dataset", {{"images", absolute_path(m_images)}}}};
+    j["dataset"]["labels"] = m_labels.empty() ? std::string() : absolute_path(m_labels);
+    return j;
+}
+
 std::string MlpInference::summary() const {
     if (m_data.labels.empty() || m_done == 0) return {};
     char buf[160];

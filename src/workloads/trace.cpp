@@ -247,6 +247,8 @@ void TraceReplay::run(RunContext& ctx) {
     ctx.phase("");
 }
 
+json TraceReplay::resolved_paths() const { return {{"file", absolute_path(m_path)}}; }
+
 WorkloadTotals TraceReplay::totals() const {
     WorkloadTotals t;
     t.items = m_mvms;

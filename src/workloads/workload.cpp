@@ -62,3 +62,13 @@ std::string resolve_path(const std::string& dir, const std::string& path) {
 }
 
 } // namespace neurotlm
+
+namespace neurotlm {
+std::string absolute_path(const std::string& path) {
+    namespace fs = std::filesystem;
+    if (path.empty()) return path;
+    std::error_code ec;
+    const fs::path a = fs::absolute(path, ec);
+    return ec ? path : a.lexically_normal().string();
+}
+} // namespace neurotlm

@@ -451,6 +451,27 @@ TEST(Crossbar, RejectsBadArguments) {
     EXPECT_THROW(xb.set_output_range(-1.0f), InputError);
 }
 
+TEST(Crossbar, MtjArrayIsReadAtTheReadBias) {
+    // R_P 5 kohm, TMR0 1.5, V_half 0.5 V, read at 0.5 V: TMR 0.75, R_AP = 8.75 kohm. Weights are
+    // calibrated at that bias, so +-1 still read back as +-1.
+    CrossbarSpec s = ideal_spec(2, 2, CellSpec::from_json({{"type", "mtj"},
+                                                           {"r_p", "5 kohm"},
+                                                           {"tmr", 1.5},
+                                                           {"v_half", "0.5 V"},
+                                                           {"read_voltage", "0.5 V"}}));
+    Crossbar xb(s, RngStream(1, "xb"));
+    const float w[2] = {1.0f, -1.0f};
+    xb.program(w, 2, 1, 1.0f);
+    EXPECT_DOUBLE_EQ(xb.conductances_S()[0], 1.0 / 5e3);
+    EXPECT_NEAR(xb.conductances_S()[1], 1.0 / 8.75e3, 1e-15);
+    const float x[2] = {1.0f, 0.0f};
+    float y = 0.0f;
+    const CrossbarCost c = xb.mvm(x, &y);
+    EXPECT_NEAR(y, 1.0, 1e-6);
+    // E = 0.25 V^2 * (1/5k + 1/8.75k) S * 10 ns
+    EXPECT_NEAR(c.array_energy_J, 0.25 * (1 / 5e3 + 1 / 8.75e3) * 10e-9, 1e-22);
+}
+
 TEST(Crossbar, SameSeedReproducesBitForBit) {
     CrossbarSpec s = ideal_spec(16, 16, rram(10e3, 100e3, 4));
     s.variation = true;

@@ -41,8 +41,8 @@ struct CrossbarSpec {
 struct CrossbarCost {
     std::uint64_t cycles = 0;           ///< latency in tile clock cycles
     std::uint64_t reads = 0;            ///< array read phases (input slices)
-    std::uint64_t dac_conversions = 0;
-    std::uint64_t adc_conversions = 0;
+    std::uint64_t dac_conversions = 0;  ///< slices x rows with a non-zero input (idle rows: none)
+    std::uint64_t adc_conversions = 0;  ///< slices x logical columns used; 0 with an ideal ADC
     std::uint64_t cell_writes = 0;
     double array_energy_J = 0.0;        ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
     double write_energy_J = 0.0;
@@ -84,7 +84,9 @@ public:
 
     /// @brief Input scale: inputs are clipped to [-x_max, x_max] and quantised to input_bits.
     void set_input_range(float x_max);
-    /// @brief ADC full scale in weight units (|y| that maps to the ADC's top code).
+    /// @brief ADC full scale in weight units (|y| that maps to the ADC's top code). Every input
+    /// slice is driven at full-scale voltages, so with bit slicing this must cover one slice's
+    /// output, which can exceed the final |y|. 0 = the largest |y| the weights allow.
     void set_output_range(float y_max);
     float input_range() const { return m_x_max; }
     float output_range() const { return m_y_max; }
@@ -125,6 +127,7 @@ private:
     double m_g_ref_S = 0.0;              ///< offset mapping: ideal reference conductance
     float m_colabs_max = 0.0f;           ///< max_j sum_i |w_eff_ij|, for the default ADC range
     std::vector<CellFault> m_fault;
+    std::vector<double> m_level_g_S;     ///< level conductances at the full-scale read bias
     RngStream m_write_rng;
     RngStream m_read_rng;
     std::vector<float> m_xq;             ///< scratch: quantised (or sliced) input

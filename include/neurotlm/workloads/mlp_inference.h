@@ -30,6 +30,7 @@ public:
     WorkloadTotals totals() const override;
     std::vector<std::string> setup_phases() const override { return {"program"}; }
     std::string summary() const override;
+    json resolved_paths() const override;
 
     /// How layer @p l is cut into tiles.
     struct Block {

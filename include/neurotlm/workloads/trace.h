@@ -29,6 +29,7 @@ public:
     json results() const override;
     WorkloadTotals totals() const override;
     std::vector<std::string> setup_phases() const override { return {"program"}; }
+    json resolved_paths() const override;
 
     enum class Op { program, input_range, output_range, mvm, start, collect, phase };
     struct Step {

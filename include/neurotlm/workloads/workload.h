@@ -76,6 +76,9 @@ public:
     virtual WorkloadTotals totals() const = 0;
     /// Phases that are set-up (programming) rather than work: excluded from per-item figures.
     virtual std::vector<std::string> setup_phases() const { return {}; }
+    /// The workload's file parameters resolved to absolute paths, as a JSON object shaped like
+    /// the workload section, so the effective configuration works from any folder.
+    virtual json resolved_paths() const { return json::object(); }
     /// One line for the terminal summary ("accuracy 86.4% (software 86.9%)").
     virtual std::string summary() const { return {}; }
 };
@@ -102,5 +105,7 @@ private:
 
 /// Resolve @p path against @p dir unless it is absolute.
 std::string resolve_path(const std::string& dir, const std::string& path);
+/// @p path made absolute and normal.
+std::string absolute_path(const std::string& path);
 
 } // namespace neurotlm

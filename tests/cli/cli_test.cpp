@@ -1,0 +1,221 @@
+// The neurotlm command as a user meets it: exit codes, messages, reports, reproducibility.
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "neurotlm/version.h"
+#include "testing/paths.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using neurotlm::testing::scratch_dir;
+using neurotlm::testing::test_data;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+Result run(const std::string& args) {
+    const std::string dir = scratch_dir("cli-io");
+    const std::string cmd = std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(dir + "/out");
+    r.err = slurp(dir + "/err");
+    return r;
+}
+
+json load(const std::string& path) {
+    std::ifstream in(path);
+    return json::parse(in);
+}
+
+// The report without the fields that legitimately change between equal runs.
+json comparable(json report) {
+    report["run"].erase("wall_time_s");
+    report["run"].erase("started_at");
+    return report;
+}
+
+} // namespace
+
+TEST(Cli, HelpAndVersion) {
+    Result h = run("--help");
+    EXPECT_EQ(h.code, 0);
+    EXPECT_NE(h.out.find("run"), std::string::npos);
+    EXPECT_NE(h.out.find("validate"), std::string::npos);
+    Result v = run("--version");
+    EXPECT_EQ(v.code, 0);
+    EXPECT_NE(v.out.find(NEUROTLM_VERSION), std::string::npos);
+}
+
+TEST(Cli, BadArgumentsExitWithTwo) {
+    EXPECT_EQ(run("").code, 2);
+    EXPECT_EQ(run("frobnicate").code, 2);
+    EXPECT_EQ(run("run --seed notanumber").code, 2);
+    Result r = run("run --set rows=5 " + test_data("good/small_trace.json"));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("/json/pointer=value"), std::string::npos) << r.err;
+}
+
+TEST(Cli, MissingFileIsBadInputAndWritesNothing) {
+    const std::string out = scratch_dir("missing") + "/report";
+    Result r = run("run /no/such/platform.json --out " + out);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("/no/such/platform.json"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, ListPrintsEveryTypeWithItsParameters) {
+    Result r = run("list");
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* needle : {"crossbar_tile", "router", "controller", "mlp_inference", "trace",
+                               "adc.bits", "read_time", "rram_imacsim", "sot_mram_amin2022"})
+        EXPECT_NE(r.out.find(needle), std::string::npos) << needle;
+}
+
+TEST(Cli, ValidateAcceptsAGoodFileWithoutRunningIt) {
+    Result r = run("validate " + test_data("good/tiny_mlp.json"));
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("valid"), std::string::npos);
+}
+
+TEST(Cli, RunWritesTheReportFiles) {
+    const std::string out = scratch_dir("run") + "/r";
+    Result r = run("run " + test_data("good/tiny_mlp.json") + " --out " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* f : {"report.json", "report.csv", "config.effective.json"})
+        EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+    const json rep = load(out + "/report.json");
+    EXPECT_EQ(rep["schema_version"], 1);
+    EXPECT_EQ(rep["totals"]["items"], 40);
+    EXPECT_TRUE(rep["run"]["complete"].get<bool>());
+    // Component energies add up to the total.
+    double sum = 0;
+    for (const auto& c : rep["components"]) sum += c["energy_J"].get<double>();
+    EXPECT_NEAR(sum, rep["totals"]["energy_J"].get<double>(), 1e-12 * std::abs(sum));
+    EXPECT_GT(rep["workload"]["accuracy"].get<double>(), 0.9);
+    // No temporary files left behind.
+    for (const auto& e : fs::directory_iterator(out))
+        EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+}
+
+TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
+    const std::string dir = scratch_dir("determinism");
+    ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code, 0);
+    ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/b").code, 0);
+    ASSERT_EQ(run("run -q --seed 12345 " + test_data("good/tiny_mlp.json") + " --out " + dir + "/c").code, 0);
+    const json a = comparable(load(dir + "/a/report.json"));
+    const json b = comparable(load(dir + "/b/report.json"));
+    const json c = comparable(load(dir + "/c/report.json"));
+    EXPECT_EQ(a.dump(), b.dump());
+    EXPECT_NE(a["totals"]["energy_J"], c["totals"]["energy_J"]);
+    // The whole file, byte for byte, apart from the two wall-clock lines.
+    auto strip = [](const std::string& text) {
+        std::stringstream in(text), out;
+        std::string line;
+        while (std::getline(in, line))
+            if (line.find("wall_time_s") == std::string::npos && line.find("started_at") == std::string::npos)
+                out << line << "\n";
+        return out.str();
+    };
+    EXPECT_EQ(strip(slurp(dir + "/a/report.json")), strip(slurp(dir + "/b/report.json")));
+}
+
+TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {
+    const std::string dir = scratch_dir("effective");
+    ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code, 0);
+    // Relative paths in the effective file were resolved against the original's folder.
+    const std::string again = dir + "/a/config.effective.json";
+    Result r = run("run -q " + again + " --out " + dir + "/b");
+    ASSERT_EQ(r.code, 0) << r.err;
+    json a = comparable(load(dir + "/a/report.json"));
+    json b = comparable(load(dir + "/b/report.json"));
+    for (json* j : {&a, &b}) {
+        (*j)["run"].erase("config_file");
+        (*j)["workload"].erase("network");
+        (*j)["workload"].erase("dataset");
+    }
+    EXPECT_EQ(a.dump(), b.dump());
+}
+
+TEST(Cli, SetOverridesAnyValue) {
+    const std::string out = scratch_dir("set") + "/r";
+    Result r = run("run -q " + test_data("good/tiny_mlp.json") + " --set /workload/dataset/limit=12 --out " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(load(out + "/report.json")["totals"]["items"], 12);
+    Result bad = run("run -q " + test_data("good/tiny_mlp.json") + " --set /components/2/rows=-4 --out " + out + "2");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("/components/2/rows"), std::string::npos) << bad.err;
+}
+
+TEST(Cli, TraceReplayReportsEveryCollectedOutput) {
+    const std::string out = scratch_dir("trace") + "/r";
+    Result r = run("run -q " + test_data("good/small_trace.json") + " --out " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json rep = load(out + "/report.json");
+    ASSERT_EQ(rep["workload"]["outputs"].size(), 3u);
+    EXPECT_EQ(rep["totals"]["items"], 3);
+    // tile1 holds an identity block: its outputs approximate the inputs.
+    const json& y = rep["workload"]["outputs"][1]["output"];
+    const double x[] = {0.1, 0.2, 0.3, 0.4};
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(y[static_cast<std::size_t>(i)].get<double>(), x[i], 0.05) << i;
+}
+
+// Every malformed configuration in the corpus: exit code 2, a message that locates the
+// problem, no crash, and no report folder.
+class BadConfig : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(BadConfig, IsRefusedWithALocatedMessageAndNoReport) {
+    const auto& [file, expected] = GetParam();
+    const std::string out = scratch_dir("bad") + "/report";
+    Result r = run("run " + test_data("bad_configs/" + file) + " --out " + out);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find(expected), std::string::npos) << "stderr: " << r.err;
+    EXPECT_NE(r.err.find("error: "), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+std::vector<std::pair<std::string, std::string>> corpus() {
+    std::vector<std::pair<std::string, std::string>> cases;
+    std::ifstream in(test_data("bad_configs/EXPECTED"));
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto tab = line.find('\t');
+        if (tab != std::string::npos) cases.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    }
+    return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadConfig, ::testing::ValuesIn(corpus()),
+                         [](const auto& info) {
+                             std::string n = info.param.first.substr(0, info.param.first.size() - 5);
+                             for (auto& c : n)
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return n;
+                         });
+
+TEST(Cli, TheCorpusIsThere) { EXPECT_GE(corpus().size(), 60u); }

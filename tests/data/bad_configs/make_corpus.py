@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Regenerates the malformed-configuration corpus from good/small_trace.json.
+
+Each case is one file NN_name.json plus a line in EXPECTED: the file name, a tab, and a text
+the error message must contain (usually the JSON pointer). Run from this folder.
+"""
+import copy, json, os
+
+base = json.load(open("../good/small_trace.json"))
+cases = []
+
+def case(name, expect, mutate=None, text=None):
+    cases.append((name, expect, mutate, text))
+
+def comp(i, **kv):
+    def m(d):
+        d["components"][i].update(kv)
+    return m
+
+case("syntax_trailing_comma", "not valid JSON", text='{"neurotlm": 1, "components": [],}\n')
+case("syntax_truncated", "not valid JSON", text='{"neurotlm": 1, "components": [\n')
+case("nan_literal", "not valid JSON", text='{"neurotlm": 1, "seed": NaN}\n')
+case("infinity_literal", "not valid JSON", text='{"neurotlm": 1, "seed": Infinity}\n')
+case("not_an_object", "expected an object", text='[1, 2, 3]\n')
+case("empty_file", "not valid JSON", text='')
+case("version_missing", "/neurotlm", lambda d: d.pop("neurotlm"))
+case("version_wrong", "/neurotlm", lambda d: d.update(neurotlm=2))
+case("unknown_top_key", "/componets", lambda d: d.update(componets=[]))
+case("components_not_array", "/components", lambda d: d.update(components={"a": 1}))
+case("components_empty", "/components", lambda d: d.update(components=[]))
+case("component_not_object", "/components/1", lambda d: d["components"].__setitem__(1, "bus"))
+case("type_missing", "/components/2/type", lambda d: d["components"][2].pop("type"))
+case("type_unknown", "/components/2/type", comp(2, type="crossbar"))
+case("name_missing", "/components/1/name", lambda d: d["components"][1].pop("name"))
+case("name_invalid", "/components/2/name", comp(2, name="tile-1"))
+case("name_duplicate", "/components/1/name", comp(1, name="ctrl"))
+case("rows_negative", "/components/2/rows", comp(2, rows=-3))
+case("rows_zero", "/components/2/rows", comp(2, rows=0))
+case("rows_absurd", "/components/2/rows", comp(2, rows=100000))
+case("rows_string", "/components/2/rows", comp(2, rows="many"))
+case("rows_fraction", "/components/2/rows", comp(2, rows=8.5))
+case("cols_odd_differential", "/components/2/cols", comp(2, cols=7))
+case("count_zero", "/components/2/count", comp(2, count=0))
+case("count_absurd", "/components/2/count", comp(2, count=1000000))
+case("unit_unknown", "/components/2/read_time", comp(2, read_time="10 parsecs"))
+case("unit_wrong_kind", "/components/2/read_time", comp(2, read_time="5 kohm"))
+case("unit_nan_string", "/components/2/read_time", comp(2, read_time="nan s"))
+case("unit_inf_string", "/components/2/read_time", comp(2, read_time="inf s"))
+case("quantity_negative", "/components/1/clock", comp(1, clock="-1 GHz"))
+case("quantity_zero", "/components/2/read_time", comp(2, read_time="0 ns"))
+case("unknown_component_key", "/components/2/colums", comp(2, colums=8))
+case("adc_bits_absurd", "/components/2/adc/bits", comp(2, adc={"bits": 40}))
+case("adc_not_object", "/components/2/adc", comp(2, adc=5))
+case("adc_unknown_key", "/components/2/adc/bitz", comp(2, adc={"bitz": 5}))
+case("mapping_unknown", "/components/2/mapping", comp(2, mapping="diagonal"))
+case("bool_as_string", "/components/2/ir_drop", comp(2, ir_drop="yes"))
+case("ir_drop_without_wires", "/components/2/wire_resistance", comp(2, ir_drop=True))
+case("device_unknown", "/components/2/device", comp(2, device="unobtainium"))
+case("device_preset_unknown", "/devices/x/preset",
+     lambda d: (d.update(devices={"x": {"preset": "nope"}}), d["components"][2].update(device="x")))
+case("device_roff_below_ron", "/devices/x/r_off",
+     lambda d: (d.update(devices={"x": {"type": "rram", "r_on": "10 kohm", "r_off": "5 kohm"}}),
+                d["components"][2].update(device="x")))
+case("device_sigma_negative", "/devices/x/variation_sigma",
+     lambda d: (d.update(devices={"x": {"preset": "rram_imacsim", "variation_sigma": -0.1}}),
+                d["components"][2].update(device="x")))
+case("device_wrong_family_key", "/devices/x/r_p",
+     lambda d: (d.update(devices={"x": {"preset": "rram_imacsim", "r_p": "5 kohm"}}),
+                d["components"][2].update(device="x")))
+case("device_type_unknown", "/devices/x/type",
+     lambda d: (d.update(devices={"x": {"type": "flash", "r_on": 1, "r_off": 2}}),
+                d["components"][2].update(device="x")))
+case("devices_not_object", "/devices", lambda d: d.update(devices=[1]))
+case("seed_negative", "/seed", lambda d: d.update(seed=-1))
+case("seed_string", "/seed", lambda d: d.update(seed="forty-two"))
+case("quantum_zero", "/quantum", lambda d: d.update(quantum="0 s"))
+case("connections_not_array", "/connections", lambda d: d.update(connections={}))
+case("connection_from_unknown", "/connections/0/from",
+     lambda d: d["connections"][0].update({"from": "cpu.out"}))
+case("connection_to_unknown", "/connections/1/to",
+     lambda d: d["connections"][1].update(to="tiles.in"))
+case("connection_endpoint_no_socket", "/connections/0/to",
+     lambda d: d["connections"][0].update(to="bus"))
+case("connection_unknown_key", "/connections/0/width",
+     lambda d: d["connections"][0].update(width=32))
+case("connection_missing_to", "/connections/0/to", lambda d: d["connections"][0].pop("to"))
+case("connection_from_target_socket", "/connections/0/from",
+     lambda d: d["connections"][0].update({"from": "ctrl.in"}))
+case("connection_to_initiator_only", "/connections/2/to",
+     lambda d: d["connections"].append({"from": "bus.out", "to": "ctrl.in", "base": 0, "size": 4096}))
+case("connection_range_on_point_to_point", "/connections/0/base",
+     lambda d: d["connections"][0].update(base="0x0"))
+case("connection_size_zero", "/connections/1/size",
+     lambda d: d["connections"][1].update(size=0))
+case("connection_size_too_small", "/connections/1/size",
+     lambda d: d["connections"][1].update(size="1 KiB"))
+case("connection_base_not_address", "/connections/1/base",
+     lambda d: d["connections"][1].update(base="0xZZ"))
+case("connection_twice_to_target", "/connections/2/to",
+     lambda d: d["connections"].append({"from": "bus.out", "to": "tile0.in", "base": "0x8000000",
+                                        "size": "2 MiB"}))
+def overlap(d):
+    d["components"][2]["count"] = 1
+    d["components"].append({"name": "other", "type": "crossbar_tile", "rows": 8, "cols": 8})
+    d["connections"].append({"from": "bus.out", "to": "other.in", "base": "0x1100000",
+                             "size": "2 MiB"})
+case("address_overlap", "/connections/2/base", overlap)
+case("component_dangling", "/components/3",
+     lambda d: d["components"].append({"name": "lonely", "type": "crossbar_tile"}))
+case("router_routes_nowhere", "routes to nothing", lambda d: d["connections"].pop(1))
+case("controller_unconnected", "/connections", lambda d: d["connections"].pop(0))
+def loop(d):
+    d["components"].append({"name": "bus2", "type": "router"})
+    d["connections"].append({"from": "bus.out", "to": "bus2.in", "base": "0x4000000",
+                             "size": "16 MiB"})
+    d["connections"].append({"from": "bus2.out", "to": "bus.in", "base": "0x0", "size": "16 MiB"})
+case("router_loop", "a loop", loop)
+case("two_controllers", "/components",
+     lambda d: d["components"].append({"name": "ctrl2", "type": "controller"}))
+case("workload_kind_unknown", "/workload/kind", lambda d: d["workload"].update(kind="train"))
+case("workload_kind_missing", "/workload/kind", lambda d: d["workload"].pop("kind"))
+case("workload_unknown_key", "/workload/files", lambda d: d["workload"].update(files="x"))
+case("workload_trace_missing_key", "/workload/file", lambda d: d["workload"].pop("file"))
+case("workload_trace_file_absent", "/workload/file",
+     lambda d: d["workload"].update(file="no_such_trace.jsonl"))
+case("workload_absent_component", "absent_component.jsonl:1",
+     lambda d: d["workload"].update(file="../traces/absent_component.jsonl"))
+case("workload_trace_bad_op", "bad_op.jsonl:2",
+     lambda d: d["workload"].update(file="../traces/bad_op.jsonl"))
+case("workload_trace_too_wide", "too_wide.jsonl:1",
+     lambda d: d["workload"].update(file="../traces/too_wide.jsonl"))
+case("workload_trace_collect_first", "collect_first.jsonl:2",
+     lambda d: d["workload"].update(file="../traces/collect_first.jsonl"))
+case("workload_trace_not_json", "not_json.jsonl:1",
+     lambda d: d["workload"].update(file="../traces/not_json.jsonl"))
+case("workload_network_absent", "/workload/network",
+     lambda d: d.update(workload={"kind": "mlp_inference", "network": "nothing_here.json"}))
+case("workload_mlp_missing_network", "/workload/network",
+     lambda d: d.update(workload={"kind": "mlp_inference"}))
+case("workload_mlp_dataset_absent", "/workload/dataset/images",
+     lambda d: d.update(workload={"kind": "mlp_inference", "network": "../networks/tiny.json",
+                                  "dataset": {"images": "no_such.idx", "labels": ""}}))
+case("workload_missing", "/workload", lambda d: d.pop("workload"))
+
+for f in os.listdir("."):
+    if f.endswith(".json"):
+        os.remove(f)
+with open("EXPECTED", "w") as out:
+    for i, (name, expect, mutate, text) in enumerate(cases, 1):
+        fname = "%02d_%s.json" % (i, name)
+        if text is None:
+            d = copy.deepcopy(base)
+            mutate(d)
+            text = json.dumps(d, indent=2) + "\n"
+        open(fname, "w").write(text)
+        out.write("%s\t%s\n" % (fname, expect))
+print(len(cases), "cases")
