@@ -1,2 +1,108 @@
+// neurotlm-bench: Google Benchmark timings of the crossbar kernel against a plain GEMV, and of
+// the same multiply through a CrossbarTile over TLM, then the ratios:
+//   (b)/(a) crossbar ideal MVM vs plain float GEMV   (target: within 2x)
+//   (c)/(b) TLM tile MVM vs the crossbar model alone (target: within 1.25x)
+// All benchmarks run inside the controller's SystemC thread.
+
+#include <cstdio>
+#include <map>
+#include <string>
+
 #include <benchmark/benchmark.h>
-BENCHMARK_MAIN();
+#include <systemc>
+
+#include "bench_platform.h"
+#include "neurotlm/topology/platform.h"
+
+namespace neurotlm::bench {
+
+namespace {
+Platform* g_platform = nullptr;
+constexpr std::uint64_t kBase = 0x40000000;
+} // namespace
+
+Controller* controller() { return g_platform ? &g_platform->controller() : nullptr; }
+std::uint64_t tile_address(int n) { return n == 128 ? kBase : kBase + 0x1000000; }
+
+} // namespace neurotlm::bench
+
+namespace {
+
+class RecordingReporter : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& r : runs) {
+            if (r.error_occurred) continue;
+            const std::string name = r.benchmark_name();
+            // Prefer the median when repetitions were asked for.
+            if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+            std::string key = name;
+            const auto pos = key.find("_median");
+            if (pos != std::string::npos) key = key.substr(0, pos);
+            times[key] = r.GetAdjustedCPUTime();
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+    std::map<std::string, double> times;
+};
+
+nlohmann::json bench_platform() {
+    nlohmann::json tile = {{"type", "crossbar_tile"},
+                           {"device", "bench"},
+                           {"adc", {{"bits", 0}}},
+                           {"dac", {{"bits", 8}}},
+                           {"input_bits", 8},
+                           {"read_noise", false},
+                           {"variation", false}};
+    nlohmann::json t128 = tile, t256 = tile;
+    t128.update({{"name", "tile128"}, {"rows", 128}, {"cols", 256}});
+    t256.update({{"name", "tile256"}, {"rows", 256}, {"cols", 512}});
+    return {{"neurotlm", 1},
+            {"name", "bench"},
+            {"devices",
+             {{"bench", {{"type", "rram"}, {"levels", 16}, {"r_on", "10 kohm"}, {"r_off", "1 Mohm"}}}}},
+            {"components",
+             {{{"name", "ctrl"}, {"type", "controller"}}, {{"name", "bus"}, {"type", "router"}}, t128, t256}},
+            {"connections",
+             {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+              {{"from", "bus.out"}, {"to", "tile128.in"}, {"base", "0x40000000"}, {"size", "16 MiB"}},
+              {{"from", "bus.out"}, {"to", "tile256.in"}, {"base", "0x41000000"}, {"size", "16 MiB"}}}}};
+}
+
+void print_ratio(const RecordingReporter& rep, const char* what, const std::string& num,
+                 const std::string& den, double target) {
+    auto a = rep.times.find(num), b = rep.times.find(den);
+    if (a == rep.times.end() || b == rep.times.end()) {
+        std::printf("  %-48s (not run)\n", what);
+        return;
+    }
+    const double r = a->second / b->second;
+    std::printf("  %-48s %6.2fx   (target <= %.2fx: %s)\n", what, r, target,
+                r <= target ? "met" : "MISSED");
+}
+
+} // namespace
+
+int sc_main(int argc, char** argv) {
+    ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+    neurotlm::Platform platform(neurotlm::parse_config(bench_platform(), "bench", "."));
+    neurotlm::bench::g_platform = &platform;
+    RecordingReporter reporter;
+    platform.controller().set_job([&](neurotlm::Controller&) {
+        benchmark::RunSpecifiedBenchmarks(&reporter);
+    });
+    sc_core::sc_start();
+    platform.controller().rethrow_if_failed();
+    std::printf("\nratios (CPU time):\n");
+    for (const char* n : {"128", "256"}) {
+        const std::string s = n;
+        print_ratio(reporter, ("(b)/(a) crossbar ideal MVM / plain GEMV, " + s).c_str(),
+                    "BM_crossbar_ideal_mvm/" + s, "BM_gemv_reference/" + s, 2.0);
+        print_ratio(reporter, ("(c)/(b) tile over TLM / crossbar model, " + s).c_str(),
+                    "BM_tile_mvm_tlm/" + s, "BM_crossbar_ideal_mvm/" + s, 1.25);
+    }
+    return 0;
+}

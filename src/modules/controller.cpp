@@ -39,6 +39,8 @@ Controller::Controller(const sc_core::sc_module_name& name, const Params& params
     ledger().set_leakage_power(params.number("leakage"));
     SC_HAS_PROCESS(Controller);
     SC_THREAD(thread);
+    // Workloads run on this thread's stack: give it room (the SystemC default is 64 KiB).
+    set_stack_size(16 << 20);
 }
 
 bool Controller::bind_initiator(const std::string& name, TargetSocket& target, std::uint64_t,
