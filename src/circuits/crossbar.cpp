@@ -319,6 +319,38 @@ void Crossbar::ir_read(const float* x, float* y, double* energy_J) {
     *energy_J += p_W * m_spec.read_time_s;
 }
 
+float Crossbar::max_slice_output(const float* w, int rows, int cols, const float* x, float x_max,
+                                 int input_bits, int dac_bits) {
+    if (rows <= 0 || cols <= 0 || !(x_max > 0.0f) || input_bits < 1 || dac_bits < 1)
+        throw InputError("crossbar: max_slice_output needs positive sizes, range and bits");
+    const int slices = (input_bits + dac_bits - 1) / dac_bits;
+    const std::int32_t q_max = (std::int32_t{1} << input_bits) - 1;
+    const std::int32_t s_max = (std::int32_t{1} << dac_bits) - 1;
+    const float to_code = static_cast<float>(q_max) / x_max;
+    std::vector<std::int32_t> code(static_cast<std::size_t>(rows));
+    for (int i = 0; i < rows; ++i) {
+        const float a = std::min(std::fabs(x[i]), x_max);
+        const std::int32_t q = static_cast<std::int32_t>(a * to_code + 0.5f);
+        code[static_cast<std::size_t>(i)] = x[i] < 0.0f ? -q : q;
+    }
+    std::vector<float> y(static_cast<std::size_t>(cols));
+    float worst = 0.0f;
+    for (int k = 0; k < slices; ++k) {
+        std::fill(y.begin(), y.end(), 0.0f);
+        for (int i = 0; i < rows; ++i) {
+            const std::int32_t c = code[static_cast<std::size_t>(i)];
+            const std::int32_t s = ((c < 0 ? -c : c) >> (k * dac_bits)) & s_max;
+            if (s == 0) continue;
+            const float xs = (c < 0 ? -1.0f : 1.0f) * static_cast<float>(s) /
+                             static_cast<float>(s_max) * x_max;
+            const float* wi = w + static_cast<std::size_t>(i) * cols;
+            for (int j = 0; j < cols; ++j) y[static_cast<std::size_t>(j)] += xs * wi[j];
+        }
+        for (float v : y) worst = std::max(worst, std::fabs(v));
+    }
+    return worst;
+}
+
 CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const int rows = m_spec.rows;
     const int lcols = logical_cols();
@@ -419,9 +451,12 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     } else {
         const double fs = effective_output_range();
         const int adc_bits = m_spec.adc.bits;
-        const double step = 2.0 * fs / std::ldexp(1.0, adc_bits);
-        const double code_lo = -std::ldexp(1.0, adc_bits - 1);
-        const double code_hi = std::ldexp(1.0, adc_bits - 1) - 1.0;
+        // Mid-tread converter for b >= 2 bits: codes -(2^(b-1)-1) .. 2^(b-1)-1 with a true zero,
+        // so silent columns and empty slices add nothing (a mid-rise converter would add half
+        // an LSB on every slice). One bit can only tell the sign: +-FS/2.
+        const bool sign_only = adc_bits == 1;
+        const double code_max = sign_only ? 0.0 : std::ldexp(1.0, adc_bits - 1) - 1.0;
+        const double step = sign_only ? fs : fs / code_max;
         std::fill(y, y + lcols, 0.0f);
         for (int k = 0; k < slices; ++k) {
             m_nz_slice.clear();
@@ -440,12 +475,13 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
             else
                 ir_read(m_xq.data(), m_yk.data(), &energy_J);
             if (noisy) add_noise(m_x2.data(), m_nz_slice, m_yk.data());
-            // Mid-rise converter: 2^bits bins of width step over [-FS, FS], read back at the bin
-            // centre; anything beyond full scale clips to the end bins.
+            // Anything beyond full scale clips to the end codes.
             const double ck = slice_weight(k);
             for (int j = 0; j < lcols; ++j) {
-                const double c = std::clamp(std::floor(m_yk[j] / step), code_lo, code_hi);
-                y[j] += static_cast<float>(ck * (c + 0.5) * step);
+                const double v = sign_only ? (m_yk[j] >= 0 ? 0.5 : -0.5) * step
+                                           : std::clamp(std::nearbyint(m_yk[j] / step), -code_max,
+                                                        code_max) * step;
+                y[j] += static_cast<float>(ck * v);
             }
         }
     }

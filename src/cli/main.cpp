@@ -14,6 +14,7 @@
 #include <systemc>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/units.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/drivers/initiator.h"
 #include "neurotlm/topology/config.h"
@@ -64,16 +65,31 @@ void quiet_systemc() {
 struct RunArgs {
     std::string config;
     std::string out;
-    std::optional<std::uint64_t> seed;
+    std::optional<long long> seed;
     std::vector<std::string> sets;
+    std::string memory_limit;
     bool quiet = false;
 };
 
+std::uint64_t parse_memory_limit(const std::string& text) {
+    if (text.empty()) return 0;
+    std::string why;
+    auto v = parse_address(text, &why);
+    if (!v || *v == 0)
+        throw InputError("--memory-limit " + text + ": expected a size such as \"4 GiB\"" +
+                         (why.empty() ? std::string() : " (" + why + ")"));
+    return *v;
+}
+
 int cmd_run(const RunArgs& a) {
     LoadOptions opt;
-    opt.seed = a.seed;
+    if (a.seed) {
+        if (*a.seed < 0) throw InputError("--seed " + std::to_string(*a.seed) + ": expected a seed >= 0");
+        opt.seed = static_cast<std::uint64_t>(*a.seed);
+    }
     opt.overrides = a.sets;
     opt.require_workload = true;
+    opt.memory_limit_bytes = parse_memory_limit(a.memory_limit);
     const std::string config = a.config.empty() ? default_config() : a.config;
     PlatformConfig cfg = load_config(config, opt);
     const std::string out = a.out.empty() ? "neurotlm-out/" + cfg.name : a.out;
@@ -168,6 +184,9 @@ int sc_main(int argc, char** argv) {
     run->add_option("--seed", run_args.seed, "override the platform's seed");
     run->add_option("--set", run_args.sets, "override a value: /json/pointer=value (repeatable)");
     run->add_flag("--quiet,-q", run_args.quiet, "print nothing but errors");
+    run->add_option("--memory-limit", run_args.memory_limit,
+                    "refuse platforms estimated to need more memory (default: 80% of this "
+                    "machine's memory), e.g. \"4 GiB\"");
 
     std::string validate_file;
     std::vector<std::string> validate_sets;
@@ -194,11 +213,11 @@ int sc_main(int argc, char** argv) {
     } catch (const BusError& e) {
         std::fprintf(stderr, "error: the workload failed on the platform: %s\n", e.what());
         return kExitInput;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "internal error: %s\n", e.what());
-        return kExitInternal;
     } catch (const sc_core::sc_report& e) {
         std::fprintf(stderr, "internal error (SystemC): %s\n", e.what());
+        return kExitInternal;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "internal error: %s\n", e.what());
         return kExitInternal;
     }
     return kExitInternal;

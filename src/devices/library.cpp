@@ -22,10 +22,9 @@ std::vector<std::string> DeviceLibrary::default_search_dirs(const std::string& c
         while (std::getline(ss, d, ':'))
             if (!d.empty()) dirs.push_back(d);
     }
-    if (!config_dir.empty()) {
-        dirs.push_back(config_dir + "/devices");
-        dirs.push_back(config_dir);
-    }
+    // Only a devices/ folder beside the platform file: the file's own folder holds
+    // platforms and traces, which are not presets.
+    if (!config_dir.empty()) dirs.push_back(config_dir + "/devices");
 #ifdef NEUROTLM_SOURCE_DIR
     dirs.push_back(std::string(NEUROTLM_SOURCE_DIR) + "/configs/devices");
 #endif
@@ -66,7 +65,8 @@ json read_json_file(const std::string& path) {
     if (!in) throw InputError(path + ": cannot open the file");
     try {
         return json::parse(in, nullptr, true, /*ignore_comments=*/false);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for numbers beyond a double.
         throw InputError(path + ": not valid JSON: " + e.what());
     }
 }

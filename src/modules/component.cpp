@@ -13,8 +13,11 @@ Block::Block(const sc_core::sc_module_name& name, const Params& params,
       m_rng(context.seed, sc_core::sc_module::name()) {}
 
 void Block::add_common_params(ParamTable& table, const char* default_clock) {
-    table.positive("clock", Unit::hertz, default_clock,
-                   "clock of the block; latencies are whole cycles of it", 0.0, 1e13);
+    // SystemC's time resolution is 1 ps: a 1 THz clock is the fastest whose period it can hold;
+    // slower than 1 kHz would be an unlikely typo. Periods are rounded to whole picoseconds.
+    table.number("clock", Unit::hertz, default_clock,
+                 "clock of the block; latencies are whole cycles of it (period rounded to 1 ps)",
+                 1e3, 1e12);
 }
 
 Component::Component(const sc_core::sc_module_name& name, const Params& params,
@@ -51,7 +54,8 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
     const unsigned len = trans.get_data_length();
     unsigned char* data = trans.get_data_ptr();
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
-    if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < len) {
+    // Debug transport ignores streaming width and byte enables (IEEE 1666 TLM-2.0, 11.3.4).
+    if (delay && (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < len)) {
         trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return false;
     }

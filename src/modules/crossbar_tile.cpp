@@ -1,5 +1,6 @@
 #include "neurotlm/modules/crossbar_tile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -67,6 +68,19 @@ ParamTable CrossbarTile::param_table() {
     return t;
 }
 
+double CrossbarTile::estimate_bytes(const Params& p) {
+    const double rows = static_cast<double>(p.integer("rows"));
+    const double cols = static_cast<double>(p.integer("cols"));
+    // Per physical cell: level, conductance, fault, the weights window; per logical cell:
+    // effective weight and noise variance.
+    double bytes = rows * cols * (4 + 8 + 1 + 4) + rows * cols * (4 + 4);
+    if (p.boolean("ir_drop")) {
+        // Sparse factor of the 2 x rows x cols node grid: about min(rows, cols) entries a node.
+        bytes += 2.0 * rows * cols * std::min(rows, cols) * 12.0;
+    }
+    return bytes;
+}
+
 CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& params,
                            const ComponentContext& context)
     : Component(name, params, context) {
@@ -131,17 +145,19 @@ bool CrossbarTile::write_register(std::uint64_t offset, std::uint32_t value,
 
 unsigned char* CrossbarTile::window(std::uint64_t offset, unsigned len, bool is_write,
                                     bool& wait_for_result) {
-    const std::uint64_t in_bytes = static_cast<std::uint64_t>(m_input.size()) * 4;
-    const std::uint64_t out_bytes = static_cast<std::uint64_t>(m_output.size()) * 4;
-    const std::uint64_t w_bytes = static_cast<std::uint64_t>(m_weights.size()) * 4;
-    if (offset >= regs::tile::INPUT && offset + len <= regs::tile::INPUT + in_bytes)
+    // [offset, offset + len) inside [base, base + bytes), computed so that nothing wraps.
+    auto inside = [&](std::uint64_t base, std::uint64_t bytes) {
+        return offset >= base && offset - base <= bytes && len <= bytes - (offset - base);
+    };
+    auto bytes_of = [](const std::vector<float>& v) { return static_cast<std::uint64_t>(v.size()) * 4; };
+    if (inside(regs::tile::INPUT, bytes_of(m_input)))
         return reinterpret_cast<unsigned char*>(m_input.data()) + (offset - regs::tile::INPUT);
-    if (offset >= regs::tile::OUTPUT && offset + len <= regs::tile::OUTPUT + out_bytes) {
+    if (inside(regs::tile::OUTPUT, bytes_of(m_output))) {
         if (is_write) return nullptr;
         wait_for_result = true;
         return reinterpret_cast<unsigned char*>(m_output.data()) + (offset - regs::tile::OUTPUT);
     }
-    if (offset >= regs::tile::WEIGHTS && offset + len <= regs::tile::WEIGHTS + w_bytes)
+    if (inside(regs::tile::WEIGHTS, bytes_of(m_weights)))
         return reinterpret_cast<unsigned char*>(m_weights.data()) + (offset - regs::tile::WEIGHTS);
     return nullptr;
 }

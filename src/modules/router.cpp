@@ -69,7 +69,8 @@ const Router::Range* Router::decode(std::uint64_t address) const {
 void Router::b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     const std::uint64_t address = trans.get_address();
     const Range* r = decode(address);
-    if (!r || address + trans.get_data_length() > r->base + r->size) {
+    // The access must lie inside the range; written so that nothing can wrap.
+    if (!r || trans.get_data_length() > r->size - (address - r->base)) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
@@ -108,12 +109,12 @@ bool Router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tl
     trans.set_address(address - r->base);
     const bool ok = out[static_cast<int>(r->port)]->get_direct_mem_ptr(trans, dmi);
     trans.set_address(address);
-    // Translate the granted range back and clip it to this target's window.
-    const std::uint64_t start = dmi.get_start_address() + r->base;
-    const std::uint64_t end = std::min<std::uint64_t>(dmi.get_end_address() + r->base,
-                                                      r->base + r->size - 1);
-    dmi.set_start_address(start);
-    dmi.set_end_address(end);
+    // Clip the granted range to this target's window in its own address space, then translate:
+    // a target may grant [0, ~0], which would wrap if translated first.
+    const std::uint64_t start_local = dmi.get_start_address();
+    const std::uint64_t end_local = std::min<std::uint64_t>(dmi.get_end_address(), r->size - 1);
+    dmi.set_start_address(r->base + start_local);
+    dmi.set_end_address(r->base + end_local);
     // A DMI user bypasses the interconnect: make it pay the hop at least.
     dmi.set_read_latency(dmi.get_read_latency() + cycles(m_hop_cycles));
     dmi.set_write_latency(dmi.get_write_latency() + cycles(m_hop_cycles));
@@ -123,8 +124,9 @@ bool Router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tl
 void Router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end) {
     for (const auto& r : m_ranges) {
         if (static_cast<int>(r.port) != id) continue;
+        if (start > r.size - 1) continue;
         const std::uint64_t s = r.base + start;
-        const std::uint64_t e = std::min<std::uint64_t>(r.base + end, r.base + r.size - 1);
+        const std::uint64_t e = r.base + std::min<std::uint64_t>(end, r.size - 1);
         for (unsigned i = 0; i < in.size(); ++i) in[static_cast<int>(i)]->invalidate_direct_mem_ptr(s, e);
     }
 }

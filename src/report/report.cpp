@@ -10,6 +10,7 @@
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/units.h"
+#include "neurotlm/report/html.h"
 
 namespace neurotlm {
 
@@ -289,6 +290,7 @@ void write_report(const std::string& dir, const Report& report, const json& effe
     write_file_atomic((fs::path(dir) / "config.effective.json").string(),
                       effective_config.dump(2) + "\n");
     write_file_atomic((fs::path(dir) / "report.csv").string(), to_csv(report));
+    write_file_atomic((fs::path(dir) / "report.html").string(), to_html(report, effective_config));
     // report.json last: its presence means the folder is complete.
     write_file_atomic((fs::path(dir) / "report.json").string(), to_json(report).dump(2) + "\n");
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/memory.h"
 #include "neurotlm/core/units.h"
 
 namespace neurotlm {
@@ -30,8 +31,10 @@ const ParamTable& platform_param_table() {
             .string("description", "", "free text")
             .integer("seed", 1, "seed of every random stream (variation, noise, faults)", 0,
                      9007199254740991.0)
-            .positive("quantum", Unit::second, "1 us",
-                      "global quantum: how far the controller runs ahead of the kernel", 0.0, 1.0)
+            .number("quantum", Unit::second, "1 us",
+                    "global quantum: how far the controller runs ahead of the kernel (at least "
+                    "the 1 ps time resolution)",
+                    1e-12, 1.0)
             .any("devices", json::object(), "named device specs: {\"name\": {\"preset\": ..., overrides}}")
             .any("components", nullptr, "array of components: {\"name\", \"type\", [\"count\"], parameters}")
             .any("connections", json::array(), "array of {\"from\": \"a.out\", \"to\": \"b.in\", [\"base\"], [\"size\"]}")
@@ -96,7 +99,48 @@ json read_document(const std::string& path) {
         if (pos != std::string::npos) what = what.substr(pos);
         throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
                          ": not valid JSON: " + what);
+    } catch (const json::exception& e) {
+        // A number beyond a double's range (out_of_range.406) and the like.
+        throw InputError(path + ": not valid JSON: " + e.what());
     }
+}
+
+// Refuse, before anything is allocated, a platform whose estimated memory exceeds the limit.
+void check_memory(const PlatformConfig& cfg, const LoadOptions& options) {
+    const std::uint64_t limit =
+        options.memory_limit_bytes ? options.memory_limit_bytes : default_memory_limit_bytes();
+    double total = 0, largest = 0;
+    std::string largest_what, largest_ptr = "/components";
+    std::map<std::string, double> by_decl; // per declaration (groups summed)
+    for (const auto& c : cfg.components) {
+        if (!c.type->estimate_bytes) continue;
+        const double b = c.type->estimate_bytes(c.params);
+        total += b;
+        by_decl[c.pointer] += b;
+    }
+    for (const auto& [ptr, b] : by_decl) {
+        if (b > largest) {
+            largest = b;
+            largest_ptr = ptr;
+            largest_what = "the components at " + ptr;
+        }
+    }
+    if (cfg.has_workload && cfg.workload_kind->estimate_bytes) {
+        const double b = cfg.workload_kind->estimate_bytes(cfg.workload_params, cfg.info);
+        total += b;
+        if (b > largest) {
+            largest = b;
+            largest_ptr = "/workload";
+            largest_what = "the workload's data";
+        }
+    }
+    if (total > static_cast<double>(limit))
+        throw ConfigError(cfg.file, largest_ptr,
+                          "a platform that fits the memory limit of " +
+                              format_bytes(static_cast<double>(limit)) +
+                              " (change it with --memory-limit)",
+                          "an estimated " + format_bytes(total) + ", of which " +
+                              format_bytes(largest) + " for " + largest_what);
 }
 
 } // namespace
@@ -113,6 +157,8 @@ void apply_override(json& document, const std::string& assignment) {
         value = json::parse(text);
     } catch (const json::parse_error&) {
         value = text; // a bare word is a string: --set /workload/kind=trace
+    } catch (const json::exception& e) {
+        throw InputError("--set " + assignment + ": " + text + " is not a usable value: " + e.what());
     }
     json::json_pointer pointer;
     try {
@@ -159,8 +205,26 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
     cfg.file = file;
     cfg.dir = dir;
     const Params top = Params::validate(doc, platform_param_table(), file, "");
+    // The name becomes the default report folder: keep it a plain file name.
+    auto name_ok = [](const std::string& n) {
+        return !n.empty() && n.size() <= 64 && n[0] != '.' &&
+               std::all_of(n.begin(), n.end(), [](unsigned char c) {
+                   return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+               });
+    };
     cfg.name = top.string("name");
-    if (cfg.name.empty()) cfg.name = fs::path(file).stem().string();
+    if (!cfg.name.empty() && !name_ok(cfg.name))
+        throw ConfigError(file, "/name",
+                          "a plain name (letters, digits, '_', '-', '.'; not starting with '.'; "
+                          "up to 64 characters)",
+                          describe_json(top.raw("name")));
+    if (cfg.name.empty()) {
+        cfg.name = fs::path(file).stem().string();
+        for (auto& c : cfg.name)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+                c = '_';
+        if (!name_ok(cfg.name)) cfg.name = "platform";
+    }
     cfg.description = top.string("description");
     cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
     cfg.quantum_s = top.number("quantum");
@@ -308,6 +372,12 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
         else
             throw ConfigError(file, ptr + "/to", "the name of a declared component or group",
                               "\"" + to + "\"");
+        if (base && size && targets.size() > 1 &&
+            (*size > (~std::uint64_t{0} - *base) / targets.size()))
+            throw ConfigError(file, ptr + "/size",
+                              "ranges for all " + std::to_string(targets.size()) +
+                                  " members that end below 2^64",
+                              "base + " + std::to_string(targets.size()) + " x size overflows");
         if (targets.size() > 1 && base && !size)
             throw ConfigError(file, ptr + "/size",
                               "a size when a group gets a base address (member k sits at base + k * size)",
@@ -473,6 +543,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
         cfg.workload_params = Params::validate(wl, kind->params, file, "/workload", {"kind"});
         cfg.has_workload = true;
     }
+    check_memory(cfg, options);
     cfg.document = std::move(doc);
     return cfg;
 }

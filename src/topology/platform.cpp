@@ -8,6 +8,7 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/stop.h"
+#include "neurotlm/report/invariants.h"
 #include "neurotlm/version.h"
 
 namespace neurotlm {
@@ -60,50 +61,100 @@ void Platform::bind_all() {
     std::function<void(const std::string&)> bind_from = [&](const std::string& name) {
         if (!done.insert(name).second) return;
         for (const ConnectionConfig* cc : out_of[name]) bind_from(cc->to);
-        std::uint64_t next_free = 0;
-        for (const ConnectionConfig* cc : out_of[name])
-            if (cc->base && cc->size) next_free = std::max(next_free, *cc->base + *cc->size);
+        bool decoding = false;
+        if (const ComponentConfig* cfg = m_config.find(name))
+            for (const auto& s : cfg->type->initiators) decoding = decoding || s.second;
+
+        // First every size (given, or the target's register map rounded up), then the fixed
+        // ranges, then the automatic ones placed in the gaps around them.
+        std::vector<ConnectionConfig> list;
         for (const ConnectionConfig* cc : out_of[name]) {
-            Block* src = find(cc->from);
-            Block* dst = find(cc->to);
-            TargetSocket* target = dst->target_socket(cc->to_socket);
-            if (!target) throw std::logic_error("no target socket " + cc->to + "." + cc->to_socket);
             ConnectionConfig bound = *cc;
-            bool decoding = false;
-            for (const auto& s : m_config.find(cc->from)->type->initiators)
-                if (s.first == cc->from_socket) decoding = s.second;
             if (decoding) {
-                const std::uint64_t span = dst->address_span();
+                const std::uint64_t span = find(cc->to)->address_span();
                 if (span == 0)
                     throw ConfigError(m_config.file, cc->pointer + "/to",
                                       "a target with a register map", cc->to + " decodes no addresses");
-                if (!bound.size) bound.size = round_up_pow2(span);
+                if (!bound.size) {
+                    if (span > (std::uint64_t{1} << 62))
+                        throw ConfigError(m_config.file, cc->pointer + "/size",
+                                          "a size (" + cc->to + " decodes up to " + hex(span) +
+                                              ", too much to round up)",
+                                          "nothing");
+                    bound.size = round_up_pow2(span);
+                }
                 if (*bound.size < span)
                     throw ConfigError(m_config.file, cc->pointer + "/size",
                                       "at least " + hex(span) + " bytes (the register map of " +
                                           cc->to + ")",
                                       hex(*bound.size));
-                if (!bound.base) {
-                    // Next free address, aligned to the size.
-                    std::uint64_t b = (next_free + *bound.size - 1) / *bound.size * *bound.size;
-                    bound.base = b;
-                    next_free = b + *bound.size;
-                }
-                for (const auto& other : m_bound)
-                    if (other.from == bound.from && other.base && *bound.base < *other.base + *other.size &&
-                        *other.base < *bound.base + *bound.size)
-                        throw ConfigError(m_config.file, cc->pointer + "/base",
-                                          "an address range no other target of " + cc->from + " uses",
-                                          "[" + hex(*bound.base) + ", " + hex(*bound.base + *bound.size) +
-                                              ") overlaps " + other.to);
+                if (bound.base && *bound.base > ~std::uint64_t{0} - *bound.size)
+                    throw ConfigError(m_config.file, cc->pointer + "/base",
+                                      "a range that ends below 2^64", hex(*bound.base) + " + " + hex(*bound.size));
             }
-            if (!src->bind_initiator(cc->from_socket, *target, bound.base.value_or(0),
+            list.push_back(bound);
+        }
+        if (decoding) {
+            auto overlaps = [](const ConnectionConfig& a, const ConnectionConfig& b) {
+                return *a.base < *b.base + *b.size && *b.base < *a.base + *a.size;
+            };
+            std::vector<const ConnectionConfig*> fixed;
+            for (const auto& c : list)
+                if (c.base) fixed.push_back(&c);
+            for (std::size_t i = 0; i < fixed.size(); ++i)
+                for (std::size_t j = 0; j < i; ++j)
+                    if (overlaps(*fixed[i], *fixed[j]))
+                        throw ConfigError(m_config.file, fixed[i]->pointer + "/base",
+                                          "an address range no other target of " + name + " uses",
+                                          "[" + hex(*fixed[i]->base) + ", " +
+                                              hex(*fixed[i]->base + *fixed[i]->size) + ") overlaps " +
+                                              fixed[j]->to);
+            for (auto& c : list) {
+                if (c.base) continue;
+                // First fit: the lowest address aligned to the size that overlaps nothing placed.
+                std::uint64_t b = 0;
+                bool placed = false;
+                for (int guard = 0; guard < 100000 && !placed; ++guard) {
+                    c.base = b;
+                    placed = true;
+                    for (const auto& o : list) {
+                        // Automatic ranges not yet placed have no base.
+                        if (&o == &c || !o.base) continue;
+                        if (overlaps(c, o)) {
+                            placed = false;
+                            const std::uint64_t end = *o.base + *o.size;
+                            b = (end + *c.size - 1) / *c.size * *c.size;
+                            if (b < end)
+                                throw ConfigError(m_config.file, c.pointer,
+                                                  "room in the address space for " + c.to, "none left");
+                            break;
+                        }
+                    }
+                }
+                if (!placed)
+                    throw ConfigError(m_config.file, c.pointer, "room in the address space for " + c.to,
+                                      "none found");
+            }
+        }
+        for (const auto& bound : list) {
+            Block* src = find(bound.from);
+            TargetSocket* target = find(bound.to)->target_socket(bound.to_socket);
+            if (!target) throw std::logic_error("no target socket " + bound.to + "." + bound.to_socket);
+            if (!src->bind_initiator(bound.from_socket, *target, bound.base.value_or(0),
                                      bound.size.value_or(0)))
-                throw std::logic_error("no initiator socket " + cc->from + "." + cc->from_socket);
+                throw std::logic_error("no initiator socket " + bound.from + "." + bound.from_socket);
             m_bound.push_back(bound);
         }
     };
     for (const auto& c : m_config.components) bind_from(c.name);
+    // Report the connections in the order the file gave them.
+    std::vector<ConnectionConfig> ordered;
+    for (const auto& cc : m_config.connections)
+        for (const auto& b : m_bound)
+            if (b.from == cc.from && b.from_socket == cc.from_socket && b.to == cc.to &&
+                b.to_socket == cc.to_socket)
+                ordered.push_back(b);
+    m_bound = std::move(ordered);
 }
 
 void Platform::assign_addresses() {
@@ -230,7 +281,11 @@ Report Platform::run() {
     char iso[32];
     std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&started));
     r.started_at = iso;
+    // The run ends when the controller is done and every block has finished what it accepted
+    // (a trace may start a multiply it never collects).
     r.simulated_time_s = m_controller->end_time_s();
+    for (const auto& b : m_blocks)
+        r.simulated_time_s = std::max(r.simulated_time_s, b->idle_at().to_seconds());
     r.complete = !m_controller->stopped_early();
     if (!r.complete) r.incomplete_reason = "stopped by request (signal) before the workload finished";
     if (workload) {
@@ -266,6 +321,12 @@ Report Platform::run() {
     }
     r.wall_time_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    const std::vector<std::string> broken = check_invariants(r);
+    if (!broken.empty()) {
+        std::string what = "the run's report breaks physical invariants (a simulator bug):";
+        for (const auto& b : broken) what += "\n  " + b;
+        throw std::logic_error(what);
+    }
     return r;
 }
 

@@ -280,6 +280,12 @@ void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& 
     out.close();
 }
 
+IdxShape idx_image_shape(const std::string& images_path) {
+    GzReader in(images_path);
+    const std::vector<std::uint32_t> dims = read_header(in, 3, "image");
+    return IdxShape{dims[0], dims[1], dims[2]};
+}
+
 std::string default_fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
 
 } // namespace neurotlm

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "neurotlm/circuits/crossbar.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/workloads/dataset.h"
 #include "neurotlm/drivers/crossbar_tile_driver.h"
 
 namespace neurotlm {
@@ -136,7 +138,10 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         for (int rb = 0; rb < lm.row_blocks; ++rb) {
             for (int cb = 0; cb < lm.col_blocks; ++cb) {
                 Block b;
-                b.tile = tiles[next++]->name;
+                b.tile = tiles[next]->name;
+                b.input_bits = static_cast<int>(tiles[next]->params->integer("input_bits"));
+                b.dac_bits = static_cast<int>(tiles[next]->params->integer("dac.bits"));
+                ++next;
                 b.row0 = rb * m_tile_rows;
                 b.rows = std::min(m_tile_rows, layer.inputs + 1 - b.row0);
                 b.col0 = cb * m_tile_cols;
@@ -182,7 +187,21 @@ void MlpInference::calibrate() {
         for (float v : L.bias) w = std::max(w, std::fabs(v) / m_map[l].x_max);
         m_map[l].w_max = w > 0 ? w : 1.0f;
     }
-    // Partial sums per block.
+    // The weights each tile holds, then the ADC range per tile: the largest output of any one
+    // input slice over the calibration images (what the converter must cover without clipping).
+    for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+        const DenseLayer& L = m_net.layers[l];
+        for (auto& b : m_map[l].blocks) {
+            b.weights.assign(static_cast<std::size_t>(b.rows) * b.cols, 0.0f);
+            for (int r = 0; r < b.rows; ++r)
+                for (int c = 0; c < b.cols; ++c) {
+                    const int row = b.row0 + r, col = b.col0 + c;
+                    b.weights[static_cast<std::size_t>(r) * b.cols + c] =
+                        row < L.inputs ? L.weight(row, col)
+                                       : L.bias[static_cast<std::size_t>(col)] / m_map[l].x_max;
+                }
+        }
+    }
     for (int i = 0; i < m_calibration; ++i) {
         std::vector<float> x(m_data.image(i), m_data.image(i) + m_data.image_size());
         for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
@@ -190,19 +209,18 @@ void MlpInference::calibrate() {
             LayerMap& lm = m_map[l];
             std::vector<float> xb(x);
             xb.push_back(lm.x_max); // bias row input
-            std::vector<float> y(static_cast<std::size_t>(L.outputs), 0.0f);
-            for (auto& b : lm.blocks) {
-                for (int o = b.col0; o < b.col0 + b.cols; ++o) {
-                    float s = 0;
-                    for (int r = b.row0; r < b.row0 + b.rows; ++r) {
-                        const float w = r < L.inputs ? L.weight(r, o) : L.bias[static_cast<std::size_t>(o)] / lm.x_max;
-                        s += xb[static_cast<std::size_t>(r)] * w;
-                    }
-                    b.y_max = std::max(b.y_max, std::fabs(s));
-                    y[static_cast<std::size_t>(o)] += s;
-                }
+            for (auto& b : lm.blocks)
+                b.y_max = std::max(b.y_max, Crossbar::max_slice_output(
+                                                b.weights.data(), b.rows, b.cols,
+                                                xb.data() + b.row0, lm.x_max, b.input_bits,
+                                                b.dac_bits));
+            std::vector<float> y(static_cast<std::size_t>(L.outputs));
+            for (int o = 0; o < L.outputs; ++o) {
+                float s = L.bias[static_cast<std::size_t>(o)];
+                for (int in = 0; in < L.inputs; ++in)
+                    s += x[static_cast<std::size_t>(in)] * L.weight(in, o);
+                y[static_cast<std::size_t>(o)] = activate(L.activation, s);
             }
-            for (auto& v : y) v = activate(L.activation, v);
             x = std::move(y);
         }
     }
@@ -222,20 +240,12 @@ void MlpInference::run(RunContext& ctx) {
 
     ctx.phase("program");
     for (std::size_t l = 0; l < m_map.size(); ++l) {
-        const DenseLayer& L = m_net.layers[l];
         const LayerMap& lm = m_map[l];
         for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
             const Block& b = lm.blocks[k];
             CrossbarTileDriver& d = drivers[l][k];
             d.probe();
-            std::vector<float> w(static_cast<std::size_t>(b.rows) * b.cols);
-            for (int r = 0; r < b.rows; ++r)
-                for (int c = 0; c < b.cols; ++c) {
-                    const int row = b.row0 + r, col = b.col0 + c;
-                    w[static_cast<std::size_t>(r) * b.cols + c] =
-                        row < L.inputs ? L.weight(row, col) : L.bias[static_cast<std::size_t>(col)] / lm.x_max;
-                }
-            d.program(w.data(), b.rows, b.cols, lm.w_max);
+            d.program(b.weights.data(), b.rows, b.cols, lm.w_max);
             d.set_input_range(lm.x_max);
             d.set_output_range(b.y_max);
         }
@@ -382,6 +392,20 @@ const bool kRegistered = [] {
          MlpInference::param_table(),
          [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
              return std::make_unique<MlpInference>(p, platform);
+         },
+         [](const Params& p, const PlatformInfo& platform) -> double {
+             // The images as floats; an unreadable file is reported when the workload loads.
+             try {
+                 const IdxShape s =
+                     idx_image_shape(resolve_path(platform.config_dir, p.string("dataset.images")));
+                 const double available = static_cast<double>(s.count) -
+                                          static_cast<double>(p.integer("dataset.offset"));
+                 const double limit = static_cast<double>(p.integer("dataset.limit"));
+                 const double n = std::max(0.0, limit > 0 ? std::min(limit, available) : available);
+                 return n * (static_cast<double>(s.height) * s.width * 4.0 + 4.0);
+             } catch (const InputError&) {
+                 return 0.0;
+             }
          }});
     return true;
 }();

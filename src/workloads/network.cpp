@@ -190,7 +190,8 @@ Network load_network(const std::string& path) {
     json doc;
     try {
         doc = json::parse(in);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for numbers beyond a double.
         throw ConfigError(path, "", "valid JSON", e.what());
     }
     const Params top = Params::validate(doc, network_table(), path, "");

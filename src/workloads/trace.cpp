@@ -25,8 +25,11 @@ std::vector<float> float_vector(const json& v, const std::string& where, const s
     std::vector<float> out;
     out.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_number() || !std::isfinite(v[i].get<double>()))
-            throw ConfigError(file, where + "/" + std::to_string(i), "a finite number", describe_json(v[i]));
+        // Values are stored as float32 in the tile's windows: they must stay finite there.
+        if (!v[i].is_number() || !std::isfinite(v[i].get<double>()) ||
+            !std::isfinite(v[i].get<float>()))
+            throw ConfigError(file, where + "/" + std::to_string(i),
+                              "a finite number within float32 range", describe_json(v[i]));
         out.push_back(v[i].get<float>());
     }
     return out;
@@ -44,7 +47,12 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
         return slash == std::string::npos ? std::string(".") : m_path.substr(0, slash);
     }();
 
-    struct TileShape { int rows, cols; bool programmed = false; int started = 0; };
+    struct TileShape {
+        int rows = 0, cols = 0;            ///< the tile's inputs and outputs
+        int used_rows = 0, used_cols = 0;  ///< the programmed block
+        bool programmed = false;
+        bool started = false;              ///< a start waits for its collect
+    };
     std::map<std::string, TileShape> tiles;
     std::string text;
     int line = 0;
@@ -56,7 +64,7 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
         json j;
         try {
             j = json::parse(text);
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {
             throw ConfigError(where, "", "one JSON object per line", std::string("invalid JSON: ") + e.what());
         }
         if (!j.is_object()) throw ConfigError(where, "", "a JSON object", describe_json(j));
@@ -154,19 +162,26 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
             s.value = wmax > 0 ? wmax : 1.0f;
             if (j.contains("weight_range")) {
                 const json& v = j["weight_range"];
-                if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>()))
-                    throw ConfigError(where, "/weight_range", "a number > 0", describe_json(v));
+                if (!v.is_number() || !(v.get<float>() > 0) || !std::isfinite(v.get<float>()))
+                    throw ConfigError(where, "/weight_range", "a number > 0 within float32 range",
+                                      describe_json(v));
                 s.value = v.get<float>();
                 if (wmax > s.value)
                     throw ConfigError(where, "/weight_range", "a range >= max |w| = " + std::to_string(wmax),
                                       describe_json(v));
             }
+            if (shape.started)
+                throw ConfigError(where, "/op", "a \"collect\" of " + s.component +
+                                                    "'s running multiply before it is reprogrammed",
+                                  "\"program\"");
             shape.programmed = true;
+            shape.used_rows = s.rows;
+            shape.used_cols = s.cols;
         } else if (op == "input_range" || op == "output_range") {
             s.op = op == "input_range" ? Op::input_range : Op::output_range;
             const json v = j.value("value", json());
-            const bool ok = v.is_number() && std::isfinite(v.get<double>()) &&
-                            (op == "input_range" ? v.get<double>() > 0 : v.get<double>() >= 0);
+            const bool ok = v.is_number() && std::isfinite(v.get<float>()) &&
+                            (op == "input_range" ? v.get<float>() > 0 : v.get<float>() >= 0);
             if (!ok)
                 throw ConfigError(where, "/value", op == "input_range" ? "a number > 0" : "a number >= 0 (0: automatic)",
                                   j.contains("value") ? describe_json(v) : "nothing");
@@ -180,15 +195,26 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
             if (static_cast<int>(s.data.size()) > shape.rows)
                 throw ConfigError(where, "/input", "at most " + std::to_string(shape.rows) + " inputs",
                                   std::to_string(s.data.size()));
-            s.rows = static_cast<int>(s.data.size());
-            s.cols = shape.cols;
-            if (s.op == Op::start) ++shape.started;
+            // The tile has one output buffer: a second multiply before the collect would
+            // overwrite the first one's result.
+            if (shape.started)
+                throw ConfigError(where, "/op",
+                                  "a \"collect\" of " + s.component + "'s running multiply first",
+                                  "\"" + op + "\"");
+            s.rows = std::min(static_cast<int>(s.data.size()), shape.used_rows);
+            s.cols = shape.used_cols;
+            if (s.op == Op::start) shape.started = true;
         } else { // collect
             s.op = Op::collect;
-            if (shape.started == 0)
+            if (!shape.started)
                 throw ConfigError(where, "/op", "a \"start\" on " + s.component + " before \"collect\"", "\"collect\"");
-            --shape.started;
-            s.cols = shape.cols;
+            shape.started = false;
+            s.cols = shape.used_cols;
+            for (auto it = m_steps.rbegin(); it != m_steps.rend(); ++it)
+                if (it->component == s.component && it->op == Op::start) {
+                    s.rows = it->rows;
+                    break;
+                }
         }
         m_steps.push_back(std::move(s));
     }
@@ -197,7 +223,6 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
 
 void TraceReplay::run(RunContext& ctx) {
     std::map<std::string, CrossbarTileDriver> drivers;
-    std::map<std::string, int> rows_in_use; // inputs of the last start, for the op count
     auto driver = [&](const std::string& name) -> CrossbarTileDriver& {
         auto it = drivers.find(name);
         if (it == drivers.end()) {
@@ -206,7 +231,6 @@ void TraceReplay::run(RunContext& ctx) {
         }
         return it->second;
     };
-    std::map<std::string, int> programmed_rows;
     std::vector<float> out;
     std::string current_phase;
     for (const Step& s : m_steps) {
@@ -219,7 +243,6 @@ void TraceReplay::run(RunContext& ctx) {
         case Op::program:
             ctx.phase("program");
             driver(s.component).program(s.data.data(), s.rows, s.cols, s.value);
-            programmed_rows[s.component] = s.rows;
             ctx.phase(current_phase);
             break;
         case Op::input_range: driver(s.component).set_input_range(s.value); break;
@@ -229,7 +252,6 @@ void TraceReplay::run(RunContext& ctx) {
             std::vector<float> x(s.data);
             x.resize(static_cast<std::size_t>(driver(s.component).rows()), 0.0f);
             driver(s.component).start_mvm(x.data(), static_cast<int>(x.size()));
-            rows_in_use[s.component] = s.rows;
             if (s.op == Op::start) break;
         }
             [[fallthrough]];
@@ -237,7 +259,8 @@ void TraceReplay::run(RunContext& ctx) {
             out.assign(static_cast<std::size_t>(s.cols), 0.0f);
             driver(s.component).collect(out.data(), s.cols);
             ++m_mvms;
-            m_ops += 2.0 * std::min(rows_in_use[s.component], programmed_rows[s.component]) * s.cols;
+            // Multiply-accumulates of the programmed block with the inputs given: 2 ops each.
+            m_ops += 2.0 * s.rows * s.cols;
             if (m_record)
                 m_outputs.push_back({{"line", s.line}, {"component", s.component}, {"output", out}});
             break;

@@ -222,9 +222,10 @@ TEST(Crossbar, AdcErrorIsBoundedByHalfAnLsb) {
             col_max = std::max(col_max, sum);
         }
         if (dac_bits != 8) EXPECT_NEAR(fs, col_max, 1e-5 * col_max);
-        // LSB = 2 FS / 2^6. Slices recombine with weights that sum to 1, so the bound on the
-        // sum is the same half LSB as for one conversion.
-        const double half_lsb = 0.5 * 2.0 * fs / 64.0;
+        // Mid-tread 6-bit converter: codes -31..31, LSB = FS / 31. Slices recombine with
+        // weights that sum to 1, so the bound on the sum is the same half LSB as for one
+        // conversion.
+        const double half_lsb = 0.5 * fs / 31.0;
         double worst = 0.0;
         for (int trial = 0; trial < 50; ++trial) {
             for (auto& v : x) v = float(r.uniform() * 2 - 1) * 0.5f;
@@ -253,8 +254,36 @@ TEST(Crossbar, AdcClipsBeyondFullScale) {
     const float x[4] = {1, 1, 1, 1};
     float y = 0;
     xb.mvm(x, &y);
-    // Top bin of a 4-bit converter over [-1, 1]: centre 1 - 1/16.
-    EXPECT_NEAR(y, 1.0 - 1.0 / 16.0, 1e-6);
+    // Top code of a 4-bit mid-tread converter over [-1, 1]: 7 steps of 1/7, i.e. 1.
+    EXPECT_NEAR(y, 1.0, 1e-6);
+}
+
+TEST(Crossbar, AdcReadsZeroAsZero) {
+    // A mid-tread converter has a zero code: silent columns and empty slices add nothing,
+    // however many slices are summed.
+    CrossbarSpec s = ideal_spec(4, 2, rram(10e3, 100e3, 2));
+    s.adc.bits = 5;
+    s.dac.bits = 1;
+    s.input_bits = 8;
+    Crossbar xb(s, RngStream(1, "xb"));
+    const float w[4] = {0, 0, 0, 0};
+    xb.program(w, 4, 1, 1.0f);
+    xb.set_output_range(1.0f);
+    const float x[4] = {0.3f, 0.9f, 0.0f, 1.0f};
+    float y = 1.0f;
+    xb.mvm(x, &y);
+    EXPECT_EQ(y, 0.0f);
+}
+
+TEST(Crossbar, MaxSliceOutputCoversEverySliceRead) {
+    // Two rows of weight 1, inputs 0.5 and 0.25 of x_max = 1, 8-bit codes, 1-bit slices: 0.5 -> code 128 (bit 7), 0.25 -> 64 (bit 6). Slice 7 drives
+    // row 0 at full scale (1.0), slice 6 row 1 (1.0): the largest single read is 1.0, twice the
+    // final output's largest term and more than the final |y| = 0.75.
+    const float w[2] = {1.0f, 1.0f};
+    const float x[2] = {0.5f, 0.25f};
+    EXPECT_FLOAT_EQ(Crossbar::max_slice_output(w, 2, 1, x, 1.0f, 8, 1), 1.0f);
+    // One slice of 8 bits: the read is the quantised product itself.
+    EXPECT_NEAR(Crossbar::max_slice_output(w, 2, 1, x, 1.0f, 8, 8), 0.75f, 1.0f / 255);
 }
 
 TEST(Crossbar, VariationIsLognormalAroundTheLevel) {

@@ -171,6 +171,16 @@ TEST(Cli, SetOverridesAnyValue) {
     EXPECT_NE(bad.err.find("/components/2/rows"), std::string::npos) << bad.err;
 }
 
+TEST(Cli, APlatformOverTheMemoryLimitIsRefusedWithTheEstimate) {
+    const std::string out = scratch_dir("memory") + "/r";
+    Result r = run("run " + test_data("good/tiny_mlp.json") + " --memory-limit '1 KiB' --out " + out);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("memory limit of 1 KiB"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("estimated"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_EQ(run("run " + test_data("good/tiny_mlp.json") + " --memory-limit lots --out " + out).code, 2);
+}
+
 TEST(Cli, TraceReplayReportsEveryCollectedOutput) {
     const std::string out = scratch_dir("trace") + "/r";
     Result r = run("run -q " + test_data("good/small_trace.json") + " --out " + out);

@@ -82,6 +82,13 @@ public:
     /// variation and stuck-at faults. Only cells whose level changes are written.
     CrossbarCost program(const float* weights, int rows_used, int cols_used, float w_max);
 
+    /// @brief The largest |output| of any single read (input slice) of @p x against the nominal
+    /// weights @p w (rows x cols, row-major), with inputs quantised as mvm() does. Each slice
+    /// drives its rows at full-scale voltages, so this, not the final |y|, is what the ADC's
+    /// full scale (set_output_range) must cover to avoid clipping: use it to calibrate.
+    static float max_slice_output(const float* w, int rows, int cols, const float* x, float x_max,
+                                  int input_bits, int dac_bits);
+
     /// @brief Input scale: inputs are clipped to [-x_max, x_max] and quantised to input_bits.
     void set_input_range(float x_max);
     /// @brief ADC full scale in weight units (|y| that maps to the ADC's top code). Every input

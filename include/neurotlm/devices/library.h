@@ -32,7 +32,8 @@ public:
     const std::vector<std::string>& search_dirs() const { return m_dirs; }
 
     /// Default search path: $NEUROTLM_DEVICE_PATH (colon-separated), @p config_dir/devices,
-    /// the source tree's and the installed configs/devices.
+    /// the source tree's and the installed configs/devices. (configs/default.json's folder
+    /// has devices/, so shipped presets are found beside shipped platforms.)
     static std::vector<std::string> default_search_dirs(const std::string& config_dir);
 
 private:

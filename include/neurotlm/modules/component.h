@@ -62,6 +62,8 @@ public:
     sc_core::sc_time cycles(std::uint64_t n) const { return m_clock_period * static_cast<double>(n); }
     /// Total simulated time the block spent working.
     const sc_core::sc_time& busy_time() const { return m_busy_total; }
+    /// When the block finishes the work it has accepted (zero if it keeps no such time).
+    virtual sc_core::sc_time idle_at() const { return sc_core::SC_ZERO_TIME; }
 
     /// The common parameters every block type accepts.
     static void add_common_params(ParamTable& table, const char* default_clock = "1 GHz");
@@ -93,6 +95,7 @@ public:
     TargetSocket* target_socket(const std::string& name) override;
 
     const sc_core::sc_time& busy_until() const { return m_busy_until; }
+    sc_core::sc_time idle_at() const override { return m_busy_until; }
     std::uint64_t commands() const { return m_commands; }
 
     /// Common parameters plus the register interface's timing.

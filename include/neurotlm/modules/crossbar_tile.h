@@ -19,6 +19,7 @@ public:
                  const ComponentContext& context);
 
     static ParamTable param_table();
+    static double estimate_bytes(const Params& params);
     static constexpr const char* kTypeName = "crossbar_tile";
     const char* type_name() const override { return kTypeName; }
     std::uint64_t address_span() const override;

@@ -31,6 +31,7 @@ public:
                         std::uint64_t size) override;
     static std::vector<std::pair<std::string, bool>> initiator_specs() { return {{"out", true}}; }
     void collect_stats(StatSet& stats) const override;
+    sc_core::sc_time idle_at() const override { return m_busy_until; }
 
     struct Range {
         std::uint64_t base;

@@ -1,8 +1,8 @@
 #pragma once
 /// @brief The run report: per component (actions, energy, busy time, area, statistics), per
-/// phase (layers, programming), and totals; written as report.json (versioned schema) and
-/// report.csv. Every figure carries its unit: JSON keys end in the unit (_s, _J, _W, _m2),
-/// CSV has a unit column.
+/// phase (layers, programming), and totals; written as report.json (versioned schema),
+/// report.csv and report.html (for people, see html.h). Every figure carries its unit: JSON
+/// keys end in the unit (_s, _J, _W, _m2), CSV has a unit column.
 
 #include <cstdint>
 #include <string>
@@ -85,7 +85,8 @@ std::string summary_table(const Report& report);
 /// file. Throws InputError if the folder cannot be written.
 void write_file_atomic(const std::string& path, const std::string& text);
 
-/// Write report.json, report.csv and config.effective.json into @p dir (created if needed).
+/// Write report.json, report.csv, report.html and config.effective.json into @p dir (created
+/// if needed).
 void write_report(const std::string& dir, const Report& report, const json& effective_config);
 
 /// A stable hash (hex) of a JSON document, for the report's config_hash.

@@ -21,6 +21,8 @@ struct LoadOptions {
     std::optional<std::uint64_t> seed;      ///< overrides /seed
     std::vector<std::string> overrides;     ///< "/json/pointer=value" (value parsed as JSON, else string)
     bool require_workload = false;
+    /// Refuse configurations estimated to need more memory; 0 = default_memory_limit_bytes().
+    std::uint64_t memory_limit_bytes = 0;
 };
 
 struct ComponentConfig {

@@ -23,6 +23,8 @@ struct BlockType {
     std::vector<std::pair<std::string, bool>> initiators;
     /// Whether the type has a target socket "in".
     bool has_target = true;
+    /// Bytes an instance will allocate, estimated from its parameters (before it is built).
+    std::function<double(const Params&)> estimate_bytes;
     std::function<std::unique_ptr<Block>(const sc_core::sc_module_name&, const Params&,
                                          const ComponentContext&)>
         create;
@@ -40,7 +42,8 @@ private:
 };
 
 namespace detail {
-// A block type with initiators declares `static std::vector<std::pair<std::string, bool>>
+// A block type may declare `static double estimate_bytes(const Params&)` (memory it will
+// allocate). A block type with initiators declares `static std::vector<std::pair<std::string, bool>>
 // initiator_specs()`; one without a target socket declares `static constexpr bool kHasTarget =
 // false`.
 template <typename T, typename = void> struct InitiatorSpecs {
@@ -49,6 +52,13 @@ template <typename T, typename = void> struct InitiatorSpecs {
 template <typename T>
 struct InitiatorSpecs<T, std::void_t<decltype(T::initiator_specs())>> {
     static std::vector<std::pair<std::string, bool>> get() { return T::initiator_specs(); }
+};
+template <typename T, typename = void> struct MemoryEstimate {
+    static std::function<double(const Params&)> get() { return {}; }
+};
+template <typename T>
+struct MemoryEstimate<T, std::void_t<decltype(T::estimate_bytes(std::declval<const Params&>()))>> {
+    static std::function<double(const Params&)> get() { return &T::estimate_bytes; }
 };
 template <typename T, typename = void> struct HasTarget : std::true_type {};
 template <typename T>
@@ -68,6 +78,7 @@ struct Registrar {
     static const ::neurotlm::detail::Registrar neurotlm_registrar_##CLASS{::neurotlm::BlockType{   \
         TYPE_NAME, DESCRIPTION, CLASS::param_table(),                                              \
         ::neurotlm::detail::InitiatorSpecs<CLASS>::get(), ::neurotlm::detail::HasTarget<CLASS>::value, \
+        ::neurotlm::detail::MemoryEstimate<CLASS>::get(),                                           \
         [](const ::sc_core::sc_module_name& n, const ::neurotlm::Params& p,                        \
            const ::neurotlm::ComponentContext& c) -> std::unique_ptr<::neurotlm::Block> {          \
             return std::make_unique<CLASS>(n, p, c);                                               \

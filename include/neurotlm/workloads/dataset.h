@@ -40,4 +40,12 @@ void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& 
 /// @brief Where Debian's dataset-fashion-mnist package installs its files.
 std::string default_fashion_mnist_dir();
 
+/// @brief Dimensions from an IDX image file's header alone (nothing else is read): for
+/// estimating memory before loading. Throws InputError like load_idx.
+struct IdxShape {
+    std::uint64_t count = 0;
+    std::uint32_t height = 0, width = 0;
+};
+IdxShape idx_image_shape(const std::string& images_path);
+
 } // namespace neurotlm

@@ -37,7 +37,10 @@ public:
         std::string tile;           ///< component name
         int row0, rows;             ///< input rows (the last block of a layer holds the bias row)
         int col0, cols;             ///< output columns
-        float y_max = 0.0f;         ///< calibrated ADC range
+        float y_max = 0.0f;         ///< calibrated ADC range (one slice read, see Crossbar)
+        int input_bits = 8;         ///< the tile's input precision and DAC slice width
+        int dac_bits = 1;
+        std::vector<float> weights; ///< rows x cols as programmed (bias row scaled by 1/x_max)
     };
     struct LayerMap {
         int row_blocks = 0, col_blocks = 0;

@@ -90,6 +90,8 @@ struct WorkloadKind {
     ParamTable params;
     /// Validate against the platform and build; throw ConfigError with pointers on bad input.
     std::function<std::unique_ptr<Workload>(const Params&, const PlatformInfo&)> create;
+    /// Bytes the workload will allocate (datasets...), estimated before it is built; optional.
+    std::function<double(const Params&, const PlatformInfo&)> estimate_bytes;
 };
 
 class WorkloadRegistry {

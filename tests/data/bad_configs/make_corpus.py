@@ -141,6 +141,22 @@ case("workload_mlp_dataset_absent", "/workload/dataset/images",
      lambda d: d.update(workload={"kind": "mlp_inference", "network": "../networks/tiny.json",
                                   "dataset": {"images": "no_such.idx", "labels": ""}}))
 case("workload_missing", "/workload", lambda d: d.pop("workload"))
+case("name_with_slash", "/name", lambda d: d.update(name="../../escape"))
+case("clock_too_slow", "/components/1/clock", comp(1, clock="1e-300 Hz"))
+case("clock_too_fast", "/components/1/clock", comp(1, clock="9 THz"))
+case("quantum_below_resolution", "/quantum", lambda d: d.update(quantum="1e-30 s"))
+case("number_beyond_double", "not valid JSON", text='{"neurotlm": 1, "seed": 1e400}\n')
+case("group_range_wraps", "/connections/1/size",
+     lambda d: d["connections"][1].update(base="0xFFFFFFFFFFF00000", size="1 MiB"))
+case("workload_trace_second_start", "second_start.jsonl:3",
+     lambda d: d["workload"].update(file="../traces/second_start.jsonl"))
+case("workload_trace_float_overflow", "float_overflow.jsonl:2",
+     lambda d: d["workload"].update(file="../traces/float_overflow.jsonl"))
+case("workload_trace_number_beyond_double", "beyond_double.jsonl:1",
+     lambda d: d["workload"].update(file="../traces/beyond_double.jsonl"))
+case("memory_too_large", "memory limit", comp(2, count=4096, rows=4096, cols=4096))
+case("memory_ir_drop_too_large", "memory limit",
+     comp(2, count=64, rows=4096, cols=4096, ir_drop=True, wire_resistance=1))
 
 for f in os.listdir("."):
     if f.endswith(".json"):

@@ -1,0 +1,95 @@
+// Hopfield recall: the circuit model against circuit simulation. One benchmark iteration is one
+// full synchronous recall of an N = 32 ternary MTJ array (3 stored patterns, a probe with 4
+// flipped bits):
+//   BM_hopfield_ngspice/32  ngspice solving the DC operating point of every iteration's
+//                           exported netlist (one process per iteration, output parsed)
+//   BM_hopfield_model/32    HopfieldNetwork::recall with every iteration's currents recorded
+// Both report wall-clock time (ngspice runs in child processes, which CPU time would miss).
+// Plain C++: nothing here touches SystemC.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include "neurotlm/circuits/hopfield.h"
+#include "neurotlm/circuits/spice_export.h"
+
+namespace {
+
+struct HopfieldBench {
+    neurotlm::HopfieldNetwork net;
+    neurotlm::HopfieldPattern probe;
+    std::vector<std::string> netlists;  ///< one per iteration of the recall
+    int neurons;
+
+    explicit HopfieldBench(int n) : net(spec(n), neurotlm::RngStream(2024, "hopfield_bench")),
+                                    neurons(n) {
+        neurotlm::RngStream rng(2024, "hopfield_bench/patterns");
+        const auto patterns = neurotlm::random_patterns(3, n, rng);
+        net.store(0, patterns);
+        probe = neurotlm::flip_bits(patterns[0], 4, rng);
+        const neurotlm::HopfieldRecall r = net.recall(probe);
+        const auto dir = std::filesystem::temp_directory_path() /
+                         ("neurotlm-hopfield-bench-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir);
+        const neurotlm::SynapseArray array = net.synapse_array();
+        for (std::size_t k = 0; k < r.steps.size(); ++k) {
+            const std::string path = (dir / ("step" + std::to_string(k) + ".cir")).string();
+            neurotlm::write_hopfield_netlist(path, array, r.steps[k].drive);
+            netlists.push_back(path);
+        }
+    }
+
+    static neurotlm::HopfieldSpec spec(int n) {
+        neurotlm::HopfieldSpec s;
+        s.neurons = n;
+        s.storage = neurotlm::WeightStorage::ternary;
+        s.update = neurotlm::UpdateOrder::synchronous;
+        return s;
+    }
+};
+
+HopfieldBench& bench(int n) {
+    static std::map<int, std::unique_ptr<HopfieldBench>> cache;
+    auto& slot = cache[n];
+    if (!slot) slot = std::make_unique<HopfieldBench>(n);
+    return *slot;
+}
+
+void BM_hopfield_ngspice(benchmark::State& state) {
+    if (!neurotlm::ngspice_available()) {
+        state.SkipWithError("ngspice not installed");
+        return;
+    }
+    HopfieldBench& b = bench(static_cast<int>(state.range(0)));
+    double checksum = 0.0;
+    for (auto _ : state) {
+        for (const std::string& cir : b.netlists) {
+            const std::vector<double> i =
+                neurotlm::parse_neuron_currents(neurotlm::run_ngspice(cir), b.neurons);
+            checksum += i[0];
+        }
+    }
+    benchmark::DoNotOptimize(checksum);
+    state.counters["dc_solves_per_recall"] = static_cast<double>(b.netlists.size());
+}
+BENCHMARK(BM_hopfield_ngspice)->Arg(32)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_hopfield_model(benchmark::State& state) {
+    HopfieldBench& b = bench(static_cast<int>(state.range(0)));
+    std::size_t iterations = 0;
+    for (auto _ : state) {
+        const neurotlm::HopfieldRecall r = b.net.recall(b.probe);
+        iterations = r.steps.size();
+        benchmark::DoNotOptimize(r.steps.back().currents_A.data());
+    }
+    state.counters["iterations_per_recall"] = static_cast<double>(iterations);
+}
+BENCHMARK(BM_hopfield_model)->Arg(32)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+} // namespace

@@ -1,0 +1,1033 @@
+#include "neurotlm/report/html.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "neurotlm/core/units.h"
+
+namespace neurotlm {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Text and number formatting
+
+std::string esc(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 8);
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string printf_str(const char* format, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+// A figure that could not be computed (no items, no time) is "n/a", never "nan J".
+constexpr const char* kNotAvailable = "n/a";
+
+bool prefixable(Unit unit) {
+    return unit != Unit::none && unit != Unit::byte && unit != Unit::square_metre &&
+           unit != Unit::ohm_square_metre;
+}
+
+std::string qty(double v, Unit unit, int significant = 4) {
+    if (!std::isfinite(v)) return kNotAvailable;
+    std::string s = format_quantity(v, unit, significant);
+    // format_quantity writes micro as 'u' for terminals; a page can show the real sign. No unit
+    // symbol starts with 'u', so a 'u' right after the space is the prefix.
+    const auto space = s.find(' ');
+    if (prefixable(unit) && space != std::string::npos && space + 1 < s.size() &&
+        s[space + 1] == 'u')
+        s.replace(space + 1, 1, "\xC2\xB5");
+    if (unit == Unit::ohm) {
+        const auto pos = s.rfind("ohm");
+        if (pos != std::string::npos) s.replace(pos, 3, "\xCE\xA9");
+    }
+    return s;
+}
+
+// Areas: engineering prefixes do not apply to m^2 (a prefix would be squared), so pick mm^2 or
+// um^2, whichever keeps the number readable.
+std::string area(double m2) {
+    if (!std::isfinite(m2)) return kNotAvailable;
+    if (m2 == 0.0) return "0 mm\xC2\xB2";
+    if (std::fabs(m2) >= 1e-8) return printf_str("%.4g", m2 * 1e6) + " mm\xC2\xB2";
+    return printf_str("%.4g", m2 * 1e12) + " \xC2\xB5m\xC2\xB2";
+}
+
+std::string pct(double fraction, int decimals = 1) {
+    if (!std::isfinite(fraction)) return kNotAvailable;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f %%", decimals, fraction * 100.0);
+    return buf;
+}
+
+// Digits grouped by narrow no-break spaces: counts run to billions and must stay legible.
+std::string count(std::uint64_t n) {
+    const std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += "\xE2\x80\xAF";
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string plain(double v, int significant = 4) {
+    if (!std::isfinite(v)) return kNotAvailable;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*g", significant, v);
+    return buf;
+}
+
+std::string stat_value(const Stat& s) {
+    if (!std::isfinite(s.value)) return kNotAvailable;
+    if (s.unit == Unit::none) return plain(s.value, 6);
+    if (s.unit == Unit::square_metre) return area(s.value);
+    if (!prefixable(s.unit)) return plain(s.value, 6) + " " + std::string(unit_symbol(s.unit));
+    return qty(s.value, s.unit);
+}
+
+double ratio(double a, double b) {
+    return b > 0 ? a / b : std::nan("");
+}
+
+// Sort key that puts figures which are not numbers last.
+double sort_key(double v) {
+    return std::isfinite(v) ? v : -std::numeric_limits<double>::infinity();
+}
+
+// Cut out the middle of a long name: hierarchical names differ at their ends
+// ("mesh.cluster3.pe17" vs "mesh.cluster3.pe18"), so both ends are kept.
+std::string shorten(const std::string& s, std::size_t max_chars) {
+    if (s.size() <= max_chars || max_chars < 5) return s;
+    auto on_boundary = [&](std::size_t i) {
+        // Never cut a UTF-8 sequence in half.
+        return i >= s.size() || (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    };
+    std::size_t head = (max_chars - 1) * 2 / 5;
+    while (head > 0 && !on_boundary(head))
+        --head;
+    std::size_t tail = s.size() - (max_chars - 1 - head);
+    while (tail < s.size() && !on_boundary(tail))
+        ++tail;
+    return s.substr(0, head) + "\xE2\x80\xA6" + s.substr(tail);
+}
+
+// Escaped text that may wrap after the separators of hierarchical names and paths, so that
+// long names break where a reader expects rather than mid-word.
+std::string esc_name(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        out += esc(std::string_view(&c, 1));
+        if (c == '.' || c == '_' || c == '/' || c == '-') out += "<wbr>";
+    }
+    return out;
+}
+
+// JSON dumps of input may hold invalid UTF-8; replace it rather than throw while reporting.
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Indented JSON in which arrays of plain values stay on one line: a weight vector or a confusion
+// row is one line to skim, not a column of numbers.
+void pretty(const json& j, int depth, std::string& out) {
+    const std::string pad(static_cast<std::size_t>(depth + 1) * 2, ' ');
+    const std::string close_pad(static_cast<std::size_t>(depth) * 2, ' ');
+    if (j.is_object() && !j.empty()) {
+        out += "{\n";
+        bool first = true;
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            out += first ? "" : ",\n";
+            first = false;
+            out += pad + dump(json(it.key())) + ": ";
+            pretty(it.value(), depth + 1, out);
+        }
+        out += "\n" + close_pad + "}";
+        return;
+    }
+    if (j.is_array() && !j.empty()) {
+        const bool flat =
+            std::none_of(j.begin(), j.end(), [](const json& e) { return e.is_structured(); });
+        out += flat ? "[" : "[\n";
+        bool first = true;
+        for (const auto& e : j) {
+            out += first ? "" : (flat ? ", " : ",\n");
+            first = false;
+            if (!flat) out += pad;
+            pretty(e, depth + 1, out);
+        }
+        out += flat ? "]" : "\n" + close_pad + "]";
+        return;
+    }
+    out += dump(j);
+}
+
+std::string pretty(const json& j) {
+    std::string out;
+    pretty(j, 0, out);
+    return out;
+}
+
+std::optional<double> json_number(const json& j, const char* key) {
+    if (!j.is_object()) return std::nullopt;
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return std::nullopt;
+    return it->get<double>();
+}
+
+// A scalar JSON value as text (already escaped); "n/a" when absent.
+std::string json_text(const json& j, const char* key) {
+    if (!j.is_object()) return kNotAvailable;
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return kNotAvailable;
+    if (it->is_string()) return esc(it->get<std::string>());
+    if (it->is_number_integer() || it->is_number_unsigned()) return esc(dump(*it));
+    if (it->is_number()) return plain(it->get<double>(), 4);
+    return esc(dump(*it));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Horizontal bar charts (inline SVG)
+
+// Colours chosen to stay distinct next to each other and in greyscale print.
+const char* const kPalette[] = {"#3b6ea5", "#e08a2c", "#4a9b5e", "#c8514d", "#7d62a8", "#3a9a9a",
+                                "#96704f", "#cf6fa3", "#9a9a3a", "#2c3e66", "#d1a623", "#5f8fc4"};
+constexpr const char* kLeakageColour = "#9aa3ad";
+constexpr const char* kOtherColour = "#c9ced4";
+
+struct Segment {
+    double value = 0.0;
+    std::string colour;
+    std::string name;       ///< tooltip
+    std::string inner_text; ///< written inside the segment when it is wide enough
+};
+
+struct Bar {
+    std::string label;
+    std::vector<Segment> segments;
+    std::string value_text; ///< written after the bar
+    bool muted = false;     ///< the "others" bar
+};
+
+struct ChartGeometry {
+    int width = 1000;
+    int label_width = 250;
+    int value_width = 170;
+};
+
+// Upper bound of the average width of a 12 px sans-serif glyph (DejaVu Sans, the widest of the
+// usual fallbacks), so estimated labels never spill out of the chart.
+constexpr double kCharWidth = 7.4;
+
+double bar_total(const Bar& b) {
+    double total = 0.0;
+    for (const auto& s : b.segments)
+        if (std::isfinite(s.value) && s.value > 0) total += s.value;
+    return total;
+}
+
+std::string hbar_chart(const std::vector<Bar>& bars, const std::string& title,
+                       const ChartGeometry& g, double scale_max = 0.0) {
+    // Scale to the named bars: a sum of hundreds of small components would otherwise squash
+    // them into slivers. A muted ("others") bar that does not fit is drawn broken.
+    if (scale_max <= 0.0) {
+        for (const auto& b : bars)
+            if (!b.muted) scale_max = std::max(scale_max, bar_total(b));
+        if (scale_max <= 0.0)
+            for (const auto& b : bars)
+                scale_max = std::max(scale_max, bar_total(b));
+    }
+    const int row_h = 24;
+    const int bar_h = 16;
+    const int pad = 6;
+    const int height = static_cast<int>(bars.size()) * row_h + 2 * pad;
+    const double plot_w = g.width - g.label_width - g.value_width;
+    const auto label_chars = static_cast<std::size_t>((g.label_width - 12) / kCharWidth);
+
+    std::ostringstream os;
+    os << "<svg class=\"chart\" width=\"" << g.width << "\" height=\"" << height
+       << "\" viewBox=\"0 0 " << g.width << ' ' << height << "\" role=\"img\" aria-label=\""
+       << esc(title) << "\">\n<title>" << esc(title) << "</title>\n";
+    os << "<line class=\"axis\" x1=\"" << g.label_width << "\" y1=\"" << pad / 2 << "\" x2=\""
+       << g.label_width << "\" y2=\"" << height - pad / 2 << "\"/>\n";
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        const Bar& b = bars[i];
+        const double y = pad + static_cast<double>(i) * row_h;
+        const double text_y = y + row_h / 2.0 + 4;
+        os << "<g" << (b.muted ? " class=\"muted\"" : "") << ">";
+        os << "<text class=\"label\" x=\"" << g.label_width - 8 << "\" y=\"" << text_y
+           << "\" text-anchor=\"end\"><title>" << esc(b.label) << "</title>"
+           << esc(shorten(b.label, label_chars)) << "</text>";
+        double x = g.label_width;
+        const double total = bar_total(b);
+        const bool broken = total > scale_max * 1.0001;
+        const double scale = broken ? total : scale_max;
+        for (const auto& s : b.segments) {
+            if (!std::isfinite(s.value) || s.value <= 0 || scale <= 0) continue;
+            const double w = s.value / scale * plot_w;
+            os << "<rect x=\"" << printf_str("%.2f", x) << "\" y=\""
+               << printf_str("%.1f", y + (row_h - bar_h) / 2.0) << "\" width=\""
+               << printf_str("%.2f", std::max(w, 0.5)) << "\" height=\"" << bar_h << "\" fill=\""
+               << s.colour << "\"><title>" << esc(s.name) << "</title></rect>";
+            if (!s.inner_text.empty() &&
+                w >= kCharWidth * static_cast<double>(s.inner_text.size()) + 8)
+                os << "<text class=\"inner\" x=\"" << printf_str("%.2f", x + w / 2) << "\" y=\""
+                   << text_y << "\" text-anchor=\"middle\">" << esc(s.inner_text) << "</text>";
+            x += w;
+        }
+        if (broken) {
+            // Two white slants across the bar: its length is not to scale.
+            const double bx = g.label_width + plot_w * 0.82;
+            const double y0 = y + (row_h - bar_h) / 2.0 - 2, y1 = y0 + bar_h + 4;
+            os << "<path class=\"break\" d=\"M" << printf_str("%.1f", bx) << ' ' << y1 << " L"
+               << printf_str("%.1f", bx + 6) << ' ' << y0 << " L" << printf_str("%.1f", bx + 12)
+               << ' ' << y0 << " L" << printf_str("%.1f", bx + 6) << ' ' << y1
+               << " Z\"><title>not to scale</title></path>";
+        }
+        os << "<text class=\"value\" x=\"" << printf_str("%.2f", x + 6) << "\" y=\"" << text_y
+           << "\">" << esc(b.value_text) << "</text></g>\n";
+    }
+    os << "</svg>\n";
+    return os.str();
+}
+
+std::string swatch(const std::string& colour) {
+    return "<span class=\"swatch\" style=\"background:" + colour + "\"></span>";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page sections
+
+const char* const kStyle = R"css(
+:root { --ink:#1f2933; --muted:#5f6b7a; --rule:#d8dde3; --band:#f4f6f8; --accent:#3b6ea5; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; color: var(--ink);
+       font: 14px/1.45 system-ui, "Segoe UI", "DejaVu Sans", Helvetica, Arial, sans-serif;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px;
+     border-bottom: 2px solid var(--rule); }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+p.note { color: var(--muted); margin: 4px 0 10px; font-size: 13px; }
+nav { margin: 10px 0 4px; font-size: 13px; }
+nav a { color: var(--accent); text-decoration: none; margin-right: 14px; }
+.banner { padding: 8px 12px; border-radius: 4px; margin: 12px 0; font-weight: 600; }
+.banner.ok { background: #e6f2ea; color: #1e5c33; border: 1px solid #b9dcc4; }
+.banner.bad { background: #fbe7e6; color: #8a1f17; border: 1px solid #efb7b2; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0;
+          font-size: 13px; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 10px; }
+.card { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; background: #fff; }
+.card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+.card .v { font-size: 21px; font-weight: 600; margin-top: 2px; font-variant-numeric: tabular-nums; }
+.card .s { color: var(--muted); font-size: 12px; margin-top: 2px; }
+.figure { margin: 8px 0 14px; break-inside: avoid; }
+.figure svg { max-width: 100%; height: auto; display: block; }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
+        gap: 12px 28px; }
+.legend { font-size: 12px; color: var(--muted); margin: 4px 0; }
+.legend span.item { margin-right: 14px; white-space: nowrap; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;
+          vertical-align: -1px; margin-right: 5px; }
+svg.chart text { font: 12px system-ui, "DejaVu Sans", Helvetica, Arial, sans-serif;
+                 fill: var(--ink); }
+svg.chart text.inner { fill: #fff; font-size: 11px; }
+svg.chart text.value { fill: var(--muted); }
+svg.chart g.muted text.label { font-style: italic; fill: var(--muted); }
+svg.chart line.axis { stroke: var(--rule); }
+svg.chart path.break { fill: #fff; }
+svg.chart rect.tile { fill: #dfe8f2; stroke: #3b6ea5; stroke-width: 1; }
+svg.chart rect.matrix { fill: none; stroke: #1f2933; stroke-width: 1; }
+svg.chart text.tile { font-size: 11px; fill: #1f2933; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left;
+         vertical-align: top; }
+th { background: var(--band); font-weight: 600; white-space: nowrap; }
+tbody tr:nth-child(even) td { background: #fafbfc; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.name { overflow-wrap: break-word; max-width: 340px; }
+td.desc { color: var(--muted); max-width: 380px; }
+td.action { white-space: nowrap; }
+tr.setup td { color: var(--muted); }
+.meter { display: inline-block; width: 60px; height: 8px; background: #e5e9ee; border-radius: 4px;
+         margin-right: 6px; vertical-align: 0; overflow: hidden; }
+.meter span { display: block; height: 100%; background: var(--accent); }
+table.confusion td, table.confusion th { text-align: center; padding: 4px 6px; min-width: 40px;
+                                         border: 1px solid #fff; }
+table.confusion tbody tr:nth-child(even) td { background: none; }
+table.confusion td.zero { color: #b8c0c8; }
+table.confusion td.dark { color: #fff; }
+table.confusion th.corner { background: #fff; color: var(--muted); font-weight: 400;
+                            font-size: 12px; }
+details { margin: 8px 0; border: 1px solid var(--rule); border-radius: 6px; padding: 6px 12px; }
+details summary { cursor: pointer; font-weight: 600; }
+pre { font: 12px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; background: var(--band);
+      padding: 10px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule);
+         padding-top: 8px; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 12px; }
+  nav { display: none; }
+  h2 { break-after: avoid; }
+  thead { display: table-header-group; }
+}
+)css";
+
+struct Derived {
+    double items, energy_per_item_J, latency_per_item_s, throughput, tops_per_w, avg_power_W;
+};
+
+Derived derive(const Report& r) {
+    Derived d{};
+    d.items = static_cast<double>(r.items);
+    d.energy_per_item_J = ratio(r.work_energy_J(), d.items);
+    d.latency_per_item_s = ratio(r.work_time_s(), d.items);
+    d.throughput = ratio(d.items, r.work_time_s());
+    d.tops_per_w = ratio(r.ops, r.work_energy_J()) / 1e12;
+    d.avg_power_W = ratio(r.energy_J(), r.simulated_time_s);
+    return d;
+}
+
+void write_header(std::ostringstream& os, const Report& r) {
+    os << "<header>\n<h1>neurotlm report: " << esc(r.platform) << "</h1>\n";
+    const std::string done = count(r.items) + " of " + count(r.items_requested) + " " +
+                             esc(r.item_name) + (r.items_requested == 1 ? "" : "s");
+    if (r.complete)
+        os << "<div class=\"banner ok\">Complete: " << done << " simulated.</div>\n";
+    else
+        os << "<div class=\"banner bad\">INCOMPLETE: "
+           << esc(r.incomplete_reason.empty() ? "the run stopped early" : r.incomplete_reason)
+           << " (" << done << " simulated). Per-item figures cover the finished items only."
+           << "</div>\n";
+    os << "<dl class=\"meta\">\n";
+    auto row = [&](const char* key, const std::string& html_value) {
+        os << "<dt>" << key << "</dt><dd>" << html_value << "</dd>\n";
+    };
+    auto text = [](const std::string& s) { return s.empty() ? kNotAvailable : esc(s); };
+    auto code = [](const std::string& s) {
+        return s.empty() ? kNotAvailable : "<code>" + esc_name(s) + "</code>";
+    };
+    row("platform", text(r.platform));
+    row("workload", text(r.workload_kind));
+    row("configuration", code(r.config_file));
+    row("config hash", code(r.config_hash));
+    row("seed", std::to_string(r.seed));
+    row("neurotlm version", text(r.version));
+    if (!r.started_at.empty()) row("started (UTC)", esc(r.started_at));
+    row("wall-clock time", qty(r.wall_time_s, Unit::second));
+    row("simulated time", qty(r.simulated_time_s, Unit::second));
+    os << "</dl>\n";
+    os << "<nav><a href=\"#figures\">Key figures</a><a href=\"#components\">Energy per "
+          "component</a><a href=\"#actions\">Energy per action</a><a href=\"#phases\">Phases</a>";
+    if (r.workload_results.is_object() && r.workload_results.contains("confusion"))
+        os << "<a href=\"#confusion\">Confusion matrix</a>";
+    if (r.workload_results.is_object() && r.workload_results.contains("layers"))
+        os << "<a href=\"#mapping\">Layer mapping</a>";
+    os << "<a href=\"#workload\">Workload</a><a href=\"#config\">Configuration</a></nav>\n";
+    os << "</header>\n";
+}
+
+void card(std::ostringstream& os, const std::string& key, const std::string& value,
+          const std::string& sub = {}) {
+    os << "<div class=\"card\"><div class=\"k\">" << key << "</div><div class=\"v\">" << value
+       << "</div>";
+    if (!sub.empty()) os << "<div class=\"s\">" << sub << "</div>";
+    os << "</div>\n";
+}
+
+// A large count with an engineering prefix and a name: "880.3 k inferences". Borrows the
+// prefixes of a unit, then drops the unit.
+std::string many(double v, const std::string& what) {
+    if (!std::isfinite(v)) return kNotAvailable;
+    std::string s = qty(v, Unit::hertz);
+    if (s.size() >= 2 && s.compare(s.size() - 2, 2, "Hz") == 0) s.erase(s.size() - 2);
+    if (!s.empty() && s.back() != ' ') s += ' ';
+    return s + esc(what);
+}
+
+// "880.3 k/s": short enough for a key-figure card; the card names what is counted.
+std::string rate(double per_s) {
+    std::string s = many(per_s, "");
+    while (!s.empty() && s.back() == ' ')
+        s.pop_back();
+    return std::isfinite(per_s) ? s + "/s" : s;
+}
+
+void write_key_figures(std::ostringstream& os, const Report& r, const Derived& d) {
+    const std::string item = esc(r.item_name);
+    os << "<section id=\"figures\">\n<h2>Key figures</h2>\n<div class=\"cards\">\n";
+    card(os, item + "s", count(r.items),
+         r.items != r.items_requested ? "of " + count(r.items_requested) + " requested"
+                                      : std::string("as requested"));
+    card(os, "latency per " + item, qty(d.latency_per_item_s, Unit::second), "set-up excluded");
+    card(os, "throughput", rate(d.throughput), item + "s per second of work");
+    card(os, "energy per " + item, qty(d.energy_per_item_J, Unit::joule), "set-up excluded");
+    card(os, "average power", qty(d.avg_power_W, Unit::watt), "over the whole simulated time");
+    card(os, "efficiency",
+         std::isfinite(d.tops_per_w) ? plain(d.tops_per_w, 3) + " TOPS/W" : kNotAvailable,
+         many(r.ops, "operations"));
+    card(os, "area", area(r.area_m2()), count(r.components.size()) + " components");
+    card(os, "total energy", qty(r.energy_J(), Unit::joule),
+         "leakage " + qty(r.leakage_energy_J(), Unit::joule));
+    if (r.setup_time_s() > 0 || r.setup_energy_J() > 0)
+        card(os, "set-up (programming)", qty(r.setup_time_s(), Unit::second),
+             qty(r.setup_energy_J(), Unit::joule));
+    const auto acc = json_number(r.workload_results, "accuracy");
+    if (acc) {
+        std::string sub;
+        if (const auto sw = json_number(r.workload_results, "software_accuracy"))
+            sub = "software reference " + pct(*sw, 2);
+        if (const auto agree = json_number(r.workload_results, "agreement_with_software"))
+            sub += (sub.empty() ? "" : "; ") + std::string("agrees with software on ") +
+                   pct(*agree, 1);
+        card(os, "accuracy", pct(*acc, 2), sub);
+    }
+    os << "</div>\n</section>\n";
+}
+
+constexpr std::size_t kTopComponents = 20;
+
+void write_component_chart(std::ostringstream& os, const Report& r) {
+    os << "<section id=\"components\">\n<h2>Energy per component</h2>\n";
+    if (r.components.empty()) {
+        os << "<p class=\"note\">The platform has no components.</p>\n</section>\n";
+        return;
+    }
+    std::vector<const ComponentReport*> order;
+    for (const auto& c : r.components)
+        order.push_back(&c);
+    std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+        return sort_key(a->energy_J()) > sort_key(b->energy_J());
+    });
+    const double total = r.energy_J();
+    auto make_bar = [&](const std::string& label, double dyn, double leak) {
+        Bar b;
+        b.label = label;
+        b.segments.push_back({dyn, kPalette[0], "dynamic: " + qty(dyn, Unit::joule), {}});
+        b.segments.push_back({leak, kPalette[1], "leakage: " + qty(leak, Unit::joule), {}});
+        const double e = dyn + leak;
+        b.value_text = qty(e, Unit::joule) + "  (" + pct(ratio(e, total)) + ")";
+        return b;
+    };
+    std::vector<Bar> bars;
+    const std::size_t shown = std::min(order.size(), kTopComponents);
+    for (std::size_t i = 0; i < shown; ++i)
+        bars.push_back(
+            make_bar(order[i]->name, order[i]->dynamic_energy_J, order[i]->leakage_energy_J));
+    if (order.size() > shown) {
+        double dyn = 0, leak = 0;
+        for (std::size_t i = shown; i < order.size(); ++i) {
+            dyn += order[i]->dynamic_energy_J;
+            leak += order[i]->leakage_energy_J;
+        }
+        Bar b =
+            make_bar("others (" + std::to_string(order.size() - shown) + " components)", dyn, leak);
+        b.muted = true;
+        bars.push_back(b);
+    }
+    os << "<p class=\"note\">Total energy " << qty(total, Unit::joule)
+       << " over the whole run, set-up included. "
+       << (order.size() > shown ? "The " + std::to_string(shown) +
+                                      " largest consumers are shown; the rest are summed."
+                                : std::string("Sorted by energy."))
+       << "</p>\n";
+    os << "<div class=\"legend\"><span class=\"item\">" << swatch(kPalette[0])
+       << "dynamic (actions)</span><span class=\"item\">" << swatch(kPalette[1])
+       << "leakage</span></div>\n";
+    os << "<div class=\"figure\">" << hbar_chart(bars, "Energy per component", ChartGeometry{})
+       << "</div>\n</section>\n";
+}
+
+struct ActionSum {
+    std::string name;
+    std::string description;
+    std::uint64_t count = 0;
+    double energy_J = 0.0;
+};
+
+struct TypeSum {
+    std::string type;
+    std::size_t components = 0;
+    std::vector<ActionSum> actions;
+    double leakage_J = 0.0;
+    double total() const {
+        double s = leakage_J;
+        for (const auto& a : actions)
+            s += a.energy_J;
+        return s;
+    }
+};
+
+std::vector<TypeSum> sum_by_type(const Report& r) {
+    std::vector<TypeSum> types;
+    std::map<std::string, std::size_t> index;
+    for (const auto& c : r.components) {
+        auto [it, fresh] = index.emplace(c.type, types.size());
+        if (fresh) types.push_back(TypeSum{c.type, 0, {}, 0.0});
+        TypeSum& t = types[it->second];
+        ++t.components;
+        t.leakage_J += c.leakage_energy_J;
+        for (const auto& a : c.actions) {
+            auto found = std::find_if(t.actions.begin(), t.actions.end(),
+                                      [&](const ActionSum& s) { return s.name == a.name; });
+            if (found == t.actions.end()) {
+                t.actions.push_back({a.name, a.description, 0, 0.0});
+                found = t.actions.end() - 1;
+            }
+            if (found->description.empty()) found->description = a.description;
+            found->count += a.count;
+            found->energy_J += a.energy_J;
+        }
+    }
+    for (auto& t : types)
+        std::stable_sort(t.actions.begin(), t.actions.end(), [](const auto& a, const auto& b) {
+            return sort_key(a.energy_J) > sort_key(b.energy_J);
+        });
+    std::stable_sort(types.begin(), types.end(), [](const auto& a, const auto& b) {
+        return sort_key(a.total()) > sort_key(b.total());
+    });
+    return types;
+}
+
+constexpr std::size_t kActionsPerBar = 9;
+
+void write_action_chart(std::ostringstream& os, const Report& r) {
+    os << "<section id=\"actions\">\n<h2>Energy per action type</h2>\n";
+    const auto types = sum_by_type(r);
+    if (types.empty()) {
+        os << "<p class=\"note\">No actions were booked.</p>\n</section>\n";
+        return;
+    }
+    // One colour per action name across the page, so "adc_conversion" looks the same wherever
+    // it appears.
+    std::map<std::string, std::string> colour;
+    std::size_t next = 0;
+    for (const auto& t : types)
+        for (std::size_t i = 0; i < t.actions.size() && i < kActionsPerBar; ++i)
+            if (colour.emplace(t.actions[i].name, kPalette[next % std::size(kPalette)]).second)
+                ++next;
+
+    const double grand_total = r.energy_J();
+    std::vector<Bar> bars;
+    for (const auto& t : types) {
+        const double total = t.total();
+        Bar b;
+        b.label = t.type + " (" + std::to_string(t.components) + ")";
+        double rest = 0.0;
+        for (std::size_t i = 0; i < t.actions.size(); ++i) {
+            const auto& a = t.actions[i];
+            if (i >= kActionsPerBar) {
+                rest += a.energy_J;
+                continue;
+            }
+            const double share = ratio(a.energy_J, total);
+            b.segments.push_back(
+                {share, colour[a.name],
+                 a.name + ": " + qty(a.energy_J, Unit::joule) + " (" + pct(share) + ")",
+                 pct(share, 0)});
+        }
+        if (rest > 0) {
+            const double share = ratio(rest, total);
+            b.segments.push_back(
+                {share, kOtherColour, "other actions: " + qty(rest, Unit::joule), pct(share, 0)});
+        }
+        if (t.leakage_J > 0) {
+            const double share = ratio(t.leakage_J, total);
+            b.segments.push_back({share, kLeakageColour,
+                                  "leakage: " + qty(t.leakage_J, Unit::joule), pct(share, 0)});
+        }
+        b.value_text = qty(total, Unit::joule) + "  (" + pct(ratio(total, grand_total)) + ")";
+        bars.push_back(b);
+    }
+    os << "<p class=\"note\">Actions summed over all components of the same type (number of "
+          "components in brackets). Each bar shows how that type's energy splits over its "
+          "actions, as a share; the figure after the bar is the type's total energy and its "
+          "share of the whole.</p>\n";
+    os << "<div class=\"figure\">"
+       << hbar_chart(bars, "Energy per action type, by component type", ChartGeometry{}, 1.0)
+       << "</div>\n";
+
+    os << "<table>\n<thead><tr><th>component type</th><th>action</th><th>description</th>"
+          "<th class=\"n\">count</th><th class=\"n\">energy</th><th class=\"n\">energy per "
+          "action</th><th class=\"n\">share of type</th><th class=\"n\">share of total</th>"
+          "</tr></thead>\n<tbody>\n";
+    for (const auto& t : types) {
+        const double total = t.total();
+        auto row = [&](const std::string& col, const std::string& name, const std::string& desc,
+                       const std::string& n, double e, const std::string& per) {
+            os << "<tr><td class=\"name\">" << esc(t.type) << "</td><td class=\"action\">"
+               << swatch(col) << esc(name) << "</td><td class=\"desc\">" << esc(desc)
+               << "</td><td class=\"n\">" << n << "</td><td class=\"n\">" << qty(e, Unit::joule)
+               << "</td><td class=\"n\">" << per << "</td><td class=\"n\">" << pct(ratio(e, total))
+               << "</td><td class=\"n\">" << pct(ratio(e, grand_total)) << "</td></tr>\n";
+        };
+        for (std::size_t i = 0; i < t.actions.size(); ++i) {
+            const auto& a = t.actions[i];
+            row(i < kActionsPerBar ? colour[a.name] : kOtherColour, a.name, a.description,
+                count(a.count), a.energy_J,
+                a.count ? qty(a.energy_J / static_cast<double>(a.count), Unit::joule)
+                        : std::string(kNotAvailable));
+        }
+        if (t.leakage_J > 0)
+            row(kLeakageColour, "leakage", "static power integrated over the run", "", t.leakage_J,
+                "");
+    }
+    os << "</tbody>\n</table>\n</section>\n";
+}
+
+void write_phases(std::ostringstream& os, const Report& r) {
+    os << "<section id=\"phases\">\n<h2>Phases</h2>\n";
+    if (r.phases.empty()) {
+        os << "<p class=\"note\">The workload reported no phases.</p>\n</section>\n";
+        return;
+    }
+    const double items = static_cast<double>(r.items);
+    const std::string item = esc(r.item_name);
+    std::vector<Bar> latency_bars;
+    std::vector<Bar> energy_bars;
+    std::size_t colour_index = 0;
+    for (const auto& p : r.phases) {
+        if (p.setup) continue;
+        const char* colour = kPalette[colour_index++ % std::size(kPalette)];
+        const double lat = ratio(p.latency_s, items);
+        const double en = ratio(p.energy_J(), items);
+        latency_bars.push_back(
+            {p.name,
+             {{lat, colour, p.name + ": " + qty(lat, Unit::second), {}}},
+             qty(lat, Unit::second) + "  (" + pct(ratio(p.latency_s, r.work_time_s())) + ")"});
+        energy_bars.push_back(
+            {p.name,
+             {{en, colour, p.name + ": " + qty(en, Unit::joule), {}}},
+             qty(en, Unit::joule) + "  (" + pct(ratio(p.energy_J(), r.work_energy_J())) + ")"});
+    }
+    if (!latency_bars.empty()) {
+        const ChartGeometry half{540, 160, 150};
+        os << "<p class=\"note\">Per " << item
+           << "; set-up phases (programming) are left out of the charts and shown in the "
+              "table. Shares are of the work (non-set-up) time and energy.</p>\n";
+        os << "<div class=\"pair\">\n<div class=\"figure\"><h3>Latency per " << item << "</h3>"
+           << hbar_chart(latency_bars, "Latency per " + r.item_name + " by phase", half)
+           << "</div>\n<div class=\"figure\"><h3>Energy per " << item << "</h3>"
+           << hbar_chart(energy_bars, "Energy per " + r.item_name + " by phase", half)
+           << "</div>\n</div>\n";
+    }
+    os << "<table>\n<thead><tr><th>phase</th><th>kind</th><th class=\"n\">entries</th>"
+          "<th class=\"n\">time</th><th class=\"n\">energy</th><th class=\"n\">leakage</th>"
+          "<th class=\"n\">latency per "
+       << item << "</th><th class=\"n\">energy per " << item << "</th></tr></thead>\n<tbody>\n";
+    for (const auto& p : r.phases) {
+        os << "<tr" << (p.setup ? " class=\"setup\"" : "") << "><td class=\"name\">"
+           << esc_name(p.name) << "</td><td>" << (p.setup ? "set-up" : "work")
+           << "</td><td class=\"n\">" << count(p.entries) << "</td><td class=\"n\">"
+           << qty(p.latency_s, Unit::second) << "</td><td class=\"n\">"
+           << qty(p.energy_J(), Unit::joule) << "</td><td class=\"n\">"
+           << qty(p.leakage_energy_J, Unit::joule) << "</td><td class=\"n\">"
+           << (p.setup ? "\xE2\x80\x94" : qty(ratio(p.latency_s, items), Unit::second))
+           << "</td><td class=\"n\">"
+           << (p.setup ? "\xE2\x80\x94" : qty(ratio(p.energy_J(), items), Unit::joule))
+           << "</td></tr>\n";
+    }
+    os << "</tbody>\n</table>\n</section>\n";
+}
+
+void write_component_table(std::ostringstream& os, const Report& r) {
+    if (r.components.empty()) return;
+    const double total = r.energy_J();
+    os << "<section id=\"component-table\">\n<h2>Components</h2>\n";
+    os << "<p class=\"note\">In platform order. Utilisation is busy time over the simulated "
+          "time.</p>\n";
+    os << "<table>\n<thead><tr><th>component</th><th>type</th><th class=\"n\">energy</th>"
+          "<th class=\"n\">share</th><th class=\"n\">dynamic</th><th class=\"n\">leakage</th>"
+          "<th class=\"n\">leakage power</th><th class=\"n\">busy time</th>"
+          "<th class=\"n\">utilisation</th><th class=\"n\">area</th></tr></thead>\n<tbody>\n";
+    for (const auto& c : r.components) {
+        const double u = std::isfinite(c.utilisation) ? std::clamp(c.utilisation, 0.0, 1.0) : 0;
+        os << "<tr><td class=\"name\">" << esc_name(c.name) << "</td><td>" << esc(c.type)
+           << "</td><td class=\"n\">" << qty(c.energy_J(), Unit::joule) << "</td><td class=\"n\">"
+           << pct(ratio(c.energy_J(), total)) << "</td><td class=\"n\">"
+           << qty(c.dynamic_energy_J, Unit::joule) << "</td><td class=\"n\">"
+           << qty(c.leakage_energy_J, Unit::joule) << "</td><td class=\"n\">"
+           << qty(c.leakage_power_W, Unit::watt) << "</td><td class=\"n\">"
+           << qty(c.busy_time_s, Unit::second) << "</td><td class=\"n\"><span class=\"meter\">"
+           << "<span style=\"width:" << printf_str("%.1f", u * 100) << "%\"></span></span>"
+           << pct(c.utilisation) << "</td><td class=\"n\">" << area(c.area_m2) << "</td></tr>\n";
+    }
+    os << "</tbody>\n</table>\n";
+
+    // Every action and statistic of every component: long, so folded away.
+    os << "<details>\n<summary>Actions and statistics of each component</summary>\n"
+          "<table>\n<thead><tr><th>component</th><th>action / statistic</th><th>description"
+          "</th><th class=\"n\">count / value</th><th class=\"n\">energy</th></tr></thead>\n"
+          "<tbody>\n";
+    for (const auto& c : r.components) {
+        for (const auto& a : c.actions)
+            os << "<tr><td class=\"name\">" << esc_name(c.name) << "</td><td class=\"name\">"
+               << esc(a.name) << "</td><td class=\"desc\">" << esc(a.description)
+               << "</td><td class=\"n\">" << count(a.count) << "</td><td class=\"n\">"
+               << qty(a.energy_J, Unit::joule) << "</td></tr>\n";
+        for (const auto& s : c.stats.all())
+            os << "<tr><td class=\"name\">" << esc_name(c.name) << "</td><td class=\"name\">"
+               << esc(s.name) << "</td><td class=\"desc\">" << esc(s.description)
+               << "</td><td class=\"n\">" << stat_value(s) << "</td><td></td></tr>\n";
+    }
+    os << "</tbody>\n</table>\n</details>\n</section>\n";
+}
+
+// The matrix when it is a square array of arrays of numbers; anything else is not drawn.
+std::optional<std::vector<std::vector<double>>> confusion_matrix(const json& results) {
+    if (!results.is_object()) return std::nullopt;
+    const auto it = results.find("confusion");
+    if (it == results.end() || !it->is_array() || it->empty()) return std::nullopt;
+    std::vector<std::vector<double>> m;
+    for (const auto& row : *it) {
+        if (!row.is_array() || row.size() != it->size()) return std::nullopt;
+        std::vector<double> values;
+        for (const auto& v : row) {
+            if (!v.is_number()) return std::nullopt;
+            values.push_back(v.get<double>());
+        }
+        m.push_back(std::move(values));
+    }
+    return m;
+}
+
+void write_confusion(std::ostringstream& os, const Report& r) {
+    const auto m = confusion_matrix(r.workload_results);
+    if (!m) return;
+    const std::size_t n = m->size();
+    std::vector<std::string> names;
+    const auto classes = r.workload_results.find("classes");
+    for (std::size_t i = 0; i < n; ++i) {
+        if (classes != r.workload_results.end() && classes->is_array() && classes->size() == n &&
+            (*classes)[i].is_string())
+            names.push_back((*classes)[i].get<std::string>());
+        else
+            names.push_back(std::to_string(i));
+    }
+    os << "<section id=\"confusion\">\n<h2>Confusion matrix</h2>\n";
+    os << "<p class=\"note\">Rows: true label; columns: predicted label. Shade: share of the "
+          "row on a square-root scale, so that rare confusions stay visible; "
+       << "<span style=\"color:#3b6ea5\">blue</span> = correct, "
+       << "<span style=\"color:#c8514d\">red</span> = confused.</p>\n";
+    os << "<table class=\"confusion\">\n<thead><tr><th class=\"corner\">true \\ predicted</th>";
+    for (std::size_t j = 0; j < n; ++j)
+        os << "<th>" << esc(names[j]) << "</th>";
+    os << "<th class=\"n\">items</th><th class=\"n\">recall</th></tr></thead>\n<tbody>\n";
+    for (std::size_t i = 0; i < n; ++i) {
+        double row_sum = 0;
+        for (double v : (*m)[i])
+            row_sum += std::isfinite(v) ? v : 0;
+        os << "<tr><th>" << esc(names[i]) << "</th>";
+        for (std::size_t j = 0; j < n; ++j) {
+            const double v = (*m)[i][j];
+            const double share = ratio(v, row_sum);
+            if (!std::isfinite(v) || v == 0) {
+                os << "<td class=\"zero\">" << (std::isfinite(v) ? "0" : kNotAvailable) << "</td>";
+                continue;
+            }
+            const double alpha = std::isfinite(share) ? std::sqrt(std::clamp(share, 0.0, 1.0)) : 0;
+            const char* rgb = i == j ? "59,110,165" : "200,81,77";
+            os << "<td" << (alpha > 0.6 ? " class=\"dark\"" : "") << " style=\"background:rgba("
+               << rgb << ',' << printf_str("%.3f", 0.08 + 0.92 * alpha) << ")\" title=\""
+               << pct(share) << " of true " << esc(names[i]) << "\">" << plain(v, 6) << "</td>";
+        }
+        os << "<td class=\"n\">" << plain(row_sum, 9) << "</td><td class=\"n\">"
+           << pct(ratio((*m)[i][i], row_sum)) << "</td></tr>\n";
+    }
+    os << "</tbody>\n</table>\n</section>\n";
+}
+
+// A sketch of one layer's weight matrix with the tile blocks drawn where they sit.
+std::string layer_sketch(const json& layer) {
+    const auto inputs = json_number(layer, "inputs");
+    const auto outputs = json_number(layer, "outputs");
+    const auto tiles = layer.find("tiles");
+    if (!inputs || !outputs || *inputs <= 0 || *outputs <= 0 || tiles == layer.end() ||
+        !tiles->is_array())
+        return {};
+    // Inputs run along x (the long side for the usual fully connected layer).
+    const double w = 760, margin = 4;
+    const double h = std::clamp(w * *outputs / *inputs, 34.0, 170.0);
+    std::ostringstream os;
+    os << "<svg class=\"chart\" width=\"" << w + 2 * margin << "\" height=\""
+       << printf_str("%.0f", h + 2 * margin) << "\" viewBox=\"0 0 " << w + 2 * margin << ' '
+       << printf_str("%.0f", h + 2 * margin)
+       << "\" role=\"img\" aria-label=\"tile placement\"><title>"
+       << "weight matrix: inputs along x, outputs along y</title>\n";
+    for (const auto& t : *tiles) {
+        const auto row0 = json_number(t, "row0"), rows = json_number(t, "rows");
+        const auto col0 = json_number(t, "col0"), cols = json_number(t, "cols");
+        if (!row0 || !rows || !col0 || !cols) continue;
+        const double x = margin + *row0 / *inputs * w, tw = *rows / *inputs * w;
+        const double y = margin + *col0 / *outputs * h, th = *cols / *outputs * h;
+        const std::string name = t.contains("tile") && t["tile"].is_string()
+                                     ? t["tile"].get<std::string>()
+                                     : std::string("?");
+        os << "<rect class=\"tile\" x=\"" << printf_str("%.2f", x) << "\" y=\""
+           << printf_str("%.2f", y) << "\" width=\"" << printf_str("%.2f", tw) << "\" height=\""
+           << printf_str("%.2f", th) << "\"><title>" << esc(name) << "</title></rect>";
+        if (tw >= kCharWidth * static_cast<double>(name.size()) + 6 && th >= 14)
+            os << "<text class=\"tile\" x=\"" << printf_str("%.2f", x + tw / 2) << "\" y=\""
+               << printf_str("%.2f", y + th / 2 + 4) << "\" text-anchor=\"middle\">" << esc(name)
+               << "</text>";
+        os << "\n";
+    }
+    os << "<rect class=\"matrix\" x=\"" << margin << "\" y=\"" << margin << "\" width=\"" << w
+       << "\" height=\"" << printf_str("%.2f", h) << "\"/>\n</svg>\n";
+    return os.str();
+}
+
+std::string index_range(const json& tile, const char* start, const char* size) {
+    const auto s = json_number(tile, start), n = json_number(tile, size);
+    if (!s || !n) return kNotAvailable;
+    if (*n <= 1) return plain(*s, 9);
+    return plain(*s, 9) + "\xE2\x80\x93" + plain(*s + *n - 1, 9);
+}
+
+void write_mapping(std::ostringstream& os, const Report& r) {
+    if (!r.workload_results.is_object()) return;
+    const auto layers = r.workload_results.find("layers");
+    if (layers == r.workload_results.end() || !layers->is_array() || layers->empty()) return;
+    os << "<section id=\"mapping\">\n<h2>Layer mapping onto tiles</h2>\n";
+    os << "<p class=\"note\">Each layer's weight matrix (inputs \xC3\x97 outputs) is cut into "
+          "blocks, one per tile; rows are inputs, columns are outputs.</p>\n";
+    os << "<table>\n<thead><tr><th>layer</th><th class=\"n\">inputs \xE2\x86\x92 outputs</th>"
+          "<th>activation</th><th class=\"n\">blocks (rows \xC3\x97 cols)</th><th>tile</th>"
+          "<th class=\"n\">rows</th><th class=\"n\">columns</th><th class=\"n\">ADC range</th>"
+          "</tr></thead>\n<tbody>\n";
+    for (const auto& layer : *layers) {
+        if (!layer.is_object()) continue;
+        const auto tiles = layer.find("tiles");
+        const std::size_t n =
+            tiles != layer.end() && tiles->is_array() ? std::max<std::size_t>(tiles->size(), 1) : 1;
+        const std::string span = n > 1 ? " rowspan=\"" + std::to_string(n) + "\"" : "";
+        os << "<tr><td class=\"name\"" << span << ">" << json_text(layer, "layer")
+           << "</td><td class=\"n\"" << span << ">" << json_text(layer, "inputs")
+           << " \xE2\x86\x92 " << json_text(layer, "outputs") << "</td><td" << span << ">"
+           << json_text(layer, "activation") << "</td><td class=\"n\"" << span << ">"
+           << json_text(layer, "row_blocks") << " \xC3\x97 " << json_text(layer, "col_blocks")
+           << "</td>";
+        if (tiles == layer.end() || !tiles->is_array() || tiles->empty()) {
+            os << "<td colspan=\"4\">n/a</td></tr>\n";
+            continue;
+        }
+        bool first = true;
+        for (const auto& t : *tiles) {
+            if (!first) os << "<tr>";
+            first = false;
+            os << "<td class=\"name\">" << json_text(t, "tile") << "</td><td class=\"n\">"
+               << index_range(t, "row0", "rows") << "</td><td class=\"n\">"
+               << index_range(t, "col0", "cols") << "</td><td class=\"n\">"
+               << json_text(t, "adc_range") << "</td></tr>\n";
+        }
+    }
+    os << "</tbody>\n</table>\n";
+    for (const auto& layer : *layers) {
+        const std::string sketch = layer_sketch(layer);
+        if (sketch.empty()) continue;
+        os << "<div class=\"figure\"><h3>" << json_text(layer, "layer") << ": "
+           << json_text(layer, "inputs") << " inputs \xC3\x97 " << json_text(layer, "outputs")
+           << " outputs</h3>" << sketch << "</div>\n";
+    }
+    os << "</section>\n";
+}
+
+// Scalars of the workload results as "key: value" rows, nested objects with dotted keys;
+// arrays and anything bulky stay in the JSON block below.
+void flatten(const json& j, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& rows) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+        if (key == "confusion" || key == "layers") continue;
+        const json& v = it.value();
+        if (v.is_object()) {
+            flatten(v, key, rows);
+        } else if (v.is_string()) {
+            rows.emplace_back(key, esc_name(v.get<std::string>()));
+        } else if (v.is_number_float()) {
+            rows.emplace_back(key, plain(v.get<double>(), 6));
+        } else if (v.is_array()) {
+            rows.emplace_back(key, "list of " + std::to_string(v.size()) +
+                                       " entries (see the JSON below)");
+        } else {
+            rows.emplace_back(key, esc(dump(v)));
+        }
+    }
+}
+
+void write_workload(std::ostringstream& os, const Report& r) {
+    os << "<section id=\"workload\">\n<h2>Workload results</h2>\n";
+    if (!r.workload_results.is_object() || r.workload_results.empty()) {
+        os << "<p class=\"note\">The workload reported no results.</p>\n</section>\n";
+        return;
+    }
+    std::vector<std::pair<std::string, std::string>> rows;
+    flatten(r.workload_results, "", rows);
+    if (!rows.empty()) {
+        os << "<table>\n<thead><tr><th>result</th><th>value</th></tr></thead>\n<tbody>\n";
+        for (const auto& [k, v] : rows)
+            os << "<tr><td class=\"name\">" << esc_name(k) << "</td><td class=\"name\">" << v
+               << "</td></tr>\n";
+        os << "</tbody>\n</table>\n";
+    }
+    os << "<details>\n<summary>All workload results (JSON)</summary>\n<pre>"
+       << esc(pretty(r.workload_results)) << "</pre>\n</details>\n</section>\n";
+}
+
+} // namespace
+
+std::string to_html(const Report& report, const json& effective_config) {
+    const Derived d = derive(report);
+    std::ostringstream os;
+    os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>neurotlm: "
+       << esc(report.platform) << (report.complete ? "" : " (INCOMPLETE)") << "</title>\n<style>"
+       << kStyle << "</style>\n</head>\n<body>\n";
+    write_header(os, report);
+    write_key_figures(os, report, d);
+    write_component_chart(os, report);
+    write_action_chart(os, report);
+    write_phases(os, report);
+    write_component_table(os, report);
+    write_confusion(os, report);
+    write_mapping(os, report);
+    write_workload(os, report);
+    os << "<section id=\"config\">\n<h2>Effective configuration</h2>\n<p class=\"note\">The "
+          "configuration as the simulator used it, defaults filled in (also in "
+          "config.effective.json); hash <code>"
+       << esc(report.config_hash) << "</code>.</p>\n<details>\n<summary>Show the configuration"
+       << "</summary>\n<pre>" << esc(pretty(effective_config)) << "</pre>\n</details>\n"
+       << "</section>\n";
+    os << "<footer>Generated by neurotlm " << esc(report.version)
+       << ". The same figures, with full precision, are in report.json and report.csv."
+       << "</footer>\n</body>\n</html>\n";
+    return os.str();
+}
+
+} // namespace neurotlm

@@ -1,0 +1,364 @@
+#include "neurotlm/report/html.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+using namespace neurotlm;
+
+namespace {
+
+constexpr const char* kHostile = "<script>alert(1)</script>&\"'";
+
+ActionRecord action(const std::string& name, std::uint64_t n, double energy_J,
+                    const std::string& description = "an action") {
+    ActionRecord a;
+    a.name = name;
+    a.description = description;
+    a.count = n;
+    a.energy_J = energy_J;
+    a.energy_per_action_J = n ? energy_J / static_cast<double>(n) : 0.0;
+    return a;
+}
+
+PhaseReport phase(const std::string& name, double latency_s, double energy_J, bool setup,
+                  std::uint64_t entries) {
+    PhaseReport p;
+    p.name = name;
+    p.latency_s = latency_s;
+    p.dynamic_energy_J = energy_J;
+    p.setup = setup;
+    p.entries = entries;
+    return p;
+}
+
+/// Two components and round numbers, so every derived figure is known by hand:
+/// work time 800 ns and work energy 2 uJ over 10 items; 2e6 ops / 2 uJ = 1 TOPS/W.
+Report small_report() {
+    Report r;
+    r.platform = "demo_platform";
+    r.config_file = "/configs/demo.json";
+    r.config_hash = "0123456789abcdef";
+    r.seed = 7;
+    r.version = "0.1.0";
+    r.workload_kind = "mlp_inference";
+    r.items = 10;
+    r.items_requested = 10;
+    r.ops = 2e6;
+    r.simulated_time_s = 900e-9;
+
+    ComponentReport tile;
+    tile.name = "tile0";
+    tile.type = "crossbar_tile";
+    tile.actions = {action("adc_conversion", 100, 1.5e-6), action("dac_conversion", 50, 0.5e-6)};
+    tile.dynamic_energy_J = 2.0e-6;
+    tile.busy_time_s = 450e-9;
+    tile.utilisation = 0.5;
+    tile.area_m2 = 1.6384e-10;
+    tile.stats.set("mvms", 10, Unit::none, "matrix-vector multiplications");
+    ComponentReport ctrl;
+    ctrl.name = "ctrl";
+    ctrl.type = "controller";
+    ctrl.actions = {action("accumulate", 10, 0.1e-6)};
+    ctrl.dynamic_energy_J = 0.1e-6;
+    r.components = {tile, ctrl};
+
+    r.phases = {phase("program", 100e-9, 0.1e-6, true, 1), phase("fc1", 500e-9, 1.5e-6, false, 10),
+                phase("fc2", 300e-9, 0.5e-6, false, 10)};
+    r.workload_results = {
+        {"accuracy", 0.9},
+        {"software_accuracy", 0.92},
+        {"agreement_with_software", 0.95},
+        {"confusion", {{5, 1}, {0, 4}}},
+        {"layers",
+         {{{"layer", "fc1"},
+           {"inputs", 256},
+           {"outputs", 64},
+           {"activation", "relu"},
+           {"row_blocks", 2},
+           {"col_blocks", 1},
+           {"tiles",
+            {{{"tile", "tile0"},
+              {"row0", 0},
+              {"rows", 128},
+              {"col0", 0},
+              {"cols", 64},
+              {"adc_range", 4.5}},
+             {{"tile", "tile1"},
+              {"row0", 128},
+              {"rows", 128},
+              {"col0", 0},
+              {"cols", 64},
+              {"adc_range", 5.25}}}}}}},
+    };
+    return r;
+}
+
+Report big_report(std::size_t n) {
+    Report r;
+    r.platform = "big";
+    r.items = 1;
+    r.items_requested = 1;
+    r.simulated_time_s = 1e-6;
+    for (std::size_t i = 0; i < n; ++i) {
+        ComponentReport c;
+        c.name = "pe" + std::to_string(i);
+        c.type = i % 2 ? "odd_pe" : "even_pe";
+        c.dynamic_energy_J = static_cast<double>(i + 1) * 1e-9;
+        c.actions = {action("mac", i + 1, c.dynamic_energy_J)};
+        r.components.push_back(c);
+    }
+    r.phases = {phase("compute", 1e-6, 1e-6, false, 1)};
+    return r;
+}
+
+/// Figures that cannot be computed, and strings that try to break out of the markup.
+Report hostile_report() {
+    Report r;
+    r.platform = std::string("plat") + kHostile;
+    r.config_file = std::string("/tmp/") + kHostile + ".json";
+    r.config_hash = kHostile;
+    r.version = kHostile;
+    r.workload_kind = kHostile;
+    r.item_name = "image";
+    r.items = 0; // every per-item figure divides by zero
+    r.items_requested = 5;
+    r.complete = false;
+    r.incomplete_reason = kHostile;
+    r.simulated_time_s = 0.0;
+    ComponentReport c;
+    c.name = std::string("comp") + kHostile;
+    c.type = kHostile;
+    c.actions = {action(kHostile, 3, std::nan(""), kHostile)};
+    c.dynamic_energy_J = std::nan("");
+    c.leakage_energy_J = std::numeric_limits<double>::infinity();
+    c.busy_time_s = std::nan("");
+    c.utilisation = std::nan("");
+    c.area_m2 = std::nan("");
+    c.stats.set(kHostile, std::nan(""), Unit::second, kHostile);
+    r.components = {c};
+    r.phases = {phase(kHostile, std::nan(""), std::nan(""), false, 0)};
+    r.workload_results = {{"accuracy", std::nan("")},
+                          {"note", kHostile},
+                          {kHostile, {1, 2, 3}},
+                          {"confusion", {{1, 0}, {0, 1}}},
+                          {"layers", {{{"layer", kHostile}, {"tiles", {{{"tile", kHostile}}}}}}}};
+    return r;
+}
+
+json config_with(const std::string& text) {
+    return {{"platform", {{"name", text}}}, {"seed", 7}};
+}
+
+/// Tag names opened and closed in order must nest; void and self-closed elements are skipped.
+/// Returns an empty string when balanced, otherwise what went wrong.
+std::string tag_balance_error(const std::string& html) {
+    static const std::vector<std::string> kVoid = {"meta",  "br",   "hr",  "img",
+                                                   "input", "link", "col", "wbr"};
+    std::vector<std::string> stack;
+    std::size_t pos = 0;
+    while ((pos = html.find('<', pos)) != std::string::npos) {
+        const std::size_t end = html.find('>', pos);
+        if (end == std::string::npos) return "unterminated tag at " + std::to_string(pos);
+        const std::string tag = html.substr(pos + 1, end - pos - 1);
+        pos = end + 1;
+        if (tag.empty() || tag[0] == '!') continue; // doctype, comment
+        const bool closing = tag[0] == '/';
+        std::size_t i = closing ? 1 : 0;
+        std::string name;
+        while (i < tag.size() && std::isalnum(static_cast<unsigned char>(tag[i])))
+            name += static_cast<char>(std::tolower(static_cast<unsigned char>(tag[i++])));
+        if (name.empty()) return "tag without a name: <" + tag + ">";
+        if (closing) {
+            if (stack.empty() || stack.back() != name)
+                return "</" + name + "> closes <" + (stack.empty() ? "nothing" : stack.back()) +
+                       ">";
+            stack.pop_back();
+            continue;
+        }
+        if (tag.back() == '/') continue;
+        if (std::find(kVoid.begin(), kVoid.end(), name) != kVoid.end()) continue;
+        stack.push_back(name);
+        // The stylesheet is raw text: skip to its end tag.
+        if (name == "style") {
+            const std::size_t close = html.find("</style>", pos);
+            if (close == std::string::npos) return "<style> not closed";
+            pos = close;
+        }
+    }
+    if (!stack.empty()) return "<" + stack.back() + "> not closed";
+    return {};
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t pos = text.find(what); pos != std::string::npos;
+         pos = text.find(what, pos + what.size()))
+        ++n;
+    return n;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+/// The checks every page must pass, whatever the report.
+void expect_sound(const std::string& html) {
+    EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+    EXPECT_EQ(tag_balance_error(html), "");
+    for (const char* tag : {"html", "head", "body", "table", "svg", "details"})
+        EXPECT_EQ(occurrences(html, std::string("<") + tag + ">") +
+                      occurrences(html, std::string("<") + tag + " "),
+                  occurrences(html, std::string("</") + tag + ">"))
+            << tag;
+    const std::string l = lower(html);
+    EXPECT_EQ(l.find("http://"), std::string::npos);
+    EXPECT_EQ(l.find("https://"), std::string::npos);
+    EXPECT_EQ(l.find("<script"), std::string::npos);
+    EXPECT_EQ(l.find("<link"), std::string::npos);
+    EXPECT_EQ(l.find("<img"), std::string::npos);
+    EXPECT_EQ(l.find("url("), std::string::npos);
+    // NaN and infinity never leak through as numbers.
+    EXPECT_FALSE(std::regex_search(l, std::regex(R"([>\s(](-?nan|-?inf)[\s<)])")));
+}
+
+/// The text of the section with id @p id.
+std::string section(const std::string& html, const std::string& id) {
+    const std::size_t start = html.find("<section id=\"" + id + "\"");
+    if (start == std::string::npos) return {};
+    return html.substr(start, html.find("</section>", start) - start);
+}
+
+TEST(Html, SmallReportHasTheFiguresWithUnits) {
+    const std::string html = to_html(small_report(), config_with("demo"));
+    expect_sound(html);
+    EXPECT_NE(html.find("demo_platform"), std::string::npos);
+    EXPECT_NE(html.find("0123456789abcdef"), std::string::npos);
+    EXPECT_NE(html.find("Complete"), std::string::npos);
+    EXPECT_EQ(html.find("INCOMPLETE"), std::string::npos);
+    // Key figures, derived by hand in small_report(): latency and energy per item, average
+    // power 2.1 uJ / 900 ns, efficiency, throughput 10 / 800 ns, area, accuracy and software
+    // accuracy, total energy.
+    for (const std::string figure :
+         {"80 ns", "200 nJ", "2.333 W", "1 TOPS/W", "12.5 M/s", "163.8 \xC2\xB5m\xC2\xB2",
+          "90.00 %", "92.00 %", "2.1 \xC2\xB5J"})
+        EXPECT_NE(html.find(figure), std::string::npos) << figure;
+    // Per phase per item: fc1 500 ns and 1.5 uJ over 10 items.
+    const std::string phases = section(html, "phases");
+    EXPECT_NE(phases.find("50 ns"), std::string::npos);
+    EXPECT_NE(phases.find("150 nJ"), std::string::npos);
+    EXPECT_NE(phases.find("set-up"), std::string::npos);
+    EXPECT_EQ(occurrences(phases, "<svg"), 2u);
+    // Components: one bar each, in a chart, and the table.
+    const std::string comps = section(html, "components");
+    EXPECT_EQ(occurrences(comps, "<text class=\"label\""), 2u);
+    EXPECT_NE(comps.find("2 \xC2\xB5J"), std::string::npos);
+    EXPECT_NE(comps.find("95.2 %"), std::string::npos);
+    const std::string table = section(html, "component-table");
+    EXPECT_NE(table.find("450 ns"), std::string::npos);
+    EXPECT_NE(table.find("50.0 %"), std::string::npos);
+    // Actions by type: crossbar_tile splits 75 % / 25 %.
+    const std::string actions = section(html, "actions");
+    EXPECT_NE(actions.find("adc_conversion"), std::string::npos);
+    EXPECT_NE(actions.find("75.0 %"), std::string::npos);
+    EXPECT_NE(actions.find("1.5 \xC2\xB5J"), std::string::npos);
+    EXPECT_NE(actions.find("15 nJ"), std::string::npos); // per ADC conversion
+    // Confusion matrix: the four counts, and recall of the first class 5/6.
+    const std::string confusion = section(html, "confusion");
+    ASSERT_FALSE(confusion.empty());
+    EXPECT_NE(confusion.find("83.3 %"), std::string::npos);
+    EXPECT_NE(confusion.find("100.0 %"), std::string::npos);
+    // Layer mapping: tiles with their row ranges, and the sketch.
+    const std::string mapping = section(html, "mapping");
+    ASSERT_FALSE(mapping.empty());
+    EXPECT_NE(mapping.find("tile1"), std::string::npos);
+    EXPECT_NE(mapping.find(std::string("128") + "\xE2\x80\x93" + "255"), std::string::npos);
+    EXPECT_NE(mapping.find("<svg"), std::string::npos);
+    // Configuration, folded.
+    const std::string config = section(html, "config");
+    EXPECT_NE(config.find("<details>"), std::string::npos);
+    EXPECT_NE(config.find("&quot;demo&quot;"), std::string::npos);
+}
+
+TEST(Html, ManyComponentsChartTheTopTwentyAndGroupTheRest) {
+    const std::string html = to_html(big_report(300), json::object());
+    expect_sound(html);
+    const std::string chart = section(html, "components");
+    EXPECT_EQ(occurrences(chart, "<text class=\"label\""), 21u);
+    for (int i = 299; i >= 280; --i)
+        EXPECT_NE(chart.find(">pe" + std::to_string(i) + "<"), std::string::npos) << i;
+    EXPECT_EQ(chart.find(">pe279<"), std::string::npos);
+    EXPECT_EQ(chart.find(">pe0<"), std::string::npos);
+    EXPECT_NE(chart.find("others (280 components)"), std::string::npos);
+    // The others: sum of 1..280 nJ = 39.34 uJ.
+    EXPECT_NE(chart.find("39.34 \xC2\xB5J"), std::string::npos);
+    // The table lists everything (the folded per-action table below it is left out).
+    std::string table = section(html, "component-table");
+    table = table.substr(0, table.find("<details>"));
+    EXPECT_EQ(occurrences(table, "<tr><td class=\"name\">pe"), 300u);
+    // Two component types in the action chart.
+    EXPECT_NE(section(html, "actions").find("odd_pe (150)"), std::string::npos);
+}
+
+TEST(Html, OneComponentIsDrawnWithoutOthers) {
+    const std::string html = to_html(big_report(1), json::object());
+    expect_sound(html);
+    const std::string chart = section(html, "components");
+    EXPECT_EQ(occurrences(chart, "<text class=\"label\""), 1u);
+    EXPECT_EQ(chart.find("others"), std::string::npos);
+}
+
+TEST(Html, IncompleteRunSaysSo) {
+    Report r = small_report();
+    r.complete = false;
+    r.items = 4;
+    r.incomplete_reason = "interrupted (SIGINT)";
+    const std::string html = to_html(r, json::object());
+    expect_sound(html);
+    EXPECT_NE(html.find("INCOMPLETE"), std::string::npos);
+    EXPECT_NE(html.find("interrupted (SIGINT)"), std::string::npos);
+    EXPECT_NE(html.find("4 of 10"), std::string::npos);
+}
+
+TEST(Html, HostileStringsAreEscapedAndMissingFiguresShowAsNotAvailable) {
+    const std::string html = to_html(hostile_report(), config_with(kHostile));
+    expect_sound(html);
+    EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#39;"),
+              std::string::npos);
+    EXPECT_EQ(html.find("<script>"), std::string::npos);
+    EXPECT_EQ(html.find("</script>"), std::string::npos);
+    EXPECT_NE(html.find("INCOMPLETE"), std::string::npos);
+    EXPECT_NE(html.find("n/a"), std::string::npos);
+    // Per-item figures of a run without items.
+    const std::string figures = section(html, "figures");
+    EXPECT_GE(occurrences(figures, ">n/a<"), 3u);
+    // A hostile quote never ends an attribute: every title attribute holds escaped text.
+    EXPECT_EQ(html.find("title=\"<"), std::string::npos);
+}
+
+TEST(Html, WriteReportAddsTheHtmlPage) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("neurotlm-html-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    write_report(dir.string(), small_report(), config_with("demo"));
+    std::ifstream in(dir / "report.html");
+    ASSERT_TRUE(in.good());
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), to_html(small_report(), config_with("demo")));
+    EXPECT_TRUE(std::filesystem::exists(dir / "report.json"));
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
