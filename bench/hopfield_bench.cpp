@@ -9,7 +9,9 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <unistd.h>
@@ -24,11 +26,11 @@ namespace {
 struct HopfieldBench {
     neurotlm::HopfieldNetwork net;
     neurotlm::HopfieldPattern probe;
-    std::vector<std::string> netlists;  ///< one per iteration of the recall
+    std::vector<std::string> netlists; ///< one per iteration of the recall
     int neurons;
 
-    explicit HopfieldBench(int n) : net(spec(n), neurotlm::RngStream(2024, "hopfield_bench")),
-                                    neurons(n) {
+    explicit HopfieldBench(int n)
+        : net(spec(n), neurotlm::RngStream(2024, "hopfield_bench")), neurons(n) {
         neurotlm::RngStream rng(2024, "hopfield_bench/patterns");
         const auto patterns = neurotlm::random_patterns(3, n, rng);
         net.store(0, patterns);
@@ -43,6 +45,13 @@ struct HopfieldBench {
             neurotlm::write_hopfield_netlist(path, array, r.steps[k].drive);
             netlists.push_back(path);
         }
+    }
+
+    ~HopfieldBench() {
+        std::error_code ignored;
+        if (!netlists.empty())
+            std::filesystem::remove_all(std::filesystem::path(netlists.front()).parent_path(),
+                                        ignored);
     }
 
     static neurotlm::HopfieldSpec spec(int n) {

@@ -16,7 +16,9 @@ std::uint64_t cycles_of(double seconds, double clock_Hz) {
     return static_cast<std::uint64_t>(std::ceil(seconds * clock_Hz - 1e-9));
 }
 
-bool uses_mtjs(WeightStorage s) { return s != WeightStorage::ideal; }
+bool uses_mtjs(WeightStorage s) {
+    return s != WeightStorage::ideal;
+}
 
 } // namespace
 
@@ -60,8 +62,7 @@ const ParamTable& HopfieldSpec::param_table() {
     static const ParamTable table = [] {
         const HopfieldSpec d;
         ParamTable t;
-        t.integer("neurons", d.neurons, "number of neurons N (the array is N x N sites)", 1,
-                  65536);
+        t.integer("neurons", d.neurons, "number of neurons N (the array is N x N sites)", 1, 65536);
         t.integer("memories", d.memories,
                   "weight slots per synapse site (K associative memories; a select picks one)", 1,
                   64);
@@ -123,8 +124,8 @@ HopfieldSpec HopfieldSpec::from_params(const Params& p) {
     HopfieldSpec s;
     s.neurons = static_cast<int>(p.integer("neurons"));
     s.memories = static_cast<int>(p.integer("memories"));
-    s.learning = p.string("learning") == "storkey" ? HopfieldLearning::storkey
-                                                    : HopfieldLearning::hebbian;
+    s.learning =
+        p.string("learning") == "storkey" ? HopfieldLearning::storkey : HopfieldLearning::hebbian;
     const std::string& storage = p.string("storage");
     s.storage = storage == "float"     ? WeightStorage::ideal
                 : storage == "ternary" ? WeightStorage::ternary
@@ -229,8 +230,7 @@ void HopfieldNetwork::check_pattern(const HopfieldPattern& s, const char* who) c
         throw InputError(std::string(who) + ": state of " + std::to_string(s.size()) +
                          " entries for " + std::to_string(neurons()) + " neurons");
     for (std::int8_t v : s)
-        if (v != 1 && v != -1)
-            throw InputError(std::string(who) + ": states must be -1 or +1");
+        if (v != 1 && v != -1) throw InputError(std::string(who) + ": states must be -1 or +1");
 }
 
 HopfieldWriteCost HopfieldNetwork::store(int slot, const std::vector<HopfieldPattern>& patterns) {
@@ -278,10 +278,11 @@ HopfieldWriteCost HopfieldNetwork::program_weights(int slot, const HopfieldWeigh
             if (i == j) continue;
             const double v = weights.at(i, j);
             int q = 0;
-            if (m_spec.storage == WeightStorage::ternary) q = (v > 0.0) - (v < 0.0);
+            if (m_spec.storage == WeightStorage::ternary)
+                q = (v > 0.0) - (v < 0.0);
             else if (full_scale > 0.0)
-                q = static_cast<int>(std::clamp(std::lround(v * pairs / full_scale),
-                                                -long(pairs), long(pairs)));
+                q = static_cast<int>(
+                    std::clamp(std::lround(v * pairs / full_scale), -long(pairs), long(pairs)));
             // |q| pairs at +-1, the rest at zero: (P, AP) = +1, (AP, P) = -1.
             for (int l = 0; l < pairs; ++l) {
                 std::uint8_t plus = zero, minus = zero;
@@ -307,8 +308,10 @@ HopfieldWriteCost HopfieldNetwork::program_weights(int slot, const HopfieldWeigh
                 }
                 cost.pulses += static_cast<std::uint64_t>(used);
                 if (m_spec.write_verify) cost.verify_reads += static_cast<std::uint64_t>(used);
-                if (ok) state = want[m];
-                else ++cost.failed_writes;
+                if (ok)
+                    state = want[m];
+                else
+                    ++cost.failed_writes;
                 int& rounds = want[m] ? rounds_to_p : rounds_to_ap;
                 rounds = std::max(rounds, used);
             }
@@ -338,7 +341,8 @@ void HopfieldNetwork::set_threshold(std::vector<double> theta) {
                          " thresholds for " + std::to_string(neurons()) + " neurons");
     m_theta = std::move(theta);
     m_theta_m.resize(m_theta.size());
-    for (std::size_t i = 0; i < m_theta.size(); ++i) m_theta_m[i] = m_theta[i] / m_unit;
+    for (std::size_t i = 0; i < m_theta.size(); ++i)
+        m_theta_m[i] = m_theta[i] / m_unit;
 }
 
 const HopfieldWeights& HopfieldNetwork::target_weights(int slot) const {
@@ -379,7 +383,7 @@ void HopfieldNetwork::rebuild() {
     } else {
         const int pairs = m_pairs;
         m_unit = m_spec.storage == WeightStorage::multilevel ? s.full_scale / pairs : 1.0;
-        if (!(m_unit > 0.0)) m_unit = 1.0;  // an all-zero multilevel matrix has no scale
+        if (!(m_unit > 0.0)) m_unit = 1.0; // an all-zero multilevel matrix has no scale
         const bool exact = m_variation.empty();
         for (int i = 0; i < n; ++i) {
             double gcol = 0.0;
@@ -450,9 +454,11 @@ void HopfieldNetwork::field(const HopfieldPattern& s, std::vector<double>& h) co
     for (int j = 0; j < n; ++j) {
         const float* col = m_mt.data() + static_cast<std::size_t>(j) * n;
         if (s[static_cast<std::size_t>(j)] > 0)
-            for (int i = 0; i < n; ++i) hp[i] += col[i];
+            for (int i = 0; i < n; ++i)
+                hp[i] += col[i];
         else
-            for (int i = 0; i < n; ++i) hp[i] -= col[i];
+            for (int i = 0; i < n; ++i)
+                hp[i] -= col[i];
     }
 }
 
@@ -463,7 +469,8 @@ std::vector<double> HopfieldNetwork::input_currents_A(const HopfieldPattern& s) 
     for (int i = 0; i < n; ++i) {
         const double* g = m_gdiff_S.data() + static_cast<std::size_t>(i) * n;
         double acc = 0.0;
-        for (int j = 0; j < n; ++j) acc += s[static_cast<std::size_t>(j)] * g[j];
+        for (int j = 0; j < n; ++j)
+            acc += s[static_cast<std::size_t>(j)] * g[j];
         out[static_cast<std::size_t>(i)] = m_spec.read_voltage_V * acc;
     }
     return out;
@@ -531,9 +538,11 @@ HopfieldRecall HopfieldNetwork::recall(const HopfieldPattern& probe, const Recal
         const float* col = m_mt.data() + static_cast<std::size_t>(i) * n;
         double* hp = h.data();
         if (v > 0)
-            for (int k = 0; k < n; ++k) hp[k] += 2.0 * col[k];
+            for (int k = 0; k < n; ++k)
+                hp[k] += 2.0 * col[k];
         else
-            for (int k = 0; k < n; ++k) hp[k] -= 2.0 * col[k];
+            for (int k = 0; k < n; ++k)
+                hp[k] -= 2.0 * col[k];
     };
 
     if (m_spec.update == UpdateOrder::synchronous) {
@@ -556,9 +565,11 @@ HopfieldRecall HopfieldNetwork::recall(const HopfieldPattern& probe, const Recal
             }
             const bool repeats = it >= 2 && next == previous;
             previous = s;
-            for (int i : changed) flip(i);
+            for (int i : changed)
+                flip(i);
             if (options.on_flip)
-                for (int i : changed) options.on_flip(i, s);
+                for (int i : changed)
+                    options.on_flip(i, s);
             if (repeats) {
                 r.cycle = true;
                 break;

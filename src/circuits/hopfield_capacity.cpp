@@ -10,7 +10,9 @@
 
 namespace neurotlm {
 
-CapacityOptions::CapacityOptions() { device.update = UpdateOrder::random; }
+CapacityOptions::CapacityOptions() {
+    device.update = UpdateOrder::random;
+}
 
 std::vector<CapacityRow> run_capacity_experiment(const CapacityOptions& o) {
     const int n = o.neurons;
@@ -60,8 +62,8 @@ std::vector<CapacityRow> run_capacity_experiment(const CapacityOptions& o) {
                 const int probes = o.max_probes > 0 ? std::min(p, o.max_probes) : p;
                 for (int q = 0; q < probes; ++q) {
                     // Spread the probed patterns over all stored ones.
-                    const auto mu = static_cast<std::size_t>(
-                        static_cast<long long>(q) * p / probes);
+                    const auto mu =
+                        static_cast<std::size_t>(static_cast<long long>(q) * p / probes);
                     const HopfieldPattern probe = flip_bits(patterns[mu], flips, probe_rng);
                     RecallOptions ro;
                     ro.target = &patterns[mu];
@@ -113,8 +115,7 @@ void write_capacity_csv(const std::vector<CapacityRow>& rows, const std::string&
         out << r.storage << ',' << r.learning << ',' << r.neurons << ',' << r.load << ','
             << r.patterns << ',' << r.trials << ',' << r.probes << ',' << r.flips << ','
             << r.exact_fraction << ',' << r.retrieved_fraction << ',' << r.mean_overlap << ','
-            << r.mean_iterations << ',' << r.converged_fraction << ',' << r.failed_writes
-            << '\n';
+            << r.mean_iterations << ',' << r.converged_fraction << ',' << r.failed_writes << '\n';
     if (!out) throw InputError("write_capacity_csv: error while writing " + path);
 }
 

@@ -44,7 +44,8 @@ void learn_pattern(HopfieldWeights& weights, const HopfieldPattern& xi, Hopfield
         for (int i = 0; i < n; ++i) {
             const float a = inc * xi[static_cast<std::size_t>(i)];
             float* wi = w + static_cast<std::size_t>(i) * n;
-            for (int j = 0; j < n; ++j) wi[j] += a * xi[static_cast<std::size_t>(j)];
+            for (int j = 0; j < n; ++j)
+                wi[j] += a * xi[static_cast<std::size_t>(j)];
             wi[i] = 0.0f;
         }
         return;
@@ -52,14 +53,16 @@ void learn_pattern(HopfieldWeights& weights, const HopfieldPattern& xi, Hopfield
     // Storkey (1997): the update of pattern mu uses the local fields of the weights learned so
     // far, so it works in real units.
     if (weights.scale != 1.0) {
-        for (float& v : weights.w) v = static_cast<float>(v * weights.scale);
+        for (float& v : weights.w)
+            v = static_cast<float>(v * weights.scale);
         weights.scale = 1.0;
     }
     std::vector<double> g(static_cast<std::size_t>(n), 0.0);
     for (int i = 0; i < n; ++i) {
         const float* wi = w + static_cast<std::size_t>(i) * n;
         double acc = 0.0;
-        for (int k = 0; k < n; ++k) acc += double(wi[k]) * xi[static_cast<std::size_t>(k)];
+        for (int k = 0; k < n; ++k)
+            acc += double(wi[k]) * xi[static_cast<std::size_t>(k)];
         g[static_cast<std::size_t>(i)] = acc;
     }
     const double inv_n = 1.0 / n;
@@ -80,13 +83,15 @@ void learn_pattern(HopfieldWeights& weights, const HopfieldPattern& xi, Hopfield
             w_ji = static_cast<float>(w_ji + d_ji);
         }
     }
-    for (int i = 0; i < n; ++i) w[static_cast<std::size_t>(i) * n + i] = 0.0f;
+    for (int i = 0; i < n; ++i)
+        w[static_cast<std::size_t>(i) * n + i] = 0.0f;
 }
 
 HopfieldWeights learn_weights(const std::vector<HopfieldPattern>& patterns, int neurons,
                               HopfieldLearning rule) {
     HopfieldWeights w = empty_weights(neurons, rule);
-    for (const auto& p : patterns) learn_pattern(w, p, rule);
+    for (const auto& p : patterns)
+        learn_pattern(w, p, rule);
     return w;
 }
 
@@ -141,7 +146,8 @@ double overlap(const HopfieldPattern& a, const HopfieldPattern& b) {
     if (a.size() != b.size() || a.empty())
         throw InputError("overlap: patterns of different (or zero) length");
     long sum = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) sum += a[i] * b[i];
+    for (std::size_t i = 0; i < a.size(); ++i)
+        sum += a[i] * b[i];
     return static_cast<double>(sum) / static_cast<double>(a.size());
 }
 

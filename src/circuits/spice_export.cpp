@@ -20,8 +20,8 @@ void write_hopfield_netlist(std::ostream& out, const SynapseArray& array,
         throw InputError("write_hopfield_netlist: drive or conductances do not match " +
                          std::to_string(n) + " neurons");
     out << "* " << (title.empty() ? "Hopfield synapse array, one read" : title) << "\n";
-    out << "* " << n << " neurons, " << l_max << " MTJ pair(s) per weight, V_read = "
-        << array.read_voltage_V << " V\n";
+    out << "* " << n << " neurons, " << l_max
+        << " MTJ pair(s) per weight, V_read = " << array.read_voltage_V << " V\n";
     out << std::setprecision(12);
     for (int j = 0; j < n; ++j) {
         const double v = drive[static_cast<std::size_t>(j)] * array.read_voltage_V;
@@ -43,7 +43,8 @@ void write_hopfield_netlist(std::ostream& out, const SynapseArray& array,
     }
     out << ".control\nset numdgt=12\nop\n";
     // Short print lines: ngspice's line buffer is finite.
-    for (int i = 0; i < n; ++i) out << "print i(vm" << i << ")\n";
+    for (int i = 0; i < n; ++i)
+        out << "print i(vm" << i << ")\n";
     out << ".endc\n.end\n";
 }
 
@@ -97,12 +98,15 @@ std::string run_ngspice(const std::string& netlist_path, const std::string& ngsp
     std::string output;
     char buffer[4096];
     std::size_t got;
-    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        output.append(buffer, got);
     // ngspice -b with a .control block exits with status 1 after a harmless note.
     ::pclose(pipe);
     return output;
 }
 
-bool ngspice_available() { return std::system("command -v ngspice > /dev/null 2>&1") == 0; }
+bool ngspice_available() {
+    return std::system("command -v ngspice > /dev/null 2>&1") == 0;
+}
 
 } // namespace neurotlm

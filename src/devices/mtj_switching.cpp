@@ -62,8 +62,8 @@ double MtjSwitchingSpec::current_for_probability(double p, double width_s,
         const double tau = -width_s / std::log1p(-p);
         const double current = ic0_A * (1.0 - std::log(tau / tau0_s) / delta);
         if (current >= 0.0 && current <= ic0_A) return current;
-        why << "no thermal-regime current (0 <= I <= Ic0) switches with probability " << p
-            << " in " << width_s << " s (it would need " << current << " A)";
+        why << "no thermal-regime current (0 <= I <= Ic0) switches with probability " << p << " in "
+            << width_s << " s (it would need " << current << " A)";
     } else {
         const double a = kPi * kPi * delta / 4.0;
         const double ratio = a / -std::log(p);
@@ -72,6 +72,15 @@ double MtjSwitchingSpec::current_for_probability(double p, double width_s,
             << "every current above Ic0 switches more often";
     }
     throw InputError("MtjSwitchingSpec::current_for_probability: " + why.str());
+}
+
+MtjPulse MtjSwitchingSpec::pulse_for_probability(double p, bool keep_width) const {
+    MtjPulse pulse{write_current_A, pulse_width_s};
+    if (keep_width)
+        pulse.current_A = current_for_probability(p, pulse_width_s, regime(write_current_A));
+    else
+        pulse.width_s = width_for_probability(p, write_current_A);
+    return pulse;
 }
 
 void MtjSwitchingSpec::add_params(ParamTable& t, const std::string& prefix) {

@@ -52,10 +52,10 @@ TEST(HopfieldSpice, NetlistHasOneResistorPerMtj) {
         if (line.rfind("VA", 0) == 0 || line.rfind("VB", 0) == 0) ++sources;
         if (line.rfind("VM", 0) == 0) ++ammeters;
     }
-    EXPECT_EQ(resistors, 3 * 2 * 2 * 2);  // 6 off-diagonal sites x 2 pairs x 2 MTJs
+    EXPECT_EQ(resistors, 3 * 2 * 2 * 2); // 6 off-diagonal sites x 2 pairs x 2 MTJs
     EXPECT_EQ(sources, 6);
     EXPECT_EQ(ammeters, 3);
-    EXPECT_NE(text.find("VB1 b1 0 DC 0.1"), std::string::npos);  // neuron 1 is -1: -V on a, +V on b
+    EXPECT_NE(text.find("VB1 b1 0 DC 0.1"), std::string::npos); // neuron 1 is -1: -V on a, +V on b
     EXPECT_NE(text.find("VA1 a1 0 DC -0.1"), std::string::npos);
     EXPECT_NE(text.find("\nop\n"), std::string::npos);
 }
@@ -92,8 +92,8 @@ void check_against_ngspice(const SpiceCase& c) {
         int iterations = 0;
         bool converged = false, cycle = false;
         while (iterations < c.spec.max_iterations) {
-            const std::string cir = dir + "/p" + std::to_string(k) + "_i" +
-                                    std::to_string(iterations) + ".cir";
+            const std::string cir =
+                dir + "/p" + std::to_string(k) + "_i" + std::to_string(iterations) + ".cir";
             write_hopfield_netlist(cir, array, state);
             const std::vector<double> spice = parse_neuron_currents(run_ngspice(cir), n);
             ++solves;
@@ -111,8 +111,10 @@ void check_against_ngspice(const SpiceCase& c) {
             HopfieldPattern next = state;
             for (int i = 0; i < n; ++i) {
                 const double s = spice[static_cast<std::size_t>(i)];
-                if (s > 1e-3 * unit) next[static_cast<std::size_t>(i)] = 1;
-                else if (s < -1e-3 * unit) next[static_cast<std::size_t>(i)] = -1;
+                if (s > 1e-3 * unit)
+                    next[static_cast<std::size_t>(i)] = 1;
+                else if (s < -1e-3 * unit)
+                    next[static_cast<std::size_t>(i)] = -1;
             }
             if (next == state) {
                 converged = true;

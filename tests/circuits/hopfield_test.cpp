@@ -26,7 +26,9 @@ HopfieldSpec spec_of(int n, WeightStorage storage, UpdateOrder update = UpdateOr
 }
 
 /// A pulse long enough that every write succeeds: P_fail = 1 - exp(-148 e^{-100}) ~ 1e-41.
-void perfect_writes(HopfieldSpec& s) { s.switching.pulse_width_s = 50e-9; }
+void perfect_writes(HopfieldSpec& s) {
+    s.switching.pulse_width_s = 50e-9;
+}
 
 /// E = -1/2 s^T W s + theta^T s, written out independently of the model.
 double energy_of(const std::vector<double>& w, const std::vector<double>& theta,
@@ -34,7 +36,8 @@ double energy_of(const std::vector<double>& w, const std::vector<double>& theta,
     const std::size_t n = s.size();
     double e = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = 0; j < n; ++j) e -= 0.5 * w[i * n + j] * s[i] * s[j];
+        for (std::size_t j = 0; j < n; ++j)
+            e -= 0.5 * w[i * n + j] * s[i] * s[j];
         e += theta[i] * s[i];
     }
     return e;
@@ -49,7 +52,8 @@ TEST(Hopfield, HebbianHandExample) {
     const double expect[4][4] = {
         {0, 0, 0, -0.5}, {0, 0, -0.5, 0}, {0, -0.5, 0, 0}, {-0.5, 0, 0, 0}};
     for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 4; ++j) EXPECT_DOUBLE_EQ(w.at(i, j), expect[i][j]) << i << j;
+        for (int j = 0; j < 4; ++j)
+            EXPECT_DOUBLE_EQ(w.at(i, j), expect[i][j]) << i << j;
 }
 
 TEST(Hopfield, StorkeyHandExample) {
@@ -66,14 +70,15 @@ TEST(Hopfield, StorkeyHandExample) {
     const double expect[4][4] = {
         {0, 0, 0, -0.75}, {0, 0, -0.75, 0}, {0, -0.75, 0, 0}, {-0.75, 0, 0, 0}};
     for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 4; ++j) EXPECT_NEAR(w.at(i, j), expect[i][j], 1e-7) << i << j;
+        for (int j = 0; j < 4; ++j)
+            EXPECT_NEAR(w.at(i, j), expect[i][j], 1e-7) << i << j;
 }
 
 TEST(Hopfield, StoredPatternsAreFixedPoints) {
     RngStream rng(3, "patterns");
     const std::vector<HopfieldPattern> p = random_patterns(3, 64, rng);
-    for (WeightStorage st : {WeightStorage::ideal, WeightStorage::ternary,
-                             WeightStorage::multilevel})
+    for (WeightStorage st :
+         {WeightStorage::ideal, WeightStorage::ternary, WeightStorage::multilevel})
         for (UpdateOrder order :
              {UpdateOrder::synchronous, UpdateOrder::sequential, UpdateOrder::random})
             for (HopfieldLearning rule : {HopfieldLearning::hebbian, HopfieldLearning::storkey}) {
@@ -130,7 +135,8 @@ TEST(Hopfield, AsynchronousEnergyNeverRises) {
             HopfieldNetwork net(s, RngStream(2, "net"));
             net.store(0, p);
             std::vector<double> theta(n);
-            for (int i = 0; i < n; ++i) theta[i] = (i % 3 == 0) ? 0.05 : -0.02;
+            for (int i = 0; i < n; ++i)
+                theta[i] = (i % 3 == 0) ? 0.05 : -0.02;
             if (order == UpdateOrder::random) net.set_threshold(theta);
             const std::vector<double> w = net.effective_weights();
             int flips = 0;
@@ -151,7 +157,7 @@ TEST(Hopfield, AsynchronousEnergyNeverRises) {
                 EXPECT_NEAR(r.energy, energy_of(w, net.threshold(), r.state), 1e-9);
                 EXPECT_LE(r.energy, r.steps.front().energy);
             }
-            EXPECT_GT(flips, 200);  // the check was not vacuous
+            EXPECT_GT(flips, 200); // the check was not vacuous
         }
 }
 
@@ -221,10 +227,10 @@ TEST(Hopfield, TernaryWeightsAreSignOfW) {
                 const int a = st[2 * ij], b = st[2 * ij + 1];
                 if (sign > 0) {
                     ++plus;
-                    EXPECT_TRUE(a == 1 && b == 0);  // (P, AP)
+                    EXPECT_TRUE(a == 1 && b == 0); // (P, AP)
                 } else if (sign < 0) {
                     ++minus;
-                    EXPECT_TRUE(a == 0 && b == 1);  // (AP, P)
+                    EXPECT_TRUE(a == 0 && b == 1); // (AP, P)
                 } else {
                     ++zero;
                     EXPECT_TRUE(a == b && a == (zero_parallel ? 1 : 0));
@@ -267,7 +273,8 @@ TEST(Hopfield, MultilevelQuantisesToTwoLPlusOneLevels) {
     const std::vector<double> eff = net.effective_weights();
     const int q[4][4] = {{0, 2, 1, -1}, {2, 0, 0, -2}, {1, 0, 0, 0}, {-1, -2, 0, 0}};
     for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) EXPECT_NEAR(eff[i * n + j], q[i][j] * 0.45, 1e-7);
+        for (int j = 0; j < n; ++j)
+            EXPECT_NEAR(eff[i * n + j], q[i][j] * 0.45, 1e-7);
     // Site (0, 2), q = 1: pair 0 = (P, AP), pair 1 = (AP, AP).
     const auto& st = net.mtj_states(0);
     const std::size_t base = (0 * n + 2) * 4;
@@ -283,9 +290,11 @@ TEST(Hopfield, ConverterCurrentsAndCostHandExample) {
     // One pattern (1, 1, -1): sign(W) = [[0, 1, -1], [1, 0, -1], [-1, -1, 0]].
     // Drive (-1, 1, -1): I_0 = V dG (1*1 + (-1)(-1)) = 2 * 0.25 * 6.1538462e-5 = 3.0769231e-5 A,
     // I_1 = V dG (-1 + 1) = 0, I_2 = V dG (1 - 1) = 0.
-    HopfieldSpec s = HopfieldSpec::from_json(
-        {{"neurons", 3}, {"mtj", {{"r_p", "10 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}}},
-         {"read_voltage", "0.25 V"}, {"switching", {{"pulse_width", "50 ns"}}}});
+    HopfieldSpec s =
+        HopfieldSpec::from_json({{"neurons", 3},
+                                 {"mtj", {{"r_p", "10 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}}},
+                                 {"read_voltage", "0.25 V"},
+                                 {"switching", {{"pulse_width", "50 ns"}}}});
     HopfieldNetwork net(s, RngStream(1, "net"));
     net.store(0, {{1, 1, -1}});
     const std::vector<double> i = net.input_currents_A({-1, 1, -1});
@@ -311,16 +320,18 @@ TEST(Hopfield, ConverterCurrentsAndCostHandExample) {
     EXPECT_NEAR(r.cost.converter_energy_J, 30e-15, 1e-24);
     EXPECT_NEAR(r.cost.neuron_energy_J, 60e-15, 1e-24);
     EXPECT_NEAR(r.cost.latency_s, 5e-9, 1e-18);
-    EXPECT_EQ(r.cost.cycles, 6u);  // 3 cycles per read: 2.5 ns rounds up at 1 GHz
+    EXPECT_EQ(r.cost.cycles, 6u); // 3 cycles per read: 2.5 ns rounds up at 1 GHz
 }
 
 TEST(Hopfield, AsynchronousReadsOneColumnPerEvaluation) {
     // Same network, sequential order: each evaluation reads one column, 2 sites,
     // 2 * 0.0625 * 1.3846154e-4 * 2 ns = 3.4615385e-14 J.
-    HopfieldSpec s = HopfieldSpec::from_json(
-        {{"neurons", 3}, {"mtj", {{"r_p", "10 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}}},
-         {"read_voltage", "0.25 V"}, {"update", "sequential"},
-         {"switching", {{"pulse_width", "50 ns"}}}});
+    HopfieldSpec s =
+        HopfieldSpec::from_json({{"neurons", 3},
+                                 {"mtj", {{"r_p", "10 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}}},
+                                 {"read_voltage", "0.25 V"},
+                                 {"update", "sequential"},
+                                 {"switching", {{"pulse_width", "50 ns"}}}});
     HopfieldNetwork net(s, RngStream(1, "net"));
     net.store(0, {{1, 1, -1}});
     const HopfieldRecall r = net.recall({-1, 1, -1});
@@ -389,12 +400,15 @@ TEST(Hopfield, MemorySlotsAreIndependent) {
     net.store(1, b);
     EXPECT_EQ(net.mtj_states(0), slot0);
     EXPECT_EQ(net.selected(), 0);
-    for (const auto& xi : a) EXPECT_EQ(net.recall(xi).state, xi);
+    for (const auto& xi : a)
+        EXPECT_EQ(net.recall(xi).state, xi);
     int b_stable = 0;
-    for (const auto& xi : b) b_stable += net.recall(xi).state == xi;
+    for (const auto& xi : b)
+        b_stable += net.recall(xi).state == xi;
     EXPECT_EQ(b_stable, 0);
     net.select(1);
-    for (const auto& xi : b) EXPECT_EQ(net.recall(xi).state, xi);
+    for (const auto& xi : b)
+        EXPECT_EQ(net.recall(xi).state, xi);
     EXPECT_THROW(net.select(2), InputError);
 }
 
@@ -409,10 +423,11 @@ TEST(Hopfield, Generators) {
             ASSERT_TRUE(v == 1 || v == -1);
             sum += v;
         }
-    EXPECT_LT(std::abs(sum), 5 * 100);  // sigma = sqrt(10000) = 100
+    EXPECT_LT(std::abs(sum), 5 * 100); // sigma = sqrt(10000) = 100
     const HopfieldPattern f = flip_bits(p1[0], 37, r1);
     int diff = 0;
-    for (std::size_t i = 0; i < f.size(); ++i) diff += f[i] != p1[0][i];
+    for (std::size_t i = 0; i < f.size(); ++i)
+        diff += f[i] != p1[0][i];
     EXPECT_EQ(diff, 37);
     EXPECT_DOUBLE_EQ(overlap(f, p1[0]), (1000.0 - 2 * 37) / 1000.0);
     const HopfieldPattern m = mask_region(p1[0], 10, 20, 1);
@@ -423,10 +438,14 @@ TEST(Hopfield, Generators) {
 }
 
 TEST(Hopfield, Parameters) {
-    const HopfieldSpec s = HopfieldSpec::from_json(
-        {{"neurons", 16}, {"memories", 4}, {"storage", "multilevel"}, {"pairs_per_weight", 3},
-         {"learning", "storkey"}, {"update", "random"}, {"write_verify", true},
-         {"switching", {{"delta", 45}}}});
+    const HopfieldSpec s = HopfieldSpec::from_json({{"neurons", 16},
+                                                    {"memories", 4},
+                                                    {"storage", "multilevel"},
+                                                    {"pairs_per_weight", 3},
+                                                    {"learning", "storkey"},
+                                                    {"update", "random"},
+                                                    {"write_verify", true},
+                                                    {"switching", {{"delta", 45}}}});
     EXPECT_EQ(s.neurons, 16);
     EXPECT_EQ(s.memories, 4);
     EXPECT_EQ(s.storage, WeightStorage::multilevel);
@@ -468,7 +487,8 @@ TEST(Hopfield, CapacitySmall) {
     std::getline(in, header);
     EXPECT_EQ(header.rfind("storage,learning,neurons,load,patterns", 0), 0u);
     int lines = 0;
-    while (std::getline(in, line)) ++lines;
+    while (std::getline(in, line))
+        ++lines;
     EXPECT_EQ(lines, 4);
 }
 
@@ -481,8 +501,8 @@ TEST(Hopfield, DISABLED_CapacityCurve) {
     CapacityOptions o;
     const char* n = std::getenv("HOPFIELD_CAPACITY_N");
     o.neurons = n ? std::atoi(n) : 1024;
-    o.loads = {0.02, 0.04, 0.06, 0.08, 0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.18, 0.20,
-               0.25, 0.30};
+    o.loads = {0.02, 0.04, 0.06, 0.08, 0.10, 0.11, 0.12, 0.13,
+               0.14, 0.15, 0.16, 0.18, 0.20, 0.25, 0.30};
     o.trials = 3;
     o.flip_fraction = 0.05;
     std::vector<CapacityRow> rows = run_capacity_experiment(o);
@@ -495,8 +515,8 @@ TEST(Hopfield, DISABLED_CapacityCurve) {
     }
     std::printf("storage         P/N    P   exact  m>=0.9  <m>     iters  failed_writes\n");
     for (const auto& r : rows)
-        std::printf("%-15s %.2f %4d  %.3f  %.3f   %.4f  %5.2f  %llu\n", r.storage.c_str(),
-                    r.load, r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
+        std::printf("%-15s %.2f %4d  %.3f  %.3f   %.4f  %5.2f  %llu\n", r.storage.c_str(), r.load,
+                    r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
                     r.mean_iterations, static_cast<unsigned long long>(r.failed_writes));
     if (const char* out = std::getenv("HOPFIELD_CAPACITY_CSV")) write_capacity_csv(rows, out);
 }

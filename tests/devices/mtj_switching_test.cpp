@@ -47,8 +47,7 @@ TEST(MtjSwitching, Limits) {
     EXPECT_NEAR(s.switching_probability(200e-6, 1e-6), 1.0, 1e-12);
     EXPECT_NEAR(s.switching_probability(39e-6, 1e3), 1.0, 1e-12);
     // Just above Ic0 a short pulse almost never switches: the floor exp(-pi^2 Delta / 4).
-    EXPECT_NEAR(s.switching_probability(40.0001e-6, 1e-12), std::exp(-kPi * kPi * 15.0),
-                1e-70);
+    EXPECT_NEAR(s.switching_probability(40.0001e-6, 1e-12), std::exp(-kPi * kPi * 15.0), 1e-70);
     // Read disturb: a 2 ns read at 12 uA (0.3 Ic0): tau = 1 ns e^{42} = 1.7393e9 s,
     // P = 2e-9 / 1.7393e9 = 1.1499e-18.
     EXPECT_NEAR(s.switching_probability(12e-6, 2e-9), 1.1499e-18, 1e-22);
@@ -88,8 +87,8 @@ TEST(MtjSwitching, WidthForProbability) {
     // 1 ns * ln(148.044066 / 0.693147) / 2 = 0.5 ns * ln(213.5825) = 2.682011 ns.
     EXPECT_NEAR(s.width_for_probability(0.5, 80e-6), 2.682011e-9, 1e-14);
     // Thermal: t = -tau ln(1 - p); p = 1 - 1/e at Ic0/2 gives t = tau.
-    EXPECT_NEAR(s.width_for_probability(1.0 - std::exp(-1.0), 20e-6) / s.thermal_tau_s(20e-6),
-                1.0, 1e-12);
+    EXPECT_NEAR(s.width_for_probability(1.0 - std::exp(-1.0), 20e-6) / s.thermal_tau_s(20e-6), 1.0,
+                1e-12);
     for (double p : {1e-6, 0.1, 0.5, 0.9, 0.999999})
         for (double i : {15e-6, 39e-6, 50e-6, 80e-6, 160e-6})
             EXPECT_NEAR(s.switching_probability(i, s.width_for_probability(p, i)), p, 1e-9 * p)
@@ -102,12 +101,11 @@ TEST(MtjSwitching, CurrentForProbability) {
     const MtjSwitchingSpec s;
     // Precessional: I = Ic0 (1 + tau_D ln(A / -ln p) / (2 t)); p = 0.99, t = 10 ns:
     // ln(148.044066 / 0.01005034) = 9.59766, I = 40 uA * (1 + 0.479883) = 59.19532 uA.
-    EXPECT_NEAR(s.current_for_probability(0.99, 10e-9, SwitchingRegime::precessional),
-                59.19532e-6, 1e-11);
+    EXPECT_NEAR(s.current_for_probability(0.99, 10e-9, SwitchingRegime::precessional), 59.19532e-6,
+                1e-11);
     // Thermal: p = 0.5 in 1 ms: tau = 1 ms / ln 2 = 1.442695 ms,
     // I = 40 uA (1 - ln(1.442695e6) / 60) = 40 uA * (1 - 14.18202 / 60) = 30.54532 uA.
-    EXPECT_NEAR(s.current_for_probability(0.5, 1e-3, SwitchingRegime::thermal), 30.54532e-6,
-                1e-10);
+    EXPECT_NEAR(s.current_for_probability(0.5, 1e-3, SwitchingRegime::thermal), 30.54532e-6, 1e-10);
     // No thermal current switches with p = 0.99 in 1 ns (it would need more than Ic0).
     EXPECT_THROW(s.current_for_probability(0.99, 1e-9, SwitchingRegime::thermal), InputError);
     for (double p : {0.01, 0.5, 0.95})
@@ -118,13 +116,26 @@ TEST(MtjSwitching, CurrentForProbability) {
         }
 }
 
+TEST(MtjSwitching, PulseForProbability) {
+    const MtjSwitchingSpec s;
+    // Keep 80 uA: the 2.682011 ns width above. Keep 5 ns: I = Ic0 (1 + ln(A / ln 2) / 10)
+    // = 40 uA * (1 + 5.364022 / 10) = 61.45609 uA.
+    const MtjPulse w = s.pulse_for_probability(0.5);
+    EXPECT_EQ(w.current_A, 80e-6);
+    EXPECT_NEAR(w.width_s, 2.682011e-9, 1e-14);
+    const MtjPulse c = s.pulse_for_probability(0.5, true);
+    EXPECT_EQ(c.width_s, 5e-9);
+    EXPECT_NEAR(c.current_A, 61.45609e-6, 1e-11);
+}
+
 TEST(MtjSwitching, DrawsAtTheSetProbability) {
     MtjSwitchingSpec s;
     s.pulse_width_s = s.width_for_probability(0.3, s.write_current_A);
     RngStream rng(5, "draw");
     const int n = 200000;
     int switched = 0;
-    for (int k = 0; k < n; ++k) switched += s.draw(rng) ? 1 : 0;
+    for (int k = 0; k < n; ++k)
+        switched += s.draw(rng) ? 1 : 0;
     // Binomial: sigma = sqrt(n p (1 - p)) = 205; allow 5 sigma.
     EXPECT_NEAR(switched, 0.3 * n, 5 * std::sqrt(n * 0.3 * 0.7));
 }

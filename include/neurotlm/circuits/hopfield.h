@@ -72,9 +72,7 @@ struct HopfieldWeights {
     int neurons = 0;
     std::vector<float> w;
     double scale = 1.0;
-    double at(int i, int j) const {
-        return scale * w[static_cast<std::size_t>(i) * neurons + j];
-    }
+    double at(int i, int j) const { return scale * w[static_cast<std::size_t>(i) * neurons + j]; }
 };
 
 /// @brief Empty weights for @p rule (Hebbian: scale 1/N; Storkey: scale 1).
@@ -98,28 +96,28 @@ double overlap(const HopfieldPattern& a, const HopfieldPattern& b);
 
 struct HopfieldSpec {
     int neurons = 32;
-    int memories = 1;                      ///< K weight slots per synapse site
+    int memories = 1; ///< K weight slots per synapse site
     HopfieldLearning learning = HopfieldLearning::hebbian;
     WeightStorage storage = WeightStorage::ternary;
-    int pairs_per_weight = 1;              ///< L (multilevel; ternary and ideal use 1)
-    double full_scale = 0.0;               ///< multilevel: |W| at the top level; 0 = max |W|
-    bool zero_state_parallel = false;      ///< state of both MTJs of a 0 pair: false = AP
+    int pairs_per_weight = 1;         ///< L (multilevel; ternary and ideal use 1)
+    double full_scale = 0.0;          ///< multilevel: |W| at the top level; 0 = max |W|
+    bool zero_state_parallel = false; ///< state of both MTJs of a 0 pair: false = AP
     UpdateOrder update = UpdateOrder::synchronous;
-    int max_iterations = 100;              ///< iterations (synchronous) or sweeps (asynchronous)
+    int max_iterations = 100; ///< iterations (synchronous) or sweeps (asynchronous)
 
-    CellSpec cell;                         ///< the MTJ: type mtj, R_P, TMR0, V_half
+    CellSpec cell; ///< the MTJ: type mtj, R_P, TMR0, V_half
     MtjSwitchingSpec switching;
-    bool write_verify = false;             ///< read back after each pulse and retry failures
-    int write_retries = 3;                 ///< extra pulses allowed by write-verify
-    double verify_energy_J = 10e-15;       ///< one verify read (assumed)
-    double verify_time_s = 2e-9;           ///< one verify read (assumed)
+    bool write_verify = false;       ///< read back after each pulse and retry failures
+    int write_retries = 3;           ///< extra pulses allowed by write-verify
+    double verify_energy_J = 10e-15; ///< one verify read (assumed)
+    double verify_time_s = 2e-9;     ///< one verify read (assumed)
 
-    double read_voltage_V = 0.1;           ///< converter output magnitude V_read (assumed)
-    double read_time_s = 2e-9;             ///< integration window of one array read (assumed)
-    double converter_energy_J = 5e-15;     ///< one converter driving its rows for a read (assumed)
-    double neuron_energy_J = 10e-15;       ///< one neuron (comparator) evaluation (assumed)
-    double neuron_latency_s = 0.5e-9;      ///< comparator decision after the read (assumed)
-    double clock_Hz = 1e9;                 ///< latencies are reported in cycles of this clock
+    double read_voltage_V = 0.1;       ///< converter output magnitude V_read (assumed)
+    double read_time_s = 2e-9;         ///< integration window of one array read (assumed)
+    double converter_energy_J = 5e-15; ///< one converter driving its rows for a read (assumed)
+    double neuron_energy_J = 10e-15;   ///< one neuron (comparator) evaluation (assumed)
+    double neuron_latency_s = 0.5e-9;  ///< comparator decision after the read (assumed)
+    double clock_Hz = 1e9;             ///< latencies are reported in cycles of this clock
 
     /// Default MTJ: R_P 8488.26 ohm and TMR 200% (the values of IMAC-Sim's SOT-MRAM, used here
     /// because Spin-NeuroMem publishes none) and V_half = 0.5 V (assumed).
@@ -138,7 +136,7 @@ struct HopfieldWriteCost {
     std::uint64_t pulses = 0;           ///< write pulses applied, retries included
     std::uint64_t failed_writes = 0;    ///< MTJs left in the wrong state
     std::uint64_t verify_reads = 0;
-    double write_energy_J = 0.0;        ///< pulses x V I t
+    double write_energy_J = 0.0; ///< pulses x V I t
     double verify_energy_J = 0.0;
     /// One row of the array (one neuron's input, all its MTJs) is written in parallel, in two
     /// phases (to P, to AP); a phase lasts as many pulse (+ verify) rounds as its slowest MTJ.
@@ -150,30 +148,30 @@ struct HopfieldWriteCost {
 
 /// @brief Cost of one recall.
 struct HopfieldReadCost {
-    std::uint64_t array_reads = 0;         ///< whole-array (sync) or one-column (async) reads
+    std::uint64_t array_reads = 0; ///< whole-array (sync) or one-column (async) reads
     std::uint64_t neuron_evaluations = 0;
-    std::uint64_t conversions = 0;         ///< converter actions: N rows per read
-    double synapse_energy_J = 0.0;         ///< sum over reads of sum V^2 G t of conducting cells
+    std::uint64_t conversions = 0; ///< converter actions: N rows per read
+    double synapse_energy_J = 0.0; ///< sum over reads of sum V^2 G t of conducting cells
     double converter_energy_J = 0.0;
     double neuron_energy_J = 0.0;
-    double latency_s = 0.0;                ///< reads x (read_time + neuron_latency)
+    double latency_s = 0.0; ///< reads x (read_time + neuron_latency)
     std::uint64_t cycles = 0;
     double energy_J() const { return synapse_energy_J + converter_energy_J + neuron_energy_J; }
 };
 
 /// @brief One iteration (synchronous) or sweep (asynchronous) of a recall.
 struct HopfieldStep {
-    HopfieldPattern drive;           ///< state on the rows at the start of the iteration
-    std::vector<double> currents_A;  ///< every neuron's input current under that drive
-    double energy = 0.0;             ///< network energy of `drive`
-    int flips = 0;                   ///< neurons that changed during the iteration
+    HopfieldPattern drive;          ///< state on the rows at the start of the iteration
+    std::vector<double> currents_A; ///< every neuron's input current under that drive
+    double energy = 0.0;            ///< network energy of `drive`
+    int flips = 0;                  ///< neurons that changed during the iteration
 };
 
 struct HopfieldRecall {
-    HopfieldPattern state;           ///< final state
-    int iterations = 0;              ///< iterations/sweeps run, the final one without change included
-    bool converged = false;          ///< a full iteration changed nothing
-    bool cycle = false;              ///< synchronous 2-cycle: the state repeats with period 2
+    HopfieldPattern state;  ///< final state
+    int iterations = 0;     ///< iterations/sweeps run, the final one without change included
+    bool converged = false; ///< a full iteration changed nothing
+    bool cycle = false;     ///< synchronous 2-cycle: the state repeats with period 2
     double overlap = std::numeric_limits<double>::quiet_NaN(); ///< with the target, if given
     double energy = 0.0;             ///< network energy of the final state
     std::vector<HopfieldStep> steps; ///< per iteration, when recorded
@@ -192,7 +190,7 @@ struct RecallOptions {
 /// the read bias, for netlist export and energy checks.
 struct SynapseArray {
     int neurons = 0;
-    int cells_per_side = 0;          ///< L
+    int cells_per_side = 0; ///< L
     double read_voltage_V = 0.0;
     /// Conductance of MTJ l on the + side of site (i, j): g_plus_S[(i*N + j)*L + l] (neuron j's
     /// +V row to neuron i's input); g_minus_S likewise on the -V row. 0 on the diagonal.
@@ -263,18 +261,18 @@ private:
     RngStream m_write_rng;
     RngStream m_update_rng;
     std::vector<Slot> m_slots;
-    std::vector<float> m_variation;  ///< per MTJ conductance factor (empty: none)
+    std::vector<float> m_variation; ///< per MTJ conductance factor (empty: none)
     int m_active = 0;
     std::vector<double> m_theta;
-    std::vector<double> m_theta_m;   ///< theta in M units (theta / m_unit)
-    double m_g_p_S = 0.0;            ///< nominal G_P at the read bias
-    double m_g_ap_S = 0.0;           ///< nominal G_AP at the read bias
+    std::vector<double> m_theta_m; ///< theta in M units (theta / m_unit)
+    double m_g_p_S = 0.0;          ///< nominal G_P at the read bias
+    double m_g_ap_S = 0.0;         ///< nominal G_AP at the read bias
     double m_unit_current_A = 0.0;
     // Derived from the active slot by rebuild():
-    std::vector<float> m_mt;         ///< M^T: m_mt[j*N + i] = M_ij, W_eff = m_unit * M
-    double m_unit = 1.0;             ///< weight units per M unit
-    std::vector<double> m_gdiff_S;   ///< G+_ij - G-_ij, row-major (ideal: dG * W_ij)
-    std::vector<double> m_gcol_S;    ///< sum_j (G+_ij + G-_ij) per input i, for read energy
+    std::vector<float> m_mt;       ///< M^T: m_mt[j*N + i] = M_ij, W_eff = m_unit * M
+    double m_unit = 1.0;           ///< weight units per M unit
+    std::vector<double> m_gdiff_S; ///< G+_ij - G-_ij, row-major (ideal: dG * W_ij)
+    std::vector<double> m_gcol_S;  ///< sum_j (G+_ij + G-_ij) per input i, for read energy
     double m_gtotal_S = 0.0;
 };
 
@@ -282,11 +280,11 @@ private:
 /// flipped), and measure recall, for each storage.
 struct CapacityOptions {
     int neurons = 256;
-    std::vector<double> loads = {0.05, 0.1, 0.15};  ///< P/N values
-    int trials = 3;                                 ///< independent pattern sets per load
-    double flip_fraction = 0.05;                    ///< probe = pattern with this fraction flipped
-    int max_probes = 0;                             ///< per trial and load; 0 = every pattern
-    double retrieved_overlap = 0.9;                 ///< m at or above which a probe counts as retrieved
+    std::vector<double> loads = {0.05, 0.1, 0.15}; ///< P/N values
+    int trials = 3;                                ///< independent pattern sets per load
+    double flip_fraction = 0.05;                   ///< probe = pattern with this fraction flipped
+    int max_probes = 0;                            ///< per trial and load; 0 = every pattern
+    double retrieved_overlap = 0.9; ///< m at or above which a probe counts as retrieved
     std::vector<WeightStorage> storages = {WeightStorage::ideal, WeightStorage::ternary};
     /// Everything else (learning, update order, MTJ, switching, write-verify, max_iterations);
     /// neurons, memories and storage are overridden. The default update order is random.
@@ -299,8 +297,8 @@ struct CapacityRow {
     std::string storage;
     std::string learning;
     int neurons = 0;
-    double load = 0.0;               ///< P/N as requested
-    int patterns = 0;                ///< P
+    double load = 0.0; ///< P/N as requested
+    int patterns = 0;  ///< P
     int trials = 0;
     std::uint64_t probes = 0;
     int flips = 0;                   ///< bits flipped per probe

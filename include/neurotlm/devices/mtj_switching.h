@@ -10,10 +10,10 @@
 ///   distribution): `P_sw = exp(-(pi^2 Delta / 4) * exp(-2 t (I/Ic0 - 1) / tau_D))`.
 ///
 /// These are the two asymptotic forms used by Greenberg-Toledo et al., Semicond. Sci. Technol.
-/// 36 114003 (2021), arXiv:1912.12636 (the project notes on the modelled hardware, section 4). They do not join at
-/// I = Ic0 (the thermal form gives 1 - exp(-t/tau0) there, the precessional form
-/// exp(-pi^2 Delta/4)); neither is accurate in the crossover region, which a write circuit
-/// avoids. Within each regime P_sw rises with I and with t.
+/// 36 114003 (2021), arXiv:1912.12636 (section 4 of the project's notes on the modelled
+/// hardware). They do not join at I = Ic0 (the thermal form gives 1 - exp(-t/tau0) there, the
+/// precessional form exp(-pi^2 Delta/4)); neither is accurate in the crossover region, which a
+/// write circuit avoids. Within each regime P_sw rises with I and with t.
 ///
 /// Every number of the default device is assumed: the papers do not publish their MTJ
 /// parameters. The defaults are a perpendicular STT-MTJ of typical literature magnitude
@@ -26,6 +26,12 @@
 namespace neurotlm {
 
 enum class SwitchingRegime { thermal, precessional };
+
+/// A write pulse: current and width.
+struct MtjPulse {
+    double current_A = 0.0;
+    double width_s = 0.0;
+};
 
 struct MtjSwitchingSpec {
     double delta = 60.0;            ///< thermal stability factor E_b / kT (assumed)
@@ -59,6 +65,11 @@ struct MtjSwitchingSpec {
     /// in @p regime (inverse of switching_probability in I). Throws InputError when no current
     /// of that regime reaches p (thermal: the required I would be >= Ic0 or < 0).
     double current_for_probability(double p, double width_s, SwitchingRegime regime) const;
+
+    /// @brief The pulse that switches with probability @p p: the default write current with the
+    /// width from width_for_probability(), or, if @p keep_width, the default width with the
+    /// current from current_for_probability() in the default current's regime.
+    MtjPulse pulse_for_probability(double p, bool keep_width = false) const;
 
     /// Energy of one pulse, V I t.
     double pulse_energy_J(double current_A, double width_s) const {

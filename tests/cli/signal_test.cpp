@@ -1,0 +1,105 @@
+// Ctrl-C during a run: the run stops at the next quantum and writes a complete report file
+// marked incomplete, with everything done so far.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "neurotlm/workloads/dataset.h"
+#include "testing/paths.h"
+
+extern char** environ;
+
+using nlohmann::json;
+using neurotlm::testing::scratch_dir;
+using neurotlm::testing::test_data;
+
+namespace {
+
+// A dataset large enough that the run takes seconds: many copies of the tiny images.
+std::string write_big_dataset(const std::string& dir, int count) {
+    std::vector<std::uint8_t> px(static_cast<std::size_t>(count) * 16), labels(static_cast<std::size_t>(count));
+    for (int n = 0; n < count; ++n) {
+        const int k = n % 4;
+        labels[static_cast<std::size_t>(n)] = static_cast<std::uint8_t>(k);
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c)
+                px[static_cast<std::size_t>(n) * 16 + r * 4 + c] = ((r / 2) * 2 + c / 2) == k ? 220 : 10;
+    }
+    neurotlm::write_idx_images(dir + "/images.idx", count, 4, 4, px);
+    neurotlm::write_idx_labels(dir + "/labels.idx", labels);
+    std::ifstream in(test_data("good/tiny_mlp.json"));
+    json cfg = json::parse(in);
+    cfg["workload"]["network"] = test_data("networks/tiny.json");
+    cfg["workload"]["dataset"] = {{"images", dir + "/images.idx"}, {"labels", dir + "/labels.idx"},
+                                  {"limit", 0}};
+    const std::string path = dir + "/big.json";
+    std::ofstream(path) << cfg.dump(2);
+    return path;
+}
+
+} // namespace
+
+TEST(Signals, InterruptWritesAnIncompleteReportWithTheWorkDone) {
+    const std::string dir = scratch_dir("sigint");
+    const int count = 1000000; // seconds of work: the interrupt lands long before the end
+    const std::string config = write_big_dataset(dir, count);
+    const std::string out = dir + "/report";
+
+    int err_pipe[2];
+    ASSERT_EQ(::pipe(err_pipe), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&fa, err_pipe[0]);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    std::vector<std::string> args = {NEUROTLM_CLI, "run", config, "--out", out};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, NEUROTLM_CLI, &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(err_pipe[1]);
+
+    // Wait for the first progress line (10% of the images), then interrupt.
+    std::string err;
+    char buf[256];
+    while (err.find("[ 10%]") == std::string::npos) {
+        const ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
+        if (n <= 0) break;
+        err.append(buf, static_cast<std::size_t>(n));
+    }
+    ASSERT_NE(err.find("[ 10%]"), std::string::npos) << err;
+    ::kill(pid, SIGINT);
+    while (::read(err_pipe[0], buf, sizeof buf) > 0) {
+    }
+    ::close(err_pipe[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+
+    std::ifstream in(out + "/report.json");
+    ASSERT_TRUE(in.good()) << "no report after the interrupt";
+    const json rep = json::parse(in);
+    EXPECT_FALSE(rep["run"]["complete"].get<bool>());
+    const auto items = rep["totals"]["items"].get<std::uint64_t>();
+    EXPECT_GE(items, static_cast<std::uint64_t>(count / 10));
+    EXPECT_LT(items, static_cast<std::uint64_t>(count));
+    EXPECT_EQ(rep["totals"]["items_requested"].get<std::uint64_t>(), static_cast<std::uint64_t>(count));
+    EXPECT_EQ(rep["workload"]["images"].get<std::uint64_t>(), items);
+    for (const auto& e : std::filesystem::directory_iterator(out))
+        EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+}
