@@ -20,6 +20,7 @@
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/version.h"
+#include "hopfield_commands.h"
 
 namespace fs = std::filesystem;
 using namespace neurotlm;
@@ -195,6 +196,8 @@ int sc_main(int argc, char** argv) {
     validate->add_option("--set", validate_sets, "override a value: /json/pointer=value (repeatable)");
 
     CLI::App* list = app.add_subcommand("list", "list component types, workloads and device parameters");
+    cli::HopfieldCommands hopfield;
+    hopfield.add(app);
 
     try {
         app.parse(argc, argv);
@@ -207,6 +210,7 @@ int sc_main(int argc, char** argv) {
         if (*run) return cmd_run(run_args);
         if (*validate) return cmd_validate(validate_file, validate_sets);
         if (*list) return cmd_list();
+        if (const int code = hopfield.run(); code >= 0) return code;
     } catch (const InputError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return kExitInput;

@@ -174,6 +174,11 @@ ParamTable& ParamTable::any(const std::string& name, json def, std::string descr
     return *this;
 }
 
+ParamTable& ParamTable::add(ParamSpec spec) {
+    m_specs.push_back(std::move(spec));
+    return *this;
+}
+
 ParamTable& ParamTable::optional() {
     if (!m_specs.empty()) m_specs.back().optional = true;
     return *this;

@@ -706,7 +706,6 @@ void write_phases(std::ostringstream& os, const Report& r) {
         os << "<p class=\"note\">The workload reported no phases.</p>\n</section>\n";
         return;
     }
-    const double items = static_cast<double>(r.items);
     const std::string item = esc(r.item_name);
     std::vector<Bar> latency_bars;
     std::vector<Bar> energy_bars;
@@ -714,8 +713,9 @@ void write_phases(std::ostringstream& os, const Report& r) {
     for (const auto& p : r.phases) {
         if (p.setup) continue;
         const char* colour = kPalette[colour_index++ % std::size(kPalette)];
-        const double lat = ratio(p.latency_s, items);
-        const double en = ratio(p.energy_J(), items);
+        // Per pass through the phase: one inference's layer, one recall.
+        const double lat = ratio(p.latency_s, static_cast<double>(p.entries));
+        const double en = ratio(p.energy_J(), static_cast<double>(p.entries));
         latency_bars.push_back(
             {p.name,
              {{lat, colour, p.name + ": " + qty(lat, Unit::second), {}}},
@@ -727,19 +727,19 @@ void write_phases(std::ostringstream& os, const Report& r) {
     }
     if (!latency_bars.empty()) {
         const ChartGeometry half{540, 160, 150};
-        os << "<p class=\"note\">Per " << item
-           << "; set-up phases (programming) are left out of the charts and shown in the "
-              "table. Shares are of the work (non-set-up) time and energy.</p>\n";
-        os << "<div class=\"pair\">\n<div class=\"figure\"><h3>Latency per " << item << "</h3>"
-           << hbar_chart(latency_bars, "Latency per " + r.item_name + " by phase", half)
-           << "</div>\n<div class=\"figure\"><h3>Energy per " << item << "</h3>"
-           << hbar_chart(energy_bars, "Energy per " + r.item_name + " by phase", half)
+        os << "<p class=\"note\">Per pass through the phase (for an MLP, one " << item
+           << "'s layer); set-up phases (programming) are left out of the charts and shown in "
+              "the table. Shares are of the work (non-set-up) time and energy.</p>\n";
+        os << "<div class=\"pair\">\n<div class=\"figure\"><h3>Latency per pass</h3>"
+           << hbar_chart(latency_bars, "Latency per pass by phase", half)
+           << "</div>\n<div class=\"figure\"><h3>Energy per pass</h3>"
+           << hbar_chart(energy_bars, "Energy per pass by phase", half)
            << "</div>\n</div>\n";
     }
     os << "<table>\n<thead><tr><th>phase</th><th>kind</th><th class=\"n\">entries</th>"
           "<th class=\"n\">time</th><th class=\"n\">energy</th><th class=\"n\">leakage</th>"
-          "<th class=\"n\">latency per "
-       << item << "</th><th class=\"n\">energy per " << item << "</th></tr></thead>\n<tbody>\n";
+          "<th class=\"n\">latency per pass</th><th class=\"n\">energy per pass</th>"
+          "</tr></thead>\n<tbody>\n";
     for (const auto& p : r.phases) {
         os << "<tr" << (p.setup ? " class=\"setup\"" : "") << "><td class=\"name\">"
            << esc_name(p.name) << "</td><td>" << (p.setup ? "set-up" : "work")
@@ -747,9 +747,9 @@ void write_phases(std::ostringstream& os, const Report& r) {
            << qty(p.latency_s, Unit::second) << "</td><td class=\"n\">"
            << qty(p.energy_J(), Unit::joule) << "</td><td class=\"n\">"
            << qty(p.leakage_energy_J, Unit::joule) << "</td><td class=\"n\">"
-           << (p.setup ? "\xE2\x80\x94" : qty(ratio(p.latency_s, items), Unit::second))
+           << (p.setup ? "\xE2\x80\x94" : qty(ratio(p.latency_s, double(p.entries)), Unit::second))
            << "</td><td class=\"n\">"
-           << (p.setup ? "\xE2\x80\x94" : qty(ratio(p.energy_J(), items), Unit::joule))
+           << (p.setup ? "\xE2\x80\x94" : qty(ratio(p.energy_J(), double(p.entries)), Unit::joule))
            << "</td></tr>\n";
     }
     os << "</tbody>\n</table>\n</section>\n";

@@ -142,6 +142,8 @@ json to_json(const Report& r, bool with_wall_clock) {
                           {"energy_J", num(p.energy_J())},
                           {"dynamic_energy_J", num(p.dynamic_energy_J)},
                           {"leakage_energy_J", num(p.leakage_energy_J)},
+                          {"latency_per_entry_s", num(ratio(p.latency_s, static_cast<double>(p.entries)))},
+                          {"energy_per_entry_J", num(ratio(p.energy_J(), static_cast<double>(p.entries)))},
                           {"latency_per_item_s",
                            num(p.setup ? std::nan("") : ratio(p.latency_s, static_cast<double>(r.items)))},
                           {"energy_per_item_J",
@@ -249,13 +251,13 @@ std::string summary_table(const Report& r) {
     std::snprintf(area, sizeof area, "%.4g mm^2", r.area_m2() * 1e6);
     line("area", area);
     if (!r.phases.empty()) {
-        os << "  per phase (latency, energy per " << r.item_name << "):\n";
+        os << "  per phase (latency, energy per pass):\n";
         for (const auto& p : r.phases) {
             if (p.setup) continue;
             os << "    " << p.name << std::string(p.name.size() < 22 ? 22 - p.name.size() : 1, ' ')
-               << format_quantity(ratio(p.latency_s, static_cast<double>(r.items)), Unit::second)
+               << format_quantity(ratio(p.latency_s, static_cast<double>(p.entries)), Unit::second)
                << ", "
-               << format_quantity(ratio(p.energy_J(), static_cast<double>(r.items)), Unit::joule)
+               << format_quantity(ratio(p.energy_J(), static_cast<double>(p.entries)), Unit::joule)
                << "\n";
         }
     }

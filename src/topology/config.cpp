@@ -519,6 +519,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
         cfg.info.components.push_back(
             {c.name, c.type->name, &c.params, 0, reachable.count(c.name) > 0});
     cfg.info.file = file;
+    cfg.info.seed = cfg.seed;
     cfg.info.config_dir = dir;
 
     // Workload.

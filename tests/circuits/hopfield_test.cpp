@@ -492,34 +492,5 @@ TEST(Hopfield, CapacitySmall) {
     EXPECT_EQ(lines, 4);
 }
 
-// The capacity curve of docs/hopfield.md. Run with
-//   HOPFIELD_CAPACITY_CSV=out.csv build/tests/hopfield_test
-//       --gtest_also_run_disabled_tests --gtest_filter='*CapacityCurve*'
-// (HOPFIELD_CAPACITY_N chooses N, default 1024). Float Hebbian and ternary MTJ weights written
-// with single pulses (P_sw = 0.9933), then ternary with write-verify (3 retries).
-TEST(Hopfield, DISABLED_CapacityCurve) {
-    CapacityOptions o;
-    const char* n = std::getenv("HOPFIELD_CAPACITY_N");
-    o.neurons = n ? std::atoi(n) : 1024;
-    o.loads = {0.02, 0.04, 0.06, 0.08, 0.10, 0.11, 0.12, 0.13,
-               0.14, 0.15, 0.16, 0.18, 0.20, 0.25, 0.30};
-    o.trials = 3;
-    o.flip_fraction = 0.05;
-    std::vector<CapacityRow> rows = run_capacity_experiment(o);
-    o.storages = {WeightStorage::ternary};
-    o.device.write_verify = true;
-    o.device.write_retries = 3;
-    for (CapacityRow r : run_capacity_experiment(o)) {
-        r.storage = "ternary+verify";
-        rows.push_back(r);
-    }
-    std::printf("storage         P/N    P   exact  m>=0.9  <m>     iters  failed_writes\n");
-    for (const auto& r : rows)
-        std::printf("%-15s %.2f %4d  %.3f  %.3f   %.4f  %5.2f  %llu\n", r.storage.c_str(), r.load,
-                    r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
-                    r.mean_iterations, static_cast<unsigned long long>(r.failed_writes));
-    if (const char* out = std::getenv("HOPFIELD_CAPACITY_CSV")) write_capacity_csv(rows, out);
-}
-
 } // namespace
 } // namespace neurotlm

@@ -65,6 +65,8 @@ public:
     ParamTable& any(const std::string& name, json def, std::string description);
     /// Mark the last added parameter as optional (no default, may be absent).
     ParamTable& optional();
+    /// Add a parameter declared elsewhere (to combine tables).
+    ParamTable& add(ParamSpec spec);
 
     const std::vector<ParamSpec>& specs() const { return m_specs; }
     const ParamSpec* find(const std::string& name) const;

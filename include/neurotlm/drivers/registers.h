@@ -21,7 +21,7 @@ inline constexpr std::uint64_t LAST_CYCLES = 0x14; ///< RO: latency of the last 
 
 inline constexpr std::uint32_t kIdMagic = 0x4E544C4D; // "NTLM"
 
-enum TypeCode : std::uint32_t { kCrossbarTile = 1, kRouter = 2, kController = 3 };
+enum TypeCode : std::uint32_t { kCrossbarTile = 1, kRouter = 2, kController = 3, kHopfieldArray = 4 };
 
 enum StatusBits : std::uint32_t { kStatusDone = 1u << 0, kStatusError = 1u << 1 };
 
@@ -55,5 +55,35 @@ inline constexpr std::uint64_t span(std::uint64_t rows, std::uint64_t cols) {
     return WEIGHTS + rows * cols * 4;
 }
 } // namespace tile
+
+/// Hopfield array: N neurons, a synapse array holding K memories (weight slots). STORE learns
+/// PATTERN_COUNT patterns from the PATTERNS window into the selected slot and programs the
+/// MTJs; RECALL runs the network from the PROBE window to a fixed point (or MAX_ITERATIONS).
+/// Patterns and states are packed bits, as the hardware moves them: neuron i is bit (i % 32)
+/// of 32-bit word i / 32, 1 for +1 and 0 for -1; a pattern takes ceil(N / 32) words.
+namespace hopfield {
+inline constexpr std::uint64_t NEURONS = 0x20;        ///< RO: N
+inline constexpr std::uint64_t MEMORIES = 0x24;       ///< RO: K weight slots
+inline constexpr std::uint64_t SELECT = 0x28;         ///< RW: the active slot (STORE and RECALL)
+inline constexpr std::uint64_t PATTERN_COUNT = 0x2C;  ///< RW: patterns STORE reads
+inline constexpr std::uint64_t ITERATIONS = 0x30;     ///< RO: iterations of the last recall
+inline constexpr std::uint64_t RECALL_FLAGS = 0x34;   ///< RO: bit 0 converged, bit 1 2-cycle
+inline constexpr std::uint64_t FAILED_WRITES = 0x38;  ///< RO: MTJs left wrong by the last STORE
+inline constexpr std::uint64_t MAX_PATTERNS = 0x3C;   ///< RO: capacity of the PATTERNS window
+
+inline constexpr std::uint64_t PROBE = 0x10000;       ///< window: one packed pattern
+inline constexpr std::uint64_t STATE = 0x80000;       ///< window: one packed pattern (read waits for RECALL)
+inline constexpr std::uint64_t PATTERNS = 0x100000;   ///< window: MAX_PATTERNS packed patterns
+
+enum Command : std::uint32_t { kCmdStore = 1, kCmdRecall = 2 };
+enum Flags : std::uint32_t { kConverged = 1u << 0, kCycle = 1u << 1 };
+enum Error : std::uint32_t { kErrBadSlot = 17 };
+
+/// 32-bit words of one packed pattern.
+inline constexpr std::uint64_t words(std::uint64_t neurons) { return (neurons + 31) / 32; }
+inline constexpr std::uint64_t span(std::uint64_t neurons, std::uint64_t max_patterns) {
+    return PATTERNS + max_patterns * words(neurons) * 4;
+}
+} // namespace hopfield
 
 } // namespace neurotlm::regs

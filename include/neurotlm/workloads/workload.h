@@ -29,6 +29,7 @@ struct ComponentInfo {
 struct PlatformInfo {
     std::string file;                 ///< the configuration file (for error messages)
     std::string config_dir;           ///< relative paths in the workload resolve against this
+    std::uint64_t seed = 0;           ///< the platform seed (workloads derive their streams)
     std::vector<ComponentInfo> components;
     const ComponentInfo* find(const std::string& name) const;
     /// Components whose name is @p group or group<N> (a "count" expansion), in index order.

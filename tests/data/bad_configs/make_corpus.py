@@ -154,6 +154,39 @@ case("workload_trace_float_overflow", "float_overflow.jsonl:2",
      lambda d: d["workload"].update(file="../traces/float_overflow.jsonl"))
 case("workload_trace_number_beyond_double", "beyond_double.jsonl:1",
      lambda d: d["workload"].update(file="../traces/beyond_double.jsonl"))
+def hop(**comp_kv):
+    def m(d, wl=None):
+        c = {"name": "hop", "type": "hopfield_array", "neurons": 32, "memories": 2}
+        c.update(comp_kv)
+        d["components"][2] = c
+        d["connections"][1] = {"from": "bus.out", "to": "hop.in"}
+        d["workload"] = {"kind": "hopfield_recall",
+                         "memories": [{"source": "random", "count": 3}]}
+    return m
+def hop_wl(**wl_kv):
+    def m(d):
+        hop()(d)
+        d["workload"].update(wl_kv)
+    return m
+case("hopfield_neurons_zero", "/components/2/neurons", hop(neurons=0))
+case("hopfield_storage_unknown", "/components/2/storage", hop(storage="analog"))
+case("hopfield_pairs_without_multilevel", "/components/2/pairs_per_weight", hop(pairs_per_weight=3))
+case("hopfield_too_many_memories", "/workload/memories",
+     hop_wl(memories=[{"source": "random", "count": 2}] * 3))
+case("hopfield_memory_source_unknown", "/workload/memories/0/source",
+     hop_wl(memories=[{"source": "camera", "count": 2}]))
+case("hopfield_random_count_zero", "/workload/memories/0/count",
+     hop_wl(memories=[{"source": "random", "count": 0}]))
+case("hopfield_npy_missing", "/workload/memories/0/file",
+     hop_wl(memories=[{"source": "npy", "file": "nope.npy"}]))
+case("hopfield_npy_wrong_width", "/workload/memories/0/file",
+     hop_wl(memories=[{"source": "npy", "file": "../../../traces/fmnist_mlp_fc2_w.npy"}]))
+case("hopfield_too_many_patterns", "/workload/memories/0",
+     hop_wl(memories=[{"source": "random", "count": 300}]))
+case("hopfield_flip_fraction_above_one", "/workload/probes/flip_fraction",
+     hop_wl(probes={"flip_fraction": 1.5}))
+case("hopfield_component_wrong_type", "/workload/component",
+     hop_wl(component="bus"))
 case("memory_too_large", "memory limit", comp(2, count=4096, rows=4096, cols=4096))
 case("memory_ir_drop_too_large", "memory limit",
      comp(2, count=64, rows=4096, cols=4096, ir_drop=True, wire_resistance=1))

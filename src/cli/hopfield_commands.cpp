@@ -1,0 +1,217 @@
+#include "hopfield_commands.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "neurotlm/circuits/hopfield.h"
+#include "neurotlm/circuits/spice_export.h"
+#include "neurotlm/core/error.h"
+#include "neurotlm/modules/hopfield_array.h"
+#include "neurotlm/topology/config.h"
+#include "neurotlm/topology/platform.h"
+
+namespace neurotlm::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ExportArgs {
+    std::string config;
+    std::string component;
+    std::string out;
+    int memory = 0;
+    int pattern = 0;
+    double flip_fraction = 0.1;
+    long long seed = 1;
+    std::vector<std::string> sets;
+} g_export;
+
+struct CapacityArgs {
+    int neurons = 1024;
+    std::string loads = "0.02,0.04,0.06,0.08,0.10,0.11,0.12,0.13,0.14,0.15,0.16,0.18,0.20,0.25";
+    int trials = 3;
+    double flip_fraction = 0.05;
+    std::string storage = "float,ternary";
+    std::string config;
+    std::string component;
+    long long seed = 1;
+    std::string out;
+} g_capacity;
+
+// The Hopfield spec of @p component in @p config (or the only hopfield_array there).
+const ComponentConfig& hopfield_component(const PlatformConfig& cfg, const std::string& name) {
+    const ComponentConfig* found = nullptr;
+    for (const auto& c : cfg.components) {
+        if (c.type->name != "hopfield_array") continue;
+        if (!name.empty() && c.name != name) continue;
+        if (found) throw InputError(cfg.file + ": several hopfield_array components: name one with --component");
+        found = &c;
+    }
+    if (!found)
+        throw InputError(cfg.file + ": no hopfield_array component" +
+                         (name.empty() ? std::string() : " named \"" + name + "\""));
+    return *found;
+}
+
+int run_export() {
+    const ExportArgs& a = g_export;
+    LoadOptions opt;
+    opt.overrides = a.sets;
+    opt.require_workload = true;
+    PlatformConfig cfg = load_config(a.config, opt);
+    const std::string name = hopfield_component(cfg, a.component).name;
+    Platform platform(std::move(cfg));
+    // The workload stores the patterns exactly as a normal run does.
+    platform.run();
+    auto* hop = dynamic_cast<HopfieldArray*>(platform.find(name));
+    HopfieldNetwork& net = hop->network();
+    if (a.memory < 0 || a.memory >= net.spec().memories)
+        throw InputError("--memory " + std::to_string(a.memory) + ": " + name + " holds memories 0.." +
+                         std::to_string(net.spec().memories - 1));
+    const auto& stored = hop->stored(a.memory);
+    if (stored.empty())
+        throw InputError("--memory " + std::to_string(a.memory) + ": the workload stored nothing there");
+    if (a.pattern < 0 || a.pattern >= static_cast<int>(stored.size()))
+        throw InputError("--pattern " + std::to_string(a.pattern) + ": memory " +
+                         std::to_string(a.memory) + " holds patterns 0.." + std::to_string(stored.size() - 1));
+    if (a.seed < 0) throw InputError("--seed must be >= 0");
+    RngStream rng(static_cast<std::uint64_t>(a.seed), "export-spice/probe");
+    const HopfieldPattern& pattern = stored[static_cast<std::size_t>(a.pattern)];
+    const int flips = static_cast<int>(std::lround(a.flip_fraction * net.neurons()));
+    const HopfieldPattern probe = flip_bits(pattern, flips, rng);
+    net.select(a.memory);
+    RecallOptions ro;
+    ro.target = &pattern;
+    ro.record_steps = true;
+    const HopfieldRecall r = net.recall(probe, ro);
+
+    std::error_code ec;
+    fs::create_directories(a.out, ec);
+    if (ec) throw InputError(a.out + ": cannot create the folder: " + ec.message());
+    const SynapseArray array = net.synapse_array();
+    std::ofstream expected(a.out + "/expected_currents.csv");
+    expected << "step,neuron,drive,current_A\n";
+    expected.precision(12);
+    for (std::size_t s = 0; s < r.steps.size(); ++s) {
+        const HopfieldStep& step = r.steps[s];
+        const std::string file = a.out + "/step" + std::to_string(s) + ".cir";
+        write_hopfield_netlist(file, array, step.drive,
+                               "neurotlm " + name + " memory " + std::to_string(a.memory) +
+                                   " pattern " + std::to_string(a.pattern) + " step " + std::to_string(s));
+        for (std::size_t i = 0; i < step.currents_A.size(); ++i)
+            expected << s << ',' << i << ',' << int(step.drive[i]) << ',' << step.currents_A[i] << '\n';
+    }
+    std::ofstream state(a.out + "/recall.txt");
+    state << "memory " << a.memory << ", pattern " << a.pattern << ", " << flips << " bits flipped\n"
+          << "iterations " << r.iterations << ", converged " << (r.converged ? "yes" : "no")
+          << ", 2-cycle " << (r.cycle ? "yes" : "no") << ", overlap with the pattern " << r.overlap << "\n"
+          << "final state:";
+    for (auto v : r.state) state << ' ' << int(v);
+    state << "\n";
+    std::printf("%zu netlists (one per recall step) in %s/step<k>.cir; the model's neuron input "
+                "currents in %s/expected_currents.csv.\nCheck a step with: ngspice -b %s/step0.cir\n",
+                r.steps.size(), a.out.c_str(), a.out.c_str(), a.out.c_str());
+    return 0;
+}
+
+std::vector<double> parse_loads(const std::string& text) {
+    std::vector<double> loads;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (end == item.c_str() || *end != '\0' || !(v > 0.0) || v > 10.0)
+            throw InputError("--loads: \"" + item + "\" is not a load P/N in (0, 10]");
+        loads.push_back(v);
+    }
+    if (loads.empty()) throw InputError("--loads: give at least one load P/N");
+    return loads;
+}
+
+int run_capacity() {
+    const CapacityArgs& a = g_capacity;
+    if (a.neurons < 2 || a.neurons > 16384) throw InputError("--neurons: expected 2..16384");
+    if (a.trials < 1 || a.trials > 1000) throw InputError("--trials: expected 1..1000");
+    if (!(a.flip_fraction >= 0.0 && a.flip_fraction <= 1.0)) throw InputError("--flip-fraction: expected 0..1");
+    if (a.seed < 0) throw InputError("--seed must be >= 0");
+    CapacityOptions o;
+    if (!a.config.empty()) {
+        const PlatformConfig cfg = load_config(a.config);
+        o.device = HopfieldSpec::from_params(hopfield_component(cfg, a.component).params);
+    }
+    o.neurons = a.neurons;
+    o.device.neurons = a.neurons;
+    o.loads = parse_loads(a.loads);
+    o.trials = a.trials;
+    o.flip_fraction = a.flip_fraction;
+    o.seed = static_cast<std::uint64_t>(a.seed);
+    o.storages.clear();
+    std::stringstream ss(a.storage);
+    std::string s;
+    while (std::getline(ss, s, ',')) {
+        if (s == "float") o.storages.push_back(WeightStorage::ideal);
+        else if (s == "ternary") o.storages.push_back(WeightStorage::ternary);
+        else if (s == "multilevel") o.storages.push_back(WeightStorage::multilevel);
+        else throw InputError("--storage: \"" + s + "\" is not float, ternary or multilevel");
+    }
+    if (o.storages.empty()) throw InputError("--storage: name at least one");
+    const double max_load = *std::max_element(o.loads.begin(), o.loads.end());
+    const double memory = max_load * a.neurons * a.neurons * 8.0 * 4;
+    if (memory > 8e9) throw InputError("--neurons/--loads: the experiment would need about " +
+                                       std::to_string(static_cast<long long>(memory / 1e9)) + " GB");
+    std::fprintf(stderr, "capacity: N = %d, %zu loads, %d trials, %zu storages\n", a.neurons,
+                 o.loads.size(), a.trials, o.storages.size());
+    const std::vector<CapacityRow> rows = run_capacity_experiment(o);
+    std::printf("storage     P/N     P    exact   m>=0.9   <m>     iterations  failed writes\n");
+    for (const auto& r : rows)
+        std::printf("%-10s %5.3f %5d   %.3f    %.3f   %.4f  %6.2f      %llu\n", r.storage.c_str(),
+                    r.load, r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
+                    r.mean_iterations, static_cast<unsigned long long>(r.failed_writes));
+    if (!a.out.empty()) {
+        write_capacity_csv(rows, a.out);
+        std::printf("written %s\n", a.out.c_str());
+    }
+    return 0;
+}
+
+} // namespace
+
+void HopfieldCommands::add(CLI::App& app) {
+    export_spice = app.add_subcommand(
+        "export-spice",
+        "run a platform, then write one SPICE netlist per recall step of a Hopfield array");
+    export_spice->add_option("config", g_export.config, "platform JSON with a hopfield_array")->required();
+    export_spice->add_option("--out,-o", g_export.out, "folder for the netlists")->required();
+    export_spice->add_option("--component", g_export.component, "the hopfield_array (default: the only one)");
+    export_spice->add_option("--memory", g_export.memory, "memory slot to recall from (default 0)");
+    export_spice->add_option("--pattern", g_export.pattern, "stored pattern to corrupt (default 0)");
+    export_spice->add_option("--flip-fraction", g_export.flip_fraction, "bits flipped in the probe (default 0.1)");
+    export_spice->add_option("--seed", g_export.seed, "seed of the probe's flips");
+    export_spice->add_option("--set", g_export.sets, "override a value: /json/pointer=value");
+
+    capacity = app.add_subcommand(
+        "hopfield-capacity",
+        "recall success versus load P/N for random patterns, float and MTJ weights, as CSV");
+    capacity->add_option("--neurons,-n", g_capacity.neurons, "N (default 1024)");
+    capacity->add_option("--loads", g_capacity.loads, "comma-separated loads P/N");
+    capacity->add_option("--trials", g_capacity.trials, "pattern sets per load (default 3)");
+    capacity->add_option("--flip-fraction", g_capacity.flip_fraction, "bits flipped per probe (default 0.05)");
+    capacity->add_option("--storage", g_capacity.storage, "float,ternary,multilevel (default float,ternary)");
+    capacity->add_option("--config", g_capacity.config, "take the device parameters from this platform's hopfield_array");
+    capacity->add_option("--component", g_capacity.component, "which hopfield_array in --config");
+    capacity->add_option("--seed", g_capacity.seed, "seed");
+    capacity->add_option("--out,-o", g_capacity.out, "CSV file to write");
+}
+
+int HopfieldCommands::run() {
+    if (export_spice && *export_spice) return run_export();
+    if (capacity && *capacity) return run_capacity();
+    return -1;
+}
+
+} // namespace neurotlm::cli

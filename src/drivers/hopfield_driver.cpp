@@ -1,0 +1,69 @@
+#include "neurotlm/drivers/hopfield_driver.h"
+
+#include "neurotlm/drivers/registers.h"
+
+namespace neurotlm {
+
+namespace h = regs::hopfield;
+
+HopfieldArrayDriver::HopfieldArrayDriver(Initiator& bus, std::uint64_t base, std::string name)
+    : m_bus(bus), m_base(base), m_name(std::move(name)) {}
+
+void HopfieldArrayDriver::probe() {
+    if (m_bus.read32(m_base + regs::ID) != regs::kIdMagic ||
+        m_bus.read32(m_base + regs::TYPE) != regs::kHopfieldArray)
+        throw BusError("component '" + m_name + "' at its address is not a Hopfield array");
+    m_neurons = static_cast<int>(m_bus.read32(m_base + h::NEURONS));
+    m_memories = static_cast<int>(m_bus.read32(m_base + h::MEMORIES));
+    m_max_patterns = static_cast<int>(m_bus.read32(m_base + h::MAX_PATTERNS));
+}
+
+void HopfieldArrayDriver::command(std::uint32_t code, const char* what) {
+    m_bus.write32(m_base + regs::CTRL, code);
+    if (m_bus.read32(m_base + regs::STATUS) & regs::kStatusError) {
+        const std::uint32_t err = m_bus.read32(m_base + regs::ERROR_CODE);
+        const char* why = err == h::kErrBadSlot ? "no such memory slot"
+                          : err == regs::kErrBadSize ? "pattern count out of range"
+                                                     : "command refused";
+        throw BusError("Hopfield array '" + m_name + "' refused " + what + ": " + why);
+    }
+}
+
+void HopfieldArrayDriver::select(int slot) {
+    m_bus.write32(m_base + h::SELECT, static_cast<std::uint32_t>(slot));
+}
+
+void HopfieldArrayDriver::pack(const std::vector<std::int8_t>& pattern, std::uint32_t* words) const {
+    for (int i = 0; i < m_neurons; ++i)
+        if (pattern[static_cast<std::size_t>(i)] > 0) words[i / 32] |= 1u << (i % 32);
+}
+
+std::uint32_t HopfieldArrayDriver::store(const std::vector<std::vector<std::int8_t>>& patterns) {
+    const std::size_t words = h::words(static_cast<std::uint64_t>(m_neurons));
+    m_buffer.assign(patterns.size() * words, 0u);
+    for (std::size_t p = 0; p < patterns.size(); ++p) pack(patterns[p], m_buffer.data() + p * words);
+    m_bus.write(m_base + h::PATTERNS, m_buffer.data(), m_buffer.size() * sizeof(std::uint32_t));
+    m_bus.write32(m_base + h::PATTERN_COUNT, static_cast<std::uint32_t>(patterns.size()));
+    command(h::kCmdStore, "STORE");
+    return m_bus.read32(m_base + h::FAILED_WRITES);
+}
+
+HopfieldArrayDriver::Result HopfieldArrayDriver::recall(const std::vector<std::int8_t>& probe) {
+    const std::size_t words = h::words(static_cast<std::uint64_t>(m_neurons));
+    m_buffer.assign(words, 0u);
+    pack(probe, m_buffer.data());
+    m_bus.write(m_base + h::PROBE, m_buffer.data(), words * sizeof(std::uint32_t));
+    command(h::kCmdRecall, "RECALL");
+    m_bus.read(m_base + h::STATE, m_buffer.data(), words * sizeof(std::uint32_t));
+    Result r;
+    r.state.resize(static_cast<std::size_t>(m_neurons));
+    for (int i = 0; i < m_neurons; ++i)
+        r.state[static_cast<std::size_t>(i)] = (m_buffer[static_cast<std::size_t>(i / 32)] >> (i % 32)) & 1u ? 1 : -1;
+    r.iterations = static_cast<int>(m_bus.read32(m_base + h::ITERATIONS));
+    const std::uint32_t flags = m_bus.read32(m_base + h::RECALL_FLAGS);
+    r.converged = flags & h::kConverged;
+    r.cycle = flags & h::kCycle;
+    return r;
+}
+
+} // namespace neurotlm
