@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "neurotlm/circuits/hopfield.h"
@@ -172,6 +173,25 @@ int run_capacity() {
         std::printf("%-10s %5.3f %5d   %.3f    %.3f   %.4f  %6.2f      %llu\n", r.storage.c_str(),
                     r.load, r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
                     r.mean_iterations, static_cast<unsigned long long>(r.failed_writes));
+    // The capacity in one figure per storage: the largest load still retrieved from 90% of
+    // the probes (m >= 0.9), and how it compares with the first storage listed.
+    std::map<std::string, double> capacity;
+    std::vector<std::string> order;
+    for (const auto& r : rows) {
+        if (!capacity.count(r.storage)) {
+            capacity[r.storage] = 0.0;
+            order.push_back(r.storage);
+        }
+        if (r.retrieved_fraction >= 0.9) capacity[r.storage] = std::max(capacity[r.storage], r.load);
+    }
+    for (const auto& name : order) {
+        std::printf("capacity (%s): retrieval from >= 90%% of probes up to P/N = %.3f", name.c_str(),
+                    capacity[name]);
+        if (name != order.front() && capacity[order.front()] > 0)
+            std::printf(" (%.0f%% of %s)", 100.0 * capacity[name] / capacity[order.front()],
+                        order.front().c_str());
+        std::printf("\n");
+    }
     if (!a.out.empty()) {
         write_capacity_csv(rows, a.out);
         std::printf("written %s\n", a.out.c_str());

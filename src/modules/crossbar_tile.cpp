@@ -145,21 +145,13 @@ bool CrossbarTile::write_register(std::uint64_t offset, std::uint32_t value,
 
 unsigned char* CrossbarTile::window(std::uint64_t offset, unsigned len, bool is_write,
                                     bool& wait_for_result) {
-    // [offset, offset + len) inside [base, base + bytes), computed so that nothing wraps.
-    auto inside = [&](std::uint64_t base, std::uint64_t bytes) {
-        return offset >= base && offset - base <= bytes && len <= bytes - (offset - base);
-    };
-    auto bytes_of = [](const std::vector<float>& v) { return static_cast<std::uint64_t>(v.size()) * 4; };
-    if (inside(regs::tile::INPUT, bytes_of(m_input)))
-        return reinterpret_cast<unsigned char*>(m_input.data()) + (offset - regs::tile::INPUT);
-    if (inside(regs::tile::OUTPUT, bytes_of(m_output))) {
+    if (auto* p = window_bytes(offset, len, regs::tile::INPUT, m_input)) return p;
+    if (auto* p = window_bytes(offset, len, regs::tile::OUTPUT, m_output)) {
         if (is_write) return nullptr;
         wait_for_result = true;
-        return reinterpret_cast<unsigned char*>(m_output.data()) + (offset - regs::tile::OUTPUT);
+        return p;
     }
-    if (inside(regs::tile::WEIGHTS, bytes_of(m_weights)))
-        return reinterpret_cast<unsigned char*>(m_weights.data()) + (offset - regs::tile::WEIGHTS);
-    return nullptr;
+    return window_bytes(offset, len, regs::tile::WEIGHTS, m_weights);
 }
 
 std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& start,

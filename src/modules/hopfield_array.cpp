@@ -87,20 +87,13 @@ bool HopfieldArray::write_register(std::uint64_t offset, std::uint32_t value,
 unsigned char* HopfieldArray::window(std::uint64_t offset, unsigned len, bool is_write,
                                      bool& wait_for_result) {
     namespace h = regs::hopfield;
-    auto inside = [&](std::uint64_t base, std::uint64_t bytes) {
-        return offset >= base && offset - base <= bytes && len <= bytes - (offset - base);
-    };
-    auto bytes_of = [](const std::vector<std::uint32_t>& v) { return static_cast<std::uint64_t>(v.size()) * 4; };
-    if (inside(h::PROBE, bytes_of(m_probe)))
-        return reinterpret_cast<unsigned char*>(m_probe.data()) + (offset - h::PROBE);
-    if (inside(h::STATE, bytes_of(m_state))) {
+    if (auto* p = window_bytes(offset, len, h::PROBE, m_probe)) return p;
+    if (auto* p = window_bytes(offset, len, h::STATE, m_state)) {
         if (is_write) return nullptr;
         wait_for_result = true;
-        return reinterpret_cast<unsigned char*>(m_state.data()) + (offset - h::STATE);
+        return p;
     }
-    if (inside(h::PATTERNS, bytes_of(m_patterns)))
-        return reinterpret_cast<unsigned char*>(m_patterns.data()) + (offset - h::PATTERNS);
-    return nullptr;
+    return window_bytes(offset, len, h::PATTERNS, m_patterns);
 }
 
 void HopfieldArray::unpack(const std::uint32_t* words, HopfieldPattern& out) const {

@@ -275,17 +275,9 @@ std::string HopfieldRecallWorkload::summary() const {
 }
 
 namespace {
-const bool kRegistered = [] {
-    WorkloadRegistry::instance().add(
-        {"hopfield_recall",
-         "store pattern sets in a Hopfield array's memories and recall them from corrupted probes",
-         HopfieldRecallWorkload::param_table(),
-         [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
-             return std::make_unique<HopfieldRecallWorkload>(p, platform);
-         },
-         {}});
-    return true;
-}();
+const bool kRegistered = register_workload<HopfieldRecallWorkload>(
+    "hopfield_recall",
+    "store pattern sets in a Hopfield array's memories and recall them from corrupted probes");
 } // namespace
 
 } // namespace neurotlm

@@ -386,29 +386,25 @@ std::string MlpInference::summary() const {
 }
 
 namespace {
-const bool kRegistered = [] {
-    WorkloadRegistry::instance().add(
-        {"mlp_inference", "MLP inference on crossbar tiles, weight-stationary, with accuracy",
-         MlpInference::param_table(),
-         [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
-             return std::make_unique<MlpInference>(p, platform);
-         },
-         [](const Params& p, const PlatformInfo& platform) -> double {
-             // The images as floats; an unreadable file is reported when the workload loads.
-             try {
-                 const IdxShape s =
-                     idx_image_shape(resolve_path(platform.config_dir, p.string("dataset.images")));
-                 const double available = static_cast<double>(s.count) -
-                                          static_cast<double>(p.integer("dataset.offset"));
-                 const double limit = static_cast<double>(p.integer("dataset.limit"));
-                 const double n = std::max(0.0, limit > 0 ? std::min(limit, available) : available);
-                 return n * (static_cast<double>(s.height) * s.width * 4.0 + 4.0);
-             } catch (const InputError&) {
-                 return 0.0;
-             }
-         }});
-    return true;
-}();
+// Memory estimate: the images as floats; an unreadable file is reported when the workload
+// loads, not here.
+double estimate_dataset_bytes(const Params& p, const PlatformInfo& platform) {
+    try {
+        const IdxShape s =
+            idx_image_shape(resolve_path(platform.config_dir, p.string("dataset.images")));
+        const double available =
+            static_cast<double>(s.count) - static_cast<double>(p.integer("dataset.offset"));
+        const double limit = static_cast<double>(p.integer("dataset.limit"));
+        const double n = std::max(0.0, limit > 0 ? std::min(limit, available) : available);
+        return n * (static_cast<double>(s.height) * s.width * 4.0 + 4.0);
+    } catch (const InputError&) {
+        return 0.0;
+    }
+}
+
+const bool kRegistered = register_workload<MlpInference>(
+    "mlp_inference", "MLP inference on crossbar tiles, weight-stationary, with accuracy",
+    estimate_dataset_bytes);
 } // namespace
 
 } // namespace neurotlm

@@ -294,15 +294,8 @@ json TraceReplay::results() const {
 }
 
 namespace {
-const bool kRegistered = [] {
-    WorkloadRegistry::instance().add(
-        {"trace", "replay a JSON-lines trace of operations on named crossbar tiles",
-         TraceReplay::param_table(),
-         [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
-             return std::make_unique<TraceReplay>(p, platform);
-         }});
-    return true;
-}();
+const bool kRegistered = register_workload<TraceReplay>(
+    "trace", "replay a JSON-lines trace of operations on named crossbar tiles");
 } // namespace
 
 } // namespace neurotlm

@@ -15,6 +15,7 @@
 
 using namespace neurotlm;
 using neurotlm::testing::config_from;
+using neurotlm::testing::run_job;
 using neurotlm::testing::tile_platform;
 
 namespace {
@@ -28,13 +29,6 @@ std::vector<float> ramp(int n, float scale) {
     return v;
 }
 
-// Runs @p job on the platform's controller and returns the simulated end time.
-double run_job(Platform& p, std::function<void(Controller&)> job) {
-    p.controller().set_job(std::move(job));
-    sc_core::sc_start();
-    p.controller().rethrow_if_failed();
-    return p.controller().end_time_s();
-}
 
 } // namespace
 

@@ -11,6 +11,7 @@
 
 using namespace neurotlm;
 using neurotlm::testing::config_from;
+using neurotlm::testing::run_job;
 
 namespace {
 
@@ -27,11 +28,6 @@ json hopfield_platform(int neurons, int memories) {
               {{"from", "bus.out"}, {"to", "hop.in"}, {"base", "0x20000000"}}}}};
 }
 
-void run_job(Platform& p, std::function<void(Controller&)> job) {
-    p.controller().set_job(std::move(job));
-    sc_core::sc_start();
-    p.controller().rethrow_if_failed();
-}
 
 } // namespace
 

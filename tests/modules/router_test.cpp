@@ -9,16 +9,8 @@
 
 using namespace neurotlm;
 using neurotlm::testing::config_from;
+using neurotlm::testing::run_job;
 using neurotlm::testing::tile_platform;
-
-namespace {
-// Socket calls need elaboration finished: run @p job in the controller's thread.
-void run_job(Platform& p, std::function<void(Controller&)> job) {
-    p.controller().set_job(std::move(job));
-    sc_core::sc_start();
-    p.controller().rethrow_if_failed();
-}
-} // namespace
 
 TEST(Router, DebugTransportReachesTheTargetWithAPlainPayload) {
     Platform p(config_from(tile_platform(2, 8, 8)));

@@ -38,4 +38,11 @@ nlohmann::json tile_platform(int tiles, int rows, int cols, nlohmann::json tile_
     };
 }
 
+double run_job(Platform& platform, std::function<void(Controller&)> job) {
+    platform.controller().set_job(std::move(job));
+    sc_core::sc_start();
+    platform.controller().rethrow_if_failed();
+    return platform.controller().end_time_s();
+}
+
 } // namespace neurotlm::testing

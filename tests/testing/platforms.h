@@ -5,7 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 #include "neurotlm/topology/config.h"
+#include "neurotlm/topology/platform.h"
 
 namespace neurotlm::testing {
 
@@ -16,5 +19,9 @@ PlatformConfig config_from(nlohmann::json doc, const LoadOptions& options = {});
 /// ideal device unless @p device is given.
 nlohmann::json tile_platform(int tiles, int rows, int cols, nlohmann::json tile_overrides = {},
                              std::string device = "ideal");
+
+/// Run @p job on the platform's controller thread (socket calls need elaboration finished)
+/// and return the simulated time when it ended.
+double run_job(Platform& platform, std::function<void(Controller&)> job);
 
 } // namespace neurotlm::testing

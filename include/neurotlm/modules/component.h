@@ -119,6 +119,16 @@ protected:
                                   std::uint32_t& error) = 0;
     virtual std::uint32_t type_code() const = 0;
 
+    /// For window(): the bytes of @p data at [offset, offset + len) when that range lies inside
+    /// the window starting at @p base, else nullptr. Written so that no address can wrap.
+    template <typename T>
+    static unsigned char* window_bytes(std::uint64_t offset, unsigned len, std::uint64_t base,
+                                       std::vector<T>& data) {
+        const std::uint64_t bytes = static_cast<std::uint64_t>(data.size()) * sizeof(T);
+        if (offset < base || offset - base > bytes || len > bytes - (offset - base)) return nullptr;
+        return reinterpret_cast<unsigned char*>(data.data()) + (offset - base);
+    }
+
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans);

@@ -106,6 +106,20 @@ private:
     std::map<std::string, WorkloadKind> m_kinds;
 };
 
+/// Register workload class @p W (constructor (Params, PlatformInfo), static param_table()) as
+/// kind @p name; use from a namespace-scope initialiser in W's source file.
+template <typename W>
+bool register_workload(const char* name, const char* description,
+                       std::function<double(const Params&, const PlatformInfo&)> estimate = {}) {
+    WorkloadRegistry::instance().add(
+        {name, description, W::param_table(),
+         [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
+             return std::make_unique<W>(p, platform);
+         },
+         std::move(estimate)});
+    return true;
+}
+
 /// Resolve @p path against @p dir unless it is absolute.
 std::string resolve_path(const std::string& dir, const std::string& path);
 /// @p path made absolute and normal.
