@@ -23,7 +23,9 @@ ParamTable HopfieldRecallWorkload::param_table() {
         .number("probes.flip_fraction", Unit::none, 0.1, "fraction of bits flipped per probe", 0.0, 1.0)
         .number("probes.mask_fraction", Unit::none, 0.25,
                 "fraction of the pattern masked, as one region at a random position", 0.0, 1.0)
-        .integer("probes.per_pattern", 5, "corrupted probes per stored pattern", 1, 1e6);
+        .integer("probes.per_pattern", 5, "corrupted probes per stored pattern", 1, 1e6)
+        .any("recall", json::array(),
+             "the memories to recall from, by index, in this order ([] = every memory)");
     return t;
 }
 
@@ -151,12 +153,27 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
                               std::to_string(m.patterns.size()));
         m_memories.push_back(std::move(m));
     }
+    const json& recall = p.raw("recall");
+    if (!recall.is_array())
+        throw ConfigError(file, p.pointer_of("recall"), "an array of memory indices", describe_json(recall));
+    for (std::size_t i = 0; i < recall.size(); ++i) {
+        if (!recall[i].is_number_integer() || recall[i].get<long long>() < 0 ||
+            recall[i].get<long long>() >= static_cast<long long>(m_memories.size()))
+            throw ConfigError(file, p.pointer_of("recall") + "/" + std::to_string(i),
+                              "the index of a stored memory (0.." +
+                                  std::to_string(m_memories.size() - 1) + ")",
+                              describe_json(recall[i]));
+        m_recall.push_back(recall[i].get<int>());
+    }
+    if (m_recall.empty())
+        for (std::size_t k = 0; k < m_memories.size(); ++k) m_recall.push_back(static_cast<int>(k));
     m_corruption = p.string("probes.corruption");
     m_flip_fraction = p.number("probes.flip_fraction");
     m_mask_fraction = p.number("probes.mask_fraction");
     m_per_pattern = static_cast<int>(p.integer("probes.per_pattern"));
-    for (const auto& m : m_memories)
-        m_requested += m.patterns.size() * static_cast<std::uint64_t>(m_per_pattern);
+    for (int k : m_recall)
+        m_requested += m_memories[static_cast<std::size_t>(k)].patterns.size() *
+                       static_cast<std::uint64_t>(m_per_pattern);
 }
 
 void HopfieldRecallWorkload::run(RunContext& ctx) {
@@ -169,7 +186,9 @@ void HopfieldRecallWorkload::run(RunContext& ctx) {
     }
     const int flips = static_cast<int>(std::lround(m_flip_fraction * m_neurons));
     const int mask = static_cast<int>(std::lround(m_mask_fraction * m_neurons));
-    for (std::size_t k = 0; k < m_memories.size() && !ctx.stop_requested(); ++k) {
+    for (const int ki : m_recall) {
+        if (ctx.stop_requested()) break;
+        const auto k = static_cast<std::size_t>(ki);
         Memory& m = m_memories[k];
         const std::string phase = "recall_m" + std::to_string(k);
         ctx.phase("select");

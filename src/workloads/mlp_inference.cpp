@@ -46,10 +46,9 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     const std::string net_path = resolve_path(platform.config_dir, p.string("network"));
     try {
         m_net = load_network(net_path);
-    } catch (const ConfigError&) {
-        throw;
     } catch (const InputError& e) {
-        throw ConfigError(file, p.pointer_of("network"), "a readable network file", e.what());
+        // The message names the network file (and the pointer inside it) as well.
+        throw ConfigError(file, p.pointer_of("network"), "a readable, valid network file", e.what());
     }
     if (m_net.layers.empty())
         throw ConfigError(file, p.pointer_of("network"), "a network with at least one layer",

@@ -9,7 +9,8 @@
 ///                 "memories": [ {"source": "random", "count": 8},
 ///                               {"source": "npy", "file": "letters.npy"},
 ///                               {"source": "idx", "images": "...", "count": 5, "threshold": 0.5} ],
-///                 "probes": { "corruption": "flip", "flip_fraction": 0.1, "per_pattern": 5 } }
+///                 "probes": { "corruption": "flip", "flip_fraction": 0.1, "per_pattern": 5 },
+///                 "recall": [2, 0] }      (optional: which memories, in which order)
 
 #include <string>
 #include <vector>
@@ -47,6 +48,7 @@ private:
     std::string m_component;
     int m_neurons = 0;
     std::vector<Memory> m_memories;
+    std::vector<int> m_recall;        ///< memories to recall from, in order
     json m_memory_specs;
     std::string m_corruption;
     double m_flip_fraction = 0.1;

@@ -185,8 +185,29 @@ case("hopfield_too_many_patterns", "/workload/memories/0",
      hop_wl(memories=[{"source": "random", "count": 300}]))
 case("hopfield_flip_fraction_above_one", "/workload/probes/flip_fraction",
      hop_wl(probes={"flip_fraction": 1.5}))
+case("hopfield_recall_unknown_memory", "/workload/recall/1",
+     hop_wl(recall=[0, 4]))
 case("hopfield_component_wrong_type", "/workload/component",
      hop_wl(component="bus"))
+def mlp(network="../networks/tiny.json", images="../tiny/images-idx3-ubyte.gz",
+        labels="../tiny/labels-idx1-ubyte.gz"):
+    def m(d):
+        d["components"][2].update(count=5, rows=16, cols=16)
+        d["workload"] = {"kind": "mlp_inference", "network": network,
+                         "dataset": {"images": images, "labels": labels, "limit": 0}}
+    return m
+case("network_npy_truncated", "/workload/network", mlp(network="../networks/truncated_weights.json"))
+case("network_npy_lying_shape", "/workload/network", mlp(network="../networks/lying_weights.json"))
+case("network_npy_not_npy", "/workload/network", mlp(network="../networks/not_npy_weights.json"))
+case("network_npy_bad_dtype", "/workload/network", mlp(network="../networks/bad_dtype_weights.json"))
+case("idx_truncated", "/workload/dataset/images", mlp(images="../bad_files/truncated-images.gz", labels=""))
+case("idx_lying_count", "memory limit", mlp(images="../bad_files/lying-count-images.gz", labels=""))
+case("idx_huge_dimensions", "memory limit", mlp(images="../bad_files/huge-dims-images.gz", labels=""))
+case("idx_corrupt_gzip", "/workload/dataset/images", mlp(images="../bad_files/corrupt-gzip-images.gz", labels=""))
+case("idx_labels_wrong_magic", "/workload/dataset/images", mlp(labels="../bad_files/wrong-magic-labels.gz"))
+case("idx_labels_count_mismatch", "/workload/dataset/images", mlp(labels="../bad_files/label-count-mismatch.gz"))
+case("idx_images_are_a_network", "/workload/dataset/images", mlp(images="../networks/tiny.json", labels=""))
+case("idx_image_size_mismatch", "/workload/dataset/images", mlp(network="../../../traces/fmnist_mlp.json"))
 case("memory_too_large", "memory limit", comp(2, count=4096, rows=4096, cols=4096))
 case("memory_ir_drop_too_large", "memory limit",
      comp(2, count=64, rows=4096, cols=4096, ir_drop=True, wire_resistance=1))
