@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/require.h"
+
 #include "neurotlm/circuits/hopfield.h"
 #include "neurotlm/circuits/spice_export.h"
 #include "neurotlm/core/error.h"
@@ -142,7 +144,7 @@ void check_against_ngspice(const SpiceCase& c) {
 }
 
 TEST(HopfieldSpice, TernaryN32AgreesWithNgspice) {
-    if (!ngspice_available()) GTEST_SKIP() << "ngspice not installed";
+    NEUROTLM_REQUIRE_TOOL(ngspice_available(), "ngspice");
     // Default device and writes (P_sw = 0.9933 per pulse, so a few MTJs hold the wrong state:
     // the comparison covers an asymmetric array too). P = 3 is odd, so no field is ever 0.
     SpiceCase c;
@@ -155,7 +157,7 @@ TEST(HopfieldSpice, TernaryN32AgreesWithNgspice) {
 }
 
 TEST(HopfieldSpice, MultilevelWithVariationAgreesWithNgspice) {
-    if (!ngspice_available()) GTEST_SKIP() << "ngspice not installed";
+    NEUROTLM_REQUIRE_TOOL(ngspice_available(), "ngspice");
     // Two pairs per weight, 5% lognormal device variation, a different bias point.
     SpiceCase c;
     c.spec.neurons = 32;

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/require.h"
+
 #include "neurotlm/circuits/crossbar.h"
 #include "neurotlm/core/error.h"
 #include "testing/paths.h"
@@ -148,7 +150,7 @@ TEST(IrDrop, FactorisationIsReusedAndRefreshedOnProgram) {
 bool have_ngspice() { return std::system("command -v ngspice > /dev/null 2>&1") == 0; }
 
 TEST(IrDrop, AgreesWithNgspiceOn8x8) {
-    if (!have_ngspice()) GTEST_SKIP() << "ngspice not installed";
+    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
     const int n = 8;
     const double r_wire = 25.0;
     RngStream r(77, "spice");

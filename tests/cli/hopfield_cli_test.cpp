@@ -12,6 +12,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "testing/require.h"
 #include <nlohmann/json.hpp>
 
 #include "neurotlm/circuits/spice_export.h"
@@ -58,7 +60,7 @@ TEST(HopfieldCli, RecallRunReportsEveryMemory) {
 }
 
 TEST(HopfieldCli, ExportedNetlistsAgreeWithNgspice) {
-    if (!neurotlm::ngspice_available()) GTEST_SKIP() << "ngspice is not installed (tools/setup.sh installs it)";
+    NEUROTLM_REQUIRE_TOOL(neurotlm::ngspice_available(), "ngspice");
     const std::string out = scratch_dir("hop-spice");
     std::string err;
     ASSERT_EQ(run("export-spice " + test_data("good/hopfield_small.json") +

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/require.h"
+
 #include "neurotlm/core/error.h"
 #include "testing/paths.h"
 
@@ -209,8 +211,8 @@ TEST_F(DatasetTest, WriteRejectsWrongByteCount) {
 
 TEST(FashionMnist, FirstHundredTestImagesIfInstalled) {
     const std::string dir = default_fashion_mnist_dir();
-    if (!std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz"))
-        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+    NEUROTLM_REQUIRE_TOOL(std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz"),
+                          "dataset-fashion-mnist");
     const Dataset d =
         load_idx(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", 100);
     ASSERT_EQ(d.count, 100);
