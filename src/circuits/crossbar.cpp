@@ -25,7 +25,19 @@ namespace {
 /// decimal (10 ns at 1 GHz) must not gain a cycle from binary rounding of the product.
 std::uint64_t cycles_of(double t_s, double clock_Hz) {
     if (!(t_s > 0.0)) return 0;
-    return static_cast<std::uint64_t>(std::ceil(t_s * clock_Hz * (1.0 - 1e-12)));
+    const double c = std::ceil(t_s * clock_Hz * (1.0 - 1e-12));
+    if (!(c < 4.6e18)) throw InputError("crossbar: a latency of " + std::to_string(t_s) +
+                                        " s is too many clock cycles to count");
+    return static_cast<std::uint64_t>(c);
+}
+
+/// Signed input code: |x| clipped to x_max, rounded to q_max levels. Computed in double and
+/// clamped, so no input (NaN aside, refused earlier) can give a code outside [-q_max, q_max].
+std::int32_t quantise(float x, float x_max, std::int32_t q_max) {
+    const double a = std::min(std::fabs(static_cast<double>(x)), static_cast<double>(x_max));
+    const double q = std::min(std::floor(a / x_max * q_max + 0.5), static_cast<double>(q_max));
+    const auto code = static_cast<std::int32_t>(q);
+    return x < 0.0f ? -code : code;
 }
 
 /// y[0..cols) = sum over the listed rows i of x[i] * w[i, 0..cols): the functional core of every
@@ -145,8 +157,10 @@ double Crossbar::area_m2() const {
 }
 
 void Crossbar::set_input_range(float x_max) {
-    if (!(x_max > 0.0f) || !std::isfinite(x_max))
-        throw InputError("crossbar: input range must be > 0, got " + std::to_string(x_max));
+    // The quantiser divides by it: it must leave codes per unit input finite.
+    if (!(x_max >= kMinInputRange) || !std::isfinite(x_max))
+        throw InputError("crossbar: input range must be a finite number >= 1e-30, got " +
+                         std::to_string(x_max));
     m_x_max = x_max;
 }
 
@@ -326,13 +340,10 @@ float Crossbar::max_slice_output(const float* w, int rows, int cols, const float
     const int slices = (input_bits + dac_bits - 1) / dac_bits;
     const std::int32_t q_max = (std::int32_t{1} << input_bits) - 1;
     const std::int32_t s_max = (std::int32_t{1} << dac_bits) - 1;
-    const float to_code = static_cast<float>(q_max) / x_max;
+    if (!(x_max >= kMinInputRange) || !std::isfinite(x_max))
+        throw InputError("crossbar: max_slice_output needs an input range >= 1e-30");
     std::vector<std::int32_t> code(static_cast<std::size_t>(rows));
-    for (int i = 0; i < rows; ++i) {
-        const float a = std::min(std::fabs(x[i]), x_max);
-        const std::int32_t q = static_cast<std::int32_t>(a * to_code + 0.5f);
-        code[static_cast<std::size_t>(i)] = x[i] < 0.0f ? -q : q;
-    }
+    for (int i = 0; i < rows; ++i) code[static_cast<std::size_t>(i)] = quantise(x[i], x_max, q_max);
     std::vector<float> y(static_cast<std::size_t>(cols));
     float worst = 0.0f;
     for (int k = 0; k < slices; ++k) {
@@ -360,7 +371,6 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const std::int32_t q_max = (std::int32_t{1} << in_bits) - 1;
     const std::int32_t s_max = (std::int32_t{1} << dac_bits) - 1;
     const float x_max = m_x_max;
-    const float to_code = static_cast<float>(q_max) / x_max;
     const float x_lsb = x_max / static_cast<float>(q_max);
 
     // Quantise: sign + in_bits magnitude code; the sign sets the drive polarity.
@@ -369,9 +379,8 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         const float xi = x[i];
         if (!std::isfinite(xi))
             throw InputError("crossbar: input " + std::to_string(i) + " is not a finite number");
-        const float a = std::min(std::fabs(xi), x_max);
-        const std::int32_t q = static_cast<std::int32_t>(a * to_code + 0.5f);
-        const std::int32_t code = xi < 0.0f ? -q : q;
+        const std::int32_t code = quantise(xi, x_max, q_max);
+        const std::int32_t q = code < 0 ? -code : code;
         m_code[static_cast<std::size_t>(i)] = code;
         m_xq[static_cast<std::size_t>(i)] = static_cast<float>(code) * x_lsb;
         if (q != 0) m_nz.push_back(i);

@@ -13,7 +13,11 @@ namespace {
 
 std::uint64_t cycles_of(double seconds, double clock_Hz) {
     // A tiny slack keeps an exact multiple of the period from rounding up to one more cycle.
-    return static_cast<std::uint64_t>(std::ceil(seconds * clock_Hz - 1e-9));
+    const double c = std::ceil(seconds * clock_Hz - 1e-9);
+    if (!(c < 4.6e18))
+        throw InputError("hopfield: a latency of " + std::to_string(seconds) +
+                         " s is too many clock cycles to count");
+    return c > 0 ? static_cast<std::uint64_t>(c) : 0;
 }
 
 bool uses_mtjs(WeightStorage s) {
@@ -81,7 +85,7 @@ const ParamTable& HopfieldSpec::param_table() {
                  "update order: synchronous, asynchronous in index order, or asynchronous in a "
                  "random order per sweep");
         t.integer("max_iterations", d.max_iterations,
-                  "iterations (synchronous) or sweeps (asynchronous) before a recall gives up", 1);
+                  "iterations (synchronous) or sweeps (asynchronous) before a recall gives up", 1, 1e6);
         t.positive("read_voltage", Unit::volt, d.read_voltage_V,
                    "converter output magnitude V_read on the rows (default 0.1 V: assumed)");
         t.positive("read_time", Unit::second, d.read_time_s,

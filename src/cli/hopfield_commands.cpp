@@ -10,6 +10,7 @@
 #include "neurotlm/circuits/hopfield.h"
 #include "neurotlm/circuits/spice_export.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/memory.h"
 #include "neurotlm/modules/hopfield_array.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
@@ -60,26 +61,35 @@ const ComponentConfig& hopfield_component(const PlatformConfig& cfg, const std::
 
 int run_export() {
     const ExportArgs& a = g_export;
+    // Everything checkable is checked before the (possibly long) run and before any output.
+    if (!(a.flip_fraction >= 0.0 && a.flip_fraction <= 1.0))
+        throw InputError("--flip-fraction " + std::to_string(a.flip_fraction) + ": expected 0..1");
+    if (a.seed < 0) throw InputError("--seed must be >= 0");
+    if (a.memory < 0) throw InputError("--memory must be >= 0");
+    if (a.pattern < 0) throw InputError("--pattern must be >= 0");
     LoadOptions opt;
     opt.overrides = a.sets;
     opt.require_workload = true;
     PlatformConfig cfg = load_config(a.config, opt);
-    const std::string name = hopfield_component(cfg, a.component).name;
+    const ComponentConfig& hop_cfg = hopfield_component(cfg, a.component);
+    const std::string name = hop_cfg.name;
+    if (hop_cfg.params.string("storage") == "float")
+        throw InputError(name + " stores float weights: there are no MTJs to export (use "
+                                "storage \"ternary\" or \"multilevel\")");
+    if (a.memory >= static_cast<int>(hop_cfg.params.integer("memories")))
+        throw InputError("--memory " + std::to_string(a.memory) + ": " + name + " holds memories 0.." +
+                         std::to_string(hop_cfg.params.integer("memories") - 1));
     Platform platform(std::move(cfg));
     // The workload stores the patterns exactly as a normal run does.
     platform.run();
     auto* hop = dynamic_cast<HopfieldArray*>(platform.find(name));
     HopfieldNetwork& net = hop->network();
-    if (a.memory < 0 || a.memory >= net.spec().memories)
-        throw InputError("--memory " + std::to_string(a.memory) + ": " + name + " holds memories 0.." +
-                         std::to_string(net.spec().memories - 1));
     const auto& stored = hop->stored(a.memory);
     if (stored.empty())
         throw InputError("--memory " + std::to_string(a.memory) + ": the workload stored nothing there");
     if (a.pattern < 0 || a.pattern >= static_cast<int>(stored.size()))
         throw InputError("--pattern " + std::to_string(a.pattern) + ": memory " +
                          std::to_string(a.memory) + " holds patterns 0.." + std::to_string(stored.size() - 1));
-    if (a.seed < 0) throw InputError("--seed must be >= 0");
     RngStream rng(static_cast<std::uint64_t>(a.seed), "export-spice/probe");
     const HopfieldPattern& pattern = stored[static_cast<std::size_t>(a.pattern)];
     const int flips = static_cast<int>(std::lround(a.flip_fraction * net.neurons()));
@@ -142,8 +152,19 @@ int run_capacity() {
     if (a.seed < 0) throw InputError("--seed must be >= 0");
     CapacityOptions o;
     if (!a.config.empty()) {
+        // Only the device: MTJ, switching, write-verify and read bias. The experiment's own
+        // dynamics (random asynchronous updates, Hebbian learning) stay as documented.
         const PlatformConfig cfg = load_config(a.config);
-        o.device = HopfieldSpec::from_params(hopfield_component(cfg, a.component).params);
+        const HopfieldSpec d = HopfieldSpec::from_params(hopfield_component(cfg, a.component).params);
+        o.device.cell = d.cell;
+        o.device.switching = d.switching;
+        o.device.write_verify = d.write_verify;
+        o.device.write_retries = d.write_retries;
+        o.device.verify_energy_J = d.verify_energy_J;
+        o.device.verify_time_s = d.verify_time_s;
+        o.device.read_voltage_V = d.read_voltage_V;
+        o.device.zero_state_parallel = d.zero_state_parallel;
+        o.device.pairs_per_weight = d.pairs_per_weight;
     }
     o.neurons = a.neurons;
     o.device.neurons = a.neurons;
@@ -161,10 +182,15 @@ int run_capacity() {
         else throw InputError("--storage: \"" + s + "\" is not float, ternary or multilevel");
     }
     if (o.storages.empty()) throw InputError("--storage: name at least one");
+    // Weights, MTJ states, field and conductance copies: about 22 + 2 L bytes per synapse
+    // site, plus the patterns.
     const double max_load = *std::max_element(o.loads.begin(), o.loads.end());
-    const double memory = max_load * a.neurons * a.neurons * 8.0 * 4;
-    if (memory > 8e9) throw InputError("--neurons/--loads: the experiment would need about " +
-                                       std::to_string(static_cast<long long>(memory / 1e9)) + " GB");
+    const double n = a.neurons;
+    const double memory = n * n * (22.0 + 2.0 * o.device.pairs_per_weight) + max_load * n * n;
+    if (memory > static_cast<double>(default_memory_limit_bytes()))
+        throw InputError("--neurons/--loads: the experiment would need about " + format_bytes(memory) +
+                         ", more than this machine's limit of " +
+                         format_bytes(static_cast<double>(default_memory_limit_bytes())));
     std::fprintf(stderr, "capacity: N = %d, %zu loads, %d trials, %zu storages\n", a.neurons,
                  o.loads.size(), a.trials, o.storages.size());
     const std::vector<CapacityRow> rows = run_capacity_experiment(o);

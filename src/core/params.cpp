@@ -199,6 +199,24 @@ bool ParamTable::is_group(const std::string& name) const {
 
 namespace {
 
+// Above these, a quantity is a typo or an attack, not a device: a one-second read, a joule per
+// action, a kilovolt. Parameters may declare tighter bounds of their own.
+double unit_ceiling(Unit unit) {
+    switch (unit) {
+    case Unit::second: return 1.0;
+    case Unit::joule: return 1e-3;
+    case Unit::volt: return 1e3;
+    case Unit::ampere: return 1e3;
+    case Unit::watt: return 1e3;
+    case Unit::ohm: return 1e15;
+    case Unit::siemens: return 1e3;
+    case Unit::hertz: return 1e15;
+    case Unit::square_metre: return 1.0;
+    case Unit::ohm_square_metre: return 1.0;
+    default: return std::numeric_limits<double>::max();
+    }
+}
+
 void check_keys(const json& object, const ParamTable& table, const std::string& prefix,
                 const std::string& file, const std::string& pointer,
                 const std::vector<std::string>& ignored) {
@@ -208,6 +226,15 @@ void check_keys(const json& object, const ParamTable& table, const std::string& 
         if (prefix.empty() && std::find(ignored.begin(), ignored.end(), key) != ignored.end())
             continue;
         const std::string here = pointer + "/" + escape_pointer_token(key);
+        if (key.find('.') != std::string::npos) {
+            // "adc.bits" is the key "bits" in the object "adc"; a flat dotted key would be
+            // silently ignored, so say how to write it.
+            const auto dot = key.find('.');
+            throw ConfigError(file, here,
+                              "nested objects for grouped parameters, e.g. {\"" + key.substr(0, dot) +
+                                  "\": {\"" + key.substr(dot + 1) + "\": ...}}",
+                              "the flat key \"" + key + "\"");
+        }
         if (table.find(full)) continue;
         if (table.is_group(full)) {
             if (!it.value().is_object())
@@ -310,6 +337,11 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             if (!std::isfinite(d) || d < spec.min || d > spec.max ||
                 (spec.min_exclusive && d <= spec.min))
                 throw ConfigError(file, where, range_text(spec), describe_json(value));
+            if (d > unit_ceiling(spec.unit))
+                throw ConfigError(file, where,
+                                  "at most " + format_quantity(unit_ceiling(spec.unit), spec.unit) +
+                                      " (" + spec.description + ")",
+                                  describe_json(value));
             v.number = d;
             break;
         }

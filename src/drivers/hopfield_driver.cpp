@@ -34,11 +34,17 @@ void HopfieldArrayDriver::select(int slot) {
 }
 
 void HopfieldArrayDriver::pack(const std::vector<std::int8_t>& pattern, std::uint32_t* words) const {
+    if (pattern.size() != static_cast<std::size_t>(m_neurons))
+        throw BusError("Hopfield array '" + m_name + "' has " + std::to_string(m_neurons) +
+                       " neurons; a pattern of " + std::to_string(pattern.size()) + " does not fit");
     for (int i = 0; i < m_neurons; ++i)
         if (pattern[static_cast<std::size_t>(i)] > 0) words[i / 32] |= 1u << (i % 32);
 }
 
 std::uint32_t HopfieldArrayDriver::store(const std::vector<std::vector<std::int8_t>>& patterns) {
+    if (patterns.empty() || patterns.size() > static_cast<std::size_t>(m_max_patterns))
+        throw BusError("Hopfield array '" + m_name + "' takes 1.." + std::to_string(m_max_patterns) +
+                       " patterns per STORE, not " + std::to_string(patterns.size()));
     const std::size_t words = h::words(static_cast<std::uint64_t>(m_neurons));
     m_buffer.assign(patterns.size() * words, 0u);
     for (std::size_t p = 0; p < patterns.size(); ++p) pack(patterns[p], m_buffer.data() + p * words);

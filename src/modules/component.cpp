@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "neurotlm/core/error.h"
 #include "neurotlm/drivers/registers.h"
 
 namespace neurotlm {
@@ -99,6 +100,12 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
                 const sc_core::sc_time start = m_busy_until > now ? m_busy_until : now;
                 std::uint32_t error = regs::kErrNone;
                 const std::uint64_t latency = execute(value, start, error);
+                // SystemC time saturates near 2^64 ps (213 days): refuse to go anywhere near.
+                if (start.to_seconds() + static_cast<double>(latency) * clock_period().to_seconds() >
+                    kMaxSimulatedTime_s)
+                    throw InputError(std::string(name()) +
+                                     ": simulated time would pass 10^6 s; the parameters give "
+                                     "latencies far beyond any real hardware");
                 m_error = error;
                 m_last_cycles = error == regs::kErrNone ? latency : 0;
                 m_status = regs::kStatusDone | (error != regs::kErrNone ? regs::kStatusError : 0u);

@@ -133,7 +133,8 @@ bool CrossbarTile::write_register(std::uint64_t offset, std::uint32_t value,
     case regs::tile::WEIGHT_RANGE: m_weight_range = bits_float(value); return true;
     case regs::tile::INPUT_RANGE:
         m_input_range = bits_float(value);
-        if (std::isfinite(m_input_range) && m_input_range > 0) m_xbar->set_input_range(m_input_range);
+        if (std::isfinite(m_input_range) && m_input_range >= kMinInputRange)
+            m_xbar->set_input_range(m_input_range);
         return true;
     case regs::tile::OUTPUT_RANGE:
         m_output_range = bits_float(value);
@@ -178,7 +179,7 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
             error = regs::kErrNotProgrammed;
             return 0;
         }
-        if (!std::isfinite(m_input_range) || m_input_range <= 0) {
+        if (!std::isfinite(m_input_range) || !(m_input_range >= kMinInputRange)) {
             error = regs::kErrBadRange;
             return 0;
         }

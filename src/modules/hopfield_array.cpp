@@ -23,10 +23,12 @@ double HopfieldArray::estimate_bytes(const Params& p) {
     const double n = static_cast<double>(p.integer("neurons"));
     const double k = static_cast<double>(p.integer("memories"));
     const double pairs = static_cast<double>(p.integer("pairs_per_weight"));
-    // Per slot: target weights (float) and MTJ states (2 L bytes per site); for the active
-    // slot: M^T (float), G+ - G- (double); variation factors; the patterns window.
-    return n * n * (k * (4.0 + 2.0 * pairs) + 4.0 + 8.0 + 4.0 * 2.0 * pairs) +
-           static_cast<double>(p.integer("max_patterns")) * n * 4.0;
+    // Per slot: target weights (float), MTJ states (2 L bytes per site) and, with variation,
+    // one float factor per MTJ; for the active slot: M^T (float), G+ - G- (double); the packed
+    // patterns window.
+    const double variation = p.number("mtj.variation_sigma") > 0 ? 4.0 * 2.0 * pairs : 0.0;
+    return n * n * (k * (4.0 + 2.0 * pairs + variation) + 4.0 + 8.0) +
+           static_cast<double>(p.integer("max_patterns")) * std::ceil(n / 32.0) * 4.0;
 }
 
 HopfieldArray::HopfieldArray(const sc_core::sc_module_name& name, const Params& params,

@@ -34,8 +34,12 @@ Router::Router(const sc_core::sc_module_name& name, const Params& params,
 }
 
 std::uint64_t Router::address_span() const {
+    // One past the last decoded address, saturating: a range ending at 2^64 - 1 spans it all.
     std::uint64_t end = 0;
-    for (const auto& r : m_ranges) end = std::max(end, r.base + r.size);
+    for (const auto& r : m_ranges) {
+        const std::uint64_t last = r.base + (r.size - 1);
+        end = std::max(end, last == ~std::uint64_t{0} ? last : last + 1);
+    }
     return end;
 }
 
@@ -46,8 +50,10 @@ TargetSocket* Router::target_socket(const std::string& name) {
 bool Router::bind_initiator(const std::string& name, TargetSocket& target, std::uint64_t base,
                             std::uint64_t size) {
     if (name != "out") return false;
+    if (size == 0 || base > ~std::uint64_t{0} - (size - 1))
+        throw std::logic_error(std::string(this->name()) + ": an address range past 2^64");
     for (const auto& r : m_ranges)
-        if (base < r.base + r.size && r.base < base + size)
+        if (base <= r.base + (r.size - 1) && r.base <= base + (size - 1))
             throw std::logic_error(std::string(this->name()) + ": overlapping address ranges");
     const unsigned port = static_cast<unsigned>(m_ranges.size());
     out.bind(target);

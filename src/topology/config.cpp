@@ -274,7 +274,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
         }
         Params params = Params::validate(c, type->params, file, ptr, {"name", "type", "count"});
         auto add = [&](const std::string& n) {
-            if (!names.insert(n).second)
+            if (groups.count(n) || !names.insert(n).second)
                 throw ConfigError(file, ptr + "/name", "a name no other component has",
                                   "\"" + n + "\" again");
             cfg.components.push_back({n, type, params, ptr});
@@ -288,6 +288,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
             if (names.count(name) || groups.count(name))
                 throw ConfigError(file, ptr + "/name", "a name no other component has",
                                   "\"" + name + "\" again");
+            groups[name];
             for (int k = 0; k < count; ++k) {
                 add(name + std::to_string(k));
                 groups[name].push_back(name + std::to_string(k));
@@ -363,7 +364,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
         base = read_addr("base");
         size = read_addr("size");
         if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
-        if (base && size && *base + *size < *base)
+        if (base && size && *base > ~std::uint64_t{0} - (*size - 1))
             throw ConfigError(file, ptr + "/size", "a range that fits in 64 bits", "an overflow");
 
         std::vector<std::string> targets;
@@ -453,7 +454,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
         std::sort(list.begin(), list.end(),
                   [](const auto* a, const auto* b) { return *a->base < *b->base; });
         for (std::size_t i = 1; i < list.size(); ++i) {
-            if (*list[i]->base < *list[i - 1]->base + *list[i - 1]->size) {
+            if (*list[i]->base <= *list[i - 1]->base + (*list[i - 1]->size - 1)) {
                 char buf[128];
                 std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
                               static_cast<unsigned long long>(*list[i]->base),

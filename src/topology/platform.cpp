@@ -1,6 +1,7 @@
 #include "neurotlm/topology/platform.h"
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -88,15 +89,16 @@ void Platform::bind_all() {
                                       "at least " + hex(span) + " bytes (the register map of " +
                                           cc->to + ")",
                                       hex(*bound.size));
-                if (bound.base && *bound.base > ~std::uint64_t{0} - *bound.size)
+                if (bound.base && *bound.base > ~std::uint64_t{0} - (*bound.size - 1))
                     throw ConfigError(m_config.file, cc->pointer + "/base",
                                       "a range that ends below 2^64", hex(*bound.base) + " + " + hex(*bound.size));
             }
             list.push_back(bound);
         }
         if (decoding) {
+            // Inclusive last addresses: a range may end exactly at 2^64 - 1 without wrapping.
             auto overlaps = [](const ConnectionConfig& a, const ConnectionConfig& b) {
-                return *a.base < *b.base + *b.size && *b.base < *a.base + *a.size;
+                return *a.base <= *b.base + (*b.size - 1) && *b.base <= *a.base + (*a.size - 1);
             };
             std::vector<const ConnectionConfig*> fixed;
             for (const auto& c : list)
@@ -122,9 +124,14 @@ void Platform::bind_all() {
                         if (&o == &c || !o.base) continue;
                         if (overlaps(c, o)) {
                             placed = false;
-                            const std::uint64_t end = *o.base + *o.size;
-                            b = (end + *c.size - 1) / *c.size * *c.size;
-                            if (b < end)
+                            // Next aligned base after o's last address, if the space has one.
+                            const std::uint64_t last = *o.base + (*o.size - 1);
+                            const std::uint64_t max_base = ~std::uint64_t{0} - (*c.size - 1);
+                            if (last >= max_base)
+                                throw ConfigError(m_config.file, c.pointer,
+                                                  "room in the address space for " + c.to, "none left");
+                            b = (last / *c.size + 1) * *c.size;
+                            if (b > max_base || b <= last)
                                 throw ConfigError(m_config.file, c.pointer,
                                                   "room in the address space for " + c.to, "none left");
                             break;
@@ -321,6 +328,12 @@ Report Platform::run() {
     }
     r.wall_time_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    // Parameters within their bounds can still multiply into an overflow: that is the input's
+    // fault, not the simulator's.
+    for (const auto& c : r.components)
+        if (!std::isfinite(c.energy_J()) || !std::isfinite(c.busy_time_s))
+            throw InputError(c.name + ": energy or time overflowed to infinity: check its energy, "
+                                      "voltage and latency parameters");
     const std::vector<std::string> broken = check_invariants(r);
     if (!broken.empty()) {
         std::string what = "the run's report breaks physical invariants (a simulator bug):";

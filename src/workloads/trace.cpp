@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "neurotlm/circuits/crossbar.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/drivers/crossbar_tile_driver.h"
 #include "neurotlm/workloads/npy.h"
@@ -181,9 +182,10 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
             s.op = op == "input_range" ? Op::input_range : Op::output_range;
             const json v = j.value("value", json());
             const bool ok = v.is_number() && std::isfinite(v.get<float>()) &&
-                            (op == "input_range" ? v.get<float>() > 0 : v.get<float>() >= 0);
+                            (op == "input_range" ? v.get<float>() >= kMinInputRange
+                                                 : v.get<float>() >= 0);
             if (!ok)
-                throw ConfigError(where, "/value", op == "input_range" ? "a number > 0" : "a number >= 0 (0: automatic)",
+                throw ConfigError(where, "/value", op == "input_range" ? "a number >= 1e-30" : "a number >= 0 (0: automatic)",
                                   j.contains("value") ? describe_json(v) : "nothing");
             s.value = v.get<float>();
         } else if (op == "mvm" || op == "start") {

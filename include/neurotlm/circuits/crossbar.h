@@ -16,6 +16,9 @@
 
 namespace neurotlm {
 
+/// The smallest input range (|x| at full-scale voltage) the quantiser accepts.
+inline constexpr float kMinInputRange = 1e-30f;
+
 enum class WeightMapping {
     differential, ///< two columns per weight: W ~ G+ - G-; logical columns = cols / 2
     offset,       ///< one column per weight, W ~ G - G_ref; a reference column is subtracted

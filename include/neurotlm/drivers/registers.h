@@ -58,7 +58,8 @@ inline constexpr std::uint64_t span(std::uint64_t rows, std::uint64_t cols) {
 
 /// Hopfield array: N neurons, a synapse array holding K memories (weight slots). STORE learns
 /// PATTERN_COUNT patterns from the PATTERNS window into the selected slot and programs the
-/// MTJs; RECALL runs the network from the PROBE window to a fixed point (or MAX_ITERATIONS).
+/// MTJs; RECALL runs the network from the PROBE window to a fixed point, a 2-cycle, or the
+/// component's max_iterations parameter.
 /// Patterns and states are packed bits, as the hardware moves them: neuron i is bit (i % 32)
 /// of 32-bit word i / 32, 1 for +1 and 0 for -1; a pattern takes ceil(N / 32) words.
 namespace hopfield {

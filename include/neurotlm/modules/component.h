@@ -26,6 +26,9 @@ struct ComponentContext {
     const DeviceLibrary* devices = nullptr;
 };
 
+/// Simulated time a run may reach (SystemC's 64-bit picosecond time ends at about 213 days).
+inline constexpr double kMaxSimulatedTime_s = 1e6;
+
 /// The common base of every target socket type, so blocks of any socket flavour can be wired.
 using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>,
                                                    tlm::tlm_bw_transport_if<>>;

@@ -208,6 +208,28 @@ case("idx_labels_wrong_magic", "/workload/dataset/images", mlp(labels="../bad_fi
 case("idx_labels_count_mismatch", "/workload/dataset/images", mlp(labels="../bad_files/label-count-mismatch.gz"))
 case("idx_images_are_a_network", "/workload/dataset/images", mlp(images="../networks/tiny.json", labels=""))
 case("idx_image_size_mismatch", "/workload/dataset/images", mlp(network="../../../traces/fmnist_mlp.json"))
+case("flat_dotted_key", "/components/2/adc.bits", lambda d: d["components"][2].update({"adc.bits": 3}))
+case("absurd_read_time", "/components/2/read_time", comp(2, read_time="1e300 s"))
+case("absurd_adc_energy", "/components/2/adc/fom", comp(2, adc={"fom": "5 J"}))
+case("hopfield_absurd_converter_energy", "/components/2/converter_energy",
+     hop(converter_energy=1e308))
+case("hopfield_max_iterations_absurd", "/components/2/max_iterations", hop(max_iterations=4294967297))
+case("group_name_collides", "/components/3/name",
+     lambda d: (d["components"].insert(2, {"name": "tile1", "type": "crossbar_tile", "count": 1}),
+                d["components"][3].update(name="tile", count=2)))
+case("range_ends_past_2_64", "/connections/1/size",
+     lambda d: d["connections"][1].update(base="0xFFFFFFFFFFF00000", size="2 MiB"))
+case("workload_trace_tiny_input_range", "tiny_range.jsonl:2",
+     lambda d: d["workload"].update(file="../traces/tiny_range.jsonl"))
+def no_room(d):
+    d["components"][2] = {"name": "a", "type": "crossbar_tile", "rows": 8, "cols": 8}
+    d["components"].append({"name": "b", "type": "crossbar_tile", "rows": 8, "cols": 8})
+    d["components"].append({"name": "c", "type": "crossbar_tile", "rows": 8, "cols": 8})
+    d["connections"][1] = {"from": "bus.out", "to": "a.in", "base": 0, "size": "0x8000000000000001"}
+    d["connections"].append({"from": "bus.out", "to": "b.in", "size": "0x4000000000000000"})
+    d["connections"].append({"from": "bus.out", "to": "c.in", "size": "0x4000000000000000"})
+    d["workload"] = {"kind": "trace", "file": "../traces/small.jsonl"}
+case("address_space_full", "room in the address space", no_room)
 case("memory_too_large", "memory limit", comp(2, count=4096, rows=4096, cols=4096))
 case("memory_ir_drop_too_large", "memory limit",
      comp(2, count=64, rows=4096, cols=4096, ir_drop=True, wire_resistance=1))
