@@ -354,8 +354,8 @@ void write_phases(std::ostringstream& os, const Report& r) {
     }
     if (!latency_bars.empty()) {
         const ChartGeometry half{540, 160, 150};
-        os << "<p class=\"note\">Per pass through the phase (for an MLP, one " << item
-           << "'s layer); set-up phases (programming) are left out of the charts and shown in "
+        os << "<p class=\"note\">Per pass through the phase (one inference's layer in an MLP, "
+              "one recall in a Hopfield memory); set-up phases (programming) are left out of the charts and shown in "
               "the table. Shares are of the work (non-set-up) time and energy.</p>\n";
         os << "<div class=\"pair\">\n<div class=\"figure\"><h3>Latency per pass</h3>"
            << hbar_chart(latency_bars, "Latency per pass by phase", half)
