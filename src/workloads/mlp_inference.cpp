@@ -155,72 +155,56 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
 }
 
 void MlpInference::calibrate() {
-    // x_max per layer: the largest input magnitude; y_max per block: the largest partial sum.
-    std::vector<std::vector<float>> acts;
-    for (std::size_t l = 0; l < m_net.layers.size(); ++l) m_map[l].x_max = 0.0f;
+    // Every layer's input on each calibration image, from the float reference.
+    const std::size_t layers = m_net.layers.size();
+    std::vector<std::vector<std::vector<float>>> inputs(static_cast<std::size_t>(m_calibration));
     for (int i = 0; i < m_calibration; ++i) {
-        std::vector<float> x(m_data.image(i), m_data.image(i) + m_data.image_size());
-        for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
-            float m = 0;
-            for (float v : x) m = std::max(m, std::fabs(v));
-            m_map[l].x_max = std::max(m_map[l].x_max, m);
-            x = [&] {
-                const DenseLayer& L = m_net.layers[l];
-                std::vector<float> y(static_cast<std::size_t>(L.outputs));
-                for (int o = 0; o < L.outputs; ++o) {
-                    float s = L.bias[static_cast<std::size_t>(o)];
-                    for (int in = 0; in < L.inputs; ++in) s += x[static_cast<std::size_t>(in)] * L.weight(in, o);
-                    y[static_cast<std::size_t>(o)] = activate(L.activation, s);
-                }
-                return y;
-            }();
-        }
+        auto& in = inputs[static_cast<std::size_t>(i)];
+        in.emplace_back(m_data.image(i), m_data.image(i) + m_data.image_size());
+        std::vector<std::vector<float>> outs = forward_layers(m_net, m_data.image(i));
+        outs.pop_back(); // the last layer's output feeds no tile
+        for (auto& o : outs) in.push_back(std::move(o));
     }
-    for (auto& lm : m_map)
-        if (!(lm.x_max > 0)) lm.x_max = 1.0f;
-    // Weight range per layer (the bias row carries b / x_max at input x_max).
-    for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+
+    // x_max per layer: the largest input magnitude.
+    for (std::size_t l = 0; l < layers; ++l) {
+        float m = 0.0f;
+        for (const auto& in : inputs)
+            for (float v : in[l]) m = std::max(m, std::fabs(v));
+        m_map[l].x_max = m > 0 ? m : 1.0f;
+    }
+    // Weight range per layer (the bias row carries b / x_max at input x_max), and the weights
+    // each tile holds.
+    for (std::size_t l = 0; l < layers; ++l) {
         const DenseLayer& L = m_net.layers[l];
+        LayerMap& lm = m_map[l];
         float w = 0;
         for (float v : L.weights) w = std::max(w, std::fabs(v));
-        for (float v : L.bias) w = std::max(w, std::fabs(v) / m_map[l].x_max);
-        m_map[l].w_max = w > 0 ? w : 1.0f;
-    }
-    // The weights each tile holds, then the ADC range per tile: the largest output of any one
-    // input slice over the calibration images (what the converter must cover without clipping).
-    for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
-        const DenseLayer& L = m_net.layers[l];
-        for (auto& b : m_map[l].blocks) {
+        for (float v : L.bias) w = std::max(w, std::fabs(v) / lm.x_max);
+        lm.w_max = w > 0 ? w : 1.0f;
+        for (auto& b : lm.blocks) {
             b.weights.assign(static_cast<std::size_t>(b.rows) * b.cols, 0.0f);
             for (int r = 0; r < b.rows; ++r)
                 for (int c = 0; c < b.cols; ++c) {
                     const int row = b.row0 + r, col = b.col0 + c;
                     b.weights[static_cast<std::size_t>(r) * b.cols + c] =
                         row < L.inputs ? L.weight(row, col)
-                                       : L.bias[static_cast<std::size_t>(col)] / m_map[l].x_max;
+                                       : L.bias[static_cast<std::size_t>(col)] / lm.x_max;
                 }
         }
     }
-    for (int i = 0; i < m_calibration; ++i) {
-        std::vector<float> x(m_data.image(i), m_data.image(i) + m_data.image_size());
-        for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
-            const DenseLayer& L = m_net.layers[l];
+    // ADC range per tile: the largest output of any one input slice over the calibration
+    // images (what the converter must cover without clipping).
+    for (const auto& in : inputs) {
+        for (std::size_t l = 0; l < layers; ++l) {
             LayerMap& lm = m_map[l];
-            std::vector<float> xb(x);
+            std::vector<float> xb(in[l]);
             xb.push_back(lm.x_max); // bias row input
             for (auto& b : lm.blocks)
                 b.y_max = std::max(b.y_max, Crossbar::max_slice_output(
                                                 b.weights.data(), b.rows, b.cols,
                                                 xb.data() + b.row0, lm.x_max, b.input_bits,
                                                 b.dac_bits));
-            std::vector<float> y(static_cast<std::size_t>(L.outputs));
-            for (int o = 0; o < L.outputs; ++o) {
-                float s = L.bias[static_cast<std::size_t>(o)];
-                for (int in = 0; in < L.inputs; ++in)
-                    s += x[static_cast<std::size_t>(in)] * L.weight(in, o);
-                y[static_cast<std::size_t>(o)] = activate(L.activation, s);
-            }
-            x = std::move(y);
         }
     }
     for (auto& lm : m_map)

@@ -10,7 +10,10 @@
 #include "testing/require.h"
 
 #include "neurotlm/core/error.h"
+#include "testing/errors.h"
 #include "testing/paths.h"
+
+using neurotlm::testing::error_of;
 
 using namespace neurotlm;
 
@@ -40,16 +43,6 @@ std::vector<std::uint8_t> idx3_header(std::uint32_t count, std::uint32_t h, std:
     for (std::uint32_t x : {count, h, w})
         for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
     return v;
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 class DatasetTest : public ::testing::Test {

@@ -11,7 +11,10 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/core/error.h"
+#include "testing/errors.h"
 #include "testing/paths.h"
+
+using neurotlm::testing::error_of;
 
 using namespace neurotlm;
 
@@ -50,16 +53,6 @@ std::string little_endian(const std::vector<T>& values) {
 std::string dict(const std::string& descr, const std::string& shape, bool fortran = false) {
     return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
            ", 'shape': " + shape + ", }";
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 class NpyTest : public ::testing::Test {
