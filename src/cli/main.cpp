@@ -127,7 +127,8 @@ int cmd_run(const RunArgs& a) {
             const std::string s = platform.workload()->summary();
             if (!s.empty()) std::printf("  %s\n", s.c_str());
         }
-        std::printf("report: %s/report.json, report.csv, config.effective.json\n", out.c_str());
+        std::printf("report: %s/report.json, report.csv, report.html, config.effective.json\n",
+                    out.c_str());
     }
     return report.complete ? kExitOk : 130;
 }
