@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "neurotlm/modules/controller.h"
+#include "neurotlm/blocks/controller/controller_module.h"
 
 namespace neurotlm::bench {
 

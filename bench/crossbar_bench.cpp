@@ -7,7 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "neurotlm/circuits/crossbar.h"
+#include "neurotlm/blocks/crossbar/crossbar.h"
 
 namespace {
 

@@ -18,8 +18,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "neurotlm/circuits/hopfield.h"
-#include "neurotlm/circuits/spice_export.h"
+#include "neurotlm/blocks/hopfield/hopfield.h"
+#include "neurotlm/blocks/hopfield/spice_export.h"
 
 namespace {
 

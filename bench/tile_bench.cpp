@@ -8,7 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_platform.h"
-#include "neurotlm/drivers/crossbar_tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
 #include "neurotlm/core/rng.h"
 
 namespace {

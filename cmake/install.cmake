@@ -9,6 +9,8 @@ install(TARGETS neurotlm-base neurotlm EXPORT neurotlmTargets
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS neurotlm-cli neurotlm-train RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/neurotlm DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY blocks/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/neurotlm/blocks
+        FILES_MATCHING PATTERN "*.h")
 install(FILES ${PROJECT_BINARY_DIR}/include/neurotlm/version.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/neurotlm)
 install(DIRECTORY configs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/neurotlm/configs)

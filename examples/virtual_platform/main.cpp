@@ -11,8 +11,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "neurotlm/devices/library.h"
-#include "neurotlm/drivers/crossbar_tile_driver.h"
-#include "neurotlm/modules/crossbar_tile.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_module.h"
 
 class Cpu : public sc_core::sc_module, public neurotlm::Initiator {
 public:

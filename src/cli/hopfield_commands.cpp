@@ -7,11 +7,11 @@
 #include <map>
 #include <sstream>
 
-#include "neurotlm/circuits/hopfield.h"
-#include "neurotlm/circuits/spice_export.h"
+#include "neurotlm/blocks/hopfield/hopfield.h"
+#include "neurotlm/blocks/hopfield/spice_export.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/memory.h"
-#include "neurotlm/modules/hopfield_array.h"
+#include "neurotlm/blocks/hopfield/array_module.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 

@@ -17,6 +17,7 @@
 #include "neurotlm/core/units.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/drivers/initiator.h"
+#include "neurotlm/drivers/register_map.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/version.h"
@@ -197,6 +198,12 @@ int sc_main(int argc, char** argv) {
     validate->add_option("--set", validate_sets, "override a value: /json/pointer=value (repeatable)");
 
     CLI::App* list = app.add_subcommand("list", "list component types, workloads and device parameters");
+    std::string docs_topic;
+    CLI::App* docs = app.add_subcommand(
+        "docs", "print generated documentation: `docs registers` is docs/registers.md");
+    docs->add_option("topic", docs_topic, "what to print")
+        ->required()
+        ->check(CLI::IsMember({"registers"}));
     cli::HopfieldCommands hopfield;
     hopfield.add(app);
 
@@ -211,6 +218,10 @@ int sc_main(int argc, char** argv) {
         if (*run) return cmd_run(run_args);
         if (*validate) return cmd_validate(validate_file, validate_sets);
         if (*list) return cmd_list();
+        if (*docs) {
+            std::fputs(regmap::render_markdown().c_str(), stdout);
+            return kExitOk;
+        }
         if (const int code = hopfield.run(); code >= 0) return code;
     } catch (const InputError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());

@@ -3,7 +3,6 @@
 #include <cstring>
 
 #include "neurotlm/core/error.h"
-#include "neurotlm/drivers/registers.h"
 
 namespace neurotlm {
 
@@ -22,8 +21,8 @@ void Block::add_common_params(ParamTable& table, const char* default_clock) {
 }
 
 Component::Component(const sc_core::sc_module_name& name, const Params& params,
-                     const ComponentContext& context)
-    : Block(name, params, context), in("in"),
+                     const ComponentContext& context, const regmap::RegisterMap& map)
+    : Block(name, params, context), in("in"), m_registers(map),
       m_access_cycles(static_cast<std::uint64_t>(params.integer("access_cycles"))),
       m_bytes_per_cycle(static_cast<std::uint64_t>(params.integer("port_width_bytes"))) {
     in.register_b_transport(this, &Component::b_transport);
@@ -46,7 +45,7 @@ void Component::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& d
 
 unsigned int Component::transport_dbg(tlm::tlm_generic_payload& trans) {
     // Debug accesses touch data windows and plain registers only; they never start commands.
-    if (trans.is_write() && trans.get_address() < 0x20) return 0;
+    if (trans.is_write() && trans.get_address() < regmap::kFirstBlockRegister) return 0;
     return access(trans, nullptr) ? trans.get_data_length() : 0;
 }
 
@@ -73,7 +72,7 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         if (delay && m_busy_until > now) *delay += m_busy_until - now;
     };
 
-    if (addr < 0x10000) {
+    if (addr < regmap::kWindowBase) {
         // Registers: aligned 32-bit accesses only.
         if (len != 4 || (addr & 3) != 0) {
             trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
@@ -81,59 +80,10 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         }
         std::uint32_t value = 0;
         if (is_write) std::memcpy(&value, data, 4);
-        bool ok = true;
-        switch (addr) {
-        case regs::ID:
-            if (is_write) ok = false;
-            else value = regs::kIdMagic;
-            break;
-        case regs::TYPE:
-            if (is_write) ok = false;
-            else value = type_code();
-            break;
-        case regs::CTRL:
-            if (!is_write) {
-                ok = false;
-                break;
-            }
-            {
-                const sc_core::sc_time start = m_busy_until > now ? m_busy_until : now;
-                std::uint32_t error = regs::kErrNone;
-                const std::uint64_t latency = execute(value, start, error);
-                // SystemC time saturates near 2^64 ps (213 days): refuse to go anywhere near.
-                if (start.to_seconds() + static_cast<double>(latency) * clock_period().to_seconds() >
-                    kMaxSimulatedTime_s)
-                    throw InputError(std::string(name()) +
-                                     ": simulated time would pass 10^6 s; the parameters give "
-                                     "latencies far beyond any real hardware");
-                m_error = error;
-                m_last_cycles = error == regs::kErrNone ? latency : 0;
-                m_status = regs::kStatusDone | (error != regs::kErrNone ? regs::kStatusError : 0u);
-                if (error == regs::kErrNone) {
-                    m_busy_until = start + cycles(latency);
-                    add_busy(cycles(latency));
-                    ++m_commands;
-                }
-            }
-            break;
-        case regs::STATUS:
-            if (is_write) ok = false;
-            else {
-                wait_until_done();
-                value = m_status;
-            }
-            break;
-        case regs::ERROR_CODE:
-            if (is_write) ok = false;
-            else value = m_error;
-            break;
-        case regs::LAST_CYCLES:
-            if (is_write) ok = false;
-            else value = static_cast<std::uint32_t>(m_last_cycles);
-            break;
-        default:
-            ok = is_write ? write_register(addr, value, now) : read_register(addr, value, now);
-        }
+        const bool ok = addr < regmap::kFirstBlockRegister
+                            ? header_access(addr, is_write, value, now, delay)
+                        : is_write ? m_registers.write(addr, value)
+                                   : m_registers.read(addr, value);
         if (!ok) {
             trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
             return false;
@@ -148,13 +98,13 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         return false;
     }
     bool wait_for_result = false;
-    unsigned char* mem = window(addr, len, is_write, wait_for_result);
+    unsigned char* mem = m_registers.window(addr, len, is_write, wait_for_result);
     if (!mem) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return false;
     }
     if (wait_for_result) {
-        if (m_error != regs::kErrNone) {
+        if (m_error != regmap::kErrNone.value) {
             trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
             return false;
         }
@@ -163,6 +113,43 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
     if (is_write) std::memcpy(mem, data, len);
     else std::memcpy(data, mem, len);
     annotate_access(len);
+    return true;
+}
+
+bool Component::header_access(std::uint64_t addr, bool is_write, std::uint32_t& value,
+                              const sc_core::sc_time& now, sc_core::sc_time* delay) {
+    const regmap::Register* reg = m_registers.map().find_register(addr);
+    if (!reg || (is_write ? !reg->writable() : !reg->readable())) return false;
+    switch (addr) {
+    case regmap::ID.offset: value = regmap::kIdMagic; return true;
+    case regmap::TYPE.offset: value = m_registers.map().type_code; return true;
+    case regmap::STATUS.offset:
+        if (delay && m_busy_until > now) *delay += m_busy_until - now;
+        value = m_status;
+        return true;
+    case regmap::ERROR_CODE.offset: value = m_error; return true;
+    case regmap::LAST_CYCLES.offset: value = static_cast<std::uint32_t>(m_last_cycles); return true;
+    case regmap::CTRL.offset: break;
+    default: return false;
+    }
+    const sc_core::sc_time start = m_busy_until > now ? m_busy_until : now;
+    std::uint32_t error = regmap::kErrNone.value;
+    const std::uint64_t latency = execute(value, start, error);
+    // SystemC time saturates near 2^64 ps (213 days): refuse to go anywhere near.
+    if (start.to_seconds() + static_cast<double>(latency) * clock_period().to_seconds() >
+        kMaxSimulatedTime_s)
+        throw InputError(std::string(name()) +
+                         ": simulated time would pass 10^6 s; the parameters give latencies far "
+                         "beyond any real hardware");
+    const bool failed = error != regmap::kErrNone.value;
+    m_error = error;
+    m_last_cycles = failed ? 0 : latency;
+    m_status = regmap::kStatusDone | (failed ? regmap::kStatusError : 0u);
+    if (!failed) {
+        m_busy_until = start + cycles(latency);
+        add_busy(cycles(latency));
+        ++m_commands;
+    }
     return true;
 }
 

@@ -522,6 +522,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
     cfg.info.file = file;
     cfg.info.seed = cfg.seed;
     cfg.info.config_dir = dir;
+    cfg.info.devices = cfg.devices.get();
 
     // Workload.
     const json& wl = top.raw("workload");

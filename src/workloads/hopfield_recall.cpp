@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "neurotlm/core/error.h"
-#include "neurotlm/drivers/hopfield_driver.h"
+#include "neurotlm/blocks/hopfield/array_driver.h"
 #include "neurotlm/workloads/dataset.h"
 #include "neurotlm/workloads/npy.h"
 

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "neurotlm/circuits/crossbar.h"
+#include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/workloads/dataset.h"
-#include "neurotlm/drivers/crossbar_tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
 
 namespace neurotlm {
 

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <map>
 
-#include "neurotlm/circuits/crossbar.h"
+#include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/core/error.h"
-#include "neurotlm/drivers/crossbar_tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
 #include "neurotlm/workloads/npy.h"
 
 namespace neurotlm {

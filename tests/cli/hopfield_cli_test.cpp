@@ -16,7 +16,7 @@
 #include "testing/require.h"
 #include <nlohmann/json.hpp>
 
-#include "neurotlm/circuits/spice_export.h"
+#include "neurotlm/blocks/hopfield/spice_export.h"
 #include "testing/paths.h"
 
 namespace fs = std::filesystem;

@@ -15,6 +15,7 @@
 #include "neurotlm/core/params.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/stats.h"
+#include "neurotlm/drivers/register_bank.h"
 
 namespace neurotlm {
 
@@ -83,18 +84,20 @@ private:
 };
 
 /// @brief A memory-mapped hardware block: a TLM-2.0 target with a register interface on `in`
-/// (common header in neurotlm/drivers/registers.h) and the busy-until timing model: a command
-/// starts no earlier than the previous one finished, and a read of STATUS or of a result
-/// window is annotated up to the command's completion. Targets never call wait(); they only
-/// annotate delay.
+/// (the common header of neurotlm/drivers/register_map.h, then the block's own registers and
+/// windows as its declared map says, decoded by `registers()`) and the busy-until timing model:
+/// a command starts no earlier than the previous one finished, and a read of STATUS or of a
+/// result window is annotated up to the command's completion. Targets never call wait(); they
+/// only annotate delay.
 class Component : public Block {
 public:
     tlm_utils::simple_target_socket<Component> in;
 
+    /// @p map is the block type's declared register map (a static: it outlives the block).
     Component(const sc_core::sc_module_name& name, const Params& params,
-              const ComponentContext& context);
+              const ComponentContext& context, const regmap::RegisterMap& map);
 
-    std::uint64_t address_span() const override = 0;
+    std::uint64_t address_span() const override { return m_registers.span(); }
     TargetSocket* target_socket(const std::string& name) override;
 
     const sc_core::sc_time& busy_until() const { return m_busy_until; }
@@ -105,38 +108,24 @@ public:
     static void add_common_params(ParamTable& table, const char* default_clock = "1 GHz");
 
 protected:
-    /// Register read/write hooks for offsets outside the common header. Return false for an
-    /// address the component does not decode. @p now is the initiator's local time.
-    virtual bool read_register(std::uint64_t offset, std::uint32_t& value,
-                               const sc_core::sc_time& now) { return false; }
-    virtual bool write_register(std::uint64_t offset, std::uint32_t value,
-                                const sc_core::sc_time& now) { return false; }
-    /// Window access: return a pointer to the bytes at [offset, offset + len) or nullptr.
-    /// Set @p wait_for_result when reading this window must wait for the running command.
-    virtual unsigned char* window(std::uint64_t offset, unsigned len, bool is_write,
-                                  bool& wait_for_result) { return nullptr; }
+    /// The block binds its declared registers and windows here in its constructor, then calls
+    /// registers().check_complete().
+    regmap::RegisterBank& registers() { return m_registers; }
+
     /// Execute command @p code starting at @p start; return its latency in cycles, or set
     /// @p error. The result must be fully computed before returning (the component is then
     /// busy in simulated time until start + latency).
     virtual std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,
                                   std::uint32_t& error) = 0;
-    virtual std::uint32_t type_code() const = 0;
-
-    /// For window(): the bytes of @p data at [offset, offset + len) when that range lies inside
-    /// the window starting at @p base, else nullptr. Written so that no address can wrap.
-    template <typename T>
-    static unsigned char* window_bytes(std::uint64_t offset, unsigned len, std::uint64_t base,
-                                       std::vector<T>& data) {
-        const std::uint64_t bytes = static_cast<std::uint64_t>(data.size()) * sizeof(T);
-        if (offset < base || offset - base > bytes || len > bytes - (offset - base)) return nullptr;
-        return reinterpret_cast<unsigned char*>(data.data()) + (offset - base);
-    }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
     bool access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay);
+    bool header_access(std::uint64_t addr, bool is_write, std::uint32_t& value,
+                       const sc_core::sc_time& now, sc_core::sc_time* delay);
 
+    regmap::RegisterBank m_registers;
     std::uint64_t m_access_cycles;
     std::uint64_t m_bytes_per_cycle;
     sc_core::sc_time m_busy_until = sc_core::SC_ZERO_TIME;

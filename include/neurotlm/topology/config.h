@@ -12,7 +12,7 @@
 
 #include "neurotlm/core/params.h"
 #include "neurotlm/devices/library.h"
-#include "neurotlm/topology/registry.h"
+#include "neurotlm/modules/registry.h"
 #include "neurotlm/workloads/workload.h"
 
 namespace neurotlm {

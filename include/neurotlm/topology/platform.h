@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "neurotlm/modules/controller.h"
+#include "neurotlm/blocks/controller/controller_module.h"
 #include "neurotlm/report/report.h"
 #include "neurotlm/topology/config.h"
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "neurotlm/circuits/hopfield.h"
+#include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/workloads/workload.h"
 
 namespace neurotlm {

@@ -11,52 +11,11 @@
 #include <vector>
 
 #include "neurotlm/core/params.h"
+#include "neurotlm/core/registry.h"
 #include "neurotlm/core/rng.h"
-#include "neurotlm/drivers/initiator.h"
+#include "neurotlm/drivers/run_context.h"
 
 namespace neurotlm {
-
-/// @brief A component as the workload sees it before and during the run.
-struct ComponentInfo {
-    std::string name;
-    std::string type;
-    const Params* params = nullptr;   ///< its validated parameters
-    std::uint64_t address = 0;        ///< base address as the controller sees it
-    bool reachable = false;           ///< the controller can address it
-};
-
-/// @brief The platform as known at load time, before anything is built.
-struct PlatformInfo {
-    std::string file;                 ///< the configuration file (for error messages)
-    std::string config_dir;           ///< relative paths in the workload resolve against this
-    std::uint64_t seed = 0;           ///< the platform seed (workloads derive their streams)
-    std::vector<ComponentInfo> components;
-    const ComponentInfo* find(const std::string& name) const;
-    /// Components whose name is @p group or group<N> (a "count" expansion), in index order.
-    std::vector<const ComponentInfo*> group(const std::string& group) const;
-};
-
-/// @brief Digital work the controller performs itself (partial-sum accumulation, activation).
-enum class DigitalOp { accumulate, activation, compare };
-
-class RunContext {
-public:
-    virtual ~RunContext() = default;
-    virtual Initiator& bus() = 0;
-    /// A component by name, with the address the controller reaches it at; nullptr if none.
-    virtual const ComponentInfo* component(const std::string& name) const = 0;
-    /// Simulated time as the controller sees it (including its local time offset).
-    virtual double now_s() const = 0;
-    /// Book @p count digital operations at the controller (energy and time).
-    virtual void digital(DigitalOp op, std::uint64_t count) = 0;
-    /// Attribute the time and energy that follow to phase @p name (until the next call).
-    /// An empty name means "no phase".
-    virtual void phase(const std::string& name) = 0;
-    /// True once the user asked to stop (Ctrl-C): finish the current item and return.
-    virtual bool stop_requested() const = 0;
-    /// Report progress (done of total items, with a short status text).
-    virtual void progress(std::uint64_t done, std::uint64_t total, const std::string& status) = 0;
-};
 
 /// @brief Totals a workload reports, from which the report derives per-inference figures.
 struct WorkloadTotals {
@@ -95,16 +54,7 @@ struct WorkloadKind {
     std::function<double(const Params&, const PlatformInfo&)> estimate_bytes;
 };
 
-class WorkloadRegistry {
-public:
-    static WorkloadRegistry& instance();
-    void add(WorkloadKind kind);
-    const WorkloadKind* find(const std::string& name) const;
-    std::vector<std::string> names() const;
-
-private:
-    std::map<std::string, WorkloadKind> m_kinds;
-};
+using WorkloadRegistry = NamedRegistry<WorkloadKind>;
 
 /// Register workload class @p W (constructor (Params, PlatformInfo), static param_table()) as
 /// kind @p name; use from a namespace-scope initialiser in W's source file.
@@ -112,7 +62,7 @@ template <typename W>
 bool register_workload(const char* name, const char* description,
                        std::function<double(const Params&, const PlatformInfo&)> estimate = {}) {
     WorkloadRegistry::instance().add(
-        {name, description, W::param_table(),
+        name, {name, description, W::param_table(),
          [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
              return std::make_unique<W>(p, platform);
          },

@@ -1,0 +1,73 @@
+#pragma once
+/// @brief The platform's initiator: a thread that runs a workload through drivers, keeping
+/// time with a quantum keeper (the global quantum is set once by the platform). It also does
+/// the digital work between analog operations (partial-sum accumulation, activations), with
+/// energy per operation and a SIMD width.
+
+#include <exception>
+#include <functional>
+#include <string>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "neurotlm/drivers/initiator.h"
+#include "neurotlm/modules/component.h"
+#include "neurotlm/drivers/run_context.h"
+
+namespace neurotlm {
+
+class Controller : public Block, public Initiator {
+public:
+    tlm_utils::simple_initiator_socket<Controller> out;
+
+    Controller(const sc_core::sc_module_name& name, const Params& params,
+               const ComponentContext& context);
+
+    static ParamTable param_table();
+    const char* type_name() const override { return "controller"; }
+    bool bind_initiator(const std::string& name, TargetSocket& target, std::uint64_t base,
+                        std::uint64_t size) override;
+    static std::vector<std::pair<std::string, bool>> initiator_specs() { return {{"out", false}}; }
+    static constexpr bool kHasTarget = false;
+    void collect_stats(StatSet& stats) const override;
+
+    /// The job the thread runs; it receives this controller as its RunContext's engine.
+    void set_job(std::function<void(Controller&)> job) { m_job = std::move(job); }
+    /// Rethrows what the job threw, if anything (call after sc_start returns).
+    void rethrow_if_failed() const;
+    bool finished() const { return m_finished; }
+    bool stopped_early() const { return m_stopped_early; }
+    /// Simulated time when the job finished (local time included).
+    double end_time_s() const { return m_end_time_s; }
+
+    // Initiator
+    void write(std::uint64_t address, const void* data, std::size_t len) override;
+    void read(std::uint64_t address, void* data, std::size_t len) override;
+
+    /// Simulated time including the local offset of the quantum keeper.
+    sc_core::sc_time now() const { return m_qk.get_current_time(); }
+    /// Perform @p count digital operations: energy booked, time advanced.
+    void digital(DigitalOp op, std::uint64_t count);
+    /// Synchronise with the kernel if the quantum is used up; checks for a stop request.
+    void sync_if_needed();
+    bool stop_seen() const { return m_stop_seen; }
+
+private:
+    void thread();
+    void transport(tlm::tlm_command cmd, std::uint64_t address, void* data, std::size_t len);
+
+    std::function<void(Controller&)> m_job;
+    tlm_utils::tlm_quantumkeeper m_qk;
+    tlm::tlm_generic_payload m_trans;
+    std::exception_ptr m_failure;
+    bool m_finished = false;
+    bool m_stopped_early = false;
+    bool m_stop_seen = false;
+    double m_end_time_s = 0.0;
+    unsigned m_simd_lanes;
+    std::uint64_t m_transactions = 0;
+    EnergyLedger::ActionId m_act[3];
+};
+
+} // namespace neurotlm

@@ -1,0 +1,241 @@
+// IR drop: the sparse nodal solver against hand-solved networks, against the ideal crossbar in
+// the limit of vanishing wire resistance, and against ngspice on an 8x8 array.
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "testing/require.h"
+
+#include "neurotlm/blocks/crossbar/crossbar.h"
+#include "neurotlm/core/error.h"
+#include "testing/paths.h"
+
+namespace neurotlm {
+namespace {
+
+TEST(IrDrop, SingleCellIsASeriesCircuit) {
+    // Only cell (0,0) conducts (1 mS); r = 10 ohm. Path: source -> r -> cell -> two column
+    // segments -> virtual ground: I = 1 V / (10 + 1000 + 10 + 10) ohm = 1/1030 A.
+    const std::vector<double> g = {1e-3, 0.0, 0.0, 0.0};
+    std::vector<double> drv;
+    const std::vector<double> i = solve_crossbar_network(g, 2, 2, 10.0, {1.0, 0.0}, &drv);
+    EXPECT_NEAR(i[0], 1.0 / 1030.0, 1e-15);
+    EXPECT_NEAR(i[1], 0.0, 1e-15);
+    EXPECT_NEAR(drv[0], 1.0 / 1030.0, 1e-15);
+    EXPECT_NEAR(drv[1], 0.0, 1e-15);
+}
+
+TEST(IrDrop, HandSolved2x2) {
+    // G = [[1, 1/2], [1/4, 1]] S, r = 1 ohm, V = (1, 1/2) V. Row nodes a_ij, column nodes b_ij;
+    // row wires a_i0-source, a_i0-a_i1; column wires b_0j-b_1j, b_1j-ground. Solution (V):
+    //   a00 = 161/240, a01 = 133/240, a10 = 91/240, a11 = 70/240,
+    //   b00 = 110/240, b01 =  77/240, b10 = 59/240, b11 = 49/240.
+    // Check KCL by hand, all currents in units of 1/240 A:
+    //   a00: in from source 240-161 = 79; out to a01: 161-133 = 28; through G00 to b00: 51;
+    //        79 = 28 + 51
+    //   a01: in 28; through G01 = 1/2 to b01: (133-77)/2 = 28.
+    //   a10: in from source 120-91 = 29; to a11: 21; through G10 = 1/4 to b10: (91-59)/4 = 8.
+    //   a11: in 21; through G11 to b11: 70-49 = 21.
+    //   b00: in 51; down to b10: 110-59 = 51.          b01: in 28; down to b11: 77-49 = 28.
+    //   b10: in 51 + 8; to ground: 59.                  b11: in 28 + 21; to ground: 49.
+    // Column currents 59/240 and 49/240 A; source currents 79/240 and 29/240 A.
+    const std::vector<double> g = {1.0, 0.5, 0.25, 1.0};
+    std::vector<double> drv;
+    const std::vector<double> i = solve_crossbar_network(g, 2, 2, 1.0, {1.0, 0.5}, &drv);
+    EXPECT_NEAR(i[0], 59.0 / 240.0, 1e-12);
+    EXPECT_NEAR(i[1], 49.0 / 240.0, 1e-12);
+    EXPECT_NEAR(drv[0], 79.0 / 240.0, 1e-12);
+    EXPECT_NEAR(drv[1], 29.0 / 240.0, 1e-12);
+}
+
+TEST(IrDrop, Solved3x3) {
+    // All G = 1 S, r = 0.1 ohm, V = 1 V on every row. The 18 KCL equations (as in the 2x2 case)
+    // were solved in exact rational arithmetic, independently of this code:
+    //   column currents (197285, 173920, 162635) / 113477 A
+    //   source currents (162635, 173920, 197285) / 113477 A
+    // The mirror symmetry (the network is its own transpose with sources and grounds swapped)
+    // is a check of its own: the first row's source sees the same as the last column's ground.
+    const std::vector<double> g(9, 1.0);
+    std::vector<double> drv;
+    const std::vector<double> i = solve_crossbar_network(g, 3, 3, 0.1, {1.0, 1.0, 1.0}, &drv);
+    const double d = 113477.0;
+    EXPECT_NEAR(i[0], 197285.0 / d, 1e-12);
+    EXPECT_NEAR(i[1], 173920.0 / d, 1e-12);
+    EXPECT_NEAR(i[2], 162635.0 / d, 1e-12);
+    EXPECT_NEAR(drv[0], 162635.0 / d, 1e-12);
+    EXPECT_NEAR(drv[1], 173920.0 / d, 1e-12);
+    EXPECT_NEAR(drv[2], 197285.0 / d, 1e-12);
+    // Without wires each column would carry 3 A: the drop is large at r/R_cell = 0.1.
+    for (double c : i) EXPECT_LT(c, 3.0);
+}
+
+CrossbarSpec spec(int rows, int cols, double r_wire_ohm) {
+    CrossbarSpec s;
+    s.rows = rows;
+    s.cols = cols;
+    s.cell = CellSpec::from_json(
+        {{"type", "rram"}, {"r_on", 10e3}, {"r_off", 100e3}, {"levels", 5}});
+    s.adc.bits = 0;
+    s.dac.bits = 8;
+    s.input_bits = 8;
+    s.read_noise = false;
+    s.variation = false;
+    s.wire_resistance_ohm = r_wire_ohm;
+    s.ir_drop = true;
+    return s;
+}
+
+TEST(IrDrop, TinyWireResistanceConvergesToIdeal) {
+    RngStream r(12, "data");
+    std::vector<float> w(32 * 16), x(32);
+    for (auto& v : w) v = float(r.uniform() * 2 - 1);
+    for (auto& v : x) v = float(r.uniform() * 2 - 1);
+    Crossbar ideal(spec(32, 32, 0.0), RngStream(1, "xb"));
+    ideal.program(w.data(), 32, 16, 1.0f);
+    std::vector<float> y0(16), y1(16), y2(16);
+    const CrossbarCost c0 = ideal.mvm(x.data(), y0.data());
+
+    Crossbar tiny(spec(32, 32, 1e-3), RngStream(1, "xb"));
+    tiny.program(w.data(), 32, 16, 1.0f);
+    const CrossbarCost c1 = tiny.mvm(x.data(), y1.data());
+    double scale = 0.0;
+    for (float v : y0) scale = std::max(scale, double(std::fabs(v)));
+    for (int j = 0; j < 16; ++j) EXPECT_NEAR(y1[j], y0[j], 1e-4 * scale) << j;
+    EXPECT_NEAR(c1.array_energy_J, c0.array_energy_J, 1e-4 * c0.array_energy_J);
+
+    // Real wires lose signal: a 10 ohm segment against >= 10 kohm cells shrinks |y| a little
+    // and the error grows with r.
+    Crossbar lossy(spec(32, 32, 10.0), RngStream(1, "xb"));
+    lossy.program(w.data(), 32, 16, 1.0f);
+    lossy.mvm(x.data(), y2.data());
+    double err1 = 0.0, err2 = 0.0;
+    for (int j = 0; j < 16; ++j) {
+        err1 += std::fabs(y1[j] - y0[j]);
+        err2 += std::fabs(y2[j] - y0[j]);
+    }
+    EXPECT_GT(err2, 10 * err1);
+    EXPECT_LT(err2, 0.2 * 16 * scale);
+}
+
+TEST(IrDrop, FactorisationIsReusedAndRefreshedOnProgram) {
+    // Reading twice gives the same answer; reprogramming must refactorise: the new answer is
+    // the network solve of the new conductances (close to -y, not exactly: G+ and G- sit on
+    // different columns, at different wire distances).
+    Crossbar xb(spec(8, 8, 50.0), RngStream(1, "xb"));
+    std::vector<float> w(8 * 4, 1.0f), x(8, 1.0f), y(4), y_again(4), y_new(4);
+    xb.program(w.data(), 8, 4, 1.0f);
+    xb.mvm(x.data(), y.data());
+    xb.mvm(x.data(), y_again.data());
+    EXPECT_EQ(y, y_again);
+    std::fill(w.begin(), w.end(), -1.0f);
+    xb.program(w.data(), 8, 4, 1.0f);
+    xb.mvm(x.data(), y_new.data());
+    std::vector<double> v(8, xb.spec().cell.read_voltage_V);
+    const std::vector<double> i = solve_crossbar_network(xb.conductances_S(), 8, 8, 50.0, v);
+    const double k = 1.0 / xb.spec().cell.read_voltage_V / (1e-4 - 1e-5);
+    for (int j = 0; j < 4; ++j) {
+        EXPECT_NEAR(y_new[j], (i[2 * j] - i[2 * j + 1]) * k, 1e-5 * std::fabs(y[j]));
+        EXPECT_NEAR(y_new[j], -y[j], 0.05 * std::fabs(y[j]));
+    }
+}
+
+bool have_ngspice() { return std::system("command -v ngspice > /dev/null 2>&1") == 0; }
+
+TEST(IrDrop, AgreesWithNgspiceOn8x8) {
+    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
+    const int n = 8;
+    const double r_wire = 25.0;
+    RngStream r(77, "spice");
+    std::vector<double> g(n * n), v(n);
+    for (auto& x : g) x = 1e-5 + r.uniform() * 9e-5;  // 10 kohm .. 100 kohm
+    for (auto& x : v) x = r.uniform() * 0.3;
+
+    const std::string dir = testing::scratch_dir("ngspice");
+    const std::string cir = dir + "/xbar.cir";
+    {
+        std::ofstream out(cir);
+        out.precision(12);
+        out << "* 8x8 crossbar with wire resistance\n";
+        for (int i = 0; i < n; ++i) {
+            out << "V" << i << " s" << i << " 0 DC " << v[i] << "\n";
+            out << "Rs" << i << " s" << i << " r" << i << "_0 " << r_wire << "\n";
+            for (int j = 0; j < n; ++j) {
+                out << "Rc" << i << "_" << j << " r" << i << "_" << j << " c" << i << "_" << j
+                    << " " << 1.0 / g[size_t(i) * n + j] << "\n";
+                if (j + 1 < n)
+                    out << "Rr" << i << "_" << j << " r" << i << "_" << j << " r" << i << "_"
+                        << j + 1 << " " << r_wire << "\n";
+                if (i + 1 < n)
+                    out << "Rw" << i << "_" << j << " c" << i << "_" << j << " c" << i + 1 << "_"
+                        << j << " " << r_wire << "\n";
+            }
+        }
+        // Zero-volt sources as ammeters into the virtual grounds.
+        for (int j = 0; j < n; ++j) {
+            out << "Rg" << j << " c" << n - 1 << "_" << j << " g" << j << " " << r_wire << "\n";
+            out << "Vm" << j << " g" << j << " 0 DC 0\n";
+        }
+        out << ".control\nset numdgt=12\nop\nprint";
+        for (int j = 0; j < n; ++j) out << " i(vm" << j << ")";
+        out << "\n.endc\n.end\n";
+    }
+    // ngspice -b exits 1 after a harmless note in batch mode with .control: judge the output.
+    const std::string log = dir + "/xbar.log";
+    std::system(("ngspice -b " + cir + " > " + log + " 2>&1").c_str());
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    std::map<int, double> spice;
+    const std::regex line(R"(i\(vm(\d+)\)\s*=\s*([-+0-9.eE]+))");
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), line); it != std::sregex_iterator();
+         ++it)
+        spice[std::stoi((*it)[1])] = std::stod((*it)[2]);
+    ASSERT_EQ(spice.size(), size_t(n)) << s;
+
+    const std::vector<double> ours = solve_crossbar_network(g, n, n, r_wire, v);
+    double ideal_total = 0.0, ours_total = 0.0;
+    for (int j = 0; j < n; ++j) {
+        EXPECT_NEAR(ours[j], spice[j], 1e-3 * std::fabs(spice[j])) << "column " << j;
+        for (int i = 0; i < n; ++i) ideal_total += v[i] * g[size_t(i) * n + j];
+        ours_total += ours[j];
+    }
+    // The wires matter here, so the comparison is not a trivial one.
+    EXPECT_LT(ours_total, 0.999 * ideal_total);
+}
+
+TEST(IrDrop, CrossbarMatchesNetworkSolve) {
+    // The crossbar's IR-drop read is the network solve converted to weight units:
+    // y_j = (I_2j - I_2j+1) * x_max / V_read * w_max / (g_max - g_min).
+    Crossbar xb(spec(6, 8, 30.0), RngStream(1, "xb"));
+    std::vector<float> w = {1,    -0.5f, 0,  0.25f, 0.75f,  -1, -0.25f, 0.5f,
+                            1,    1,     -1, 0,     0.5f,   0.5f, -1,   0,
+                            0,    0.25f, -0.75f, 1, -0.5f,  0.25f, 0,   1};
+    xb.program(w.data(), 6, 4, 1.0f);
+    xb.set_input_range(2.0f);
+    // On the 8-bit input grid (multiples of 2/255), so quantisation changes nothing.
+    const std::vector<float> x = {2.0f, -256.0f / 255.0f, 0.0f, 128.0f / 255.0f, 2.0f, -2.0f};
+    std::vector<float> y(4);
+    const CrossbarCost c = xb.mvm(x.data(), y.data());
+    std::vector<double> v(6);
+    for (int i = 0; i < 6; ++i) v[i] = x[i] / 2.0 * xb.spec().cell.read_voltage_V;
+    std::vector<double> drv;
+    const std::vector<double> i = solve_crossbar_network(xb.conductances_S(), 6, 8, 30.0, v, &drv);
+    const double k = 2.0 / xb.spec().cell.read_voltage_V * 1.0 / (1e-4 - 1e-5);
+    for (int j = 0; j < 4; ++j) EXPECT_NEAR(y[j], (i[2 * j] - i[2 * j + 1]) * k, 1e-5);
+    // Energy: what the sources deliver over the read window.
+    double p = 0.0;
+    for (int r = 0; r < 6; ++r) p += v[r] * drv[r];
+    EXPECT_NEAR(c.array_energy_J, p * xb.spec().read_time_s, 1e-9 * p * xb.spec().read_time_s);
+}
+
+} // namespace
+} // namespace neurotlm

@@ -1,0 +1,189 @@
+// CrossbarTile: register map, errors, timing (busy-until, parallel tiles), and agreement
+// with its circuit model.
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/blocks/crossbar/crossbar.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_registers.h"
+#include "neurotlm/blocks/hopfield/array_registers.h"
+#include "neurotlm/blocks/crossbar/tile_module.h"
+#include "neurotlm/topology/platform.h"
+#include "testing/platforms.h"
+
+using namespace neurotlm;
+using neurotlm::testing::config_from;
+using neurotlm::testing::run_job;
+using neurotlm::testing::tile_platform;
+
+namespace {
+
+constexpr std::uint64_t kBase = 0x10000000;
+constexpr std::uint64_t kStride = 4 << 20;
+
+std::vector<float> ramp(int n, float scale) {
+    std::vector<float> v(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = scale * std::sin(0.37f * static_cast<float>(i) + 0.1f);
+    return v;
+}
+
+
+} // namespace
+
+TEST(CrossbarTile, IdentifiesItselfAndReportsItsSize) {
+    Platform p(config_from(tile_platform(1, 16, 8)));
+    run_job(p, [](Controller& c) {
+        CrossbarTileDriver d(c, kBase, "tile0");
+        d.probe();
+        EXPECT_EQ(d.rows(), 16);
+        EXPECT_EQ(d.cols(), 4); // differential: two physical columns per output
+        EXPECT_EQ(c.read32(kBase + regmap::ID.offset), regmap::kIdMagic);
+    });
+}
+
+TEST(CrossbarTile, MultiplyMatchesItsCircuitModelBitForBit) {
+    // The same spec and the same RNG stream: the component must add nothing to the numbers.
+    json doc = tile_platform(1, 32, 16, {{"variation", true}, {"read_noise", true},
+                                          {"adc", {{"bits", 6}}}, {"dac", {{"bits", 2}}}},
+                             "rram_imacsim");
+    Platform p(config_from(doc));
+    const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile0"));
+    ASSERT_NE(tile, nullptr);
+    CrossbarSpec spec = tile->crossbar().spec();
+    Crossbar reference(spec, RngStream(7, "tile0").derive("crossbar"));
+
+    const std::vector<float> w = ramp(32 * 8, 0.5f);
+    const std::vector<float> x = ramp(32, 1.0f);
+    std::vector<float> y_tile(8), y_ref(8);
+    reference.program(w.data(), 32, 8, 0.5f);
+    reference.set_input_range(1.0f);
+    reference.mvm(x.data(), y_ref.data());
+
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d(c, kBase, "tile0");
+        d.probe();
+        d.program(w.data(), 32, 8, 0.5f);
+        d.set_input_range(1.0f);
+        d.start_mvm(x.data(), 32);
+        d.collect(y_tile.data(), 8);
+    });
+    for (int j = 0; j < 8; ++j) EXPECT_EQ(y_tile[static_cast<std::size_t>(j)], y_ref[static_cast<std::size_t>(j)]) << j;
+}
+
+TEST(CrossbarTile, ArrayEnergyInTheLedgerIsTheCircuitsReadEnergy) {
+    Platform p(config_from(tile_platform(1, 8, 8)));
+    const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile0"));
+    Crossbar reference(tile->crossbar().spec(), RngStream(7, "tile0").derive("crossbar"));
+    const std::vector<float> w = ramp(8 * 4, 1.0f);
+    const std::vector<float> x = ramp(8, 1.0f);
+    std::vector<float> y(4);
+    reference.program(w.data(), 8, 4, 1.0f);
+    reference.set_input_range(1.0f);
+    const CrossbarCost cost = reference.mvm(x.data(), y.data());
+    ASSERT_GT(cost.array_energy_J, 0.0);
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d(c, kBase, "tile0");
+        d.probe();
+        d.program(w.data(), 8, 4, 1.0f);
+        d.set_input_range(1.0f);
+        d.start_mvm(x.data(), 8);
+        d.collect(y.data(), 4);
+    });
+    const ActionRecord* read = tile->ledger().find("array_read");
+    ASSERT_NE(read, nullptr);
+    EXPECT_EQ(read->count, cost.reads);
+    EXPECT_DOUBLE_EQ(read->energy_J, cost.array_energy_J);
+}
+
+TEST(CrossbarTile, MultiplyBeforeProgramIsRefusedWithAReason) {
+    Platform p(config_from(tile_platform(1, 8, 8)));
+    std::string message;
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d(c, kBase, "tile0");
+        d.probe();
+        std::vector<float> x(8, 0.5f), y(4);
+        d.start_mvm(x.data(), 8);
+        try {
+            d.collect(y.data(), 4);
+        } catch (const BusError& e) {
+            message = e.what();
+        }
+    });
+    EXPECT_NE(message.find("before the weights were programmed"), std::string::npos) << message;
+}
+
+TEST(CrossbarTile, AccessOutsideTheMapIsAnAddressError) {
+    Platform p(config_from(tile_platform(1, 8, 8)));
+    bool threw = false;
+    run_job(p, [&](Controller& c) {
+        try {
+            c.read32(kBase + 0x300); // an unmapped register
+        } catch (const BusError&) {
+            threw = true;
+        }
+        // A window access running past the input vector.
+        std::vector<float> big(9, 0.0f);
+        EXPECT_THROW(c.write(kBase + crossbar::regs::INPUT.offset, big.data(), big.size() * 4), BusError);
+        // Outside every router range.
+        EXPECT_THROW(c.read32(0x20), BusError);
+    });
+    EXPECT_TRUE(threw);
+}
+
+TEST(CrossbarTile, TwoTilesStartedTogetherFinishAtTheSlowerOnesTime) {
+    // tile0 reads 8 input slices per multiply (1-bit DAC), tile1 reads one: different latencies.
+    json doc = tile_platform(2, 64, 64);
+    doc["components"][2].erase("count");
+    doc["components"][2]["name"] = "tile0";
+    doc["components"][2]["dac"]["bits"] = 1;
+    doc["components"][2]["read_time"] = "100 ns";
+    json second = doc["components"][2];
+    second["name"] = "tile1";
+    second["dac"]["bits"] = 8;
+    doc["components"].push_back(second);
+    doc["connections"][1] = {{"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}, {"size", "4 MiB"}};
+    doc["connections"].push_back({{"from", "bus.out"}, {"to", "tile1.in"}, {"base", "0x10400000"}, {"size", "4 MiB"}});
+    Platform p(config_from(doc));
+
+    const std::vector<float> w = ramp(64 * 32, 1.0f);
+    const std::vector<float> x = ramp(64, 1.0f);
+    double t_parallel = 0, t_sequential = 0, lat0 = 0, lat1 = 0;
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver a(c, kBase, "tile0"), b(c, kBase + kStride, "tile1");
+        a.probe();
+        b.probe();
+        a.program(w.data(), 64, 32, 1.0f);
+        b.program(w.data(), 64, 32, 1.0f);
+        std::vector<float> y(32);
+        // Sequential: each multiply is collected before the next starts.
+        double t0 = c.now().to_seconds();
+        a.start_mvm(x.data(), 64);
+        a.collect(y.data(), 32);
+        lat0 = c.read32(kBase + regmap::LAST_CYCLES.offset) * 1e-9;
+        b.start_mvm(x.data(), 64);
+        b.collect(y.data(), 32);
+        lat1 = c.read32(kBase + kStride + regmap::LAST_CYCLES.offset) * 1e-9;
+        t_sequential = c.now().to_seconds() - t0;
+        // Parallel: both started, then both collected.
+        t0 = c.now().to_seconds();
+        a.start_mvm(x.data(), 64);
+        b.start_mvm(x.data(), 64);
+        a.collect(y.data(), 32);
+        b.collect(y.data(), 32);
+        t_parallel = c.now().to_seconds() - t0;
+    });
+    ASSERT_GT(lat0, 0);
+    ASSERT_GT(lat1, 0);
+    ASSERT_NE(lat0, lat1);
+    // The sequential run pays both latencies; the parallel one only the slower, plus the same
+    // bus transfers (which are far shorter than the faster tile's latency here).
+    EXPECT_GE(t_sequential, lat0 + lat1);
+    EXPECT_GE(t_parallel, std::max(lat0, lat1));
+    // What the sequential run spent besides the two latencies: transfers and register reads.
+    const double overhead = t_sequential - lat0 - lat1;
+    EXPECT_LE(t_parallel, std::max(lat0, lat1) + overhead);
+    EXPECT_LT(t_parallel, lat0 + lat1);
+}

@@ -1,0 +1,622 @@
+#include "neurotlm/blocks/hopfield/hopfield.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+
+namespace {
+
+std::uint64_t cycles_of(double seconds, double clock_Hz) {
+    // A tiny slack keeps an exact multiple of the period from rounding up to one more cycle.
+    const double c = std::ceil(seconds * clock_Hz - 1e-9);
+    if (!(c < 4.6e18))
+        throw InputError("hopfield: a latency of " + std::to_string(seconds) +
+                         " s is too many clock cycles to count");
+    return c > 0 ? static_cast<std::uint64_t>(c) : 0;
+}
+
+bool uses_mtjs(WeightStorage s) {
+    return s != WeightStorage::ideal;
+}
+
+} // namespace
+
+const char* to_string(HopfieldLearning v) {
+    return v == HopfieldLearning::hebbian ? "hebbian" : "storkey";
+}
+
+const char* to_string(WeightStorage v) {
+    switch (v) {
+    case WeightStorage::ideal: return "float";
+    case WeightStorage::ternary: return "ternary";
+    case WeightStorage::multilevel: return "multilevel";
+    }
+    return "?";
+}
+
+const char* to_string(UpdateOrder v) {
+    switch (v) {
+    case UpdateOrder::synchronous: return "synchronous";
+    case UpdateOrder::sequential: return "sequential";
+    case UpdateOrder::random: return "random";
+    }
+    return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Specification
+
+HopfieldSpec::HopfieldSpec() {
+    cell.type = CellType::mtj;
+    cell.source = "R_P and TMR: IMAC-Sim SOT-MRAM netlist values (Amin et al., GLSVLSI 2022), "
+                  "reused because Spin-NeuroMem publishes none; V_half assumed";
+    const double r_p_ohm = 8488.26;
+    cell.tmr0 = 2.0;
+    cell.v_half_V = 0.5;
+    cell.conductances_S = {1.0 / (r_p_ohm * (1.0 + cell.tmr0)), 1.0 / r_p_ohm};
+    cell.read_voltage_V = read_voltage_V;
+}
+
+const ParamTable& HopfieldSpec::param_table() {
+    static const ParamTable table = [] {
+        const HopfieldSpec d;
+        ParamTable t;
+        t.integer("neurons", d.neurons, "number of neurons N (the array is N x N sites)", 1, 65536);
+        t.integer("memories", d.memories,
+                  "weight slots per synapse site (K associative memories; a select picks one)", 1,
+                  64);
+        t.choice("learning", {"hebbian", "storkey"}, "hebbian",
+                 "learning rule: Hebbian W = (1/N) sum xi xi^T, or Storkey (1997)");
+        t.choice("storage", {"float", "ternary", "multilevel"}, "ternary",
+                 "weight storage: float (ideal reference), ternary (sign(W) on one differential "
+                 "MTJ pair), multilevel (2L+1 levels on L pairs)");
+        t.integer("pairs_per_weight", d.pairs_per_weight,
+                  "L: differential MTJ pairs per weight in parallel (multilevel storage)", 1, 64);
+        t.number("full_scale", Unit::none, d.full_scale,
+                 "multilevel: |W| mapped to the top level; 0 = the largest |W_ij|", 0.0);
+        t.choice("zero_state", {"ap", "p"}, "ap",
+                 "state of both MTJs of a zero-weight pair (AP draws less read current)");
+        t.choice("update", {"synchronous", "sequential", "random"}, "synchronous",
+                 "update order: synchronous, asynchronous in index order, or asynchronous in a "
+                 "random order per sweep");
+        t.integer("max_iterations", d.max_iterations,
+                  "iterations (synchronous) or sweeps (asynchronous) before a recall gives up", 1, 1e6);
+        t.positive("read_voltage", Unit::volt, d.read_voltage_V,
+                   "converter output magnitude V_read on the rows (default 0.1 V: assumed)");
+        t.positive("read_time", Unit::second, d.read_time_s,
+                   "integration window of one array read (default 2 ns: assumed)");
+        t.number("converter_energy", Unit::joule, d.converter_energy_J,
+                 "one binary-to-bipolar converter driving its row pair for one read (default "
+                 "5 fJ: assumed)",
+                 0.0);
+        t.number("neuron_energy", Unit::joule, d.neuron_energy_J,
+                 "one neuron (current comparator) evaluation (default 10 fJ: assumed)", 0.0);
+        t.number("neuron_latency", Unit::second, d.neuron_latency_s,
+                 "comparator decision time after a read (default 0.5 ns: assumed)", 0.0);
+        t.positive("clock", Unit::hertz, d.clock_Hz, "clock in which latencies are counted");
+        t.boolean("write_verify", d.write_verify,
+                  "read each written MTJ back and pulse again if it did not switch");
+        t.integer("write_retries", d.write_retries,
+                  "extra pulses write-verify may spend on one MTJ", 0, 1000);
+        t.number("verify_energy", Unit::joule, d.verify_energy_J,
+                 "one verify read (default 10 fJ: assumed)", 0.0);
+        t.number("verify_time", Unit::second, d.verify_time_s,
+                 "one verify read (default 2 ns: assumed)", 0.0);
+        t.positive("mtj.r_p", Unit::ohm, 8488.26,
+                   "parallel-state resistance (default: IMAC-Sim's SOT-MRAM value, reused)");
+        t.positive("mtj.tmr", Unit::none, 2.0,
+                   "zero-bias TMR, R_AP/R_P - 1 (default 2.0: IMAC-Sim's SOT-MRAM value)");
+        t.number("mtj.v_half", Unit::volt, 0.5,
+                 "bias at which the TMR halves; 0 = no bias dependence (default 0.5 V: assumed)",
+                 0.0);
+        t.number("mtj.variation_sigma", Unit::none, 0.0,
+                 "device-to-device variation: lognormal sigma of each MTJ's conductance, drawn "
+                 "once per device",
+                 0.0);
+        MtjSwitchingSpec::add_params(t, "switching.");
+        return t;
+    }();
+    return table;
+}
+
+HopfieldSpec HopfieldSpec::from_params(const Params& p) {
+    HopfieldSpec s;
+    s.neurons = static_cast<int>(p.integer("neurons"));
+    s.memories = static_cast<int>(p.integer("memories"));
+    s.learning =
+        p.string("learning") == "storkey" ? HopfieldLearning::storkey : HopfieldLearning::hebbian;
+    const std::string& storage = p.string("storage");
+    s.storage = storage == "float"     ? WeightStorage::ideal
+                : storage == "ternary" ? WeightStorage::ternary
+                                       : WeightStorage::multilevel;
+    s.pairs_per_weight = static_cast<int>(p.integer("pairs_per_weight"));
+    if (s.storage != WeightStorage::multilevel && s.pairs_per_weight != 1)
+        p.fail("pairs_per_weight", "1 (more pairs per weight need storage \"multilevel\")",
+               std::to_string(s.pairs_per_weight));
+    s.full_scale = p.number("full_scale");
+    s.zero_state_parallel = p.string("zero_state") == "p";
+    const std::string& update = p.string("update");
+    s.update = update == "synchronous"  ? UpdateOrder::synchronous
+               : update == "sequential" ? UpdateOrder::sequential
+                                        : UpdateOrder::random;
+    s.max_iterations = static_cast<int>(p.integer("max_iterations"));
+    s.read_voltage_V = p.number("read_voltage");
+    s.read_time_s = p.number("read_time");
+    s.converter_energy_J = p.number("converter_energy");
+    s.neuron_energy_J = p.number("neuron_energy");
+    s.neuron_latency_s = p.number("neuron_latency");
+    s.clock_Hz = p.number("clock");
+    s.write_verify = p.boolean("write_verify");
+    s.write_retries = static_cast<int>(p.integer("write_retries"));
+    s.verify_energy_J = p.number("verify_energy");
+    s.verify_time_s = p.number("verify_time");
+    const double r_p = p.number("mtj.r_p");
+    s.cell.tmr0 = p.number("mtj.tmr");
+    s.cell.v_half_V = p.number("mtj.v_half");
+    s.cell.variation_sigma = p.number("mtj.variation_sigma");
+    s.cell.conductances_S = {1.0 / (r_p * (1.0 + s.cell.tmr0)), 1.0 / r_p};
+    s.cell.read_voltage_V = s.read_voltage_V;
+    s.switching = MtjSwitchingSpec::from_params(p, "switching.");
+    return s;
+}
+
+HopfieldSpec HopfieldSpec::from_json(const json& object, const std::string& file,
+                                     const std::string& pointer) {
+    return from_params(Params::validate(object, param_table(), file, pointer));
+}
+
+HopfieldWriteCost& HopfieldWriteCost::operator+=(const HopfieldWriteCost& o) {
+    synapses_changed += o.synapses_changed;
+    switches_needed += o.switches_needed;
+    pulses += o.pulses;
+    failed_writes += o.failed_writes;
+    verify_reads += o.verify_reads;
+    write_energy_J += o.write_energy_J;
+    verify_energy_J += o.verify_energy_J;
+    latency_s += o.latency_s;
+    cycles += o.cycles;
+    return *this;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+HopfieldNetwork::HopfieldNetwork(const HopfieldSpec& spec, RngStream rng)
+    : m_spec(spec), m_write_rng(rng.derive("write")), m_update_rng(rng.derive("update")) {
+    const int n = spec.neurons;
+    if (n < 1) throw InputError("HopfieldNetwork: a network needs at least one neuron");
+    if (spec.memories < 1) throw InputError("HopfieldNetwork: memories must be >= 1");
+    if (spec.max_iterations < 1) throw InputError("HopfieldNetwork: max_iterations must be >= 1");
+    if (spec.storage == WeightStorage::multilevel && spec.pairs_per_weight < 1)
+        throw InputError("HopfieldNetwork: pairs_per_weight must be >= 1");
+    if (spec.storage == WeightStorage::ternary && spec.pairs_per_weight != 1)
+        throw InputError("HopfieldNetwork: ternary storage uses one MTJ pair per weight "
+                         "(pairs_per_weight > 1 needs multilevel storage)");
+    if (spec.cell.type == CellType::rram || spec.cell.levels() != 2)
+        throw InputError("HopfieldNetwork: the synapse cell must be an MTJ (two states)");
+    if (!(spec.read_voltage_V > 0.0)) throw InputError("HopfieldNetwork: read voltage must be > 0");
+    m_pairs = spec.storage == WeightStorage::multilevel ? spec.pairs_per_weight : 1;
+
+    m_g_p_S = spec.cell.conductance_at(1, spec.read_voltage_V);
+    m_g_ap_S = spec.cell.conductance_at(0, spec.read_voltage_V);
+    m_unit_current_A = spec.read_voltage_V * (m_g_p_S - m_g_ap_S);
+
+    const std::size_t sites = static_cast<std::size_t>(n) * n;
+    const std::size_t mtjs = sites * static_cast<std::size_t>(m_pairs) * 2;
+    m_slots.resize(static_cast<std::size_t>(spec.memories));
+    for (Slot& s : m_slots) {
+        s.target = empty_weights(n, spec.learning);
+        if (uses_mtjs(spec.storage)) s.state.assign(mtjs, 0);
+    }
+    if (uses_mtjs(spec.storage) && spec.cell.variation_sigma > 0.0) {
+        RngStream var = rng.derive("variation");
+        m_variation.resize(mtjs * m_slots.size());
+        for (float& f : m_variation)
+            f = static_cast<float>(var.lognormal_factor(spec.cell.variation_sigma));
+    }
+    m_theta.assign(static_cast<std::size_t>(n), 0.0);
+    rebuild();
+}
+
+void HopfieldNetwork::check_slot(int slot, const char* who) const {
+    if (slot < 0 || slot >= static_cast<int>(m_slots.size()))
+        throw InputError(std::string(who) + ": slot " + std::to_string(slot) + " outside [0, " +
+                         std::to_string(m_slots.size()) + ")");
+}
+
+void HopfieldNetwork::check_pattern(const HopfieldPattern& s, const char* who) const {
+    if (static_cast<int>(s.size()) != neurons())
+        throw InputError(std::string(who) + ": state of " + std::to_string(s.size()) +
+                         " entries for " + std::to_string(neurons()) + " neurons");
+    for (std::int8_t v : s)
+        if (v != 1 && v != -1) throw InputError(std::string(who) + ": states must be -1 or +1");
+}
+
+HopfieldWriteCost HopfieldNetwork::store(int slot, const std::vector<HopfieldPattern>& patterns) {
+    return program_weights(slot, learn_weights(patterns, neurons(), m_spec.learning));
+}
+
+HopfieldWriteCost HopfieldNetwork::program_weights(int slot, const HopfieldWeights& weights) {
+    check_slot(slot, "HopfieldNetwork::program_weights");
+    const int n = neurons();
+    if (weights.neurons != n || weights.w.size() != static_cast<std::size_t>(n) * n)
+        throw InputError("HopfieldNetwork::program_weights: weights for " +
+                         std::to_string(weights.neurons) + " neurons, network has " +
+                         std::to_string(n));
+    Slot& s = m_slots[static_cast<std::size_t>(slot)];
+    s.target = weights;
+    s.programmed = true;
+    HopfieldWriteCost cost;
+    if (!uses_mtjs(m_spec.storage)) {
+        if (slot == m_active) rebuild();
+        return cost;
+    }
+
+    const int pairs = m_pairs;
+    double full_scale = 1.0;
+    if (m_spec.storage == WeightStorage::multilevel) {
+        full_scale = m_spec.full_scale;
+        if (!(full_scale > 0.0)) {
+            full_scale = 0.0;
+            for (int i = 0; i < n; ++i)
+                for (int j = 0; j < n; ++j)
+                    if (i != j) full_scale = std::max(full_scale, std::fabs(weights.at(i, j)));
+        }
+    }
+    const std::uint8_t zero = m_spec.zero_state_parallel ? 1 : 0;
+    const MtjSwitchingSpec& sw = m_spec.switching;
+    const double p_switch = sw.switching_probability();
+    const double pulse_J = sw.pulse_energy_J();
+    const double round_s = sw.pulse_width_s + (m_spec.write_verify ? m_spec.verify_time_s : 0.0);
+    const int max_pulses = m_spec.write_verify ? 1 + m_spec.write_retries : 1;
+
+    std::vector<std::uint8_t> want(static_cast<std::size_t>(pairs) * 2);
+    for (int i = 0; i < n; ++i) {
+        int rounds_to_p = 0, rounds_to_ap = 0;
+        for (int j = 0; j < n; ++j) {
+            if (i == j) continue;
+            const double v = weights.at(i, j);
+            int q = 0;
+            if (m_spec.storage == WeightStorage::ternary)
+                q = (v > 0.0) - (v < 0.0);
+            else if (full_scale > 0.0)
+                q = static_cast<int>(
+                    std::clamp(std::lround(v * pairs / full_scale), -long(pairs), long(pairs)));
+            // |q| pairs at +-1, the rest at zero: (P, AP) = +1, (AP, P) = -1.
+            for (int l = 0; l < pairs; ++l) {
+                std::uint8_t plus = zero, minus = zero;
+                if (l < std::abs(q)) {
+                    plus = q > 0 ? 1 : 0;
+                    minus = q > 0 ? 0 : 1;
+                }
+                want[static_cast<std::size_t>(l) * 2] = plus;
+                want[static_cast<std::size_t>(l) * 2 + 1] = minus;
+            }
+            const std::size_t base = (static_cast<std::size_t>(i) * n + j) * pairs * 2;
+            bool changed = false;
+            for (std::size_t m = 0; m < want.size(); ++m) {
+                std::uint8_t& state = s.state[base + m];
+                if (state == want[m]) continue;
+                changed = true;
+                ++cost.switches_needed;
+                int used = 0;
+                bool ok = false;
+                while (!ok && used < max_pulses) {
+                    ++used;
+                    ok = m_write_rng.bernoulli(p_switch);
+                }
+                cost.pulses += static_cast<std::uint64_t>(used);
+                if (m_spec.write_verify) cost.verify_reads += static_cast<std::uint64_t>(used);
+                if (ok)
+                    state = want[m];
+                else
+                    ++cost.failed_writes;
+                int& rounds = want[m] ? rounds_to_p : rounds_to_ap;
+                rounds = std::max(rounds, used);
+            }
+            if (changed) ++cost.synapses_changed;
+        }
+        cost.latency_s += (rounds_to_p + rounds_to_ap) * round_s;
+    }
+    cost.write_energy_J = static_cast<double>(cost.pulses) * pulse_J;
+    cost.verify_energy_J = static_cast<double>(cost.verify_reads) * m_spec.verify_energy_J;
+    cost.cycles = cycles_of(cost.latency_s, m_spec.clock_Hz);
+    s.full_scale = full_scale;
+    if (slot == m_active) rebuild();
+    return cost;
+}
+
+void HopfieldNetwork::select(int slot) {
+    check_slot(slot, "HopfieldNetwork::select");
+    if (slot == m_active) return;
+    m_active = slot;
+    rebuild();
+}
+
+void HopfieldNetwork::set_threshold(std::vector<double> theta) {
+    if (theta.empty()) theta.assign(static_cast<std::size_t>(neurons()), 0.0);
+    if (static_cast<int>(theta.size()) != neurons())
+        throw InputError("HopfieldNetwork::set_threshold: " + std::to_string(theta.size()) +
+                         " thresholds for " + std::to_string(neurons()) + " neurons");
+    m_theta = std::move(theta);
+    m_theta_m.resize(m_theta.size());
+    for (std::size_t i = 0; i < m_theta.size(); ++i)
+        m_theta_m[i] = m_theta[i] / m_unit;
+}
+
+const HopfieldWeights& HopfieldNetwork::target_weights(int slot) const {
+    check_slot(slot, "HopfieldNetwork::target_weights");
+    return m_slots[static_cast<std::size_t>(slot)].target;
+}
+
+const std::vector<std::uint8_t>& HopfieldNetwork::mtj_states(int slot) const {
+    check_slot(slot, "HopfieldNetwork::mtj_states");
+    return m_slots[static_cast<std::size_t>(slot)].state;
+}
+
+double HopfieldNetwork::mtj_conductance_S(std::size_t index, bool parallel) const {
+    const double g = parallel ? m_g_p_S : m_g_ap_S;
+    if (m_variation.empty()) return g;
+    const std::size_t per_slot = m_slots.front().state.size();
+    return g * m_variation[static_cast<std::size_t>(m_active) * per_slot + index];
+}
+
+void HopfieldNetwork::rebuild() {
+    const int n = neurons();
+    const std::size_t nn = static_cast<std::size_t>(n) * n;
+    const Slot& s = m_slots[static_cast<std::size_t>(m_active)];
+    m_mt.assign(nn, 0.0f);
+    m_gdiff_S.assign(nn, 0.0);
+    m_gcol_S.assign(static_cast<std::size_t>(n), 0.0);
+    m_gtotal_S = 0.0;
+    const double dg = m_g_p_S - m_g_ap_S;
+
+    if (!uses_mtjs(m_spec.storage)) {
+        m_unit = s.target.scale;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) {
+                const std::size_t ij = static_cast<std::size_t>(i) * n + j;
+                m_mt[static_cast<std::size_t>(j) * n + i] = s.target.w[ij];
+                m_gdiff_S[ij] = dg * s.target.scale * s.target.w[ij];
+            }
+    } else {
+        const int pairs = m_pairs;
+        m_unit = m_spec.storage == WeightStorage::multilevel ? s.full_scale / pairs : 1.0;
+        if (!(m_unit > 0.0)) m_unit = 1.0; // an all-zero multilevel matrix has no scale
+        const bool exact = m_variation.empty();
+        for (int i = 0; i < n; ++i) {
+            double gcol = 0.0;
+            for (int j = 0; j < n; ++j) {
+                if (i == j) continue;
+                const std::size_t site = static_cast<std::size_t>(i) * n + j;
+                const std::size_t base = site * pairs * 2;
+                double gp = 0.0, gm = 0.0;
+                int count = 0;
+                for (int l = 0; l < pairs; ++l) {
+                    const std::size_t a = base + static_cast<std::size_t>(l) * 2;
+                    gp += mtj_conductance_S(a, s.state[a] != 0);
+                    gm += mtj_conductance_S(a + 1, s.state[a + 1] != 0);
+                    count += int(s.state[a]) - int(s.state[a + 1]);
+                }
+                m_gdiff_S[site] = gp - gm;
+                gcol += gp + gm;
+                // Without variation every weight is an exact multiple of one step: keep it an
+                // integer so that fields and ties are exact.
+                m_mt[static_cast<std::size_t>(j) * n + i] =
+                    exact ? static_cast<float>(count) : static_cast<float>((gp - gm) / dg);
+            }
+            m_gcol_S[static_cast<std::size_t>(i)] = gcol;
+            m_gtotal_S += gcol;
+        }
+    }
+    set_threshold(m_theta);
+}
+
+std::vector<double> HopfieldNetwork::effective_weights() const {
+    const int n = neurons();
+    std::vector<double> w(static_cast<std::size_t>(n) * n);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            w[static_cast<std::size_t>(i) * n + j] =
+                m_unit * m_mt[static_cast<std::size_t>(j) * n + i];
+    return w;
+}
+
+SynapseArray HopfieldNetwork::synapse_array() const {
+    if (!uses_mtjs(m_spec.storage))
+        throw InputError("HopfieldNetwork::synapse_array: float storage has no MTJ array");
+    const int n = neurons();
+    const Slot& s = m_slots[static_cast<std::size_t>(m_active)];
+    SynapseArray a;
+    a.neurons = n;
+    a.cells_per_side = m_pairs;
+    a.read_voltage_V = m_spec.read_voltage_V;
+    const std::size_t cells = static_cast<std::size_t>(n) * n * m_pairs;
+    a.g_plus_S.assign(cells, 0.0);
+    a.g_minus_S.assign(cells, 0.0);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            if (i == j) continue;
+            for (int l = 0; l < m_pairs; ++l) {
+                const std::size_t c = (static_cast<std::size_t>(i) * n + j) * m_pairs + l;
+                a.g_plus_S[c] = mtj_conductance_S(2 * c, s.state[2 * c] != 0);
+                a.g_minus_S[c] = mtj_conductance_S(2 * c + 1, s.state[2 * c + 1] != 0);
+            }
+        }
+    return a;
+}
+
+void HopfieldNetwork::field(const HopfieldPattern& s, std::vector<double>& h) const {
+    const int n = neurons();
+    h.assign(static_cast<std::size_t>(n), 0.0);
+    double* hp = h.data();
+    for (int j = 0; j < n; ++j) {
+        const float* col = m_mt.data() + static_cast<std::size_t>(j) * n;
+        if (s[static_cast<std::size_t>(j)] > 0)
+            for (int i = 0; i < n; ++i)
+                hp[i] += col[i];
+        else
+            for (int i = 0; i < n; ++i)
+                hp[i] -= col[i];
+    }
+}
+
+std::vector<double> HopfieldNetwork::input_currents_A(const HopfieldPattern& s) const {
+    check_pattern(s, "HopfieldNetwork::input_currents_A");
+    const int n = neurons();
+    std::vector<double> out(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const double* g = m_gdiff_S.data() + static_cast<std::size_t>(i) * n;
+        double acc = 0.0;
+        for (int j = 0; j < n; ++j)
+            acc += s[static_cast<std::size_t>(j)] * g[j];
+        out[static_cast<std::size_t>(i)] = m_spec.read_voltage_V * acc;
+    }
+    return out;
+}
+
+double HopfieldNetwork::energy(const HopfieldPattern& s) const {
+    check_pattern(s, "HopfieldNetwork::energy");
+    std::vector<double> h;
+    field(s, h);
+    double quad = 0.0, lin = 0.0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        quad += s[i] * h[i];
+        lin += m_theta[i] * s[i];
+    }
+    return -0.5 * m_unit * quad + lin;
+}
+
+void HopfieldNetwork::book_read(HopfieldReadCost& cost, int column) const {
+    const double v2t = m_spec.read_voltage_V * m_spec.read_voltage_V * m_spec.read_time_s;
+    ++cost.array_reads;
+    cost.conversions += static_cast<std::uint64_t>(neurons());
+    if (column < 0) {
+        cost.neuron_evaluations += static_cast<std::uint64_t>(neurons());
+        cost.synapse_energy_J += v2t * m_gtotal_S;
+    } else {
+        ++cost.neuron_evaluations;
+        cost.synapse_energy_J += v2t * m_gcol_S[static_cast<std::size_t>(column)];
+    }
+}
+
+HopfieldRecall HopfieldNetwork::recall(const HopfieldPattern& probe, const RecallOptions& options) {
+    check_pattern(probe, "HopfieldNetwork::recall");
+    if (options.target) check_pattern(*options.target, "HopfieldNetwork::recall (target)");
+    const int n = neurons();
+    HopfieldRecall r;
+    HopfieldPattern s = probe;
+    std::vector<double> h;
+    field(s, h);
+
+    auto energy_of_state = [&] {
+        double quad = 0.0, lin = 0.0;
+        for (int i = 0; i < n; ++i) {
+            quad += s[static_cast<std::size_t>(i)] * h[static_cast<std::size_t>(i)];
+            lin += m_theta[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(i)];
+        }
+        return -0.5 * m_unit * quad + lin;
+    };
+    auto record = [&] {
+        if (!options.record_steps) return;
+        HopfieldStep step;
+        step.drive = s;
+        step.currents_A = input_currents_A(s);
+        step.energy = energy_of_state();
+        r.steps.push_back(std::move(step));
+    };
+    // Comparator: fire above the threshold, keep the state on an exact tie.
+    auto decide = [&](int i) -> std::int8_t {
+        const double u = h[static_cast<std::size_t>(i)] - m_theta_m[static_cast<std::size_t>(i)];
+        return u > 0.0 ? 1 : u < 0.0 ? -1 : s[static_cast<std::size_t>(i)];
+    };
+    // Flipping s_i moves every field by 2 s_i(new) M_ki: one column of M, O(N).
+    auto flip = [&](int i) {
+        std::int8_t& v = s[static_cast<std::size_t>(i)];
+        v = static_cast<std::int8_t>(-v);
+        const float* col = m_mt.data() + static_cast<std::size_t>(i) * n;
+        double* hp = h.data();
+        if (v > 0)
+            for (int k = 0; k < n; ++k)
+                hp[k] += 2.0 * col[k];
+        else
+            for (int k = 0; k < n; ++k)
+                hp[k] -= 2.0 * col[k];
+    };
+
+    if (m_spec.update == UpdateOrder::synchronous) {
+        HopfieldPattern previous, next(static_cast<std::size_t>(n));
+        std::vector<int> changed;
+        for (int it = 1; it <= m_spec.max_iterations; ++it) {
+            record();
+            book_read(r.cost, -1);
+            changed.clear();
+            for (int i = 0; i < n; ++i) {
+                next[static_cast<std::size_t>(i)] = decide(i);
+                if (next[static_cast<std::size_t>(i)] != s[static_cast<std::size_t>(i)])
+                    changed.push_back(i);
+            }
+            r.iterations = it;
+            if (options.record_steps) r.steps.back().flips = static_cast<int>(changed.size());
+            if (changed.empty()) {
+                r.converged = true;
+                break;
+            }
+            const bool repeats = it >= 2 && next == previous;
+            previous = s;
+            for (int i : changed)
+                flip(i);
+            if (options.on_flip)
+                for (int i : changed)
+                    options.on_flip(i, s);
+            if (repeats) {
+                r.cycle = true;
+                break;
+            }
+        }
+    } else {
+        std::vector<int> order(static_cast<std::size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        for (int sweep = 1; sweep <= m_spec.max_iterations; ++sweep) {
+            record();
+            if (m_spec.update == UpdateOrder::random)
+                for (int k = n - 1; k > 0; --k)
+                    std::swap(order[static_cast<std::size_t>(k)],
+                              order[static_cast<std::size_t>(
+                                  m_update_rng.below(static_cast<std::uint64_t>(k) + 1))]);
+            int flips = 0;
+            for (int i : order) {
+                book_read(r.cost, i);
+                if (decide(i) != s[static_cast<std::size_t>(i)]) {
+                    flip(i);
+                    ++flips;
+                    if (options.on_flip) options.on_flip(i, s);
+                }
+            }
+            r.iterations = sweep;
+            if (options.record_steps) r.steps.back().flips = flips;
+            if (flips == 0) {
+                r.converged = true;
+                break;
+            }
+        }
+    }
+
+    r.energy = energy_of_state();
+    r.state = std::move(s);
+    if (options.target) r.overlap = overlap(*options.target, r.state);
+    HopfieldReadCost& c = r.cost;
+    c.converter_energy_J = static_cast<double>(c.conversions) * m_spec.converter_energy_J;
+    c.neuron_energy_J = static_cast<double>(c.neuron_evaluations) * m_spec.neuron_energy_J;
+    const double per_read_s = m_spec.read_time_s + m_spec.neuron_latency_s;
+    c.latency_s = static_cast<double>(c.array_reads) * per_read_s;
+    c.cycles = c.array_reads * cycles_of(per_read_s, m_spec.clock_Hz);
+    return r;
+}
+
+} // namespace neurotlm

@@ -1,0 +1,76 @@
+#pragma once
+/// @brief The target side of a register map: a block binds each declared register to its
+/// storage (or to read/write handlers) and each window to its buffer, and the bank decodes
+/// accesses from the declaration: access rights, reset values and offsets come from the map, so
+/// the block cannot disagree with its documentation or its driver. SystemC-free.
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "neurotlm/drivers/register_map.h"
+
+namespace neurotlm::regmap {
+
+class RegisterBank {
+public:
+    explicit RegisterBank(const RegisterMap& map) : m_map(&map) {}
+    RegisterBank(const RegisterBank&) = delete;
+    RegisterBank& operator=(const RegisterBank&) = delete;
+
+    const RegisterMap& map() const { return *m_map; }
+
+    /// A register held in @p storage, set to the declared reset value now. @p on_write runs
+    /// after a bus write has stored the value.
+    void bind(const Register& reg, std::uint32_t& storage, std::function<void()> on_write = {});
+    /// The same for a register holding a float32 (reset value: its bit pattern).
+    void bind(const Register& reg, float& storage, std::function<void()> on_write = {});
+    /// A read-only register whose value is computed on every read.
+    void bind(const Register& reg, std::function<std::uint32_t()> read);
+
+    /// A window over @p data; its extent is the vector's size at the time of each access.
+    template <typename T> void bind(const Window& window, std::vector<T>& data) {
+        bind_bytes(window, [&data]() {
+            return Bytes{reinterpret_cast<unsigned char*>(data.data()), data.size() * sizeof(T)};
+        });
+    }
+
+    /// Bus access to a block register (not the common header). False: not decoded here, or
+    /// the access direction is not allowed.
+    bool read(std::uint64_t offset, std::uint32_t& value) const;
+    bool write(std::uint64_t offset, std::uint32_t value);
+    /// The bytes at [offset, offset + len) inside one window, or nullptr. @p waits tells
+    /// whether the window is a result that must wait for the running command.
+    unsigned char* window(std::uint64_t offset, unsigned len, bool is_write, bool& waits) const;
+
+    /// Bytes of address space decoded: the end of the highest window (or of the registers).
+    std::uint64_t span() const;
+    /// Throws std::logic_error naming every declared register or window not bound: a block
+    /// calls this at the end of its constructor.
+    void check_complete() const;
+
+private:
+    struct Bytes {
+        unsigned char* data;
+        std::size_t size;
+    };
+    struct Reg {
+        const Register* decl;
+        std::function<std::uint32_t()> read;
+        std::function<void(std::uint32_t)> write;
+    };
+    struct Win {
+        const Window* decl;
+        std::function<Bytes()> bytes;
+    };
+    const Register& declared(const Register& reg) const;
+    void bind_bytes(const Window& window, std::function<Bytes()> bytes);
+
+    const RegisterMap* m_map;
+    std::vector<Reg> m_regs;
+    std::vector<Win> m_windows;
+};
+
+} // namespace neurotlm::regmap
