@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/core/error.h"
-#include "neurotlm/modules/router.h"
+#include "neurotlm/blocks/router/router_module.h"
 #include "neurotlm/topology/platform.h"
 #include "testing/platforms.h"
 
