@@ -5,6 +5,7 @@
 #include <string>
 
 #include "neurotlm/blocks/crossbar/ir_drop.h"
+#include "neurotlm/core/cycles.h"
 #include "neurotlm/core/error.h"
 
 namespace neurotlm {
@@ -20,16 +21,6 @@ struct Crossbar::IrSolver {
 };
 
 namespace {
-
-/// Whole clock cycles covering @p t_s. A duration that is an exact multiple of the period in
-/// decimal (10 ns at 1 GHz) must not gain a cycle from binary rounding of the product.
-std::uint64_t cycles_of(double t_s, double clock_Hz) {
-    if (!(t_s > 0.0)) return 0;
-    const double c = std::ceil(t_s * clock_Hz * (1.0 - 1e-12));
-    if (!(c < 4.6e18)) throw InputError("crossbar: a latency of " + std::to_string(t_s) +
-                                        " s is too many clock cycles to count");
-    return static_cast<std::uint64_t>(c);
-}
 
 /// Signed input code: |x| clipped to x_max, rounded to q_max levels. Computed in double and
 /// clamped, so no input (NaN aside, refused earlier) can give a code outside [-q_max, q_max].
@@ -65,33 +56,61 @@ void gemv_rows(const float* __restrict x, const int* __restrict rows, int n_rows
     }
 }
 
-void check_spec(const CrossbarSpec& s) {
-    auto bad = [](const std::string& what) { throw InputError("crossbar: " + what); };
-    if (s.rows < 1 || s.cols < 1) bad("rows and cols must be >= 1");
-    if (s.mapping == WeightMapping::differential && (s.cols < 2 || s.cols % 2 != 0))
-        bad("differential mapping needs an even number of columns, got " + std::to_string(s.cols));
-    if (s.cell.levels() < 2) bad("the cell needs at least 2 conductance levels");
-    for (int k = 0; k < s.cell.levels(); ++k) {
-        const double g = s.cell.conductances_S[static_cast<std::size_t>(k)];
-        if (!(g > 0.0) || (k > 0 && !(g > s.cell.conductances_S[static_cast<std::size_t>(k - 1)])))
-            bad("cell conductance levels must be positive and strictly ascending");
-    }
-    if (s.input_bits < 1 || s.input_bits > 24)
-        bad("input_bits must be in [1, 24], got " + std::to_string(s.input_bits));
-    if (s.dac.bits < 1 || s.dac.bits > 16) bad("dac.bits must be in [1, 16]");
-    if (s.adc.bits < 0 || s.adc.bits > 16) bad("adc.bits must be in [0, 16]");
-    if (s.adc.shared_by_columns < 1) bad("adc.shared_by_columns must be >= 1");
-    if (!(s.read_time_s > 0.0) || !(s.clock_Hz > 0.0)) bad("read_time and clock must be > 0");
-    if (!(s.cell.read_voltage_V > 0.0)) bad("the cell's read voltage must be > 0");
-    if (!(s.wire_resistance_ohm >= 0.0)) bad("wire_resistance must be >= 0");
+} // namespace
+
+const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
+    static const SpecTable<CrossbarSpec> table = [] {
+        SpecTable<CrossbarSpec> t;
+        t.integer("rows", NEUROTLM_FIELD(rows), 128, "word lines: inputs per tile", 1, 4096)
+            .integer("cols", NEUROTLM_FIELD(cols), 128,
+                     "bit lines (physical columns); differential mapping uses two per output", 1,
+                     4096);
+        t.params().string("device", "rram_imacsim",
+                          "cell: a name under /devices or a preset in configs/devices");
+        t.choice<WeightMapping>("mapping", NEUROTLM_FIELD(mapping),
+                                {{"differential", WeightMapping::differential},
+                                 {"offset", WeightMapping::offset}},
+                                "differential",
+                                "weight to conductance: G+ - G- on column pairs, or G - G_ref on "
+                                "one column")
+            .integer("input_bits", NEUROTLM_FIELD(input_bits), 8,
+                     "input precision; fed through the DAC in slices of dac.bits", 1, 16)
+            .positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), "10 ns",
+                      "duration of one array read (one input slice)")
+            .number("wire_resistance", Unit::ohm, NEUROTLM_FIELD(wire_resistance_ohm), 0.0,
+                    "resistance of one wire segment between adjacent cells", 0.0, 1e6)
+            .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,
+                     "solve the resistive network with wire resistance on every read")
+            .boolean("read_noise", NEUROTLM_FIELD(read_noise), true,
+                     "apply the device's read noise on every read")
+            .boolean("variation", NEUROTLM_FIELD(variation), true,
+                     "apply device-to-device variation and stuck-at faults when programming");
+        t.include<AdcSpec>("adc", NEUROTLM_FIELD(adc), AdcSpec::table());
+        t.include<DacSpec>("dac", NEUROTLM_FIELD(dac), DacSpec::table());
+        return t;
+    }();
+    return table;
 }
 
-} // namespace
+void CrossbarSpec::check() const {
+    auto bad = [](const std::string& what) { throw InputError("crossbar: " + what); };
+    if (const auto out = table().check(*this); !out.empty()) bad(out.front());
+    if (mapping == WeightMapping::differential && cols % 2 != 0)
+        bad("differential mapping needs an even number of columns, got " + std::to_string(cols));
+    if (cell.levels() < 2) bad("the cell needs at least 2 conductance levels");
+    for (int k = 0; k < cell.levels(); ++k) {
+        const double g = cell.conductances_S[static_cast<std::size_t>(k)];
+        if (!(g > 0.0) || (k > 0 && !(g > cell.conductances_S[static_cast<std::size_t>(k - 1)])))
+            bad("cell conductance levels must be positive and strictly ascending");
+    }
+    if (!(clock_Hz > 0.0)) bad("the clock must be > 0");
+    if (!(cell.read_voltage_V > 0.0)) bad("the cell's read voltage must be > 0");
+}
 
 Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
     : m_write_rng(rng.derive("write")), m_read_rng(rng.derive("read")), m_spec(spec),
       m_rng(std::move(rng)), m_ir(std::make_unique<IrSolver>()) {
-    check_spec(m_spec);
+    m_spec.check();
     const std::size_t cells = static_cast<std::size_t>(m_spec.rows) * m_spec.cols;
     const CellSpec& cell = m_spec.cell;
     // Tunnel junctions lose TMR with bias: the array is read, and weights are calibrated, at
@@ -143,17 +162,24 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
 
 Crossbar::~Crossbar() = default;
 
-int Crossbar::logical_cols() const {
-    return m_spec.mapping == WeightMapping::differential ? m_spec.cols / 2 : m_spec.cols;
-}
-
-int Crossbar::adc_count() const {
-    return (logical_cols() + m_spec.adc.shared_by_columns - 1) / m_spec.adc.shared_by_columns;
-}
-
 double Crossbar::area_m2() const {
     return static_cast<double>(m_spec.rows) * m_spec.cols * m_spec.cell.area_m2 +
-           adc_count() * m_spec.adc.area_per_adc_m2 + m_spec.rows * m_spec.dac.area_per_dac_m2;
+           m_spec.adc_count() * m_spec.adc.area_per_adc_m2 +
+           m_spec.dac_count() * m_spec.dac.area_per_dac_m2;
+}
+
+double Crossbar::leakage_W() const {
+    return m_spec.adc.ideal() ? 0.0 : m_spec.adc_count() * m_spec.adc.leakage_per_adc_W;
+}
+
+EnergyTable Crossbar::energy_table() const {
+    return {
+        {"array_read", 0.0, "array read phase: sum V^2 G t over the cells (data-dependent)"},
+        {"dac_conversion", m_spec.dac.energy_per_conversion_J,
+         "row driver conversion of one input slice"},
+        {"adc_conversion", m_spec.adc.energy_per_conversion_J(), "column current conversion"},
+        {"cell_write", m_spec.cell.write_energy_J, "cell programmed to a new level"},
+    };
 }
 
 void Crossbar::set_input_range(float x_max) {
@@ -246,7 +272,7 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
     m_rows_used = rows_used;
     m_cols_used = cols_used;
     cost.write_energy_J = static_cast<double>(cost.cell_writes) * cell.write_energy_J;
-    cost.cycles = rows_written * cycles_of(cell.write_latency_s, m_spec.clock_Hz);
+    cost.cycles = rows_written * cycles_for(cell.write_latency_s, m_spec.clock_Hz);
     rebuild();
     return cost;
 }
@@ -397,9 +423,9 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const int rounds =
         m_spec.adc.ideal() || m_cols_used == 0 ? 0 : (m_cols_used + adc_count() - 1) / adc_count();
     cost.cycles = static_cast<std::uint64_t>(slices) *
-                  (cycles_of(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
+                  (cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
                    static_cast<std::uint64_t>(rounds) *
-                       cycles_of(m_spec.adc.latency_s(), m_spec.clock_Hz));
+                       cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz));
 
     const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
     const bool noisy = m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0;

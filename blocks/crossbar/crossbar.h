@@ -10,7 +10,9 @@
 #include <memory>
 #include <vector>
 
+#include "neurotlm/core/ledger.h"
 #include "neurotlm/core/rng.h"
+#include "neurotlm/core/spec_table.h"
 #include "neurotlm/devices/cell.h"
 #include "neurotlm/devices/periphery.h"
 
@@ -38,7 +40,25 @@ struct CrossbarSpec {
     bool ir_drop = false;               ///< solve the resistive network (needs wire_resistance > 0)
     bool read_noise = true;             ///< apply cell.read_noise_sigma on every read
     bool variation = true;              ///< apply cell.variation_sigma and stuck-at at programming
+
+    /// Output columns: one per column pair with the differential mapping, else one per column.
+    int logical_cols() const { return mapping == WeightMapping::differential ? cols / 2 : cols; }
+    /// ADCs: one per adc.shared_by_columns logical columns (a differential pair is sensed as one
+    /// signal). The one count behind ADC energy, leakage, area and latency.
+    int adc_count() const { return (logical_cols() + adc.shared_by_columns - 1) / adc.shared_by_columns; }
+    /// Row drivers: one per row.
+    int dac_count() const { return rows; }
+
+    /// Every parameter of a crossbar tile's circuit, bound to these fields (the cell is named by
+    /// "device" and resolved through the device library by the tile; the clock is the tile's).
+    static const SpecTable<CrossbarSpec>& table();
+    /// Throws InputError for a spec outside the table's bounds or structurally impossible (odd
+    /// columns with the differential mapping, fewer than two ascending conductance levels).
+    void check() const;
 };
+
+/// The crossbar's actions, indexing Crossbar::energy_table().
+enum CrossbarAction : std::size_t { kArrayRead, kDacConversion, kAdcConversion, kCellWrite };
 
 /// @brief What one operation cost; the tile books these into its ledger.
 struct CrossbarCost {
@@ -48,7 +68,7 @@ struct CrossbarCost {
     std::uint64_t adc_conversions = 0;  ///< slices x logical columns used; 0 with an ideal ADC
     std::uint64_t cell_writes = 0;
     double array_energy_J = 0.0;        ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
-    double write_energy_J = 0.0;
+    double write_energy_J = 0.0;        ///< cell_writes x the cell's write energy
     /// Column signals sensed (S x logical columns used), whether or not an ADC converts them:
     /// with an ideal ADC adc_conversions is 0 but the columns are still read.
     std::uint64_t columns_sensed = 0;
@@ -78,7 +98,7 @@ public:
 
     const CrossbarSpec& spec() const { return m_spec; }
     int logical_rows() const { return m_spec.rows; }
-    int logical_cols() const;
+    int logical_cols() const { return m_spec.logical_cols(); }
 
     /// @brief Program a rows_used x cols_used block (row-major, leading dimension cols_used) of
     /// weights in [-w_max, w_max]; cells outside the block hold the zero weight. Draws
@@ -113,11 +133,15 @@ public:
     /// for reports, energy checks and netlist export.
     const std::vector<double>& conductances_S() const { return m_g; }
 
+    /// Cells, ADCs and row drivers.
     double area_m2() const;
+    /// Static power: the ADCs' leakage (none for an ideal converter).
+    double leakage_W() const;
+    /// The actions and their fixed prices, indexed by CrossbarAction; a read's array energy is
+    /// data-dependent and booked on top of array_read's zero price.
+    EnergyTable energy_table() const;
 
-    /// Number of ADCs: one per shared_by_columns logical columns (a differential pair is
-    /// sensed as one signal).
-    int adc_count() const;
+    int adc_count() const { return m_spec.adc_count(); }
     int rows_used() const { return m_rows_used; }
     int cols_used() const { return m_cols_used; }
     /// The ADC full scale actually used: output_range() if set, else the largest |y| the

@@ -12,47 +12,23 @@ namespace neurotlm {
 
 namespace {
 
-CrossbarSpec spec_from(const Params& p, const ComponentContext& ctx) {
-    CrossbarSpec s;
-    s.rows = static_cast<int>(p.integer("rows"));
-    s.cols = static_cast<int>(p.integer("cols"));
-    s.mapping = p.string("mapping") == "offset" ? WeightMapping::offset : WeightMapping::differential;
+CrossbarSpec spec_from(const Params& p, const ComponentContext& ctx, double clock_Hz) {
+    CrossbarSpec s = CrossbarSpec::table().build(p);
     if (s.mapping == WeightMapping::differential && s.cols % 2 != 0)
         p.fail("cols", "an even number of columns for the differential mapping (two per weight)",
                std::to_string(s.cols));
     if (!ctx.devices) throw std::logic_error("crossbar_tile built without a device library");
     s.cell = ctx.devices->resolve(p.string("device"), p.file(), p.pointer_of("device"));
-    s.adc = adc_from_params(p);
-    s.dac = dac_from_params(p);
-    s.input_bits = static_cast<int>(p.integer("input_bits"));
-    s.read_time_s = p.number("read_time");
-    s.clock_Hz = p.number("clock");
-    s.wire_resistance_ohm = p.number("wire_resistance");
-    s.ir_drop = p.boolean("ir_drop");
+    s.clock_Hz = clock_Hz;
     if (s.ir_drop && s.wire_resistance_ohm <= 0.0)
         p.fail("wire_resistance", "a wire resistance > 0 when ir_drop is true", "0");
-    s.read_noise = p.boolean("read_noise");
-    s.variation = p.boolean("variation");
     return s;
 }
 
 } // namespace
 
 ParamTable CrossbarTile::param_table() {
-    ParamTable t;
-    t.integer("rows", 128, "word lines: inputs per tile", 1, 4096)
-        .integer("cols", 128, "bit lines (physical columns); differential mapping uses two per output", 1, 4096)
-        .string("device", "rram_imacsim", "cell: a name under /devices or a preset in configs/devices")
-        .choice("mapping", {"differential", "offset"}, "differential",
-                "weight to conductance: G+ - G- on column pairs, or G - G_ref on one column")
-        .integer("input_bits", 8, "input precision; fed through the DAC in slices of dac.bits", 1, 16)
-        .positive("read_time", Unit::second, "10 ns", "duration of one array read (one input slice)")
-        .number("wire_resistance", Unit::ohm, 0.0, "resistance of one wire segment between adjacent cells", 0.0, 1e6)
-        .boolean("ir_drop", false, "solve the resistive network with wire resistance on every read")
-        .boolean("read_noise", true, "apply the device's read noise on every read")
-        .boolean("variation", true, "apply device-to-device variation and stuck-at faults when programming");
-    add_adc_params(t);
-    add_dac_params(t);
+    ParamTable t = CrossbarSpec::table().params();
     add_common_params(t);
     return t;
 }
@@ -73,7 +49,7 @@ double CrossbarTile::estimate_bytes(const Params& p) {
 CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& params,
                            const ComponentContext& context)
     : Component(name, params, context, crossbar::regs::register_map()) {
-    const CrossbarSpec spec = spec_from(params, context);
+    const CrossbarSpec spec = spec_from(params, context, clock_Hz());
     m_xbar = std::make_unique<Crossbar>(spec, rng().derive("crossbar"));
     m_rows = static_cast<std::uint32_t>(m_xbar->logical_rows());
     m_cols = static_cast<std::uint32_t>(m_xbar->logical_cols());
@@ -103,13 +79,8 @@ CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& pa
     regs.bind(r::WEIGHTS, m_weights);
     regs.check_complete();
 
-    EnergyLedger& l = ledger();
-    m_act_read = l.declare("array_read", 0.0, "array read phase: sum V^2 G t over the cells (data-dependent)");
-    m_act_dac = l.declare("dac_conversion", spec.dac.energy_per_conversion_J, "row driver conversion of one input slice");
-    m_act_adc = l.declare("adc_conversion", spec.adc.energy_per_conversion_J(), "column current conversion");
-    m_act_write = l.declare("cell_write", 0.0, "cell programmed to a new level");
-    const int adcs = (spec.cols + spec.adc.shared_by_columns - 1) / spec.adc.shared_by_columns;
-    l.set_leakage_power(spec.adc.ideal() ? 0.0 : adcs * spec.adc.leakage_per_adc_W);
+    m_actions = ledger().declare(m_xbar->energy_table());
+    ledger().set_leakage_power(m_xbar->leakage_W());
 }
 
 double CrossbarTile::area_m2() const { return m_xbar->area_m2(); }
@@ -129,7 +100,7 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
         }
         const CrossbarCost c = m_xbar->program(m_weights.data(), static_cast<int>(m_rows_used),
                                                static_cast<int>(m_cols_used), m_weight_range);
-        ledger().book(m_act_write, c.cell_writes, c.write_energy_J);
+        ledger().book(m_actions[kCellWrite], c.cell_writes);
         m_programmed = true;
         return c.cycles;
     }
@@ -144,9 +115,9 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
         }
         const CrossbarCost c = m_xbar->mvm(m_input.data(), m_output.data());
         EnergyLedger& l = ledger();
-        l.book(m_act_read, c.reads, c.array_energy_J);
-        l.book(m_act_dac, c.dac_conversions);
-        l.book(m_act_adc, c.adc_conversions);
+        l.book(m_actions[kArrayRead], c.reads, c.array_energy_J);
+        l.book(m_actions[kDacConversion], c.dac_conversions);
+        l.book(m_actions[kAdcConversion], c.adc_conversions);
         ++m_mvms;
         return c.cycles;
     }

@@ -44,10 +44,7 @@ private:
     std::vector<float> m_output;
     std::vector<float> m_weights;
     std::uint64_t m_mvms = 0;
-    EnergyLedger::ActionId m_act_read;
-    EnergyLedger::ActionId m_act_dac;
-    EnergyLedger::ActionId m_act_adc;
-    EnergyLedger::ActionId m_act_write;
+    std::vector<EnergyLedger::ActionId> m_actions; ///< indexed by CrossbarAction
 };
 
 } // namespace neurotlm

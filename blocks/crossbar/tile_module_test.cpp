@@ -187,3 +187,60 @@ TEST(CrossbarTile, TwoTilesStartedTogetherFinishAtTheSlowerOnesTime) {
     EXPECT_LE(t_parallel, std::max(lat0, lat1) + overhead);
     EXPECT_LT(t_parallel, lat0 + lat1);
 }
+
+// One accounting rule: ADC energy, leakage, area and latency all count the same ADCs, and the
+// ledger's prices are the circuit's energy table. An 8x8 differential tile has 4 logical columns,
+// so with one ADC per column it has 4 ADCs (not 8, one per physical column).
+TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
+    json doc = tile_platform(1, 8, 8,
+                             {{"variation", false},
+                              {"read_noise", false},
+                              {"input_bits", 4},
+                              {"read_time", "10 ns"},
+                              {"adc",
+                               {{"bits", 5},
+                                {"shared_by_columns", 1},
+                                {"leakage", "1 uW"},
+                                {"area", "100 um^2"},
+                                {"fom", "10 fJ"},
+                                {"clock", "1 GHz"}}},
+                              {"dac", {{"bits", 1}, {"area", "1 um^2"}, {"energy", "2 fJ"}}}});
+    Platform p(config_from(doc));
+    const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile0"));
+    ASSERT_NE(tile, nullptr);
+    const Crossbar& xbar = tile->crossbar();
+    ASSERT_EQ(xbar.logical_cols(), 4);
+    ASSERT_EQ(xbar.adc_count(), 4);
+
+    // Leakage: 4 ADCs x 1 uW. Area: 64 cells (the ideal device has none) + 4 ADCs + 8 drivers.
+    EXPECT_DOUBLE_EQ(tile->ledger().leakage_power_W(), 4 * 1e-6);
+    EXPECT_DOUBLE_EQ(tile->area_m2(), 64 * xbar.spec().cell.area_m2 + 4 * 100e-12 + 8 * 1e-12);
+
+    // Prices in the ledger are the circuit's energy table.
+    const EnergyTable table = xbar.energy_table();
+    for (const ActionPrice& a : table) {
+        const ActionRecord* r = tile->ledger().find(a.name);
+        ASSERT_NE(r, nullptr) << a.name;
+        EXPECT_EQ(r->energy_per_action_J, a.energy_J) << a.name;
+    }
+    EXPECT_DOUBLE_EQ(table[kAdcConversion].energy_J, 10e-15 * 32);
+    EXPECT_DOUBLE_EQ(table[kDacConversion].energy_J, 2e-15);
+
+    // Latency of one MVM on all 4 columns: 4 slices x (10 read cycles + 1 round of 4 ADCs x 5
+    // cycles) = 60 cycles; 4 x 4 conversions.
+    std::uint32_t cycles = 0;
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d(c, kBase, "tile0");
+        d.probe();
+        const std::vector<float> w(8 * 4, 0.5f);
+        d.program(w.data(), 8, 4, 1.0f);
+        const std::vector<float> x(8, 1.0f);
+        std::vector<float> y(4);
+        d.start_mvm(x.data(), 8);
+        d.collect(y.data(), 4);
+        cycles = c.read32(kBase + regmap::LAST_CYCLES.offset);
+    });
+    EXPECT_EQ(cycles, 4u * (10u + 5u));
+    EXPECT_EQ(tile->ledger().find("adc_conversion")->count, 4u * 4u);
+    EXPECT_DOUBLE_EQ(tile->ledger().find("adc_conversion")->energy_J, 16 * 10e-15 * 32);
+}

@@ -9,12 +9,7 @@
 namespace neurotlm {
 
 ParamTable HopfieldArray::param_table() {
-    ParamTable t;
-    // The circuit's parameters, except its clock: the component's clock is the same thing.
-    for (const ParamSpec& s : HopfieldSpec::param_table().specs())
-        if (s.name != "clock") t.add(s);
-    t.integer("max_patterns", 256, "patterns one STORE can take (size of the PATTERNS window)", 1,
-              65536);
+    ParamTable t = HopfieldSpec::table().params();
     add_common_params(t);
     return t;
 }
@@ -23,10 +18,10 @@ double HopfieldArray::estimate_bytes(const Params& p) {
     const double n = static_cast<double>(p.integer("neurons"));
     const double k = static_cast<double>(p.integer("memories"));
     const double pairs = static_cast<double>(p.integer("pairs_per_weight"));
-    // Per slot: target weights (float), MTJ states (2 L bytes per site) and, with variation,
-    // one float factor per MTJ; for the active slot: M^T (float), G+ - G- (double); the packed
-    // patterns window.
-    const double variation = p.number("mtj.variation_sigma") > 0 ? 4.0 * 2.0 * pairs : 0.0;
+    // Per slot: target weights (float), MTJ states (2 L bytes per site) and one float factor
+    // per MTJ should the device vary (counted always: the device is resolved only at build);
+    // for the active slot: M^T (float), G+ - G- (double); the packed patterns window.
+    const double variation = 4.0 * 2.0 * pairs;
     return n * n * (k * (4.0 + 2.0 * pairs + variation) + 4.0 + 8.0) +
            static_cast<double>(p.integer("max_patterns")) * std::ceil(n / 32.0) * 4.0;
 }
@@ -34,11 +29,13 @@ double HopfieldArray::estimate_bytes(const Params& p) {
 HopfieldArray::HopfieldArray(const sc_core::sc_module_name& name, const Params& params,
                              const ComponentContext& context)
     : Component(name, params, context, hopfield::regs::register_map()) {
-    const HopfieldSpec spec = HopfieldSpec::from_params(params);
+    if (!context.devices) throw std::logic_error("hopfield_array built without a device library");
+    HopfieldSpec spec = HopfieldSpec::from_params(params, *context.devices);
+    spec.clock_Hz = clock_Hz();
     m_net = std::make_unique<HopfieldNetwork>(spec, rng().derive("network"));
     m_neurons = spec.neurons;
     m_memories = spec.memories;
-    m_max_patterns = static_cast<std::uint32_t>(params.integer("max_patterns"));
+    m_max_patterns = static_cast<std::uint32_t>(spec.max_patterns);
     const std::size_t words = hopfield::regs::words(static_cast<std::uint64_t>(m_neurons));
     m_probe.assign(words, 0u);
     m_state.assign(words, 0u);

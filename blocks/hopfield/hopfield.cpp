@@ -5,20 +5,14 @@
 #include <numeric>
 #include <string>
 
+#include "neurotlm/core/cycles.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/devices/library.h"
 
 namespace neurotlm {
 
 namespace {
 
-std::uint64_t cycles_of(double seconds, double clock_Hz) {
-    // A tiny slack keeps an exact multiple of the period from rounding up to one more cycle.
-    const double c = std::ceil(seconds * clock_Hz - 1e-9);
-    if (!(c < 4.6e18))
-        throw InputError("hopfield: a latency of " + std::to_string(seconds) +
-                         " s is too many clock cycles to count");
-    return c > 0 ? static_cast<std::uint64_t>(c) : 0;
-}
 
 bool uses_mtjs(WeightStorage s) {
     return s != WeightStorage::ideal;
@@ -52,6 +46,8 @@ const char* to_string(UpdateOrder v) {
 // Specification
 
 HopfieldSpec::HopfieldSpec() {
+    // The values of configs/devices/mtj_spin_neuromem.json, so a spec built in code and the
+    // default "device" agree (a test checks it).
     cell.type = CellType::mtj;
     cell.source = "R_P and TMR: IMAC-Sim SOT-MRAM netlist values (Amin et al., GLSVLSI 2022), "
                   "reused because Spin-NeuroMem publishes none; V_half assumed";
@@ -62,112 +58,91 @@ HopfieldSpec::HopfieldSpec() {
     cell.read_voltage_V = read_voltage_V;
 }
 
-const ParamTable& HopfieldSpec::param_table() {
-    static const ParamTable table = [] {
-        const HopfieldSpec d;
-        ParamTable t;
-        t.integer("neurons", d.neurons, "number of neurons N (the array is N x N sites)", 1, 65536);
-        t.integer("memories", d.memories,
+const SpecTable<HopfieldSpec>& HopfieldSpec::table() {
+    static const SpecTable<HopfieldSpec> table = [] {
+        SpecTable<HopfieldSpec> t;
+        t.integer("neurons", NEUROTLM_FIELD(neurons), 32,
+                  "number of neurons N (the array is N x N sites)", 1, 65536);
+        t.integer("memories", NEUROTLM_FIELD(memories), 1,
                   "weight slots per synapse site (K associative memories; a select picks one)", 1,
                   64);
-        t.choice("learning", {"hebbian", "storkey"}, "hebbian",
-                 "learning rule: Hebbian W = (1/N) sum xi xi^T, or Storkey (1997)");
-        t.choice("storage", {"float", "ternary", "multilevel"}, "ternary",
-                 "weight storage: float (ideal reference), ternary (sign(W) on one differential "
-                 "MTJ pair), multilevel (2L+1 levels on L pairs)");
-        t.integer("pairs_per_weight", d.pairs_per_weight,
+        t.choice<HopfieldLearning>(
+            "learning", NEUROTLM_FIELD(learning),
+            {{"hebbian", HopfieldLearning::hebbian}, {"storkey", HopfieldLearning::storkey}},
+            "hebbian", "learning rule: Hebbian W = (1/N) sum xi xi^T, or Storkey (1997)");
+        t.choice<WeightStorage>("storage", NEUROTLM_FIELD(storage),
+                                {{"float", WeightStorage::ideal},
+                                 {"ternary", WeightStorage::ternary},
+                                 {"multilevel", WeightStorage::multilevel}},
+                                "ternary",
+                                "weight storage: float (ideal reference), ternary (sign(W) on one "
+                                "differential MTJ pair), multilevel (2L+1 levels on L pairs)");
+        t.integer("pairs_per_weight", NEUROTLM_FIELD(pairs_per_weight), 1,
                   "L: differential MTJ pairs per weight in parallel (multilevel storage)", 1, 64);
-        t.number("full_scale", Unit::none, d.full_scale,
+        t.number("full_scale", Unit::none, NEUROTLM_FIELD(full_scale), 0.0,
                  "multilevel: |W| mapped to the top level; 0 = the largest |W_ij|", 0.0);
-        t.choice("zero_state", {"ap", "p"}, "ap",
-                 "state of both MTJs of a zero-weight pair (AP draws less read current)");
-        t.choice("update", {"synchronous", "sequential", "random"}, "synchronous",
-                 "update order: synchronous, asynchronous in index order, or asynchronous in a "
-                 "random order per sweep");
-        t.integer("max_iterations", d.max_iterations,
-                  "iterations (synchronous) or sweeps (asynchronous) before a recall gives up", 1, 1e6);
-        t.positive("read_voltage", Unit::volt, d.read_voltage_V,
+        t.choice<bool>("zero_state", NEUROTLM_FIELD(zero_state_parallel),
+                       {{"ap", false}, {"p", true}}, "ap",
+                       "state of both MTJs of a zero-weight pair (AP draws less read current)");
+        t.choice<UpdateOrder>("update", NEUROTLM_FIELD(update),
+                              {{"synchronous", UpdateOrder::synchronous},
+                               {"sequential", UpdateOrder::sequential},
+                               {"random", UpdateOrder::random}},
+                              "synchronous",
+                              "update order: synchronous, asynchronous in index order, or "
+                              "asynchronous in a random order per sweep");
+        t.integer("max_iterations", NEUROTLM_FIELD(max_iterations), 100,
+                  "iterations (synchronous) or sweeps (asynchronous) before a recall gives up", 1,
+                  1e6);
+        t.integer("max_patterns", NEUROTLM_FIELD(max_patterns), 256,
+                  "patterns one STORE can take (size of the PATTERNS window)", 1, 65536);
+        t.params().string("device", kDefaultDevice,
+                          "the MTJ: a name under /devices or a preset in configs/devices (type "
+                          "mtj or sot_mram; its switching parameters drive the writes)");
+        t.positive("read_voltage", Unit::volt, NEUROTLM_FIELD(read_voltage_V), 0.1,
                    "converter output magnitude V_read on the rows (default 0.1 V: assumed)");
-        t.positive("read_time", Unit::second, d.read_time_s,
+        t.positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), 2e-9,
                    "integration window of one array read (default 2 ns: assumed)");
-        t.number("converter_energy", Unit::joule, d.converter_energy_J,
+        t.number("converter_energy", Unit::joule, NEUROTLM_FIELD(converter_energy_J), 5e-15,
                  "one binary-to-bipolar converter driving its row pair for one read (default "
                  "5 fJ: assumed)",
                  0.0);
-        t.number("neuron_energy", Unit::joule, d.neuron_energy_J,
+        t.number("neuron_energy", Unit::joule, NEUROTLM_FIELD(neuron_energy_J), 10e-15,
                  "one neuron (current comparator) evaluation (default 10 fJ: assumed)", 0.0);
-        t.number("neuron_latency", Unit::second, d.neuron_latency_s,
+        t.number("neuron_latency", Unit::second, NEUROTLM_FIELD(neuron_latency_s), 0.5e-9,
                  "comparator decision time after a read (default 0.5 ns: assumed)", 0.0);
-        t.positive("clock", Unit::hertz, d.clock_Hz, "clock in which latencies are counted");
-        t.boolean("write_verify", d.write_verify,
+        t.boolean("write_verify", NEUROTLM_FIELD(write_verify), false,
                   "read each written MTJ back and pulse again if it did not switch");
-        t.integer("write_retries", d.write_retries,
+        t.integer("write_retries", NEUROTLM_FIELD(write_retries), 3,
                   "extra pulses write-verify may spend on one MTJ", 0, 1000);
-        t.number("verify_energy", Unit::joule, d.verify_energy_J,
+        t.number("verify_energy", Unit::joule, NEUROTLM_FIELD(verify_energy_J), 10e-15,
                  "one verify read (default 10 fJ: assumed)", 0.0);
-        t.number("verify_time", Unit::second, d.verify_time_s,
+        t.number("verify_time", Unit::second, NEUROTLM_FIELD(verify_time_s), 2e-9,
                  "one verify read (default 2 ns: assumed)", 0.0);
-        t.positive("mtj.r_p", Unit::ohm, 8488.26,
-                   "parallel-state resistance (default: IMAC-Sim's SOT-MRAM value, reused)");
-        t.positive("mtj.tmr", Unit::none, 2.0,
-                   "zero-bias TMR, R_AP/R_P - 1 (default 2.0: IMAC-Sim's SOT-MRAM value)");
-        t.number("mtj.v_half", Unit::volt, 0.5,
-                 "bias at which the TMR halves; 0 = no bias dependence (default 0.5 V: assumed)",
-                 0.0);
-        t.number("mtj.variation_sigma", Unit::none, 0.0,
-                 "device-to-device variation: lognormal sigma of each MTJ's conductance, drawn "
-                 "once per device",
-                 0.0);
-        MtjSwitchingSpec::add_params(t, "switching.");
         return t;
     }();
     return table;
 }
 
-HopfieldSpec HopfieldSpec::from_params(const Params& p) {
-    HopfieldSpec s;
-    s.neurons = static_cast<int>(p.integer("neurons"));
-    s.memories = static_cast<int>(p.integer("memories"));
-    s.learning =
-        p.string("learning") == "storkey" ? HopfieldLearning::storkey : HopfieldLearning::hebbian;
-    const std::string& storage = p.string("storage");
-    s.storage = storage == "float"     ? WeightStorage::ideal
-                : storage == "ternary" ? WeightStorage::ternary
-                                       : WeightStorage::multilevel;
-    s.pairs_per_weight = static_cast<int>(p.integer("pairs_per_weight"));
+HopfieldSpec HopfieldSpec::from_params(const Params& p, const DeviceLibrary& devices) {
+    HopfieldSpec s = table().build(p);
     if (s.storage != WeightStorage::multilevel && s.pairs_per_weight != 1)
         p.fail("pairs_per_weight", "1 (more pairs per weight need storage \"multilevel\")",
                std::to_string(s.pairs_per_weight));
-    s.full_scale = p.number("full_scale");
-    s.zero_state_parallel = p.string("zero_state") == "p";
-    const std::string& update = p.string("update");
-    s.update = update == "synchronous"  ? UpdateOrder::synchronous
-               : update == "sequential" ? UpdateOrder::sequential
-                                        : UpdateOrder::random;
-    s.max_iterations = static_cast<int>(p.integer("max_iterations"));
-    s.read_voltage_V = p.number("read_voltage");
-    s.read_time_s = p.number("read_time");
-    s.converter_energy_J = p.number("converter_energy");
-    s.neuron_energy_J = p.number("neuron_energy");
-    s.neuron_latency_s = p.number("neuron_latency");
-    s.clock_Hz = p.number("clock");
-    s.write_verify = p.boolean("write_verify");
-    s.write_retries = static_cast<int>(p.integer("write_retries"));
-    s.verify_energy_J = p.number("verify_energy");
-    s.verify_time_s = p.number("verify_time");
-    const double r_p = p.number("mtj.r_p");
-    s.cell.tmr0 = p.number("mtj.tmr");
-    s.cell.v_half_V = p.number("mtj.v_half");
-    s.cell.variation_sigma = p.number("mtj.variation_sigma");
-    s.cell.conductances_S = {1.0 / (r_p * (1.0 + s.cell.tmr0)), 1.0 / r_p};
+    const CellSpec& cell = devices.resolve(p.string("device"), p.file(), p.pointer_of("device"));
+    if (cell.type == CellType::rram || cell.levels() != 2)
+        p.fail("device", "a tunnel junction (a device of type mtj or sot_mram)",
+               "\"" + p.string("device") + "\", a " + to_string(cell.type) + " device");
+    s.cell = cell;
+    // The converter sets the read bias; the device's own read voltage does not apply here.
     s.cell.read_voltage_V = s.read_voltage_V;
-    s.switching = MtjSwitchingSpec::from_params(p, "switching.");
     return s;
 }
 
 HopfieldSpec HopfieldSpec::from_json(const json& object, const std::string& file,
                                      const std::string& pointer) {
-    return from_params(Params::validate(object, param_table(), file, pointer));
+    const DeviceLibrary devices(DeviceLibrary::default_search_dirs(""));
+    return from_params(Params::validate(object, table().params(), file, pointer), devices);
 }
 
 HopfieldWriteCost& HopfieldWriteCost::operator+=(const HopfieldWriteCost& o) {
@@ -269,7 +244,7 @@ HopfieldWriteCost HopfieldNetwork::program_weights(int slot, const HopfieldWeigh
         }
     }
     const std::uint8_t zero = m_spec.zero_state_parallel ? 1 : 0;
-    const MtjSwitchingSpec& sw = m_spec.switching;
+    const MtjSwitchingSpec& sw = m_spec.cell.switching;
     const double p_switch = sw.switching_probability();
     const double pulse_J = sw.pulse_energy_J();
     const double round_s = sw.pulse_width_s + (m_spec.write_verify ? m_spec.verify_time_s : 0.0);
@@ -325,7 +300,7 @@ HopfieldWriteCost HopfieldNetwork::program_weights(int slot, const HopfieldWeigh
     }
     cost.write_energy_J = static_cast<double>(cost.pulses) * pulse_J;
     cost.verify_energy_J = static_cast<double>(cost.verify_reads) * m_spec.verify_energy_J;
-    cost.cycles = cycles_of(cost.latency_s, m_spec.clock_Hz);
+    cost.cycles = cycles_for(cost.latency_s, m_spec.clock_Hz);
     s.full_scale = full_scale;
     if (slot == m_active) rebuild();
     return cost;
@@ -615,7 +590,7 @@ HopfieldRecall HopfieldNetwork::recall(const HopfieldPattern& probe, const Recal
     c.neuron_energy_J = static_cast<double>(c.neuron_evaluations) * m_spec.neuron_energy_J;
     const double per_read_s = m_spec.read_time_s + m_spec.neuron_latency_s;
     c.latency_s = static_cast<double>(c.array_reads) * per_read_s;
-    c.cycles = c.array_reads * cycles_of(per_read_s, m_spec.clock_Hz);
+    c.cycles = c.array_reads * cycles_for(per_read_s, m_spec.clock_Hz);
     return r;
 }
 

@@ -29,7 +29,7 @@
 /// asynchronous evaluation of neuron i reads column i only (other inputs disconnected).
 /// Read energy is sum V^2 G t over the conducting cells; each read also costs one converter
 /// action per row and one neuron action per evaluated neuron. All energies and times of the
-/// periphery are assumed defaults (the paper publishes none); see HopfieldSpec::param_table().
+/// periphery are assumed defaults (the paper publishes none); see HopfieldSpec::table().
 ///
 /// Ideal ("float") storage is the software reference: the learned W is used as is, currents are
 /// reported as V_read dG W s (one weight unit = one pair's dG) and synapse energy is not modelled.
@@ -40,12 +40,14 @@
 #include <string>
 #include <vector>
 
-#include "neurotlm/core/params.h"
+#include "neurotlm/core/spec_table.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/devices/cell.h"
 #include "neurotlm/devices/mtj_switching.h"
 
 namespace neurotlm {
+
+class DeviceLibrary;
 
 /// A pattern or network state: one entry per neuron, each -1 or +1.
 using HopfieldPattern = std::vector<std::int8_t>;
@@ -104,9 +106,9 @@ struct HopfieldSpec {
     bool zero_state_parallel = false; ///< state of both MTJs of a 0 pair: false = AP
     UpdateOrder update = UpdateOrder::synchronous;
     int max_iterations = 100; ///< iterations (synchronous) or sweeps (asynchronous)
+    int max_patterns = 256;   ///< the array block's PATTERNS window: patterns one STORE takes
 
-    CellSpec cell; ///< the MTJ: type mtj, R_P, TMR0, V_half
-    MtjSwitchingSpec switching;
+    CellSpec cell; ///< the MTJ: type mtj, R_P, TMR0, V_half, variation, stochastic switching
     bool write_verify = false;       ///< read back after each pulse and retry failures
     int write_retries = 3;           ///< extra pulses allowed by write-verify
     double verify_energy_J = 10e-15; ///< one verify read (assumed)
@@ -123,8 +125,12 @@ struct HopfieldSpec {
     /// because Spin-NeuroMem publishes none) and V_half = 0.5 V (assumed).
     HopfieldSpec();
 
-    static const ParamTable& param_table();
-    static HopfieldSpec from_params(const Params& p);
+    /// The preset a hopfield_array uses when its "device" is not given.
+    static constexpr const char* kDefaultDevice = "mtj_spin_neuromem";
+    /// Every parameter, bound to these fields; "device" is resolved through the library.
+    static const SpecTable<HopfieldSpec>& table();
+    static HopfieldSpec from_params(const Params& p, const DeviceLibrary& devices);
+    /// Validates @p object and resolves its device from the default preset search path.
     static HopfieldSpec from_json(const json& object, const std::string& file = "",
                                   const std::string& pointer = "");
 };

@@ -11,11 +11,28 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/blocks/hopfield/hopfield.h"
+#include "neurotlm/devices/library.h"
 #include "neurotlm/core/error.h"
 #include "testing/paths.h"
 
 namespace neurotlm {
 namespace {
+
+// R_P = 10 kohm, TMR0 = 2, V_half = 0.5 V, 50 ns write pulses.
+const json kTestMtj = {{"type", "mtj"},
+                       {"r_p", "10 kohm"},
+                       {"tmr", 2.0},
+                       {"v_half", "0.5 V"},
+                       {"switching", {{"pulse_width", "50 ns"}}}};
+
+// A spec from hopfield_array parameters @p hop whose device is @p device.
+HopfieldSpec spec_with(json hop, const json& device) {
+    DeviceLibrary lib(DeviceLibrary::default_search_dirs(""));
+    lib.load_section({{"m", device}}, "t.json", "/devices");
+    hop["device"] = "m";
+    return HopfieldSpec::from_params(
+        Params::validate(hop, HopfieldSpec::table().params(), "t.json", "/components/0"), lib);
+}
 
 HopfieldSpec spec_of(int n, WeightStorage storage, UpdateOrder update = UpdateOrder::synchronous) {
     HopfieldSpec s;
@@ -27,7 +44,7 @@ HopfieldSpec spec_of(int n, WeightStorage storage, UpdateOrder update = UpdateOr
 
 /// A pulse long enough that every write succeeds: P_fail = 1 - exp(-148 e^{-100}) ~ 1e-41.
 void perfect_writes(HopfieldSpec& s) {
-    s.switching.pulse_width_s = 50e-9;
+    s.cell.switching.pulse_width_s = 50e-9;
 }
 
 /// E = -1/2 s^T W s + theta^T s, written out independently of the model.
@@ -291,10 +308,7 @@ TEST(Hopfield, ConverterCurrentsAndCostHandExample) {
     // Drive (-1, 1, -1): I_0 = V dG (1*1 + (-1)(-1)) = 2 * 0.25 * 6.1538462e-5 = 3.0769231e-5 A,
     // I_1 = V dG (-1 + 1) = 0, I_2 = V dG (1 - 1) = 0.
     HopfieldSpec s =
-        HopfieldSpec::from_json({{"neurons", 3},
-                                 {"mtj", {{"r_p", "10 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}}},
-                                 {"read_voltage", "0.25 V"},
-                                 {"switching", {{"pulse_width", "50 ns"}}}});
+        spec_with({{"neurons", 3}, {"read_voltage", "0.25 V"}}, kTestMtj);
     HopfieldNetwork net(s, RngStream(1, "net"));
     net.store(0, {{1, 1, -1}});
     const std::vector<double> i = net.input_currents_A({-1, 1, -1});
@@ -327,11 +341,7 @@ TEST(Hopfield, AsynchronousReadsOneColumnPerEvaluation) {
     // Same network, sequential order: each evaluation reads one column, 2 sites,
     // 2 * 0.0625 * 1.3846154e-4 * 2 ns = 3.4615385e-14 J.
     HopfieldSpec s =
-        HopfieldSpec::from_json({{"neurons", 3},
-                                 {"mtj", {{"r_p", "10 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}}},
-                                 {"read_voltage", "0.25 V"},
-                                 {"update", "sequential"},
-                                 {"switching", {{"pulse_width", "50 ns"}}}});
+        spec_with({{"neurons", 3}, {"read_voltage", "0.25 V"}, {"update", "sequential"}}, kTestMtj);
     HopfieldNetwork net(s, RngStream(1, "net"));
     net.store(0, {{1, 1, -1}});
     const HopfieldRecall r = net.recall({-1, 1, -1});
@@ -349,7 +359,7 @@ TEST(Hopfield, WritesFailAtTheSetRate) {
     RngStream rng(7, "patterns");
     const std::vector<HopfieldPattern> p = random_patterns(5, n, rng);
     HopfieldSpec s = spec_of(n, WeightStorage::ternary);
-    s.switching.pulse_width_s = s.switching.width_for_probability(0.8, s.switching.write_current_A);
+    s.cell.switching.pulse_width_s = s.cell.switching.width_for_probability(0.8, s.cell.switching.write_current_A);
     const double m = 16256.0;
     {
         HopfieldNetwork net(s, RngStream(1, "net"));
@@ -379,9 +389,9 @@ TEST(Hopfield, WritesFailAtTheSetRate) {
         EXPECT_NEAR(double(c.failed_writes), 0.008 * m, 5 * std::sqrt(m * 0.008 * 0.992));
         EXPECT_NEAR(double(c.pulses), 1.24 * m, 5 * std::sqrt(m * 0.2624));
         EXPECT_EQ(c.verify_reads, c.pulses);
-        EXPECT_NEAR(c.write_energy_J, c.pulses * s.switching.pulse_energy_J(), 1e-25 * m);
+        EXPECT_NEAR(c.write_energy_J, c.pulses * s.cell.switching.pulse_energy_J(), 1e-25 * m);
         // Every row switches only towards P; with 127 MTJs per row some need 3 rounds.
-        const double round_s = s.switching.pulse_width_s + s.verify_time_s;
+        const double round_s = s.cell.switching.pulse_width_s + s.verify_time_s;
         EXPECT_NEAR(c.latency_s, n * 3 * round_s, 1e-15);
     }
 }
@@ -444,8 +454,7 @@ TEST(Hopfield, Parameters) {
                                                     {"pairs_per_weight", 3},
                                                     {"learning", "storkey"},
                                                     {"update", "random"},
-                                                    {"write_verify", true},
-                                                    {"switching", {{"delta", 45}}}});
+                                                    {"write_verify", true}});
     EXPECT_EQ(s.neurons, 16);
     EXPECT_EQ(s.memories, 4);
     EXPECT_EQ(s.storage, WeightStorage::multilevel);
@@ -453,12 +462,37 @@ TEST(Hopfield, Parameters) {
     EXPECT_EQ(s.learning, HopfieldLearning::storkey);
     EXPECT_EQ(s.update, UpdateOrder::random);
     EXPECT_TRUE(s.write_verify);
-    EXPECT_EQ(s.switching.delta, 45.0);
+    EXPECT_EQ(s.cell.switching.delta, 60.0); // the default device's
     EXPECT_NEAR(1.0 / s.cell.g_max(), 8488.26, 1e-9);
+    EXPECT_EQ(spec_with({}, {{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.0},
+                             {"switching", {{"delta", 45}}}})
+                  .cell.switching.delta,
+              45.0);
     EXPECT_THROW(HopfieldSpec::from_json({{"storage", "ternary"}, {"pairs_per_weight", 2}}),
                  ConfigError);
     EXPECT_THROW(HopfieldSpec::from_json({{"update", "parallel"}}), ConfigError);
-    EXPECT_THROW(HopfieldSpec::from_json({{"mtj", {{"rp", 1}}}}), ConfigError);
+    EXPECT_THROW(HopfieldSpec::from_json({{"mtj", {{"r_p", 1}}}}), ConfigError); // use "device"
+    EXPECT_THROW(HopfieldSpec::from_json({{"device", "rram_imacsim"}}), ConfigError);
+    EXPECT_THROW(spec_with({}, {{"type", "rram"}, {"r_on", "5 kohm"}, {"r_off", "10 kohm"},
+                                {"switching", {{"delta", 45}}}}),
+                 ConfigError);
+}
+
+TEST(Hopfield, SpecDefaultsAreTheTableAndTheDefaultDevice) {
+    EXPECT_TRUE(HopfieldSpec::table().default_mismatches().empty())
+        << HopfieldSpec::table().default_mismatches().front();
+    // A spec built in code carries the default device preset's MTJ.
+    const HopfieldSpec code;
+    const HopfieldSpec file = HopfieldSpec::from_json(json::object());
+    EXPECT_EQ(code.cell.conductances_S, file.cell.conductances_S);
+    EXPECT_EQ(code.cell.tmr0, file.cell.tmr0);
+    EXPECT_EQ(code.cell.v_half_V, file.cell.v_half_V);
+    EXPECT_EQ(code.cell.read_voltage_V, file.cell.read_voltage_V);
+    EXPECT_EQ(code.cell.switching.delta, file.cell.switching.delta);
+    EXPECT_EQ(code.cell.switching.ic0_A, file.cell.switching.ic0_A);
+    EXPECT_EQ(code.cell.switching.write_current_A, file.cell.switching.write_current_A);
+    EXPECT_EQ(code.cell.switching.pulse_width_s, file.cell.switching.pulse_width_s);
+    EXPECT_EQ(code.cell.switching.write_voltage_V, file.cell.switching.write_voltage_V);
 }
 
 TEST(Hopfield, CapacitySmall) {
@@ -466,7 +500,7 @@ TEST(Hopfield, CapacitySmall) {
     o.neurons = 100;
     o.loads = {0.3, 0.05};
     o.trials = 2;
-    o.device.switching.pulse_width_s = 50e-9;
+    o.device.cell.switching.pulse_width_s = 50e-9;
     const std::vector<CapacityRow> rows = run_capacity_experiment(o);
     ASSERT_EQ(rows.size(), 4u);
     // Rows: float 0.05, float 0.3, ternary 0.05, ternary 0.3.

@@ -155,9 +155,9 @@ int run_capacity() {
         // Only the device: MTJ, switching, write-verify and read bias. The experiment's own
         // dynamics (random asynchronous updates, Hebbian learning) stay as documented.
         const PlatformConfig cfg = load_config(a.config);
-        const HopfieldSpec d = HopfieldSpec::from_params(hopfield_component(cfg, a.component).params);
+        const HopfieldSpec d =
+            HopfieldSpec::from_params(hopfield_component(cfg, a.component).params, *cfg.devices);
         o.device.cell = d.cell;
-        o.device.switching = d.switching;
         o.device.write_verify = d.write_verify;
         o.device.write_retries = d.write_retries;
         o.device.verify_energy_J = d.verify_energy_J;

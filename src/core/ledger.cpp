@@ -2,6 +2,13 @@
 
 namespace neurotlm {
 
+std::vector<EnergyLedger::ActionId> EnergyLedger::declare(const EnergyTable& table) {
+    std::vector<ActionId> ids;
+    ids.reserve(table.size());
+    for (const ActionPrice& a : table) ids.push_back(declare(a.name, a.energy_J, a.description));
+    return ids;
+}
+
 EnergyLedger::ActionId EnergyLedger::declare(const std::string& name, double energy_per_action_J,
                                              const std::string& description) {
     for (ActionId i = 0; i < m_actions.size(); ++i)

@@ -404,6 +404,12 @@ bool Params::has(const std::string& name) const {
     return false;
 }
 
+bool Params::present(const std::string& name) const {
+    for (const auto& v : m_values)
+        if (v.name == name) return v.present;
+    return false;
+}
+
 std::int64_t Params::integer(const std::string& name) const {
     return static_cast<std::int64_t>(get(name).number);
 }

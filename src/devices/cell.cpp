@@ -74,6 +74,15 @@ const ParamTable& CellSpec::param_table() {
         t.number("write_latency", Unit::second, 0.0,
                  "duration of one write pulse (a row is written in parallel)", 0.0);
         t.number("cell_area", Unit::square_metre, 0.0, "area of one cell", 0.0);
+        // Optional with the switching table's defaults: an RRAM device must not carry them,
+        // and an MTJ's effective description lists only what was written.
+        for (ParamSpec spec : MtjSwitchingSpec::table().params().specs()) {
+            spec.name = "switching." + spec.name;
+            spec.description = "MTJ/SOT-MRAM write: " + spec.description;
+            spec.default_value = nullptr;
+            spec.optional = true;
+            t.add(spec);
+        }
         return t;
     }();
     return table;
@@ -106,6 +115,12 @@ CellSpec CellSpec::from_params(const Params& p) {
             if (p.has(k))
                 p.fail(k, "no \"" + std::string(k) + "\" on an rram cell (use r_on / r_off)",
                        describe_json(p.raw(k)));
+        for (const auto& b : MtjSwitchingSpec::table().bindings())
+            if (p.present("switching." + b.name))
+                p.fail("switching." + b.name,
+                       "no switching parameters on an rram cell (stochastic switching is an "
+                       "MTJ property)",
+                       describe_json(p.raw("switching." + b.name)));
         require("r_on");
         require("r_off");
         const double r_on = p.number("r_on");
@@ -136,6 +151,7 @@ CellSpec CellSpec::from_params(const Params& p) {
         c.tmr0 = p.number("tmr");
         c.v_half_V = p.has("v_half") ? p.number("v_half") : 0.0;
         c.conductances_S = {1.0 / (r_p * (1.0 + c.tmr0)), 1.0 / r_p};
+        MtjSwitchingSpec::table().apply_present(p, "switching.", c.switching);
     }
 
     c.variation_sigma = p.number("variation_sigma");

@@ -83,48 +83,32 @@ MtjPulse MtjSwitchingSpec::pulse_for_probability(double p, bool keep_width) cons
     return pulse;
 }
 
-void MtjSwitchingSpec::add_params(ParamTable& t, const std::string& prefix) {
-    const MtjSwitchingSpec d;
-    t.positive(prefix + "delta", Unit::none, d.delta,
-               "thermal stability factor E_b/kT (default 60: assumed, ten-year retention)");
-    t.positive(prefix + "ic0", Unit::ampere, d.ic0_A,
-               "critical switching current Ic0 (default 40 uA: assumed)");
-    t.positive(prefix + "tau0", Unit::second, d.tau0_s,
-               "attempt time of thermal switching (default 1 ns: standard value)");
-    t.positive(prefix + "tau_d", Unit::second, d.tau_d_s,
-               "characteristic time tau_D of precessional switching (default 1 ns: assumed)");
-    t.positive(prefix + "write_current", Unit::ampere, d.write_current_A,
-               "write pulse current (default 80 uA = 2 Ic0: assumed)");
-    t.positive(prefix + "write_voltage", Unit::volt, d.write_voltage_V,
-               "voltage across the cell during a write, for E = V I t (default 0.8 V: assumed)");
-    t.positive(prefix + "pulse_width", Unit::second, d.pulse_width_s,
-               "write pulse width (default 5 ns: assumed; P_sw = 0.9933 with the defaults)");
-}
-
-const ParamTable& MtjSwitchingSpec::param_table() {
-    static const ParamTable table = [] {
-        ParamTable t;
-        add_params(t);
+const SpecTable<MtjSwitchingSpec>& MtjSwitchingSpec::table() {
+    static const SpecTable<MtjSwitchingSpec> table = [] {
+        SpecTable<MtjSwitchingSpec> t;
+        t.positive("delta", Unit::none, NEUROTLM_FIELD(delta), 60.0,
+                   "thermal stability factor E_b/kT (default 60: assumed, ten-year retention)");
+        t.positive("ic0", Unit::ampere, NEUROTLM_FIELD(ic0_A), 40e-6,
+                   "critical switching current Ic0 (default 40 uA: assumed)");
+        t.positive("tau0", Unit::second, NEUROTLM_FIELD(tau0_s), 1e-9,
+                   "attempt time of thermal switching (default 1 ns: standard value)");
+        t.positive("tau_d", Unit::second, NEUROTLM_FIELD(tau_d_s), 1e-9,
+                   "characteristic time tau_D of precessional switching (default 1 ns: assumed)");
+        t.positive("write_current", Unit::ampere, NEUROTLM_FIELD(write_current_A), 80e-6,
+                   "write pulse current (default 80 uA = 2 Ic0: assumed)");
+        t.positive("write_voltage", Unit::volt, NEUROTLM_FIELD(write_voltage_V), 0.8,
+                   "voltage across the cell during a write, for E = V I t (default 0.8 V: "
+                   "assumed)");
+        t.positive("pulse_width", Unit::second, NEUROTLM_FIELD(pulse_width_s), 5e-9,
+                   "write pulse width (default 5 ns: assumed; P_sw = 0.9933 with the defaults)");
         return t;
     }();
     return table;
 }
 
-MtjSwitchingSpec MtjSwitchingSpec::from_params(const Params& p, const std::string& prefix) {
-    MtjSwitchingSpec s;
-    s.delta = p.number(prefix + "delta");
-    s.ic0_A = p.number(prefix + "ic0");
-    s.tau0_s = p.number(prefix + "tau0");
-    s.tau_d_s = p.number(prefix + "tau_d");
-    s.write_current_A = p.number(prefix + "write_current");
-    s.write_voltage_V = p.number(prefix + "write_voltage");
-    s.pulse_width_s = p.number(prefix + "pulse_width");
-    return s;
-}
-
 MtjSwitchingSpec MtjSwitchingSpec::from_json(const json& object, const std::string& file,
                                              const std::string& pointer) {
-    return from_params(Params::validate(object, param_table(), file, pointer));
+    return table().build(Params::validate(object, table().params(), file, pointer));
 }
 
 } // namespace neurotlm

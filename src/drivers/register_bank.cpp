@@ -44,10 +44,11 @@ void RegisterBank::bind(const Register& reg, std::function<std::uint32_t()> read
     m_regs.push_back({&d, std::move(read), {}});
 }
 
-void RegisterBank::bind_bytes(const Window& window, std::function<Bytes()> bytes) {
+void RegisterBank::bind_bytes(const Window& window, std::function<Bytes()> bytes,
+                              WindowAccess on_access) {
     for (const Window& w : m_map->windows)
         if (w.offset == window.offset && std::string(w.name) == window.name) {
-            m_windows.push_back({&w, std::move(bytes)});
+            m_windows.push_back({&w, std::move(bytes), std::move(on_access)});
             return;
         }
     throw std::logic_error(m_map->type + ": window " + window.name +
@@ -87,6 +88,16 @@ unsigned char* RegisterBank::window(std::uint64_t offset, unsigned len, bool is_
         return b.data + (offset - base);
     }
     return nullptr;
+}
+
+std::uint64_t RegisterBank::access_cycles(std::uint64_t offset, unsigned len, bool is_write) const {
+    for (const Win& w : m_windows) {
+        const Bytes b = w.bytes();
+        const std::uint64_t base = w.decl->offset;
+        if (offset < base || offset - base > b.size || len > b.size - (offset - base)) continue;
+        return w.on_access ? w.on_access(offset - base, len, is_write) : 0;
+    }
+    return 0;
 }
 
 std::uint64_t RegisterBank::span() const {

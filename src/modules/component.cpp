@@ -9,7 +9,7 @@ namespace neurotlm {
 Block::Block(const sc_core::sc_module_name& name, const Params& params,
              const ComponentContext& context)
     : sc_core::sc_module(name),
-      m_clock_period(1.0 / params.number("clock"), sc_core::SC_SEC),
+      m_clock_Hz(params.number("clock")), m_clock_period(1.0 / m_clock_Hz, sc_core::SC_SEC),
       m_rng(context.seed, sc_core::sc_module::name()) {}
 
 void Block::add_common_params(ParamTable& table, const char* default_clock) {
@@ -113,6 +113,13 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
     if (is_write) std::memcpy(mem, data, len);
     else std::memcpy(data, mem, len);
     annotate_access(len);
+    if (delay) {
+        // The block's own array access (a memory's read or write), after the transfer.
+        if (const std::uint64_t own = m_registers.access_cycles(addr, len, is_write)) {
+            *delay += cycles(own);
+            add_busy(cycles(own));
+        }
+    }
     return true;
 }
 

@@ -4,8 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "neurotlm/core/error.h"
 #include "neurotlm/blocks/hopfield/array_driver.h"
+#include "neurotlm/blocks/hopfield/hopfield.h"
+#include "neurotlm/core/error.h"
 #include "neurotlm/workloads/dataset.h"
 #include "neurotlm/workloads/npy.h"
 
@@ -66,9 +67,10 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
         throw ConfigError(file, p.pointer_of("component"), "a component the controller can reach",
                           hop->name + " is not connected to it");
     m_component = hop->name;
-    m_neurons = static_cast<int>(hop->params->integer("neurons"));
-    const int slots = static_cast<int>(hop->params->integer("memories"));
-    const int max_patterns = static_cast<int>(hop->params->integer("max_patterns"));
+    const HopfieldSpec spec = HopfieldSpec::table().build(*hop->params);
+    m_neurons = spec.neurons;
+    const int slots = spec.memories;
+    const int max_patterns = spec.max_patterns;
 
     // The pattern sets.
     m_memory_specs = p.raw("memories");

@@ -13,8 +13,6 @@ namespace neurotlm {
 
 namespace {
 
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
 std::string fmnist(const char* file) { return default_fashion_mnist_dir() + "/" + file; }
 
 } // namespace
@@ -100,57 +98,17 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     if (tiles.empty())
         throw ConfigError(file, p.pointer_of("tiles"),
                           "a platform with crossbar_tile components to run the network on", "none");
-    for (const auto* t : tiles) {
-        if (t->type != "crossbar_tile")
-            throw ConfigError(file, p.pointer_of("tiles"), "crossbar_tile components",
-                              t->name + " is a " + t->type);
-        if (!t->reachable)
-            throw ConfigError(file, p.pointer_of("tiles"), "tiles the controller can reach",
-                              t->name + " is not connected to the controller");
-        const int rows = static_cast<int>(t->params->integer("rows"));
-        const int phys = static_cast<int>(t->params->integer("cols"));
-        const int cols = t->params->string("mapping") == "differential" ? phys / 2 : phys;
-        if (m_tile_rows == 0) {
-            m_tile_rows = rows;
-            m_tile_cols = cols;
-        } else if (rows != m_tile_rows || cols != m_tile_cols) {
-            throw ConfigError(file, p.pointer_of("tiles"), "tiles of one size",
-                              tiles.front()->name + " and " + t->name + " differ");
-        }
-    }
-
-    // Cut every layer into blocks; one tile per block.
-    std::size_t next = 0;
+    m_mapper = std::make_unique<TileMapper>(tiles, file, p.pointer_of("tiles"));
     int needed = 0;
-    for (const auto& layer : m_net.layers)
-        needed += ceil_div(layer.inputs + 1, m_tile_rows) * ceil_div(layer.outputs, m_tile_cols);
+    for (const auto& layer : m_net.layers) needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
     if (static_cast<std::size_t>(needed) > tiles.size())
         throw ConfigError(file, p.pointer_of("tiles"),
-                          std::to_string(needed) + " tiles of " + std::to_string(m_tile_rows) + "x" +
-                              std::to_string(m_tile_cols) + " (inputs x outputs) to hold " +
-                              m_net.name + " weight-stationary",
+                          std::to_string(needed) + " tiles of " + std::to_string(m_mapper->tile_rows()) +
+                              "x" + std::to_string(m_mapper->tile_cols()) +
+                              " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
                           std::to_string(tiles.size()) + " tiles");
-    for (const auto& layer : m_net.layers) {
-        LayerMap lm;
-        lm.row_blocks = ceil_div(layer.inputs + 1, m_tile_rows);
-        lm.col_blocks = ceil_div(layer.outputs, m_tile_cols);
-        for (int rb = 0; rb < lm.row_blocks; ++rb) {
-            for (int cb = 0; cb < lm.col_blocks; ++cb) {
-                Block b;
-                b.tile = tiles[next]->name;
-                b.input_bits = static_cast<int>(tiles[next]->params->integer("input_bits"));
-                b.dac_bits = static_cast<int>(tiles[next]->params->integer("dac.bits"));
-                ++next;
-                b.row0 = rb * m_tile_rows;
-                b.rows = std::min(m_tile_rows, layer.inputs + 1 - b.row0);
-                b.col0 = cb * m_tile_cols;
-                b.cols = std::min(m_tile_cols, layer.outputs - b.col0);
-                lm.blocks.push_back(b);
-            }
-        }
-        m_map.push_back(std::move(lm));
+    for (const auto& layer : m_net.layers)
         m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
-    }
     calibrate();
 }
 
@@ -166,49 +124,36 @@ void MlpInference::calibrate() {
         for (auto& o : outs) in.push_back(std::move(o));
     }
 
-    // x_max per layer: the largest input magnitude.
-    for (std::size_t l = 0; l < layers; ++l) {
-        float m = 0.0f;
-        for (const auto& in : inputs)
-            for (float v : in[l]) m = std::max(m, std::fabs(v));
-        m_map[l].x_max = m > 0 ? m : 1.0f;
-    }
-    // Weight range per layer (the bias row carries b / x_max at input x_max), and the weights
-    // each tile holds.
     for (std::size_t l = 0; l < layers; ++l) {
         const DenseLayer& L = m_net.layers[l];
-        LayerMap& lm = m_map[l];
+        // x_max: the largest input magnitude. The bias row carries b / x_max at input x_max.
+        float x_max = 0.0f;
+        for (const auto& in : inputs)
+            for (float v : in[l]) x_max = std::max(x_max, std::fabs(v));
+        x_max = x_max > 0 ? x_max : 1.0f;
         float w = 0;
         for (float v : L.weights) w = std::max(w, std::fabs(v));
-        for (float v : L.bias) w = std::max(w, std::fabs(v) / lm.x_max);
-        lm.w_max = w > 0 ? w : 1.0f;
-        for (auto& b : lm.blocks) {
-            b.weights.assign(static_cast<std::size_t>(b.rows) * b.cols, 0.0f);
-            for (int r = 0; r < b.rows; ++r)
-                for (int c = 0; c < b.cols; ++c) {
-                    const int row = b.row0 + r, col = b.col0 + c;
-                    b.weights[static_cast<std::size_t>(r) * b.cols + c] =
-                        row < L.inputs ? L.weight(row, col)
-                                       : L.bias[static_cast<std::size_t>(col)] / lm.x_max;
-                }
-        }
+        for (float v : L.bias) w = std::max(w, std::fabs(v) / x_max);
+        std::vector<float> matrix(static_cast<std::size_t>(L.inputs + 1) * L.outputs);
+        for (int r = 0; r <= L.inputs; ++r)
+            for (int c = 0; c < L.outputs; ++c)
+                matrix[static_cast<std::size_t>(r) * L.outputs + c] =
+                    r < L.inputs ? L.weight(r, c) : L.bias[static_cast<std::size_t>(c)] / x_max;
+        MatrixMap map = m_mapper->place(matrix, L.inputs + 1, L.outputs);
+        map.x_max = x_max;
+        map.w_max = w > 0 ? w : 1.0f;
+        m_map.push_back(std::move(map));
     }
     // ADC range per tile: the largest output of any one input slice over the calibration
     // images (what the converter must cover without clipping).
     for (const auto& in : inputs) {
         for (std::size_t l = 0; l < layers; ++l) {
-            LayerMap& lm = m_map[l];
             std::vector<float> xb(in[l]);
-            xb.push_back(lm.x_max); // bias row input
-            for (auto& b : lm.blocks)
-                b.y_max = std::max(b.y_max, Crossbar::max_slice_output(
-                                                b.weights.data(), b.rows, b.cols,
-                                                xb.data() + b.row0, lm.x_max, b.input_bits,
-                                                b.dac_bits));
+            xb.push_back(m_map[l].x_max); // bias row input
+            TileMapper::observe(m_map[l], xb);
         }
     }
-    for (auto& lm : m_map)
-        for (auto& b : lm.blocks) b.y_max = b.y_max > 0 ? b.y_max * m_margin : lm.w_max * lm.x_max;
+    for (auto& map : m_map) TileMapper::finish(map, m_margin);
 }
 
 void MlpInference::run(RunContext& ctx) {
@@ -223,9 +168,9 @@ void MlpInference::run(RunContext& ctx) {
 
     ctx.phase("program");
     for (std::size_t l = 0; l < m_map.size(); ++l) {
-        const LayerMap& lm = m_map[l];
+        const MatrixMap& lm = m_map[l];
         for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-            const Block& b = lm.blocks[k];
+            const TileBlock& b = lm.blocks[k];
             CrossbarTileDriver& d = drivers[l][k];
             d.probe();
             d.program(b.weights.data(), b.rows, b.cols, lm.w_max);
@@ -242,19 +187,19 @@ void MlpInference::run(RunContext& ctx) {
         x.assign(m_data.image(i), m_data.image(i) + m_data.image_size());
         for (std::size_t l = 0; l < m_map.size(); ++l) {
             const DenseLayer& L = m_net.layers[l];
-            const LayerMap& lm = m_map[l];
+            const MatrixMap& lm = m_map[l];
             ctx.phase(L.name);
             xb = x;
             xb.push_back(lm.x_max);
             // Start every tile of the layer, then collect: the tiles work in parallel.
             for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-                const Block& b = lm.blocks[k];
+                const TileBlock& b = lm.blocks[k];
                 drivers[l][k].start_mvm(xb.data() + b.row0, b.rows);
             }
             y.assign(static_cast<std::size_t>(L.outputs), 0.0f);
-            part.resize(static_cast<std::size_t>(m_tile_cols));
+            part.resize(static_cast<std::size_t>(m_mapper->tile_cols()));
             for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-                const Block& b = lm.blocks[k];
+                const TileBlock& b = lm.blocks[k];
                 drivers[l][k].collect(part.data(), b.cols);
                 for (int c = 0; c < b.cols; ++c) y[static_cast<std::size_t>(b.col0 + c)] += part[static_cast<std::size_t>(c)];
             }

@@ -111,9 +111,9 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
             throw ConfigError(where, "/component", "a component the controller can reach", s.component + " is not");
         auto [tit, fresh] = tiles.try_emplace(s.component);
         if (fresh) {
-            tit->second.rows = static_cast<int>(info->params->integer("rows"));
-            const int phys = static_cast<int>(info->params->integer("cols"));
-            tit->second.cols = info->params->string("mapping") == "differential" ? phys / 2 : phys;
+            const CrossbarSpec spec = CrossbarSpec::table().build(*info->params);
+            tit->second.rows = spec.rows;
+            tit->second.cols = spec.logical_cols();
         }
         TileShape& shape = tit->second;
         if (op == "program") {

@@ -7,12 +7,23 @@
 namespace neurotlm {
 namespace {
 
-ParamTable periphery_table() {
-    ParamTable t;
-    add_adc_params(t);
-    add_dac_params(t);
+struct Periphery {
+    AdcSpec adc;
+    DacSpec dac;
+};
+
+const SpecTable<Periphery>& periphery_spec() {
+    static const SpecTable<Periphery> t = [] {
+        SpecTable<Periphery> s;
+        s.include<AdcSpec>("adc", NEUROTLM_FIELD(adc), AdcSpec::table());
+        s.include<DacSpec>("dac", NEUROTLM_FIELD(dac), DacSpec::table());
+        return s;
+    }();
     return t;
 }
+const ParamTable& periphery_table() { return periphery_spec().params(); }
+AdcSpec adc_from_params(const Params& p) { return periphery_spec().build(p).adc; }
+DacSpec dac_from_params(const Params& p) { return periphery_spec().build(p).dac; }
 
 std::string error_pointer(const json& j) {
     try {
@@ -74,6 +85,23 @@ TEST(Periphery, DefaultsFromTheTable) {
     EXPECT_NE(fom.find("Walden"), std::string::npos);
     EXPECT_NE(fom.find("SAR"), std::string::npos);
     EXPECT_NE(t.find("dac.energy")->description.find("assumed"), std::string::npos);
+}
+
+TEST(Periphery, StructDefaultsAreTheTableDefaults) {
+    EXPECT_TRUE(AdcSpec::table().default_mismatches().empty());
+    EXPECT_TRUE(DacSpec::table().default_mismatches().empty())
+        << DacSpec::table().default_mismatches().front();
+    EXPECT_TRUE(periphery_spec().default_mismatches().empty());
+}
+
+TEST(Periphery, ABoundIsCheckedOnStructsBuiltInCode) {
+    AdcSpec a;
+    a.bits = 17;
+    ASSERT_EQ(AdcSpec::table().check(a).size(), 1u);
+    EXPECT_NE(AdcSpec::table().check(a).front().find("bits"), std::string::npos);
+    a.bits = 16;
+    a.fom_J = 0.0; // fom must be > 0
+    EXPECT_EQ(AdcSpec::table().check(a).size(), 1u);
 }
 
 TEST(Periphery, ValuesWithUnits) {

@@ -18,9 +18,22 @@ struct ActionRecord {
     double energy_J = 0.0;            ///< total booked: fixed part x count + data-dependent part
 };
 
+/// @brief One row of a circuit's energy table (Timeloop's ERT): an action and its fixed price.
+/// Data-dependent energy (a crossbar read's sum V^2 G t) is added when the action is booked.
+struct ActionPrice {
+    std::string name;
+    double energy_J = 0.0;
+    std::string description;
+};
+/// A circuit's actions and prices, in the order the circuit indexes them.
+using EnergyTable = std::vector<ActionPrice>;
+
 class EnergyLedger {
 public:
     using ActionId = std::size_t;
+
+    /// Declare every action of @p table in order; the id of row i is element i.
+    std::vector<ActionId> declare(const EnergyTable& table);
 
     /// Declare an action; returns its id for fast booking. Declaring a name twice returns
     /// the first id and keeps the first energy.

@@ -88,6 +88,8 @@ public:
                            const std::vector<std::string>& ignored = {});
 
     bool has(const std::string& name) const;
+    /// True if the input wrote @p name (not just a default).
+    bool present(const std::string& name) const;
     std::int64_t integer(const std::string& name) const;
     double number(const std::string& name) const;
     bool boolean(const std::string& name) const;

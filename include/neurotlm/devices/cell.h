@@ -9,6 +9,7 @@
 
 #include "neurotlm/core/params.h"
 #include "neurotlm/core/rng.h"
+#include "neurotlm/devices/mtj_switching.h"
 
 namespace neurotlm {
 
@@ -28,6 +29,8 @@ struct CellSpec {
     double area_m2 = 0.0;                  ///< cell area
     double tmr0 = 0.0;                     ///< MTJ: zero-bias TMR (R_AP/R_P - 1); 0 for RRAM
     double v_half_V = 0.0;                 ///< MTJ: bias at which TMR halves; 0 = no bias dependence
+    /// MTJ/SOT-MRAM: stochastic switching of a write pulse (unused for RRAM).
+    MtjSwitchingSpec switching;
 
     double g_min() const { return conductances_S.front(); }
     double g_max() const { return conductances_S.back(); }

@@ -20,7 +20,7 @@
 /// (Delta = 60 for ten-year retention, Ic0 = 40 uA, tau0 = 1 ns, tau_D = 1 ns) written at
 /// 2 Ic0 for 5 ns, which switches with probability 0.9933.
 
-#include "neurotlm/core/params.h"
+#include "neurotlm/core/spec_table.h"
 #include "neurotlm/core/rng.h"
 
 namespace neurotlm {
@@ -83,11 +83,9 @@ struct MtjSwitchingSpec {
     }
     bool draw(RngStream& rng) const { return draw(rng, write_current_A, pulse_width_s); }
 
-    /// Parameter table (keys "delta", "ic0", "tau0", "tau_d", "write_current", "write_voltage",
-    /// "pulse_width"), optionally under @p prefix ("switching.").
-    static void add_params(ParamTable& table, const std::string& prefix = "");
-    static const ParamTable& param_table();
-    static MtjSwitchingSpec from_params(const Params& p, const std::string& prefix = "");
+    /// The parameters ("delta", "ic0", "tau0", "tau_d", "write_current", "write_voltage",
+    /// "pulse_width"), bound to these fields; an MTJ device nests them under "switching".
+    static const SpecTable<MtjSwitchingSpec>& table();
     static MtjSwitchingSpec from_json(const json& object, const std::string& file = "",
                                       const std::string& pointer = "");
 };

@@ -2,7 +2,7 @@
 /// @brief CMOS periphery of a crossbar: DAC (row drivers), ADC (shared by several columns) and
 /// sense amplifier, each with energy, latency and area per action.
 
-#include "neurotlm/core/params.h"
+#include "neurotlm/core/spec_table.h"
 
 namespace neurotlm {
 
@@ -20,14 +20,21 @@ struct AdcSpec {
     bool ideal() const { return bits == 0; }
     double energy_per_conversion_J() const;
     double latency_s() const;
+
+    /// The parameters (keys "bits", "shared_by_columns", "fom", "clock", "area", "leakage"),
+    /// bound to these fields; a tile nests them under "adc".
+    static const SpecTable<AdcSpec>& table();
 };
 
 /// @brief Row driver: converts a digital input slice of `bits` bits to a read voltage.
 struct DacSpec {
     int bits = 1;
-    double energy_per_conversion_J = 0.0; ///< per row per slice
+    double energy_per_conversion_J = 10e-15; ///< per row per slice (assumed, see table())
     double latency_s = 0.0;
     double area_per_dac_m2 = 0.0;
+
+    /// The parameters ("bits", "energy", "latency", "area"); a tile nests them under "dac".
+    static const SpecTable<DacSpec>& table();
 };
 
 /// @brief Sense amplifier (used by binary readout and CAM/Hopfield arrays).
@@ -36,11 +43,5 @@ struct SenseAmpSpec {
     double latency_s = 0.0;
     double area_m2 = 0.0;
 };
-
-/// Parameters under "adc." and "dac." in a crossbar tile's table.
-void add_adc_params(ParamTable& table);
-void add_dac_params(ParamTable& table);
-AdcSpec adc_from_params(const Params& p);
-DacSpec dac_from_params(const Params& p);
 
 } // namespace neurotlm

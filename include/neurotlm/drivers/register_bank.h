@@ -30,11 +30,20 @@ public:
     /// A read-only register whose value is computed on every read.
     void bind(const Register& reg, std::function<std::uint32_t()> read);
 
+    /// Called on every bus access to a window with the offset inside it, the length and the
+    /// direction; returns the cycles the access takes inside the block (a memory array's access
+    /// time) on top of the register interface's transfer cycles.
+    using WindowAccess = std::function<std::uint64_t(std::uint64_t, unsigned, bool)>;
+
     /// A window over @p data; its extent is the vector's size at the time of each access.
-    template <typename T> void bind(const Window& window, std::vector<T>& data) {
-        bind_bytes(window, [&data]() {
-            return Bytes{reinterpret_cast<unsigned char*>(data.data()), data.size() * sizeof(T)};
-        });
+    template <typename T>
+    void bind(const Window& window, std::vector<T>& data, WindowAccess on_access = {}) {
+        bind_bytes(
+            window,
+            [&data]() {
+                return Bytes{reinterpret_cast<unsigned char*>(data.data()), data.size() * sizeof(T)};
+            },
+            std::move(on_access));
     }
 
     /// Bus access to a block register (not the common header). False: not decoded here, or
@@ -44,6 +53,9 @@ public:
     /// The bytes at [offset, offset + len) inside one window, or nullptr. @p waits tells
     /// whether the window is a result that must wait for the running command.
     unsigned char* window(std::uint64_t offset, unsigned len, bool is_write, bool& waits) const;
+    /// The block's own cycles for that access (0 unless the window was bound with a hook);
+    /// call only for an access window() accepted, once per bus access (debug accesses: never).
+    std::uint64_t access_cycles(std::uint64_t offset, unsigned len, bool is_write) const;
 
     /// Bytes of address space decoded: the end of the highest window (or of the registers).
     std::uint64_t span() const;
@@ -64,9 +76,10 @@ private:
     struct Win {
         const Window* decl;
         std::function<Bytes()> bytes;
+        WindowAccess on_access;
     };
     const Register& declared(const Register& reg) const;
-    void bind_bytes(const Window& window, std::function<Bytes()> bytes);
+    void bind_bytes(const Window& window, std::function<Bytes()> bytes, WindowAccess on_access);
 
     const RegisterMap* m_map;
     std::vector<Reg> m_regs;

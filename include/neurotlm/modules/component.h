@@ -62,7 +62,8 @@ public:
     const EnergyLedger& ledger() const { return m_ledger; }
     EnergyLedger& ledger() { return m_ledger; }
     const sc_core::sc_time& clock_period() const { return m_clock_period; }
-    double clock_Hz() const { return 1.0 / m_clock_period.to_seconds(); }
+    /// The clock as configured (the period is this rounded to whole picoseconds).
+    double clock_Hz() const { return m_clock_Hz; }
     sc_core::sc_time cycles(std::uint64_t n) const { return m_clock_period * static_cast<double>(n); }
     /// Total simulated time the block spent working.
     const sc_core::sc_time& busy_time() const { return m_busy_total; }
@@ -77,6 +78,7 @@ protected:
     void add_busy(const sc_core::sc_time& t) { m_busy_total += t; }
 
 private:
+    double m_clock_Hz;
     sc_core::sc_time m_clock_period;
     EnergyLedger m_ledger;
     RngStream m_rng;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/mapper.h"
 #include "neurotlm/workloads/network.h"
 #include "neurotlm/workloads/workload.h"
 
@@ -32,31 +33,16 @@ public:
     std::string summary() const override;
     json resolved_paths() const override;
 
-    /// How layer @p l is cut into tiles.
-    struct Block {
-        std::string tile;           ///< component name
-        int row0, rows;             ///< input rows (the last block of a layer holds the bias row)
-        int col0, cols;             ///< output columns
-        float y_max = 0.0f;         ///< calibrated ADC range (one slice read, see Crossbar)
-        int input_bits = 8;         ///< the tile's input precision and DAC slice width
-        int dac_bits = 1;
-        std::vector<float> weights; ///< rows x cols as programmed (bias row scaled by 1/x_max)
-    };
-    struct LayerMap {
-        int row_blocks = 0, col_blocks = 0;
-        float w_max = 1.0f;
-        float x_max = 1.0f;
-        std::vector<Block> blocks;  ///< row-block major
-    };
-    const std::vector<LayerMap>& mapping() const { return m_map; }
+    /// How each layer (weights plus a bias row) is cut into tiles.
+    const std::vector<MatrixMap>& mapping() const { return m_map; }
 
 private:
     void calibrate();
 
     Network m_net;
     Dataset m_data;
-    std::vector<LayerMap> m_map;
-    int m_tile_rows = 0, m_tile_cols = 0;
+    std::unique_ptr<TileMapper> m_mapper;
+    std::vector<MatrixMap> m_map;
     int m_calibration = 0;
     float m_margin = 1.0f;
     bool m_software = true;

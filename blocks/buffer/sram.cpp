@@ -1,0 +1,88 @@
+#include "neurotlm/blocks/buffer/sram.h"
+
+#include <cmath>
+#include <string>
+
+#include "neurotlm/core/cycles.h"
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+
+namespace {
+constexpr double kE64At8KiB_J = 10e-12; // Horowitz ISSCC 2014, 45 nm, 64-bit read of 8 KB
+constexpr double k8KiB = 8192.0;
+} // namespace
+
+double SramSpec::read_word_J() const {
+    if (read_energy_J > 0.0) return read_energy_J;
+    return kE64At8KiB_J * std::sqrt(bank_bytes() / k8KiB) * word_bits / 64.0;
+}
+
+double SramSpec::write_word_J() const {
+    if (write_energy_J > 0.0) return write_energy_J;
+    return kE64At8KiB_J * std::sqrt(bank_bytes() / k8KiB) * word_bits / 64.0;
+}
+
+double SramSpec::area_m2() const { return capacity_bytes * 8.0 * cell_area_m2 / array_efficiency; }
+
+double SramSpec::leakage_W() const { return capacity_bytes * 8.0 * leakage_per_bit_W; }
+
+std::uint64_t SramSpec::words(std::uint64_t offset, std::uint64_t len) const {
+    if (len == 0) return 0;
+    const std::uint64_t w = static_cast<std::uint64_t>(word_bytes());
+    return (offset + len - 1) / w - offset / w + 1;
+}
+
+std::uint64_t SramSpec::cycles(std::uint64_t n) const {
+    const std::uint64_t b = static_cast<std::uint64_t>(banks);
+    return (n + b - 1) / b * cycles_for(access_time_s, clock_Hz);
+}
+
+const SpecTable<SramSpec>& SramSpec::table() {
+    static const SpecTable<SramSpec> table = [] {
+        SpecTable<SramSpec> t;
+        t.number("capacity", Unit::byte, NEUROTLM_FIELD(capacity_bytes), "64 KiB",
+                 "capacity of the whole buffer", 8.0, 1024.0 * 1024 * 1024);
+        t.integer("word_bits", NEUROTLM_FIELD(word_bits), 64,
+                  "bits one bank reads or writes per access (a multiple of 8)", 8, 4096);
+        t.integer("banks", NEUROTLM_FIELD(banks), 1,
+                  "independent banks; consecutive words interleave, so they work in parallel", 1,
+                  1024);
+        t.positive("access_time", Unit::second, NEUROTLM_FIELD(access_time_s), "1 ns",
+                   "time of one word access of a bank (default 1 ns: assumed)");
+        t.number("read_energy", Unit::joule, NEUROTLM_FIELD(read_energy_J), 0.0,
+                 "energy of one word read; 0 = 10 pJ x sqrt(bank / 8 KiB) x word_bits / 64 "
+                 "(Horowitz ISSCC 2014, 45 nm)",
+                 0.0);
+        t.number("write_energy", Unit::joule, NEUROTLM_FIELD(write_energy_J), 0.0,
+                 "energy of one word write; 0 = the read model (assumed equal to a read)", 0.0);
+        t.positive("cell_area", Unit::square_metre, NEUROTLM_FIELD(cell_area_m2), "0.346 um^2",
+                   "area of one 6T cell (default: Intel 45 nm, Mistry et al., IEDM 2007)");
+        t.positive("array_efficiency", Unit::none, NEUROTLM_FIELD(array_efficiency), 0.7,
+                   "cell area over total area (default 0.7: assumed)", 0.0, 1.0);
+        t.number("leakage_per_bit", Unit::watt, NEUROTLM_FIELD(leakage_per_bit_W), "50 pW",
+                 "static power of one bit cell (default 50 pW: assumed)", 0.0);
+        return t;
+    }();
+    return table;
+}
+
+void SramSpec::check() const {
+    if (const auto out = table().check(*this); !out.empty())
+        throw InputError("buffer: " + out.front());
+    if (word_bits % 8 != 0)
+        throw InputError("buffer: word_bits must be a multiple of 8, got " +
+                         std::to_string(word_bits));
+    const double bank_words = capacity_bytes / banks / word_bytes();
+    if (bank_words < 1.0 || bank_words != std::floor(bank_words))
+        throw InputError("buffer: the capacity must be a whole number of words in every bank");
+}
+
+EnergyTable sram_energy_table(const SramSpec& spec) {
+    return {
+        {"word_read", spec.read_word_J(), "one word read from a bank"},
+        {"word_write", spec.write_word_J(), "one word written to a bank"},
+    };
+}
+
+} // namespace neurotlm

@@ -1,0 +1,79 @@
+#include "neurotlm/workloads/mapper.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "neurotlm/core/error.h"
+
+namespace neurotlm {
+
+namespace {
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+} // namespace
+
+TileMapper::TileMapper(std::vector<const ComponentInfo*> tiles, const std::string& file,
+                       const std::string& pointer)
+    : m_tiles(std::move(tiles)) {
+    for (const auto* t : m_tiles) {
+        if (t->type != "crossbar_tile")
+            throw ConfigError(file, pointer, "crossbar_tile components", t->name + " is a " + t->type);
+        if (!t->reachable)
+            throw ConfigError(file, pointer, "tiles the controller can reach",
+                              t->name + " is not connected to the controller");
+        // The geometry and periphery only: the cell is resolved when the tile is built.
+        const CrossbarSpec spec = CrossbarSpec::table().build(*t->params);
+        if (m_specs.empty()) {
+            m_tile_rows = spec.rows;
+            m_tile_cols = spec.logical_cols();
+        } else if (spec.rows != m_tile_rows || spec.logical_cols() != m_tile_cols) {
+            throw ConfigError(file, pointer, "tiles of one size",
+                              m_tiles.front()->name + " and " + t->name + " differ");
+        }
+        m_specs.push_back(spec);
+    }
+}
+
+int TileMapper::tiles_for(int inputs, int outputs) const {
+    return ceil_div(inputs, m_tile_rows) * ceil_div(outputs, m_tile_cols);
+}
+
+MatrixMap TileMapper::place(const std::vector<float>& matrix, int inputs, int outputs) {
+    if (m_next + static_cast<std::size_t>(tiles_for(inputs, outputs)) > m_tiles.size())
+        throw std::logic_error("TileMapper::place: not enough tiles (check tiles_for first)");
+    MatrixMap map;
+    map.row_blocks = ceil_div(inputs, m_tile_rows);
+    map.col_blocks = ceil_div(outputs, m_tile_cols);
+    for (int rb = 0; rb < map.row_blocks; ++rb) {
+        for (int cb = 0; cb < map.col_blocks; ++cb) {
+            TileBlock b;
+            b.tile = m_tiles[m_next]->name;
+            b.input_bits = m_specs[m_next].input_bits;
+            b.dac_bits = m_specs[m_next].dac.bits;
+            ++m_next;
+            b.row0 = rb * m_tile_rows;
+            b.rows = std::min(m_tile_rows, inputs - b.row0);
+            b.col0 = cb * m_tile_cols;
+            b.cols = std::min(m_tile_cols, outputs - b.col0);
+            b.weights.assign(static_cast<std::size_t>(b.rows) * b.cols, 0.0f);
+            for (int r = 0; r < b.rows; ++r)
+                for (int c = 0; c < b.cols; ++c)
+                    b.weights[static_cast<std::size_t>(r) * b.cols + c] =
+                        matrix[static_cast<std::size_t>(b.row0 + r) * outputs + b.col0 + c];
+            map.blocks.push_back(std::move(b));
+        }
+    }
+    return map;
+}
+
+void TileMapper::observe(MatrixMap& map, const std::vector<float>& x) {
+    for (auto& b : map.blocks)
+        b.y_max = std::max(b.y_max, Crossbar::max_slice_output(b.weights.data(), b.rows, b.cols,
+                                                               x.data() + b.row0, map.x_max,
+                                                               b.input_bits, b.dac_bits));
+}
+
+void TileMapper::finish(MatrixMap& map, float margin) {
+    for (auto& b : map.blocks) b.y_max = b.y_max > 0 ? b.y_max * margin : map.w_max * map.x_max;
+}
+
+} // namespace neurotlm
