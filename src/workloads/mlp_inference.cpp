@@ -7,6 +7,8 @@
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/workloads/dataset.h"
+#include "neurotlm/blocks/buffer/buffer_driver.h"
+#include "neurotlm/blocks/buffer/sram.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
 
 namespace neurotlm {
@@ -35,7 +37,10 @@ ParamTable MlpInference::param_table() {
                  1, 1e6)
         .positive("adc_range_margin", Unit::none, 1.0,
                   "ADC full scale = margin x the largest calibrated partial sum", 0.0, 1e3)
-        .boolean("software_reference", true, "run the float network on the same images for comparison");
+        .boolean("software_reference", true, "run the float network on the same images for comparison")
+        .string("buffer", "",
+                "the buffer block holding activations between layers: its name; \"\" = the "
+                "platform's only buffer, or none when it has no buffer block");
     return t;
 }
 
@@ -81,6 +86,43 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                                   "labels below the network's " + std::to_string(m_classes) + " outputs",
                                   "label " + std::to_string(l));
         m_confusion.assign(static_cast<std::size_t>(m_classes * m_classes), 0);
+    }
+
+    // The activation buffer: each image is written into it, every layer reads its input from
+    // it and writes its output back (ping-pong halves), so moving activations is booked there.
+    const ComponentInfo* buffer = nullptr;
+    const std::string buffer_name = p.string("buffer");
+    if (buffer_name.empty()) {
+        for (const auto& c : platform.components) {
+            if (c.type != "buffer") continue;
+            if (buffer)
+                throw ConfigError(file, p.pointer_of("buffer"),
+                                  "the name of the buffer to use (there are several)", "\"\"");
+            buffer = &c;
+        }
+    } else {
+        buffer = platform.find(buffer_name);
+        if (!buffer || buffer->type != "buffer")
+            throw ConfigError(file, p.pointer_of("buffer"), "a buffer component",
+                              buffer ? buffer_name + " is a " + buffer->type
+                                     : "\"" + buffer_name + "\"");
+    }
+    if (buffer) {
+        if (!buffer->reachable)
+            throw ConfigError(file, p.pointer_of("buffer"), "a buffer the controller can reach",
+                              buffer->name + " is not connected to it");
+        int widest = m_net.input_size();
+        for (const auto& layer : m_net.layers) widest = std::max(widest, layer.outputs);
+        m_buffer_half = static_cast<std::uint64_t>(widest) * sizeof(float);
+        const SramSpec sram = SramSpec::table().build(*buffer->params);
+        if (2.0 * static_cast<double>(m_buffer_half) > sram.capacity_bytes)
+            throw ConfigError(file, p.pointer_of("buffer"),
+                              "a buffer of at least " + std::to_string(2 * m_buffer_half) +
+                                  " bytes (two halves of the widest activation, " +
+                                  std::to_string(widest) + " float32 values)",
+                              buffer->name + " holds " +
+                                  std::to_string(static_cast<long long>(sram.capacity_bytes)));
+        m_buffer = buffer->name;
     }
 
     // The tiles.
@@ -179,6 +221,20 @@ void MlpInference::run(RunContext& ctx) {
         }
     }
 
+    std::unique_ptr<BufferDriver> buffer;
+    if (!m_buffer.empty()) {
+        buffer = std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
+        buffer->probe();
+    }
+    // Activations live in the buffer: layer l reads its input from half l % 2 and writes its
+    // output to the other half.
+    auto stash = [&](std::size_t half, const std::vector<float>& v) {
+        if (buffer) buffer->write(half * m_buffer_half, v.data(), v.size() * sizeof(float));
+    };
+    auto fetch = [&](std::size_t half, std::vector<float>& v) {
+        if (buffer) buffer->read(half * m_buffer_half, v.data(), v.size() * sizeof(float));
+    };
+
     const std::uint64_t total = static_cast<std::uint64_t>(m_data.count);
     std::vector<float> x, xb, y, part;
     const std::uint64_t step = std::max<std::uint64_t>(1, total / 100);
@@ -189,6 +245,8 @@ void MlpInference::run(RunContext& ctx) {
             const DenseLayer& L = m_net.layers[l];
             const MatrixMap& lm = m_map[l];
             ctx.phase(L.name);
+            if (l == 0) stash(0, x);
+            fetch(l % 2, x);
             xb = x;
             xb.push_back(lm.x_max);
             // Start every tile of the layer, then collect: the tiles work in parallel.
@@ -209,9 +267,11 @@ void MlpInference::run(RunContext& ctx) {
                 for (auto& v : y) v = activate(L.activation, v);
                 ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
             }
+            stash((l + 1) % 2, y);
             x.swap(y);
         }
         ctx.phase("classify");
+        fetch(m_map.size() % 2, x);
         const int predicted = argmax(x.data(), static_cast<int>(x.size()));
         ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
         ctx.phase("");
@@ -274,6 +334,7 @@ json MlpInference::results() const {
         j["confusion"] = conf;
     }
     j["calibration_images"] = m_calibration;
+    if (!m_buffer.empty()) j["activation_buffer"] = m_buffer;
     json layers = json::array();
     for (std::size_t l = 0; l < m_map.size(); ++l) {
         const auto& lm = m_map[l];

@@ -42,6 +42,8 @@ private:
     Network m_net;
     Dataset m_data;
     std::unique_ptr<TileMapper> m_mapper;
+    std::string m_buffer;              ///< activation buffer ("" = none)
+    std::uint64_t m_buffer_half = 0;   ///< bytes of each ping-pong half
     std::vector<MatrixMap> m_map;
     int m_calibration = 0;
     float m_margin = 1.0f;
