@@ -194,6 +194,47 @@ TEST(Cli, TraceReplayReportsEveryCollectedOutput) {
     for (int i = 0; i < 4; ++i) EXPECT_NEAR(y[static_cast<std::size_t>(i)].get<double>(), x[i], 0.05) << i;
 }
 
+TEST(Cli, ATraceReplaysOperationsOfEveryBlockType) {
+    // Each block type registers its own trace operations: a tile and a Hopfield array in one
+    // trace. The array stores two orthogonal patterns (float weights) and recalls the first
+    // from a probe with its first bit flipped.
+    const std::string out = scratch_dir("trace") + "/mixed";
+    Result r = run("run -q " + test_data("good/mixed_trace.json") + " --out " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json rep = load(out + "/report.json");
+    const json& outputs = rep["workload"]["outputs"];
+    ASSERT_EQ(outputs.size(), 2u);
+    EXPECT_EQ(outputs[0]["component"], "hop");
+    EXPECT_EQ(outputs[0]["line"], 6);
+    const json expected = {1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1};
+    EXPECT_EQ(outputs[0]["output"]["state"], expected);
+    EXPECT_TRUE(outputs[0]["output"]["converged"].get<bool>());
+    EXPECT_EQ(outputs[1]["component"], "tile0");
+    EXPECT_NEAR(outputs[1]["output"][0].get<double>(), 1.0, 0.05);
+    EXPECT_NEAR(outputs[1]["output"][1].get<double>(), 0.0, 0.05);
+    // Two kinds of item: the totals call them operations.
+    EXPECT_EQ(rep["totals"]["items"], 2);
+    // Storing is set-up, like programming.
+    bool program = false;
+    for (const auto& ph : rep["phases"]) program = program || ph["phase"] == "program";
+    EXPECT_TRUE(program);
+}
+
+TEST(Cli, TraceOperationsAreCheckedAgainstTheBlockType) {
+    for (const auto& [trace, text] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"recall_unstored.jsonl", "recall_unstored.jsonl:2"},
+             {"recall_on_tile.jsonl", "tile0 is a crossbar_tile (operations: "}}) {
+        json doc = load(test_data("good/mixed_trace.json"));
+        doc["workload"]["file"] = test_data("traces/" + trace);
+        const std::string dir = scratch_dir("trace-bad");
+        std::ofstream(dir + "/p.json") << doc.dump();
+        Result r = run("run " + dir + "/p.json --out " + dir + "/r");
+        EXPECT_EQ(r.code, 2) << r.err;
+        EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+    }
+}
+
 // Every malformed configuration in the corpus: exit code 2, a message that locates the
 // problem, no crash, and no report folder.
 class BadConfig : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};

@@ -1,6 +1,8 @@
 #pragma once
-/// @brief Trace replay ("kind": "trace"): a JSON-lines file of operations on named crossbar
-/// tiles, for workloads that are not networks. One operation per line:
+/// @brief Trace replay ("kind": "trace"): a JSON-lines file of operations on named components,
+/// for workloads that are not networks. One operation per line; the component's block type
+/// provides its operations (registered beside its driver, drivers/trace_ops.h):
+///   crossbar_tile:
 ///   {"op": "program", "component": "tile0", "weights": [[...], ...], "weight_range": 1.0}
 ///        (or "weights_npy": "w.npy"; rows = inputs; weight_range defaults to max |w|)
 ///   {"op": "input_range", "component": "tile0", "value": 1.0}
@@ -8,13 +10,21 @@
 ///   {"op": "mvm", "component": "tile0", "input": [...]}              (start and collect)
 ///   {"op": "start", "component": "tile0", "input": [...]}            (start only: tiles overlap)
 ///   {"op": "collect", "component": "tile0"}                          (wait and read results)
+///   hopfield_array:
+///   {"op": "store", "component": "hop", "memory": 0, "patterns": [[1, -1, ...], ...]}
+///   {"op": "recall", "component": "hop", "memory": 0, "probe": [1, -1, ...]}
+///   any:
 ///   {"op": "phase", "name": "layer1"}                                (attribute what follows)
 /// Blank lines and lines starting with '#' are skipped. The whole file is validated before
-/// the run: errors name the file, the line and the JSON pointer within the line.
+/// the run: errors name the file, the line and the JSON pointer within the line. Programming
+/// and storing are set-up (the "program" phase).
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "neurotlm/drivers/trace_ops.h"
 #include "neurotlm/workloads/workload.h"
 
 namespace neurotlm {
@@ -23,6 +33,7 @@ class TraceReplay : public Workload {
 public:
     static ParamTable param_table();
     TraceReplay(const Params& params, const PlatformInfo& platform);
+    ~TraceReplay() override;
 
     const char* kind() const override { return "trace"; }
     void run(RunContext& context) override;
@@ -31,22 +42,22 @@ public:
     std::vector<std::string> setup_phases() const override { return {"program"}; }
     json resolved_paths() const override;
 
-    enum class Op { program, input_range, output_range, mvm, start, collect, phase };
-    struct Step {
-        Op op;
-        int line;
-        std::string component;
-        std::vector<float> data;  ///< weights (rows x cols) or input
-        int rows = 0, cols = 0;
-        float value = 0.0f;       ///< range, or weight range for program
-        std::string name;         ///< phase name
-    };
-    const std::vector<Step>& steps() const { return m_steps; }
+    /// Validated lines, in order.
+    std::size_t steps() const { return m_steps.size(); }
 
 private:
+    struct Line {
+        int number = 0;
+        std::string phase;                     ///< a phase marker, or
+        std::string component;                 ///< the component the step runs on
+        std::unique_ptr<trace::Step> step;
+    };
+
     std::string m_path;
-    std::vector<Step> m_steps;
-    std::uint64_t m_mvms = 0;
+    std::map<std::string, std::unique_ptr<trace::Component>> m_components;
+    std::vector<Line> m_steps;
+    std::string m_item_name = "operation";
+    std::uint64_t m_items = 0;
     double m_ops = 0;
     json m_outputs = json::array();
     bool m_record;

@@ -1,0 +1,251 @@
+// Trace operations on crossbar tiles (the `trace` workload): program, input_range,
+// output_range, mvm, start, collect.
+
+#include <algorithm>
+#include <cmath>
+
+#include "neurotlm/blocks/crossbar/crossbar.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/core/error.h"
+#include "neurotlm/drivers/trace_ops.h"
+
+namespace neurotlm {
+
+namespace {
+
+using trace::json;
+
+class TileTrace;
+
+/// Steps call their tile's driver, which exists only at replay.
+class TileStep : public trace::Step {
+public:
+    explicit TileStep(TileTrace& tile) : m_tile(tile) {}
+
+protected:
+    CrossbarTileDriver& driver();
+    TileTrace& m_tile;
+};
+
+class TileTrace : public trace::Component {
+public:
+    explicit TileTrace(const ComponentInfo& info) : m_name(info.name) {
+        const CrossbarSpec spec = CrossbarSpec::table().build(*info.params);
+        m_rows = spec.rows;
+        m_cols = spec.logical_cols();
+    }
+    std::unique_ptr<trace::Step> parse(const std::string& op, const json& j,
+                                       const trace::Line& line) override;
+    void attach(Initiator& bus, std::uint64_t address) override {
+        m_driver = std::make_unique<CrossbarTileDriver>(bus, address, m_name);
+    }
+    /// The driver, checking the block on first use (so the check is booked with that use).
+    CrossbarTileDriver& driver() {
+        if (!m_probed) m_driver->probe();
+        m_probed = true;
+        return *m_driver;
+    }
+    const std::string& name() const { return m_name; }
+
+private:
+    std::unique_ptr<trace::Step> program(const json& j, const trace::Line& line);
+    std::unique_ptr<trace::Step> multiply(const std::string& op, const json& j,
+                                          const trace::Line& line);
+
+    std::string m_name;
+    int m_rows = 0, m_cols = 0;           ///< the tile's inputs and outputs
+    int m_used_rows = 0, m_used_cols = 0; ///< the programmed block
+    bool m_programmed = false;
+    bool m_started = false;               ///< a start waits for its collect
+    int m_started_rows = 0;
+    std::unique_ptr<CrossbarTileDriver> m_driver;
+    bool m_probed = false;
+};
+
+CrossbarTileDriver& TileStep::driver() { return m_tile.driver(); }
+
+class Program : public TileStep {
+public:
+    Program(TileTrace& t, std::vector<float> w, int rows, int cols, float range)
+        : TileStep(t), m_w(std::move(w)), m_rows(rows), m_cols(cols), m_range(range) {}
+    void run(trace::Replay& r) override {
+        r.setup([&] { driver().program(m_w.data(), m_rows, m_cols, m_range); });
+    }
+
+private:
+    std::vector<float> m_w;
+    int m_rows, m_cols;
+    float m_range;
+};
+
+class SetRange : public TileStep {
+public:
+    SetRange(TileTrace& t, bool input, float value) : TileStep(t), m_input(input), m_value(value) {}
+    void run(trace::Replay&) override {
+        if (m_input) driver().set_input_range(m_value);
+        else driver().set_output_range(m_value);
+    }
+
+private:
+    bool m_input;
+    float m_value;
+};
+
+class Multiply : public TileStep {
+public:
+    /// @p collect: the step waits for the result (mvm), else it only starts (start).
+    Multiply(TileTrace& t, std::vector<float> x, bool collect, int line, int rows, int cols)
+        : TileStep(t), m_x(std::move(x)), m_collect(collect), m_line(line), m_rows(rows), m_cols(cols) {}
+    void run(trace::Replay& r) override {
+        std::vector<float> x(m_x);
+        x.resize(static_cast<std::size_t>(driver().rows()), 0.0f);
+        driver().start_mvm(x.data(), static_cast<int>(x.size()));
+        if (m_collect) collect(r, m_line, m_rows, m_cols);
+    }
+    std::uint64_t items() const override { return m_collect ? 1 : 0; }
+
+    /// Wait for the tile's result and report it; @p rows x @p cols multiply-accumulates.
+    void collect(trace::Replay& r, int line, int rows, int cols) {
+        std::vector<float> out(static_cast<std::size_t>(cols), 0.0f);
+        driver().collect(out.data(), cols);
+        // Multiply-accumulates of the programmed block with the inputs given: 2 ops each.
+        r.item(line, m_tile.name(), out, 2.0 * rows * cols);
+    }
+
+private:
+    std::vector<float> m_x;
+    bool m_collect;
+    int m_line, m_rows, m_cols;
+};
+
+class Collect : public Multiply {
+public:
+    Collect(TileTrace& t, int line, int rows, int cols)
+        : Multiply(t, {}, true, line, rows, cols), m_line(line), m_rows(rows), m_cols(cols) {}
+    void run(trace::Replay& r) override { collect(r, m_line, m_rows, m_cols); }
+
+private:
+    int m_line, m_rows, m_cols;
+};
+
+std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line& line) {
+    const std::string& where = line.where;
+    if (j.contains("weights") == j.contains("weights_npy"))
+        throw ConfigError(where, "/weights", "either \"weights\" (nested arrays) or \"weights_npy\"",
+                          j.contains("weights") ? "both" : "neither");
+    std::vector<float> data;
+    int rows = 0, cols = 0;
+    if (j.contains("weights")) {
+        const json& w = j["weights"];
+        if (!w.is_array() || w.empty())
+            throw ConfigError(where, "/weights", "an array of rows (one per input)", describe_json(w));
+        for (std::size_t r = 0; r < w.size(); ++r) {
+            auto row = trace::float_vector(w[r], "/weights/" + std::to_string(r), where);
+            if (r == 0) cols = static_cast<int>(row.size());
+            else if (static_cast<int>(row.size()) != cols)
+                throw ConfigError(where, "/weights/" + std::to_string(r),
+                                  "rows of " + std::to_string(cols) + " numbers",
+                                  std::to_string(row.size()));
+            data.insert(data.end(), row.begin(), row.end());
+        }
+        rows = static_cast<int>(w.size());
+    } else {
+        if (!j["weights_npy"].is_string())
+            throw ConfigError(where, "/weights_npy", "a path to a .npy file", describe_json(j["weights_npy"]));
+        data = line.read_matrix(j["weights_npy"].get<std::string>(), "/weights_npy", rows, cols);
+    }
+    if (rows > m_rows || cols > m_cols)
+        throw ConfigError(where, "/weights",
+                          "at most " + std::to_string(m_rows) + "x" + std::to_string(m_cols) +
+                              " weights (the tile's inputs x outputs)",
+                          std::to_string(rows) + "x" + std::to_string(cols));
+    float wmax = 0;
+    for (float v : data) wmax = std::max(wmax, std::fabs(v));
+    float range = wmax > 0 ? wmax : 1.0f;
+    if (j.contains("weight_range")) {
+        const json& v = j["weight_range"];
+        if (!v.is_number() || !(v.get<float>() > 0) || !std::isfinite(v.get<float>()))
+            throw ConfigError(where, "/weight_range", "a number > 0 within float32 range",
+                              describe_json(v));
+        range = v.get<float>();
+        if (wmax > range)
+            throw ConfigError(where, "/weight_range", "a range >= max |w| = " + std::to_string(wmax),
+                              describe_json(v));
+    }
+    if (m_started)
+        throw ConfigError(where, "/op",
+                          "a \"collect\" of " + m_name + "'s running multiply before it is reprogrammed",
+                          "\"program\"");
+    m_programmed = true;
+    m_used_rows = rows;
+    m_used_cols = cols;
+    return std::make_unique<Program>(*this, std::move(data), rows, cols, range);
+}
+
+std::unique_ptr<trace::Step> TileTrace::multiply(const std::string& op, const json& j,
+                                                 const trace::Line& line) {
+    const std::string& where = line.where;
+    if (!m_programmed)
+        throw ConfigError(where, "/op", "a \"program\" of " + m_name + " before its first multiply",
+                          "\"" + op + "\"");
+    if (!j.contains("input")) throw ConfigError(where, "/input", "an input vector", "nothing");
+    std::vector<float> x = trace::float_vector(j["input"], "/input", where);
+    if (static_cast<int>(x.size()) > m_rows)
+        throw ConfigError(where, "/input", "at most " + std::to_string(m_rows) + " inputs",
+                          std::to_string(x.size()));
+    // The tile has one output buffer: a second multiply before the collect would overwrite the
+    // first one's result.
+    if (m_started)
+        throw ConfigError(where, "/op", "a \"collect\" of " + m_name + "'s running multiply first",
+                          "\"" + op + "\"");
+    const int rows = std::min(static_cast<int>(x.size()), m_used_rows);
+    const bool start_only = op == "start";
+    if (start_only) {
+        m_started = true;
+        m_started_rows = rows;
+    }
+    return std::make_unique<Multiply>(*this, std::move(x), !start_only, line.number, rows, m_used_cols);
+}
+
+std::unique_ptr<trace::Step> TileTrace::parse(const std::string& op, const json& j,
+                                              const trace::Line& line) {
+    if (op == "program") return program(j, line);
+    if (op == "input_range" || op == "output_range") {
+        const bool input = op == "input_range";
+        const json v = j.value("value", json());
+        const bool ok = v.is_number() && std::isfinite(v.get<float>()) &&
+                        (input ? v.get<float>() >= kMinInputRange : v.get<float>() >= 0);
+        if (!ok)
+            throw ConfigError(line.where, "/value",
+                              input ? "a number >= 1e-30" : "a number >= 0 (0: automatic)",
+                              j.contains("value") ? describe_json(v) : "nothing");
+        return std::make_unique<SetRange>(*this, input, v.get<float>());
+    }
+    if (op == "mvm" || op == "start") return multiply(op, j, line);
+    // collect
+    if (!m_started)
+        throw ConfigError(line.where, "/op", "a \"start\" on " + m_name + " before \"collect\"",
+                          "\"collect\"");
+    m_started = false;
+    return std::make_unique<Collect>(*this, line.number, m_started_rows, m_used_cols);
+}
+
+trace::BlockOps tile_trace_ops() {
+    trace::BlockOps ops;
+    ops.type = "crossbar_tile";
+    ops.item_name = "mvm";
+    ops.ops = {{"program", {"weights", "weights_npy", "weight_range"}},
+               {"input_range", {"value"}},
+               {"output_range", {"value"}},
+               {"mvm", {"input"}},
+               {"start", {"input"}},
+               {"collect", {}}};
+    ops.create = [](const ComponentInfo& info) { return std::make_unique<TileTrace>(info); };
+    return ops;
+}
+
+} // namespace
+
+NEUROTLM_REGISTER_TRACE_OPS(tile_trace_ops);
+
+} // namespace neurotlm
