@@ -1,6 +1,6 @@
 #pragma once
-/// @brief CMOS periphery of a crossbar: DAC (row drivers), ADC (shared by several columns) and
-/// sense amplifier, each with energy, latency and area per action.
+/// @brief CMOS periphery of a crossbar: DAC (row drivers) and ADC (shared by several columns),
+/// each with energy, latency and area per action.
 
 #include "neurotlm/core/spec_table.h"
 
@@ -35,13 +35,6 @@ struct DacSpec {
 
     /// The parameters ("bits", "energy", "latency", "area"); a tile nests them under "dac".
     static const SpecTable<DacSpec>& table();
-};
-
-/// @brief Sense amplifier (used by binary readout and CAM/Hopfield arrays).
-struct SenseAmpSpec {
-    double energy_J = 0.0;
-    double latency_s = 0.0;
-    double area_m2 = 0.0;
 };
 
 } // namespace neurotlm

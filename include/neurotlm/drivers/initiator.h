@@ -30,11 +30,6 @@ public:
         return v;
     }
     void write_float(std::uint64_t address, float value) { write(address, &value, 4); }
-    float read_float(std::uint64_t address) {
-        float v = 0;
-        read(address, &v, 4);
-        return v;
-    }
 };
 
 } // namespace neurotlm

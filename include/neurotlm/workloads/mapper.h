@@ -42,7 +42,6 @@ public:
     /// Logical outputs per tile.
     int tile_cols() const { return m_tile_cols; }
     std::size_t tiles() const { return m_tiles.size(); }
-    std::size_t tiles_used() const { return m_next; }
     /// Tiles an @p inputs x @p outputs matrix needs.
     int tiles_for(int inputs, int outputs) const;
 
