@@ -59,8 +59,10 @@ void CrossbarTileDriver::collect(float* y, int n) {
     try {
         m_bus.read(m_base + r::OUTPUT.offset, y, static_cast<std::size_t>(n) * sizeof(float));
     } catch (const BusError&) {
-        // The tile refuses to hand out the results of a failed command; say why.
+        // The tile refuses to hand out the results of a failed command; say why. Any other
+        // refusal (a read beyond the window) is the caller's and passes through as it is.
         const std::uint32_t err = m_bus.read32(m_base + regmap::ERROR_CODE.offset);
+        if (err == regmap::kErrNone.value) throw;
         throw BusError("tile '" + m_name + "' refused MVM: " + error_text(err));
     }
 }

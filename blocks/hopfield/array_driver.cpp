@@ -36,8 +36,13 @@ void HopfieldArrayDriver::pack(const std::vector<std::int8_t>& pattern, std::uin
     if (pattern.size() != static_cast<std::size_t>(m_neurons))
         throw BusError("Hopfield array '" + m_name + "' has " + std::to_string(m_neurons) +
                        " neurons; a pattern of " + std::to_string(pattern.size()) + " does not fit");
-    for (int i = 0; i < m_neurons; ++i)
-        if (pattern[static_cast<std::size_t>(i)] > 0) words[i / 32] |= 1u << (i % 32);
+    for (int i = 0; i < m_neurons; ++i) {
+        const std::int8_t v = pattern[static_cast<std::size_t>(i)];
+        if (v != 1 && v != -1)
+            throw BusError("Hopfield array '" + m_name + "': neuron " + std::to_string(i) +
+                           " of a pattern is " + std::to_string(v) + "; states are +1 or -1");
+        if (v > 0) words[i / 32] |= 1u << (i % 32);
+    }
 }
 
 std::uint32_t HopfieldArrayDriver::store(const std::vector<std::vector<std::int8_t>>& patterns) {

@@ -1,0 +1,230 @@
+// mlp_inference, validated against a hand-built platform (no SystemC): every refusal is a
+// ConfigError at the JSON pointer of the offending workload key, and the layer-to-tile mapping
+// follows from the tile size by hand.
+
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/workloads/mlp_inference.h"
+#include "testing/paths.h"
+#include "testing/platform_info.h"
+
+using namespace neurotlm;
+using neurotlm::testing::config_error_of;
+using neurotlm::testing::create_workload;
+using neurotlm::testing::FakePlatform;
+using neurotlm::testing::test_data;
+
+namespace {
+
+/// The tiny 16-12-4 network and its 40-image 4x4 dataset (tests/data).
+json tiny_mlp(json extra = json::object()) {
+    json w = {{"kind", "mlp_inference"},
+              {"network", test_data("networks/tiny.json")},
+              {"dataset",
+               {{"images", test_data("tiny/images-idx3-ubyte.gz")},
+                {"labels", test_data("tiny/labels-idx1-ubyte.gz")},
+                {"limit", 0}}},
+              {"calibration_images", 4}};
+    w.merge_patch(extra);
+    return w;
+}
+
+/// @p n tiles tile0.. of 16 x 16 cells: 16 inputs, 8 outputs (differential).
+void add_tiles(FakePlatform& p, int n) {
+    for (int i = 0; i < n; ++i) p.tile("tile" + std::to_string(i), 16, 16);
+}
+
+/// A network file of @p inputs -> @p outputs (one dense layer of small weights).
+std::string write_network(const std::string& dir, int inputs, int outputs) {
+    json w = json::array();
+    for (int o = 0; o < outputs; ++o) {
+        json row = json::array();
+        for (int i = 0; i < inputs; ++i) row.push_back(0.01 * ((o + i) % 5) - 0.02);
+        w.push_back(row);
+    }
+    json net = {{"format", "neurotlm-network"},
+                {"version", 1},
+                {"name", "made"},
+                {"input", inputs},
+                {"layers",
+                 {{{"name", "fc"}, {"type", "dense"}, {"outputs", outputs},
+                   {"activation", "none"}, {"weights", w}}}}};
+    const std::string path = dir + "/net_" + std::to_string(inputs) + "_" + std::to_string(outputs) + ".json";
+    std::ofstream(path) << net.dump();
+    return path;
+}
+
+} // namespace
+
+TEST(MlpInferenceWorkload, MapsTheTinyNetworkOntoFiveTilesAsHandCounted) {
+    // fc1: 16 inputs + a bias row = 17 rows -> 2 row blocks of 16 and 1; 12 outputs -> 2 column
+    // blocks of 8 and 4. fc2: 12 + 1 = 13 rows -> 1 block; 4 outputs -> 1. 4 + 1 = 5 tiles.
+    FakePlatform p;
+    add_tiles(p, 5);
+    auto w = create_workload(tiny_mlp(), p.info);
+    auto* mlp = dynamic_cast<MlpInference*>(w.get());
+    ASSERT_NE(mlp, nullptr);
+    const auto& map = mlp->mapping();
+    ASSERT_EQ(map.size(), 2u);
+    EXPECT_EQ(map[0].row_blocks, 2);
+    EXPECT_EQ(map[0].col_blocks, 2);
+    ASSERT_EQ(map[0].blocks.size(), 4u);
+    EXPECT_EQ(map[0].blocks[0].rows, 16);
+    EXPECT_EQ(map[0].blocks[0].cols, 8);
+    EXPECT_EQ(map[0].blocks[1].col0, 8);
+    EXPECT_EQ(map[0].blocks[1].cols, 4);
+    EXPECT_EQ(map[0].blocks[2].row0, 16);
+    EXPECT_EQ(map[0].blocks[2].rows, 1); // the bias row alone
+    EXPECT_EQ(map[1].row_blocks, 1);
+    ASSERT_EQ(map[1].blocks.size(), 1u);
+    EXPECT_EQ(map[1].blocks[0].rows, 13);
+    EXPECT_EQ(map[1].blocks[0].cols, 4);
+    EXPECT_EQ(map[1].blocks[0].tile, "tile4");
+    // The tile's DAC and input precision are taken from its parameters.
+    EXPECT_EQ(map[0].blocks[0].input_bits, 8);
+    EXPECT_EQ(map[0].blocks[0].dac_bits, 1);
+    EXPECT_EQ(w->totals().items_requested, 40u);
+}
+
+TEST(MlpInferenceWorkload, TooFewTilesNamesHowManyAreNeeded) {
+    FakePlatform p;
+    add_tiles(p, 4);
+    const auto e = config_error_of([&] { create_workload(tiny_mlp(), p.info); });
+    ASSERT_TRUE(e.thrown) << e.what;
+    EXPECT_EQ(e.file, "platform.json");
+    EXPECT_EQ(e.pointer, "/workload/tiles");
+    EXPECT_NE(e.expected.find("5 tiles of 16x8"), std::string::npos) << e.what;
+    EXPECT_NE(e.found.find("4 tiles"), std::string::npos) << e.what;
+}
+
+TEST(MlpInferenceWorkload, KeysAreCheckedWithTheirPointers) {
+    FakePlatform p;
+    add_tiles(p, 5);
+    struct Case {
+        json patch;
+        const char* pointer;
+    };
+    const Case cases[] = {
+        {{{"bogus", 1}}, "/workload/bogus"},
+        {{{"dataset", {{"limit", -1}}}}, "/workload/dataset/limit"},
+        {{{"dataset", {{"format", "csv"}}}}, "/workload/dataset/format"},
+        {{{"calibration_images", 0}}, "/workload/calibration_images"},
+        {{{"adc_range_margin", 0}}, "/workload/adc_range_margin"},
+        {{{"software_reference", "yes"}}, "/workload/software_reference"},
+        {{{"network", 3}}, "/workload/network"},
+        {{{"network", test_data("networks/absent.json")}}, "/workload/network"},
+        {{{"network", test_data("networks/truncated_weights.json")}}, "/workload/network"},
+        {{{"dataset", {{"images", test_data("tiny/absent.gz")}}}}, "/workload/dataset/images"},
+        {{{"dataset", {{"images", test_data("bad_files/truncated-images.gz")}}}},
+         "/workload/dataset/images"},
+        {{{"tiles", "nothing"}}, "/workload/tiles"},
+    };
+    for (const Case& c : cases) {
+        const auto e = config_error_of([&] { create_workload(tiny_mlp(c.patch), p.info); });
+        EXPECT_TRUE(e.thrown) << c.patch.dump() << ": " << e.what;
+        EXPECT_EQ(e.pointer, c.pointer) << c.patch.dump() << ": " << e.what;
+    }
+}
+
+TEST(MlpInferenceWorkload, AnOffsetPastTheLastImageIsRefused) {
+    FakePlatform p;
+    add_tiles(p, 5);
+    // 40 images: offset 39 leaves one, 40 leaves none.
+    EXPECT_NO_THROW(create_workload(tiny_mlp({{"dataset", {{"offset", 39}}}}), p.info));
+    const auto e = config_error_of(
+        [&] { create_workload(tiny_mlp({{"dataset", {{"offset", 40}}}}), p.info); });
+    ASSERT_TRUE(e.thrown) << e.what;
+    EXPECT_EQ(e.pointer.rfind("/workload/dataset/", 0), 0u) << e.what;
+    EXPECT_NE(e.what.find("offset"), std::string::npos) << e.what;
+}
+
+TEST(MlpInferenceWorkload, TheNetworkIsRequired) {
+    FakePlatform p;
+    add_tiles(p, 5);
+    json w = tiny_mlp();
+    w.erase("network");
+    const auto e = config_error_of([&] { create_workload(w, p.info); });
+    ASSERT_TRUE(e.thrown);
+    EXPECT_EQ(e.pointer, "/workload/network") << e.what;
+}
+
+TEST(MlpInferenceWorkload, TheTilesMustBeReachableCrossbarTilesOfOneSize) {
+    {
+        FakePlatform p;
+        add_tiles(p, 4);
+        p.tile("tile4", 16, 32); // 16 outputs, not 8
+        const auto e = config_error_of([&] { create_workload(tiny_mlp(), p.info); });
+        EXPECT_EQ(e.pointer, "/workload/tiles") << e.what;
+        EXPECT_NE(e.expected.find("one size"), std::string::npos) << e.what;
+    }
+    {
+        FakePlatform p;
+        add_tiles(p, 4);
+        p.tile("tile4", 16, 16, /*reachable=*/false);
+        const auto e = config_error_of([&] { create_workload(tiny_mlp(), p.info); });
+        EXPECT_EQ(e.pointer, "/workload/tiles") << e.what;
+        EXPECT_NE(e.found.find("tile4"), std::string::npos) << e.what;
+    }
+    {
+        FakePlatform p;
+        add_tiles(p, 5);
+        p.hopfield("tile5", 32);
+        const auto e = config_error_of(
+            [&] { create_workload(tiny_mlp({{"tiles", "tile"}}), p.info); });
+        EXPECT_EQ(e.pointer, "/workload/tiles") << e.what;
+        EXPECT_NE(e.found.find("hopfield_array"), std::string::npos) << e.what;
+    }
+    {
+        FakePlatform p; // no tiles at all
+        p.other("ctrl", "controller");
+        const auto e = config_error_of([&] { create_workload(tiny_mlp(), p.info); });
+        EXPECT_EQ(e.pointer, "/workload/tiles") << e.what;
+    }
+    {
+        // A named group uses only its members.
+        FakePlatform p;
+        add_tiles(p, 2);
+        for (int i = 0; i < 5; ++i) p.tile("big" + std::to_string(i), 16, 16);
+        auto w = create_workload(tiny_mlp({{"tiles", "big"}}), p.info);
+        const auto& map = dynamic_cast<const MlpInference&>(*w).mapping();
+        EXPECT_EQ(map[0].blocks[0].tile, "big0");
+        EXPECT_EQ(map[1].blocks[0].tile, "big4");
+    }
+}
+
+TEST(MlpInferenceWorkload, TheDatasetMustFitTheNetwork) {
+    const std::string dir = neurotlm::testing::scratch_dir("mlp_workload");
+    FakePlatform p;
+    add_tiles(p, 5);
+    // 9 inputs against 4x4 = 16-pixel images.
+    auto e = config_error_of([&] {
+        create_workload(tiny_mlp({{"network", write_network(dir, 9, 4)}}), p.info);
+    });
+    EXPECT_EQ(e.pointer, "/workload/dataset/images") << e.what;
+    EXPECT_NE(e.expected.find("9 pixels"), std::string::npos) << e.what;
+    // Two outputs, but the labels run 0..3.
+    e = config_error_of([&] {
+        create_workload(tiny_mlp({{"network", write_network(dir, 16, 2)}}), p.info);
+    });
+    EXPECT_EQ(e.pointer, "/workload/dataset/labels") << e.what;
+    // Without labels the same network is fine (no accuracy then).
+    EXPECT_NO_THROW(create_workload(
+        tiny_mlp({{"network", write_network(dir, 16, 2)}, {"dataset", {{"labels", ""}}}}), p.info));
+}
+
+TEST(MlpInferenceWorkload, RelativePathsResolveAgainstTheConfigFolder) {
+    FakePlatform p("dir/platform.json", test_data("good"));
+    add_tiles(p, 5);
+    json w = tiny_mlp();
+    w["network"] = "../networks/tiny.json";
+    w["dataset"]["images"] = "../tiny/images-idx3-ubyte.gz";
+    w["dataset"]["labels"] = "../tiny/labels-idx1-ubyte.gz";
+    EXPECT_NO_THROW(create_workload(w, p.info));
+    w["network"] = "networks/tiny.json"; // relative to tests/data/good: absent
+    const auto e = config_error_of([&] { create_workload(w, p.info); });
+    EXPECT_EQ(e.file, "dir/platform.json");
+    EXPECT_EQ(e.pointer, "/workload/network") << e.what;
+}
