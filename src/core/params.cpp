@@ -337,7 +337,7 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             if (!std::isfinite(d) || d < spec.min || d > spec.max ||
                 (spec.min_exclusive && d <= spec.min))
                 throw ConfigError(file, where, range_text(spec), describe_json(value));
-            if (d > unit_ceiling(spec.unit))
+            if (std::fabs(d) > unit_ceiling(spec.unit))
                 throw ConfigError(file, where,
                                   "at most " + format_quantity(unit_ceiling(spec.unit), spec.unit) +
                                       " (" + spec.description + ")",

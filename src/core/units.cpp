@@ -71,8 +71,8 @@ struct Prefix {
     double scale;
 };
 
-constexpr std::array<Prefix, 11> kPrefixes{{
-    {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"µ", 1e-6}, {"m", 1e-3},
+constexpr std::array<Prefix, 12> kPrefixes{{
+    {"a", 1e-18}, {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"µ", 1e-6}, {"m", 1e-3},
     {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
 }};
 
@@ -144,7 +144,7 @@ std::optional<unsigned long long> parse_address(std::string_view text_in, std::s
     if (text.empty()) return fail("an empty string");
     if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
         unsigned long long v = 0;
-        if (text.size() > 18) return fail("\"" + text + "\" is wider than 64 bits");
+        int digits = 0;
         for (size_t i = 2; i < text.size(); ++i) {
             const char c = text[i];
             int d;
@@ -153,7 +153,24 @@ std::optional<unsigned long long> parse_address(std::string_view text_in, std::s
             else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
             else if (c == '_' || c == '\'') continue;
             else return fail("\"" + text + "\" is not a hexadecimal number");
+            // Leading zeros are free; 16 significant digits fill 64 bits.
+            if ((v != 0 || d != 0) && ++digits > 16)
+                return fail("\"" + text + "\" is wider than 64 bits");
             v = v * 16 + static_cast<unsigned long long>(d);
+        }
+        if (text.find_first_of("0123456789abcdefABCDEF", 2) == std::string::npos)
+            return fail("\"" + text + "\" has no hexadecimal digit");
+        return v;
+    }
+    // A plain decimal integer is read exactly (a double would round above 2^53).
+    if (text.find_first_not_of("0123456789_'") == std::string::npos &&
+        text.find_first_of("0123456789") != std::string::npos) {
+        unsigned long long v = 0;
+        for (char c : text) {
+            if (c == '_' || c == '\'') continue;
+            const unsigned long long d = static_cast<unsigned long long>(c - '0');
+            if (v > (~0ULL - d) / 10) return fail("\"" + text + "\" is wider than 64 bits");
+            v = v * 10 + d;
         }
         return v;
     }

@@ -34,11 +34,10 @@ TEST(FormatBytes, ThreeSignificantDigits) {
 }
 
 TEST(FormatBytes, JustBelowTheNextUnitHasNoExponent) {
-    // BUG (core/memory.cpp): "%.3g" switches to exponent notation for 1000..1023.99 of a
+    // Fixed (core/memory.cpp): "%.3g" switches to exponent notation for 1000..1023.99 of a
     // unit, so a 1000 MiB estimate in the "over the memory limit" message reads "1e+03 MiB"
     // and 1 MiB - 1 byte reads "1.02e+03 KiB" instead of "1000 MiB" / "0.977 MiB" /
     // "1024 KiB" or similar.
-    GTEST_SKIP() << "format_bytes prints 1000..1023.99 of a unit in exponent notation";
     for (double bytes : {1000.0 * 1024.0, 1048575.0, 1000.0 * 1048576.0, 1023.0 * 1073741824.0}) {
         const std::string s = format_bytes(bytes);
         EXPECT_EQ(s.find("e+"), std::string::npos) << bytes << " -> " << s;

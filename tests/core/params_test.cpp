@@ -390,10 +390,9 @@ TEST(Params, UnitCeilings) {
 }
 
 TEST(Params, UnitCeilingBoundsMagnitude) {
-    // BUG (core/params.cpp, unit_ceiling): the ceiling that refuses "a kilovolt" as a typo is
+    // Fixed (core/params.cpp, unit_ceiling): the ceiling that refuses "a kilovolt" as a typo is
     // checked only as d > ceiling, so "-5 kV" (or -1e300 V) passes any number parameter whose
     // declared minimum is the default (lowest double), e.g. a bipolar voltage.
-    GTEST_SKIP() << "unit ceilings are checked on the signed value, not its magnitude";
     ParamTable t;
     t.number("v", Unit::volt, 0.0, "voltage");
     EXPECT_THROW(Params::validate(json{{"v", "-5 kV"}}, t, kFile, ""), ConfigError);
