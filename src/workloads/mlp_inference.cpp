@@ -88,6 +88,23 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         m_confusion.assign(static_cast<std::size_t>(m_classes * m_classes), 0);
     }
 
+    find_buffer(p, platform);
+    m_mapper = std::make_unique<TileMapper>(find_tiles(p, platform), file, p.pointer_of("tiles"));
+    int needed = 0;
+    for (const auto& layer : m_net.layers) needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
+    if (static_cast<std::size_t>(needed) > m_mapper->tiles())
+        throw ConfigError(file, p.pointer_of("tiles"),
+                          std::to_string(needed) + " tiles of " + std::to_string(m_mapper->tile_rows()) +
+                              "x" + std::to_string(m_mapper->tile_cols()) +
+                              " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
+                          std::to_string(m_mapper->tiles()) + " tiles");
+    for (const auto& layer : m_net.layers)
+        m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
+    calibrate();
+}
+
+void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
+    const std::string& file = platform.file;
     // The activation buffer: each image is written into it, every layer reads its input from
     // it and writes its output back (ping-pong halves), so moving activations is booked there.
     const ComponentInfo* buffer = nullptr;
@@ -125,6 +142,11 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         m_buffer = buffer->name;
     }
 
+}
+
+std::vector<const ComponentInfo*> MlpInference::find_tiles(const Params& p,
+                                                           const PlatformInfo& platform) const {
+    const std::string& file = platform.file;
     // The tiles.
     std::vector<const ComponentInfo*> tiles;
     const std::string group = p.string("tiles");
@@ -140,18 +162,7 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     if (tiles.empty())
         throw ConfigError(file, p.pointer_of("tiles"),
                           "a platform with crossbar_tile components to run the network on", "none");
-    m_mapper = std::make_unique<TileMapper>(tiles, file, p.pointer_of("tiles"));
-    int needed = 0;
-    for (const auto& layer : m_net.layers) needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
-    if (static_cast<std::size_t>(needed) > tiles.size())
-        throw ConfigError(file, p.pointer_of("tiles"),
-                          std::to_string(needed) + " tiles of " + std::to_string(m_mapper->tile_rows()) +
-                              "x" + std::to_string(m_mapper->tile_cols()) +
-                              " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
-                          std::to_string(tiles.size()) + " tiles");
-    for (const auto& layer : m_net.layers)
-        m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
-    calibrate();
+    return tiles;
 }
 
 void MlpInference::calibrate() {
@@ -198,83 +209,91 @@ void MlpInference::calibrate() {
     for (auto& map : m_map) TileMapper::finish(map, m_margin);
 }
 
-void MlpInference::run(RunContext& ctx) {
-    // Drivers, one per block.
-    std::vector<std::vector<CrossbarTileDriver>> drivers(m_map.size());
-    for (std::size_t l = 0; l < m_map.size(); ++l) {
-        for (const auto& b : m_map[l].blocks) {
-            const ComponentInfo* info = ctx.component(b.tile);
-            drivers[l].emplace_back(ctx.bus(), info->address, b.tile);
-        }
-    }
+/// The drivers of one run: a tile driver per block of every layer, and the buffer's.
+struct MlpInference::Drivers {
+    std::vector<std::vector<CrossbarTileDriver>> tiles; ///< [layer][block]
+    std::unique_ptr<BufferDriver> buffer;
+};
 
+void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
+    d.tiles.resize(m_map.size());
+    for (std::size_t l = 0; l < m_map.size(); ++l)
+        for (const auto& b : m_map[l].blocks)
+            d.tiles[l].emplace_back(ctx.bus(), ctx.component(b.tile)->address, b.tile);
     ctx.phase("program");
     for (std::size_t l = 0; l < m_map.size(); ++l) {
         const MatrixMap& lm = m_map[l];
         for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
             const TileBlock& b = lm.blocks[k];
-            CrossbarTileDriver& d = drivers[l][k];
-            d.probe();
-            d.program(b.weights.data(), b.rows, b.cols, lm.w_max);
-            d.set_input_range(lm.x_max);
-            d.set_output_range(b.y_max);
+            CrossbarTileDriver& t = d.tiles[l][k];
+            t.probe();
+            t.program(b.weights.data(), b.rows, b.cols, lm.w_max);
+            t.set_input_range(lm.x_max);
+            t.set_output_range(b.y_max);
         }
     }
-
-    std::unique_ptr<BufferDriver> buffer;
     if (!m_buffer.empty()) {
-        buffer = std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
-        buffer->probe();
+        d.buffer = std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
+        d.buffer->probe();
     }
+}
+
+int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
     // Activations live in the buffer: layer l reads its input from half l % 2 and writes its
     // output to the other half.
     auto stash = [&](std::size_t half, const std::vector<float>& v) {
-        if (buffer) buffer->write(half * m_buffer_half, v.data(), v.size() * sizeof(float));
+        if (d.buffer) d.buffer->write(half * m_buffer_half, v.data(), v.size() * sizeof(float));
     };
     auto fetch = [&](std::size_t half, std::vector<float>& v) {
-        if (buffer) buffer->read(half * m_buffer_half, v.data(), v.size() * sizeof(float));
+        if (d.buffer) d.buffer->read(half * m_buffer_half, v.data(), v.size() * sizeof(float));
     };
+    std::vector<float> x(m_data.image(image), m_data.image(image) + m_data.image_size());
+    std::vector<float> xb, y, part(static_cast<std::size_t>(m_mapper->tile_cols()));
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        const DenseLayer& L = m_net.layers[l];
+        const MatrixMap& lm = m_map[l];
+        ctx.phase(L.name);
+        if (l == 0) stash(0, x);
+        fetch(l % 2, x);
+        xb = x;
+        xb.push_back(lm.x_max);
+        // Start every tile of the layer, then collect: the tiles work in parallel.
+        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+            const TileBlock& b = lm.blocks[k];
+            d.tiles[l][k].start_mvm(xb.data() + b.row0, b.rows);
+        }
+        y.assign(static_cast<std::size_t>(L.outputs), 0.0f);
+        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+            const TileBlock& b = lm.blocks[k];
+            d.tiles[l][k].collect(part.data(), b.cols);
+            for (int c = 0; c < b.cols; ++c)
+                y[static_cast<std::size_t>(b.col0 + c)] += part[static_cast<std::size_t>(c)];
+        }
+        ctx.digital(DigitalOp::accumulate, static_cast<std::uint64_t>(lm.row_blocks - 1) *
+                                               static_cast<std::uint64_t>(L.outputs));
+        if (L.activation != Activation::none) {
+            for (auto& v : y) v = activate(L.activation, v);
+            ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
+        }
+        stash((l + 1) % 2, y);
+        x.swap(y);
+    }
+    ctx.phase("classify");
+    fetch(m_map.size() % 2, x);
+    const int predicted = argmax(x.data(), static_cast<int>(x.size()));
+    ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
+    ctx.phase("");
+    return predicted;
+}
 
+void MlpInference::run(RunContext& ctx) {
+    Drivers drivers;
+    program_tiles(ctx, drivers);
     const std::uint64_t total = static_cast<std::uint64_t>(m_data.count);
-    std::vector<float> x, xb, y, part;
     const std::uint64_t step = std::max<std::uint64_t>(1, total / 100);
     for (int i = 0; i < m_data.count; ++i) {
         if (ctx.stop_requested()) break;
-        x.assign(m_data.image(i), m_data.image(i) + m_data.image_size());
-        for (std::size_t l = 0; l < m_map.size(); ++l) {
-            const DenseLayer& L = m_net.layers[l];
-            const MatrixMap& lm = m_map[l];
-            ctx.phase(L.name);
-            if (l == 0) stash(0, x);
-            fetch(l % 2, x);
-            xb = x;
-            xb.push_back(lm.x_max);
-            // Start every tile of the layer, then collect: the tiles work in parallel.
-            for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-                const TileBlock& b = lm.blocks[k];
-                drivers[l][k].start_mvm(xb.data() + b.row0, b.rows);
-            }
-            y.assign(static_cast<std::size_t>(L.outputs), 0.0f);
-            part.resize(static_cast<std::size_t>(m_mapper->tile_cols()));
-            for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-                const TileBlock& b = lm.blocks[k];
-                drivers[l][k].collect(part.data(), b.cols);
-                for (int c = 0; c < b.cols; ++c) y[static_cast<std::size_t>(b.col0 + c)] += part[static_cast<std::size_t>(c)];
-            }
-            ctx.digital(DigitalOp::accumulate,
-                        static_cast<std::uint64_t>(lm.row_blocks - 1) * static_cast<std::uint64_t>(L.outputs));
-            if (L.activation != Activation::none) {
-                for (auto& v : y) v = activate(L.activation, v);
-                ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
-            }
-            stash((l + 1) % 2, y);
-            x.swap(y);
-        }
-        ctx.phase("classify");
-        fetch(m_map.size() % 2, x);
-        const int predicted = argmax(x.data(), static_cast<int>(x.size()));
-        ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
-        ctx.phase("");
+        const int predicted = infer(ctx, drivers, i);
         int sw = -1;
         if (m_software) {
             const std::vector<float> ref = forward(m_net, m_data.image(i));

@@ -41,85 +41,91 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
         ++number;
         const auto first = text.find_first_not_of(" \t\r");
         if (first == std::string::npos || text[first] == '#') continue;
-        trace::Line line;
-        line.number = number;
-        line.where = m_path + ":" + std::to_string(number);
-        line.base_dir = base_dir;
-        line.read_matrix = [&line](const std::string& file, const std::string& pointer, int& rows,
-                                   int& cols) {
-            NpyArray a;
-            try {
-                a = read_npy(resolve_path(line.base_dir, file));
-            } catch (const InputError& e) {
-                throw ConfigError(line.where, pointer, "a readable 2-D .npy file", e.what());
-            }
-            if (a.shape.size() != 2)
-                throw ConfigError(line.where, pointer, "a 2-D array (inputs x outputs)",
-                                  std::to_string(a.shape.size()) + " dimensions");
-            rows = static_cast<int>(a.shape[0]);
-            cols = static_cast<int>(a.shape[1]);
-            for (float v : a.data)
-                if (!std::isfinite(v)) throw ConfigError(line.where, pointer, "finite weights", "NaN or infinity");
-            return std::move(a.data);
-        };
-        const std::string& where = line.where;
-        json j;
-        try {
-            j = json::parse(text);
-        } catch (const json::exception& e) {
-            throw ConfigError(where, "", "one JSON object per line", std::string("invalid JSON: ") + e.what());
-        }
-        if (!j.is_object()) throw ConfigError(where, "", "a JSON object", describe_json(j));
-        if (!j.contains("op") || !j["op"].is_string())
-            throw ConfigError(where, "/op", ops_expected, j.contains("op") ? describe_json(j["op"]) : "nothing");
-        const std::string op = j["op"].get<std::string>();
-        Line step;
-        step.number = number;
-        if (op == "phase") {
-            for (auto it = j.begin(); it != j.end(); ++it)
-                if (it.key() != "op" && it.key() != "name")
-                    throw ConfigError(where, "/" + it.key(), "a key of \"phase\"", "unknown key \"" + it.key() + "\"");
-            if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
-                throw ConfigError(where, "/name", "a phase name", j.contains("name") ? describe_json(j["name"]) : "nothing");
-            step.phase = j["name"].get<std::string>();
-            m_steps.push_back(std::move(step));
-            continue;
-        }
-        const auto all = trace::all_operations();
-        if (std::find(all.begin(), all.end(), op) == all.end())
-            throw ConfigError(where, "/op", ops_expected, describe_json(j["op"]));
-        if (!j.contains("component") || !j["component"].is_string())
-            throw ConfigError(where, "/component", "the name of a component",
-                              j.contains("component") ? describe_json(j["component"]) : "nothing");
-        step.component = j["component"].get<std::string>();
-        const ComponentInfo* info = platform.find(step.component);
-        if (!info) throw ConfigError(where, "/component", "a component of the platform", "\"" + step.component + "\"");
-        const trace::BlockOps* ops = trace::find(info->type);
-        auto op_it = ops ? ops->ops.find(op) : decltype(ops->ops.end()){};
-        if (!ops || op_it == ops->ops.end()) {
-            std::string has;
-            if (ops)
-                for (const auto& kv : ops->ops) has += (has.empty() ? "" : ", ") + kv.first;
-            throw ConfigError(where, "/component", "a component with the operation \"" + op + "\"",
-                              step.component + " is a " + info->type +
-                                  (ops ? " (operations: " + has + ")" : " (no trace operations)"));
-        }
-        if (!info->reachable)
-            throw ConfigError(where, "/component", "a component the controller can reach", step.component + " is not");
-        for (auto it = j.begin(); it != j.end(); ++it) {
-            const auto& keys = op_it->second;
-            if (it.key() != "op" && it.key() != "component" &&
-                std::find(keys.begin(), keys.end(), it.key()) == keys.end())
-                throw ConfigError(where, "/" + it.key(), "a key of \"" + op + "\"", "unknown key \"" + it.key() + "\"");
-        }
-        auto [cit, fresh] = m_components.try_emplace(step.component);
-        if (fresh) cit->second = ops->create(*info);
-        step.step = cit->second->parse(op, j, line);
-        if (step.step->items() > 0) item_names.insert(ops->item_name);
-        m_steps.push_back(std::move(step));
+        add_line(text, number, base_dir, platform, ops_expected, item_names);
     }
     if (m_steps.empty()) throw ConfigError(platform.file, p.pointer_of("file"), "a trace with operations", m_path + " has none");
     if (item_names.size() == 1) m_item_name = *item_names.begin();
+}
+
+void TraceReplay::add_line(const std::string& text, int number, const std::string& base_dir,
+                           const PlatformInfo& platform, const std::string& ops_expected,
+                           std::set<std::string>& item_names) {
+    trace::Line line;
+    line.number = number;
+    line.where = m_path + ":" + std::to_string(number);
+    line.base_dir = base_dir;
+    line.read_matrix = [&line](const std::string& file, const std::string& pointer, int& rows,
+                               int& cols) {
+        NpyArray a;
+        try {
+            a = read_npy(resolve_path(line.base_dir, file));
+        } catch (const InputError& e) {
+            throw ConfigError(line.where, pointer, "a readable 2-D .npy file", e.what());
+        }
+        if (a.shape.size() != 2)
+            throw ConfigError(line.where, pointer, "a 2-D array (inputs x outputs)",
+                              std::to_string(a.shape.size()) + " dimensions");
+        rows = static_cast<int>(a.shape[0]);
+        cols = static_cast<int>(a.shape[1]);
+        for (float v : a.data)
+            if (!std::isfinite(v)) throw ConfigError(line.where, pointer, "finite weights", "NaN or infinity");
+        return std::move(a.data);
+    };
+    const std::string& where = line.where;
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception& e) {
+        throw ConfigError(where, "", "one JSON object per line", std::string("invalid JSON: ") + e.what());
+    }
+    if (!j.is_object()) throw ConfigError(where, "", "a JSON object", describe_json(j));
+    if (!j.contains("op") || !j["op"].is_string())
+        throw ConfigError(where, "/op", ops_expected, j.contains("op") ? describe_json(j["op"]) : "nothing");
+    const std::string op = j["op"].get<std::string>();
+    Line step;
+    step.number = number;
+    if (op == "phase") {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            if (it.key() != "op" && it.key() != "name")
+                throw ConfigError(where, "/" + it.key(), "a key of \"phase\"", "unknown key \"" + it.key() + "\"");
+        if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
+            throw ConfigError(where, "/name", "a phase name", j.contains("name") ? describe_json(j["name"]) : "nothing");
+        step.phase = j["name"].get<std::string>();
+        m_steps.push_back(std::move(step));
+        return;
+    }
+    const auto all = trace::all_operations();
+    if (std::find(all.begin(), all.end(), op) == all.end())
+        throw ConfigError(where, "/op", ops_expected, describe_json(j["op"]));
+    if (!j.contains("component") || !j["component"].is_string())
+        throw ConfigError(where, "/component", "the name of a component",
+                          j.contains("component") ? describe_json(j["component"]) : "nothing");
+    step.component = j["component"].get<std::string>();
+    const ComponentInfo* info = platform.find(step.component);
+    if (!info) throw ConfigError(where, "/component", "a component of the platform", "\"" + step.component + "\"");
+    const trace::BlockOps* ops = trace::find(info->type);
+    auto op_it = ops ? ops->ops.find(op) : decltype(ops->ops.end()){};
+    if (!ops || op_it == ops->ops.end()) {
+        std::string has;
+        if (ops)
+            for (const auto& kv : ops->ops) has += (has.empty() ? "" : ", ") + kv.first;
+        throw ConfigError(where, "/component", "a component with the operation \"" + op + "\"",
+                          step.component + " is a " + info->type +
+                              (ops ? " (operations: " + has + ")" : " (no trace operations)"));
+    }
+    if (!info->reachable)
+        throw ConfigError(where, "/component", "a component the controller can reach", step.component + " is not");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const auto& keys = op_it->second;
+        if (it.key() != "op" && it.key() != "component" &&
+            std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+            throw ConfigError(where, "/" + it.key(), "a key of \"" + op + "\"", "unknown key \"" + it.key() + "\"");
+    }
+    auto [cit, fresh] = m_components.try_emplace(step.component);
+    if (fresh) cit->second = ops->create(*info);
+    step.step = cit->second->parse(op, j, line);
+    if (step.step->items() > 0) item_names.insert(ops->item_name);
+    m_steps.push_back(std::move(step));
 }
 
 namespace {

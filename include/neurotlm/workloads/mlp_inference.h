@@ -37,7 +37,16 @@ public:
     const std::vector<MatrixMap>& mapping() const { return m_map; }
 
 private:
+    struct Drivers;
     void calibrate();
+    /// Drivers for every block, the weights programmed (the set-up phase).
+    void program_tiles(RunContext& ctx, Drivers& drivers) const;
+    /// One image through the layers; returns the predicted class.
+    int infer(RunContext& ctx, Drivers& drivers, int image) const;
+    /// The activation buffer (the parameter "buffer"), checked to hold two activations.
+    void find_buffer(const Params& p, const PlatformInfo& platform);
+    /// The tiles the network is mapped onto (the parameter "tiles").
+    std::vector<const ComponentInfo*> find_tiles(const Params& p, const PlatformInfo& platform) const;
 
     Network m_net;
     Dataset m_data;

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ private:
         std::string component;                 ///< the component the step runs on
         std::unique_ptr<trace::Step> step;
     };
+
+    /// Validate one line of the trace and append its step.
+    void add_line(const std::string& text, int number, const std::string& base_dir,
+                  const PlatformInfo& platform, const std::string& ops_expected,
+                  std::set<std::string>& item_names);
 
     std::string m_path;
     std::map<std::string, std::unique_ptr<trace::Component>> m_components;
