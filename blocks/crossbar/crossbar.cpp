@@ -388,6 +388,8 @@ float Crossbar::max_slice_output(const float* w, int rows, int cols, const float
     return worst;
 }
 
+// One function on purpose: the hot path of every read, whose branches (ideal ADC, noise, IR drop)
+// share the quantised input and the scratch buffers.
 CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const int rows = m_spec.rows;
     const int lcols = logical_cols();

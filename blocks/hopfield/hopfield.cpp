@@ -480,6 +480,8 @@ void HopfieldNetwork::book_read(HopfieldReadCost& cost, int column) const {
     }
 }
 
+// One function on purpose: the update loop of every recall, its three orders sharing the
+// field, the cost booking and the convergence and 2-cycle checks.
 HopfieldRecall HopfieldNetwork::recall(const HopfieldPattern& probe, const RecallOptions& options) {
     check_pattern(probe, "HopfieldNetwork::recall");
     if (options.target) check_pattern(*options.target, "HopfieldNetwork::recall (target)");

@@ -53,6 +53,92 @@ Block* Platform::find(const std::string& name) const {
     return nullptr;
 }
 
+std::vector<ConnectionConfig> Platform::sized_ranges(const std::vector<const ConnectionConfig*>& out,
+                                                    bool decoding) {
+    // Every size: given, or the target's register map rounded up to a power of two.
+    std::vector<ConnectionConfig> list;
+    for (const ConnectionConfig* cc : out) {
+        ConnectionConfig bound = *cc;
+        if (decoding) {
+            const std::uint64_t span = find(cc->to)->address_span();
+            if (span == 0)
+                throw ConfigError(m_config.file, cc->pointer + "/to",
+                                  "a target with a register map", cc->to + " decodes no addresses");
+            if (!bound.size) {
+                if (span > (std::uint64_t{1} << 62))
+                    throw ConfigError(m_config.file, cc->pointer + "/size",
+                                      "a size (" + cc->to + " decodes up to " + hex(span) +
+                                          ", too much to round up)",
+                                      "nothing");
+                bound.size = round_up_pow2(span);
+            }
+            if (*bound.size < span)
+                throw ConfigError(m_config.file, cc->pointer + "/size",
+                                  "at least " + hex(span) + " bytes (the register map of " +
+                                      cc->to + ")",
+                                  hex(*bound.size));
+            if (bound.base && *bound.base > ~std::uint64_t{0} - (*bound.size - 1))
+                throw ConfigError(m_config.file, cc->pointer + "/base",
+                                  "a range that ends below 2^64", hex(*bound.base) + " + " + hex(*bound.size));
+        }
+        list.push_back(bound);
+    }
+    return list;
+}
+
+namespace {
+// Inclusive last addresses: a range may end exactly at 2^64 - 1 without wrapping.
+bool overlaps(const ConnectionConfig& a, const ConnectionConfig& b) {
+    return *a.base <= *b.base + (*b.size - 1) && *b.base <= *a.base + (*a.size - 1);
+}
+} // namespace
+
+void Platform::place_ranges(std::vector<ConnectionConfig>& list, const std::string& router) const {
+    // The fixed ranges must not overlap; the automatic ones go in the gaps around them.
+    std::vector<const ConnectionConfig*> fixed;
+    for (const auto& c : list)
+        if (c.base) fixed.push_back(&c);
+    for (std::size_t i = 0; i < fixed.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (overlaps(*fixed[i], *fixed[j]))
+                throw ConfigError(m_config.file, fixed[i]->pointer + "/base",
+                                  "an address range no other target of " + router + " uses",
+                                  "[" + hex(*fixed[i]->base) + ", " +
+                                      hex(*fixed[i]->base + *fixed[i]->size) + ") overlaps " +
+                                      fixed[j]->to);
+    for (auto& c : list) {
+        if (c.base) continue;
+        // First fit: the lowest address aligned to the size that overlaps nothing placed.
+        std::uint64_t b = 0;
+        bool placed = false;
+        for (int guard = 0; guard < 100000 && !placed; ++guard) {
+            c.base = b;
+            placed = true;
+            for (const auto& o : list) {
+                // Automatic ranges not yet placed have no base.
+                if (&o == &c || !o.base) continue;
+                if (overlaps(c, o)) {
+                    placed = false;
+                    // Next aligned base after o's last address, if the space has one.
+                    const std::uint64_t last = *o.base + (*o.size - 1);
+                    const std::uint64_t max_base = ~std::uint64_t{0} - (*c.size - 1);
+                    if (last >= max_base)
+                        throw ConfigError(m_config.file, c.pointer,
+                                          "room in the address space for " + c.to, "none left");
+                    b = (last / *c.size + 1) * *c.size;
+                    if (b > max_base || b <= last)
+                        throw ConfigError(m_config.file, c.pointer,
+                                          "room in the address space for " + c.to, "none left");
+                    break;
+                }
+            }
+        }
+        if (!placed)
+            throw ConfigError(m_config.file, c.pointer, "room in the address space for " + c.to,
+                              "none found");
+    }
+}
+
 void Platform::bind_all() {
     // Bind routers' outputs before the connections that target those routers, so a router's
     // span (the end of its last range) is known when its own range is assigned.
@@ -65,84 +151,8 @@ void Platform::bind_all() {
         bool decoding = false;
         if (const ComponentConfig* cfg = m_config.find(name))
             for (const auto& s : cfg->type->initiators) decoding = decoding || s.second;
-
-        // First every size (given, or the target's register map rounded up), then the fixed
-        // ranges, then the automatic ones placed in the gaps around them.
-        std::vector<ConnectionConfig> list;
-        for (const ConnectionConfig* cc : out_of[name]) {
-            ConnectionConfig bound = *cc;
-            if (decoding) {
-                const std::uint64_t span = find(cc->to)->address_span();
-                if (span == 0)
-                    throw ConfigError(m_config.file, cc->pointer + "/to",
-                                      "a target with a register map", cc->to + " decodes no addresses");
-                if (!bound.size) {
-                    if (span > (std::uint64_t{1} << 62))
-                        throw ConfigError(m_config.file, cc->pointer + "/size",
-                                          "a size (" + cc->to + " decodes up to " + hex(span) +
-                                              ", too much to round up)",
-                                          "nothing");
-                    bound.size = round_up_pow2(span);
-                }
-                if (*bound.size < span)
-                    throw ConfigError(m_config.file, cc->pointer + "/size",
-                                      "at least " + hex(span) + " bytes (the register map of " +
-                                          cc->to + ")",
-                                      hex(*bound.size));
-                if (bound.base && *bound.base > ~std::uint64_t{0} - (*bound.size - 1))
-                    throw ConfigError(m_config.file, cc->pointer + "/base",
-                                      "a range that ends below 2^64", hex(*bound.base) + " + " + hex(*bound.size));
-            }
-            list.push_back(bound);
-        }
-        if (decoding) {
-            // Inclusive last addresses: a range may end exactly at 2^64 - 1 without wrapping.
-            auto overlaps = [](const ConnectionConfig& a, const ConnectionConfig& b) {
-                return *a.base <= *b.base + (*b.size - 1) && *b.base <= *a.base + (*a.size - 1);
-            };
-            std::vector<const ConnectionConfig*> fixed;
-            for (const auto& c : list)
-                if (c.base) fixed.push_back(&c);
-            for (std::size_t i = 0; i < fixed.size(); ++i)
-                for (std::size_t j = 0; j < i; ++j)
-                    if (overlaps(*fixed[i], *fixed[j]))
-                        throw ConfigError(m_config.file, fixed[i]->pointer + "/base",
-                                          "an address range no other target of " + name + " uses",
-                                          "[" + hex(*fixed[i]->base) + ", " +
-                                              hex(*fixed[i]->base + *fixed[i]->size) + ") overlaps " +
-                                              fixed[j]->to);
-            for (auto& c : list) {
-                if (c.base) continue;
-                // First fit: the lowest address aligned to the size that overlaps nothing placed.
-                std::uint64_t b = 0;
-                bool placed = false;
-                for (int guard = 0; guard < 100000 && !placed; ++guard) {
-                    c.base = b;
-                    placed = true;
-                    for (const auto& o : list) {
-                        // Automatic ranges not yet placed have no base.
-                        if (&o == &c || !o.base) continue;
-                        if (overlaps(c, o)) {
-                            placed = false;
-                            // Next aligned base after o's last address, if the space has one.
-                            const std::uint64_t last = *o.base + (*o.size - 1);
-                            const std::uint64_t max_base = ~std::uint64_t{0} - (*c.size - 1);
-                            if (last >= max_base)
-                                throw ConfigError(m_config.file, c.pointer,
-                                                  "room in the address space for " + c.to, "none left");
-                            b = (last / *c.size + 1) * *c.size;
-                            if (b > max_base || b <= last)
-                                throw ConfigError(m_config.file, c.pointer,
-                                                  "room in the address space for " + c.to, "none left");
-                            break;
-                        }
-                    }
-                }
-                if (!placed)
-                    throw ConfigError(m_config.file, c.pointer, "room in the address space for " + c.to,
-                                      "none found");
-            }
-        }
+        std::vector<ConnectionConfig> list = sized_ranges(out_of[name], decoding);
+        if (decoding) place_ranges(list, name);
         for (const auto& bound : list) {
             Block* src = find(bound.from);
             TargetSocket* target = find(bound.to)->target_socket(bound.to_socket);

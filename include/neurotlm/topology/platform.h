@@ -44,6 +44,12 @@ public:
 private:
     class Context;
     void bind_all();
+    /// The connections out of one block with every size known and checked (@p decoding: the
+    /// block is a router, whose ranges must cover each target's register map).
+    std::vector<ConnectionConfig> sized_ranges(const std::vector<const ConnectionConfig*>& out,
+                                               bool decoding);
+    /// A router's ranges: fixed ones checked for overlaps, automatic ones placed first-fit.
+    void place_ranges(std::vector<ConnectionConfig>& list, const std::string& router) const;
     void assign_addresses();
 
     PlatformConfig m_config;
