@@ -14,6 +14,7 @@ CASES=(
     "tests/data/good/tiny_mlp.json"
     "tests/data/good/small_trace.json"
     "tests/data/good/hopfield_small.json"
+    "tests/data/good/mixed_trace.json"
     "configs/default.json --set /workload/dataset/limit=100"
 )
 status=0
