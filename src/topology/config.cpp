@@ -4,7 +4,6 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -46,10 +45,31 @@ const ParamTable& platform_param_table() {
 
 namespace {
 
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
 bool valid_identifier(const std::string& s) {
     if (s.empty() || s.size() > 64) return false;
     if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+// The platform name becomes the default report folder: keep it a plain file name.
+bool plain_name(const std::string& n) {
+    return !n.empty() && n.size() <= 64 && n[0] != '.' &&
+           std::all_of(n.begin(), n.end(), [](unsigned char c) {
+               return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+           });
+}
+
+// A platform without a name takes its file's, made plain (or "platform" if that fails).
+std::string name_from_file(const std::string& file) {
+    std::string name = fs::path(file).stem().string();
+    for (auto& c : name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+            c = '_';
+    if (!plain_name(name)) name = "platform";
+    return name;
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -70,6 +90,35 @@ std::pair<std::string, std::string> split_endpoint(const json& value, const std:
         throw ConfigError(file, pointer, expected, describe_json(value));
     return {s.substr(0, dot), s.substr(dot + 1)};
 }
+
+// A connection's "base" or "size" (nothing if absent): a non-negative integer or an address text.
+std::optional<std::uint64_t> read_address(const json& connection, const char* key,
+                                          const std::string& file, const std::string& ptr) {
+    if (!connection.contains(key)) return std::nullopt;
+    const json& v = connection[key];
+    const std::string where = ptr + "/" + key;
+    const std::string expected = "an address or size (an integer, \"0x1000\" or \"64 KiB\")";
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer() && v.get<long long>() >= 0)
+        return static_cast<std::uint64_t>(v.get<long long>());
+    if (v.is_string()) {
+        std::string why;
+        auto a = parse_address(v.get<std::string>(), &why);
+        if (a) return a;
+        throw ConfigError(file, where, expected, why);
+    }
+    throw ConfigError(file, where, expected, describe_json(v));
+}
+
+// An address-decoding component (a router): it accepts many initiators and has address ranges.
+bool decodes(const ComponentConfig& c) {
+    for (const auto& s : c.type->initiators)
+        if (s.second) return true;
+    return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage 1: read. The file must be a JSON text of sane size; parse errors point at line:column.
 
 json read_document(const std::string& path) {
     std::error_code ec;
@@ -105,7 +154,406 @@ json read_document(const std::string& path) {
     }
 }
 
-// Refuse, before anything is allocated, a platform whose estimated memory exceeds the limit.
+// Stage 1, continued: --set and --seed edit the document before validation, so what they write
+// is checked exactly like the file's own values.
+void apply_command_line(json& doc, const std::string& file, const LoadOptions& options) {
+    for (const auto& o : options.overrides) apply_override(doc, o);
+    if (options.seed) {
+        if (!doc.is_object()) throw ConfigError(file, "", "a JSON object", describe_json(doc));
+        doc["seed"] = *options.seed;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stages 2-8, in the order parse_config runs them. Each stage checks one part of the document
+// and leaves in the members below what the later stages need.
+
+struct Loader {
+    Loader(const std::string& file_, const std::string& dir_, const LoadOptions& options_)
+        : file(file_), dir(dir_), options(options_) {}
+
+    const std::string& file;
+    const std::string& dir;
+    const LoadOptions& options;
+    PlatformConfig cfg;
+    Params top;                                             // the validated top level
+    std::map<std::string, std::vector<std::string>> groups; // group name -> members
+    std::set<std::string> names;                            // every component's name
+    const ComponentConfig* ctrl = nullptr;                  // the one controller
+    std::set<std::string> bound_targets;                    // non-router targets connected
+    std::map<std::string, std::vector<std::string>> edges;  // component -> components it reaches
+    std::set<std::string> reachable;                        // what the controller reaches
+
+    void read_top_level(const json& doc);
+    void read_devices();
+    void read_components();
+    void read_component(const json& c, const std::string& ptr);
+    void declare(const std::string& name, int count, const BlockType* type, const Params& params,
+                 const std::string& ptr);
+    void add_controller();
+    void read_connections();
+    void read_connection(const json& c, const std::string& ptr);
+    void check_sockets();
+    void check_ranges();
+    void check_loops();
+    void visit(const std::string& n, std::map<std::string, int>& state);
+    void check_connected();
+    void reach(const std::string& n);
+    void fill_info();
+    void read_workload();
+};
+
+// Stage 2: the top level. Its keys are checked against the table; the name must stay a plain
+// file name, because it becomes the default report folder.
+void Loader::read_top_level(const json& doc) {
+    cfg.file = file;
+    cfg.dir = dir;
+    top = Params::validate(doc, platform_param_table(), file, "");
+    cfg.name = top.string("name");
+    if (!cfg.name.empty() && !plain_name(cfg.name))
+        throw ConfigError(file, "/name",
+                          "a plain name (letters, digits, '_', '-', '.'; not starting with '.'; "
+                          "up to 64 characters)",
+                          describe_json(top.raw("name")));
+    if (cfg.name.empty()) cfg.name = name_from_file(file);
+    cfg.description = top.string("description");
+    cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
+    cfg.quantum_s = top.number("quantum");
+}
+
+// Stage 3: devices. Presets and their overrides are checked once, at /devices, before any
+// component's parameters refer to a device by name.
+void Loader::read_devices() {
+    cfg.devices = std::make_shared<DeviceLibrary>(DeviceLibrary::default_search_dirs(dir));
+    cfg.devices->load_section(top.raw("devices"), file, "/devices");
+}
+
+// Stage 4: components and groups. Every block needs a known type and valid parameters before
+// anything is built, and a name that connections and the workload can refer to.
+void Loader::read_components() {
+    const json& comps = top.raw("components");
+    if (!comps.is_array() || comps.empty())
+        throw ConfigError(file, "/components", "a non-empty array of components",
+                          describe_json(comps));
+    for (std::size_t i = 0; i < comps.size(); ++i)
+        read_component(comps[i], "/components/" + std::to_string(i));
+}
+
+// Stage 4: one declaration; name, type and count are checked first, as everything else
+// depends on them.
+void Loader::read_component(const json& c, const std::string& ptr) {
+    if (!c.is_object()) throw ConfigError(file, ptr, "a component object", describe_json(c));
+    auto name_it = c.find("name");
+    if (name_it == c.end())
+        throw ConfigError(file, ptr + "/name", "a name for the component", "nothing");
+    if (!name_it->is_string() || !valid_identifier(name_it->get<std::string>()))
+        throw ConfigError(file, ptr + "/name",
+                          "an identifier (letters, digits, _; up to 64 characters)",
+                          describe_json(*name_it));
+    const std::string name = name_it->get<std::string>();
+    auto type_it = c.find("type");
+    if (type_it == c.end())
+        throw ConfigError(file, ptr + "/type",
+                          "a component type (" + join(Registry::instance().names()) + ")",
+                          "nothing");
+    const BlockType* type =
+        type_it->is_string() ? Registry::instance().find(type_it->get<std::string>()) : nullptr;
+    if (!type)
+        throw ConfigError(file, ptr + "/type",
+                          "a component type (" + join(Registry::instance().names()) + ")",
+                          describe_json(*type_it));
+    int count = 0; // 0: a single component, not a group
+    auto count_it = c.find("count");
+    if (count_it != c.end()) {
+        if (!count_it->is_number_integer() || count_it->get<long long>() < 1 ||
+            count_it->get<long long>() > 4096)
+            throw ConfigError(file, ptr + "/count", "an integer in [1, 4096]",
+                              describe_json(*count_it));
+        count = static_cast<int>(count_it->get<long long>());
+    }
+    Params params = Params::validate(c, type->params, file, ptr, {"name", "type", "count"});
+    declare(name, count, type, params, ptr);
+}
+
+// Stage 4: expand "count" into members name0..nameN-1. A name is one component or one group,
+// never both and never twice, so every reference to it is unambiguous.
+void Loader::declare(const std::string& name, int count, const BlockType* type,
+                     const Params& params, const std::string& ptr) {
+    auto add = [&](const std::string& n) {
+        if (groups.count(n) || !names.insert(n).second)
+            throw ConfigError(file, ptr + "/name", "a name no other component has",
+                              "\"" + n + "\" again");
+        cfg.components.push_back({n, type, params, ptr});
+    };
+    if (count == 0) {
+        if (groups.count(name))
+            throw ConfigError(file, ptr + "/name", "a name no other component has",
+                              "\"" + name + "\" again");
+        add(name);
+    } else {
+        if (names.count(name) || groups.count(name))
+            throw ConfigError(file, ptr + "/name", "a name no other component has",
+                              "\"" + name + "\" again");
+        groups[name];
+        for (int k = 0; k < count; ++k) {
+            add(name + std::to_string(k));
+            groups[name].push_back(name + std::to_string(k));
+        }
+    }
+}
+
+// Stage 5: the controller. Exactly one runs the workload; a file that declares none gets one
+// named "ctrl", unless that name is taken.
+void Loader::add_controller() {
+    int controllers = 0;
+    for (const auto& c : cfg.components)
+        if (c.type->name == "controller") ++controllers;
+    if (controllers > 1)
+        throw ConfigError(file, "/components", "exactly one component of type \"controller\"",
+                          std::to_string(controllers));
+    if (controllers == 0) {
+        if (names.count("ctrl"))
+            throw ConfigError(file, "/components",
+                              "a component of type \"controller\" (the name \"ctrl\" is taken, so "
+                              "none can be added implicitly)",
+                              "none");
+        const BlockType* type = Registry::instance().find("controller");
+        cfg.components.push_back(
+            {"ctrl", type, Params::validate(json::object(), type->params, file, "/components/-"),
+             "/components/-"});
+    }
+    // No component is added after this, so the pointer stays valid.
+    for (const auto& c : cfg.components)
+        if (c.type->name == "controller") ctrl = &c;
+}
+
+// Stage 6: connections. Each names declared components; a connection to a group becomes one
+// per member, member k at base + k * size, so every range must fit in 64 bits.
+void Loader::read_connections() {
+    const json& conns = top.raw("connections");
+    if (!conns.is_array())
+        throw ConfigError(file, "/connections", "an array of connections", describe_json(conns));
+    for (std::size_t i = 0; i < conns.size(); ++i)
+        read_connection(conns[i], "/connections/" + std::to_string(i));
+}
+
+// Stage 6: one connection, checked key by key in the order a reader would fix them.
+void Loader::read_connection(const json& c, const std::string& ptr) {
+    if (!c.is_object()) throw ConfigError(file, ptr, "a connection object", describe_json(c));
+    for (auto it = c.begin(); it != c.end(); ++it)
+        if (it.key() != "from" && it.key() != "to" && it.key() != "base" && it.key() != "size")
+            throw ConfigError(file, ptr + "/" + it.key(),
+                              "one of the known keys (\"from\", \"to\", \"base\", \"size\")",
+                              "unknown key \"" + it.key() + "\"");
+    if (!c.contains("from")) throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
+    if (!c.contains("to")) throw ConfigError(file, ptr + "/to", "\"component.socket\"", "nothing");
+    auto [from, from_socket] = split_endpoint(c["from"], file, ptr + "/from");
+    auto [to, to_socket] = split_endpoint(c["to"], file, ptr + "/to");
+    if (!cfg.find(from)) {
+        std::string why = groups.count(from) ? " (a group: connect from one member)" : "";
+        throw ConfigError(file, ptr + "/from", "the name of a declared component" + why,
+                          "\"" + from + "\"");
+    }
+    const std::optional<std::uint64_t> base = read_address(c, "base", file, ptr);
+    const std::optional<std::uint64_t> size = read_address(c, "size", file, ptr);
+    if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
+    if (base && size && *base > ~std::uint64_t{0} - (*size - 1))
+        throw ConfigError(file, ptr + "/size", "a range that fits in 64 bits", "an overflow");
+
+    std::vector<std::string> targets;
+    if (cfg.find(to)) targets.push_back(to);
+    else if (groups.count(to)) targets = groups[to];
+    else
+        throw ConfigError(file, ptr + "/to", "the name of a declared component or group",
+                          "\"" + to + "\"");
+    if (base && size && targets.size() > 1 &&
+        (*size > (~std::uint64_t{0} - *base) / targets.size()))
+        throw ConfigError(file, ptr + "/size",
+                          "ranges for all " + std::to_string(targets.size()) +
+                              " members that end below 2^64",
+                          "base + " + std::to_string(targets.size()) + " x size overflows");
+    if (targets.size() > 1 && base && !size)
+        throw ConfigError(file, ptr + "/size",
+                          "a size when a group gets a base address (member k sits at base + k * size)",
+                          "nothing");
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+        ConnectionConfig cc;
+        cc.from = from;
+        cc.from_socket = from_socket;
+        cc.to = targets[k];
+        cc.to_socket = to_socket;
+        cc.pointer = ptr;
+        if (base) cc.base = *base + (size ? *size * k : 0);
+        cc.size = size;
+        cfg.connections.push_back(cc);
+    }
+}
+
+// Stage 7a: sockets. Every socket named must exist, and a point-to-point socket or a
+// non-router target binds once, as a TLM socket does; this also builds the graph.
+void Loader::check_sockets() {
+    std::map<std::string, int> initiator_bindings;
+    for (const auto& cc : cfg.connections) {
+        const ComponentConfig* src = cfg.find(cc.from);
+        const ComponentConfig* dst = cfg.find(cc.to);
+        const auto& sockets = src->type->initiators;
+        auto sit = std::find_if(sockets.begin(), sockets.end(),
+                                [&](const auto& s) { return s.first == cc.from_socket; });
+        if (sit == sockets.end()) {
+            std::string list;
+            for (const auto& s : sockets) list += (list.empty() ? "" : ", ") + cc.from + "." + s.first;
+            throw ConfigError(file, cc.pointer + "/from",
+                              list.empty() ? "an initiator socket (a " + src->type->name +
+                                                 " has none: it can only be connected to)"
+                                           : "an initiator socket (" + list + ")",
+                              "\"" + cc.from + "." + cc.from_socket + "\"");
+        }
+        if (!sit->second && (cc.base || cc.size))
+            throw ConfigError(file, cc.pointer + (cc.base ? "/base" : "/size"),
+                              "no address range: " + cc.from + "." + cc.from_socket +
+                                  " connects point to point",
+                              "an address range");
+        if (cc.to_socket != "in" || !dst->type->has_target)
+            throw ConfigError(file, cc.pointer + "/to",
+                              dst->type->has_target
+                                  ? "a target socket (" + cc.to + ".in)"
+                                  : "a target socket (a " + dst->type->name + " has none)",
+                              "\"" + cc.to + "." + cc.to_socket + "\"");
+        if (!sit->second && ++initiator_bindings[cc.from + "." + cc.from_socket] > 1)
+            throw ConfigError(file, cc.pointer + "/from",
+                              "one connection per point-to-point socket (" + cc.from + "." +
+                                  cc.from_socket + " is already connected)",
+                              "a second connection");
+        // Routers accept many initiators; other targets exactly one.
+        if (!decodes(*dst) && !bound_targets.insert(cc.to).second)
+            throw ConfigError(file, cc.pointer + "/to",
+                              "a target not yet connected (" + cc.to + ".in is already connected)",
+                              "a second connection");
+        if (cc.from == cc.to)
+            throw ConfigError(file, cc.pointer + "/to", "another component", "a loop to itself");
+        edges[cc.from].push_back(cc.to);
+    }
+}
+
+// Stage 7b: address ranges. Two targets of one router must not overlap, or an address would
+// decode to both.
+void Loader::check_ranges() {
+    std::map<std::string, std::vector<const ConnectionConfig*>> by_router;
+    for (const auto& cc : cfg.connections)
+        if (cc.base && cc.size) by_router[cc.from].push_back(&cc);
+    for (auto& [router, list] : by_router) {
+        std::sort(list.begin(), list.end(),
+                  [](const auto* a, const auto* b) { return *a->base < *b->base; });
+        for (std::size_t i = 1; i < list.size(); ++i) {
+            if (*list[i]->base <= *list[i - 1]->base + (*list[i - 1]->size - 1)) {
+                char buf[128];
+                std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
+                              static_cast<unsigned long long>(*list[i]->base),
+                              static_cast<unsigned long long>(*list[i]->base + *list[i]->size),
+                              static_cast<unsigned long long>(*list[i - 1]->base),
+                              static_cast<unsigned long long>(*list[i - 1]->base + *list[i - 1]->size),
+                              list[i - 1]->to.c_str());
+                throw ConfigError(file, list[i]->pointer + "/base",
+                                  "an address range no other target of " + router + " uses", buf);
+            }
+        }
+    }
+}
+
+// Stage 7c: loops. A cycle among routers would forward a transaction forever.
+void Loader::check_loops() {
+    std::map<std::string, int> state; // 0 new, 1 on the stack, 2 done
+    for (const auto& c : cfg.components)
+        if (state[c.name] == 0) visit(c.name, state);
+}
+
+// Depth-first search from @p n; meeting a component still on the stack closes a loop.
+void Loader::visit(const std::string& n, std::map<std::string, int>& state) {
+    state[n] = 1;
+    for (const auto& m : edges[n]) {
+        if (state[m] == 1) {
+            std::string where = "/connections";
+            for (const auto& cc : cfg.connections)
+                if (cc.from == n && cc.to == m) where = cc.pointer;
+            throw ConfigError(file, where + "/to", "an interconnect without loops",
+                              "a loop through " + n + " and " + m);
+        }
+        if (state[m] == 0) visit(m, state);
+    }
+    state[n] = 2;
+}
+
+// Stage 7d: reachability. A component the controller cannot reach (or a router that routes
+// nowhere) could never take part in the run, so it is a mistake in the file.
+void Loader::check_connected() {
+    reach(ctrl->name);
+    for (const auto& c : cfg.components) {
+        if (c.type->name == "controller") {
+            if (edges[c.name].empty())
+                throw ConfigError(file, "/connections",
+                                  "a connection from the controller, e.g. {\"from\": \"" + c.name +
+                                      ".out\", \"to\": \"bus.in\"}",
+                                  "none");
+            continue;
+        }
+        if (!bound_targets.count(c.name) && !decodes(c))
+            throw ConfigError(file, c.pointer,
+                              "every component connected: add a connection to " + c.name + ".in",
+                              "\"" + c.name + "\" connected to nothing");
+        if (decodes(c) && edges[c.name].empty())
+            throw ConfigError(file, c.pointer, "a router with at least one target on its out socket",
+                              "\"" + c.name + "\" routes to nothing");
+        if (decodes(c) && !reachable.count(c.name))
+            throw ConfigError(file, c.pointer, "a router the controller can reach",
+                              "\"" + c.name + "\" is not connected to any initiator");
+    }
+}
+
+// Everything downstream of @p n (not @p n itself) is reachable.
+void Loader::reach(const std::string& n) {
+    for (const auto& m : edges[n])
+        if (reachable.insert(m).second) reach(m);
+}
+
+// What a workload may know of the platform before it is built (addresses are set at build).
+void Loader::fill_info() {
+    for (const auto& c : cfg.components)
+        cfg.info.components.push_back(
+            {c.name, c.type->name, &c.params, 0, reachable.count(c.name) > 0});
+    cfg.info.file = file;
+    cfg.info.seed = cfg.seed;
+    cfg.info.config_dir = dir;
+    cfg.info.devices = cfg.devices.get();
+}
+
+// Stage 8: the workload. Its parameters depend on its kind; an empty one is allowed unless the
+// command runs it.
+void Loader::read_workload() {
+    const json& wl = top.raw("workload");
+    if (!wl.is_object()) throw ConfigError(file, "/workload", "an object", describe_json(wl));
+    if (wl.empty()) {
+        if (options.require_workload)
+            throw ConfigError(file, "/workload",
+                              "a workload {\"kind\": " + join(WorkloadRegistry::instance().names()) + ", ...}",
+                              "none");
+        return;
+    }
+    auto kind_it = wl.find("kind");
+    const WorkloadKind* kind =
+        kind_it != wl.end() && kind_it->is_string()
+            ? WorkloadRegistry::instance().find(kind_it->get<std::string>())
+            : nullptr;
+    if (!kind)
+        throw ConfigError(file, "/workload/kind",
+                          "a workload kind (" + join(WorkloadRegistry::instance().names()) + ")",
+                          kind_it == wl.end() ? "nothing" : describe_json(*kind_it));
+    cfg.workload_kind = kind;
+    cfg.workload_params = Params::validate(wl, kind->params, file, "/workload", {"kind"});
+    cfg.has_workload = true;
+}
+
+// Stage 9: memory. Refuse, before anything is allocated, a platform whose estimated memory
+// exceeds the limit.
 void check_memory(const PlatformConfig& cfg, const LoadOptions& options) {
     const std::uint64_t limit =
         options.memory_limit_bytes ? options.memory_limit_bytes : default_memory_limit_bytes();
@@ -193,362 +641,26 @@ PlatformConfig load_config(const std::string& path, const LoadOptions& options) 
     return parse_config(std::move(doc), path, dir, options);
 }
 
+// The stages run in a fixed order, which is also the order errors are reported in: a file
+// with several mistakes always names the same one first.
 PlatformConfig parse_config(json doc, const std::string& file, const std::string& dir,
                             const LoadOptions& options) {
-    for (const auto& o : options.overrides) apply_override(doc, o);
-    if (options.seed) {
-        if (!doc.is_object()) throw ConfigError(file, "", "a JSON object", describe_json(doc));
-        doc["seed"] = *options.seed;
-    }
-
-    PlatformConfig cfg;
-    cfg.file = file;
-    cfg.dir = dir;
-    const Params top = Params::validate(doc, platform_param_table(), file, "");
-    // The name becomes the default report folder: keep it a plain file name.
-    auto name_ok = [](const std::string& n) {
-        return !n.empty() && n.size() <= 64 && n[0] != '.' &&
-               std::all_of(n.begin(), n.end(), [](unsigned char c) {
-                   return std::isalnum(c) || c == '_' || c == '-' || c == '.';
-               });
-    };
-    cfg.name = top.string("name");
-    if (!cfg.name.empty() && !name_ok(cfg.name))
-        throw ConfigError(file, "/name",
-                          "a plain name (letters, digits, '_', '-', '.'; not starting with '.'; "
-                          "up to 64 characters)",
-                          describe_json(top.raw("name")));
-    if (cfg.name.empty()) {
-        cfg.name = fs::path(file).stem().string();
-        for (auto& c : cfg.name)
-            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
-                c = '_';
-        if (!name_ok(cfg.name)) cfg.name = "platform";
-    }
-    cfg.description = top.string("description");
-    cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
-    cfg.quantum_s = top.number("quantum");
-
-    // Devices.
-    cfg.devices = std::make_shared<DeviceLibrary>(DeviceLibrary::default_search_dirs(dir));
-    cfg.devices->load_section(top.raw("devices"), file, "/devices");
-
-    // Components, with "count" groups expanded.
-    const json& comps = top.raw("components");
-    if (!comps.is_array() || comps.empty())
-        throw ConfigError(file, "/components", "a non-empty array of components",
-                          describe_json(comps));
-    std::map<std::string, std::vector<std::string>> groups; // group name -> members
-    std::set<std::string> names;
-    for (std::size_t i = 0; i < comps.size(); ++i) {
-        const std::string ptr = "/components/" + std::to_string(i);
-        const json& c = comps[i];
-        if (!c.is_object()) throw ConfigError(file, ptr, "a component object", describe_json(c));
-        auto name_it = c.find("name");
-        if (name_it == c.end())
-            throw ConfigError(file, ptr + "/name", "a name for the component", "nothing");
-        if (!name_it->is_string() || !valid_identifier(name_it->get<std::string>()))
-            throw ConfigError(file, ptr + "/name",
-                              "an identifier (letters, digits, _; up to 64 characters)",
-                              describe_json(*name_it));
-        const std::string name = name_it->get<std::string>();
-        auto type_it = c.find("type");
-        if (type_it == c.end())
-            throw ConfigError(file, ptr + "/type",
-                              "a component type (" + join(Registry::instance().names()) + ")",
-                              "nothing");
-        const BlockType* type =
-            type_it->is_string() ? Registry::instance().find(type_it->get<std::string>()) : nullptr;
-        if (!type)
-            throw ConfigError(file, ptr + "/type",
-                              "a component type (" + join(Registry::instance().names()) + ")",
-                              describe_json(*type_it));
-        int count = 0; // 0: a single component, not a group
-        auto count_it = c.find("count");
-        if (count_it != c.end()) {
-            if (!count_it->is_number_integer() || count_it->get<long long>() < 1 ||
-                count_it->get<long long>() > 4096)
-                throw ConfigError(file, ptr + "/count", "an integer in [1, 4096]",
-                                  describe_json(*count_it));
-            count = static_cast<int>(count_it->get<long long>());
-        }
-        Params params = Params::validate(c, type->params, file, ptr, {"name", "type", "count"});
-        auto add = [&](const std::string& n) {
-            if (groups.count(n) || !names.insert(n).second)
-                throw ConfigError(file, ptr + "/name", "a name no other component has",
-                                  "\"" + n + "\" again");
-            cfg.components.push_back({n, type, params, ptr});
-        };
-        if (count == 0) {
-            if (groups.count(name))
-                throw ConfigError(file, ptr + "/name", "a name no other component has",
-                                  "\"" + name + "\" again");
-            add(name);
-        } else {
-            if (names.count(name) || groups.count(name))
-                throw ConfigError(file, ptr + "/name", "a name no other component has",
-                                  "\"" + name + "\" again");
-            groups[name];
-            for (int k = 0; k < count; ++k) {
-                add(name + std::to_string(k));
-                groups[name].push_back(name + std::to_string(k));
-            }
-        }
-    }
-
-    // The controller: one, declared or implicit.
-    int controllers = 0;
-    for (const auto& c : cfg.components)
-        if (c.type->name == "controller") ++controllers;
-    if (controllers > 1)
-        throw ConfigError(file, "/components", "exactly one component of type \"controller\"",
-                          std::to_string(controllers));
-    if (controllers == 0) {
-        if (names.count("ctrl"))
-            throw ConfigError(file, "/components",
-                              "a component of type \"controller\" (the name \"ctrl\" is taken, so "
-                              "none can be added implicitly)",
-                              "none");
-        const BlockType* type = Registry::instance().find("controller");
-        cfg.components.push_back(
-            {"ctrl", type, Params::validate(json::object(), type->params, file, "/components/-"),
-             "/components/-"});
-    }
-    const ComponentConfig* ctrl = nullptr;
-    for (const auto& c : cfg.components)
-        if (c.type->name == "controller") ctrl = &c;
-
-    // Connections.
-    const json& conns = top.raw("connections");
-    if (!conns.is_array())
-        throw ConfigError(file, "/connections", "an array of connections", describe_json(conns));
-    std::set<std::string> bound_targets;
-    std::map<std::string, int> initiator_bindings;
-    for (std::size_t i = 0; i < conns.size(); ++i) {
-        const std::string ptr = "/connections/" + std::to_string(i);
-        const json& c = conns[i];
-        if (!c.is_object()) throw ConfigError(file, ptr, "a connection object", describe_json(c));
-        for (auto it = c.begin(); it != c.end(); ++it)
-            if (it.key() != "from" && it.key() != "to" && it.key() != "base" && it.key() != "size")
-                throw ConfigError(file, ptr + "/" + it.key(),
-                                  "one of the known keys (\"from\", \"to\", \"base\", \"size\")",
-                                  "unknown key \"" + it.key() + "\"");
-        if (!c.contains("from")) throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
-        if (!c.contains("to")) throw ConfigError(file, ptr + "/to", "\"component.socket\"", "nothing");
-        auto [from, from_socket] = split_endpoint(c["from"], file, ptr + "/from");
-        auto [to, to_socket] = split_endpoint(c["to"], file, ptr + "/to");
-
-        const ComponentConfig* src = cfg.find(from);
-        if (!src) {
-            std::string why = groups.count(from) ? " (a group: connect from one member)" : "";
-            throw ConfigError(file, ptr + "/from", "the name of a declared component" + why,
-                              "\"" + from + "\"");
-        }
-        std::optional<std::uint64_t> base, size;
-        auto read_addr = [&](const char* key) -> std::optional<std::uint64_t> {
-            if (!c.contains(key)) return std::nullopt;
-            const json& v = c[key];
-            const std::string where = ptr + "/" + key;
-            const std::string expected = "an address or size (an integer, \"0x1000\" or \"64 KiB\")";
-            if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-            if (v.is_number_integer() && v.get<long long>() >= 0)
-                return static_cast<std::uint64_t>(v.get<long long>());
-            if (v.is_string()) {
-                std::string why;
-                auto a = parse_address(v.get<std::string>(), &why);
-                if (a) return a;
-                throw ConfigError(file, where, expected, why);
-            }
-            throw ConfigError(file, where, expected, describe_json(v));
-        };
-        base = read_addr("base");
-        size = read_addr("size");
-        if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
-        if (base && size && *base > ~std::uint64_t{0} - (*size - 1))
-            throw ConfigError(file, ptr + "/size", "a range that fits in 64 bits", "an overflow");
-
-        std::vector<std::string> targets;
-        if (cfg.find(to)) targets.push_back(to);
-        else if (groups.count(to)) targets = groups[to];
-        else
-            throw ConfigError(file, ptr + "/to", "the name of a declared component or group",
-                              "\"" + to + "\"");
-        if (base && size && targets.size() > 1 &&
-            (*size > (~std::uint64_t{0} - *base) / targets.size()))
-            throw ConfigError(file, ptr + "/size",
-                              "ranges for all " + std::to_string(targets.size()) +
-                                  " members that end below 2^64",
-                              "base + " + std::to_string(targets.size()) + " x size overflows");
-        if (targets.size() > 1 && base && !size)
-            throw ConfigError(file, ptr + "/size",
-                              "a size when a group gets a base address (member k sits at base + k * size)",
-                              "nothing");
-        for (std::size_t k = 0; k < targets.size(); ++k) {
-            ConnectionConfig cc;
-            cc.from = from;
-            cc.from_socket = from_socket;
-            cc.to = targets[k];
-            cc.to_socket = to_socket;
-            cc.pointer = ptr;
-            if (base) cc.base = *base + (size ? *size * k : 0);
-            cc.size = size;
-            cfg.connections.push_back(cc);
-        }
-    }
-
-    // Check sockets exist and each target socket is bound once.
-    auto initiators_of = [](const ComponentConfig* c) { return c->type->initiators; };
-    auto has_target = [](const ComponentConfig* c) { return c->type->has_target; };
-    auto decodes = [](const ComponentConfig* c) {
-        for (const auto& s : c->type->initiators)
-            if (s.second) return true;
-        return false;
-    };
-    std::map<std::string, std::vector<std::string>> edges; // component -> components it reaches
-    for (const auto& cc : cfg.connections) {
-        const ComponentConfig* src = cfg.find(cc.from);
-        const ComponentConfig* dst = cfg.find(cc.to);
-        const auto sockets = initiators_of(src);
-        auto sit = std::find_if(sockets.begin(), sockets.end(),
-                                [&](const auto& s) { return s.first == cc.from_socket; });
-        if (sit == sockets.end()) {
-            std::string list;
-            for (const auto& s : sockets) list += (list.empty() ? "" : ", ") + cc.from + "." + s.first;
-            throw ConfigError(file, cc.pointer + "/from",
-                              list.empty() ? "an initiator socket (a " + src->type->name +
-                                                 " has none: it can only be connected to)"
-                                           : "an initiator socket (" + list + ")",
-                              "\"" + cc.from + "." + cc.from_socket + "\"");
-        }
-        if (!sit->second && (cc.base || cc.size))
-            throw ConfigError(file, cc.pointer + (cc.base ? "/base" : "/size"),
-                              "no address range: " + cc.from + "." + cc.from_socket +
-                                  " connects point to point",
-                              "an address range");
-        if (cc.to_socket != "in" || !has_target(dst))
-            throw ConfigError(file, cc.pointer + "/to",
-                              has_target(dst)
-                                  ? "a target socket (" + cc.to + ".in)"
-                                  : "a target socket (a " + dst->type->name + " has none)",
-                              "\"" + cc.to + "." + cc.to_socket + "\"");
-        if (!sit->second && ++initiator_bindings[cc.from + "." + cc.from_socket] > 1)
-            throw ConfigError(file, cc.pointer + "/from",
-                              "one connection per point-to-point socket (" + cc.from + "." +
-                                  cc.from_socket + " is already connected)",
-                              "a second connection");
-        // Routers accept many initiators; other targets exactly one.
-        if (!decodes(dst) && !bound_targets.insert(cc.to).second)
-            throw ConfigError(file, cc.pointer + "/to",
-                              "a target not yet connected (" + cc.to + ".in is already connected)",
-                              "a second connection");
-        if (cc.from == cc.to)
-            throw ConfigError(file, cc.pointer + "/to", "another component", "a loop to itself");
-        edges[cc.from].push_back(cc.to);
-    }
-
-    // Address ranges per router must not overlap.
-    std::map<std::string, std::vector<const ConnectionConfig*>> by_router;
-    for (const auto& cc : cfg.connections)
-        if (cc.base && cc.size) by_router[cc.from].push_back(&cc);
-    for (auto& [router, list] : by_router) {
-        std::sort(list.begin(), list.end(),
-                  [](const auto* a, const auto* b) { return *a->base < *b->base; });
-        for (std::size_t i = 1; i < list.size(); ++i) {
-            if (*list[i]->base <= *list[i - 1]->base + (*list[i - 1]->size - 1)) {
-                char buf[128];
-                std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
-                              static_cast<unsigned long long>(*list[i]->base),
-                              static_cast<unsigned long long>(*list[i]->base + *list[i]->size),
-                              static_cast<unsigned long long>(*list[i - 1]->base),
-                              static_cast<unsigned long long>(*list[i - 1]->base + *list[i - 1]->size),
-                              list[i - 1]->to.c_str());
-                throw ConfigError(file, list[i]->pointer + "/base",
-                                  "an address range no other target of " + router + " uses", buf);
-            }
-        }
-    }
-
-    // Cycles among routers, and what the controller reaches.
-    std::map<std::string, int> state; // 0 new, 1 on the stack, 2 done
-    std::function<void(const std::string&, const std::string&)> visit =
-        [&](const std::string& n, const std::string& via) {
-            state[n] = 1;
-            for (const auto& m : edges[n]) {
-                if (state[m] == 1) {
-                    std::string where = "/connections";
-                    for (const auto& cc : cfg.connections)
-                        if (cc.from == n && cc.to == m) where = cc.pointer;
-                    throw ConfigError(file, where + "/to", "an interconnect without loops",
-                                      "a loop through " + n + " and " + m);
-                }
-                if (state[m] == 0) visit(m, n);
-            }
-            state[n] = 2;
-        };
-    for (const auto& c : cfg.components)
-        if (state[c.name] == 0) visit(c.name, "");
-
-    std::set<std::string> reachable;
-    std::function<void(const std::string&)> reach = [&](const std::string& n) {
-        for (const auto& m : edges[n])
-            if (reachable.insert(m).second) reach(m);
-    };
-    reach(ctrl->name);
-
-    for (const auto& c : cfg.components) {
-        if (c.type->name == "controller") {
-            if (edges[c.name].empty())
-                throw ConfigError(file, "/connections",
-                                  "a connection from the controller, e.g. {\"from\": \"" + c.name +
-                                      ".out\", \"to\": \"bus.in\"}",
-                                  "none");
-            continue;
-        }
-        if (!bound_targets.count(c.name) && !decodes(&c))
-            throw ConfigError(file, c.pointer,
-                              "every component connected: add a connection to " + c.name + ".in",
-                              "\"" + c.name + "\" connected to nothing");
-        if (decodes(&c) && edges[c.name].empty())
-            throw ConfigError(file, c.pointer, "a router with at least one target on its out socket",
-                              "\"" + c.name + "\" routes to nothing");
-        if (decodes(&c) && !reachable.count(c.name))
-            throw ConfigError(file, c.pointer, "a router the controller can reach",
-                              "\"" + c.name + "\" is not connected to any initiator");
-    }
-
-    for (const auto& c : cfg.components)
-        cfg.info.components.push_back(
-            {c.name, c.type->name, &c.params, 0, reachable.count(c.name) > 0});
-    cfg.info.file = file;
-    cfg.info.seed = cfg.seed;
-    cfg.info.config_dir = dir;
-    cfg.info.devices = cfg.devices.get();
-
-    // Workload.
-    const json& wl = top.raw("workload");
-    if (!wl.is_object()) throw ConfigError(file, "/workload", "an object", describe_json(wl));
-    if (wl.empty()) {
-        if (options.require_workload)
-            throw ConfigError(file, "/workload",
-                              "a workload {\"kind\": " + join(WorkloadRegistry::instance().names()) + ", ...}",
-                              "none");
-    } else {
-        auto kind_it = wl.find("kind");
-        const WorkloadKind* kind =
-            kind_it != wl.end() && kind_it->is_string()
-                ? WorkloadRegistry::instance().find(kind_it->get<std::string>())
-                : nullptr;
-        if (!kind)
-            throw ConfigError(file, "/workload/kind",
-                              "a workload kind (" + join(WorkloadRegistry::instance().names()) + ")",
-                              kind_it == wl.end() ? "nothing" : describe_json(*kind_it));
-        cfg.workload_kind = kind;
-        cfg.workload_params = Params::validate(wl, kind->params, file, "/workload", {"kind"});
-        cfg.has_workload = true;
-    }
-    check_memory(cfg, options);
-    cfg.document = std::move(doc);
-    return cfg;
+    apply_command_line(doc, file, options);
+    Loader loader(file, dir, options);
+    loader.read_top_level(doc);
+    loader.read_devices();
+    loader.read_components();
+    loader.add_controller();
+    loader.read_connections();
+    loader.check_sockets();
+    loader.check_ranges();
+    loader.check_loops();
+    loader.check_connected();
+    loader.fill_info();
+    loader.read_workload();
+    check_memory(loader.cfg, options);
+    loader.cfg.document = std::move(doc);
+    return std::move(loader.cfg);
 }
 
 } // namespace neurotlm
