@@ -21,8 +21,12 @@ Platform* g_platform = nullptr;
 constexpr std::uint64_t kBase = 0x40000000;
 } // namespace
 
-Controller* controller() { return g_platform ? &g_platform->controller() : nullptr; }
-std::uint64_t tile_address(int n) { return n == 128 ? kBase : kBase + 0x1000000; }
+Controller* controller() {
+    return g_platform ? &g_platform->controller() : nullptr;
+}
+std::uint64_t tile_address(int n) {
+    return n == 128 ? kBase : kBase + 0x1000000;
+}
 
 } // namespace neurotlm::bench
 
@@ -51,26 +55,29 @@ public:
 };
 
 nlohmann::json bench_platform() {
-    nlohmann::json tile = {{"type", "crossbar_tile"},
-                           {"device", "bench"},
-                           {"adc", {{"bits", 0}}},
-                           {"dac", {{"bits", 8}}},
-                           {"input_bits", 8},
-                           {"read_noise", false},
+    nlohmann::json tile = {{"type", "crossbar_tile"}, {"device", "bench"}, {"adc", {{"bits", 0}}},
+                           {"dac", {{"bits", 8}}},    {"input_bits", 8},   {"read_noise", false},
                            {"variation", false}};
     nlohmann::json t128 = tile, t256 = tile;
     t128.update({{"name", "tile128"}, {"rows", 128}, {"cols", 256}});
     t256.update({{"name", "tile256"}, {"rows", 256}, {"cols", 512}});
-    return {{"neurotlm", 1},
-            {"name", "bench"},
-            {"devices",
-             {{"bench", {{"type", "rram"}, {"levels", 16}, {"r_on", "10 kohm"}, {"r_off", "1 Mohm"}}}}},
-            {"components",
-             {{{"name", "ctrl"}, {"type", "controller"}}, {{"name", "bus"}, {"type", "router"}}, t128, t256}},
-            {"connections",
-             {{{"from", "ctrl.out"}, {"to", "bus.in"}},
-              {{"from", "bus.out"}, {"to", "tile128.in"}, {"base", "0x40000000"}, {"size", "16 MiB"}},
-              {{"from", "bus.out"}, {"to", "tile256.in"}, {"base", "0x41000000"}, {"size", "16 MiB"}}}}};
+    return {
+        {"neurotlm", 1},
+        {"name", "bench"},
+        {"devices",
+         {{"bench", {{"type", "rram"}, {"levels", 16}, {"r_on", "10 kohm"}, {"r_off", "1 Mohm"}}}}},
+        {"components",
+         {{{"name", "ctrl"}, {"type", "controller"}},
+          {{"name", "bus"}, {"type", "router"}},
+          t128,
+          t256}},
+        {"connections",
+         {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+          {{"from", "bus.out"}, {"to", "tile128.in"}, {"base", "0x40000000"}, {"size", "16 MiB"}},
+          {{"from", "bus.out"},
+           {"to", "tile256.in"},
+           {"base", "0x41000000"},
+           {"size", "16 MiB"}}}}};
 }
 
 void print_ratio(const RecordingReporter& rep, const char* what, const std::string& num,
@@ -99,9 +106,8 @@ int sc_main(int argc, char** argv) {
     neurotlm::Platform platform(neurotlm::parse_config(bench_platform(), "bench", "."));
     neurotlm::bench::g_platform = &platform;
     RecordingReporter reporter;
-    platform.controller().set_job([&](neurotlm::Controller&) {
-        benchmark::RunSpecifiedBenchmarks(&reporter);
-    });
+    platform.controller().set_job(
+        [&](neurotlm::Controller&) { benchmark::RunSpecifiedBenchmarks(&reporter); });
     sc_core::sc_start();
     platform.controller().rethrow_if_failed();
     std::printf("\nratios (CPU time):\n");
@@ -113,7 +119,7 @@ int sc_main(int argc, char** argv) {
                     "BM_tile_mvm_tlm/" + s, "BM_crossbar_ideal_mvm/" + s, 1.25);
     }
     std::printf("\nratio (wall time: ngspice runs in child processes):\n");
-    print_ratio(reporter, "Hopfield N=32 recall: ngspice / neurotlm model", "BM_hopfield_ngspice/32/real_time",
-                "BM_hopfield_model/32/real_time", 0.0, true);
+    print_ratio(reporter, "Hopfield N=32 recall: ngspice / neurotlm model",
+                "BM_hopfield_ngspice/32/real_time", "BM_hopfield_model/32/real_time", 0.0, true);
     return 0;
 }

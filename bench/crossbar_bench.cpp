@@ -24,8 +24,10 @@ const BenchData& bench_data(int n) {
     neurotlm::RngStream rng(2024, "crossbar_bench");
     d.w.resize(static_cast<std::size_t>(n) * n);
     d.x.resize(static_cast<std::size_t>(n));
-    for (auto& v : d.w) v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
-    for (auto& v : d.x) v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+    for (auto& v : d.w)
+        v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+    for (auto& v : d.x)
+        v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
     return cache.emplace(n, std::move(d)).first->second;
 }
 
@@ -37,7 +39,8 @@ void gemv_reference(const float* __restrict w, const float* __restrict x, float*
     for (int i = 0; i < rows; ++i) {
         const float xi = x[i];
         const float* __restrict wi = w + static_cast<std::size_t>(i) * cols;
-        for (int j = 0; j < cols; ++j) y[j] += xi * wi[j];
+        for (int j = 0; j < cols; ++j)
+            y[j] += xi * wi[j];
     }
 }
 
@@ -59,7 +62,7 @@ void BM_crossbar_ideal_mvm(benchmark::State& state) {
     const BenchData& d = bench_data(n);
     neurotlm::CrossbarSpec spec;
     spec.rows = n;
-    spec.cols = 2 * n;  // differential: n logical columns
+    spec.cols = 2 * n; // differential: n logical columns
     spec.mapping = neurotlm::WeightMapping::differential;
     spec.cell = neurotlm::CellSpec::from_json(
         {{"type", "rram"}, {"levels", 16}, {"r_on", "10 kohm"}, {"r_off", "1 Mohm"}});

@@ -21,9 +21,12 @@ void BM_tile_mvm_tlm(benchmark::State& state) {
         return;
     }
     neurotlm::RngStream rng(2024, "crossbar_bench");
-    std::vector<float> w(static_cast<std::size_t>(n) * n), x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
-    for (auto& v : w) v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
-    for (auto& v : x) v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+    std::vector<float> w(static_cast<std::size_t>(n) * n), x(static_cast<std::size_t>(n)),
+        y(static_cast<std::size_t>(n));
+    for (auto& v : w)
+        v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+    for (auto& v : x)
+        v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
     neurotlm::CrossbarTileDriver d(*ctrl, neurotlm::bench::tile_address(n), "tile");
     d.probe();
     d.program(w.data(), n, n, 1.0f);

@@ -13,7 +13,9 @@
 #include "neurotlm/topology/config.h"
 
 // libsystemc refers to sc_main; libFuzzer provides main and never calls it.
-int sc_main(int, char**) { return 0; }
+int sc_main(int, char**) {
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::string path = [] {

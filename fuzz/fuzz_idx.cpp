@@ -13,9 +13,9 @@
 #include "neurotlm/workloads/dataset.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::string base = (std::filesystem::temp_directory_path() /
-                                     ("neurotlm-fuzz-" + std::to_string(::getpid())))
-                                        .string();
+    static const std::string base =
+        (std::filesystem::temp_directory_path() / ("neurotlm-fuzz-" + std::to_string(::getpid())))
+            .string();
     // The first byte chooses where the label file starts; no split = no labels.
     const std::size_t split = size > 0 ? (data[0] * size) / 256 : 0;
     const std::string images = base + "-images.idx", labels = base + "-labels.idx";
@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.write(reinterpret_cast<const char*>(data) + (size ? 1 : 0),
                   static_cast<std::streamsize>(split > 1 ? split - 1 : 0));
         std::ofstream lab(labels, std::ios::binary | std::ios::trunc);
-        lab.write(reinterpret_cast<const char*>(data) + split, static_cast<std::streamsize>(size - split));
+        lab.write(reinterpret_cast<const char*>(data) + split,
+                  static_cast<std::streamsize>(size - split));
     }
     try {
         const neurotlm::Dataset d = neurotlm::load_idx(images, split % 2 ? labels : "", 64, 0);

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const neurotlm::NpyArray a = neurotlm::read_npy(path);
         std::size_t n = 1;
-        for (std::size_t d : a.shape) n *= d;
+        for (std::size_t d : a.shape)
+            n *= d;
         if (n != a.data.size()) std::abort(); // the reader's own promise
     } catch (const neurotlm::InputError&) {
     }

@@ -20,8 +20,8 @@ void BufferDriver::probe() {
 void BufferDriver::check(std::uint64_t offset, std::size_t len) const {
     if (m_capacity == 0) throw BusError("buffer '" + m_name + "': probe() first");
     if (offset > m_capacity || len > m_capacity - offset)
-        throw BusError("buffer '" + m_name + "' holds " + std::to_string(m_capacity) +
-                       " bytes; " + std::to_string(len) + " at offset " + std::to_string(offset) +
+        throw BusError("buffer '" + m_name + "' holds " + std::to_string(m_capacity) + " bytes; " +
+                       std::to_string(len) + " at offset " + std::to_string(offset) +
                        " do not fit");
 }
 

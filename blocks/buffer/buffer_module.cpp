@@ -12,7 +12,9 @@ ParamTable SramBuffer::param_table() {
     return t;
 }
 
-double SramBuffer::estimate_bytes(const Params& p) { return p.number("capacity"); }
+double SramBuffer::estimate_bytes(const Params& p) {
+    return p.number("capacity");
+}
 
 SramBuffer::SramBuffer(const sc_core::sc_module_name& name, const Params& params,
                        const ComponentContext& context)

@@ -24,14 +24,15 @@ constexpr std::uint64_t kBase = 0x20000000;
 json buffer_platform(json buffer) {
     json b = {{"name", "buf"}, {"type", "buffer"}};
     if (buffer.is_object()) b.merge_patch(buffer);
-    return {{"neurotlm", 1},
-            {"name", "test"},
-            {"seed", 1},
-            {"components",
-             {{{"name", "ctrl"}, {"type", "controller"}}, {{"name", "bus"}, {"type", "router"}}, b}},
-            {"connections",
-             {{{"from", "ctrl.out"}, {"to", "bus.in"}},
-              {{"from", "bus.out"}, {"to", "buf.in"}, {"base", "0x20000000"}}}}};
+    return {
+        {"neurotlm", 1},
+        {"name", "test"},
+        {"seed", 1},
+        {"components",
+         {{{"name", "ctrl"}, {"type", "controller"}}, {{"name", "bus"}, {"type", "router"}}, b}},
+        {"connections",
+         {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+          {{"from", "bus.out"}, {"to", "buf.in"}, {"base", "0x20000000"}}}}};
 }
 
 } // namespace
@@ -47,13 +48,15 @@ TEST(SramBuffer, KeepsWhatIsWrittenAndBooksEveryWordTouched) {
         EXPECT_EQ(d.capacity(), 4096u);
         EXPECT_EQ(d.word_bytes(), 8u);
         std::vector<float> x(16);
-        for (int i = 0; i < 16; ++i) x[static_cast<std::size_t>(i)] = 0.25f * static_cast<float>(i);
+        for (int i = 0; i < 16; ++i)
+            x[static_cast<std::size_t>(i)] = 0.25f * static_cast<float>(i);
         d.write(64, x.data(), 64); // 8 words
         d.read(64, back.data(), 64);
         d.read(4, back.data(), 8); // 2 words: straddles a boundary
         EXPECT_THROW(d.write(4090, x.data(), 8), BusError);
     });
-    for (int i = 0; i < 8; ++i) EXPECT_EQ(back[static_cast<std::size_t>(8 + i)], 0.25f * static_cast<float>(8 + i));
+    for (int i = 0; i < 8; ++i)
+        EXPECT_EQ(back[static_cast<std::size_t>(8 + i)], 0.25f * static_cast<float>(8 + i));
     const double e = buf->spec().read_word_J(); // 4 KiB bank: 10 pJ x sqrt(1/2)
     EXPECT_NEAR(e, 10e-12 * std::sqrt(0.5), 1e-24);
     EXPECT_EQ(buf->ledger().find("word_write")->count, 8u);
@@ -67,7 +70,8 @@ TEST(SramBuffer, BanksReadInParallel) {
     // 64 bytes = 8 words: one bank takes 8 access times, four banks take 2. The reads' times as
     // the initiator sees them differ by exactly 6 access times (1 ns each at 1 GHz).
     json doc = buffer_platform({{"name", "one"}, {"capacity", "4 KiB"}, {"banks", 1}});
-    doc["components"].push_back({{"name", "four"}, {"type", "buffer"}, {"capacity", "4 KiB"}, {"banks", 4}});
+    doc["components"].push_back(
+        {{"name", "four"}, {"type", "buffer"}, {"capacity", "4 KiB"}, {"banks", 4}});
     doc["connections"].push_back({{"from", "bus.out"}, {"to", "four.in"}, {"base", "0x30000000"}});
     doc["connections"][1]["to"] = "one.in";
     Platform p(config_from(doc));

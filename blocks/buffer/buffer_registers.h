@@ -18,8 +18,9 @@ inline constexpr regmap::Register WORD_BYTES{"WORD_BYTES", 0x24, Access::ro, 0,
                                              "bytes of one bank access"};
 inline constexpr regmap::Register BANKS{"BANKS", 0x28, Access::ro, 0, "independent banks"};
 
-inline constexpr regmap::Window DATA{"DATA", 0x10000, Access::rw, "CAPACITY bytes", false,
-                                     "the memory; every access costs the words it touches"};
+inline constexpr regmap::Window DATA{
+    "DATA",           0x10000, Access::rw,
+    "CAPACITY bytes", false,   "the memory; every access costs the words it touches"};
 
 const regmap::RegisterMap& register_map();
 

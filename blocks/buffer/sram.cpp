@@ -23,9 +23,13 @@ double SramSpec::write_word_J() const {
     return kE64At8KiB_J * std::sqrt(bank_bytes() / k8KiB) * word_bits / 64.0;
 }
 
-double SramSpec::area_m2() const { return capacity_bytes * 8.0 * cell_area_m2 / array_efficiency; }
+double SramSpec::area_m2() const {
+    return capacity_bytes * 8.0 * cell_area_m2 / array_efficiency;
+}
 
-double SramSpec::leakage_W() const { return capacity_bytes * 8.0 * leakage_per_bit_W; }
+double SramSpec::leakage_W() const {
+    return capacity_bytes * 8.0 * leakage_per_bit_W;
+}
 
 std::uint64_t SramSpec::words(std::uint64_t offset, std::uint64_t len) const {
     if (len == 0) return 0;

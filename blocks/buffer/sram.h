@@ -28,12 +28,12 @@ struct SramSpec {
     int word_bits = 64;              ///< bits read or written per access of one bank
     int banks = 1;                   ///< independent banks; consecutive words interleave
     double access_time_s = 1e-9;
-    double read_energy_J = 0.0;      ///< per word; 0 = the model above
-    double write_energy_J = 0.0;     ///< per word; 0 = the model above
+    double read_energy_J = 0.0;  ///< per word; 0 = the model above
+    double write_energy_J = 0.0; ///< per word; 0 = the model above
     double cell_area_m2 = 0.346e-12;
     double array_efficiency = 0.7;
     double leakage_per_bit_W = 50e-12;
-    double clock_Hz = 1e9;           ///< the block's clock: access times are whole cycles of it
+    double clock_Hz = 1e9; ///< the block's clock: access times are whole cycles of it
 
     int word_bytes() const { return word_bits / 8; }
     double bank_bytes() const { return capacity_bytes / banks; }

@@ -44,13 +44,13 @@ TEST(Sram, WordsAndCycles) {
     const SramSpec s = sram(4096, 64, 4); // 8-byte words, 4 banks, 1 ns at 1 GHz
     EXPECT_EQ(s.words(0, 8), 1u);
     EXPECT_EQ(s.words(0, 9), 2u);
-    EXPECT_EQ(s.words(4, 8), 2u);  // straddles a word boundary
+    EXPECT_EQ(s.words(4, 8), 2u); // straddles a word boundary
     EXPECT_EQ(s.words(0, 64), 8u);
     EXPECT_EQ(s.words(0, 0), 0u);
-    EXPECT_EQ(s.cycles(8), 2u);    // 8 words over 4 banks: 2 access times
+    EXPECT_EQ(s.cycles(8), 2u); // 8 words over 4 banks: 2 access times
     EXPECT_EQ(s.cycles(9), 3u);
     SramSpec slow = s;
-    slow.access_time_s = 2.5e-9;   // 3 cycles of 1 GHz each
+    slow.access_time_s = 2.5e-9; // 3 cycles of 1 GHz each
     EXPECT_EQ(slow.cycles(8), 6u);
 }
 

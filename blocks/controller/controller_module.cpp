@@ -10,7 +10,8 @@ ParamTable Controller::param_table() {
     // Energies: Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V:
     // 32-bit float add 0.9 pJ; 8-bit integer add 0.03 pJ, 32-bit 0.1 pJ.
     t.number("accumulate_energy", Unit::joule, "0.9 pJ",
-             "energy of one partial-sum addition (default: 32-bit float add, Horowitz ISSCC 2014, 45 nm)",
+             "energy of one partial-sum addition (default: 32-bit float add, Horowitz ISSCC 2014, "
+             "45 nm)",
              0.0, 1e-6)
         .number("activation_energy", Unit::joule, "0.9 pJ",
                 "energy of one activation function evaluation (default: one 32-bit float "
@@ -30,8 +31,8 @@ Controller::Controller(const sc_core::sc_module_name& name, const Params& params
                        const ComponentContext& context)
     : Block(name, params, context), out("out"),
       m_simd_lanes(static_cast<unsigned>(params.integer("simd_lanes"))) {
-    m_act[static_cast<int>(DigitalOp::accumulate)] = ledger().declare(
-        "accumulate", params.number("accumulate_energy"), "partial-sum addition");
+    m_act[static_cast<int>(DigitalOp::accumulate)] =
+        ledger().declare("accumulate", params.number("accumulate_energy"), "partial-sum addition");
     m_act[static_cast<int>(DigitalOp::activation)] = ledger().declare(
         "activation", params.number("activation_energy"), "activation function evaluation");
     m_act[static_cast<int>(DigitalOp::compare)] =
@@ -93,8 +94,8 @@ void Controller::transport(tlm::tlm_command cmd, std::uint64_t address, void* da
         char buf[32];
         std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(address));
         throw BusError(std::string(cmd == tlm::TLM_WRITE_COMMAND ? "write" : "read") + " of " +
-                       std::to_string(len) + " bytes at " + buf + " failed: " +
-                       m_trans.get_response_string());
+                       std::to_string(len) + " bytes at " + buf +
+                       " failed: " + m_trans.get_response_string());
     }
     sync_if_needed();
 }

@@ -12,8 +12,8 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "neurotlm/drivers/initiator.h"
-#include "neurotlm/modules/component.h"
 #include "neurotlm/drivers/run_context.h"
+#include "neurotlm/modules/component.h"
 
 namespace neurotlm {
 

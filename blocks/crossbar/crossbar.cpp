@@ -52,7 +52,8 @@ void gemv_rows(const float* __restrict x, const int* __restrict rows, int n_rows
     for (; k < n_rows; ++k) {
         const float xi = x[rows[k]];
         const float* __restrict wi = w + ld * static_cast<std::size_t>(rows[k]);
-        for (int j = 0; j < cols; ++j) y[j] += xi * wi[j];
+        for (int j = 0; j < cols; ++j)
+            y[j] += xi * wi[j];
     }
 }
 
@@ -67,12 +68,12 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                      4096);
         t.params().string("device", "rram_imacsim",
                           "cell: a name under /devices or a preset in configs/devices");
-        t.choice<WeightMapping>("mapping", NEUROTLM_FIELD(mapping),
-                                {{"differential", WeightMapping::differential},
-                                 {"offset", WeightMapping::offset}},
-                                "differential",
-                                "weight to conductance: G+ - G- on column pairs, or G - G_ref on "
-                                "one column")
+        t.choice<WeightMapping>(
+             "mapping", NEUROTLM_FIELD(mapping),
+             {{"differential", WeightMapping::differential}, {"offset", WeightMapping::offset}},
+             "differential",
+             "weight to conductance: G+ - G- on column pairs, or G - G_ref on "
+             "one column")
             .integer("input_bits", NEUROTLM_FIELD(input_bits), 8,
                      "input precision; fed through the DAC in slices of dac.bits", 1, 16)
             .positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), "10 ns",
@@ -129,8 +130,10 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
         RngStream faults = m_rng.derive("faults");
         for (auto& f : m_fault) {
             const double u = faults.uniform();
-            if (u < cell.stuck_on_fraction) f = CellFault::stuck_on;
-            else if (u < cell.stuck_on_fraction + cell.stuck_off_fraction) f = CellFault::stuck_off;
+            if (u < cell.stuck_on_fraction)
+                f = CellFault::stuck_on;
+            else if (u < cell.stuck_on_fraction + cell.stuck_off_fraction)
+                f = CellFault::stuck_off;
         }
     }
 
@@ -139,8 +142,10 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
     m_level.assign(cells, 0);
     m_g.assign(cells, 0.0);
     for (std::size_t c = 0; c < cells; ++c) {
-        if (m_fault[c] == CellFault::stuck_on) m_g[c] = g_hi;
-        else if (m_fault[c] == CellFault::stuck_off) m_g[c] = g_lo;
+        if (m_fault[c] == CellFault::stuck_on)
+            m_g[c] = g_hi;
+        else if (m_fault[c] == CellFault::stuck_off)
+            m_g[c] = g_lo;
         else
             m_g[c] = g_lo *
                      (m_spec.variation ? m_write_rng.lognormal_factor(cell.variation_sigma) : 1.0);
@@ -301,7 +306,8 @@ void Crossbar::rebuild() {
         float* weff = m_weff.data() + static_cast<std::size_t>(i) * lcols;
         float* var = m_noise_var.data() + static_cast<std::size_t>(i) * lcols;
         double sum = 0.0;
-        for (int c = 0; c < cols; ++c) sum += g[c];
+        for (int c = 0; c < cols; ++c)
+            sum += g[c];
         m_row_g_sum[static_cast<std::size_t>(i)] = sum;
         for (int j = 0; j < lcols; ++j) {
             double w, v;
@@ -351,11 +357,13 @@ void Crossbar::ir_read(const float* x, float* y, double* energy_J) {
     } else {
         // The reference column is ideal (no wire resistance): it carries G_ref * sum V.
         const double i_ref = m_g_ref_S * v_sum;
-        for (int j = 0; j < lcols; ++j) y[j] = static_cast<float>((ir.column_A[j] - i_ref) * scale);
+        for (int j = 0; j < lcols; ++j)
+            y[j] = static_cast<float>((ir.column_A[j] - i_ref) * scale);
     }
     // With wires the array draws what the sources deliver, wire losses included.
     double p_W = m_g_ref_S * v2_sum;
-    for (int i = 0; i < rows; ++i) p_W += ir.v_V[static_cast<std::size_t>(i)] * ir.driver_A[i];
+    for (int i = 0; i < rows; ++i)
+        p_W += ir.v_V[static_cast<std::size_t>(i)] * ir.driver_A[i];
     *energy_J += p_W * m_spec.read_time_s;
 }
 
@@ -369,7 +377,8 @@ float Crossbar::max_slice_output(const float* w, int rows, int cols, const float
     if (!(x_max >= kMinInputRange) || !std::isfinite(x_max))
         throw InputError("crossbar: max_slice_output needs an input range >= 1e-30");
     std::vector<std::int32_t> code(static_cast<std::size_t>(rows));
-    for (int i = 0; i < rows; ++i) code[static_cast<std::size_t>(i)] = quantise(x[i], x_max, q_max);
+    for (int i = 0; i < rows; ++i)
+        code[static_cast<std::size_t>(i)] = quantise(x[i], x_max, q_max);
     std::vector<float> y(static_cast<std::size_t>(cols));
     float worst = 0.0f;
     for (int k = 0; k < slices; ++k) {
@@ -378,12 +387,14 @@ float Crossbar::max_slice_output(const float* w, int rows, int cols, const float
             const std::int32_t c = code[static_cast<std::size_t>(i)];
             const std::int32_t s = ((c < 0 ? -c : c) >> (k * dac_bits)) & s_max;
             if (s == 0) continue;
-            const float xs = (c < 0 ? -1.0f : 1.0f) * static_cast<float>(s) /
-                             static_cast<float>(s_max) * x_max;
+            const float xs =
+                (c < 0 ? -1.0f : 1.0f) * static_cast<float>(s) / static_cast<float>(s_max) * x_max;
             const float* wi = w + static_cast<std::size_t>(i) * cols;
-            for (int j = 0; j < cols; ++j) y[static_cast<std::size_t>(j)] += xs * wi[j];
+            for (int j = 0; j < cols; ++j)
+                y[static_cast<std::size_t>(j)] += xs * wi[j];
         }
-        for (float v : y) worst = std::max(worst, std::fabs(v));
+        for (float v : y)
+            worst = std::max(worst, std::fabs(v));
     }
     return worst;
 }
@@ -424,10 +435,10 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     cost.adc_conversions = m_spec.adc.ideal() ? 0 : cost.columns_sensed;
     const int rounds =
         m_spec.adc.ideal() || m_cols_used == 0 ? 0 : (m_cols_used + adc_count() - 1) / adc_count();
-    cost.cycles = static_cast<std::uint64_t>(slices) *
-                  (cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
-                   static_cast<std::uint64_t>(rounds) *
-                       cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz));
+    cost.cycles =
+        static_cast<std::uint64_t>(slices) *
+        (cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
+         static_cast<std::uint64_t>(rounds) * cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz));
 
     const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
     const bool noisy = m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0;
@@ -461,15 +472,17 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         gemv_rows(x2, nz.data(), static_cast<int>(nz.size()), m_noise_var.data(), lcols,
                   m_var.data());
         for (int j = 0; j < lcols; ++j)
-            out[j] += static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) *
-                                         m_read_rng.normal());
+            out[j] +=
+                static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) * m_read_rng.normal());
     };
 
     if (m_spec.adc.ideal()) {
         // No quantisation between slices, so the slices sum linearly: one read of the quantised
         // input gives the same result (the fast path).
-        if (!ir) gemv_rows(m_xq.data(), m_nz.data(), n_nz, m_weff.data(), lcols, y);
-        else ir_read(m_xq.data(), y, &energy_J);
+        if (!ir)
+            gemv_rows(m_xq.data(), m_nz.data(), n_nz, m_weff.data(), lcols, y);
+        else
+            ir_read(m_xq.data(), y, &energy_J);
         if (noisy) {
             // Each slice is a separate read with independent noise, so the variances add with
             // the squared slice weights: var_j = sum_i (sum_k c_k^2 x_k,i^2) var_ij.
@@ -515,9 +528,10 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
             // Anything beyond full scale clips to the end codes.
             const double ck = slice_weight(k);
             for (int j = 0; j < lcols; ++j) {
-                const double v = sign_only ? (m_yk[j] >= 0 ? 0.5 : -0.5) * step
-                                           : std::clamp(std::nearbyint(m_yk[j] / step), -code_max,
-                                                        code_max) * step;
+                const double v =
+                    sign_only
+                        ? (m_yk[j] >= 0 ? 0.5 : -0.5) * step
+                        : std::clamp(std::nearbyint(m_yk[j] / step), -code_max, code_max) * step;
                 y[j] += static_cast<float>(ck * v);
             }
         }

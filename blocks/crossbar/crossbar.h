@@ -27,25 +27,27 @@ enum class WeightMapping {
 };
 
 struct CrossbarSpec {
-    int rows = 128;                     ///< physical rows (word lines)
-    int cols = 128;                     ///< physical columns (bit lines)
+    int rows = 128; ///< physical rows (word lines)
+    int cols = 128; ///< physical columns (bit lines)
     WeightMapping mapping = WeightMapping::differential;
     CellSpec cell;
     AdcSpec adc;
     DacSpec dac;
-    int input_bits = 8;                 ///< input precision; sliced into ceil(input_bits/dac.bits) reads
-    double read_time_s = 10e-9;         ///< duration of one read (integration window)
-    double clock_Hz = 1e9;              ///< tile clock: latencies are whole cycles of it
-    double wire_resistance_ohm = 0.0;   ///< resistance of one wire segment between cells
-    bool ir_drop = false;               ///< solve the resistive network (needs wire_resistance > 0)
-    bool read_noise = true;             ///< apply cell.read_noise_sigma on every read
-    bool variation = true;              ///< apply cell.variation_sigma and stuck-at at programming
+    int input_bits = 8;         ///< input precision; sliced into ceil(input_bits/dac.bits) reads
+    double read_time_s = 10e-9; ///< duration of one read (integration window)
+    double clock_Hz = 1e9;      ///< tile clock: latencies are whole cycles of it
+    double wire_resistance_ohm = 0.0; ///< resistance of one wire segment between cells
+    bool ir_drop = false;             ///< solve the resistive network (needs wire_resistance > 0)
+    bool read_noise = true;           ///< apply cell.read_noise_sigma on every read
+    bool variation = true;            ///< apply cell.variation_sigma and stuck-at at programming
 
     /// Output columns: one per column pair with the differential mapping, else one per column.
     int logical_cols() const { return mapping == WeightMapping::differential ? cols / 2 : cols; }
     /// ADCs: one per adc.shared_by_columns logical columns (a differential pair is sensed as one
     /// signal). The one count behind ADC energy, leakage, area and latency.
-    int adc_count() const { return (logical_cols() + adc.shared_by_columns - 1) / adc.shared_by_columns; }
+    int adc_count() const {
+        return (logical_cols() + adc.shared_by_columns - 1) / adc.shared_by_columns;
+    }
     /// Row drivers: one per row.
     int dac_count() const { return rows; }
 
@@ -62,13 +64,13 @@ enum CrossbarAction : std::size_t { kArrayRead, kDacConversion, kAdcConversion, 
 
 /// @brief What one operation cost; the tile books these into its ledger.
 struct CrossbarCost {
-    std::uint64_t cycles = 0;           ///< latency in tile clock cycles
-    std::uint64_t reads = 0;            ///< array read phases (input slices)
-    std::uint64_t dac_conversions = 0;  ///< slices x rows with a non-zero input (idle rows: none)
-    std::uint64_t adc_conversions = 0;  ///< slices x logical columns used; 0 with an ideal ADC
+    std::uint64_t cycles = 0;          ///< latency in tile clock cycles
+    std::uint64_t reads = 0;           ///< array read phases (input slices)
+    std::uint64_t dac_conversions = 0; ///< slices x rows with a non-zero input (idle rows: none)
+    std::uint64_t adc_conversions = 0; ///< slices x logical columns used; 0 with an ideal ADC
     std::uint64_t cell_writes = 0;
-    double array_energy_J = 0.0;        ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
-    double write_energy_J = 0.0;        ///< cell_writes x the cell's write energy
+    double array_energy_J = 0.0; ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
+    double write_energy_J = 0.0; ///< cell_writes x the cell's write energy
     /// Column signals sensed (S x logical columns used), whether or not an ADC converts them:
     /// with an ideal ADC adc_conversions is 0 but the columns are still read.
     std::uint64_t columns_sensed = 0;
@@ -157,30 +159,30 @@ private:
     void ir_read(const float* x, float* y, double* energy_J);
     int m_rows_used = 0;
     int m_cols_used = 0;
-    double m_w_per_S = 0.0;              ///< weight units per siemens of G+ - G- (or G - G_ref)
-    double m_g_ref_S = 0.0;              ///< offset mapping: ideal reference conductance
-    float m_colabs_max = 0.0f;           ///< max_j sum_i |w_eff_ij|, for the default ADC range
+    double m_w_per_S = 0.0;    ///< weight units per siemens of G+ - G- (or G - G_ref)
+    double m_g_ref_S = 0.0;    ///< offset mapping: ideal reference conductance
+    float m_colabs_max = 0.0f; ///< max_j sum_i |w_eff_ij|, for the default ADC range
     std::vector<CellFault> m_fault;
-    std::vector<double> m_level_g_S;     ///< level conductances at the full-scale read bias
+    std::vector<double> m_level_g_S; ///< level conductances at the full-scale read bias
     RngStream m_write_rng;
     RngStream m_read_rng;
-    std::vector<float> m_xq;             ///< scratch: quantised (or sliced) input
-    std::vector<float> m_x2;             ///< scratch: squared inputs for the noise GEMV
-    std::vector<float> m_yk;             ///< scratch: one slice's output
-    std::vector<float> m_var;            ///< scratch: output-noise variances
-    std::vector<std::int32_t> m_code;    ///< scratch: signed input codes
-    std::vector<int> m_nz;               ///< scratch: indices of rows with non-zero input
-    std::vector<int> m_nz_slice;         ///< scratch: rows with a non-zero value in one slice
+    std::vector<float> m_xq;          ///< scratch: quantised (or sliced) input
+    std::vector<float> m_x2;          ///< scratch: squared inputs for the noise GEMV
+    std::vector<float> m_yk;          ///< scratch: one slice's output
+    std::vector<float> m_var;         ///< scratch: output-noise variances
+    std::vector<std::int32_t> m_code; ///< scratch: signed input codes
+    std::vector<int> m_nz;            ///< scratch: indices of rows with non-zero input
+    std::vector<int> m_nz_slice;      ///< scratch: rows with a non-zero value in one slice
     CrossbarSpec m_spec;
     RngStream m_rng;
     float m_w_max = 1.0f;
     float m_x_max = 1.0f;
-    float m_y_max = 0.0f;                ///< 0: not set, derived from the array's maximum
-    std::vector<int> m_level;            ///< programmed level per physical cell
-    std::vector<double> m_g;             ///< conductance per physical cell (rows x cols)
-    std::vector<float> m_weff;           ///< effective weights, logical rows x cols
-    std::vector<float> m_noise_var;      ///< per-cell output-noise variance in weight units^2
-    std::vector<double> m_row_g_sum;     ///< sum_j G_ij per row, for read energy
+    float m_y_max = 0.0f;            ///< 0: not set, derived from the array's maximum
+    std::vector<int> m_level;        ///< programmed level per physical cell
+    std::vector<double> m_g;         ///< conductance per physical cell (rows x cols)
+    std::vector<float> m_weff;       ///< effective weights, logical rows x cols
+    std::vector<float> m_noise_var;  ///< per-cell output-noise variance in weight units^2
+    std::vector<double> m_row_g_sum; ///< sum_j G_ij per row, for read energy
     std::unique_ptr<IrSolver> m_ir;
 };
 

@@ -35,7 +35,8 @@ std::vector<double> reference_gemv(const std::vector<float>& w, const std::vecto
                                    int rows, int cols) {
     std::vector<double> y(static_cast<size_t>(cols), 0.0);
     for (int i = 0; i < rows; ++i)
-        for (int j = 0; j < cols; ++j) y[j] += double(x[i]) * w[size_t(i) * cols + j];
+        for (int j = 0; j < cols; ++j)
+            y[j] += double(x[i]) * w[size_t(i) * cols + j];
     return y;
 }
 
@@ -56,7 +57,8 @@ TEST(Crossbar, ReadEnergyIsSumV2GtOnA3x2Array) {
     const float w[3] = {1.0f, -1.0f, 0.0f};
     xb.program(w, 3, 1, 1.0f);
     const std::vector<double> g_expected = {1e-4, 1e-5, 1e-5, 1e-4, 1e-5, 1e-5};
-    for (size_t k = 0; k < 6; ++k) EXPECT_NEAR(xb.conductances_S()[k], g_expected[k], 1e-18);
+    for (size_t k = 0; k < 6; ++k)
+        EXPECT_NEAR(xb.conductances_S()[k], g_expected[k], 1e-18);
 
     const float x[3] = {1.0f, 1.0f / 3.0f, -1.0f};
     float y = 0.0f;
@@ -95,8 +97,10 @@ TEST(Crossbar, ReadEnergyMatchesConductanceMatrixWithVariation) {
     Crossbar xb(s, RngStream(7, "xb"));
     RngStream r(3, "w");
     std::vector<float> w(16 * 4), x(16);
-    for (auto& v : w) v = float(r.uniform() * 2 - 1);
-    for (auto& v : x) v = float(std::round(r.uniform() * 30 - 15) / 15.0);
+    for (auto& v : w)
+        v = float(r.uniform() * 2 - 1);
+    for (auto& v : x)
+        v = float(std::round(r.uniform() * 30 - 15) / 15.0);
     xb.program(w.data(), 16, 4, 1.0f);
     std::vector<float> y(4);
     const CrossbarCost c = xb.mvm(x.data(), y.data());
@@ -120,8 +124,10 @@ TEST(Crossbar, IdealMvmEqualsFloatGemv128) {
         const int ru = trial == 0 ? 128 : 77;
         const int cu = trial == 0 ? 128 : 45;
         std::vector<float> w(size_t(ru) * cu), x(128, 0.0f);
-        for (auto& v : w) v = float(int(r.below(33)) - 16) / 16.0f * 0.5f;
-        for (int i = 0; i < ru; ++i) x[i] = float(int(r.below(511)) - 255) / 255.0f * 2.0f;
+        for (auto& v : w)
+            v = float(int(r.below(33)) - 16) / 16.0f * 0.5f;
+        for (int i = 0; i < ru; ++i)
+            x[i] = float(int(r.below(511)) - 255) / 255.0f * 2.0f;
         xb.program(w.data(), ru, cu, 0.5f);
         xb.set_input_range(2.0f);
         EXPECT_EQ(xb.rows_used(), ru);
@@ -129,8 +135,10 @@ TEST(Crossbar, IdealMvmEqualsFloatGemv128) {
         std::vector<float> y(128, -1.0f);
         const CrossbarCost c = xb.mvm(x.data(), y.data());
         const std::vector<double> ref = reference_gemv(w, x, ru, cu);
-        for (int j = 0; j < cu; ++j) EXPECT_NEAR(y[j], ref[j], 1e-4) << trial << " col " << j;
-        for (int j = cu; j < 128; ++j) EXPECT_NEAR(y[j], 0.0, 1e-5);
+        for (int j = 0; j < cu; ++j)
+            EXPECT_NEAR(y[j], ref[j], 1e-4) << trial << " col " << j;
+        for (int j = cu; j < 128; ++j)
+            EXPECT_NEAR(y[j], 0.0, 1e-5);
         EXPECT_EQ(c.columns_sensed, std::uint64_t(cu));
     }
 }
@@ -141,7 +149,8 @@ TEST(Crossbar, RandomWeightsQuantiseToNearestLevel) {
     Crossbar xb(s, RngStream(1, "xb"));
     RngStream r(2, "w");
     std::vector<float> w(32 * 32);
-    for (auto& v : w) v = float(r.uniform() * 2.0 - 1.0);
+    for (auto& v : w)
+        v = float(r.uniform() * 2.0 - 1.0);
     xb.program(w.data(), 32, 32, 1.0f);
     for (size_t k = 0; k < w.size(); ++k) {
         const double snapped = std::round(w[k] * 4.0) / 4.0;
@@ -149,24 +158,26 @@ TEST(Crossbar, RandomWeightsQuantiseToNearestLevel) {
     }
     // And reads multiply by exactly those weights (inputs on the 8-bit grid).
     std::vector<float> x(32), y(32);
-    for (auto& v : x) v = float(int(r.below(511)) - 255) / 255.0f;
+    for (auto& v : x)
+        v = float(int(r.below(511)) - 255) / 255.0f;
     xb.mvm(x.data(), y.data());
     const std::vector<double> ref = reference_gemv(xb.effective_weights(), x, 32, 32);
-    for (int j = 0; j < 32; ++j) EXPECT_NEAR(y[j], ref[j], 1e-4);
+    for (int j = 0; j < 32; ++j)
+        EXPECT_NEAR(y[j], ref[j], 1e-4);
 }
 
 TEST(Crossbar, InputsAreClippedAndQuantised) {
     CrossbarSpec s = ideal_spec(2, 2, rram(10e3, 100e3, 2));
-    s.input_bits = 2;  // magnitudes 0, 1/3, 2/3, 1
+    s.input_bits = 2; // magnitudes 0, 1/3, 2/3, 1
     s.dac.bits = 2;
     Crossbar xb(s, RngStream(1, "xb"));
     const float w[2] = {1.0f, 1.0f};
     xb.program(w, 2, 1, 1.0f);
     float y = 0.0f;
-    const float x1[2] = {0.4f, 0.0f};  // -> 1/3
+    const float x1[2] = {0.4f, 0.0f}; // -> 1/3
     xb.mvm(x1, &y);
     EXPECT_NEAR(y, 1.0 / 3.0, 1e-6);
-    const float x2[2] = {5.0f, -0.9f};  // -> 1 and -1
+    const float x2[2] = {5.0f, -0.9f}; // -> 1 and -1
     xb.mvm(x2, &y);
     EXPECT_NEAR(y, 0.0, 1e-6);
     const float x3[2] = {std::nanf(""), 0.0f};
@@ -179,19 +190,21 @@ TEST(Crossbar, OffsetMappingSubtractsTheReference) {
     s.mapping = WeightMapping::offset;
     Crossbar xb(s, RngStream(1, "xb"));
     ASSERT_EQ(xb.logical_cols(), 3);
-    const std::vector<float> w = {1.0f, -1.0f, 0.0f, 0.5f, -0.5f, 1.0f,
-                                  0.0f, 0.0f,  -1.0f, -0.5f, 0.5f, 0.5f};
+    const std::vector<float> w = {1.0f, -1.0f, 0.0f,  0.5f,  -0.5f, 1.0f,
+                                  0.0f, 0.0f,  -1.0f, -0.5f, 0.5f,  0.5f};
     xb.program(w.data(), 4, 3, 1.0f);
     const std::vector<float> x = {1.0f, -1.0f, 128.0f / 255.0f, 0.0f};
     std::vector<float> y(3);
     const CrossbarCost c = xb.mvm(x.data(), y.data());
     const std::vector<double> ref = reference_gemv(w, x, 4, 3);
-    for (int j = 0; j < 3; ++j) EXPECT_NEAR(y[j], ref[j], 1e-5);
+    for (int j = 0; j < 3; ++j)
+        EXPECT_NEAR(y[j], ref[j], 1e-5);
     // Energy includes the reference column, G_ref = (g_min + g_max) / 2 = 5.5e-5 S, per row.
     double p = 0.0;
     for (int i = 0; i < 4; ++i) {
         double g = 5.5e-5;
-        for (int j = 0; j < 3; ++j) g += xb.conductances_S()[size_t(i) * 3 + j];
+        for (int j = 0; j < 3; ++j)
+            g += xb.conductances_S()[size_t(i) * 3 + j];
         p += std::pow(x[i] * s.cell.read_voltage_V, 2) * g;
     }
     EXPECT_NEAR(c.array_energy_J, p * s.read_time_s, 1e-6 * p * s.read_time_s);
@@ -207,7 +220,8 @@ TEST(Crossbar, AdcErrorIsBoundedByHalfAnLsb) {
         Crossbar adc(s, RngStream(4, "xb"));
         RngStream r(9, "data");
         std::vector<float> w(64 * 32), x(64), y0(32), y1(32);
-        for (auto& v : w) v = float(r.uniform() * 2 - 1);
+        for (auto& v : w)
+            v = float(r.uniform() * 2 - 1);
         ideal.program(w.data(), 64, 32, 1.0f);
         adc.program(w.data(), 64, 32, 1.0f);
         // One read: a full scale of 8 covers these outputs. Bit-sliced reads drive every slice
@@ -218,7 +232,8 @@ TEST(Crossbar, AdcErrorIsBoundedByHalfAnLsb) {
         double col_max = 0.0;
         for (int j = 0; j < 32; ++j) {
             double sum = 0.0;
-            for (int i = 0; i < 64; ++i) sum += std::fabs(ideal.effective_weights()[i * 32 + j]);
+            for (int i = 0; i < 64; ++i)
+                sum += std::fabs(ideal.effective_weights()[i * 32 + j]);
             col_max = std::max(col_max, sum);
         }
         if (dac_bits != 8) EXPECT_NEAR(fs, col_max, 1e-5 * col_max);
@@ -228,7 +243,8 @@ TEST(Crossbar, AdcErrorIsBoundedByHalfAnLsb) {
         const double half_lsb = 0.5 * fs / 31.0;
         double worst = 0.0;
         for (int trial = 0; trial < 50; ++trial) {
-            for (auto& v : x) v = float(r.uniform() * 2 - 1) * 0.5f;
+            for (auto& v : x)
+                v = float(r.uniform() * 2 - 1) * 0.5f;
             ideal.mvm(x.data(), y0.data());
             const CrossbarCost c = adc.mvm(x.data(), y1.data());
             EXPECT_EQ(c.adc_conversions, std::uint64_t(c.reads) * 32);
@@ -238,7 +254,7 @@ TEST(Crossbar, AdcErrorIsBoundedByHalfAnLsb) {
             }
         }
         EXPECT_LE(worst, half_lsb * (1 + 1e-5));
-        EXPECT_GT(worst, 0.0);  // it does quantise
+        EXPECT_GT(worst, 0.0); // it does quantise
     }
 }
 
@@ -276,9 +292,10 @@ TEST(Crossbar, AdcReadsZeroAsZero) {
 }
 
 TEST(Crossbar, MaxSliceOutputCoversEverySliceRead) {
-    // Two rows of weight 1, inputs 0.5 and 0.25 of x_max = 1, 8-bit codes, 1-bit slices: 0.5 -> code 128 (bit 7), 0.25 -> 64 (bit 6). Slice 7 drives
-    // row 0 at full scale (1.0), slice 6 row 1 (1.0): the largest single read is 1.0, twice the
-    // final output's largest term and more than the final |y| = 0.75.
+    // Two rows of weight 1, inputs 0.5 and 0.25 of x_max = 1, 8-bit codes, 1-bit slices: 0.5 ->
+    // code 128 (bit 7), 0.25 -> 64 (bit 6). Slice 7 drives row 0 at full scale (1.0), slice 6 row 1
+    // (1.0): the largest single read is 1.0, twice the final output's largest term and more than
+    // the final |y| = 0.75.
     const float w[2] = {1.0f, 1.0f};
     const float x[2] = {0.5f, 0.25f};
     EXPECT_FLOAT_EQ(Crossbar::max_slice_output(w, 2, 1, x, 1.0f, 8, 1), 1.0f);
@@ -293,7 +310,7 @@ TEST(Crossbar, VariationIsLognormalAroundTheLevel) {
     Crossbar xb(s, RngStream(21, "xb"));
     std::vector<float> w(64 * 64, 1.0f);
     const CrossbarCost c = xb.program(w.data(), 64, 64, 1.0f);
-    EXPECT_EQ(c.cell_writes, 64u * 64u);  // only the G+ cells change level
+    EXPECT_EQ(c.cell_writes, 64u * 64u); // only the G+ cells change level
     // The written G+ cells: log(G / g_max) ~ N(0, 0.1^2). N = 4096: the mean's standard error
     // is 0.1/64 = 0.0016, the sigma's about 0.1/sqrt(2 * 4096) = 0.0011.
     double sum = 0.0, sum2 = 0.0;
@@ -346,7 +363,8 @@ TEST(Crossbar, StuckAtFaultsArePersistent) {
     // Disabling variation removes faults as well.
     s.variation = false;
     Crossbar clean(s, RngStream(8, "xb"));
-    for (CellFault f : clean.faults()) ASSERT_EQ(f, CellFault::none);
+    for (CellFault f : clean.faults())
+        ASSERT_EQ(f, CellFault::none);
 }
 
 TEST(Crossbar, ReadNoiseVarianceMatchesTheory) {
@@ -362,8 +380,10 @@ TEST(Crossbar, ReadNoiseVarianceMatchesTheory) {
         Crossbar xb(s, RngStream(17, "xb"));
         RngStream r(3, "w");
         std::vector<float> w(32 * 16), x(32);
-        for (auto& v : w) v = float(r.uniform() * 2 - 1);
-        for (int i = 0; i < 32; ++i) x[i] = float(int(r.below(31)) - 15) / 15.0f;
+        for (auto& v : w)
+            v = float(r.uniform() * 2 - 1);
+        for (int i = 0; i < 32; ++i)
+            x[i] = float(int(r.below(31)) - 15) / 15.0f;
         xb.program(w.data(), 32, 16, 1.0f);
 
         const double k = 1.0 / (1e-4 - 1e-5);
@@ -426,7 +446,7 @@ TEST(Crossbar, ProgrammingCountsOnlyChangedCells) {
     c = xb.program(w.data(), 4, 2, 1.0f);
     EXPECT_EQ(c.cell_writes, 3u);
     EXPECT_NEAR(c.write_energy_J, 3e-12, 1e-24);
-    EXPECT_EQ(c.cycles, 2u * 10u);  // two rows, 10 cycles each (not 11 from rounding)
+    EXPECT_EQ(c.cycles, 2u * 10u); // two rows, 10 cycles each (not 11 from rounding)
     c = xb.program(w.data(), 4, 2, 1.0f);
     EXPECT_EQ(c.cell_writes, 0u);
     // Flipping the sign of row 0 rewrites both of its cells.
@@ -449,7 +469,7 @@ TEST(Crossbar, ReadCyclesAndAdcCount) {
     s.adc.area_per_adc_m2 = 1e-9;
     s.dac.area_per_dac_m2 = 1e-11;
     Crossbar xb(s, RngStream(1, "xb"));
-    EXPECT_EQ(xb.adc_count(), 8);  // 64 differential columns, 8 per ADC
+    EXPECT_EQ(xb.adc_count(), 8); // 64 differential columns, 8 per ADC
     EXPECT_NEAR(xb.area_m2(), 128 * 128 * 1e-14 + 8 * 1e-9 + 128 * 1e-11, 1e-20);
     std::vector<float> w(128 * 64, 0.5f), x(128, 0.25f), y(64);
     xb.program(w.data(), 128, 64, 1.0f);
@@ -467,7 +487,7 @@ TEST(Crossbar, ReadCyclesAndAdcCount) {
 
 TEST(Crossbar, RejectsBadArguments) {
     CrossbarSpec s = ideal_spec(4, 3, rram(10e3, 100e3, 2));
-    EXPECT_THROW(Crossbar(s, RngStream()), InputError);  // odd columns, differential
+    EXPECT_THROW(Crossbar(s, RngStream()), InputError); // odd columns, differential
     s.cols = 4;
     Crossbar xb(s, RngStream());
     std::vector<float> w(16, 0.0f);
@@ -483,11 +503,12 @@ TEST(Crossbar, RejectsBadArguments) {
 TEST(Crossbar, MtjArrayIsReadAtTheReadBias) {
     // R_P 5 kohm, TMR0 1.5, V_half 0.5 V, read at 0.5 V: TMR 0.75, R_AP = 8.75 kohm. Weights are
     // calibrated at that bias, so +-1 still read back as +-1.
-    CrossbarSpec s = ideal_spec(2, 2, CellSpec::from_json({{"type", "mtj"},
-                                                           {"r_p", "5 kohm"},
-                                                           {"tmr", 1.5},
-                                                           {"v_half", "0.5 V"},
-                                                           {"read_voltage", "0.5 V"}}));
+    CrossbarSpec s = ideal_spec(2, 2,
+                                CellSpec::from_json({{"type", "mtj"},
+                                                     {"r_p", "5 kohm"},
+                                                     {"tmr", 1.5},
+                                                     {"v_half", "0.5 V"},
+                                                     {"read_voltage", "0.5 V"}}));
     Crossbar xb(s, RngStream(1, "xb"));
     const float w[2] = {1.0f, -1.0f};
     xb.program(w, 2, 1, 1.0f);

@@ -30,11 +30,15 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
         for (int j = 0; j < cols; ++j) {
             branch(row_node(i, j), col_node(i, j), g_S[static_cast<size_t>(i) * cols + j]);
             // Row wire: the first segment leads to the source, whose voltage is in the RHS.
-            if (j == 0) t.emplace_back(row_node(i, 0), row_node(i, 0), gw);
-            else branch(row_node(i, j - 1), row_node(i, j), gw);
+            if (j == 0)
+                t.emplace_back(row_node(i, 0), row_node(i, 0), gw);
+            else
+                branch(row_node(i, j - 1), row_node(i, j), gw);
             // Column wire: the last segment leads to the virtual ground at 0 V.
-            if (i + 1 < rows) branch(col_node(i, j), col_node(i + 1, j), gw);
-            else t.emplace_back(col_node(i, j), col_node(i, j), gw);
+            if (i + 1 < rows)
+                branch(col_node(i, j), col_node(i + 1, j), gw);
+            else
+                t.emplace_back(col_node(i, j), col_node(i, j), gw);
         }
     }
     Eigen::SparseMatrix<double> a(n, n);
@@ -47,9 +51,11 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
 }
 
 void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A) {
-    for (int i = 0; i < m_rows; ++i) m_rhs[row_node(i, 0)] = m_g_wire_S * v_rows_V[i];
+    for (int i = 0; i < m_rows; ++i)
+        m_rhs[row_node(i, 0)] = m_g_wire_S * v_rows_V[i];
     m_v = m_ldlt.solve(m_rhs);
-    for (int j = 0; j < m_cols; ++j) column_A[j] = m_g_wire_S * m_v[col_node(m_rows - 1, j)];
+    for (int j = 0; j < m_cols; ++j)
+        column_A[j] = m_g_wire_S * m_v[col_node(m_rows - 1, j)];
     if (driver_A)
         for (int i = 0; i < m_rows; ++i)
             driver_A[i] = m_g_wire_S * (v_rows_V[i] - m_v[row_node(i, 0)]);

@@ -74,15 +74,16 @@ TEST(IrDrop, Solved3x3) {
     EXPECT_NEAR(drv[1], 173920.0 / d, 1e-12);
     EXPECT_NEAR(drv[2], 197285.0 / d, 1e-12);
     // Without wires each column would carry 3 A: the drop is large at r/R_cell = 0.1.
-    for (double c : i) EXPECT_LT(c, 3.0);
+    for (double c : i)
+        EXPECT_LT(c, 3.0);
 }
 
 CrossbarSpec spec(int rows, int cols, double r_wire_ohm) {
     CrossbarSpec s;
     s.rows = rows;
     s.cols = cols;
-    s.cell = CellSpec::from_json(
-        {{"type", "rram"}, {"r_on", 10e3}, {"r_off", 100e3}, {"levels", 5}});
+    s.cell =
+        CellSpec::from_json({{"type", "rram"}, {"r_on", 10e3}, {"r_off", 100e3}, {"levels", 5}});
     s.adc.bits = 0;
     s.dac.bits = 8;
     s.input_bits = 8;
@@ -96,8 +97,10 @@ CrossbarSpec spec(int rows, int cols, double r_wire_ohm) {
 TEST(IrDrop, TinyWireResistanceConvergesToIdeal) {
     RngStream r(12, "data");
     std::vector<float> w(32 * 16), x(32);
-    for (auto& v : w) v = float(r.uniform() * 2 - 1);
-    for (auto& v : x) v = float(r.uniform() * 2 - 1);
+    for (auto& v : w)
+        v = float(r.uniform() * 2 - 1);
+    for (auto& v : x)
+        v = float(r.uniform() * 2 - 1);
     Crossbar ideal(spec(32, 32, 0.0), RngStream(1, "xb"));
     ideal.program(w.data(), 32, 16, 1.0f);
     std::vector<float> y0(16), y1(16), y2(16);
@@ -107,8 +110,10 @@ TEST(IrDrop, TinyWireResistanceConvergesToIdeal) {
     tiny.program(w.data(), 32, 16, 1.0f);
     const CrossbarCost c1 = tiny.mvm(x.data(), y1.data());
     double scale = 0.0;
-    for (float v : y0) scale = std::max(scale, double(std::fabs(v)));
-    for (int j = 0; j < 16; ++j) EXPECT_NEAR(y1[j], y0[j], 1e-4 * scale) << j;
+    for (float v : y0)
+        scale = std::max(scale, double(std::fabs(v)));
+    for (int j = 0; j < 16; ++j)
+        EXPECT_NEAR(y1[j], y0[j], 1e-4 * scale) << j;
     EXPECT_NEAR(c1.array_energy_J, c0.array_energy_J, 1e-4 * c0.array_energy_J);
 
     // Real wires lose signal: a 10 ohm segment against >= 10 kohm cells shrinks |y| a little
@@ -147,7 +152,9 @@ TEST(IrDrop, FactorisationIsReusedAndRefreshedOnProgram) {
     }
 }
 
-bool have_ngspice() { return std::system("command -v ngspice > /dev/null 2>&1") == 0; }
+bool have_ngspice() {
+    return std::system("command -v ngspice > /dev/null 2>&1") == 0;
+}
 
 TEST(IrDrop, AgreesWithNgspiceOn8x8) {
     NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
@@ -155,8 +162,10 @@ TEST(IrDrop, AgreesWithNgspiceOn8x8) {
     const double r_wire = 25.0;
     RngStream r(77, "spice");
     std::vector<double> g(n * n), v(n);
-    for (auto& x : g) x = 1e-5 + r.uniform() * 9e-5;  // 10 kohm .. 100 kohm
-    for (auto& x : v) x = r.uniform() * 0.3;
+    for (auto& x : g)
+        x = 1e-5 + r.uniform() * 9e-5; // 10 kohm .. 100 kohm
+    for (auto& x : v)
+        x = r.uniform() * 0.3;
 
     const std::string dir = testing::scratch_dir("ngspice");
     const std::string cir = dir + "/xbar.cir";
@@ -184,7 +193,8 @@ TEST(IrDrop, AgreesWithNgspiceOn8x8) {
             out << "Vm" << j << " g" << j << " 0 DC 0\n";
         }
         out << ".control\nset numdgt=12\nop\nprint";
-        for (int j = 0; j < n; ++j) out << " i(vm" << j << ")";
+        for (int j = 0; j < n; ++j)
+            out << " i(vm" << j << ")";
         out << "\n.endc\n.end\n";
     }
     // ngspice -b exits 1 after a harmless note in batch mode with .control: judge the output.
@@ -205,7 +215,8 @@ TEST(IrDrop, AgreesWithNgspiceOn8x8) {
     double ideal_total = 0.0, ours_total = 0.0;
     for (int j = 0; j < n; ++j) {
         EXPECT_NEAR(ours[j], spice[j], 1e-3 * std::fabs(spice[j])) << "column " << j;
-        for (int i = 0; i < n; ++i) ideal_total += v[i] * g[size_t(i) * n + j];
+        for (int i = 0; i < n; ++i)
+            ideal_total += v[i] * g[size_t(i) * n + j];
         ours_total += ours[j];
     }
     // The wires matter here, so the comparison is not a trivial one.
@@ -216,9 +227,8 @@ TEST(IrDrop, CrossbarMatchesNetworkSolve) {
     // The crossbar's IR-drop read is the network solve converted to weight units:
     // y_j = (I_2j - I_2j+1) * x_max / V_read * w_max / (g_max - g_min).
     Crossbar xb(spec(6, 8, 30.0), RngStream(1, "xb"));
-    std::vector<float> w = {1,    -0.5f, 0,  0.25f, 0.75f,  -1, -0.25f, 0.5f,
-                            1,    1,     -1, 0,     0.5f,   0.5f, -1,   0,
-                            0,    0.25f, -0.75f, 1, -0.5f,  0.25f, 0,   1};
+    std::vector<float> w = {1,  -0.5f, 0, 0.25f, 0.75f,  -1, -0.25f, 0.5f,  1, 1, -1, 0, 0.5f, 0.5f,
+                            -1, 0,     0, 0.25f, -0.75f, 1,  -0.5f,  0.25f, 0, 1};
     xb.program(w.data(), 6, 4, 1.0f);
     xb.set_input_range(2.0f);
     // On the 8-bit input grid (multiples of 2/255), so quantisation changes nothing.
@@ -226,14 +236,17 @@ TEST(IrDrop, CrossbarMatchesNetworkSolve) {
     std::vector<float> y(4);
     const CrossbarCost c = xb.mvm(x.data(), y.data());
     std::vector<double> v(6);
-    for (int i = 0; i < 6; ++i) v[i] = x[i] / 2.0 * xb.spec().cell.read_voltage_V;
+    for (int i = 0; i < 6; ++i)
+        v[i] = x[i] / 2.0 * xb.spec().cell.read_voltage_V;
     std::vector<double> drv;
     const std::vector<double> i = solve_crossbar_network(xb.conductances_S(), 6, 8, 30.0, v, &drv);
     const double k = 2.0 / xb.spec().cell.read_voltage_V * 1.0 / (1e-4 - 1e-5);
-    for (int j = 0; j < 4; ++j) EXPECT_NEAR(y[j], (i[2 * j] - i[2 * j + 1]) * k, 1e-5);
+    for (int j = 0; j < 4; ++j)
+        EXPECT_NEAR(y[j], (i[2 * j] - i[2 * j + 1]) * k, 1e-5);
     // Energy: what the sources deliver over the read window.
     double p = 0.0;
-    for (int r = 0; r < 6; ++r) p += v[r] * drv[r];
+    for (int r = 0; r < 6; ++r)
+        p += v[r] * drv[r];
     EXPECT_NEAR(c.array_energy_J, p * xb.spec().read_time_s, 1e-9 * p * xb.spec().read_time_s);
 }
 

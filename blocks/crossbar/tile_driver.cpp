@@ -9,7 +9,9 @@ namespace neurotlm {
 namespace r = crossbar::regs;
 
 namespace {
-const char* error_text(std::uint32_t code) { return r::register_map().error_text(code); }
+const char* error_text(std::uint32_t code) {
+    return r::register_map().error_text(code);
+}
 } // namespace
 
 CrossbarTileDriver::CrossbarTileDriver(Initiator& bus, std::uint64_t base, std::string name)

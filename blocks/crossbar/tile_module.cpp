@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "neurotlm/devices/library.h"
 #include "neurotlm/blocks/crossbar/tile_registers.h"
+#include "neurotlm/devices/library.h"
 #include "neurotlm/modules/registry.h"
 
 namespace neurotlm {
@@ -83,14 +83,15 @@ CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& pa
     ledger().set_leakage_power(m_xbar->leakage_W());
 }
 
-double CrossbarTile::area_m2() const { return m_xbar->area_m2(); }
+double CrossbarTile::area_m2() const {
+    return m_xbar->area_m2();
+}
 
 std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& start,
                                     std::uint32_t& error) {
     switch (code) {
     case crossbar::regs::PROGRAM.value: {
-        if (m_rows_used == 0 || m_cols_used == 0 || m_rows_used > m_rows ||
-            m_cols_used > m_cols) {
+        if (m_rows_used == 0 || m_cols_used == 0 || m_rows_used > m_rows || m_cols_used > m_cols) {
             error = regmap::kErrBadSize.value;
             return 0;
         }
@@ -121,9 +122,7 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
         ++m_mvms;
         return c.cycles;
     }
-    default:
-        error = regmap::kErrBadCommand.value;
-        return 0;
+    default: error = regmap::kErrBadCommand.value; return 0;
     }
 }
 

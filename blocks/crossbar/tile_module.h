@@ -1,8 +1,8 @@
 #pragma once
 /// @brief Analog crossbar tile: a Crossbar circuit model (RRAM, MTJ or SOT-MRAM cells) with its
-/// DAC/ADC periphery behind the register map of tile_registers.h. Commands: PROGRAM (weights window -> cells), MVM (input window -> output
-/// window). Energy: array read energy from the data (sum V^2 G t), DAC and ADC conversions,
-/// cell writes, leakage of the ADCs.
+/// DAC/ADC periphery behind the register map of tile_registers.h. Commands: PROGRAM (weights window
+/// -> cells), MVM (input window -> output window). Energy: array read energy from the data (sum V^2
+/// G t), DAC and ADC conversions, cell writes, leakage of the ADCs.
 
 #include <memory>
 #include <vector>

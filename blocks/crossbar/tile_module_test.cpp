@@ -8,9 +8,9 @@
 
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_module.h"
 #include "neurotlm/blocks/crossbar/tile_registers.h"
 #include "neurotlm/blocks/hopfield/array_registers.h"
-#include "neurotlm/blocks/crossbar/tile_module.h"
 #include "neurotlm/topology/platform.h"
 #include "testing/platforms.h"
 
@@ -26,10 +26,10 @@ constexpr std::uint64_t kStride = 4 << 20;
 
 std::vector<float> ramp(int n, float scale) {
     std::vector<float> v(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = scale * std::sin(0.37f * static_cast<float>(i) + 0.1f);
+    for (int i = 0; i < n; ++i)
+        v[static_cast<std::size_t>(i)] = scale * std::sin(0.37f * static_cast<float>(i) + 0.1f);
     return v;
 }
-
 
 } // namespace
 
@@ -46,9 +46,10 @@ TEST(CrossbarTile, IdentifiesItselfAndReportsItsSize) {
 
 TEST(CrossbarTile, MultiplyMatchesItsCircuitModelBitForBit) {
     // The same spec and the same RNG stream: the component must add nothing to the numbers.
-    json doc = tile_platform(1, 32, 16, {{"variation", true}, {"read_noise", true},
-                                          {"adc", {{"bits", 6}}}, {"dac", {{"bits", 2}}}},
-                             "rram_imacsim");
+    json doc = tile_platform(
+        1, 32, 16,
+        {{"variation", true}, {"read_noise", true}, {"adc", {{"bits", 6}}}, {"dac", {{"bits", 2}}}},
+        "rram_imacsim");
     Platform p(config_from(doc));
     const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile0"));
     ASSERT_NE(tile, nullptr);
@@ -70,7 +71,8 @@ TEST(CrossbarTile, MultiplyMatchesItsCircuitModelBitForBit) {
         d.start_mvm(x.data(), 32);
         d.collect(y_tile.data(), 8);
     });
-    for (int j = 0; j < 8; ++j) EXPECT_EQ(y_tile[static_cast<std::size_t>(j)], y_ref[static_cast<std::size_t>(j)]) << j;
+    for (int j = 0; j < 8; ++j)
+        EXPECT_EQ(y_tile[static_cast<std::size_t>(j)], y_ref[static_cast<std::size_t>(j)]) << j;
 }
 
 TEST(CrossbarTile, ArrayEnergyInTheLedgerIsTheCircuitsReadEnergy) {
@@ -126,7 +128,8 @@ TEST(CrossbarTile, AccessOutsideTheMapIsAnAddressError) {
         }
         // A window access running past the input vector.
         std::vector<float> big(9, 0.0f);
-        EXPECT_THROW(c.write(kBase + crossbar::regs::INPUT.offset, big.data(), big.size() * 4), BusError);
+        EXPECT_THROW(c.write(kBase + crossbar::regs::INPUT.offset, big.data(), big.size() * 4),
+                     BusError);
         // Outside every router range.
         EXPECT_THROW(c.read32(0x20), BusError);
     });
@@ -144,8 +147,10 @@ TEST(CrossbarTile, TwoTilesStartedTogetherFinishAtTheSlowerOnesTime) {
     second["name"] = "tile1";
     second["dac"]["bits"] = 8;
     doc["components"].push_back(second);
-    doc["connections"][1] = {{"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}, {"size", "4 MiB"}};
-    doc["connections"].push_back({{"from", "bus.out"}, {"to", "tile1.in"}, {"base", "0x10400000"}, {"size", "4 MiB"}});
+    doc["connections"][1] = {
+        {"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}, {"size", "4 MiB"}};
+    doc["connections"].push_back(
+        {{"from", "bus.out"}, {"to", "tile1.in"}, {"base", "0x10400000"}, {"size", "4 MiB"}});
     Platform p(config_from(doc));
 
     const std::vector<float> w = ramp(64 * 32, 1.0f);

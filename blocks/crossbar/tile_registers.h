@@ -12,8 +12,8 @@ inline constexpr std::uint32_t kTypeCode = 1;
 
 inline constexpr regmap::Register ROWS{"ROWS", 0x20, Access::ro, 0,
                                        "inputs (word lines) of the tile"};
-inline constexpr regmap::Register COLS{
-    "COLS", 0x24, Access::ro, 0, "logical outputs (cols / 2 with the differential mapping)"};
+inline constexpr regmap::Register COLS{"COLS", 0x24, Access::ro, 0,
+                                       "logical outputs (cols / 2 with the differential mapping)"};
 inline constexpr regmap::Register ROWS_USED{
     "ROWS_USED", 0x28, Access::rw, 0,
     "rows of the block PROGRAM takes from the weights window (reset: ROWS)"};
@@ -28,12 +28,15 @@ inline constexpr regmap::Register OUTPUT_RANGE{
     "float32: |y| at the ADC's top code, in units of one input slice's read; 0 = automatic "
     "(the largest |y| the weights allow)"};
 
-inline constexpr regmap::Window INPUT{"INPUT", 0x10000, Access::rw, "ROWS float32", false,
-                                      "the input vector"};
-inline constexpr regmap::Window OUTPUT{"OUTPUT", 0x20000, Access::ro, "COLS float32", true,
-                                       "the result of the last MVM"};
-inline constexpr regmap::Window WEIGHTS{"WEIGHTS", 0x100000, Access::rw,
-                                        "ROWS x COLS float32, row-major, row = input", false,
+inline constexpr regmap::Window INPUT{"INPUT",        0x10000, Access::rw,
+                                      "ROWS float32", false,   "the input vector"};
+inline constexpr regmap::Window OUTPUT{"OUTPUT",       0x20000, Access::ro,
+                                       "COLS float32", true,    "the result of the last MVM"};
+inline constexpr regmap::Window WEIGHTS{"WEIGHTS",
+                                        0x100000,
+                                        Access::rw,
+                                        "ROWS x COLS float32, row-major, row = input",
+                                        false,
                                         "weights PROGRAM reads (a ROWS_USED x COLS_USED block, "
                                         "leading dimension COLS_USED)"};
 
@@ -41,7 +44,8 @@ inline constexpr regmap::Code PROGRAM{1, "PROGRAM",
                                       "the weights window's block to the cells; cells outside "
                                       "the block hold zero; only cells whose level changes are "
                                       "written"};
-inline constexpr regmap::Code MVM{2, "MVM", "the input window through the array to the output window"};
+inline constexpr regmap::Code MVM{2, "MVM",
+                                  "the input window through the array to the output window"};
 
 /// The whole map (registered for the documentation and the type-code check).
 const regmap::RegisterMap& register_map();

@@ -56,13 +56,15 @@ private:
     int m_rows = 0, m_cols = 0;           ///< the tile's inputs and outputs
     int m_used_rows = 0, m_used_cols = 0; ///< the programmed block
     bool m_programmed = false;
-    bool m_started = false;               ///< a start waits for its collect
+    bool m_started = false; ///< a start waits for its collect
     int m_started_rows = 0;
     std::unique_ptr<CrossbarTileDriver> m_driver;
     bool m_probed = false;
 };
 
-CrossbarTileDriver& TileStep::driver() { return m_tile.driver(); }
+CrossbarTileDriver& TileStep::driver() {
+    return m_tile.driver();
+}
 
 class Program : public TileStep {
 public:
@@ -82,8 +84,10 @@ class SetRange : public TileStep {
 public:
     SetRange(TileTrace& t, bool input, float value) : TileStep(t), m_input(input), m_value(value) {}
     void run(trace::Replay&) override {
-        if (m_input) driver().set_input_range(m_value);
-        else driver().set_output_range(m_value);
+        if (m_input)
+            driver().set_input_range(m_value);
+        else
+            driver().set_output_range(m_value);
     }
 
 private:
@@ -95,7 +99,8 @@ class Multiply : public TileStep {
 public:
     /// @p collect: the step waits for the result (mvm), else it only starts (start).
     Multiply(TileTrace& t, std::vector<float> x, bool collect, int line, int rows, int cols)
-        : TileStep(t), m_x(std::move(x)), m_collect(collect), m_line(line), m_rows(rows), m_cols(cols) {}
+        : TileStep(t), m_x(std::move(x)), m_collect(collect), m_line(line), m_rows(rows),
+          m_cols(cols) {}
     void run(trace::Replay& r) override {
         std::vector<float> x(m_x);
         x.resize(static_cast<std::size_t>(driver().rows()), 0.0f);
@@ -131,17 +136,20 @@ private:
 std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line& line) {
     const std::string& where = line.where;
     if (j.contains("weights") == j.contains("weights_npy"))
-        throw ConfigError(where, "/weights", "either \"weights\" (nested arrays) or \"weights_npy\"",
+        throw ConfigError(where, "/weights",
+                          "either \"weights\" (nested arrays) or \"weights_npy\"",
                           j.contains("weights") ? "both" : "neither");
     std::vector<float> data;
     int rows = 0, cols = 0;
     if (j.contains("weights")) {
         const json& w = j["weights"];
         if (!w.is_array() || w.empty())
-            throw ConfigError(where, "/weights", "an array of rows (one per input)", describe_json(w));
+            throw ConfigError(where, "/weights", "an array of rows (one per input)",
+                              describe_json(w));
         for (std::size_t r = 0; r < w.size(); ++r) {
             auto row = trace::float_vector(w[r], "/weights/" + std::to_string(r), where);
-            if (r == 0) cols = static_cast<int>(row.size());
+            if (r == 0)
+                cols = static_cast<int>(row.size());
             else if (static_cast<int>(row.size()) != cols)
                 throw ConfigError(where, "/weights/" + std::to_string(r),
                                   "rows of " + std::to_string(cols) + " numbers",
@@ -151,7 +159,8 @@ std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line
         rows = static_cast<int>(w.size());
     } else {
         if (!j["weights_npy"].is_string())
-            throw ConfigError(where, "/weights_npy", "a path to a .npy file", describe_json(j["weights_npy"]));
+            throw ConfigError(where, "/weights_npy", "a path to a .npy file",
+                              describe_json(j["weights_npy"]));
         data = line.read_matrix(j["weights_npy"].get<std::string>(), "/weights_npy", rows, cols);
     }
     if (rows > m_rows || cols > m_cols)
@@ -160,7 +169,8 @@ std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line
                               " weights (the tile's inputs x outputs)",
                           std::to_string(rows) + "x" + std::to_string(cols));
     float wmax = 0;
-    for (float v : data) wmax = std::max(wmax, std::fabs(v));
+    for (float v : data)
+        wmax = std::max(wmax, std::fabs(v));
     float range = wmax > 0 ? wmax : 1.0f;
     if (j.contains("weight_range")) {
         const json& v = j["weight_range"];
@@ -169,12 +179,13 @@ std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line
                               describe_json(v));
         range = v.get<float>();
         if (wmax > range)
-            throw ConfigError(where, "/weight_range", "a range >= max |w| = " + std::to_string(wmax),
-                              describe_json(v));
+            throw ConfigError(where, "/weight_range",
+                              "a range >= max |w| = " + std::to_string(wmax), describe_json(v));
     }
     if (m_started)
         throw ConfigError(where, "/op",
-                          "a \"collect\" of " + m_name + "'s running multiply before it is reprogrammed",
+                          "a \"collect\" of " + m_name +
+                              "'s running multiply before it is reprogrammed",
                           "\"program\"");
     m_programmed = true;
     m_used_rows = rows;
@@ -204,7 +215,8 @@ std::unique_ptr<trace::Step> TileTrace::multiply(const std::string& op, const js
         m_started = true;
         m_started_rows = rows;
     }
-    return std::make_unique<Multiply>(*this, std::move(x), !start_only, line.number, rows, m_used_cols);
+    return std::make_unique<Multiply>(*this, std::move(x), !start_only, line.number, rows,
+                                      m_used_cols);
 }
 
 std::unique_ptr<trace::Step> TileTrace::parse(const std::string& op, const json& j,

@@ -32,10 +32,12 @@ void HopfieldArrayDriver::select(int slot) {
     m_bus.write32(m_base + h::SELECT.offset, static_cast<std::uint32_t>(slot));
 }
 
-void HopfieldArrayDriver::pack(const std::vector<std::int8_t>& pattern, std::uint32_t* words) const {
+void HopfieldArrayDriver::pack(const std::vector<std::int8_t>& pattern,
+                               std::uint32_t* words) const {
     if (pattern.size() != static_cast<std::size_t>(m_neurons))
         throw BusError("Hopfield array '" + m_name + "' has " + std::to_string(m_neurons) +
-                       " neurons; a pattern of " + std::to_string(pattern.size()) + " does not fit");
+                       " neurons; a pattern of " + std::to_string(pattern.size()) +
+                       " does not fit");
     for (int i = 0; i < m_neurons; ++i) {
         const std::int8_t v = pattern[static_cast<std::size_t>(i)];
         if (v != 1 && v != -1)
@@ -47,12 +49,15 @@ void HopfieldArrayDriver::pack(const std::vector<std::int8_t>& pattern, std::uin
 
 std::uint32_t HopfieldArrayDriver::store(const std::vector<std::vector<std::int8_t>>& patterns) {
     if (patterns.empty() || patterns.size() > static_cast<std::size_t>(m_max_patterns))
-        throw BusError("Hopfield array '" + m_name + "' takes 1.." + std::to_string(m_max_patterns) +
-                       " patterns per STORE, not " + std::to_string(patterns.size()));
+        throw BusError("Hopfield array '" + m_name + "' takes 1.." +
+                       std::to_string(m_max_patterns) + " patterns per STORE, not " +
+                       std::to_string(patterns.size()));
     const std::size_t words = h::words(static_cast<std::uint64_t>(m_neurons));
     m_buffer.assign(patterns.size() * words, 0u);
-    for (std::size_t p = 0; p < patterns.size(); ++p) pack(patterns[p], m_buffer.data() + p * words);
-    m_bus.write(m_base + h::PATTERNS.offset, m_buffer.data(), m_buffer.size() * sizeof(std::uint32_t));
+    for (std::size_t p = 0; p < patterns.size(); ++p)
+        pack(patterns[p], m_buffer.data() + p * words);
+    m_bus.write(m_base + h::PATTERNS.offset, m_buffer.data(),
+                m_buffer.size() * sizeof(std::uint32_t));
     m_bus.write32(m_base + h::PATTERN_COUNT.offset, static_cast<std::uint32_t>(patterns.size()));
     command(h::STORE.value, "STORE");
     return m_bus.read32(m_base + h::FAILED_WRITES.offset);
@@ -68,7 +73,8 @@ HopfieldArrayDriver::Result HopfieldArrayDriver::recall(const std::vector<std::i
     Result r;
     r.state.resize(static_cast<std::size_t>(m_neurons));
     for (int i = 0; i < m_neurons; ++i)
-        r.state[static_cast<std::size_t>(i)] = (m_buffer[static_cast<std::size_t>(i / 32)] >> (i % 32)) & 1u ? 1 : -1;
+        r.state[static_cast<std::size_t>(i)] =
+            (m_buffer[static_cast<std::size_t>(i / 32)] >> (i % 32)) & 1u ? 1 : -1;
     r.iterations = static_cast<int>(m_bus.read32(m_base + h::ITERATIONS.offset));
     const std::uint32_t flags = m_bus.read32(m_base + h::RECALL_FLAGS.offset);
     r.converged = flags & h::kConverged;

@@ -101,13 +101,15 @@ std::uint64_t HopfieldArray::execute(std::uint32_t code, const sc_core::sc_time&
     case h::RECALL.value: {
         HopfieldPattern probe;
         unpack(m_probe.data(), probe);
-        if (m_net->selected() != static_cast<int>(m_select)) m_net->select(static_cast<int>(m_select));
+        if (m_net->selected() != static_cast<int>(m_select))
+            m_net->select(static_cast<int>(m_select));
         RecallOptions options;
         options.record_steps = false;
         const HopfieldRecall r = m_net->recall(probe, options);
         std::fill(m_state.begin(), m_state.end(), 0u);
         for (int i = 0; i < m_neurons; ++i)
-            if (r.state[static_cast<std::size_t>(i)] > 0) m_state[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+            if (r.state[static_cast<std::size_t>(i)] > 0)
+                m_state[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
         m_iterations = static_cast<std::uint32_t>(r.iterations);
         m_flags = (r.converged ? h::kConverged : 0u) | (r.cycle ? h::kCycle : 0u);
         ++m_recalls;
@@ -119,9 +121,7 @@ std::uint64_t HopfieldArray::execute(std::uint32_t code, const sc_core::sc_time&
         l.book(m_act_neuron, r.cost.neuron_evaluations, r.cost.neuron_energy_J);
         return r.cost.cycles;
     }
-    default:
-        error = regmap::kErrBadCommand.value;
-        return 0;
+    default: error = regmap::kErrBadCommand.value; return 0;
     }
 }
 

@@ -30,7 +30,9 @@ public:
     HopfieldNetwork& network() { return *m_net; }
     const HopfieldNetwork& network() const { return *m_net; }
     /// The patterns last stored in @p slot.
-    const std::vector<HopfieldPattern>& stored(int slot) const { return m_stored.at(static_cast<std::size_t>(slot)); }
+    const std::vector<HopfieldPattern>& stored(int slot) const {
+        return m_stored.at(static_cast<std::size_t>(slot));
+    }
 
 protected:
     std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,
@@ -49,8 +51,7 @@ private:
     std::vector<std::vector<HopfieldPattern>> m_stored;
     std::uint32_t m_iterations = 0, m_flags = 0, m_failed_writes = 0;
     std::uint64_t m_recalls = 0, m_converged = 0, m_cycles = 0, m_failed_total = 0;
-    EnergyLedger::ActionId m_act_synapse, m_act_converter, m_act_neuron, m_act_write,
-        m_act_verify;
+    EnergyLedger::ActionId m_act_synapse, m_act_converter, m_act_neuron, m_act_write, m_act_verify;
 };
 
 } // namespace neurotlm

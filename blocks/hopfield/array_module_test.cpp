@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "neurotlm/blocks/hopfield/hopfield.h"
-#include "neurotlm/blocks/hopfield/array_driver.h"
 #include "neurotlm/blocks/crossbar/tile_registers.h"
-#include "neurotlm/blocks/hopfield/array_registers.h"
+#include "neurotlm/blocks/hopfield/array_driver.h"
 #include "neurotlm/blocks/hopfield/array_module.h"
+#include "neurotlm/blocks/hopfield/array_registers.h"
+#include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/topology/platform.h"
 #include "testing/platforms.h"
 
@@ -22,13 +22,16 @@ json hopfield_platform(int neurons, int memories) {
             {"components",
              {{{"name", "ctrl"}, {"type", "controller"}},
               {{"name", "bus"}, {"type", "router"}},
-              {{"name", "hop"}, {"type", "hopfield_array"}, {"neurons", neurons},
-               {"memories", memories}, {"storage", "ternary"}, {"update", "synchronous"}}}},
+              {{"name", "hop"},
+               {"type", "hopfield_array"},
+               {"neurons", neurons},
+               {"memories", memories},
+               {"storage", "ternary"},
+               {"update", "synchronous"}}}},
             {"connections",
              {{{"from", "ctrl.out"}, {"to", "bus.in"}},
               {{"from", "bus.out"}, {"to", "hop.in"}, {"base", "0x20000000"}}}}};
 }
-
 
 } // namespace
 
@@ -98,6 +101,7 @@ TEST(HopfieldArray, PatternsTravelPacked) {
         EXPECT_EQ(back[1], words[1]);
         // A third word is outside the window.
         std::uint32_t three[3] = {};
-        EXPECT_THROW(c.write(0x20000000 + hopfield::regs::PROBE.offset, three, sizeof three), BusError);
+        EXPECT_THROW(c.write(0x20000000 + hopfield::regs::PROBE.offset, three, sizeof three),
+                     BusError);
     });
 }

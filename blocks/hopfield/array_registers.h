@@ -32,21 +32,21 @@ inline constexpr regmap::Register PATTERN_COUNT{"PATTERN_COUNT", 0x2C, Access::r
 inline constexpr regmap::Register ITERATIONS{
     "ITERATIONS", 0x30, Access::ro, 0,
     "iterations (synchronous) or sweeps (asynchronous) of the last recall"};
-inline constexpr regmap::Register RECALL_FLAGS{"RECALL_FLAGS", 0x34, Access::ro, 0,
-                                               "how the last recall ended", kRecallFlags};
+inline constexpr regmap::Register RECALL_FLAGS{
+    "RECALL_FLAGS", 0x34, Access::ro, 0, "how the last recall ended", kRecallFlags};
 inline constexpr regmap::Register FAILED_WRITES{
     "FAILED_WRITES", 0x38, Access::ro, 0,
     "MTJs the last STORE left in the wrong state (stochastic switching)"};
 inline constexpr regmap::Register MAX_PATTERNS{"MAX_PATTERNS", 0x3C, Access::ro, 0,
                                                "capacity of the PATTERNS window"};
 
-inline constexpr regmap::Window PROBE{"PROBE", 0x10000, Access::rw, "one packed pattern", false,
-                                      "the state RECALL starts from"};
-inline constexpr regmap::Window STATE{"STATE", 0x80000, Access::ro, "one packed pattern", true,
-                                      "the recalled state"};
-inline constexpr regmap::Window PATTERNS{"PATTERNS", 0x100000, Access::rw,
-                                         "MAX_PATTERNS packed patterns", false,
-                                         "the patterns STORE learns"};
+inline constexpr regmap::Window PROBE{
+    "PROBE", 0x10000, Access::rw, "one packed pattern", false, "the state RECALL starts from"};
+inline constexpr regmap::Window STATE{
+    "STATE", 0x80000, Access::ro, "one packed pattern", true, "the recalled state"};
+inline constexpr regmap::Window PATTERNS{"PATTERNS", 0x100000,
+                                         Access::rw, "MAX_PATTERNS packed patterns",
+                                         false,      "the patterns STORE learns"};
 
 inline constexpr regmap::Code STORE{1, "STORE",
                                     "learn PATTERN_COUNT patterns into the selected slot and "
@@ -54,10 +54,13 @@ inline constexpr regmap::Code STORE{1, "STORE",
 inline constexpr regmap::Code RECALL{
     2, "RECALL", "run from PROBE to a fixed point, a 2-cycle or the max_iterations parameter"};
 
-inline constexpr regmap::Code kErrBadSlot{17, "BAD_SLOT", "no such memory slot: SELECT is beyond the array's memories"};
+inline constexpr regmap::Code kErrBadSlot{
+    17, "BAD_SLOT", "no such memory slot: SELECT is beyond the array's memories"};
 
 /// 32-bit words of one packed pattern.
-inline constexpr std::uint64_t words(std::uint64_t neurons) { return (neurons + 31) / 32; }
+inline constexpr std::uint64_t words(std::uint64_t neurons) {
+    return (neurons + 31) / 32;
+}
 
 const regmap::RegisterMap& register_map();
 

@@ -73,7 +73,8 @@ public:
         m_array.driver().select(m_memory);
         const HopfieldArrayDriver::Result res = m_array.driver().recall(m_probe);
         json state = json::array();
-        for (std::int8_t s : res.state) state.push_back(static_cast<int>(s));
+        for (std::int8_t s : res.state)
+            state.push_back(static_cast<int>(s));
         const double n = m_array.neurons();
         // Each iteration reads the whole array: N x N multiply-accumulates, 2 ops each.
         r.item(m_line, m_array.name(),
@@ -89,7 +90,8 @@ private:
     int m_line;
 };
 
-Pattern ArrayTrace::pattern(const json& v, const std::string& pointer, const std::string& where) const {
+Pattern ArrayTrace::pattern(const json& v, const std::string& pointer,
+                            const std::string& where) const {
     if (!v.is_array() || static_cast<int>(v.size()) != m_neurons)
         throw ConfigError(where, pointer,
                           "a pattern of " + std::to_string(m_neurons) + " values +1 or -1",
@@ -122,7 +124,8 @@ std::unique_ptr<trace::Step> ArrayTrace::parse(const std::string& op, const json
         if (!j.contains("patterns") || !j["patterns"].is_array() || j["patterns"].empty() ||
             static_cast<int>(j["patterns"].size()) > m_max_patterns)
             throw ConfigError(where, "/patterns",
-                              "1.." + std::to_string(m_max_patterns) + " patterns (the array's max_patterns)",
+                              "1.." + std::to_string(m_max_patterns) +
+                                  " patterns (the array's max_patterns)",
                               j.contains("patterns") ? describe_json(j["patterns"]) : "nothing");
         std::vector<Pattern> patterns;
         for (std::size_t k = 0; k < j["patterns"].size(); ++k)
@@ -132,8 +135,9 @@ std::unique_ptr<trace::Step> ArrayTrace::parse(const std::string& op, const json
     }
     // recall
     if (!m_stored[static_cast<std::size_t>(slot)])
-        throw ConfigError(where, "/op", "a \"store\" into memory " + std::to_string(slot) + " of " +
-                                            m_name + " before a recall from it",
+        throw ConfigError(where, "/op",
+                          "a \"store\" into memory " + std::to_string(slot) + " of " + m_name +
+                              " before a recall from it",
                           "\"recall\"");
     if (!j.contains("probe")) throw ConfigError(where, "/probe", "a probe pattern", "nothing");
     return std::make_unique<Recall>(*this, slot, pattern(j["probe"], "/probe", where), line.number);

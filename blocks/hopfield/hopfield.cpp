@@ -13,7 +13,6 @@ namespace neurotlm {
 
 namespace {
 
-
 bool uses_mtjs(WeightStorage s) {
     return s != WeightStorage::ideal;
 }

@@ -40,8 +40,8 @@
 #include <string>
 #include <vector>
 
-#include "neurotlm/core/spec_table.h"
 #include "neurotlm/core/rng.h"
+#include "neurotlm/core/spec_table.h"
 #include "neurotlm/devices/cell.h"
 #include "neurotlm/devices/mtj_switching.h"
 

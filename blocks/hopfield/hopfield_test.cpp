@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/blocks/hopfield/hopfield.h"
-#include "neurotlm/devices/library.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/devices/library.h"
 #include "testing/paths.h"
 
 namespace neurotlm {
@@ -307,8 +307,7 @@ TEST(Hopfield, ConverterCurrentsAndCostHandExample) {
     // One pattern (1, 1, -1): sign(W) = [[0, 1, -1], [1, 0, -1], [-1, -1, 0]].
     // Drive (-1, 1, -1): I_0 = V dG (1*1 + (-1)(-1)) = 2 * 0.25 * 6.1538462e-5 = 3.0769231e-5 A,
     // I_1 = V dG (-1 + 1) = 0, I_2 = V dG (1 - 1) = 0.
-    HopfieldSpec s =
-        spec_with({{"neurons", 3}, {"read_voltage", "0.25 V"}}, kTestMtj);
+    HopfieldSpec s = spec_with({{"neurons", 3}, {"read_voltage", "0.25 V"}}, kTestMtj);
     HopfieldNetwork net(s, RngStream(1, "net"));
     net.store(0, {{1, 1, -1}});
     const std::vector<double> i = net.input_currents_A({-1, 1, -1});
@@ -359,7 +358,8 @@ TEST(Hopfield, WritesFailAtTheSetRate) {
     RngStream rng(7, "patterns");
     const std::vector<HopfieldPattern> p = random_patterns(5, n, rng);
     HopfieldSpec s = spec_of(n, WeightStorage::ternary);
-    s.cell.switching.pulse_width_s = s.cell.switching.width_for_probability(0.8, s.cell.switching.write_current_A);
+    s.cell.switching.pulse_width_s =
+        s.cell.switching.width_for_probability(0.8, s.cell.switching.write_current_A);
     const double m = 16256.0;
     {
         HopfieldNetwork net(s, RngStream(1, "net"));
@@ -464,16 +464,19 @@ TEST(Hopfield, Parameters) {
     EXPECT_TRUE(s.write_verify);
     EXPECT_EQ(s.cell.switching.delta, 60.0); // the default device's
     EXPECT_NEAR(1.0 / s.cell.g_max(), 8488.26, 1e-9);
-    EXPECT_EQ(spec_with({}, {{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.0},
-                             {"switching", {{"delta", 45}}}})
-                  .cell.switching.delta,
-              45.0);
+    EXPECT_EQ(
+        spec_with(
+            {}, {{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.0}, {"switching", {{"delta", 45}}}})
+            .cell.switching.delta,
+        45.0);
     EXPECT_THROW(HopfieldSpec::from_json({{"storage", "ternary"}, {"pairs_per_weight", 2}}),
                  ConfigError);
     EXPECT_THROW(HopfieldSpec::from_json({{"update", "parallel"}}), ConfigError);
     EXPECT_THROW(HopfieldSpec::from_json({{"mtj", {{"r_p", 1}}}}), ConfigError); // use "device"
     EXPECT_THROW(HopfieldSpec::from_json({{"device", "rram_imacsim"}}), ConfigError);
-    EXPECT_THROW(spec_with({}, {{"type", "rram"}, {"r_on", "5 kohm"}, {"r_off", "10 kohm"},
+    EXPECT_THROW(spec_with({}, {{"type", "rram"},
+                                {"r_on", "5 kohm"},
+                                {"r_off", "10 kohm"},
                                 {"switching", {{"delta", 45}}}}),
                  ConfigError);
 }

@@ -133,7 +133,8 @@ void Router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint6
         if (start > r.size - 1) continue;
         const std::uint64_t s = r.base + start;
         const std::uint64_t e = r.base + std::min<std::uint64_t>(end, r.size - 1);
-        for (unsigned i = 0; i < in.size(); ++i) in[static_cast<int>(i)]->invalidate_direct_mem_ptr(s, e);
+        for (unsigned i = 0; i < in.size(); ++i)
+            in[static_cast<int>(i)]->invalidate_direct_mem_ptr(s, e);
     }
 }
 

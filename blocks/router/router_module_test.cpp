@@ -47,25 +47,25 @@ TEST(Router, DmiRangesAreClippedToTheTargetsWindowWithoutWrapping) {
 TEST(Router, TransfersQueueBehindEachOther) {
     Platform p(config_from(tile_platform(1, 8, 8)));
     run_job(p, [](Controller& c) {
-    std::uint32_t v[32] = {}; // the whole weights window of an 8 x 4 tile
-    auto send = [&](sc_core::sc_time& delay) {
-        tlm::tlm_generic_payload t;
-        t.set_command(tlm::TLM_WRITE_COMMAND);
-        t.set_address(0x10000000 + crossbar::regs::WEIGHTS.offset);
-        t.set_data_ptr(reinterpret_cast<unsigned char*>(v));
-        t.set_data_length(sizeof v);
-        t.set_streaming_width(sizeof v);
-        c.out->b_transport(t, delay);
-        EXPECT_TRUE(t.is_response_ok());
-    };
-    // Two 128-byte writes issued at the same local time: the second waits for the first.
-    sc_core::sc_time d1 = sc_core::SC_ZERO_TIME, d2 = sc_core::SC_ZERO_TIME;
-    send(d1);
-    send(d2);
-    // Default router at 1 GHz: 2 hop cycles + 4 beats of 32 bytes = 6 ns on the bus, then the
-    // tile's window write (1 access cycle + 3 more beats) = 4 ns. The second transfer waits
-    // 6 ns for the bus first.
-    EXPECT_EQ(d1, sc_core::sc_time(10, sc_core::SC_NS));
-    EXPECT_EQ(d2, sc_core::sc_time(16, sc_core::SC_NS));
+        std::uint32_t v[32] = {}; // the whole weights window of an 8 x 4 tile
+        auto send = [&](sc_core::sc_time& delay) {
+            tlm::tlm_generic_payload t;
+            t.set_command(tlm::TLM_WRITE_COMMAND);
+            t.set_address(0x10000000 + crossbar::regs::WEIGHTS.offset);
+            t.set_data_ptr(reinterpret_cast<unsigned char*>(v));
+            t.set_data_length(sizeof v);
+            t.set_streaming_width(sizeof v);
+            c.out->b_transport(t, delay);
+            EXPECT_TRUE(t.is_response_ok());
+        };
+        // Two 128-byte writes issued at the same local time: the second waits for the first.
+        sc_core::sc_time d1 = sc_core::SC_ZERO_TIME, d2 = sc_core::SC_ZERO_TIME;
+        send(d1);
+        send(d2);
+        // Default router at 1 GHz: 2 hop cycles + 4 beats of 32 bytes = 6 ns on the bus, then the
+        // tile's window write (1 access cycle + 3 more beats) = 4 ns. The second transfer waits
+        // 6 ns for the bus first.
+        EXPECT_EQ(d1, sc_core::sc_time(10, sc_core::SC_NS));
+        EXPECT_EQ(d2, sc_core::sc_time(16, sc_core::SC_NS));
     });
 }

@@ -10,9 +10,9 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "neurotlm/devices/library.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
 #include "neurotlm/blocks/crossbar/tile_module.h"
+#include "neurotlm/devices/library.h"
 
 class Cpu : public sc_core::sc_module, public neurotlm::Initiator {
 public:
@@ -47,8 +47,8 @@ private:
 
     void run() {
         // 4 inputs x 3 outputs, and an input vector: y = x^T W.
-        const std::vector<float> w = {0.9f, -0.2f, 0.0f, 0.1f, 0.8f, -0.7f,
-                                      -0.6f, 0.0f, 0.7f, 0.3f, 0.3f, 0.9f};
+        const std::vector<float> w = {0.9f,  -0.2f, 0.0f, 0.1f, 0.8f, -0.7f,
+                                      -0.6f, 0.0f,  0.7f, 0.3f, 0.3f, 0.9f};
         const std::vector<float> x = {1.0f, 0.5f, 0.25f, 0.75f};
         neurotlm::CrossbarTileDriver tile(*this, 0, "tile");
         tile.probe();
@@ -86,7 +86,8 @@ int sc_main(int, char**) {
     const double expected[3] = {1.0 - 0.25, 0.5, -0.5 + 0.25 + 0.75};
     bool ok = true;
     for (int j = 0; j < 3; ++j) {
-        std::printf("y[%d] = %.4f (binary-cell weights give %.4f)\n", j, cpu.result[j], expected[j]);
+        std::printf("y[%d] = %.4f (binary-cell weights give %.4f)\n", j, cpu.result[j],
+                    expected[j]);
         ok = ok && std::fabs(cpu.result[j] - expected[j]) < 0.01;
     }
     std::printf("tile energy %.3g J over %s, %s\n", tile.ledger().dynamic_energy_J(),

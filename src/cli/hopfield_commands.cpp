@@ -7,11 +7,11 @@
 #include <map>
 #include <sstream>
 
+#include "neurotlm/blocks/hopfield/array_module.h"
 #include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/blocks/hopfield/spice_export.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/memory.h"
-#include "neurotlm/blocks/hopfield/array_module.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 
@@ -50,7 +50,9 @@ const ComponentConfig& hopfield_component(const PlatformConfig& cfg, const std::
     for (const auto& c : cfg.components) {
         if (c.type->name != "hopfield_array") continue;
         if (!name.empty() && c.name != name) continue;
-        if (found) throw InputError(cfg.file + ": several hopfield_array components: name one with --component");
+        if (found)
+            throw InputError(cfg.file +
+                             ": several hopfield_array components: name one with --component");
         found = &c;
     }
     if (!found)
@@ -77,7 +79,8 @@ int run_export() {
         throw InputError(name + " stores float weights: there are no MTJs to export (use "
                                 "storage \"ternary\" or \"multilevel\")");
     if (a.memory >= static_cast<int>(hop_cfg.params.integer("memories")))
-        throw InputError("--memory " + std::to_string(a.memory) + ": " + name + " holds memories 0.." +
+        throw InputError("--memory " + std::to_string(a.memory) + ": " + name +
+                         " holds memories 0.." +
                          std::to_string(hop_cfg.params.integer("memories") - 1));
     Platform platform(std::move(cfg));
     // The workload stores the patterns exactly as a normal run does.
@@ -86,10 +89,12 @@ int run_export() {
     HopfieldNetwork& net = hop->network();
     const auto& stored = hop->stored(a.memory);
     if (stored.empty())
-        throw InputError("--memory " + std::to_string(a.memory) + ": the workload stored nothing there");
+        throw InputError("--memory " + std::to_string(a.memory) +
+                         ": the workload stored nothing there");
     if (a.pattern < 0 || a.pattern >= static_cast<int>(stored.size()))
         throw InputError("--pattern " + std::to_string(a.pattern) + ": memory " +
-                         std::to_string(a.memory) + " holds patterns 0.." + std::to_string(stored.size() - 1));
+                         std::to_string(a.memory) + " holds patterns 0.." +
+                         std::to_string(stored.size() - 1));
     RngStream rng(static_cast<std::uint64_t>(a.seed), "export-spice/probe");
     const HopfieldPattern& pattern = stored[static_cast<std::size_t>(a.pattern)];
     const int flips = static_cast<int>(std::lround(a.flip_fraction * net.neurons()));
@@ -112,20 +117,26 @@ int run_export() {
         const std::string file = a.out + "/step" + std::to_string(s) + ".cir";
         write_hopfield_netlist(file, array, step.drive,
                                "neurotlm " + name + " memory " + std::to_string(a.memory) +
-                                   " pattern " + std::to_string(a.pattern) + " step " + std::to_string(s));
+                                   " pattern " + std::to_string(a.pattern) + " step " +
+                                   std::to_string(s));
         for (std::size_t i = 0; i < step.currents_A.size(); ++i)
-            expected << s << ',' << i << ',' << int(step.drive[i]) << ',' << step.currents_A[i] << '\n';
+            expected << s << ',' << i << ',' << int(step.drive[i]) << ',' << step.currents_A[i]
+                     << '\n';
     }
     std::ofstream state(a.out + "/recall.txt");
-    state << "memory " << a.memory << ", pattern " << a.pattern << ", " << flips << " bits flipped\n"
+    state << "memory " << a.memory << ", pattern " << a.pattern << ", " << flips
+          << " bits flipped\n"
           << "iterations " << r.iterations << ", converged " << (r.converged ? "yes" : "no")
-          << ", 2-cycle " << (r.cycle ? "yes" : "no") << ", overlap with the pattern " << r.overlap << "\n"
+          << ", 2-cycle " << (r.cycle ? "yes" : "no") << ", overlap with the pattern " << r.overlap
+          << "\n"
           << "final state:";
-    for (auto v : r.state) state << ' ' << int(v);
+    for (auto v : r.state)
+        state << ' ' << int(v);
     state << "\n";
-    std::printf("%zu netlists (one per recall step) in %s/step<k>.cir; the model's neuron input "
-                "currents in %s/expected_currents.csv.\nCheck a step with: ngspice -b %s/step0.cir\n",
-                r.steps.size(), a.out.c_str(), a.out.c_str(), a.out.c_str());
+    std::printf(
+        "%zu netlists (one per recall step) in %s/step<k>.cir; the model's neuron input "
+        "currents in %s/expected_currents.csv.\nCheck a step with: ngspice -b %s/step0.cir\n",
+        r.steps.size(), a.out.c_str(), a.out.c_str(), a.out.c_str());
     return 0;
 }
 
@@ -148,7 +159,8 @@ int run_capacity() {
     const CapacityArgs& a = g_capacity;
     if (a.neurons < 2 || a.neurons > 16384) throw InputError("--neurons: expected 2..16384");
     if (a.trials < 1 || a.trials > 1000) throw InputError("--trials: expected 1..1000");
-    if (!(a.flip_fraction >= 0.0 && a.flip_fraction <= 1.0)) throw InputError("--flip-fraction: expected 0..1");
+    if (!(a.flip_fraction >= 0.0 && a.flip_fraction <= 1.0))
+        throw InputError("--flip-fraction: expected 0..1");
     if (a.seed < 0) throw InputError("--seed must be >= 0");
     CapacityOptions o;
     if (!a.config.empty()) {
@@ -176,10 +188,14 @@ int run_capacity() {
     std::stringstream ss(a.storage);
     std::string s;
     while (std::getline(ss, s, ',')) {
-        if (s == "float") o.storages.push_back(WeightStorage::ideal);
-        else if (s == "ternary") o.storages.push_back(WeightStorage::ternary);
-        else if (s == "multilevel") o.storages.push_back(WeightStorage::multilevel);
-        else throw InputError("--storage: \"" + s + "\" is not float, ternary or multilevel");
+        if (s == "float")
+            o.storages.push_back(WeightStorage::ideal);
+        else if (s == "ternary")
+            o.storages.push_back(WeightStorage::ternary);
+        else if (s == "multilevel")
+            o.storages.push_back(WeightStorage::multilevel);
+        else
+            throw InputError("--storage: \"" + s + "\" is not float, ternary or multilevel");
     }
     if (o.storages.empty()) throw InputError("--storage: name at least one");
     // Weights, MTJ states, field and conductance copies: about 22 + 2 L bytes per synapse
@@ -188,8 +204,8 @@ int run_capacity() {
     const double n = a.neurons;
     const double memory = n * n * (22.0 + 2.0 * o.device.pairs_per_weight) + max_load * n * n;
     if (memory > static_cast<double>(default_memory_limit_bytes()))
-        throw InputError("--neurons/--loads: the experiment would need about " + format_bytes(memory) +
-                         ", more than this machine's limit of " +
+        throw InputError("--neurons/--loads: the experiment would need about " +
+                         format_bytes(memory) + ", more than this machine's limit of " +
                          format_bytes(static_cast<double>(default_memory_limit_bytes())));
     std::fprintf(stderr, "capacity: N = %d, %zu loads, %d trials, %zu storages\n", a.neurons,
                  o.loads.size(), a.trials, o.storages.size());
@@ -208,11 +224,12 @@ int run_capacity() {
             capacity[r.storage] = 0.0;
             order.push_back(r.storage);
         }
-        if (r.retrieved_fraction >= 0.9) capacity[r.storage] = std::max(capacity[r.storage], r.load);
+        if (r.retrieved_fraction >= 0.9)
+            capacity[r.storage] = std::max(capacity[r.storage], r.load);
     }
     for (const auto& name : order) {
-        std::printf("capacity (%s): retrieval from >= 90%% of probes up to P/N = %.3f", name.c_str(),
-                    capacity[name]);
+        std::printf("capacity (%s): retrieval from >= 90%% of probes up to P/N = %.3f",
+                    name.c_str(), capacity[name]);
         if (name != order.front() && capacity[order.front()] > 0)
             std::printf(" (%.0f%% of %s)", 100.0 * capacity[name] / capacity[order.front()],
                         order.front().c_str());
@@ -231,12 +248,16 @@ void HopfieldCommands::add(CLI::App& app) {
     export_spice = app.add_subcommand(
         "export-spice",
         "run a platform, then write one SPICE netlist per recall step of a Hopfield array");
-    export_spice->add_option("config", g_export.config, "platform JSON with a hopfield_array")->required();
+    export_spice->add_option("config", g_export.config, "platform JSON with a hopfield_array")
+        ->required();
     export_spice->add_option("--out,-o", g_export.out, "folder for the netlists")->required();
-    export_spice->add_option("--component", g_export.component, "the hopfield_array (default: the only one)");
+    export_spice->add_option("--component", g_export.component,
+                             "the hopfield_array (default: the only one)");
     export_spice->add_option("--memory", g_export.memory, "memory slot to recall from (default 0)");
-    export_spice->add_option("--pattern", g_export.pattern, "stored pattern to corrupt (default 0)");
-    export_spice->add_option("--flip-fraction", g_export.flip_fraction, "bits flipped in the probe (default 0.1)");
+    export_spice->add_option("--pattern", g_export.pattern,
+                             "stored pattern to corrupt (default 0)");
+    export_spice->add_option("--flip-fraction", g_export.flip_fraction,
+                             "bits flipped in the probe (default 0.1)");
     export_spice->add_option("--seed", g_export.seed, "seed of the probe's flips");
     export_spice->add_option("--set", g_export.sets, "override a value: /json/pointer=value");
 
@@ -246,9 +267,12 @@ void HopfieldCommands::add(CLI::App& app) {
     capacity->add_option("--neurons,-n", g_capacity.neurons, "N (default 1024)");
     capacity->add_option("--loads", g_capacity.loads, "comma-separated loads P/N");
     capacity->add_option("--trials", g_capacity.trials, "pattern sets per load (default 3)");
-    capacity->add_option("--flip-fraction", g_capacity.flip_fraction, "bits flipped per probe (default 0.05)");
-    capacity->add_option("--storage", g_capacity.storage, "float,ternary,multilevel (default float,ternary)");
-    capacity->add_option("--config", g_capacity.config, "take the device parameters from this platform's hopfield_array");
+    capacity->add_option("--flip-fraction", g_capacity.flip_fraction,
+                         "bits flipped per probe (default 0.05)");
+    capacity->add_option("--storage", g_capacity.storage,
+                         "float,ternary,multilevel (default float,ternary)");
+    capacity->add_option("--config", g_capacity.config,
+                         "take the device parameters from this platform's hopfield_array");
     capacity->add_option("--component", g_capacity.component, "which hopfield_array in --config");
     capacity->add_option("--seed", g_capacity.seed, "seed");
     capacity->add_option("--out,-o", g_capacity.out, "CSV file to write");

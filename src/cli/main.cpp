@@ -13,15 +13,15 @@
 #include <CLI/CLI.hpp>
 #include <systemc>
 
+#include "hopfield_commands.h"
 #include "neurotlm/core/error.h"
-#include "neurotlm/core/units.h"
 #include "neurotlm/core/stop.h"
+#include "neurotlm/core/units.h"
 #include "neurotlm/drivers/initiator.h"
 #include "neurotlm/drivers/register_map.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/version.h"
-#include "hopfield_commands.h"
 
 namespace fs = std::filesystem;
 using namespace neurotlm;
@@ -86,7 +86,8 @@ std::uint64_t parse_memory_limit(const std::string& text) {
 int cmd_run(const RunArgs& a) {
     LoadOptions opt;
     if (a.seed) {
-        if (*a.seed < 0) throw InputError("--seed " + std::to_string(*a.seed) + ": expected a seed >= 0");
+        if (*a.seed < 0)
+            throw InputError("--seed " + std::to_string(*a.seed) + ": expected a seed >= 0");
         opt.seed = static_cast<std::uint64_t>(*a.seed);
     }
     opt.overrides = a.sets;
@@ -102,19 +103,20 @@ int cmd_run(const RunArgs& a) {
     if (!a.quiet) {
         std::fprintf(stderr, "neurotlm %s: running %s (%s)\n", NEUROTLM_VERSION,
                      platform.config().name.c_str(), config.c_str());
-        platform.set_progress([tty](std::uint64_t done, std::uint64_t total, const std::string& status) {
-            const int pct = total ? static_cast<int>(100 * done / total) : 100;
-            if (tty) {
-                std::fprintf(stderr, "\r  [%3d%%] %llu/%llu %s   ", pct,
-                             static_cast<unsigned long long>(done),
-                             static_cast<unsigned long long>(total), status.c_str());
-                if (done == total) std::fprintf(stderr, "\n");
-            } else if (pct % 10 == 0 || done == total) {
-                std::fprintf(stderr, "  [%3d%%] %llu/%llu %s\n", pct,
-                             static_cast<unsigned long long>(done),
-                             static_cast<unsigned long long>(total), status.c_str());
-            }
-        });
+        platform.set_progress(
+            [tty](std::uint64_t done, std::uint64_t total, const std::string& status) {
+                const int pct = total ? static_cast<int>(100 * done / total) : 100;
+                if (tty) {
+                    std::fprintf(stderr, "\r  [%3d%%] %llu/%llu %s   ", pct,
+                                 static_cast<unsigned long long>(done),
+                                 static_cast<unsigned long long>(total), status.c_str());
+                    if (done == total) std::fprintf(stderr, "\n");
+                } else if (pct % 10 == 0 || done == total) {
+                    std::fprintf(stderr, "  [%3d%%] %llu/%llu %s\n", pct,
+                                 static_cast<unsigned long long>(done),
+                                 static_cast<unsigned long long>(total), status.c_str());
+                }
+            });
     }
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
@@ -154,7 +156,8 @@ int cmd_list() {
         std::printf("component type \"%s\": %s\n", name.c_str(), t->description.c_str());
         std::string sockets = t->has_target ? "in (target)" : "";
         for (const auto& s : t->initiators)
-            sockets += (sockets.empty() ? "" : ", ") + s.first + (s.second ? " (initiator, address-decoding)" : " (initiator)");
+            sockets += (sockets.empty() ? "" : ", ") + s.first +
+                       (s.second ? " (initiator, address-decoding)" : " (initiator)");
         std::printf("  sockets: %s\n%s\n", sockets.c_str(), describe(t->params).c_str());
     }
     for (const auto& name : WorkloadRegistry::instance().names()) {
@@ -166,7 +169,8 @@ int cmd_list() {
                 describe(CellSpec::param_table()).c_str());
     DeviceLibrary lib(DeviceLibrary::default_search_dirs(""));
     std::string presets;
-    for (const auto& n : lib.preset_names()) presets += (presets.empty() ? "" : ", ") + n;
+    for (const auto& n : lib.preset_names())
+        presets += (presets.empty() ? "" : ", ") + n;
     std::printf("device presets: %s\n", presets.empty() ? "(none found)" : presets.c_str());
     return kExitOk;
 }
@@ -182,8 +186,10 @@ int sc_main(int argc, char** argv) {
 
     RunArgs run_args;
     CLI::App* run = app.add_subcommand("run", "run a platform and its workload, write a report");
-    run->add_option("config", run_args.config, "platform JSON (default: the built-in default platform)");
-    run->add_option("--out,-o", run_args.out, "report folder (default: neurotlm-out/<platform name>)");
+    run->add_option("config", run_args.config,
+                    "platform JSON (default: the built-in default platform)");
+    run->add_option("--out,-o", run_args.out,
+                    "report folder (default: neurotlm-out/<platform name>)");
     run->add_option("--seed", run_args.seed, "override the platform's seed");
     run->add_option("--set", run_args.sets, "override a value: /json/pointer=value (repeatable)");
     run->add_flag("--quiet,-q", run_args.quiet, "print nothing but errors");
@@ -195,9 +201,11 @@ int sc_main(int argc, char** argv) {
     std::vector<std::string> validate_sets;
     CLI::App* validate = app.add_subcommand("validate", "check a platform file without running it");
     validate->add_option("config", validate_file, "platform JSON")->required();
-    validate->add_option("--set", validate_sets, "override a value: /json/pointer=value (repeatable)");
+    validate->add_option("--set", validate_sets,
+                         "override a value: /json/pointer=value (repeatable)");
 
-    CLI::App* list = app.add_subcommand("list", "list component types, workloads and device parameters");
+    CLI::App* list =
+        app.add_subcommand("list", "list component types, workloads and device parameters");
     std::string docs_topic;
     CLI::App* docs = app.add_subcommand(
         "docs", "print generated documentation: `docs registers` is docs/registers.md");

@@ -38,13 +38,14 @@ int run(const Args& args) {
     if (have_test) fmt::print(stderr, "test:  {} images from {}\n", test.count, args.test_images);
 
     std::string hidden;
-    for (int h : options.hidden) hidden += (hidden.empty() ? "" : ", ") + std::to_string(h);
+    for (int h : options.hidden)
+        hidden += (hidden.empty() ? "" : ", ") + std::to_string(h);
     fmt::print(stderr, "hidden [{}] {}, seed {}, lr {} (x{} per epoch), momentum {}, batch {}\n",
                hidden, to_string(options.activation), options.seed, options.learning_rate,
                options.lr_decay, options.momentum, options.batch);
 
-    const Network net = train_classifier(
-        train, have_test ? &test : nullptr, options, [](const EpochReport& r) {
+    const Network net =
+        train_classifier(train, have_test ? &test : nullptr, options, [](const EpochReport& r) {
             fmt::print(stderr, "epoch {:3d}  lr {:.4g}  loss {:.4f}  train acc {:.4f}", r.epoch,
                        r.learning_rate, r.loss, r.train_accuracy);
             if (r.test_accuracy >= 0.0) fmt::print(stderr, "  test acc {:.4f}", r.test_accuracy);

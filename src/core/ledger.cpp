@@ -5,7 +5,8 @@ namespace neurotlm {
 std::vector<EnergyLedger::ActionId> EnergyLedger::declare(const EnergyTable& table) {
     std::vector<ActionId> ids;
     ids.reserve(table.size());
-    for (const ActionPrice& a : table) ids.push_back(declare(a.name, a.energy_J, a.description));
+    for (const ActionPrice& a : table)
+        ids.push_back(declare(a.name, a.energy_J, a.description));
     return ids;
 }
 
@@ -19,7 +20,8 @@ EnergyLedger::ActionId EnergyLedger::declare(const std::string& name, double ene
 
 double EnergyLedger::dynamic_energy_J() const {
     double sum = 0.0;
-    for (const auto& a : m_actions) sum += a.energy_J;
+    for (const auto& a : m_actions)
+        sum += a.energy_J;
     return sum;
 }
 

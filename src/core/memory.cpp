@@ -26,7 +26,8 @@ std::string format_bytes(double bytes) {
     }
     char buf[32];
     // Three significant digits, but never an exponent: 1000..1023.99 of a unit print whole.
-    std::snprintf(buf, sizeof buf, u == 0 || bytes >= 999.5 ? "%.0f %s" : "%.3g %s", bytes, units[u]);
+    std::snprintf(buf, sizeof buf, u == 0 || bytes >= 999.5 ? "%.0f %s" : "%.3g %s", bytes,
+                  units[u]);
     return buf;
 }
 

@@ -13,9 +13,12 @@ namespace {
 std::string escape_pointer_token(const std::string& token) {
     std::string out;
     for (char c : token) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
@@ -24,7 +27,8 @@ std::string join_pointer(const std::string& base, const std::string& dotted) {
     std::string out = base;
     std::stringstream ss(dotted);
     std::string part;
-    while (std::getline(ss, part, '.')) out += "/" + escape_pointer_token(part);
+    while (std::getline(ss, part, '.'))
+        out += "/" + escape_pointer_token(part);
     return out;
 }
 
@@ -46,8 +50,8 @@ std::string range_text(const ParamSpec& spec) {
                " (a number or a string such as \"" +
                format_quantity(spec.min > 0 && has_min ? spec.min * 10 : 1.0, spec.unit) + "\")";
     if (has_min && has_max)
-        return what + " in " + (spec.min_exclusive ? "(" : "[") + format_bound(spec.min, spec.unit) +
-               ", " + format_bound(spec.max, spec.unit) + "]";
+        return what + " in " + (spec.min_exclusive ? "(" : "[") +
+               format_bound(spec.min, spec.unit) + ", " + format_bound(spec.max, spec.unit) + "]";
     if (has_min)
         return what + (spec.min_exclusive ? " > " : " >= ") + format_bound(spec.min, spec.unit);
     if (has_max) return what + " <= " + format_bound(spec.max, spec.unit);
@@ -231,8 +235,9 @@ void check_keys(const json& object, const ParamTable& table, const std::string& 
             // silently ignored, so say how to write it.
             const auto dot = key.find('.');
             throw ConfigError(file, here,
-                              "nested objects for grouped parameters, e.g. {\"" + key.substr(0, dot) +
-                                  "\": {\"" + key.substr(dot + 1) + "\": ...}}",
+                              "nested objects for grouped parameters, e.g. {\"" +
+                                  key.substr(0, dot) + "\": {\"" + key.substr(dot + 1) +
+                                  "\": ...}}",
                               "the flat key \"" + key + "\"");
         }
         if (table.find(full)) continue;
@@ -294,8 +299,8 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
                 continue;
             }
             if (spec.default_value.is_null())
-                throw ConfigError(file, where, "a value for \"" + spec.name + "\" (" +
-                                                   spec.description + ")",
+                throw ConfigError(file, where,
+                                  "a value for \"" + spec.name + "\" (" + spec.description + ")",
                                   "nothing: the key is required");
         }
         const json& value = given ? *given : spec.default_value;
@@ -351,12 +356,14 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             v.number = value.get<bool>() ? 1.0 : 0.0;
             break;
         case ParamKind::string:
-            if (!value.is_string()) throw ConfigError(file, where, "a string", describe_json(value));
+            if (!value.is_string())
+                throw ConfigError(file, where, "a string", describe_json(value));
             v.text = value.get<std::string>();
             break;
         case ParamKind::choice: {
             std::string list;
-            for (const auto& c : spec.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
+            for (const auto& c : spec.choices)
+                list += (list.empty() ? "\"" : ", \"") + c + "\"";
             if (!value.is_string())
                 throw ConfigError(file, where, "one of " + list, describe_json(value));
             v.text = value.get<std::string>();
@@ -365,7 +372,8 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             break;
         }
         case ParamKind::address: {
-            if (value.is_number_unsigned() || (value.is_number_integer() && value.get<long long>() >= 0)) {
+            if (value.is_number_unsigned() ||
+                (value.is_number_integer() && value.get<long long>() >= 0)) {
                 v.number = static_cast<double>(value.get<unsigned long long>());
                 v.text = std::to_string(value.get<unsigned long long>());
             } else if (value.is_string()) {
@@ -384,8 +392,7 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             }
             break;
         }
-        case ParamKind::any:
-            break;
+        case ParamKind::any: break;
         }
         out.m_values.push_back(std::move(v));
     }
@@ -413,13 +420,21 @@ bool Params::present(const std::string& name) const {
 std::int64_t Params::integer(const std::string& name) const {
     return static_cast<std::int64_t>(get(name).number);
 }
-double Params::number(const std::string& name) const { return get(name).number; }
-bool Params::boolean(const std::string& name) const { return get(name).number != 0.0; }
-const std::string& Params::string(const std::string& name) const { return get(name).text; }
+double Params::number(const std::string& name) const {
+    return get(name).number;
+}
+bool Params::boolean(const std::string& name) const {
+    return get(name).number != 0.0;
+}
+const std::string& Params::string(const std::string& name) const {
+    return get(name).text;
+}
 std::uint64_t Params::address(const std::string& name) const {
     return std::stoull(get(name).text);
 }
-const json& Params::raw(const std::string& name) const { return get(name).original; }
+const json& Params::raw(const std::string& name) const {
+    return get(name).original;
+}
 
 std::string Params::pointer_of(const std::string& name) const {
     return join_pointer(m_pointer, name);
@@ -438,8 +453,10 @@ json Params::effective() const {
         std::stringstream ss(v.name);
         std::string part;
         std::vector<std::string> parts;
-        while (std::getline(ss, part, '.')) parts.push_back(part);
-        for (size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[parts[i]];
+        while (std::getline(ss, part, '.'))
+            parts.push_back(part);
+        for (size_t i = 0; i + 1 < parts.size(); ++i)
+            node = &(*node)[parts[i]];
         (*node)[parts.back()] = v.original;
     }
     return out;
@@ -448,16 +465,20 @@ json Params::effective() const {
 std::string describe(const ParamTable& table, const std::string& indent) {
     std::ostringstream os;
     size_t width = 0;
-    for (const auto& s : table.specs()) width = std::max(width, s.name.size());
+    for (const auto& s : table.specs())
+        width = std::max(width, s.name.size());
     for (const auto& s : table.specs()) {
         std::string kind = kind_name(s.kind);
         if (s.unit != Unit::none && s.kind == ParamKind::number)
             kind = std::string(unit_symbol(s.unit));
         if (s.kind == ParamKind::choice) {
             kind.clear();
-            for (const auto& c : s.choices) kind += (kind.empty() ? "" : "|") + c;
+            for (const auto& c : s.choices)
+                kind += (kind.empty() ? "" : "|") + c;
         }
-        std::string def = s.required() ? "(required)" : s.optional ? "(optional)" : s.default_value.dump();
+        std::string def = s.required() ? "(required)"
+                          : s.optional ? "(optional)"
+                                       : s.default_value.dump();
         os << indent << s.name << std::string(width + 2 - s.name.size(), ' ') << "[" << kind
            << "] default " << def << "\n"
            << indent << std::string(width + 2, ' ') << s.description << "\n";

@@ -11,7 +11,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 } // namespace
 
 std::uint64_t hash_name(std::string_view name) {
@@ -27,7 +29,8 @@ RngStream::RngStream(std::uint64_t seed, std::string_view name) {
     std::uint64_t x = seed ^ rotl(hash_name(name), 17);
     m_seed = splitmix64(x);
     std::uint64_t y = m_seed;
-    for (auto& s : m_s) s = splitmix64(y);
+    for (auto& s : m_s)
+        s = splitmix64(y);
 }
 
 std::uint64_t RngStream::next_u64() {
@@ -42,7 +45,9 @@ std::uint64_t RngStream::next_u64() {
     return result;
 }
 
-double RngStream::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double RngStream::uniform() {
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 double RngStream::normal() {
     if (m_has_spare) {
@@ -50,7 +55,8 @@ double RngStream::normal() {
         return m_spare;
     }
     double u1 = uniform();
-    while (u1 <= 0.0) u1 = uniform();
+    while (u1 <= 0.0)
+        u1 = uniform();
     const double u2 = uniform();
     const double r = std::sqrt(-2.0 * std::log(u1));
     const double theta = 6.283185307179586 * u2;
@@ -70,6 +76,8 @@ std::uint64_t RngStream::below(std::uint64_t n) {
     return v % n;
 }
 
-RngStream RngStream::derive(std::string_view name) const { return RngStream(m_seed, name); }
+RngStream RngStream::derive(std::string_view name) const {
+    return RngStream(m_seed, name);
+}
 
 } // namespace neurotlm

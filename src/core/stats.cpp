@@ -2,7 +2,8 @@
 
 namespace neurotlm {
 
-void StatSet::set(const std::string& name, double value, Unit unit, const std::string& description) {
+void StatSet::set(const std::string& name, double value, Unit unit,
+                  const std::string& description) {
     for (auto& s : m_stats) {
         if (s.name == name) {
             s.value = value;

@@ -72,16 +72,30 @@ struct Prefix {
 };
 
 constexpr std::array<Prefix, 12> kPrefixes{{
-    {"a", 1e-18}, {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"µ", 1e-6}, {"m", 1e-3},
-    {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
+    {"a", 1e-18},
+    {"f", 1e-15},
+    {"p", 1e-12},
+    {"n", 1e-9},
+    {"u", 1e-6},
+    {"µ", 1e-6},
+    {"m", 1e-3},
+    {"k", 1e3},
+    {"K", 1e3},
+    {"M", 1e6},
+    {"G", 1e9},
+    {"T", 1e12},
 }};
 
-bool expected_matches(Unit expected, Unit got) { return expected == got; }
+bool expected_matches(Unit expected, Unit got) {
+    return expected == got;
+}
 
 std::string trim(std::string_view s) {
     size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
+        ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+        --e;
     return std::string(s.substr(b, e - b));
 }
 
@@ -127,8 +141,7 @@ std::optional<double> parse_quantity(std::string_view text_in, Unit expected, st
     const std::string unit_word = trim(std::string_view(end));
     if (unit_word.empty()) return number; // bare number: already SI
     auto resolved = resolve_unit(unit_word);
-    if (!resolved)
-        return fail("\"" + text + "\" has unknown unit \"" + unit_word + "\"");
+    if (!resolved) return fail("\"" + text + "\" has unknown unit \"" + unit_word + "\"");
     if (!expected_matches(expected, resolved->first))
         return fail("\"" + text + "\" is in " + std::string(unit_symbol(resolved->first)) +
                     ", not " + std::string(unit_symbol(expected)));
@@ -148,11 +161,16 @@ std::optional<unsigned long long> parse_address(std::string_view text_in, std::s
         for (size_t i = 2; i < text.size(); ++i) {
             const char c = text[i];
             int d;
-            if (c >= '0' && c <= '9') d = c - '0';
-            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-            else if (c == '_' || c == '\'') continue;
-            else return fail("\"" + text + "\" is not a hexadecimal number");
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                d = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                d = c - 'A' + 10;
+            else if (c == '_' || c == '\'')
+                continue;
+            else
+                return fail("\"" + text + "\" is not a hexadecimal number");
             // Leading zeros are free; 16 significant digits fill 64 bits.
             if ((v != 0 || d != 0) && ++digits > 16)
                 return fail("\"" + text + "\" is wider than 64 bits");
@@ -192,8 +210,17 @@ std::string format_quantity(double value, Unit unit, int significant) {
         return buf;
     }
     static constexpr std::array<std::pair<double, const char*>, 11> prefixes{{
-        {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1.0, ""}, {1e-3, "m"},
-        {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}, {1e-18, "a"},
+        {1e12, "T"},
+        {1e9, "G"},
+        {1e6, "M"},
+        {1e3, "k"},
+        {1.0, ""},
+        {1e-3, "m"},
+        {1e-6, "u"},
+        {1e-9, "n"},
+        {1e-12, "p"},
+        {1e-15, "f"},
+        {1e-18, "a"},
     }};
     const double mag = std::fabs(value);
     const std::pair<double, const char*>* chosen = &prefixes[4];

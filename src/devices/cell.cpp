@@ -9,9 +9,13 @@ namespace neurotlm {
 
 namespace {
 
-std::string ohm_text(double r_ohm) { return format_quantity(r_ohm, Unit::ohm); }
+std::string ohm_text(double r_ohm) {
+    return format_quantity(r_ohm, Unit::ohm);
+}
 
-bool is_magnetic(CellType type) { return type != CellType::rram; }
+bool is_magnetic(CellType type) {
+    return type != CellType::rram;
+}
 
 } // namespace
 
@@ -51,8 +55,7 @@ const ParamTable& CellSpec::param_table() {
             .optional();
         t.positive("r_off", Unit::ohm, nullptr, "RRAM: highest resistance (lowest level)")
             .optional();
-        t.positive("r_p", Unit::ohm, nullptr, "MTJ/SOT-MRAM: parallel-state resistance")
-            .optional();
+        t.positive("r_p", Unit::ohm, nullptr, "MTJ/SOT-MRAM: parallel-state resistance").optional();
         t.positive("tmr", Unit::none, nullptr,
                    "MTJ/SOT-MRAM: zero-bias TMR ratio R_AP/R_P - 1 (2.0 = 200%)")
             .optional();
@@ -91,10 +94,14 @@ const ParamTable& CellSpec::param_table() {
 CellSpec CellSpec::from_params(const Params& p) {
     CellSpec c;
     const std::string& type = p.string("type");
-    if (type == "rram") c.type = CellType::rram;
-    else if (type == "mtj") c.type = CellType::mtj;
-    else if (type == "sot_mram") c.type = CellType::sot_mram;
-    else p.fail("type", "one of \"rram\", \"mtj\", \"sot_mram\"", "\"" + type + "\"");
+    if (type == "rram")
+        c.type = CellType::rram;
+    else if (type == "mtj")
+        c.type = CellType::mtj;
+    else if (type == "sot_mram")
+        c.type = CellType::sot_mram;
+    else
+        p.fail("type", "one of \"rram\", \"mtj\", \"sot_mram\"", "\"" + type + "\"");
 
     c.source = p.string("source");
     const int levels = static_cast<int>(p.integer("levels"));
@@ -105,8 +112,8 @@ CellSpec CellSpec::from_params(const Params& p) {
     const char* mtj_keys[] = {"r_p", "tmr", "v_half"};
     auto require = [&](const char* name) {
         if (!p.has(name))
-            p.fail(name, std::string("a value for \"") + name + "\" (required for a " + type +
-                             " cell)",
+            p.fail(name,
+                   std::string("a value for \"") + name + "\" (required for a " + type + " cell)",
                    "nothing: the key is required");
     };
 
@@ -139,8 +146,7 @@ CellSpec CellSpec::from_params(const Params& p) {
     } else {
         for (const char* k : rram_keys)
             if (p.has(k))
-                p.fail(k,
-                       "no \"" + std::string(k) + "\" on a " + type + " cell (use r_p / tmr)",
+                p.fail(k, "no \"" + std::string(k) + "\" on a " + type + " cell (use r_p / tmr)",
                        describe_json(p.raw(k)));
         if (levels != 2)
             p.fail("levels", "2 (a tunnel junction has a parallel and an antiparallel state)",

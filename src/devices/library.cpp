@@ -12,7 +12,8 @@ namespace neurotlm {
 
 namespace fs = std::filesystem;
 
-DeviceLibrary::DeviceLibrary(std::vector<std::string> search_dirs) : m_dirs(std::move(search_dirs)) {}
+DeviceLibrary::DeviceLibrary(std::vector<std::string> search_dirs)
+    : m_dirs(std::move(search_dirs)) {}
 
 std::vector<std::string> DeviceLibrary::default_search_dirs(const std::string& config_dir) {
     std::vector<std::string> dirs;
@@ -84,7 +85,8 @@ DeviceLibrary::Entry DeviceLibrary::load(const json& object, const std::string& 
         const std::string path = find_preset(preset->get<std::string>());
         if (path.empty()) {
             std::string known;
-            for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+            for (const auto& n : preset_names())
+                known += (known.empty() ? "" : ", ") + n;
             throw ConfigError(file, pointer + "/preset",
                               "a preset in configs/devices (" + known + ")",
                               describe_json(*preset));
@@ -121,16 +123,20 @@ const CellSpec& DeviceLibrary::resolve(const std::string& name, const std::strin
         return ins->second.spec;
     }
     std::string known;
-    for (const auto& kv : m_entries) known += (known.empty() ? "" : ", ") + kv.first;
-    for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+    for (const auto& kv : m_entries)
+        known += (known.empty() ? "" : ", ") + kv.first;
+    for (const auto& n : preset_names())
+        known += (known.empty() ? "" : ", ") + n;
     throw ConfigError(file, pointer, "a device declared under /devices or a preset (" + known + ")",
                       "\"" + name + "\"");
 }
 
 json DeviceLibrary::effective() const {
     json out = json::object();
-    for (const auto& kv : m_entries) out[kv.first] = kv.second.effective;
-    for (const auto& kv : m_presets) out[kv.first] = kv.second.effective;
+    for (const auto& kv : m_entries)
+        out[kv.first] = kv.second.effective;
+    for (const auto& kv : m_presets)
+        out[kv.first] = kv.second.effective;
     return out;
 }
 

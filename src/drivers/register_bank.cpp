@@ -11,7 +11,8 @@ const Register& RegisterBank::declared(const Register& reg) const {
                            " is not in the block's register map");
 }
 
-void RegisterBank::bind(const Register& reg, std::uint32_t& storage, std::function<void()> on_write) {
+void RegisterBank::bind(const Register& reg, std::uint32_t& storage,
+                        std::function<void()> on_write) {
     const Register& d = declared(reg);
     storage = d.reset;
     m_regs.push_back({&d, [&storage]() { return storage; },
@@ -113,12 +114,14 @@ void RegisterBank::check_complete() const {
     std::string missing;
     for (const Register& r : m_map->registers) {
         bool bound = false;
-        for (const Reg& b : m_regs) bound = bound || b.decl == &r;
+        for (const Reg& b : m_regs)
+            bound = bound || b.decl == &r;
         if (!bound) missing += std::string(missing.empty() ? "" : ", ") + r.name;
     }
     for (const Window& w : m_map->windows) {
         bool bound = false;
-        for (const Win& b : m_windows) bound = bound || b.decl == &w;
+        for (const Win& b : m_windows)
+            bound = bound || b.decl == &w;
         if (!bound) missing += std::string(missing.empty() ? "" : ", ") + w.name;
     }
     if (!missing.empty())

@@ -23,9 +23,12 @@ std::string hex(std::uint64_t v) {
 std::string cell(const std::string& text) {
     std::string out;
     for (char c : text) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n') out += ' ';
-        else out += c;
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
     }
     return out;
 }
@@ -81,7 +84,8 @@ const char* RegisterMap::error_text(std::uint32_t code) const {
 std::vector<std::string> check(const RegisterMap& map) {
     std::vector<std::string> problems;
     std::set<std::uint64_t> offsets;
-    for (const Register* r : kHeader) offsets.insert(r->offset);
+    for (const Register* r : kHeader)
+        offsets.insert(r->offset);
     for (const Register& r : map.registers) {
         if (r.offset % 4 != 0) problems.push_back(std::string(r.name) + ": offset not aligned");
         if (r.offset < kFirstBlockRegister || r.offset >= kWindowBase)
@@ -104,7 +108,8 @@ std::vector<std::string> check(const RegisterMap& map) {
         if (c.value == 0 || !commands.insert(c.value).second)
             problems.push_back(std::string("command ") + c.name + ": code 0 or used twice");
     std::set<std::uint32_t> errors;
-    for (const Code* c : kCommonErrors) errors.insert(c->value);
+    for (const Code* c : kCommonErrors)
+        errors.insert(c->value);
     for (const Code& c : map.errors)
         if (!errors.insert(c.value).second)
             problems.push_back(std::string("error ") + c.name + ": code used twice");
@@ -126,7 +131,8 @@ bool add(const RegisterMap& (*get)()) {
 
 std::vector<const RegisterMap*> all() {
     std::vector<const RegisterMap*> out;
-    for (const auto& kv : MapRegistry::instance().entries()) out.push_back(kv.second);
+    for (const auto& kv : MapRegistry::instance().entries())
+        out.push_back(kv.second);
     std::sort(out.begin(), out.end(), [](const RegisterMap* a, const RegisterMap* b) {
         return a->type_code < b->type_code;
     });
@@ -165,7 +171,8 @@ std::string render_markdown() {
           "Blocks never call `wait()`.\n\n"
           "## Common header (every block)\n\n"
           "| offset | name | access | reset | meaning |\n|---|---|---|---|---|\n";
-    for (const Register* r : kHeader) md += register_row(*r);
+    for (const Register* r : kHeader)
+        md += register_row(*r);
     md += "\nType codes:";
     bool first = true;
     for (const RegisterMap* m : all()) {
@@ -173,19 +180,20 @@ std::string render_markdown() {
         first = false;
     }
     md += ".\n\nError codes every block may return:\n\n| code | name | meaning |\n|---|---|---|\n";
-    for (const Code* c : kCommonErrors) md += code_list({*c});
+    for (const Code* c : kCommonErrors)
+        md += code_list({*c});
     for (const RegisterMap* m : all()) {
         md += "\n## `" + m->type + "` (type code " + std::to_string(m->type_code) + ")\n\n";
         if (!m->summary.empty()) md += m->summary + "\n\n";
         if (!m->registers.empty() || !m->windows.empty()) {
             md += "| offset | name | access | reset | meaning |\n|---|---|---|---|---|\n";
-            for (const Register& r : m->registers) md += register_row(r);
+            for (const Register& r : m->registers)
+                md += register_row(r);
             for (const Window& w : m->windows)
                 md += "| " + hex(w.offset) + " | " + w.name + " | " + to_string(w.access) +
-                      " window | | " + cell(std::string(w.layout) + "; " + w.meaning +
-                                            (w.waits_for_result
-                                                 ? "; a read waits for the running command"
-                                                 : "")) +
+                      " window | | " +
+                      cell(std::string(w.layout) + "; " + w.meaning +
+                           (w.waits_for_result ? "; a read waits for the running command" : "")) +
                       " |\n";
         }
         if (!m->commands.empty())

@@ -22,14 +22,16 @@ std::vector<const ComponentInfo*> PlatformInfo::group(const std::string& group) 
         }
         if (c.name.size() <= group.size() || c.name.compare(0, group.size(), group) != 0) continue;
         const std::string rest = c.name.substr(group.size());
-        if (!std::all_of(rest.begin(), rest.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+        if (!std::all_of(rest.begin(), rest.end(),
+                         [](unsigned char ch) { return std::isdigit(ch); }))
             continue;
         found.emplace_back(std::stol(rest), &c);
     }
     std::stable_sort(found.begin(), found.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<const ComponentInfo*> out;
-    for (const auto& f : found) out.push_back(f.second);
+    for (const auto& f : found)
+        out.push_back(f.second);
     return out;
 }
 

@@ -23,16 +23,20 @@ bool add(BlockOps ops) {
     return true;
 }
 
-const BlockOps* find(const std::string& type) { return OpsRegistry::instance().find(type); }
+const BlockOps* find(const std::string& type) {
+    return OpsRegistry::instance().find(type);
+}
 
 std::vector<std::string> all_operations() {
     std::set<std::string> names{"phase"};
     for (const auto& kv : OpsRegistry::instance().entries())
-        for (const auto& op : kv.second.ops) names.insert(op.first);
+        for (const auto& op : kv.second.ops)
+            names.insert(op.first);
     return {names.begin(), names.end()};
 }
 
-std::vector<float> float_vector(const json& v, const std::string& pointer, const std::string& where) {
+std::vector<float> float_vector(const json& v, const std::string& pointer,
+                                const std::string& where) {
     if (!v.is_array() || v.empty())
         throw ConfigError(where, pointer, "a non-empty array of numbers", describe_json(v));
     std::vector<float> out;

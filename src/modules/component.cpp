@@ -8,8 +8,8 @@ namespace neurotlm {
 
 Block::Block(const sc_core::sc_module_name& name, const Params& params,
              const ComponentContext& context)
-    : sc_core::sc_module(name),
-      m_clock_Hz(params.number("clock")), m_clock_period(1.0 / m_clock_Hz, sc_core::SC_SEC),
+    : sc_core::sc_module(name), m_clock_Hz(params.number("clock")),
+      m_clock_period(1.0 / m_clock_Hz, sc_core::SC_SEC),
       m_rng(context.seed, sc_core::sc_module::name()) {}
 
 void Block::add_common_params(ParamTable& table, const char* default_clock) {
@@ -110,8 +110,10 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         }
         wait_until_done();
     }
-    if (is_write) std::memcpy(mem, data, len);
-    else std::memcpy(data, mem, len);
+    if (is_write)
+        std::memcpy(mem, data, len);
+    else
+        std::memcpy(data, mem, len);
     annotate_access(len);
     if (delay) {
         // The block's own array access (a memory's read or write), after the transfer.

@@ -24,7 +24,6 @@ using namespace html;
 // ---------------------------------------------------------------------------------------------
 // Page sections
 
-
 struct Derived {
     double items, energy_per_item_J, latency_per_item_s, throughput, tops_per_w, avg_power_W;
 };
@@ -355,13 +354,13 @@ void write_phases(std::ostringstream& os, const Report& r) {
     if (!latency_bars.empty()) {
         const ChartGeometry half{540, 160, 150};
         os << "<p class=\"note\">Per pass through the phase (one inference's layer in an MLP, "
-              "one recall in a Hopfield memory); set-up phases (programming) are left out of the charts and shown in "
+              "one recall in a Hopfield memory); set-up phases (programming) are left out of the "
+              "charts and shown in "
               "the table. Shares are of the work (non-set-up) time and energy.</p>\n";
         os << "<div class=\"pair\">\n<div class=\"figure\"><h3>Latency per pass</h3>"
            << hbar_chart(latency_bars, "Latency per pass by phase", half)
            << "</div>\n<div class=\"figure\"><h3>Energy per pass</h3>"
-           << hbar_chart(energy_bars, "Energy per pass by phase", half)
-           << "</div>\n</div>\n";
+           << hbar_chart(energy_bars, "Energy per pass by phase", half) << "</div>\n</div>\n";
     }
     os << "<table>\n<thead><tr><th>phase</th><th>kind</th><th class=\"n\">entries</th>"
           "<th class=\"n\">time</th><th class=\"n\">energy</th><th class=\"n\">leakage</th>"

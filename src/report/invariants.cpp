@@ -56,9 +56,9 @@ std::vector<std::string> check_invariants(const Report& r) {
         for (const auto& a : c.actions) {
             non_negative(a.energy_J, who + " action " + a.name + " energy");
             non_negative(a.energy_per_action_J, who + " action " + a.name + " energy per action");
-            require(a.count > 0 || a.energy_J == 0.0,
-                    who + " action " + a.name + " has energy " + num(a.energy_J) +
-                        " but was never counted");
+            require(a.count > 0 || a.energy_J == 0.0, who + " action " + a.name + " has energy " +
+                                                          num(a.energy_J) +
+                                                          " but was never counted");
             actions += a.energy_J;
         }
         require(close(actions, c.dynamic_energy_J),
@@ -66,7 +66,8 @@ std::vector<std::string> check_invariants(const Report& r) {
                     num(c.dynamic_energy_J) + " J");
         dynamic_sum += c.dynamic_energy_J;
     }
-    require(close(dynamic_sum, r.dynamic_energy_J()), "component energies do not add up to the total");
+    require(close(dynamic_sum, r.dynamic_energy_J()),
+            "component energies do not add up to the total");
 
     double phase_time = 0.0, phase_energy = 0.0;
     for (const auto& p : r.phases) {

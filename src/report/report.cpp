@@ -18,17 +18,20 @@ namespace fs = std::filesystem;
 
 double Report::dynamic_energy_J() const {
     double s = 0;
-    for (const auto& c : components) s += c.dynamic_energy_J;
+    for (const auto& c : components)
+        s += c.dynamic_energy_J;
     return s;
 }
 double Report::leakage_energy_J() const {
     double s = 0;
-    for (const auto& c : components) s += c.leakage_energy_J;
+    for (const auto& c : components)
+        s += c.leakage_energy_J;
     return s;
 }
 double Report::area_m2() const {
     double s = 0;
-    for (const auto& c : components) s += c.area_m2;
+    for (const auto& c : components)
+        s += c.area_m2;
     return s;
 }
 double Report::setup_time_s() const {
@@ -47,8 +50,12 @@ double Report::setup_energy_J() const {
 namespace {
 
 // JSON cannot hold NaN or infinity: a figure that does not exist is null.
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double ratio(double a, double b) { return b > 0 ? a / b : std::nan(""); }
+json num(double v) {
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
+double ratio(double a, double b) {
+    return b > 0 ? a / b : std::nan("");
+}
 
 struct Totals {
     double energy_per_item_J, latency_per_item_s, throughput, tops_per_w, avg_power_W;
@@ -106,12 +113,13 @@ json to_json(const Report& r, bool with_wall_clock) {
     for (const auto& c : r.components) {
         json actions = json::array();
         for (const auto& a : c.actions) {
-            actions.push_back({{"action", a.name},
-                               {"description", a.description},
-                               {"count", a.count},
-                               {"energy_J", num(a.energy_J)},
-                               {"energy_per_action_J",
-                                num(a.count ? a.energy_J / static_cast<double>(a.count) : a.energy_per_action_J)}});
+            actions.push_back(
+                {{"action", a.name},
+                 {"description", a.description},
+                 {"count", a.count},
+                 {"energy_J", num(a.energy_J)},
+                 {"energy_per_action_J", num(a.count ? a.energy_J / static_cast<double>(a.count)
+                                                     : a.energy_per_action_J)}});
         }
         json stats = json::array();
         for (const auto& s : c.stats.all())
@@ -135,19 +143,20 @@ json to_json(const Report& r, bool with_wall_clock) {
 
     json phases = json::array();
     for (const auto& p : r.phases)
-        phases.push_back({{"phase", p.name},
-                          {"setup", p.setup},
-                          {"entries", p.entries},
-                          {"latency_s", num(p.latency_s)},
-                          {"energy_J", num(p.energy_J())},
-                          {"dynamic_energy_J", num(p.dynamic_energy_J)},
-                          {"leakage_energy_J", num(p.leakage_energy_J)},
-                          {"latency_per_entry_s", num(ratio(p.latency_s, static_cast<double>(p.entries)))},
-                          {"energy_per_entry_J", num(ratio(p.energy_J(), static_cast<double>(p.entries)))},
-                          {"latency_per_item_s",
-                           num(p.setup ? std::nan("") : ratio(p.latency_s, static_cast<double>(r.items)))},
-                          {"energy_per_item_J",
-                           num(p.setup ? std::nan("") : ratio(p.energy_J(), static_cast<double>(r.items)))}});
+        phases.push_back(
+            {{"phase", p.name},
+             {"setup", p.setup},
+             {"entries", p.entries},
+             {"latency_s", num(p.latency_s)},
+             {"energy_J", num(p.energy_J())},
+             {"dynamic_energy_J", num(p.dynamic_energy_J)},
+             {"leakage_energy_J", num(p.leakage_energy_J)},
+             {"latency_per_entry_s", num(ratio(p.latency_s, static_cast<double>(p.entries)))},
+             {"energy_per_entry_J", num(ratio(p.energy_J(), static_cast<double>(p.entries)))},
+             {"latency_per_item_s",
+              num(p.setup ? std::nan("") : ratio(p.latency_s, static_cast<double>(r.items)))},
+             {"energy_per_item_J",
+              num(p.setup ? std::nan("") : ratio(p.energy_J(), static_cast<double>(r.items)))}});
     j["phases"] = phases;
     j["workload"] = r.workload_results;
     return j;
@@ -230,10 +239,10 @@ std::string summary_table(const Report& r) {
     };
     os << "platform " << r.platform << ", workload " << r.workload_kind
        << (r.complete ? "" : "  [INCOMPLETE: " + r.incomplete_reason + "]") << "\n";
-    line(r.item_name + "s", std::to_string(r.items) +
-                                (r.items != r.items_requested
-                                     ? " of " + std::to_string(r.items_requested)
-                                     : std::string()));
+    line(r.item_name + "s",
+         std::to_string(r.items) + (r.items != r.items_requested
+                                        ? " of " + std::to_string(r.items_requested)
+                                        : std::string()));
     line("simulated time", format_quantity(r.simulated_time_s, Unit::second));
     line("energy (total)", format_quantity(r.energy_J(), Unit::joule));
     line("average power", format_quantity(t.avg_power_W, Unit::watt));

@@ -34,10 +34,14 @@ const ParamTable& platform_param_table() {
                     "global quantum: how far the controller runs ahead of the kernel (at least "
                     "the 1 ps time resolution)",
                     1e-12, 1.0)
-            .any("devices", json::object(), "named device specs: {\"name\": {\"preset\": ..., overrides}}")
-            .any("components", nullptr, "array of components: {\"name\", \"type\", [\"count\"], parameters}")
-            .any("connections", json::array(), "array of {\"from\": \"a.out\", \"to\": \"b.in\", [\"base\"], [\"size\"]}")
-            .any("workload", json::object(), "what the controller runs: {\"kind\": ..., parameters}");
+            .any("devices", json::object(),
+                 "named device specs: {\"name\": {\"preset\": ..., overrides}}")
+            .any("components", nullptr,
+                 "array of components: {\"name\", \"type\", [\"count\"], parameters}")
+            .any("connections", json::array(),
+                 "array of {\"from\": \"a.out\", \"to\": \"b.in\", [\"base\"], [\"size\"]}")
+            .any("workload", json::object(),
+                 "what the controller runs: {\"kind\": ..., parameters}");
         return t;
     }();
     return table;
@@ -51,7 +55,8 @@ namespace {
 bool valid_identifier(const std::string& s) {
     if (s.empty() || s.size() > 64) return false;
     if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
 // The platform name becomes the default report folder: keep it a plain file name.
@@ -74,7 +79,8 @@ std::string name_from_file(const std::string& file) {
 
 std::string join(const std::vector<std::string>& v) {
     std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : ", ") + s;
     return out;
 }
 
@@ -129,7 +135,8 @@ json read_document(const std::string& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string text = ss.str();
-    if (text.size() > (64u << 20)) throw InputError(path + ": larger than 64 MiB; not a platform file");
+    if (text.size() > (64u << 20))
+        throw InputError(path + ": larger than 64 MiB; not a platform file");
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {
@@ -157,7 +164,8 @@ json read_document(const std::string& path) {
 // Stage 1, continued: --set and --seed edit the document before validation, so what they write
 // is checked exactly like the file's own values.
 void apply_command_line(json& doc, const std::string& file, const LoadOptions& options) {
-    for (const auto& o : options.overrides) apply_override(doc, o);
+    for (const auto& o : options.overrides)
+        apply_override(doc, o);
     if (options.seed) {
         if (!doc.is_object()) throw ConfigError(file, "", "a JSON object", describe_json(doc));
         doc["seed"] = *options.seed;
@@ -345,7 +353,8 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
             throw ConfigError(file, ptr + "/" + it.key(),
                               "one of the known keys (\"from\", \"to\", \"base\", \"size\")",
                               "unknown key \"" + it.key() + "\"");
-    if (!c.contains("from")) throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
+    if (!c.contains("from"))
+        throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
     if (!c.contains("to")) throw ConfigError(file, ptr + "/to", "\"component.socket\"", "nothing");
     auto [from, from_socket] = split_endpoint(c["from"], file, ptr + "/from");
     auto [to, to_socket] = split_endpoint(c["to"], file, ptr + "/to");
@@ -361,8 +370,10 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
         throw ConfigError(file, ptr + "/size", "a range that fits in 64 bits", "an overflow");
 
     std::vector<std::string> targets;
-    if (cfg.find(to)) targets.push_back(to);
-    else if (groups.count(to)) targets = groups[to];
+    if (cfg.find(to))
+        targets.push_back(to);
+    else if (groups.count(to))
+        targets = groups[to];
     else
         throw ConfigError(file, ptr + "/to", "the name of a declared component or group",
                           "\"" + to + "\"");
@@ -373,9 +384,10 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
                               " members that end below 2^64",
                           "base + " + std::to_string(targets.size()) + " x size overflows");
     if (targets.size() > 1 && base && !size)
-        throw ConfigError(file, ptr + "/size",
-                          "a size when a group gets a base address (member k sits at base + k * size)",
-                          "nothing");
+        throw ConfigError(
+            file, ptr + "/size",
+            "a size when a group gets a base address (member k sits at base + k * size)",
+            "nothing");
     for (std::size_t k = 0; k < targets.size(); ++k) {
         ConnectionConfig cc;
         cc.from = from;
@@ -401,7 +413,8 @@ void Loader::check_sockets() {
                                 [&](const auto& s) { return s.first == cc.from_socket; });
         if (sit == sockets.end()) {
             std::string list;
-            for (const auto& s : sockets) list += (list.empty() ? "" : ", ") + cc.from + "." + s.first;
+            for (const auto& s : sockets)
+                list += (list.empty() ? "" : ", ") + cc.from + "." + s.first;
             throw ConfigError(file, cc.pointer + "/from",
                               list.empty() ? "an initiator socket (a " + src->type->name +
                                                  " has none: it can only be connected to)"
@@ -447,12 +460,13 @@ void Loader::check_ranges() {
         for (std::size_t i = 1; i < list.size(); ++i) {
             if (*list[i]->base <= *list[i - 1]->base + (*list[i - 1]->size - 1)) {
                 char buf[128];
-                std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
-                              static_cast<unsigned long long>(*list[i]->base),
-                              static_cast<unsigned long long>(*list[i]->base + *list[i]->size),
-                              static_cast<unsigned long long>(*list[i - 1]->base),
-                              static_cast<unsigned long long>(*list[i - 1]->base + *list[i - 1]->size),
-                              list[i - 1]->to.c_str());
+                std::snprintf(
+                    buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
+                    static_cast<unsigned long long>(*list[i]->base),
+                    static_cast<unsigned long long>(*list[i]->base + *list[i]->size),
+                    static_cast<unsigned long long>(*list[i - 1]->base),
+                    static_cast<unsigned long long>(*list[i - 1]->base + *list[i - 1]->size),
+                    list[i - 1]->to.c_str());
                 throw ConfigError(file, list[i]->pointer + "/base",
                                   "an address range no other target of " + router + " uses", buf);
             }
@@ -501,7 +515,8 @@ void Loader::check_connected() {
                               "every component connected: add a connection to " + c.name + ".in",
                               "\"" + c.name + "\" connected to nothing");
         if (decodes(c) && edges[c.name].empty())
-            throw ConfigError(file, c.pointer, "a router with at least one target on its out socket",
+            throw ConfigError(file, c.pointer,
+                              "a router with at least one target on its out socket",
                               "\"" + c.name + "\" routes to nothing");
         if (decodes(c) && !reachable.count(c.name))
             throw ConfigError(file, c.pointer, "a router the controller can reach",
@@ -533,16 +548,16 @@ void Loader::read_workload() {
     if (!wl.is_object()) throw ConfigError(file, "/workload", "an object", describe_json(wl));
     if (wl.empty()) {
         if (options.require_workload)
-            throw ConfigError(file, "/workload",
-                              "a workload {\"kind\": " + join(WorkloadRegistry::instance().names()) + ", ...}",
-                              "none");
+            throw ConfigError(
+                file, "/workload",
+                "a workload {\"kind\": " + join(WorkloadRegistry::instance().names()) + ", ...}",
+                "none");
         return;
     }
     auto kind_it = wl.find("kind");
-    const WorkloadKind* kind =
-        kind_it != wl.end() && kind_it->is_string()
-            ? WorkloadRegistry::instance().find(kind_it->get<std::string>())
-            : nullptr;
+    const WorkloadKind* kind = kind_it != wl.end() && kind_it->is_string()
+                                   ? WorkloadRegistry::instance().find(kind_it->get<std::string>())
+                                   : nullptr;
     if (!kind)
         throw ConfigError(file, "/workload/kind",
                           "a workload kind (" + join(WorkloadRegistry::instance().names()) + ")",
@@ -606,7 +621,8 @@ void apply_override(json& document, const std::string& assignment) {
     } catch (const json::parse_error&) {
         value = text; // a bare word is a string: --set /workload/kind=trace
     } catch (const json::exception& e) {
-        throw InputError("--set " + assignment + ": " + text + " is not a usable value: " + e.what());
+        throw InputError("--set " + assignment + ": " + text +
+                         " is not a usable value: " + e.what());
     }
     json::json_pointer pointer;
     try {
@@ -626,7 +642,8 @@ void apply_override(json& document, const std::string& assignment) {
         if (p.is_array()) {
             const std::string last = pointer.back();
             if (last != "-" && !document.contains(pointer))
-                throw InputError("--set " + assignment + ": " + ptr + " is past the end of the array");
+                throw InputError("--set " + assignment + ": " + ptr +
+                                 " is past the end of the array");
         }
         document[pointer] = value;
     } catch (const json::exception& e) {

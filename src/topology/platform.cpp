@@ -17,7 +17,8 @@ namespace neurotlm {
 namespace {
 std::uint64_t round_up_pow2(std::uint64_t v) {
     std::uint64_t p = 4096;
-    while (p < v) p <<= 1;
+    while (p < v)
+        p <<= 1;
     return p;
 }
 std::string hex(std::uint64_t v) {
@@ -33,7 +34,8 @@ Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
     ctx.devices = m_config.devices.get();
     for (const auto& c : m_config.components) {
         m_blocks.push_back(c.type->create(c.name.c_str(), c.params, ctx));
-        if (c.type->name == "controller") m_controller = static_cast<Controller*>(m_blocks.back().get());
+        if (c.type->name == "controller")
+            m_controller = static_cast<Controller*>(m_blocks.back().get());
     }
     if (!m_controller) throw std::logic_error("platform without a controller");
     bind_all();
@@ -53,8 +55,8 @@ Block* Platform::find(const std::string& name) const {
     return nullptr;
 }
 
-std::vector<ConnectionConfig> Platform::sized_ranges(const std::vector<const ConnectionConfig*>& out,
-                                                    bool decoding) {
+std::vector<ConnectionConfig>
+Platform::sized_ranges(const std::vector<const ConnectionConfig*>& out, bool decoding) {
     // Every size: given, or the target's register map rounded up to a power of two.
     std::vector<ConnectionConfig> list;
     for (const ConnectionConfig* cc : out) {
@@ -79,7 +81,8 @@ std::vector<ConnectionConfig> Platform::sized_ranges(const std::vector<const Con
                                   hex(*bound.size));
             if (bound.base && *bound.base > ~std::uint64_t{0} - (*bound.size - 1))
                 throw ConfigError(m_config.file, cc->pointer + "/base",
-                                  "a range that ends below 2^64", hex(*bound.base) + " + " + hex(*bound.size));
+                                  "a range that ends below 2^64",
+                                  hex(*bound.base) + " + " + hex(*bound.size));
         }
         list.push_back(bound);
     }
@@ -143,27 +146,33 @@ void Platform::bind_all() {
     // Bind routers' outputs before the connections that target those routers, so a router's
     // span (the end of its last range) is known when its own range is assigned.
     std::map<std::string, std::vector<const ConnectionConfig*>> out_of;
-    for (const auto& cc : m_config.connections) out_of[cc.from].push_back(&cc);
+    for (const auto& cc : m_config.connections)
+        out_of[cc.from].push_back(&cc);
     std::set<std::string> done;
     std::function<void(const std::string&)> bind_from = [&](const std::string& name) {
         if (!done.insert(name).second) return;
-        for (const ConnectionConfig* cc : out_of[name]) bind_from(cc->to);
+        for (const ConnectionConfig* cc : out_of[name])
+            bind_from(cc->to);
         bool decoding = false;
         if (const ComponentConfig* cfg = m_config.find(name))
-            for (const auto& s : cfg->type->initiators) decoding = decoding || s.second;
+            for (const auto& s : cfg->type->initiators)
+                decoding = decoding || s.second;
         std::vector<ConnectionConfig> list = sized_ranges(out_of[name], decoding);
         if (decoding) place_ranges(list, name);
         for (const auto& bound : list) {
             Block* src = find(bound.from);
             TargetSocket* target = find(bound.to)->target_socket(bound.to_socket);
-            if (!target) throw std::logic_error("no target socket " + bound.to + "." + bound.to_socket);
+            if (!target)
+                throw std::logic_error("no target socket " + bound.to + "." + bound.to_socket);
             if (!src->bind_initiator(bound.from_socket, *target, bound.base.value_or(0),
                                      bound.size.value_or(0)))
-                throw std::logic_error("no initiator socket " + bound.from + "." + bound.from_socket);
+                throw std::logic_error("no initiator socket " + bound.from + "." +
+                                       bound.from_socket);
             m_bound.push_back(bound);
         }
     };
-    for (const auto& c : m_config.components) bind_from(c.name);
+    for (const auto& c : m_config.components)
+        bind_from(c.name);
     // Report the connections in the order the file gave them.
     std::vector<ConnectionConfig> ordered;
     for (const auto& cc : m_config.connections)
@@ -176,7 +185,7 @@ void Platform::bind_all() {
 
 void Platform::assign_addresses() {
     std::function<void(const std::string&, std::uint64_t)> walk = [&](const std::string& from,
-                                                                       std::uint64_t offset) {
+                                                                      std::uint64_t offset) {
         for (const auto& cc : m_bound) {
             if (cc.from != from) continue;
             const std::uint64_t addr = offset + cc.base.value_or(0);
@@ -265,7 +274,8 @@ public:
 private:
     double dynamic_energy() const {
         double e = 0;
-        for (const auto& b : m_p.m_blocks) e += b->ledger().dynamic_energy_J();
+        for (const auto& b : m_p.m_blocks)
+            e += b->ledger().dynamic_energy_J();
         return e;
     }
     Platform& m_p;
@@ -304,7 +314,8 @@ Report Platform::run() {
     for (const auto& b : m_blocks)
         r.simulated_time_s = std::max(r.simulated_time_s, b->idle_at().to_seconds());
     r.complete = !m_controller->stopped_early();
-    if (!r.complete) r.incomplete_reason = "stopped by request (signal) before the workload finished";
+    if (!r.complete)
+        r.incomplete_reason = "stopped by request (signal) before the workload finished";
     if (workload) {
         r.workload_kind = workload->kind();
         const WorkloadTotals t = workload->totals();
@@ -329,8 +340,10 @@ Report Platform::run() {
         r.components.push_back(std::move(c));
     }
     double leakage_W = 0;
-    for (const auto& b : m_blocks) leakage_W += b->ledger().leakage_power_W();
-    const std::vector<std::string> setup = workload ? workload->setup_phases() : std::vector<std::string>{};
+    for (const auto& b : m_blocks)
+        leakage_W += b->ledger().leakage_power_W();
+    const std::vector<std::string> setup =
+        workload ? workload->setup_phases() : std::vector<std::string>{};
     for (auto& p : ctx.phases()) {
         p.leakage_energy_J = leakage_W * p.latency_s;
         p.setup = std::find(setup.begin(), setup.end(), p.name) != setup.end();
@@ -347,7 +360,8 @@ Report Platform::run() {
     const std::vector<std::string> broken = check_invariants(r);
     if (!broken.empty()) {
         std::string what = "the run's report breaks physical invariants (a simulator bug):";
-        for (const auto& b : broken) what += "\n  " + b;
+        for (const auto& b : broken)
+            what += "\n  " + b;
         throw std::logic_error(what);
     }
     return r;

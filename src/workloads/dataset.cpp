@@ -65,9 +65,8 @@ public:
         int code = Z_OK;
         const char* msg = gzerror(m_file, &code);
         if (done < n && code != Z_OK && code != Z_STREAM_END)
-            throw InputError(m_path + ": corrupt or truncated after " +
-                             std::to_string(m_consumed) + " bytes (" +
-                             (msg ? msg : "zlib error") + ")");
+            throw InputError(m_path + ": corrupt or truncated after " + std::to_string(m_consumed) +
+                             " bytes (" + (msg ? msg : "zlib error") + ")");
         return done;
     }
 
@@ -156,10 +155,9 @@ public:
         }
     }
     void write_u32(std::uint32_t v) {
-        const unsigned char b[4] = {static_cast<unsigned char>(v >> 24),
-                                    static_cast<unsigned char>(v >> 16),
-                                    static_cast<unsigned char>(v >> 8),
-                                    static_cast<unsigned char>(v)};
+        const unsigned char b[4] = {
+            static_cast<unsigned char>(v >> 24), static_cast<unsigned char>(v >> 16),
+            static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
         write(b, 4);
     }
     void close() {
@@ -175,8 +173,8 @@ private:
 
 } // namespace
 
-Dataset load_idx(const std::string& images_path, const std::string& labels_path,
-                 std::size_t limit, std::size_t offset) {
+Dataset load_idx(const std::string& images_path, const std::string& labels_path, std::size_t limit,
+                 std::size_t offset) {
     GzReader images(images_path);
     const auto dims = read_header(images, 3, "image");
     const std::uint32_t count = dims[0];
@@ -193,13 +191,12 @@ Dataset load_idx(const std::string& images_path, const std::string& labels_path,
         labels = std::make_unique<GzReader>(labels_path);
         const auto ldims = read_header(*labels, 1, "label");
         if (ldims[0] != count)
-            throw InputError(labels_path + ": holds " + std::to_string(ldims[0]) +
-                             " labels but " + images_path + " holds " + std::to_string(count) +
-                             " images");
+            throw InputError(labels_path + ": holds " + std::to_string(ldims[0]) + " labels but " +
+                             images_path + " holds " + std::to_string(count) + " images");
     }
     if (offset > 0 && offset >= count)
-        throw InputError(images_path + ": offset " + std::to_string(offset) +
-                         " skips past all " + std::to_string(count) + " images");
+        throw InputError(images_path + ": offset " + std::to_string(offset) + " skips past all " +
+                         std::to_string(count) + " images");
 
     const std::size_t available = count - offset;
     const std::size_t n = limit == 0 ? available : std::min(limit, available);
@@ -224,7 +221,8 @@ Dataset load_idx(const std::string& images_path, const std::string& labels_path,
                              std::to_string(count) + " images of " + std::to_string(image_size) +
                              " bytes but the data ends within image " +
                              std::to_string(offset + done + got / image_size));
-        for (unsigned char b : buf) out.pixels.push_back(static_cast<float>(b) / 255.0f);
+        for (unsigned char b : buf)
+            out.pixels.push_back(static_cast<float>(b) / 255.0f);
         done += k;
     }
     out.count = static_cast<int>(n);
@@ -286,6 +284,8 @@ IdxShape idx_image_shape(const std::string& images_path) {
     return IdxShape{dims[0], dims[1], dims[2]};
 }
 
-std::string default_fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
+std::string default_fashion_mnist_dir() {
+    return "/usr/share/datasets/fashion-mnist";
+}
 
 } // namespace neurotlm

@@ -21,7 +21,8 @@ ParamTable HopfieldRecallWorkload::param_table() {
              "\"images\": F, \"count\": P, \"offset\": 0, \"threshold\": 0.5}")
         .choice("probes.corruption", {"flip", "mask"}, "flip",
                 "flip random bits, or overwrite a region with -1")
-        .number("probes.flip_fraction", Unit::none, 0.1, "fraction of bits flipped per probe", 0.0, 1.0)
+        .number("probes.flip_fraction", Unit::none, 0.1, "fraction of bits flipped per probe", 0.0,
+                1.0)
         .number("probes.mask_fraction", Unit::none, 0.25,
                 "fraction of the pattern masked, as one region at a random position", 0.0, 1.0)
         .integer("probes.per_pattern", 5, "corrupted probes per stored pattern", 1, 1e6)
@@ -34,7 +35,8 @@ namespace {
 
 HopfieldPattern sign_pattern(const float* v, int n) {
     HopfieldPattern p(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) p[static_cast<std::size_t>(i)] = v[i] > 0 ? 1 : -1;
+    for (int i = 0; i < n; ++i)
+        p[static_cast<std::size_t>(i)] = v[i] > 0 ? 1 : -1;
     return p;
 }
 
@@ -51,7 +53,8 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
             if (c.type != "hopfield_array") continue;
             if (hop)
                 throw ConfigError(file, p.pointer_of("component"),
-                                  "the name of the hopfield_array to use (there are several)", "\"\"");
+                                  "the name of the hopfield_array to use (there are several)",
+                                  "\"\"");
             hop = &c;
         }
         if (!hop)
@@ -76,7 +79,8 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
     m_memory_specs = p.raw("memories");
     const std::string base = p.pointer_of("memories");
     if (!m_memory_specs.is_array() || m_memory_specs.empty())
-        throw ConfigError(file, base, "a non-empty array of pattern sets", describe_json(m_memory_specs));
+        throw ConfigError(file, base, "a non-empty array of pattern sets",
+                          describe_json(m_memory_specs));
     if (static_cast<int>(m_memory_specs.size()) > slots)
         throw ConfigError(file, base,
                           "at most " + std::to_string(slots) + " pattern sets (" + m_component +
@@ -91,17 +95,20 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
             .string("file", "", "npy: P x N array")
             .string("images", "", "idx: image file")
             .integer("offset", 0, "idx: images to skip", 0, 1e9)
-            .number("threshold", Unit::none, 0.5, "idx: pixel (0..1) above which a neuron is +1", 0.0, 1.0);
+            .number("threshold", Unit::none, 0.5, "idx: pixel (0..1) above which a neuron is +1",
+                    0.0, 1.0);
         const Params mp = Params::validate(spec, t, file, where);
         Memory m;
         m.source = mp.string("source");
         const int count = static_cast<int>(mp.integer("count"));
         if (m.source == "random") {
-            if (count < 1) mp.fail("count", "a number of random patterns >= 1", std::to_string(count));
+            if (count < 1)
+                mp.fail("count", "a number of random patterns >= 1", std::to_string(count));
             RngStream r = m_rng.derive("memory" + std::to_string(k));
             m.patterns = random_patterns(count, m_neurons, r);
         } else if (m.source == "npy") {
-            if (mp.string("file").empty()) mp.fail("file", "a .npy file of P x N patterns", "nothing");
+            if (mp.string("file").empty())
+                mp.fail("file", "a .npy file of P x N patterns", "nothing");
             m.file = resolve_path(platform.config_dir, mp.string("file"));
             NpyArray a;
             try {
@@ -111,17 +118,20 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
             }
             if (a.shape.size() != 2 || a.shape[1] != static_cast<std::size_t>(m_neurons))
                 throw ConfigError(file, mp.pointer_of("file"),
-                                  "a P x " + std::to_string(m_neurons) + " array (one pattern a row)",
+                                  "a P x " + std::to_string(m_neurons) +
+                                      " array (one pattern a row)",
                                   "shape of " + std::to_string(a.shape.size()) + " dimensions" +
-                                      (a.shape.size() == 2 ? ", " + std::to_string(a.shape[0]) + " x " +
-                                                                  std::to_string(a.shape[1])
-                                                            : std::string()));
-            const std::size_t rows = count > 0 ? std::min<std::size_t>(count, a.shape[0]) : a.shape[0];
+                                      (a.shape.size() == 2 ? ", " + std::to_string(a.shape[0]) +
+                                                                 " x " + std::to_string(a.shape[1])
+                                                           : std::string()));
+            const std::size_t rows =
+                count > 0 ? std::min<std::size_t>(count, a.shape[0]) : a.shape[0];
             for (std::size_t r = 0; r < rows; ++r) {
                 const float* row = a.data.data() + r * a.shape[1];
                 for (int i = 0; i < m_neurons; ++i)
                     if (!std::isfinite(row[i]))
-                        throw ConfigError(file, mp.pointer_of("file"), "finite values", "NaN or infinity");
+                        throw ConfigError(file, mp.pointer_of("file"), "finite values",
+                                          "NaN or infinity");
                 m.patterns.push_back(sign_pattern(row, m_neurons));
             }
         } else {
@@ -133,21 +143,23 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
                 d = load_idx(m.file, "", static_cast<std::size_t>(count),
                              static_cast<std::size_t>(mp.integer("offset")));
             } catch (const InputError& e) {
-                throw ConfigError(file, mp.pointer_of("images"), "a readable IDX image file", e.what());
+                throw ConfigError(file, mp.pointer_of("images"), "a readable IDX image file",
+                                  e.what());
             }
             if (d.image_size() != m_neurons)
                 throw ConfigError(file, mp.pointer_of("images"),
-                                  "images of " + std::to_string(m_neurons) + " pixels (one per neuron)",
+                                  "images of " + std::to_string(m_neurons) +
+                                      " pixels (one per neuron)",
                                   std::to_string(d.height) + "x" + std::to_string(d.width));
             const float thr = static_cast<float>(mp.number("threshold"));
             for (int i = 0; i < d.count; ++i) {
                 std::vector<float> v(d.image(i), d.image(i) + d.image_size());
-                for (auto& x : v) x -= thr;
+                for (auto& x : v)
+                    x -= thr;
                 m.patterns.push_back(sign_pattern(v.data(), m_neurons));
             }
         }
-        if (m.patterns.empty())
-            throw ConfigError(file, where, "at least one pattern", "none");
+        if (m.patterns.empty()) throw ConfigError(file, where, "at least one pattern", "none");
         if (static_cast<int>(m.patterns.size()) > max_patterns)
             throw ConfigError(file, where,
                               "at most " + std::to_string(max_patterns) + " patterns (" +
@@ -157,7 +169,8 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
     }
     const json& recall = p.raw("recall");
     if (!recall.is_array())
-        throw ConfigError(file, p.pointer_of("recall"), "an array of memory indices", describe_json(recall));
+        throw ConfigError(file, p.pointer_of("recall"), "an array of memory indices",
+                          describe_json(recall));
     for (std::size_t i = 0; i < recall.size(); ++i) {
         if (!recall[i].is_number_integer() || recall[i].get<long long>() < 0 ||
             recall[i].get<long long>() >= static_cast<long long>(m_memories.size()))
@@ -168,7 +181,8 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
         m_recall.push_back(recall[i].get<int>());
     }
     if (m_recall.empty())
-        for (std::size_t k = 0; k < m_memories.size(); ++k) m_recall.push_back(static_cast<int>(k));
+        for (std::size_t k = 0; k < m_memories.size(); ++k)
+            m_recall.push_back(static_cast<int>(k));
     m_corruption = p.string("probes.corruption");
     m_flip_fraction = p.number("probes.flip_fraction");
     m_mask_fraction = p.number("probes.mask_fraction");
@@ -202,7 +216,8 @@ void HopfieldRecallWorkload::run(RunContext& ctx) {
                     m_corruption == "flip"
                         ? flip_bits(pattern, flips, r)
                         : mask_region(pattern,
-                                      static_cast<int>(r.below(static_cast<std::uint64_t>(m_neurons - mask + 1))),
+                                      static_cast<int>(r.below(
+                                          static_cast<std::uint64_t>(m_neurons - mask + 1))),
                                       mask);
                 ctx.phase(phase); // one pass per recall: the phase's figures are per recall
                 const HopfieldArrayDriver::Result res = d.recall(probe);
@@ -245,18 +260,19 @@ json HopfieldRecallWorkload::results() const {
     for (std::size_t k = 0; k < m_memories.size(); ++k) {
         const Memory& m = m_memories[k];
         const double n = static_cast<double>(m.probes);
-        json e = {{"memory", k},
-                  {"phase", "recall_m" + std::to_string(k)},
-                  {"source", m.source},
-                  {"patterns", m.patterns.size()},
-                  {"load", static_cast<double>(m.patterns.size()) / m_neurons},
-                  {"probes", m.probes},
-                  {"exact_recall", m.probes ? json(static_cast<double>(m.exact) / n) : json(nullptr)},
-                  {"mean_overlap", m.probes ? json(m.overlap_sum / n) : json(nullptr)},
-                  {"mean_iterations", m.probes ? json(m.iteration_sum / n) : json(nullptr)},
-                  {"converged", m.probes ? json(static_cast<double>(m.converged) / n) : json(nullptr)},
-                  {"two_cycles", m.cycles},
-                  {"failed_writes", m.failed_writes}};
+        json e = {
+            {"memory", k},
+            {"phase", "recall_m" + std::to_string(k)},
+            {"source", m.source},
+            {"patterns", m.patterns.size()},
+            {"load", static_cast<double>(m.patterns.size()) / m_neurons},
+            {"probes", m.probes},
+            {"exact_recall", m.probes ? json(static_cast<double>(m.exact) / n) : json(nullptr)},
+            {"mean_overlap", m.probes ? json(m.overlap_sum / n) : json(nullptr)},
+            {"mean_iterations", m.probes ? json(m.iteration_sum / n) : json(nullptr)},
+            {"converged", m.probes ? json(static_cast<double>(m.converged) / n) : json(nullptr)},
+            {"two_cycles", m.cycles},
+            {"failed_writes", m.failed_writes}};
         if (!m.file.empty()) e["file"] = m.file;
         mems.push_back(e);
         probes += m.probes;
@@ -264,7 +280,8 @@ json HopfieldRecallWorkload::results() const {
         overlap_sum += m.overlap_sum;
     }
     j["memories"] = mems;
-    j["exact_recall"] = probes ? json(static_cast<double>(exact) / static_cast<double>(probes)) : json(nullptr);
+    j["exact_recall"] =
+        probes ? json(static_cast<double>(exact) / static_cast<double>(probes)) : json(nullptr);
     j["mean_overlap"] = probes ? json(overlap_sum / static_cast<double>(probes)) : json(nullptr);
     return j;
 }
@@ -284,7 +301,9 @@ std::string HopfieldRecallWorkload::summary() const {
         const Memory& m = m_memories[k];
         if (!m.probes) continue;
         char buf[200];
-        std::snprintf(buf, sizeof buf, "%smemory %zu: %zu patterns, exact recall %.1f%%, mean overlap %.3f, %.2f iterations, %llu 2-cycles",
+        std::snprintf(buf, sizeof buf,
+                      "%smemory %zu: %zu patterns, exact recall %.1f%%, mean overlap %.3f, %.2f "
+                      "iterations, %llu 2-cycles",
                       s.empty() ? "" : "\n  ", k, m.patterns.size(),
                       100.0 * static_cast<double>(m.exact) / static_cast<double>(m.probes),
                       m.overlap_sum / static_cast<double>(m.probes),

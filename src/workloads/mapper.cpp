@@ -8,7 +8,9 @@
 namespace neurotlm {
 
 namespace {
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
+int ceil_div(int a, int b) {
+    return (a + b - 1) / b;
+}
 } // namespace
 
 TileMapper::TileMapper(std::vector<const ComponentInfo*> tiles, const std::string& file,
@@ -16,7 +18,8 @@ TileMapper::TileMapper(std::vector<const ComponentInfo*> tiles, const std::strin
     : m_tiles(std::move(tiles)) {
     for (const auto* t : m_tiles) {
         if (t->type != "crossbar_tile")
-            throw ConfigError(file, pointer, "crossbar_tile components", t->name + " is a " + t->type);
+            throw ConfigError(file, pointer, "crossbar_tile components",
+                              t->name + " is a " + t->type);
         if (!t->reachable)
             throw ConfigError(file, pointer, "tiles the controller can reach",
                               t->name + " is not connected to the controller");
@@ -73,7 +76,8 @@ void TileMapper::observe(MatrixMap& map, const std::vector<float>& x) {
 }
 
 void TileMapper::finish(MatrixMap& map, float margin) {
-    for (auto& b : map.blocks) b.y_max = b.y_max > 0 ? b.y_max * margin : map.w_max * map.x_max;
+    for (auto& b : map.blocks)
+        b.y_max = b.y_max > 0 ? b.y_max * margin : map.w_max * map.x_max;
 }
 
 } // namespace neurotlm

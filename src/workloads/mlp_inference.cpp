@@ -4,18 +4,20 @@
 #include <cmath>
 #include <cstdio>
 
-#include "neurotlm/blocks/crossbar/crossbar.h"
-#include "neurotlm/core/error.h"
-#include "neurotlm/workloads/dataset.h"
 #include "neurotlm/blocks/buffer/buffer_driver.h"
 #include "neurotlm/blocks/buffer/sram.h"
+#include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/core/error.h"
+#include "neurotlm/workloads/dataset.h"
 
 namespace neurotlm {
 
 namespace {
 
-std::string fmnist(const char* file) { return default_fashion_mnist_dir() + "/" + file; }
+std::string fmnist(const char* file) {
+    return default_fashion_mnist_dir() + "/" + file;
+}
 
 } // namespace
 
@@ -23,7 +25,8 @@ ParamTable MlpInference::param_table() {
     ParamTable t;
     t.string("network", nullptr,
              "network description (neurotlm-network JSON, weights inline or in .npy files)")
-        .choice("dataset.format", {"idx"}, "idx", "dataset file format (IDX, gzip'd or plain: MNIST, Fashion-MNIST)")
+        .choice("dataset.format", {"idx"}, "idx",
+                "dataset file format (IDX, gzip'd or plain: MNIST, Fashion-MNIST)")
         .string("dataset.images", fmnist("t10k-images-idx3-ubyte.gz"), "image file")
         .string("dataset.labels", fmnist("t10k-labels-idx1-ubyte.gz"),
                 "label file; \"\" for none (no accuracy then)")
@@ -37,7 +40,8 @@ ParamTable MlpInference::param_table() {
                  1, 1e6)
         .positive("adc_range_margin", Unit::none, 1.0,
                   "ADC full scale = margin x the largest calibrated partial sum", 0.0, 1e3)
-        .boolean("software_reference", true, "run the float network on the same images for comparison")
+        .boolean("software_reference", true,
+                 "run the float network on the same images for comparison")
         .string("buffer", "",
                 "the buffer block holding activations between layers: its name; \"\" = the "
                 "platform's only buffer, or none when it has no buffer block");
@@ -51,7 +55,8 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         m_net = load_network(net_path);
     } catch (const InputError& e) {
         // The message names the network file (and the pointer inside it) as well.
-        throw ConfigError(file, p.pointer_of("network"), "a readable, valid network file", e.what());
+        throw ConfigError(file, p.pointer_of("network"), "a readable, valid network file",
+                          e.what());
     }
     if (m_net.layers.empty())
         throw ConfigError(file, p.pointer_of("network"), "a network with at least one layer",
@@ -68,14 +73,15 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         throw ConfigError(file, p.pointer_of("dataset.images"), "a readable IDX dataset", e.what());
     }
     if (m_data.count == 0)
-        throw ConfigError(file, p.pointer_of("dataset.offset"), "at least one image after the offset",
-                          "none");
+        throw ConfigError(file, p.pointer_of("dataset.offset"),
+                          "at least one image after the offset", "none");
     if (m_data.image_size() != m_net.input_size())
         throw ConfigError(file, p.pointer_of("dataset.images"),
                           "images of " + std::to_string(m_net.input_size()) +
                               " pixels (the network's input)",
                           std::to_string(m_data.height) + "x" + std::to_string(m_data.width));
-    m_calibration = static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));
+    m_calibration =
+        static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));
     m_margin = static_cast<float>(p.number("adc_range_margin"));
     m_software = p.boolean("software_reference");
     m_classes = m_net.output_size();
@@ -83,7 +89,8 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         for (int l : m_data.labels)
             if (l < 0 || l >= m_classes)
                 throw ConfigError(file, p.pointer_of("dataset.labels"),
-                                  "labels below the network's " + std::to_string(m_classes) + " outputs",
+                                  "labels below the network's " + std::to_string(m_classes) +
+                                      " outputs",
                                   "label " + std::to_string(l));
         m_confusion.assign(static_cast<std::size_t>(m_classes * m_classes), 0);
     }
@@ -91,11 +98,13 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     find_buffer(p, platform);
     m_mapper = std::make_unique<TileMapper>(find_tiles(p, platform), file, p.pointer_of("tiles"));
     int needed = 0;
-    for (const auto& layer : m_net.layers) needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
+    for (const auto& layer : m_net.layers)
+        needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
     if (static_cast<std::size_t>(needed) > m_mapper->tiles())
         throw ConfigError(file, p.pointer_of("tiles"),
-                          std::to_string(needed) + " tiles of " + std::to_string(m_mapper->tile_rows()) +
-                              "x" + std::to_string(m_mapper->tile_cols()) +
+                          std::to_string(needed) + " tiles of " +
+                              std::to_string(m_mapper->tile_rows()) + "x" +
+                              std::to_string(m_mapper->tile_cols()) +
                               " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
                           std::to_string(m_mapper->tiles()) + " tiles");
     for (const auto& layer : m_net.layers)
@@ -129,7 +138,8 @@ void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
             throw ConfigError(file, p.pointer_of("buffer"), "a buffer the controller can reach",
                               buffer->name + " is not connected to it");
         int widest = m_net.input_size();
-        for (const auto& layer : m_net.layers) widest = std::max(widest, layer.outputs);
+        for (const auto& layer : m_net.layers)
+            widest = std::max(widest, layer.outputs);
         m_buffer_half = static_cast<std::uint64_t>(widest) * sizeof(float);
         const SramSpec sram = SramSpec::table().build(*buffer->params);
         if (2.0 * static_cast<double>(m_buffer_half) > sram.capacity_bytes)
@@ -141,7 +151,6 @@ void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
                                   std::to_string(static_cast<long long>(sram.capacity_bytes)));
         m_buffer = buffer->name;
     }
-
 }
 
 std::vector<const ComponentInfo*> MlpInference::find_tiles(const Params& p,
@@ -174,7 +183,8 @@ void MlpInference::calibrate() {
         in.emplace_back(m_data.image(i), m_data.image(i) + m_data.image_size());
         std::vector<std::vector<float>> outs = forward_layers(m_net, m_data.image(i));
         outs.pop_back(); // the last layer's output feeds no tile
-        for (auto& o : outs) in.push_back(std::move(o));
+        for (auto& o : outs)
+            in.push_back(std::move(o));
     }
 
     for (std::size_t l = 0; l < layers; ++l) {
@@ -182,11 +192,14 @@ void MlpInference::calibrate() {
         // x_max: the largest input magnitude. The bias row carries b / x_max at input x_max.
         float x_max = 0.0f;
         for (const auto& in : inputs)
-            for (float v : in[l]) x_max = std::max(x_max, std::fabs(v));
+            for (float v : in[l])
+                x_max = std::max(x_max, std::fabs(v));
         x_max = x_max > 0 ? x_max : 1.0f;
         float w = 0;
-        for (float v : L.weights) w = std::max(w, std::fabs(v));
-        for (float v : L.bias) w = std::max(w, std::fabs(v) / x_max);
+        for (float v : L.weights)
+            w = std::max(w, std::fabs(v));
+        for (float v : L.bias)
+            w = std::max(w, std::fabs(v) / x_max);
         std::vector<float> matrix(static_cast<std::size_t>(L.inputs + 1) * L.outputs);
         for (int r = 0; r <= L.inputs; ++r)
             for (int c = 0; c < L.outputs; ++c)
@@ -206,7 +219,8 @@ void MlpInference::calibrate() {
             TileMapper::observe(m_map[l], xb);
         }
     }
-    for (auto& map : m_map) TileMapper::finish(map, m_margin);
+    for (auto& map : m_map)
+        TileMapper::finish(map, m_margin);
 }
 
 /// The drivers of one run: a tile driver per block of every layer, and the buffer's.
@@ -233,7 +247,8 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
         }
     }
     if (!m_buffer.empty()) {
-        d.buffer = std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
+        d.buffer =
+            std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
         d.buffer->probe();
     }
 }
@@ -272,7 +287,8 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
         ctx.digital(DigitalOp::accumulate, static_cast<std::uint64_t>(lm.row_blocks - 1) *
                                                static_cast<std::uint64_t>(L.outputs));
         if (L.activation != Activation::none) {
-            for (auto& v : y) v = activate(L.activation, v);
+            for (auto& v : y)
+                v = activate(L.activation, v);
             ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
         }
         stash((l + 1) % 2, y);
@@ -336,18 +352,22 @@ json MlpInference::results() const {
     j["images"] = m_done;
     j["macs_per_inference"] = m_macs_per_image;
     const bool labelled = !m_data.labels.empty() && m_done > 0;
-    j["accuracy"] = labelled ? json(static_cast<double>(m_correct) / static_cast<double>(m_done)) : json(nullptr);
+    j["accuracy"] = labelled ? json(static_cast<double>(m_correct) / static_cast<double>(m_done))
+                             : json(nullptr);
     if (m_software) {
         j["software_accuracy"] =
-            labelled ? json(static_cast<double>(m_sw_correct) / static_cast<double>(m_done)) : json(nullptr);
+            labelled ? json(static_cast<double>(m_sw_correct) / static_cast<double>(m_done))
+                     : json(nullptr);
         j["agreement_with_software"] =
-            m_done ? json(static_cast<double>(m_agree) / static_cast<double>(m_done)) : json(nullptr);
+            m_done ? json(static_cast<double>(m_agree) / static_cast<double>(m_done))
+                   : json(nullptr);
     }
     if (labelled) {
         json conf = json::array();
         for (int r = 0; r < m_classes; ++r) {
             json row = json::array();
-            for (int c = 0; c < m_classes; ++c) row.push_back(m_confusion[static_cast<std::size_t>(r * m_classes + c)]);
+            for (int c = 0; c < m_classes; ++c)
+                row.push_back(m_confusion[static_cast<std::size_t>(r * m_classes + c)]);
             conf.push_back(row);
         }
         j["confusion"] = conf;
@@ -359,8 +379,12 @@ json MlpInference::results() const {
         const auto& lm = m_map[l];
         json blocks = json::array();
         for (const auto& b : lm.blocks)
-            blocks.push_back({{"tile", b.tile}, {"row0", b.row0}, {"rows", b.rows}, {"col0", b.col0},
-                              {"cols", b.cols}, {"adc_range", b.y_max}});
+            blocks.push_back({{"tile", b.tile},
+                              {"row0", b.row0},
+                              {"rows", b.rows},
+                              {"col0", b.col0},
+                              {"cols", b.cols},
+                              {"adc_range", b.y_max}});
         layers.push_back({{"layer", m_net.layers[l].name},
                           {"inputs", m_net.layers[l].inputs},
                           {"outputs", m_net.layers[l].outputs},
@@ -376,7 +400,8 @@ json MlpInference::results() const {
 }
 
 json MlpInference::resolved_paths() const {
-    json j = {{"network", absolute_path(m_net.path)}, {"dataset", {{"images", absolute_path(m_images)}}}};
+    json j = {{"network", absolute_path(m_net.path)},
+              {"dataset", {{"images", absolute_path(m_images)}}}};
     j["dataset"]["labels"] = m_labels.empty() ? std::string() : absolute_path(m_labels);
     return j;
 }
@@ -386,8 +411,9 @@ std::string MlpInference::summary() const {
     char buf[160];
     const double acc = 100.0 * static_cast<double>(m_correct) / static_cast<double>(m_done);
     if (m_software)
-        std::snprintf(buf, sizeof buf, "accuracy %.2f%% (float software reference %.2f%%, same images)",
-                      acc, 100.0 * static_cast<double>(m_sw_correct) / static_cast<double>(m_done));
+        std::snprintf(buf, sizeof buf,
+                      "accuracy %.2f%% (float software reference %.2f%%, same images)", acc,
+                      100.0 * static_cast<double>(m_sw_correct) / static_cast<double>(m_done));
     else
         std::snprintf(buf, sizeof buf, "accuracy %.2f%%", acc);
     return buf;

@@ -33,39 +33,48 @@ constexpr ActivationName activation_names[] = {
 
 std::vector<std::string> activation_choices() {
     std::vector<std::string> out;
-    for (const auto& a : activation_names) out.emplace_back(a.name);
+    for (const auto& a : activation_names)
+        out.emplace_back(a.name);
     return out;
 }
 
 const ParamTable& network_table() {
-    static const ParamTable table = ParamTable()
-        .choice("format", {format_name}, json(), "identifies the file as a network description")
-        .integer("version", json(), "format version", format_version, format_version)
-        .string("name", json(), "network name").optional()
-        .string("description", json(), "free text").optional()
-        .integer("input", json(), "input vector length", 1, max_width)
-        .any("layers", json(), "array of layer objects, input side first");
+    static const ParamTable table =
+        ParamTable()
+            .choice("format", {format_name}, json(), "identifies the file as a network description")
+            .integer("version", json(), "format version", format_version, format_version)
+            .string("name", json(), "network name")
+            .optional()
+            .string("description", json(), "free text")
+            .optional()
+            .integer("input", json(), "input vector length", 1, max_width)
+            .any("layers", json(), "array of layer objects, input side first");
     return table;
 }
 
 const ParamTable& layer_table() {
-    static const ParamTable table = ParamTable()
-        .string("name", json(), "layer name (default fc<index+1>)").optional()
-        .choice("type", {"dense"}, "dense", "layer kind")
-        .integer("inputs", json(), "input count; must equal the previous layer's outputs", 1,
-                 max_width).optional()
-        .integer("outputs", json(), "output count", 1, max_width)
-        .choice("activation", activation_choices(), "none", "activation after the product")
-        .any("weights", json(), "weight matrix: a .npy path or nested arrays")
-        .choice("weights_layout", {"out_in", "in_out"}, "out_in",
-                "out_in: [outputs][inputs] (PyTorch nn.Linear); in_out: [inputs][outputs]")
-        .any("bias", json(), "bias vector: a .npy path or an array").optional();
+    static const ParamTable table =
+        ParamTable()
+            .string("name", json(), "layer name (default fc<index+1>)")
+            .optional()
+            .choice("type", {"dense"}, "dense", "layer kind")
+            .integer("inputs", json(), "input count; must equal the previous layer's outputs", 1,
+                     max_width)
+            .optional()
+            .integer("outputs", json(), "output count", 1, max_width)
+            .choice("activation", activation_choices(), "none", "activation after the product")
+            .any("weights", json(), "weight matrix: a .npy path or nested arrays")
+            .choice("weights_layout", {"out_in", "in_out"}, "out_in",
+                    "out_in: [outputs][inputs] (PyTorch nn.Linear); in_out: [inputs][outputs]")
+            .any("bias", json(), "bias vector: a .npy path or an array")
+            .optional();
     return table;
 }
 
 std::string shape_string(const std::vector<std::size_t>& shape) {
     std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
 }
 
@@ -102,8 +111,8 @@ NpyArray read_tensor(const json& value, std::size_t rank, const std::string& fil
         if (!row.is_array()) throw ConfigError(file, row_ptr, "an array", describe_json(row));
         if (r == 0) cols = row.size();
         if (row.size() != cols)
-            throw ConfigError(file, row_ptr, "a row of " + std::to_string(cols) +
-                                                 " numbers like row 0",
+            throw ConfigError(file, row_ptr,
+                              "a row of " + std::to_string(cols) + " numbers like row 0",
                               describe_json(row));
         for (std::size_t c = 0; c < row.size(); ++c)
             number(row[c], row_ptr + "/" + std::to_string(c));
@@ -181,8 +190,12 @@ float activation_derivative(Activation a, float x) {
     return 1.0f;
 }
 
-int Network::input_size() const { return layers.empty() ? 0 : layers.front().inputs; }
-int Network::output_size() const { return layers.empty() ? 0 : layers.back().outputs; }
+int Network::input_size() const {
+    return layers.empty() ? 0 : layers.front().inputs;
+}
+int Network::output_size() const {
+    return layers.empty() ? 0 : layers.back().outputs;
+}
 
 Network load_network(const std::string& path) {
     std::ifstream in(path);
@@ -235,8 +248,8 @@ Network load_network(const std::string& path) {
         if (w.shape != want)
             throw ConfigError(path, wp,
                               "shape " + shape_string(want) +
-                                  (out_in ? " ([outputs, inputs], layout out_in" :
-                                            " ([inputs, outputs], layout in_out") +
+                                  (out_in ? " ([outputs, inputs], layout out_in"
+                                          : " ([inputs, outputs], layout in_out") +
                                   (li == 0 ? "; inputs = the network's input)"
                                            : "; inputs = the previous layer's outputs)"),
                               "shape " + shape_string(w.shape));
@@ -304,15 +317,14 @@ void save_network(const Network& net, const std::string& json_path) {
         w.shape = {out_n, in_n};
         w.data.resize(in_n * out_n);
         for (std::size_t i = 0; i < in_n; ++i)
-            for (std::size_t o = 0; o < out_n; ++o) w.data[o * in_n + i] = l.weights[i * out_n + o];
+            for (std::size_t o = 0; o < out_n; ++o)
+                w.data[o * in_n + i] = l.weights[i * out_n + o];
         write_npy((dir / (prefix + "_w.npy")).string(), w);
 
-        nlohmann::ordered_json layer = {{"name", layer_name},
-                      {"type", "dense"},
-                      {"outputs", l.outputs},
-                      {"activation", to_string(l.activation)},
-                      {"weights", prefix + "_w.npy"},
-                      {"weights_layout", "out_in"}};
+        nlohmann::ordered_json layer = {
+            {"name", layer_name},           {"type", "dense"},
+            {"outputs", l.outputs},         {"activation", to_string(l.activation)},
+            {"weights", prefix + "_w.npy"}, {"weights_layout", "out_in"}};
         if (!l.bias.empty()) {
             write_npy((dir / (prefix + "_b.npy")).string(), NpyArray{{out_n}, l.bias});
             layer["bias"] = prefix + "_b.npy";
@@ -339,9 +351,11 @@ std::vector<std::vector<float>> forward_layers(const Network& net, const float* 
             // Zero inputs are common (ReLU outputs, image background) and contribute nothing.
             if (xi == 0.0f) continue;
             const float* row = l.weights.data() + static_cast<std::size_t>(i) * l.outputs;
-            for (int o = 0; o < l.outputs; ++o) y[o] += xi * row[o];
+            for (int o = 0; o < l.outputs; ++o)
+                y[o] += xi * row[o];
         }
-        for (float& v : y) v = activate(l.activation, v);
+        for (float& v : y)
+            v = activate(l.activation, v);
         outs.push_back(std::move(y));
         x = outs.back().data();
     }

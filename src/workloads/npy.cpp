@@ -63,8 +63,8 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& why) const {
-        throw InputError(m_path + ": malformed .npy header: it " + why + " (header: " +
-                         printable() + ")");
+        throw InputError(m_path + ": malformed .npy header: it " + why +
+                         " (header: " + printable() + ")");
     }
     std::string printable() const {
         std::string t;
@@ -88,7 +88,8 @@ private:
         if (quote != '\'' && quote != '"') fail("has a key or value that is not a quoted string");
         ++m_pos;
         std::string out;
-        while (m_pos < m_s.size() && m_s[m_pos] != quote) out += m_s[m_pos++];
+        while (m_pos < m_s.size() && m_s[m_pos] != quote)
+            out += m_s[m_pos++];
         if (m_pos >= m_s.size()) fail("has an unterminated string");
         ++m_pos;
         return out;
@@ -104,7 +105,7 @@ private:
                 fail("has a shape entry too large to represent");
             v = v * 10 + digit;
         }
-        if (peek() == 'L') ++m_pos;   // Python 2 long literals
+        if (peek() == 'L') ++m_pos; // Python 2 long literals
         return v;
     }
     PyValue value() {
@@ -150,7 +151,7 @@ private:
 };
 
 struct Dtype {
-    char kind = 'f';   // f, i, u, b
+    char kind = 'f'; // f, i, u, b
     int bytes = 4;
     bool big_endian = false;
 };
@@ -175,11 +176,16 @@ Dtype parse_descr(const std::string& descr, const std::string& path) {
     }
     d.kind = descr[1];
     const std::string size = descr.substr(2);
-    if (size == "1") d.bytes = 1;
-    else if (size == "2") d.bytes = 2;
-    else if (size == "4") d.bytes = 4;
-    else if (size == "8") d.bytes = 8;
-    else throw unsupported();
+    if (size == "1")
+        d.bytes = 1;
+    else if (size == "2")
+        d.bytes = 2;
+    else if (size == "4")
+        d.bytes = 4;
+    else if (size == "8")
+        d.bytes = 8;
+    else
+        throw unsupported();
     const bool ok = (d.kind == 'f' && d.bytes >= 2) || d.kind == 'i' || d.kind == 'u' ||
                     (d.kind == 'b' && d.bytes == 1);
     if (!ok) throw unsupported();
@@ -250,7 +256,8 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
 
 std::size_t NpyArray::size() const {
     std::size_t n = 1;
-    for (auto d : shape) n *= d;
+    for (auto d : shape)
+        n *= d;
     return n;
 }
 
@@ -346,7 +353,8 @@ NpyArray read_npy(const std::string& path) {
     // Walk the file in Fortran order (first index fastest) and scatter into C order.
     const std::size_t rank = shape.size();
     std::vector<std::size_t> c_stride(rank, 1);
-    for (std::size_t k = rank - 1; k > 0; --k) c_stride[k - 1] = c_stride[k] * shape[k];
+    for (std::size_t k = rank - 1; k > 0; --k)
+        c_stride[k - 1] = c_stride[k] * shape[k];
     std::vector<std::size_t> index(rank, 0);
     std::size_t c_offset = 0;
     for (std::size_t f = 0; f < out.data.size(); ++f) {
@@ -395,7 +403,8 @@ void write_npy(const std::string& path, const NpyArray& array) {
     for (float f : array.data) {
         std::uint32_t u;
         std::memcpy(&u, &f, 4);
-        for (int k = 0; k < 4; ++k) bytes.push_back(static_cast<unsigned char>(u >> (8 * k)));
+        for (int k = 0; k < 4; ++k)
+            bytes.push_back(static_cast<unsigned char>(u >> (8 * k)));
     }
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(path + ": cannot create (" + std::strerror(errno) + ")");

@@ -25,13 +25,16 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
     m_path = resolve_path(platform.config_dir, p.string("file"));
     m_record = p.boolean("record_outputs");
     std::ifstream in(m_path);
-    if (!in) throw ConfigError(platform.file, p.pointer_of("file"), "a readable trace file", m_path + ": cannot open");
+    if (!in)
+        throw ConfigError(platform.file, p.pointer_of("file"), "a readable trace file",
+                          m_path + ": cannot open");
     const std::string base_dir = [&] {
         const auto slash = m_path.find_last_of('/');
         return slash == std::string::npos ? std::string(".") : m_path.substr(0, slash);
     }();
     std::string op_list;
-    for (const auto& name : trace::all_operations()) op_list += (op_list.empty() ? "" : ", ") + name;
+    for (const auto& name : trace::all_operations())
+        op_list += (op_list.empty() ? "" : ", ") + name;
     const std::string ops_expected = "an operation (" + op_list + ")";
 
     std::set<std::string> item_names;
@@ -43,7 +46,9 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
         if (first == std::string::npos || text[first] == '#') continue;
         add_line(text, number, base_dir, platform, ops_expected, item_names);
     }
-    if (m_steps.empty()) throw ConfigError(platform.file, p.pointer_of("file"), "a trace with operations", m_path + " has none");
+    if (m_steps.empty())
+        throw ConfigError(platform.file, p.pointer_of("file"), "a trace with operations",
+                          m_path + " has none");
     if (item_names.size() == 1) m_item_name = *item_names.begin();
 }
 
@@ -68,7 +73,8 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
         rows = static_cast<int>(a.shape[0]);
         cols = static_cast<int>(a.shape[1]);
         for (float v : a.data)
-            if (!std::isfinite(v)) throw ConfigError(line.where, pointer, "finite weights", "NaN or infinity");
+            if (!std::isfinite(v))
+                throw ConfigError(line.where, pointer, "finite weights", "NaN or infinity");
         return std::move(a.data);
     };
     const std::string& where = line.where;
@@ -76,20 +82,24 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
     try {
         j = json::parse(text);
     } catch (const json::exception& e) {
-        throw ConfigError(where, "", "one JSON object per line", std::string("invalid JSON: ") + e.what());
+        throw ConfigError(where, "", "one JSON object per line",
+                          std::string("invalid JSON: ") + e.what());
     }
     if (!j.is_object()) throw ConfigError(where, "", "a JSON object", describe_json(j));
     if (!j.contains("op") || !j["op"].is_string())
-        throw ConfigError(where, "/op", ops_expected, j.contains("op") ? describe_json(j["op"]) : "nothing");
+        throw ConfigError(where, "/op", ops_expected,
+                          j.contains("op") ? describe_json(j["op"]) : "nothing");
     const std::string op = j["op"].get<std::string>();
     Line step;
     step.number = number;
     if (op == "phase") {
         for (auto it = j.begin(); it != j.end(); ++it)
             if (it.key() != "op" && it.key() != "name")
-                throw ConfigError(where, "/" + it.key(), "a key of \"phase\"", "unknown key \"" + it.key() + "\"");
+                throw ConfigError(where, "/" + it.key(), "a key of \"phase\"",
+                                  "unknown key \"" + it.key() + "\"");
         if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
-            throw ConfigError(where, "/name", "a phase name", j.contains("name") ? describe_json(j["name"]) : "nothing");
+            throw ConfigError(where, "/name", "a phase name",
+                              j.contains("name") ? describe_json(j["name"]) : "nothing");
         step.phase = j["name"].get<std::string>();
         m_steps.push_back(std::move(step));
         return;
@@ -102,24 +112,29 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
                           j.contains("component") ? describe_json(j["component"]) : "nothing");
     step.component = j["component"].get<std::string>();
     const ComponentInfo* info = platform.find(step.component);
-    if (!info) throw ConfigError(where, "/component", "a component of the platform", "\"" + step.component + "\"");
+    if (!info)
+        throw ConfigError(where, "/component", "a component of the platform",
+                          "\"" + step.component + "\"");
     const trace::BlockOps* ops = trace::find(info->type);
     auto op_it = ops ? ops->ops.find(op) : decltype(ops->ops.end()){};
     if (!ops || op_it == ops->ops.end()) {
         std::string has;
         if (ops)
-            for (const auto& kv : ops->ops) has += (has.empty() ? "" : ", ") + kv.first;
+            for (const auto& kv : ops->ops)
+                has += (has.empty() ? "" : ", ") + kv.first;
         throw ConfigError(where, "/component", "a component with the operation \"" + op + "\"",
                           step.component + " is a " + info->type +
                               (ops ? " (operations: " + has + ")" : " (no trace operations)"));
     }
     if (!info->reachable)
-        throw ConfigError(where, "/component", "a component the controller can reach", step.component + " is not");
+        throw ConfigError(where, "/component", "a component the controller can reach",
+                          step.component + " is not");
     for (auto it = j.begin(); it != j.end(); ++it) {
         const auto& keys = op_it->second;
         if (it.key() != "op" && it.key() != "component" &&
             std::find(keys.begin(), keys.end(), it.key()) == keys.end())
-            throw ConfigError(where, "/" + it.key(), "a key of \"" + op + "\"", "unknown key \"" + it.key() + "\"");
+            throw ConfigError(where, "/" + it.key(), "a key of \"" + op + "\"",
+                              "unknown key \"" + it.key() + "\"");
     }
     auto [cit, fresh] = m_components.try_emplace(step.component);
     if (fresh) cit->second = ops->create(*info);
@@ -145,7 +160,8 @@ public:
         ++m_items;
         m_ops += ops;
         if (m_record)
-            m_outputs.push_back({{"line", line}, {"component", component}, {"output", std::move(output)}});
+            m_outputs.push_back(
+                {{"line", line}, {"component", component}, {"output", std::move(output)}});
     }
     void phase(const std::string& name) {
         m_phase = name;
@@ -164,17 +180,22 @@ private:
 } // namespace
 
 void TraceReplay::run(RunContext& ctx) {
-    for (auto& kv : m_components) kv.second->attach(ctx.bus(), ctx.component(kv.first)->address);
+    for (auto& kv : m_components)
+        kv.second->attach(ctx.bus(), ctx.component(kv.first)->address);
     ReplayContext replay(ctx, m_record, m_items, m_ops, m_outputs);
     for (const Line& s : m_steps) {
         if (ctx.stop_requested()) break;
-        if (!s.step) replay.phase(s.phase);
-        else s.step->run(replay);
+        if (!s.step)
+            replay.phase(s.phase);
+        else
+            s.step->run(replay);
     }
     ctx.phase("");
 }
 
-json TraceReplay::resolved_paths() const { return {{"file", absolute_path(m_path)}}; }
+json TraceReplay::resolved_paths() const {
+    return {{"file", absolute_path(m_path)}};
+}
 
 WorkloadTotals TraceReplay::totals() const {
     WorkloadTotals t;

@@ -55,7 +55,8 @@ void check_labels(const Dataset& d, int classes, const char* which) {
 void gather(const Dataset& d, const int* indices, int n, Matrix& x) {
     const int size = d.image_size();
     x.resize(n, size);
-    for (int r = 0; r < n; ++r) std::copy_n(d.image(indices[r]), size, x.row(r).data());
+    for (int r = 0; r < n; ++r)
+        std::copy_n(d.image(indices[r]), size, x.row(r).data());
 }
 
 void apply_activation(Activation a, const Matrix& z, Matrix& out) {
@@ -64,9 +65,11 @@ void apply_activation(Activation a, const Matrix& z, Matrix& out) {
     float* dst = out.data();
     const Eigen::Index n = z.size();
     if (a == Activation::relu) {
-        for (Eigen::Index i = 0; i < n; ++i) dst[i] = src[i] > 0.0f ? src[i] : 0.0f;
+        for (Eigen::Index i = 0; i < n; ++i)
+            dst[i] = src[i] > 0.0f ? src[i] : 0.0f;
     } else {
-        for (Eigen::Index i = 0; i < n; ++i) dst[i] = activate(a, src[i]);
+        for (Eigen::Index i = 0; i < n; ++i)
+            dst[i] = activate(a, src[i]);
     }
 }
 
@@ -249,8 +252,8 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
                              " in epoch " + std::to_string(epoch) +
                              "); try a smaller learning rate");
         if (test && test->count > 0) report.test_accuracy = evaluate(layers, *test);
-        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                             .count();
+        report.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (on_epoch) on_epoch(report);
         lr *= options.lr_decay;
     }

@@ -10,7 +10,6 @@ std::string resolve_path(const std::string& dir, const std::string& path) {
     return (fs::path(dir) / path).lexically_normal().string();
 }
 
-
 std::string absolute_path(const std::string& path) {
     namespace fs = std::filesystem;
     if (path.empty()) return path;

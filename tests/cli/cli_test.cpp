@@ -17,9 +17,9 @@
 #include "testing/paths.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using neurotlm::testing::scratch_dir;
 using neurotlm::testing::test_data;
+using nlohmann::json;
 
 namespace {
 
@@ -38,7 +38,8 @@ std::string slurp(const std::string& path) {
 
 Result run(const std::string& args) {
     const std::string dir = scratch_dir("cli-io");
-    const std::string cmd = std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
+    const std::string cmd =
+        std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
     const int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -114,7 +115,8 @@ TEST(Cli, RunWritesTheReportFiles) {
     EXPECT_TRUE(rep["run"]["complete"].get<bool>());
     // Component energies add up to the total.
     double sum = 0;
-    for (const auto& c : rep["components"]) sum += c["energy_J"].get<double>();
+    for (const auto& c : rep["components"])
+        sum += c["energy_J"].get<double>();
     EXPECT_NEAR(sum, rep["totals"]["energy_J"].get<double>(), 1e-12 * std::abs(sum));
     EXPECT_GT(rep["workload"]["accuracy"].get<double>(), 0.9);
     // No temporary files left behind.
@@ -126,7 +128,9 @@ TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
     const std::string dir = scratch_dir("determinism");
     ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code, 0);
     ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/b").code, 0);
-    ASSERT_EQ(run("run -q --seed 12345 " + test_data("good/tiny_mlp.json") + " --out " + dir + "/c").code, 0);
+    ASSERT_EQ(
+        run("run -q --seed 12345 " + test_data("good/tiny_mlp.json") + " --out " + dir + "/c").code,
+        0);
     const json a = comparable(load(dir + "/a/report.json"));
     const json b = comparable(load(dir + "/b/report.json"));
     const json c = comparable(load(dir + "/c/report.json"));
@@ -137,7 +141,8 @@ TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
         std::stringstream in(text), out;
         std::string line;
         while (std::getline(in, line))
-            if (line.find("wall_time_s") == std::string::npos && line.find("started_at") == std::string::npos)
+            if (line.find("wall_time_s") == std::string::npos &&
+                line.find("started_at") == std::string::npos)
                 out << line << "\n";
         return out.str();
     };
@@ -163,22 +168,27 @@ TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {
 
 TEST(Cli, SetOverridesAnyValue) {
     const std::string out = scratch_dir("set") + "/r";
-    Result r = run("run -q " + test_data("good/tiny_mlp.json") + " --set /workload/dataset/limit=12 --out " + out);
+    Result r = run("run -q " + test_data("good/tiny_mlp.json") +
+                   " --set /workload/dataset/limit=12 --out " + out);
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(load(out + "/report.json")["totals"]["items"], 12);
-    Result bad = run("run -q " + test_data("good/tiny_mlp.json") + " --set /components/2/rows=-4 --out " + out + "2");
+    Result bad = run("run -q " + test_data("good/tiny_mlp.json") +
+                     " --set /components/2/rows=-4 --out " + out + "2");
     EXPECT_EQ(bad.code, 2);
     EXPECT_NE(bad.err.find("/components/2/rows"), std::string::npos) << bad.err;
 }
 
 TEST(Cli, APlatformOverTheMemoryLimitIsRefusedWithTheEstimate) {
     const std::string out = scratch_dir("memory") + "/r";
-    Result r = run("run " + test_data("good/tiny_mlp.json") + " --memory-limit '1 KiB' --out " + out);
+    Result r =
+        run("run " + test_data("good/tiny_mlp.json") + " --memory-limit '1 KiB' --out " + out);
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("memory limit of 1 KiB"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("estimated"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
-    EXPECT_EQ(run("run " + test_data("good/tiny_mlp.json") + " --memory-limit lots --out " + out).code, 2);
+    EXPECT_EQ(
+        run("run " + test_data("good/tiny_mlp.json") + " --memory-limit lots --out " + out).code,
+        2);
 }
 
 TEST(Cli, TraceReplayReportsEveryCollectedOutput) {
@@ -191,7 +201,8 @@ TEST(Cli, TraceReplayReportsEveryCollectedOutput) {
     // tile1 holds an identity block: its outputs approximate the inputs.
     const json& y = rep["workload"]["outputs"][1]["output"];
     const double x[] = {0.1, 0.2, 0.3, 0.4};
-    for (int i = 0; i < 4; ++i) EXPECT_NEAR(y[static_cast<std::size_t>(i)].get<double>(), x[i], 0.05) << i;
+    for (int i = 0; i < 4; ++i)
+        EXPECT_NEAR(y[static_cast<std::size_t>(i)].get<double>(), x[i], 0.05) << i;
 }
 
 TEST(Cli, ATraceReplaysOperationsOfEveryBlockType) {
@@ -216,13 +227,13 @@ TEST(Cli, ATraceReplaysOperationsOfEveryBlockType) {
     EXPECT_EQ(rep["totals"]["items"], 2);
     // Storing is set-up, like programming.
     bool program = false;
-    for (const auto& ph : rep["phases"]) program = program || ph["phase"] == "program";
+    for (const auto& ph : rep["phases"])
+        program = program || ph["phase"] == "program";
     EXPECT_TRUE(program);
 }
 
 TEST(Cli, TraceOperationsAreCheckedAgainstTheBlockType) {
-    for (const auto& [trace, text] :
-         std::vector<std::pair<std::string, std::string>>{
+    for (const auto& [trace, text] : std::vector<std::pair<std::string, std::string>>{
              {"recall_unstored.jsonl", "recall_unstored.jsonl:2"},
              {"recall_on_tile.jsonl", "tile0 is a crossbar_tile (operations: "}}) {
         json doc = load(test_data("good/mixed_trace.json"));
@@ -261,12 +272,13 @@ std::vector<std::pair<std::string, std::string>> corpus() {
     return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, BadConfig, ::testing::ValuesIn(corpus()),
-                         [](const auto& info) {
-                             std::string n = info.param.first.substr(0, info.param.first.size() - 5);
-                             for (auto& c : n)
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Corpus, BadConfig, ::testing::ValuesIn(corpus()), [](const auto& info) {
+    std::string n = info.param.first.substr(0, info.param.first.size() - 5);
+    for (auto& c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return n;
+});
 
-TEST(Cli, TheCorpusIsThere) { EXPECT_GE(corpus().size(), 60u); }
+TEST(Cli, TheCorpusIsThere) {
+    EXPECT_GE(corpus().size(), 60u);
+}

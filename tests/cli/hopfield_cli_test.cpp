@@ -20,16 +20,16 @@
 #include "testing/paths.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using neurotlm::testing::scratch_dir;
 using neurotlm::testing::test_data;
+using nlohmann::json;
 
 namespace {
 
 int run(const std::string& args, std::string* err = nullptr) {
     const std::string dir = scratch_dir("hop-io");
-    const int status = std::system((std::string(NEUROTLM_CLI) + " " + args + " >" + dir +
-                                    "/out 2>" + dir + "/err").c_str());
+    const int status = std::system(
+        (std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err").c_str());
     if (err) {
         std::ifstream in(dir + "/err");
         std::stringstream ss;
@@ -44,18 +44,20 @@ int run(const std::string& args, std::string* err = nullptr) {
 TEST(HopfieldCli, RecallRunReportsEveryMemory) {
     const std::string out = scratch_dir("hop-run") + "/r";
     std::string err;
-    ASSERT_EQ(run("run -q " + test_data("good/hopfield_small.json") + " --out " + out, &err), 0) << err;
+    ASSERT_EQ(run("run -q " + test_data("good/hopfield_small.json") + " --out " + out, &err), 0)
+        << err;
     std::ifstream in(out + "/report.json");
     const json rep = json::parse(in);
     const json& mems = rep["workload"]["memories"];
     ASSERT_EQ(mems.size(), 2u);
-    EXPECT_EQ(mems[0]["probes"], 8);  // 2 patterns x 4 probes
+    EXPECT_EQ(mems[0]["probes"], 8); // 2 patterns x 4 probes
     EXPECT_EQ(mems[1]["probes"], 12);
     // Two or three random patterns in 32 neurons, 3 bits flipped: well inside capacity.
     EXPECT_GE(mems[0]["exact_recall"].get<double>(), 0.75);
     EXPECT_EQ(rep["totals"]["items"], 20);
     bool has_store = false;
-    for (const auto& p : rep["phases"]) has_store = has_store || (p["phase"] == "store" && p["setup"]);
+    for (const auto& p : rep["phases"])
+        has_store = has_store || (p["phase"] == "store" && p["setup"]);
     EXPECT_TRUE(has_store);
 }
 
@@ -64,7 +66,8 @@ TEST(HopfieldCli, ExportedNetlistsAgreeWithNgspice) {
     const std::string out = scratch_dir("hop-spice");
     std::string err;
     ASSERT_EQ(run("export-spice " + test_data("good/hopfield_small.json") +
-                      " --memory 1 --pattern 2 --flip-fraction 0.2 --out " + out, &err),
+                      " --memory 1 --pattern 2 --flip-fraction 0.2 --out " + out,
+                  &err),
               0)
         << err;
     // The model's currents per step and neuron.
@@ -80,7 +83,8 @@ TEST(HopfieldCli, ExportedNetlistsAgreeWithNgspice) {
     }
     int steps = 0;
     for (; fs::exists(out + "/step" + std::to_string(steps) + ".cir"); ++steps) {
-        const std::string spice = neurotlm::run_ngspice(out + "/step" + std::to_string(steps) + ".cir");
+        const std::string spice =
+            neurotlm::run_ngspice(out + "/step" + std::to_string(steps) + ".cir");
         const std::vector<double> got = neurotlm::parse_neuron_currents(spice, 32);
         ASSERT_EQ(got.size(), 32u);
         for (int i = 0; i < 32; ++i) {
@@ -95,7 +99,12 @@ TEST(HopfieldCli, ExportedNetlistsAgreeWithNgspice) {
 TEST(HopfieldCli, CapacityCurveCollapsesAboveTheLimit) {
     const std::string csv = scratch_dir("hop-capacity") + "/curve.csv";
     std::string err;
-    ASSERT_EQ(run("hopfield-capacity --neurons 200 --loads 0.05,0.3 --trials 2 --storage float,ternary --out " + csv, &err), 0) << err;
+    ASSERT_EQ(run("hopfield-capacity --neurons 200 --loads 0.05,0.3 --trials 2 --storage "
+                  "float,ternary --out " +
+                      csv,
+                  &err),
+              0)
+        << err;
     std::ifstream in(csv);
     std::string header, line;
     std::getline(in, header);
@@ -105,7 +114,8 @@ TEST(HopfieldCli, CapacityCurveCollapsesAboveTheLimit) {
     {
         std::stringstream ss(header);
         std::string c;
-        while (std::getline(ss, c, ',')) cols.push_back(c);
+        while (std::getline(ss, c, ','))
+            cols.push_back(c);
     }
     auto col = [&](const std::string& name) {
         return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
@@ -115,8 +125,10 @@ TEST(HopfieldCli, CapacityCurveCollapsesAboveTheLimit) {
         std::vector<std::string> f;
         std::stringstream ss(line);
         std::string c;
-        while (std::getline(ss, c, ',')) f.push_back(c);
-        retrieved[{f[col("storage")], std::stod(f[col("load")])}] = std::stod(f[col("retrieved_fraction")]);
+        while (std::getline(ss, c, ','))
+            f.push_back(c);
+        retrieved[{f[col("storage")], std::stod(f[col("load")])}] =
+            std::stod(f[col("retrieved_fraction")]);
     }
     // Amit-Gutfreund-Sompolinsky: recall holds well below P/N = 0.138 and fails well above.
     EXPECT_GE(retrieved.at({"float", 0.05}), 0.9);

@@ -21,29 +21,31 @@
 
 extern char** environ;
 
-using nlohmann::json;
 using neurotlm::testing::scratch_dir;
 using neurotlm::testing::test_data;
+using nlohmann::json;
 
 namespace {
 
 // A dataset large enough that the run takes seconds: many copies of the tiny images.
 std::string write_big_dataset(const std::string& dir, int count) {
-    std::vector<std::uint8_t> px(static_cast<std::size_t>(count) * 16), labels(static_cast<std::size_t>(count));
+    std::vector<std::uint8_t> px(static_cast<std::size_t>(count) * 16),
+        labels(static_cast<std::size_t>(count));
     for (int n = 0; n < count; ++n) {
         const int k = n % 4;
         labels[static_cast<std::size_t>(n)] = static_cast<std::uint8_t>(k);
         for (int r = 0; r < 4; ++r)
             for (int c = 0; c < 4; ++c)
-                px[static_cast<std::size_t>(n) * 16 + r * 4 + c] = ((r / 2) * 2 + c / 2) == k ? 220 : 10;
+                px[static_cast<std::size_t>(n) * 16 + r * 4 + c] =
+                    ((r / 2) * 2 + c / 2) == k ? 220 : 10;
     }
     neurotlm::write_idx_images(dir + "/images.idx", count, 4, 4, px);
     neurotlm::write_idx_labels(dir + "/labels.idx", labels);
     std::ifstream in(test_data("good/tiny_mlp.json"));
     json cfg = json::parse(in);
     cfg["workload"]["network"] = test_data("networks/tiny.json");
-    cfg["workload"]["dataset"] = {{"images", dir + "/images.idx"}, {"labels", dir + "/labels.idx"},
-                                  {"limit", 0}};
+    cfg["workload"]["dataset"] = {
+        {"images", dir + "/images.idx"}, {"labels", dir + "/labels.idx"}, {"limit", 0}};
     const std::string path = dir + "/big.json";
     std::ofstream(path) << cfg.dump(2);
     return path;
@@ -66,7 +68,8 @@ TEST(Signals, InterruptWritesAnIncompleteReportWithTheWorkDone) {
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     std::vector<std::string> args = {NEUROTLM_CLI, "run", config, "--out", out};
     std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : args)
+        argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = 0;
     ASSERT_EQ(posix_spawn(&pid, NEUROTLM_CLI, &fa, nullptr, argv.data(), environ), 0);
@@ -98,7 +101,8 @@ TEST(Signals, InterruptWritesAnIncompleteReportWithTheWorkDone) {
     const auto items = rep["totals"]["items"].get<std::uint64_t>();
     EXPECT_GE(items, static_cast<std::uint64_t>(count / 10));
     EXPECT_LT(items, static_cast<std::uint64_t>(count));
-    EXPECT_EQ(rep["totals"]["items_requested"].get<std::uint64_t>(), static_cast<std::uint64_t>(count));
+    EXPECT_EQ(rep["totals"]["items_requested"].get<std::uint64_t>(),
+              static_cast<std::uint64_t>(count));
     EXPECT_EQ(rep["workload"]["images"].get<std::uint64_t>(), items);
     for (const auto& e : std::filesystem::directory_iterator(out))
         EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();

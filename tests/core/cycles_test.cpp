@@ -12,12 +12,14 @@
 namespace neurotlm {
 namespace {
 
-TEST(CyclesFor, ExampleFromTheHeader) { EXPECT_EQ(cycles_for(10e-9, 1e9), 10u); }
+TEST(CyclesFor, ExampleFromTheHeader) {
+    EXPECT_EQ(cycles_for(10e-9, 1e9), 10u);
+}
 
 TEST(CyclesFor, RoundsUpPartialCycles) {
     EXPECT_EQ(cycles_for(10.5e-9, 1e9), 11u);
-    EXPECT_EQ(cycles_for(1e-12, 1e9), 1u);     // 1 ps still takes a cycle
-    EXPECT_EQ(cycles_for(3e-9, 200e6), 1u);    // 3 ns of a 5 ns period
+    EXPECT_EQ(cycles_for(1e-12, 1e9), 1u);  // 1 ps still takes a cycle
+    EXPECT_EQ(cycles_for(3e-9, 200e6), 1u); // 3 ns of a 5 ns period
     EXPECT_EQ(cycles_for(5.5e-9, 200e6), 2u);
     EXPECT_EQ(cycles_for(1e-9, 1e6), 1u);
 }
@@ -27,8 +29,8 @@ TEST(CyclesFor, ExactDecimalMultiplesGainNoCycle) {
     const struct {
         double period_s;
         double clock_Hz;
-    } clocks[] = {{1e-9, 1e9}, {0.4e-9, 2.5e9}, {0.625e-9, 1.6e9}, {5e-9, 200e6}, {0.1e-6, 10e6},
-                  {1e-12, 1e12}};
+    } clocks[] = {{1e-9, 1e9},   {0.4e-9, 2.5e9}, {0.625e-9, 1.6e9},
+                  {5e-9, 200e6}, {0.1e-6, 10e6},  {1e-12, 1e12}};
     for (const auto& c : clocks)
         for (int k = 1; k <= 2000; ++k) {
             ASSERT_EQ(cycles_for(k * c.period_s, c.clock_Hz), static_cast<std::uint64_t>(k))

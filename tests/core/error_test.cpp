@@ -17,7 +17,8 @@ static_assert(std::is_base_of_v<std::runtime_error, InputError>);
 
 TEST(ConfigError, MessageNamesFilePointerExpectedAndFound) {
     const ConfigError e("p.json", "/components/2/adc/bits", "an integer in [0, 16]", "17");
-    EXPECT_STREQ(e.what(), "p.json: /components/2/adc/bits: expected an integer in [0, 16], found 17");
+    EXPECT_STREQ(e.what(),
+                 "p.json: /components/2/adc/bits: expected an integer in [0, 16], found 17");
     EXPECT_EQ(e.file(), "p.json");
     EXPECT_EQ(e.pointer(), "/components/2/adc/bits");
     EXPECT_EQ(e.expected(), "an integer in [0, 16]");
@@ -29,7 +30,8 @@ TEST(ConfigError, PlaceholdersForMissingParts) {
                  "<config>: /seed: expected an integer, found \"x\"");
     EXPECT_STREQ(ConfigError("a.json", "", "an object", "an array of 2").what(),
                  "a.json: /: expected an object, found an array of 2");
-    EXPECT_STREQ(ConfigError("a.json", "/x", "a string", "").what(), "a.json: /x: expected a string");
+    EXPECT_STREQ(ConfigError("a.json", "/x", "a string", "").what(),
+                 "a.json: /x: expected a string");
     // The accessors keep what was given, not the placeholders.
     const ConfigError e("", "", "x", "");
     EXPECT_EQ(e.file(), "");

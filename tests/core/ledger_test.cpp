@@ -84,9 +84,9 @@ TEST(EnergyLedger, DynamicEnergySumsEveryAction) {
     const auto read = l.declare("read", 2e-12, "r");
     const auto write = l.declare("write", 5e-12, "w");
     const auto adc = l.declare("adc", 0.25e-12, "a");
-    l.book(read, 4);          //  8 pJ
-    l.book(write, 2, 1e-12);  // 11 pJ
-    l.book(adc, 8);           //  2 pJ
+    l.book(read, 4);         //  8 pJ
+    l.book(write, 2, 1e-12); // 11 pJ
+    l.book(adc, 8);          //  2 pJ
     EXPECT_DOUBLE_EQ(l.dynamic_energy_J(), 21e-12);
     EXPECT_DOUBLE_EQ(l.find("write")->energy_J, 11e-12);
     EXPECT_EQ(l.find("adc")->count, 8u);

@@ -39,7 +39,9 @@ ParamTable sample_table() {
     return t;
 }
 
-Params validate(const json& j) { return Params::validate(j, sample_table(), kFile, kBase); }
+Params validate(const json& j) {
+    return Params::validate(j, sample_table(), kFile, kBase);
+}
 
 // The ConfigError that validating @p j throws; fails the test if there is none.
 ConfigError error_for(const json& j, const ParamTable& table = sample_table()) {
@@ -52,7 +54,9 @@ ConfigError error_for(const json& j, const ParamTable& table = sample_table()) {
     return ConfigError("", "", "", "");
 }
 
-json minimal() { return json{{"id", 7}}; }
+json minimal() {
+    return json{{"id", 7}};
+}
 
 json with(const std::string& key, json value) {
     json j = minimal();
@@ -67,7 +71,7 @@ TEST(ParamTable, FindAndGroups) {
     EXPECT_EQ(t.find("adc"), nullptr);
     EXPECT_EQ(t.find("nothing"), nullptr);
     EXPECT_TRUE(t.is_group("adc"));
-    EXPECT_FALSE(t.is_group("ad"));       // a prefix must end at a dot
+    EXPECT_FALSE(t.is_group("ad")); // a prefix must end at a dot
     EXPECT_FALSE(t.is_group("adc.bits"));
     EXPECT_FALSE(t.is_group("rows"));
 }
@@ -94,7 +98,8 @@ TEST(ParamTable, AddCombinesTables) {
     ParamTable a;
     a.integer("x", 1, "x");
     ParamTable b;
-    for (const auto& s : a.specs()) b.add(s);
+    for (const auto& s : a.specs())
+        b.add(s);
     b.boolean("y", false, "y");
     ASSERT_EQ(b.specs().size(), 2u);
     EXPECT_EQ(b.specs()[0].name, "x");
@@ -253,8 +258,7 @@ TEST(Params, IgnoredKeysAreLeftToTheCaller) {
     json j = minimal();
     j["name"] = "tile0";
     j["type"] = "crossbar_tile";
-    const Params p =
-        Params::validate(j, sample_table(), kFile, kBase, {"name", "type"});
+    const Params p = Params::validate(j, sample_table(), kFile, kBase, {"name", "type"});
     EXPECT_FALSE(p.has("name"));
     EXPECT_THROW(p.raw("name"), std::logic_error);
     // Without the ignore list they are unknown keys.
@@ -343,8 +347,9 @@ TEST(Params, NonFiniteNumbersAreRejected) {
     EXPECT_THROW(validate(with("gain", "inf")), ConfigError);
     ParamTable t;
     t.integer("n", 0, "n");
-    EXPECT_THROW(Params::validate(json{{"n", std::numeric_limits<double>::quiet_NaN()}}, t, kFile, ""),
-                 ConfigError);
+    EXPECT_THROW(
+        Params::validate(json{{"n", std::numeric_limits<double>::quiet_NaN()}}, t, kFile, ""),
+        ConfigError);
 }
 
 TEST(Params, UnitCeilings) {
@@ -354,15 +359,16 @@ TEST(Params, UnitCeilings) {
         double ceiling;
     };
     const Case cases[] = {
-        {Unit::second, 1.0},        {Unit::joule, 1e-3},   {Unit::volt, 1e3},
-        {Unit::ampere, 1e3},        {Unit::watt, 1e3},     {Unit::ohm, 1e15},
-        {Unit::siemens, 1e3},       {Unit::hertz, 1e15},   {Unit::square_metre, 1.0},
+        {Unit::second, 1.0},           {Unit::joule, 1e-3}, {Unit::volt, 1e3},
+        {Unit::ampere, 1e3},           {Unit::watt, 1e3},   {Unit::ohm, 1e15},
+        {Unit::siemens, 1e3},          {Unit::hertz, 1e15}, {Unit::square_metre, 1.0},
         {Unit::ohm_square_metre, 1.0},
     };
     for (const auto& c : cases) {
         ParamTable t;
         t.number("x", c.unit, 0.0, "x");
-        EXPECT_DOUBLE_EQ(Params::validate(json{{"x", c.ceiling}}, t, kFile, "").number("x"), c.ceiling)
+        EXPECT_DOUBLE_EQ(Params::validate(json{{"x", c.ceiling}}, t, kFile, "").number("x"),
+                         c.ceiling)
             << unit_symbol(c.unit);
         try {
             Params::validate(json{{"x", c.ceiling * 1.001}}, t, kFile, "/c");
@@ -431,8 +437,8 @@ TEST(Params, AddressKind) {
     // Beyond 2^53 the integer form stays exact.
     EXPECT_EQ(validate(with("base", 0xFFFFFFFFFFFFFFFFull)).address("base"), 0xFFFFFFFFFFFFFFFFull);
     EXPECT_EQ(validate(with("base", "0xFFFFFFFFFFFFFFFF")).address("base"), 0xFFFFFFFFFFFFFFFFull);
-    for (const json& bad : {json(-1), json(1.5), json("0xZZ"), json("-4 KiB"),
-                            json("10 ns"), json(true)}) {
+    for (const json& bad :
+         {json(-1), json(1.5), json("0xZZ"), json("-4 KiB"), json("10 ns"), json(true)}) {
         const ConfigError e = error_for(with("base", bad));
         EXPECT_EQ(e.pointer(), "/components/2/base") << bad.dump();
         EXPECT_NE(e.expected().find("address"), std::string::npos) << e.what();
@@ -484,8 +490,8 @@ TEST(Params, EffectiveRebuildsNestedObjectsWithDefaults) {
         {"id", 7},
     };
     EXPECT_EQ(eff, expected) << eff.dump(2);
-    EXPECT_FALSE(eff.contains("note"));       // absent optional
-    EXPECT_FALSE(eff.contains("adc.bits"));   // never flat
+    EXPECT_FALSE(eff.contains("note"));     // absent optional
+    EXPECT_FALSE(eff.contains("adc.bits")); // never flat
 }
 
 TEST(Params, EffectiveRoundTrips) {
@@ -530,7 +536,8 @@ TEST(Describe, ListsEveryParameter) {
     EXPECT_NE(text.find("ADC conversion time"), std::string::npos) << text;
     // Two lines per parameter.
     size_t lines = 0;
-    for (char c : text) lines += c == '\n';
+    for (char c : text)
+        lines += c == '\n';
     EXPECT_EQ(lines, 2 * sample_table().specs().size());
 }
 

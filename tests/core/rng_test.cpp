@@ -21,7 +21,9 @@ constexpr int kDraws = 100000;
 
 // ---- reference implementations from the published algorithms --------------------------------
 
-std::uint64_t ref_rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t ref_rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
 std::uint64_t ref_splitmix64(std::uint64_t& state) {
     std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -79,7 +81,8 @@ RefXoshiro256pp reference_stream(std::uint64_t seed, const std::string& name) {
     std::uint64_t x = seed ^ ref_rotl(hash_name(name), 17);
     std::uint64_t y = ref_splitmix64(x);
     RefXoshiro256pp g{};
-    for (auto& w : g.s) w = ref_splitmix64(y);
+    for (auto& w : g.s)
+        w = ref_splitmix64(y);
     return g;
 }
 
@@ -88,7 +91,8 @@ TEST(RngStream, IsXoshiro256PlusPlusSeededBySplitmix) {
              {0, ""}, {42, "platform.tile0"}, {~0ULL, "x"}, {1, "ctrl"}}) {
         RngStream r(seed, name);
         RefXoshiro256pp ref = reference_stream(seed, name);
-        for (int i = 0; i < 64; ++i) ASSERT_EQ(r.next_u64(), ref.next()) << seed << " " << name << " " << i;
+        for (int i = 0; i < 64; ++i)
+            ASSERT_EQ(r.next_u64(), ref.next()) << seed << " " << name << " " << i;
     }
 }
 
@@ -104,7 +108,8 @@ TEST(RngStream, NormalIsBoxMullerWithTheSecondValueCached) {
     RngStream twin(11, "n");
     for (int pair = 0; pair < 16; ++pair) {
         double u1 = twin.uniform();
-        while (u1 <= 0.0) u1 = twin.uniform();
+        while (u1 <= 0.0)
+            u1 = twin.uniform();
         const double u2 = twin.uniform();
         const double radius = std::sqrt(-2.0 * std::log(u1));
         const double theta = 2.0 * std::acos(-1.0) * u2;
@@ -127,18 +132,20 @@ TEST(RngStream, SameSeedAndNameGiveTheSameSequence) {
 TEST(RngStream, DefaultStreamIsSeedZeroWithNoName) {
     RngStream a;
     RngStream b(0, "");
-    for (int i = 0; i < 100; ++i) ASSERT_EQ(a.next_u64(), b.next_u64());
+    for (int i = 0; i < 100; ++i)
+        ASSERT_EQ(a.next_u64(), b.next_u64());
 }
 
 TEST(RngStream, DifferentNamesOrSeedsGiveDifferentSequences) {
     const std::vector<RngStream> streams = {
         RngStream(42, "tile0"), RngStream(42, "tile1"), RngStream(42, "tile00"),
-        RngStream(43, "tile0"), RngStream(42, ""),       RngStream(0, "tile0"),
+        RngStream(43, "tile0"), RngStream(42, ""),      RngStream(0, "tile0"),
     };
     std::vector<std::vector<std::uint64_t>> firsts;
     for (RngStream s : streams) {
         std::vector<std::uint64_t> v;
-        for (int i = 0; i < 4; ++i) v.push_back(s.next_u64());
+        for (int i = 0; i < 4; ++i)
+            v.push_back(s.next_u64());
         firsts.push_back(v);
     }
     for (size_t i = 0; i < firsts.size(); ++i)
@@ -166,7 +173,8 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b) {
 
 std::vector<double> uniforms(RngStream s, int n) {
     std::vector<double> v(n);
-    for (auto& x : v) x = s.uniform();
+    for (auto& x : v)
+        x = s.uniform();
     return v;
 }
 
@@ -183,7 +191,8 @@ TEST(RngStream, NeighbouringNamesAreUncorrelated) {
 TEST(RngStream, DeriveIsDeterministicAndIndependentOfDraws) {
     RngStream parent(5, "platform");
     RngStream before = parent.derive("tile0");
-    for (int i = 0; i < 37; ++i) parent.next_u64();
+    for (int i = 0; i < 37; ++i)
+        parent.next_u64();
     parent.normal(); // leaves a cached spare behind
     RngStream after = parent.derive("tile0");
     RngStream other_parent(5, "platform");
@@ -280,7 +289,8 @@ TEST(RngStream, NormalMomentsAndTails) {
 TEST(RngStream, NormalWithMeanAndSigmaIsAnAffineMap) {
     RngStream a(3, "affine");
     RngStream b(3, "affine");
-    for (int i = 0; i < 100; ++i) ASSERT_DOUBLE_EQ(a.normal(0.5, 0.02), 0.5 + 0.02 * b.normal()) << i;
+    for (int i = 0; i < 100; ++i)
+        ASSERT_DOUBLE_EQ(a.normal(0.5, 0.02), 0.5 + 0.02 * b.normal()) << i;
 
     RngStream r(4, "affine");
     double sum = 0, sum2 = 0;
@@ -299,7 +309,8 @@ TEST(RngStream, LognormalFactor) {
     // sigma 0 is exactly 1 and draws nothing.
     RngStream a(8, "ln");
     RngStream b(8, "ln");
-    for (int i = 0; i < 10; ++i) ASSERT_EQ(a.lognormal_factor(0.0), 1.0);
+    for (int i = 0; i < 10; ++i)
+        ASSERT_EQ(a.lognormal_factor(0.0), 1.0);
     ASSERT_EQ(a.next_u64(), b.next_u64());
 
     // exp(N(0, sigma)): median 1, log has mean 0 and sd sigma, mean exp(sigma^2 / 2).
@@ -317,7 +328,7 @@ TEST(RngStream, LognormalFactor) {
     }
     const double n = kDraws;
     const double mlog = sum_log / n;
-    EXPECT_NEAR(below_one / n, 0.5, 0.008);               // s.e. 0.0016
+    EXPECT_NEAR(below_one / n, 0.5, 0.008); // s.e. 0.0016
     EXPECT_NEAR(mlog, 0.0, 5 * sigma / std::sqrt(n));
     EXPECT_NEAR(std::sqrt(sum_log2 / n - mlog * mlog), sigma, 5 * sigma / std::sqrt(2 * n));
     // s.d. of the factor ~ sigma = 0.1, so the mean's s.e. is 0.00032.
@@ -341,7 +352,8 @@ TEST(RngStream, Bernoulli) {
 TEST(RngStream, BelowStaysInRangeAndIsUniform) {
     RngStream r(13, "dice");
     EXPECT_EQ(r.below(0), 0u);
-    for (int i = 0; i < 100; ++i) ASSERT_EQ(r.below(1), 0u);
+    for (int i = 0; i < 100; ++i)
+        ASSERT_EQ(r.below(1), 0u);
 
     constexpr int k = 10;
     std::array<int, k> counts{};
@@ -353,7 +365,8 @@ TEST(RngStream, BelowStaysInRangeAndIsUniform) {
     // Chi-squared with 9 degrees of freedom: P(chi2 > 33.7) = 1e-4.
     double chi2 = 0;
     const double expected = kDraws / double(k);
-    for (int c : counts) chi2 += (c - expected) * (c - expected) / expected;
+    for (int c : counts)
+        chi2 += (c - expected) * (c - expected) / expected;
     EXPECT_LT(chi2, 33.7);
 
     // A bound of 3 * 2^62, where a plain modulo of a 64-bit draw would map the top quarter of
@@ -374,7 +387,8 @@ TEST(RngStream, CopiesContinueIdentically) {
     a.next_u64();
     a.normal(); // a spare is cached
     RngStream b = a;
-    for (int i = 0; i < 50; ++i) ASSERT_EQ(a.normal(), b.normal()) << i;
+    for (int i = 0; i < 50; ++i)
+        ASSERT_EQ(a.normal(), b.normal()) << i;
 }
 
 } // namespace

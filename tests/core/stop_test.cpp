@@ -9,7 +9,9 @@
 namespace neurotlm {
 namespace {
 
-extern "C" void request_stop_on_signal(int) { request_stop(); }
+extern "C" void request_stop_on_signal(int) {
+    request_stop();
+}
 
 TEST(StopRequest, SetAndClear) {
     clear_stop_request();

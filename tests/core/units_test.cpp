@@ -121,7 +121,7 @@ TEST(ParseQuantity, NumberForms) {
     EXPECT_DOUBLE_EQ(q("2.5E3 ohm", Unit::ohm), 2500.0);
     EXPECT_DOUBLE_EQ(q(".5 V", Unit::volt), 0.5);
     EXPECT_DOUBLE_EQ(q("+3 V", Unit::volt), 3.0);
-    EXPECT_DOUBLE_EQ(q("-0.3 V", Unit::volt), -0.3);   // signs are the caller's business
+    EXPECT_DOUBLE_EQ(q("-0.3 V", Unit::volt), -0.3);       // signs are the caller's business
     EXPECT_DOUBLE_EQ(q("  10 ns  ", Unit::second), 10e-9); // surrounding blanks
     EXPECT_DOUBLE_EQ(q("10ns", Unit::second), 10e-9);
     EXPECT_DOUBLE_EQ(q("0 s", Unit::second), 0.0);
@@ -151,28 +151,27 @@ TEST(ParseQuantity, UnknownUnitsAreRejected) {
               std::string::npos);
     rejected("10 nss", Unit::second);
     rejected("10 ns extra", Unit::second);
-    rejected("10 Ps", Unit::second);   // no peta prefix
-    rejected("10 Es", Unit::second);   // no exa prefix
-    rejected("10 m", Unit::none);      // a prefix alone is not a unit
+    rejected("10 Ps", Unit::second); // no peta prefix
+    rejected("10 Es", Unit::second); // no exa prefix
+    rejected("10 m", Unit::none);    // a prefix alone is not a unit
     rejected("10 k", Unit::ohm);
     rejected("10 cm^2", Unit::square_metre);
-    rejected("10 k1", Unit::none);     // no prefix on the dimensionless unit
+    rejected("10 k1", Unit::none);            // no prefix on the dimensionless unit
     rejected("10 kum^2", Unit::square_metre); // area units carry their own scale
 }
 
 TEST(ParseQuantity, NotANumber) {
     EXPECT_NE(rejected("", Unit::second).find("empty"), std::string::npos);
     rejected("   ", Unit::second);
-    EXPECT_NE(rejected("ns", Unit::second).find("does not start with a number"),
-              std::string::npos);
+    EXPECT_NE(rejected("ns", Unit::second).find("does not start with a number"), std::string::npos);
     rejected("abc", Unit::none);
     rejected("nan", Unit::none);
     rejected("NaN s", Unit::second);
     rejected("-nan", Unit::none);
     rejected("inf", Unit::none);
     rejected("-infinity V", Unit::volt);
-    rejected("1e400", Unit::none);    // overflows a double
-    rejected("0x10", Unit::none);     // hex floats are not quantities
+    rejected("1e400", Unit::none); // overflows a double
+    rejected("0x10", Unit::none);  // hex floats are not quantities
     rejected("0x1p3 s", Unit::second);
 }
 
@@ -225,9 +224,9 @@ TEST(FormatQuantity, OutputParsesBackWithinPrintedPrecision) {
         double value;
         Unit unit;
     } cases[] = {
-        {1.5e-9, Unit::second}, {3.3e-15, Unit::joule}, {2.2e3, Unit::ohm}, {1.25e9, Unit::hertz},
-        {-0.75, Unit::volt},    {12e-6, Unit::ampere},  {4.5e-3, Unit::watt}, {80e-6, Unit::siemens},
-        {7e11, Unit::hertz},
+        {1.5e-9, Unit::second}, {3.3e-15, Unit::joule}, {2.2e3, Unit::ohm},
+        {1.25e9, Unit::hertz},  {-0.75, Unit::volt},    {12e-6, Unit::ampere},
+        {4.5e-3, Unit::watt},   {80e-6, Unit::siemens}, {7e11, Unit::hertz},
     };
     for (const auto& c : cases) {
         const std::string text = format_quantity(c.value, c.unit);
@@ -303,9 +302,9 @@ TEST(ParseAddress, DecimalRejections) {
     bad_addr("1.0000001 KiB");
     bad_addr("");
     bad_addr("64 Kbit");
-    bad_addr("10 ns");  // not a byte unit
+    bad_addr("10 ns"); // not a byte unit
     bad_addr("nan");
-    bad_addr("1e30");   // beyond 64 bits
+    bad_addr("1e30"); // beyond 64 bits
 }
 
 TEST(ParseAddress, LargeDecimalIsExact) {

@@ -13,7 +13,9 @@
 namespace neurotlm {
 namespace {
 
-CellSpec load(const json& j) { return CellSpec::from_json(j, "platform.json", "/devices/x"); }
+CellSpec load(const json& j) {
+    return CellSpec::from_json(j, "platform.json", "/devices/x");
+}
 
 /// The JSON pointer of the ConfigError that building @p j throws ("" if none is thrown).
 std::string error_pointer(const json& j) {
@@ -61,8 +63,7 @@ TEST(Cell, DefaultsAndUnits) {
 TEST(Cell, MtjStatesAndTmrBiasDependence) {
     // R_P = 5 kohm, TMR0 = 1.5 -> R_AP(0) = 12.5 kohm. At V = Vh = 0.5 V the TMR halves to 0.75:
     // R_AP = 8.75 kohm. At V = 1 V: TMR = 1.5 / (1 + 4) = 0.3, R_AP = 6.5 kohm.
-    CellSpec c =
-        load({{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.5}, {"v_half", "0.5 V"}});
+    CellSpec c = load({{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.5}, {"v_half", "0.5 V"}});
     ASSERT_EQ(c.levels(), 2);
     EXPECT_DOUBLE_EQ(c.g_max(), 1.0 / 5e3);
     EXPECT_DOUBLE_EQ(c.g_min(), 1.0 / 12.5e3);
@@ -85,9 +86,9 @@ TEST(Cell, ValidationErrorsCarryThePointer) {
     EXPECT_EQ(error_pointer(rram), "");
 
     json j = rram;
-    j["r_off"] = 1000;  // r_off == r_on
+    j["r_off"] = 1000; // r_off == r_on
     EXPECT_EQ(error_pointer(j), "/devices/x/r_off");
-    j["r_off"] = "500 ohm";  // r_off < r_on
+    j["r_off"] = "500 ohm"; // r_off < r_on
     EXPECT_EQ(error_pointer(j), "/devices/x/r_off");
 
     j = rram;
@@ -143,7 +144,7 @@ TEST(Cell, ValidationErrorsCarryThePointer) {
     j["read_voltage"] = 0;
     EXPECT_EQ(error_pointer(j), "/devices/x/read_voltage");
     j = rram;
-    j["cell_area"] = "3 ns";  // wrong unit kind
+    j["cell_area"] = "3 ns"; // wrong unit kind
     EXPECT_EQ(error_pointer(j), "/devices/x/cell_area");
 }
 
@@ -199,10 +200,10 @@ TEST(Cell, PresetsLoadAndCiteSources) {
 
 TEST(Cell, ParamTableDescribesEveryKey) {
     const ParamTable& t = CellSpec::param_table();
-    for (const char* key : {"type", "source", "levels", "r_on", "r_off", "r_p", "tmr", "v_half",
-                            "variation_sigma", "read_noise_sigma", "stuck_on_fraction",
-                            "stuck_off_fraction", "read_voltage", "write_energy", "write_latency",
-                            "cell_area"}) {
+    for (const char* key :
+         {"type", "source", "levels", "r_on", "r_off", "r_p", "tmr", "v_half", "variation_sigma",
+          "read_noise_sigma", "stuck_on_fraction", "stuck_off_fraction", "read_voltage",
+          "write_energy", "write_latency", "cell_area"}) {
         const ParamSpec* s = t.find(key);
         ASSERT_NE(s, nullptr) << key;
         EXPECT_FALSE(s->description.empty()) << key;

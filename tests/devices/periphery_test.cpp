@@ -21,9 +21,15 @@ const SpecTable<Periphery>& periphery_spec() {
     }();
     return t;
 }
-const ParamTable& periphery_table() { return periphery_spec().params(); }
-AdcSpec adc_from_params(const Params& p) { return periphery_spec().build(p).adc; }
-DacSpec dac_from_params(const Params& p) { return periphery_spec().build(p).dac; }
+const ParamTable& periphery_table() {
+    return periphery_spec().params();
+}
+AdcSpec adc_from_params(const Params& p) {
+    return periphery_spec().build(p).adc;
+}
+DacSpec dac_from_params(const Params& p) {
+    return periphery_spec().build(p).dac;
+}
 
 std::string error_pointer(const json& j) {
     try {

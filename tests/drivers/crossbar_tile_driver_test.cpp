@@ -101,7 +101,8 @@ TEST(CrossbarTileDriver, ProgramWritesSizesRangeAndWeightsThenStartsProgram) {
     EXPECT_EQ(bus.accesses[ctrl[0]].word(), r::PROGRAM.value);
 
     // Sizes, range and weights are in place before the command; its status is read after.
-    for (std::size_t i : {rows_used[0], cols_used[0], range[0], weights[0]}) EXPECT_LT(i, ctrl[0]);
+    for (std::size_t i : {rows_used[0], cols_used[0], range[0], weights[0]})
+        EXPECT_LT(i, ctrl[0]);
     EXPECT_GT(status[0], ctrl[0]);
     EXPECT_EQ(ctrl[0] + 1, status[0]);
 }
@@ -169,7 +170,8 @@ TEST(CrossbarTileDriver, CollectReadsTheOutputWindow) {
     ASSERT_EQ(bus.accesses.size(), 1u);
     EXPECT_FALSE(bus.accesses[0].write);
     EXPECT_EQ(bus.accesses[0].size(), 12u);
-    for (int j = 0; j < 3; ++j) EXPECT_EQ(y[j], y_tile[j]);
+    for (int j = 0; j < 3; ++j)
+        EXPECT_EQ(y[j], y_tile[j]);
 }
 
 TEST(CrossbarTileDriver, ARefusedCollectIsExplainedFromTheErrorCode) {

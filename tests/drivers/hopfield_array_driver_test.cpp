@@ -49,7 +49,8 @@ FakeBus hop_bus(std::uint32_t neurons = kN, std::uint32_t memories = 3,
 /// -1 everywhere except +1 at @p ones.
 std::vector<std::int8_t> pattern(std::initializer_list<int> ones) {
     std::vector<std::int8_t> p(kN, -1);
-    for (int i : ones) p[static_cast<std::size_t>(i)] = 1;
+    for (int i : ones)
+        p[static_cast<std::size_t>(i)] = 1;
     return p;
 }
 
@@ -185,8 +186,8 @@ TEST(HopfieldArrayDriver, PatternsThatCannotFitAreRefusedBeforeAnyWrite) {
     HopfieldArrayDriver d(bus, kBase, "hop");
     d.probe();
     bus.accesses.clear();
-    EXPECT_THROW(d.store({}), BusError);                                          // none
-    EXPECT_THROW(d.store({pattern({}), pattern({}), pattern({})}), BusError);     // > MAX_PATTERNS
+    EXPECT_THROW(d.store({}), BusError);                                      // none
+    EXPECT_THROW(d.store({pattern({}), pattern({}), pattern({})}), BusError); // > MAX_PATTERNS
     EXPECT_THROW(d.store({pattern({}), std::vector<std::int8_t>(kN - 1, 1)}), BusError); // wrong N
     EXPECT_THROW(d.recall(std::vector<std::int8_t>(kN + 1, 1)), BusError);
     EXPECT_EQ(bus.accesses.size(), 0u);

@@ -51,9 +51,12 @@ TEST(RegisterMap, DocumentationListsEveryRegisterWindowAndCommand) {
     const std::string md = render_markdown();
     for (const RegisterMap* m : all()) {
         EXPECT_NE(md.find("`" + m->type + "`"), std::string::npos);
-        for (const Register& r : m->registers) EXPECT_NE(md.find(r.name), std::string::npos);
-        for (const Window& w : m->windows) EXPECT_NE(md.find(w.name), std::string::npos);
-        for (const Code& c : m->commands) EXPECT_NE(md.find(c.name), std::string::npos);
+        for (const Register& r : m->registers)
+            EXPECT_NE(md.find(r.name), std::string::npos);
+        for (const Window& w : m->windows)
+            EXPECT_NE(md.find(w.name), std::string::npos);
+        for (const Code& c : m->commands)
+            EXPECT_NE(md.find(c.name), std::string::npos);
     }
 }
 
@@ -96,7 +99,7 @@ TEST(RegisterBank, DecodesAsDeclared) {
               reinterpret_cast<unsigned char*>(input.data()) + 4);
     EXPECT_FALSE(waits);
     EXPECT_EQ(bank.window(crossbar::regs::INPUT.offset + 4, 16, true, waits), nullptr); // beyond
-    EXPECT_EQ(bank.window(crossbar::regs::OUTPUT.offset, 8, true, waits), nullptr); // read-only
+    EXPECT_EQ(bank.window(crossbar::regs::OUTPUT.offset, 8, true, waits), nullptr);     // read-only
     EXPECT_NE(bank.window(crossbar::regs::OUTPUT.offset, 8, false, waits), nullptr);
     EXPECT_TRUE(waits);
     EXPECT_EQ(bank.span(), crossbar::regs::WEIGHTS.offset + 8 * 4);

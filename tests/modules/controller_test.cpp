@@ -38,8 +38,10 @@ struct Sink : sc_core::sc_module {
             return;
         }
         std::uint32_t& w = words[t.get_address()];
-        if (t.is_write()) std::memcpy(&w, t.get_data_ptr(), 4);
-        else std::memcpy(t.get_data_ptr(), &w, 4);
+        if (t.is_write())
+            std::memcpy(&w, t.get_data_ptr(), 4);
+        else
+            std::memcpy(t.get_data_ptr(), &w, 4);
         delay += sc_time(5, SC_NS);
         t.set_response_status(tlm::TLM_OK_RESPONSE);
     }
@@ -52,11 +54,11 @@ struct Rig {
     Sink sink;
     explicit Rig(double quantum_s = 1e-6)
         : params(neurotlm::testing::bench_params({{"clock", "500 MHz"},
-                                        {"simd_lanes", 8},
-                                        {"accumulate_energy", "2 pJ"},
-                                        {"activation_energy", "3 pJ"},
-                                        {"compare_energy", "0.5 pJ"}},
-                                       Controller::param_table())),
+                                                  {"simd_lanes", 8},
+                                                  {"accumulate_energy", "2 pJ"},
+                                                  {"activation_energy", "3 pJ"},
+                                                  {"compare_energy", "0.5 pJ"}},
+                                                 Controller::param_table())),
           ctrl("ctrl", params, ComponentContext{}), sink("sink") {
         ctrl.out.bind(sink.in);
         tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(quantum_s, sc_core::SC_SEC));
@@ -75,11 +77,11 @@ TEST(Controller, DigitalWorkBooksCountTimesEnergyAndCeilCountOverLanesCycles) {
     rig.ctrl.set_job([&](Controller& c) {
         c.digital(DigitalOp::accumulate, 17); // ceil(17 / 8) = 3 cycles
         after_acc = c.now();
-        c.digital(DigitalOp::activation, 8);  // 1 cycle
+        c.digital(DigitalOp::activation, 8); // 1 cycle
         after_act = c.now();
-        c.digital(DigitalOp::compare, 9);     // 2 cycles
+        c.digital(DigitalOp::compare, 9); // 2 cycles
         after_cmp = c.now();
-        c.digital(DigitalOp::compare, 0);     // nothing
+        c.digital(DigitalOp::compare, 0); // nothing
         after_nothing = c.now();
     });
     rig.run();

@@ -42,8 +42,12 @@ BenchOptions ideal_device() {
     BenchOptions o;
     o.seed = 5;
     o.devices = {{"ideal",
-                  {{"type", "rram"}, {"levels", kLevels}, {"r_on", "5 kohm"},
-                   {"r_off", "15 kohm"}, {"read_voltage", "0.2 V"}, {"source", "test device"}}}};
+                  {{"type", "rram"},
+                   {"levels", kLevels},
+                   {"r_on", "5 kohm"},
+                   {"r_off", "15 kohm"},
+                   {"read_voltage", "0.2 V"},
+                   {"source", "test device"}}}};
     return o;
 }
 
@@ -76,51 +80,48 @@ std::vector<double> product(const std::vector<float>& x, const std::vector<float
 // Identity on the first four inputs; the last four add -1/3 and 2/3 of themselves. Every
 // weight is a multiple of 1/15 of w_max = 1, so it lands exactly on a conductance level.
 const std::vector<float> kOnGrid = {
-    1, 0, 0, 0,                                  //
-    0, 1, 0, 0,                                  //
-    0, 0, 1, 0,                                  //
-    0, 0, 0, 1,                                  //
-    -1.0f / 3, 0, 0, 2.0f / 3,                   //
-    0, -1.0f / 3, 2.0f / 3, 0,                   //
-    0, 2.0f / 3, -1.0f / 3, 0,                   //
-    2.0f / 3, 0, 0, -1.0f / 3,                   //
+    1,         0,         0,         0,         //
+    0,         1,         0,         0,         //
+    0,         0,         1,         0,         //
+    0,         0,         0,         1,         //
+    -1.0f / 3, 0,         0,         2.0f / 3,  //
+    0,         -1.0f / 3, 2.0f / 3,  0,         //
+    0,         2.0f / 3,  -1.0f / 3, 0,         //
+    2.0f / 3,  0,         0,         -1.0f / 3, //
 };
 
 // Inputs that are whole codes of an 8-bit quantiser over [-1, 1] (multiples of 1/255).
 std::vector<float> on_grid_input() {
     const int codes[8] = {255, -51, 102, 0, 153, -255, 17, 204};
     std::vector<float> x;
-    for (int c : codes) x.push_back(static_cast<float>(c) / 255.0f);
+    for (int c : codes)
+        x.push_back(static_cast<float>(c) / 255.0f);
     return x;
 }
 
 std::vector<std::int8_t> alternating(int n) {
     std::vector<std::int8_t> p(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) p[static_cast<std::size_t>(i)] = i % 2 == 0 ? 1 : -1;
+    for (int i = 0; i < n; ++i)
+        p[static_cast<std::size_t>(i)] = i % 2 == 0 ? 1 : -1;
     return p;
 }
 
 std::vector<std::int8_t> halves(int n) {
     std::vector<std::int8_t> p(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) p[static_cast<std::size_t>(i)] = i < n / 2 ? 1 : -1;
+    for (int i = 0; i < n; ++i)
+        p[static_cast<std::size_t>(i)] = i < n / 2 ? 1 : -1;
     return p;
 }
 
 /// A 40-neuron array (two packed words per pattern), ternary MTJ storage, synchronous update;
 /// one read takes 2 ns + 1 ns = 3 cycles of 1 GHz.
 json hopfield_params() {
-    return {{"neurons", 40},
-            {"memories", 2},
-            {"storage", "ternary"},
-            {"update", "synchronous"},
-            {"learning", "hebbian"},
-            {"device", "strong_mtj"},
-            {"read_time", "2 ns"},
-            {"neuron_latency", "1 ns"},
-            {"clock", "1 GHz"},
-            {"access_cycles", 0},
-            {"write_verify", true},
-            {"verify_time", "2 ns"}};
+    return {{"neurons", 40},         {"memories", 2},
+            {"storage", "ternary"},  {"update", "synchronous"},
+            {"learning", "hebbian"}, {"device", "strong_mtj"},
+            {"read_time", "2 ns"},   {"neuron_latency", "1 ns"},
+            {"clock", "1 GHz"},      {"access_cycles", 0},
+            {"write_verify", true},  {"verify_time", "2 ns"}};
 }
 
 /// @p pattern packed as array_registers.h declares: neuron i is bit i % 32 of word i / 32.
@@ -206,14 +207,16 @@ TEST(DirectBench, IdealTileMultipliesExactlyOnTheLevelGrid) {
         d.collect(y.data(), 4);
     });
     // Weights on levels and inputs on codes: only float rounding is left.
-    for (int j = 0; j < 4; ++j) EXPECT_NEAR(y[static_cast<std::size_t>(j)], want[static_cast<std::size_t>(j)], 1e-5) << j;
+    for (int j = 0; j < 4; ++j)
+        EXPECT_NEAR(y[static_cast<std::size_t>(j)], want[static_cast<std::size_t>(j)], 1e-5) << j;
 }
 
 TEST(DirectBench, IdealTileStaysWithinTheQuantisationErrorOffTheGrid) {
     DirectBench<CrossbarTile> bench(ideal_tile(2), ideal_device());
     // Identity plus weights between levels, inputs between codes.
     std::vector<float> w(8 * 4, 0.0f);
-    for (int i = 0; i < 4; ++i) w[static_cast<std::size_t>(i * 4 + i)] = 0.9f;
+    for (int i = 0; i < 4; ++i)
+        w[static_cast<std::size_t>(i * 4 + i)] = 0.9f;
     for (int i = 4; i < 8; ++i) {
         w[static_cast<std::size_t>(i * 4 + (i - 4))] = -0.45f;
         w[static_cast<std::size_t>(i * 4 + (7 - i))] += 0.21f;
@@ -274,8 +277,8 @@ TEST(DirectBench, ReadingTheOutputWaitsForTheMultiply) {
         t_status = bus.now();
     });
     EXPECT_EQ(last_cycles, 40u);
-    EXPECT_EQ(t_started, t0);                             // starting does not wait
-    EXPECT_EQ(t_collected - t0, sc_time(40, SC_NS));      // LAST_CYCLES x 1 ns
+    EXPECT_EQ(t_started, t0);                        // starting does not wait
+    EXPECT_EQ(t_collected - t0, sc_time(40, SC_NS)); // LAST_CYCLES x 1 ns
     EXPECT_EQ(t_status - t_collected, sc_time(40, SC_NS));
     EXPECT_EQ(bench.block().busy_until(), t_status);
 }
@@ -308,7 +311,8 @@ TEST(DirectBench, BackToBackCommandsAreSerialised) {
     EXPECT_EQ(busy_after_second, t0 + sc_time(81, SC_NS));
     EXPECT_EQ(t_end, t0 + sc_time(82, SC_NS));
     // The output buffer holds the second multiply: row 1 of the weights.
-    for (int j = 0; j < 4; ++j) EXPECT_NEAR(y[static_cast<std::size_t>(j)], kOnGrid[static_cast<std::size_t>(4 + j)], 1e-6);
+    for (int j = 0; j < 4; ++j)
+        EXPECT_NEAR(y[static_cast<std::size_t>(j)], kOnGrid[static_cast<std::size_t>(4 + j)], 1e-6);
     EXPECT_EQ(bench.block().commands(), 3u); // PROGRAM and two MVMs
 }
 
@@ -334,7 +338,8 @@ TEST(DirectBench, RefusedAccessesAreAddressErrors) {
         EXPECT_EQ(read(0x18), tlm::TLM_ADDRESS_ERROR_RESPONSE);
         EXPECT_EQ(read(xr::OUTPUT_RANGE.offset + 4), tlm::TLM_ADDRESS_ERROR_RESPONSE);
         EXPECT_EQ(write(0x1000, 1), tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        EXPECT_EQ(read((xr::OUTPUT.offset + xr::WEIGHTS.offset) / 2), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        EXPECT_EQ(read((xr::OUTPUT.offset + xr::WEIGHTS.offset) / 2),
+                  tlm::TLM_ADDRESS_ERROR_RESPONSE);
         // The read-only result window refuses writes; a window access past its end is refused.
         EXPECT_EQ(write(xr::OUTPUT.offset, 0), tlm::TLM_ADDRESS_ERROR_RESPONSE);
         std::vector<float> nine(9, 0.0f);
@@ -421,7 +426,8 @@ TEST(DirectBench, HopfieldArrayRecallsAStoredPatternFromOneFlippedBit) {
     const auto xi1 = alternating(n), xi2 = halves(n);
     // Slot 0 holds other patterns, so recall must use the selected slot.
     std::vector<std::int8_t> other1(static_cast<std::size_t>(n), 1), other2 = xi1;
-    for (int i = 0; i < n; i += 4) other2[static_cast<std::size_t>(i)] = -other2[static_cast<std::size_t>(i)];
+    for (int i = 0; i < n; i += 4)
+        other2[static_cast<std::size_t>(i)] = -other2[static_cast<std::size_t>(i)];
     auto probe1 = xi1;
     probe1[35] = static_cast<std::int8_t>(-probe1[35]); // in the second packed word
     auto probe2 = xi2;

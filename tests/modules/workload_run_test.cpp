@@ -136,8 +136,10 @@ TEST(WorkloadRun, HopfieldRecallsOrthogonalPatternsFromOneFlippedBitEveryTime) {
     const std::string dir = neurotlm::testing::scratch_dir("hopfield_run");
     NpyArray a;
     a.shape = {2, 40};
-    for (int i = 0; i < 40; ++i) a.data.push_back(i % 2 == 0 ? 1.0f : -1.0f);
-    for (int i = 0; i < 40; ++i) a.data.push_back(i < 20 ? 1.0f : -1.0f);
+    for (int i = 0; i < 40; ++i)
+        a.data.push_back(i % 2 == 0 ? 1.0f : -1.0f);
+    for (int i = 0; i < 40; ++i)
+        a.data.push_back(i < 20 ? 1.0f : -1.0f);
     write_npy(dir + "/orthogonal.npy", a);
     const json doc = {
         {"neurotlm", 1},
@@ -145,8 +147,13 @@ TEST(WorkloadRun, HopfieldRecallsOrthogonalPatternsFromOneFlippedBitEveryTime) {
         {"components",
          {{{"name", "ctrl"}, {"type", "controller"}},
           {{"name", "bus"}, {"type", "router"}},
-          {{"name", "hop"}, {"type", "hopfield_array"}, {"neurons", 40}, {"memories", 1},
-           {"storage", "ternary"}, {"update", "synchronous"}, {"write_verify", true}}}},
+          {{"name", "hop"},
+           {"type", "hopfield_array"},
+           {"neurons", 40},
+           {"memories", 1},
+           {"storage", "ternary"},
+           {"update", "synchronous"},
+           {"write_verify", true}}}},
         {"connections",
          {{{"from", "ctrl.out"}, {"to", "bus.in"}}, {{"from", "bus.out"}, {"to", "hop.in"}}}},
         {"workload",
@@ -177,7 +184,8 @@ TEST(WorkloadRun, MixedTraceRecallsTheStoredPatternAndMultipliesByTheEffectiveWe
     const json& outputs = r.workload_results.at("outputs");
     ASSERT_EQ(outputs.size(), 2u);
     std::vector<int> halves(16);
-    for (int i = 0; i < 16; ++i) halves[static_cast<std::size_t>(i)] = i < 8 ? 1 : -1;
+    for (int i = 0; i < 16; ++i)
+        halves[static_cast<std::size_t>(i)] = i < 8 ? 1 : -1;
     bool saw_recall = false, saw_mvm = false;
     for (const json& o : outputs) {
         if (o.at("component") == "hop") {
@@ -195,7 +203,8 @@ TEST(WorkloadRun, MixedTraceRecallsTheStoredPatternAndMultipliesByTheEffectiveWe
             const std::vector<float> y = o.at("output").get<std::vector<float>>();
             ASSERT_EQ(y.size(), 2u);
             for (int j = 0; j < 2; ++j)
-                EXPECT_NEAR(y[static_cast<std::size_t>(j)], weff[static_cast<std::size_t>(j)], 1e-6);
+                EXPECT_NEAR(y[static_cast<std::size_t>(j)], weff[static_cast<std::size_t>(j)],
+                            1e-6);
             EXPECT_EQ(cols, 4);
         }
     }

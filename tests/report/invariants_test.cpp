@@ -40,7 +40,9 @@ bool mentions(const std::vector<std::string>& v, const std::string& text) {
 
 } // namespace
 
-TEST(Invariants, ASoundReportPasses) { EXPECT_TRUE(check_invariants(sound()).empty()); }
+TEST(Invariants, ASoundReportPasses) {
+    EXPECT_TRUE(check_invariants(sound()).empty());
+}
 
 TEST(Invariants, NegativeEnergyIsCaught) {
     Report r = sound();

@@ -19,7 +19,8 @@ BenchInitiator::BenchInitiator(const sc_core::sc_module_name& name)
 
 void BenchInitiator::thread() {
     for (;;) {
-        while (!m_pending) sc_core::wait(m_go);
+        while (!m_pending)
+            sc_core::wait(m_go);
         m_pending = false;
         m_qk.reset();
         try {
@@ -55,9 +56,8 @@ void BenchInitiator::advance(const sc_core::sc_time& t) {
     if (m_qk.need_sync()) m_qk.sync();
 }
 
-tlm::tlm_response_status BenchInitiator::transport(tlm::tlm_command command,
-                                                   std::uint64_t address, void* data,
-                                                   std::size_t len) {
+tlm::tlm_response_status BenchInitiator::transport(tlm::tlm_command command, std::uint64_t address,
+                                                   void* data, std::size_t len) {
     m_trans.set_command(command);
     m_trans.set_address(address);
     m_trans.set_data_ptr(static_cast<unsigned char*>(data));
@@ -90,8 +90,7 @@ unsigned BenchInitiator::debug(tlm::tlm_command command, std::uint64_t address, 
 
 namespace {
 
-void check(tlm::tlm_response_status status, bool is_write, std::uint64_t address,
-           std::size_t len) {
+void check(tlm::tlm_response_status status, bool is_write, std::uint64_t address, std::size_t len) {
     if (status == tlm::TLM_OK_RESPONSE) return;
     tlm::tlm_generic_payload t;
     t.set_response_status(status);
@@ -104,8 +103,8 @@ void check(tlm::tlm_response_status status, bool is_write, std::uint64_t address
 } // namespace
 
 void BenchInitiator::write(std::uint64_t address, const void* data, std::size_t len) {
-    check(transport(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), len), true,
-          address, len);
+    check(transport(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), len), true, address,
+          len);
 }
 
 void BenchInitiator::read(std::uint64_t address, void* data, std::size_t len) {

@@ -50,8 +50,8 @@ public:
 
     /// One b_transport with the local time as its delay; returns the response instead of
     /// throwing (for register-level tests). The local time advances by the annotated delay.
-    tlm::tlm_response_status transport(tlm::tlm_command command, std::uint64_t address,
-                                       void* data, std::size_t len);
+    tlm::tlm_response_status transport(tlm::tlm_command command, std::uint64_t address, void* data,
+                                       std::size_t len);
     /// One transport_dbg; returns the bytes the target transferred (no time passes).
     unsigned debug(tlm::tlm_command command, std::uint64_t address, void* data, std::size_t len);
 
@@ -85,11 +85,11 @@ private:
 };
 
 struct BenchOptions {
-    std::uint64_t seed = 1;             ///< the platform seed the block's RNG stream derives from
-    std::string name = "dut";           ///< the block's module name (also seeds its stream)
+    std::uint64_t seed = 1;   ///< the platform seed the block's RNG stream derives from
+    std::string name = "dut"; ///< the block's module name (also seeds its stream)
     nlohmann::json devices = nlohmann::json::object(); ///< a platform file's "devices" section
-    double quantum_s = 1e-6;            ///< global quantum of the initiator's quantum keeper
-    std::string file = "bench.json";    ///< the file name ConfigErrors carry
+    double quantum_s = 1e-6;         ///< global quantum of the initiator's quantum keeper
+    std::string file = "bench.json"; ///< the file name ConfigErrors carry
 };
 
 /// Validate @p params against @p table as a block's JSON object (ConfigError on bad input).

@@ -8,8 +8,7 @@
 
 namespace neurotlm::testing {
 
-template <typename F>
-std::string error_of(F&& f) {
+template <typename F> std::string error_of(F&& f) {
     try {
         f();
     } catch (const InputError& e) {

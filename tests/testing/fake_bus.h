@@ -40,7 +40,8 @@ public:
         Access a{true, address, {}};
         a.bytes.resize(len);
         std::memcpy(a.bytes.data(), data, len);
-        for (std::size_t i = 0; i < len; ++i) m_memory[address + i] = a.bytes[i];
+        for (std::size_t i = 0; i < len; ++i)
+            m_memory[address + i] = a.bytes[i];
         accesses.push_back(std::move(a));
     }
     void read(std::uint64_t address, void* data, std::size_t len) override {
@@ -58,7 +59,8 @@ public:
     /// Preset memory (not recorded as an access).
     void set_bytes(std::uint64_t address, const void* data, std::size_t len) {
         const auto* p = static_cast<const std::uint8_t*>(data);
-        for (std::size_t i = 0; i < len; ++i) m_memory[address + i] = p[i];
+        for (std::size_t i = 0; i < len; ++i)
+            m_memory[address + i] = p[i];
     }
     void set32(std::uint64_t address, std::uint32_t v) { set_bytes(address, &v, 4); }
     void set_float(std::uint64_t address, float v) { set_bytes(address, &v, 4); }
@@ -84,7 +86,8 @@ public:
     }
     std::size_t writes() const {
         std::size_t n = 0;
-        for (const auto& a : accesses) n += a.write && !a.refused ? 1 : 0;
+        for (const auto& a : accesses)
+            n += a.write && !a.refused ? 1 : 0;
         return n;
     }
 
@@ -98,7 +101,7 @@ private:
         a.refused = true;
         accesses.push_back(std::move(a));
         throw BusError("fake bus: access of " + std::to_string(len) + " bytes at " +
-                           std::to_string(address) + " refused");
+                       std::to_string(address) + " refused");
     }
     std::map<std::uint64_t, std::uint8_t> m_memory;
 };

@@ -5,7 +5,9 @@
 
 namespace neurotlm::testing {
 
-std::string source_dir() { return NEUROTLM_SOURCE_DIR; }
+std::string source_dir() {
+    return NEUROTLM_SOURCE_DIR;
+}
 
 std::string test_data(const std::string& relative) {
     return std::string(NEUROTLM_TEST_DATA) + "/" + relative;
@@ -13,8 +15,8 @@ std::string test_data(const std::string& relative) {
 
 std::string scratch_dir(const std::string& tag) {
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() /
-                   ("neurotlm-test-" + std::to_string(::getpid()) + "-" + tag);
+    fs::path dir =
+        fs::temp_directory_path() / ("neurotlm-test-" + std::to_string(::getpid()) + "-" + tag);
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir.string();

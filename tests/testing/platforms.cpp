@@ -9,16 +9,11 @@ PlatformConfig config_from(nlohmann::json doc, const LoadOptions& options) {
 
 nlohmann::json tile_platform(int tiles, int rows, int cols, nlohmann::json tile_overrides,
                              std::string device) {
-    nlohmann::json tile = {{"name", "tile"},
-                           {"type", "crossbar_tile"},
-                           {"count", tiles},
-                           {"rows", rows},
-                           {"cols", cols},
-                           {"device", device},
-                           {"adc", {{"bits", 0}}},
-                           {"dac", {{"bits", 8}}},
-                           {"read_noise", false},
-                           {"variation", false}};
+    nlohmann::json tile = {{"name", "tile"},       {"type", "crossbar_tile"},
+                           {"count", tiles},       {"rows", rows},
+                           {"cols", cols},         {"device", device},
+                           {"adc", {{"bits", 0}}}, {"dac", {{"bits", 8}}},
+                           {"read_noise", false},  {"variation", false}};
     if (tile_overrides.is_object()) tile.merge_patch(tile_overrides);
     return {
         {"neurotlm", 1},
@@ -26,12 +21,14 @@ nlohmann::json tile_platform(int tiles, int rows, int cols, nlohmann::json tile_
         {"seed", 7},
         {"devices",
          {{"ideal",
-           {{"type", "rram"}, {"levels", 1024}, {"r_on", "5 kohm"}, {"r_off", "15 kohm"},
-            {"read_voltage", "0.2 V"}, {"source", "test device"}}}}},
+           {{"type", "rram"},
+            {"levels", 1024},
+            {"r_on", "5 kohm"},
+            {"r_off", "15 kohm"},
+            {"read_voltage", "0.2 V"},
+            {"source", "test device"}}}}},
         {"components",
-         {{{"name", "ctrl"}, {"type", "controller"}},
-          {{"name", "bus"}, {"type", "router"}},
-          tile}},
+         {{{"name", "ctrl"}, {"type", "controller"}}, {{"name", "bus"}, {"type", "router"}}, tile}},
         {"connections",
          {{{"from", "ctrl.out"}, {"to", "bus.in"}},
           {{"from", "bus.out"}, {"to", "tile.in"}, {"base", "0x10000000"}, {"size", "4 MiB"}}}},

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "neurotlm/core/error.h"
 #include "neurotlm/blocks/router/router_module.h"
+#include "neurotlm/core/error.h"
 #include "neurotlm/topology/platform.h"
 #include "testing/platforms.h"
 
@@ -14,7 +14,10 @@ using neurotlm::testing::tile_platform;
 namespace {
 json two_tiles_one_fixed() {
     json doc = tile_platform(1, 8, 8);
-    doc["components"].push_back({{"name", "other"}, {"type", "crossbar_tile"}, {"rows", 8}, {"cols", 8},
+    doc["components"].push_back({{"name", "other"},
+                                 {"type", "crossbar_tile"},
+                                 {"rows", 8},
+                                 {"cols", 8},
                                  {"device", "ideal"}});
     // tile0 automatic; other fixed at 0 without a size.
     doc["connections"][1] = {{"from", "bus.out"}, {"to", "tile.in"}};
@@ -55,6 +58,7 @@ TEST(Platform, EffectiveConfigurationLoadsAgainToTheSameEffectiveConfiguration) 
     EXPECT_EQ(again.components.size(), p.config().components.size());
     for (std::size_t i = 0; i < again.components.size(); ++i) {
         EXPECT_EQ(again.components[i].name, p.config().components[i].name);
-        EXPECT_EQ(again.components[i].params.effective(), p.config().components[i].params.effective());
+        EXPECT_EQ(again.components[i].params.effective(),
+                  p.config().components[i].params.effective());
     }
 }

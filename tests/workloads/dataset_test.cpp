@@ -21,13 +21,14 @@ namespace {
 
 std::vector<std::uint8_t> pattern(std::size_t n) {
     std::vector<std::uint8_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);
     return v;
 }
 
 void write_raw(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char *>(bytes.data()),
+    out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
 }
 
@@ -41,7 +42,8 @@ std::vector<std::uint8_t> idx3_header(std::uint32_t count, std::uint32_t h, std:
                                       std::uint8_t dtype = 0x08) {
     std::vector<std::uint8_t> v{0, 0, dtype, 3};
     for (std::uint32_t x : {count, h, w})
-        for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
+        for (int s = 24; s >= 0; s -= 8)
+            v.push_back(static_cast<std::uint8_t>(x >> s));
     return v;
 }
 
@@ -91,7 +93,8 @@ TEST_F(DatasetTest, LimitAndOffset) {
     const int count = 10, h = 2, w = 2;
     const auto pixels = pattern(count * h * w);
     std::vector<std::uint8_t> labels;
-    for (int i = 0; i < count; ++i) labels.push_back(static_cast<std::uint8_t>(i));
+    for (int i = 0; i < count; ++i)
+        labels.push_back(static_cast<std::uint8_t>(i));
     write_idx_images(path("img.gz"), count, h, w, pixels);
     write_idx_labels(path("lbl.gz"), labels);
 
@@ -100,7 +103,7 @@ TEST_F(DatasetTest, LimitAndOffset) {
     EXPECT_EQ(d.labels, (std::vector<int>{4, 5, 6}));
     EXPECT_FLOAT_EQ(d.image(0)[0], pixels[4 * 4] / 255.0f);
 
-    d = load_idx(path("img.gz"), path("lbl.gz"), 100, 8);   // limit beyond the end: what remains
+    d = load_idx(path("img.gz"), path("lbl.gz"), 100, 8); // limit beyond the end: what remains
     EXPECT_EQ(d.count, 2);
     EXPECT_EQ(d.labels, (std::vector<int>{8, 9}));
 
@@ -179,8 +182,10 @@ TEST_F(DatasetTest, LyingHeaderDoesNotAllocateOrOverrun) {
 }
 
 TEST_F(DatasetTest, AbsurdDimensions) {
-    for (auto [h, w] : {std::pair<std::uint32_t, std::uint32_t>{0, 28}, {28, 0},
-                        {0xffffffffu, 0xffffffffu}, {65536, 65536}}) {
+    for (auto [h, w] : {std::pair<std::uint32_t, std::uint32_t>{0, 28},
+                        {28, 0},
+                        {0xffffffffu, 0xffffffffu},
+                        {65536, 65536}}) {
         write_raw(path("absurd"), idx3_header(1, h, w));
         const std::string e = error_of([&] { load_idx(path("absurd"), ""); });
         EXPECT_NE(e.find("implausible image size"), std::string::npos) << e;

@@ -46,7 +46,8 @@ TEST(HopfieldRecallWorkload, DefaultsStoreFourRandomPatternsInTheOnlyArray) {
     ASSERT_EQ(hr.memories()[0].patterns.size(), 4u);
     for (const auto& pat : hr.memories()[0].patterns) {
         ASSERT_EQ(pat.size(), 32u);
-        for (auto v : pat) EXPECT_TRUE(v == 1 || v == -1);
+        for (auto v : pat)
+            EXPECT_TRUE(v == 1 || v == -1);
     }
     // 4 patterns x 5 probes each (the default per_pattern).
     EXPECT_EQ(w->totals().items_requested, 20u);
@@ -55,11 +56,10 @@ TEST(HopfieldRecallWorkload, DefaultsStoreFourRandomPatternsInTheOnlyArray) {
 
 TEST(HopfieldRecallWorkload, RecallOrderAndProbesSetTheRequestedCount) {
     HopPlatform p;
-    auto w = create_workload(
-        recall({{"memories", {{{"count", 2}}, {{"count", 3}}}},
-                {"recall", {1, 1, 0}},
-                {"probes", {{"per_pattern", 2}}}}),
-        p.info);
+    auto w = create_workload(recall({{"memories", {{{"count", 2}}, {{"count", 3}}}},
+                                     {"recall", {1, 1, 0}},
+                                     {"probes", {{"per_pattern", 2}}}}),
+                             p.info);
     // memory 1 twice (3 patterns each) and memory 0 once (2 patterns), 2 probes a pattern.
     EXPECT_EQ(w->totals().items_requested, (3u + 3u + 2u) * 2u);
 }
@@ -116,14 +116,15 @@ TEST(HopfieldRecallWorkload, PatternSetsAreCheckedWithTheirPointers) {
         {{{"memories", {{{"source", "npy"}, {"file", test_data("bad_files/truncated.npy")}}}}},
          "/workload/memories/0/file"},
         {{{"memories", {{{"source", "idx"}, {"count", 2}}}}}, "/workload/memories/0/images"},
-        {{{"memories",
-           {{{"source", "idx"}, {"images", test_data("tiny/images-idx3-ubyte.gz")}}}}},
+        {{{"memories", {{{"source", "idx"}, {"images", test_data("tiny/images-idx3-ubyte.gz")}}}}},
          "/workload/memories/0/count"},
         {{{"memories",
            {{{"source", "idx"}, {"images", test_data("tiny/absent.gz")}, {"count", 2}}}}},
          "/workload/memories/0/images"},
         {{{"memories",
-           {{{"source", "idx"}, {"images", test_data("tiny/images-idx3-ubyte.gz")}, {"count", 2},
+           {{{"source", "idx"},
+             {"images", test_data("tiny/images-idx3-ubyte.gz")},
+             {"count", 2},
              {"threshold", 2}}}}},
          "/workload/memories/0/threshold"},
         // Recall order and probes.
@@ -144,9 +145,9 @@ TEST(HopfieldRecallWorkload, PatternSetsAreCheckedWithTheirPointers) {
 
 TEST(HopfieldRecallWorkload, ImagesAndNpyRowsMustHaveOneValuePerNeuron) {
     // The tiny images are 4 x 4: 16 neurons take them, 32 do not.
-    const json idx = {{"memories",
-                       {{{"source", "idx"}, {"images", test_data("tiny/images-idx3-ubyte.gz")},
-                         {"count", 3}}}}};
+    const json idx = {
+        {"memories",
+         {{{"source", "idx"}, {"images", test_data("tiny/images-idx3-ubyte.gz")}, {"count", 3}}}}};
     {
         HopPlatform p(16);
         auto w = create_workload(recall(idx), p.info);

@@ -34,7 +34,8 @@ json tiny_mlp(json extra = json::object()) {
 
 /// @p n tiles tile0.. of 16 x 16 cells: 16 inputs, 8 outputs (differential).
 void add_tiles(FakePlatform& p, int n) {
-    for (int i = 0; i < n; ++i) p.tile("tile" + std::to_string(i), 16, 16);
+    for (int i = 0; i < n; ++i)
+        p.tile("tile" + std::to_string(i), 16, 16);
 }
 
 /// A network file of @p inputs -> @p outputs (one dense layer of small weights).
@@ -42,7 +43,8 @@ std::string write_network(const std::string& dir, int inputs, int outputs) {
     json w = json::array();
     for (int o = 0; o < outputs; ++o) {
         json row = json::array();
-        for (int i = 0; i < inputs; ++i) row.push_back(0.01 * ((o + i) % 5) - 0.02);
+        for (int i = 0; i < inputs; ++i)
+            row.push_back(0.01 * ((o + i) % 5) - 0.02);
         w.push_back(row);
     }
     json net = {{"format", "neurotlm-network"},
@@ -50,9 +52,13 @@ std::string write_network(const std::string& dir, int inputs, int outputs) {
                 {"name", "made"},
                 {"input", inputs},
                 {"layers",
-                 {{{"name", "fc"}, {"type", "dense"}, {"outputs", outputs},
-                   {"activation", "none"}, {"weights", w}}}}};
-    const std::string path = dir + "/net_" + std::to_string(inputs) + "_" + std::to_string(outputs) + ".json";
+                 {{{"name", "fc"},
+                   {"type", "dense"},
+                   {"outputs", outputs},
+                   {"activation", "none"},
+                   {"weights", w}}}}};
+    const std::string path =
+        dir + "/net_" + std::to_string(inputs) + "_" + std::to_string(outputs) + ".json";
     std::ofstream(path) << net.dump();
     return path;
 }
@@ -134,8 +140,9 @@ TEST(MlpInferenceWorkload, AnOffsetPastTheLastImageIsRefused) {
     add_tiles(p, 5);
     // 40 images: offset 39 leaves one, 40 leaves none.
     EXPECT_NO_THROW(create_workload(tiny_mlp({{"dataset", {{"offset", 39}}}}), p.info));
-    const auto e = config_error_of(
-        [&] { create_workload(tiny_mlp({{"dataset", {{"offset", 40}}}}), p.info); });
+    const auto e = config_error_of([&] {
+        create_workload(tiny_mlp({{"dataset", {{"offset", 40}}}}), p.info);
+    });
     ASSERT_TRUE(e.thrown) << e.what;
     EXPECT_EQ(e.pointer.rfind("/workload/dataset/", 0), 0u) << e.what;
     EXPECT_NE(e.what.find("offset"), std::string::npos) << e.what;
@@ -172,8 +179,9 @@ TEST(MlpInferenceWorkload, TheTilesMustBeReachableCrossbarTilesOfOneSize) {
         FakePlatform p;
         add_tiles(p, 5);
         p.hopfield("tile5", 32);
-        const auto e = config_error_of(
-            [&] { create_workload(tiny_mlp({{"tiles", "tile"}}), p.info); });
+        const auto e = config_error_of([&] {
+            create_workload(tiny_mlp({{"tiles", "tile"}}), p.info);
+        });
         EXPECT_EQ(e.pointer, "/workload/tiles") << e.what;
         EXPECT_NE(e.found.find("hopfield_array"), std::string::npos) << e.what;
     }
@@ -187,7 +195,8 @@ TEST(MlpInferenceWorkload, TheTilesMustBeReachableCrossbarTilesOfOneSize) {
         // A named group uses only its members.
         FakePlatform p;
         add_tiles(p, 2);
-        for (int i = 0; i < 5; ++i) p.tile("big" + std::to_string(i), 16, 16);
+        for (int i = 0; i < 5; ++i)
+            p.tile("big" + std::to_string(i), 16, 16);
         auto w = create_workload(tiny_mlp({{"tiles", "big"}}), p.info);
         const auto& map = dynamic_cast<const MlpInference&>(*w).mapping();
         EXPECT_EQ(map[0].blocks[0].tile, "big0");

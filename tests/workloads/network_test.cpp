@@ -22,15 +22,16 @@ namespace {
 //   x = [1, 2]; W1 = [[1, -1], [0.5, 0.5], [-2, 1]] (out x in), b1 = [0, 1, 0.5], ReLU
 //   z1 = [-1, 2.5, 0.5] -> a1 = [0, 2.5, 0.5]
 //   W2 = [[1, 2, 3], [-1, 0, 1]], b2 = [0.5, -0.5], linear -> y = [7, 0]
-const json w1_out_in = json::array({json::array({1, -1}), json::array({0.5, 0.5}),
-                                    json::array({-2, 1})});
+const json w1_out_in =
+    json::array({json::array({1, -1}), json::array({0.5, 0.5}), json::array({-2, 1})});
 const json w2_out_in = json::array({json::array({1, 2, 3}), json::array({-1, 0, 1})});
 
 json transpose(const json& m) {
     json t = json::array();
     for (std::size_t c = 0; c < m[0].size(); ++c) {
         json row = json::array();
-        for (std::size_t r = 0; r < m.size(); ++r) row.push_back(m[r][c]);
+        for (std::size_t r = 0; r < m.size(); ++r)
+            row.push_back(m[r][c]);
         t.push_back(row);
     }
     return t;
@@ -57,7 +58,8 @@ NpyArray matrix(const json& m) {
     NpyArray a;
     a.shape = {m.size(), m[0].size()};
     for (const auto& row : m)
-        for (const auto& v : row) a.data.push_back(v.get<float>());
+        for (const auto& v : row)
+            a.data.push_back(v.get<float>());
     return a;
 }
 
@@ -113,13 +115,13 @@ TEST_F(NetworkTest, InlineInOutLayout) {
 
 TEST_F(NetworkTest, NpyWeightsBothLayoutsRelativeToTheJsonFile) {
     std::filesystem::create_directories(dir + "/sub/w");
-    write_npy(dir + "/sub/w/w1.npy", matrix(w1_out_in));                 // out_in
-    write_npy(dir + "/sub/w/w2.npy", matrix(transpose(w2_out_in)));      // in_out
+    write_npy(dir + "/sub/w/w1.npy", matrix(w1_out_in));            // out_in
+    write_npy(dir + "/sub/w/w2.npy", matrix(transpose(w2_out_in))); // in_out
     write_npy(dir + "/sub/w/b1.npy", NpyArray{{3}, {0, 1, 0.5f}});
     json doc = example();
     doc["layers"][0]["weights"] = "w/w1.npy";
     doc["layers"][0]["bias"] = "w/b1.npy";
-    doc["layers"][1]["weights"] = dir + "/sub/w/w2.npy";   // absolute works too
+    doc["layers"][1]["weights"] = dir + "/sub/w/w2.npy"; // absolute works too
     doc["layers"][1]["weights_layout"] = "in_out";
     check_example(load_network(write(doc, "sub/net.json")));
 }
@@ -145,7 +147,7 @@ TEST_F(NetworkTest, SaveWritesNpyBesideTheJsonAndLoadsBack) {
     EXPECT_TRUE(std::filesystem::exists(dir + "/saved/tiny_hidden_b.npy"));
     EXPECT_TRUE(std::filesystem::exists(dir + "/saved/tiny_out_w.npy"));
     EXPECT_EQ(read_npy(dir + "/saved/tiny_hidden_w.npy").shape,
-              (std::vector<std::size_t>{3, 2}));   // out_in, as PyTorch stores it
+              (std::vector<std::size_t>{3, 2})); // out_in, as PyTorch stores it
     const Network back = load_network(out);
     ASSERT_EQ(back.layers.size(), original.layers.size());
     for (std::size_t l = 0; l < back.layers.size(); ++l) {
@@ -212,93 +214,176 @@ TEST_P(MalformedNetwork, IsAConfigErrorAtThePointer) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Network, MalformedNetwork,
-    ::testing::Values(
-        Malformed{"unknown_top_key", [](json& d, auto&) { d["inptu"] = 2; }, "/inptu"},
-        Malformed{"wrong_format", [](json& d, auto&) { d["format"] = "onnx"; }, "/format"},
-        Malformed{"missing_format", [](json& d, auto&) { d.erase("format"); }, "/format"},
-        Malformed{"future_version", [](json& d, auto&) { d["version"] = 2; }, "/version"},
-        Malformed{"input_as_string", [](json& d, auto&) { d["input"] = "2"; }, "/input"},
-        Malformed{"input_zero", [](json& d, auto&) { d["input"] = 0; }, "/input"},
-        Malformed{"no_layers", [](json& d, auto&) { d.erase("layers"); }, "/layers"},
-        Malformed{"empty_layers", [](json& d, auto&) { d["layers"] = json::array(); }, "/layers"},
-        Malformed{"layers_object", [](json& d, auto&) { d["layers"] = json::object(); },
-                  "/layers"},
-        Malformed{"layer_not_object", [](json& d, auto&) { d["layers"][1] = 5; }, "/layers/1"},
-        Malformed{"unknown_layer_key", [](json& d, auto&) { d["layers"][0]["stride"] = 1; },
-                  "/layers/0/stride"},
-        Malformed{"missing_outputs", [](json& d, auto&) { d["layers"][1].erase("outputs"); },
-                  "/layers/1/outputs"},
-        Malformed{"outputs_float", [](json& d, auto&) { d["layers"][0]["outputs"] = 2.5; },
-                  "/layers/0/outputs"},
-        Malformed{"bad_type", [](json& d, auto&) { d["layers"][0]["type"] = "conv2d"; },
-                  "/layers/0/type"},
-        Malformed{"bad_activation", [](json& d, auto&) { d["layers"][1]["activation"] = "gelu"; },
-                  "/layers/1/activation"},
-        Malformed{"bad_layout", [](json& d, auto&) { d["layers"][0]["weights_layout"] = "oi"; },
-                  "/layers/0/weights_layout"},
-        Malformed{"missing_weights", [](json& d, auto&) { d["layers"][0].erase("weights"); },
-                  "/layers/0/weights"},
-        Malformed{"weights_number", [](json& d, auto&) { d["layers"][0]["weights"] = 3; },
-                  "/layers/0/weights"},
-        Malformed{"weights_wrong_shape",
-                  [](json& d, auto&) { d["layers"][0]["weights"] = transpose(w1_out_in); },
-                  "/layers/0/weights"},
-        Malformed{"ragged_rows",
-                  [](json& d, auto&) { d["layers"][0]["weights"][1] = json::array({1}); },
-                  "/layers/0/weights/1"},
-        Malformed{"row_not_array", [](json& d, auto&) { d["layers"][0]["weights"][2] = 1; },
-                  "/layers/0/weights/2"},
-        Malformed{"element_string", [](json& d, auto&) { d["layers"][1]["weights"][0][1] = "x"; },
-                  "/layers/1/weights/0/1"},
-        Malformed{"chain_mismatch",
-                  [](json& d, auto&) {
-                      d["layers"][1]["weights"] = json::array({json::array({1, 2}),
-                                                               json::array({3, 4})});
-                  },
-                  "/layers/1/weights"},
-        Malformed{"declared_inputs_mismatch", [](json& d, auto&) { d["layers"][1]["inputs"] = 4; },
-                  "/layers/1/inputs"},
-        Malformed{"bias_wrong_length", [](json& d, auto&) { d["layers"][0]["bias"] = {1, 2}; },
-                  "/layers/0/bias"},
-        Malformed{"bias_element", [](json& d, auto&) { d["layers"][1]["bias"][1] = nullptr; },
-                  "/layers/1/bias/1"},
-        Malformed{"huge_value_is_infinite",
-                  [](json& d, auto&) { d["layers"][1]["weights"][0][0] = 1e300; },
-                  "/layers/1/weights"},
-        Malformed{"duplicate_layer_name", [](json& d, auto&) { d["layers"][1]["name"] = "hidden"; },
-                  "/layers/1/name"},
-        Malformed{"missing_npy", [](json& d, auto&) { d["layers"][0]["weights"] = "gone.npy"; },
-                  "/layers/0/weights"},
-        Malformed{"npy_wrong_shape",
-                  [](json& d, const std::string& dir) {
-                      write_npy(dir + "/w.npy", matrix(transpose(w1_out_in)));
-                      d["layers"][0]["weights"] = "w.npy";
-                  },
-                  "/layers/0/weights"},
-        Malformed{"npy_nan",
-                  [](json& d, const std::string& dir) {
-                      NpyArray w = matrix(w2_out_in);
-                      w.data[4] = std::numeric_limits<float>::quiet_NaN();
-                      write_npy(dir + "/nan.npy", w);
-                      d["layers"][1]["weights"] = "nan.npy";
-                  },
-                  "/layers/1/weights"},
-        Malformed{"npy_inf_bias",
-                  [](json& d, const std::string& dir) {
-                      write_npy(dir + "/b.npy",
-                                NpyArray{{2}, {1.0f, std::numeric_limits<float>::infinity()}});
-                      d["layers"][1]["bias"] = "b.npy";
-                  },
-                  "/layers/1/bias"},
-        Malformed{"npy_bias_2d",
-                  [](json& d, const std::string& dir) {
-                      write_npy(dir + "/b2.npy", NpyArray{{1, 2}, {1.0f, 2.0f}});
-                      d["layers"][1]["bias"] = "b2.npy";
-                  },
-                  "/layers/1/bias"}),
-    [](const ::testing::TestParamInfo<Malformed>& info) { return info.param.what; });
+INSTANTIATE_TEST_SUITE_P(Network, MalformedNetwork,
+                         ::testing::Values(Malformed{"unknown_top_key",
+                                                     [](json& d, auto&) { d["inptu"] = 2; },
+                                                     "/inptu"},
+                                           Malformed{"wrong_format",
+                                                     [](json& d, auto&) { d["format"] = "onnx"; },
+                                                     "/format"},
+                                           Malformed{"missing_format",
+                                                     [](json& d, auto&) { d.erase("format"); },
+                                                     "/format"},
+                                           Malformed{"future_version",
+                                                     [](json& d, auto&) { d["version"] = 2; },
+                                                     "/version"},
+                                           Malformed{"input_as_string",
+                                                     [](json& d, auto&) { d["input"] = "2"; },
+                                                     "/input"},
+                                           Malformed{"input_zero",
+                                                     [](json& d, auto&) { d["input"] = 0; },
+                                                     "/input"},
+                                           Malformed{"no_layers",
+                                                     [](json& d, auto&) { d.erase("layers"); },
+                                                     "/layers"},
+                                           Malformed{
+                                               "empty_layers",
+                                               [](json& d, auto&) { d["layers"] = json::array(); },
+                                               "/layers"},
+                                           Malformed{
+                                               "layers_object",
+                                               [](json& d, auto&) { d["layers"] = json::object(); },
+                                               "/layers"},
+                                           Malformed{"layer_not_object",
+                                                     [](json& d, auto&) { d["layers"][1] = 5; },
+                                                     "/layers/1"},
+                                           Malformed{
+                                               "unknown_layer_key",
+                                               [](json& d, auto&) { d["layers"][0]["stride"] = 1; },
+                                               "/layers/0/stride"},
+                                           Malformed{"missing_outputs",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][1].erase("outputs");
+                                                     },
+                                                     "/layers/1/outputs"},
+                                           Malformed{"outputs_float",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["outputs"] = 2.5;
+                                                     },
+                                                     "/layers/0/outputs"},
+                                           Malformed{"bad_type",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["type"] = "conv2d";
+                                                     },
+                                                     "/layers/0/type"},
+                                           Malformed{"bad_activation",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][1]["activation"] = "gelu";
+                                                     },
+                                                     "/layers/1/activation"},
+                                           Malformed{"bad_layout",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["weights_layout"] = "oi";
+                                                     },
+                                                     "/layers/0/weights_layout"},
+                                           Malformed{"missing_weights",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0].erase("weights");
+                                                     },
+                                                     "/layers/0/weights"},
+                                           Malformed{"weights_number",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["weights"] = 3;
+                                                     },
+                                                     "/layers/0/weights"},
+                                           Malformed{"weights_wrong_shape",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["weights"] =
+                                                             transpose(w1_out_in);
+                                                     },
+                                                     "/layers/0/weights"},
+                                           Malformed{"ragged_rows",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["weights"][1] =
+                                                             json::array({1});
+                                                     },
+                                                     "/layers/0/weights/1"},
+                                           Malformed{"row_not_array",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][0]["weights"][2] = 1;
+                                                     },
+                                                     "/layers/0/weights/2"},
+                                           Malformed{"element_string",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][1]["weights"][0][1] = "x";
+                                                     },
+                                                     "/layers/1/weights/0/1"},
+                                           Malformed{"chain_mismatch",
+                                                     [](json& d, auto&) {
+                                                         d["layers"][1]["weights"] =
+                                                             json::array({json::array({1, 2}),
+                                                                          json::array({3, 4})});
+                                                     },
+                                                     "/layers/1/weights"},
+                                           Malformed{
+                                               "declared_inputs_mismatch",
+                                               [](json& d, auto&) { d["layers"][1]["inputs"] = 4; },
+                                               "/layers/1/inputs"},
+                                           Malformed{"bias_wrong_length",
+                                                     [](
+                                                         json& d,
+                                                         auto&) { d["layers"][0]["bias"] = {1, 2}; },
+                                                     "/layers/0/bias"},
+                                           Malformed{
+                                               "bias_element",
+                                               [](
+                                                   json&
+                                                       d,
+                                                   auto&) { d["layers"][1]["bias"][1] = nullptr; },
+                                               "/layers/1/bias/1"},
+                                           Malformed{
+                                               "huge_value_is_infinite",
+                                               [](json& d,
+                                                  auto&) { d["layers"][1]["weights"][0][0] = 1e300; },
+                                               "/layers/1/weights"},
+                                           Malformed{"duplicate_layer_name",
+                                                     [](json& d,
+                                                        auto&) { d["layers"][1]["name"] = "hidden"; },
+                                                     "/layers/1/name"},
+                                           Malformed{
+                                               "missing_npy",
+                                               [](
+                                                   json&
+                                                       d,
+                                                   auto&) { d["layers"][0]["weights"] = "gone.npy"; },
+                                               "/layers/0/weights"},
+                                           Malformed{"npy_wrong_shape",
+                                                     [](json& d, const std::string& dir) {
+                                                         write_npy(dir + "/w.npy",
+                                                                   matrix(transpose(w1_out_in)));
+                                                         d["layers"][0]["weights"] = "w.npy";
+                                                     },
+                                                     "/layers/0/weights"},
+                                           Malformed{"npy_nan",
+                                                     [](json& d, const std::string& dir) {
+                                                         NpyArray w = matrix(w2_out_in);
+                                                         w.data[4] = std::numeric_limits<
+                                                             float>::quiet_NaN();
+                                                         write_npy(dir + "/nan.npy", w);
+                                                         d["layers"][1]["weights"] = "nan.npy";
+                                                     },
+                                                     "/layers/1/weights"},
+                                           Malformed{"npy_inf_bias",
+                                                     [](json& d, const std::string& dir) {
+                                                         write_npy(
+                                                             dir + "/b.npy",
+                                                             NpyArray{
+                                                                 {2},
+                                                                 {1.0f, std::numeric_limits<
+                                                                            float>::infinity()}});
+                                                         d["layers"][1]["bias"] = "b.npy";
+                                                     },
+                                                     "/layers/1/bias"},
+                                           Malformed{"npy_bias_2d",
+                                                     [](json& d, const std::string& dir) {
+                                                         write_npy(dir + "/b2.npy",
+                                                                   NpyArray{{1, 2}, {1.0f, 2.0f}});
+                                                         d["layers"][1]["bias"] = "b2.npy";
+                                                     },
+                                                     "/layers/1/bias"}),
+                         [](const ::testing::TestParamInfo<Malformed>& info) {
+                             return info.param.what;
+                         });
 
 TEST_F(NetworkTest, InvalidJsonAndMissingFile) {
     const std::string p = dir + "/broken.json";
@@ -322,7 +407,7 @@ TEST_F(NetworkTest, InvalidJsonAndMissingFile) {
 
 TEST_F(NetworkTest, NanInNpyNamesTheElement) {
     NpyArray w = matrix(w2_out_in);
-    w.data[4] = std::numeric_limits<float>::quiet_NaN();   // row 1, column 1
+    w.data[4] = std::numeric_limits<float>::quiet_NaN(); // row 1, column 1
     write_npy(dir + "/nan.npy", w);
     json doc = example();
     doc["layers"][1]["weights"] = "nan.npy";

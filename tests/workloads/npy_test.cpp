@@ -24,7 +24,8 @@ namespace {
 std::string npy_bytes(const std::string& dict, const std::string& payload, int major = 1) {
     std::string header = dict;
     const std::size_t preamble = major == 1 ? 10 : 12;
-    while ((preamble + header.size() + 1) % 64 != 0) header += ' ';
+    while ((preamble + header.size() + 1) % 64 != 0)
+        header += ' ';
     header += '\n';
     std::string out = "\x93NUMPY";
     out += static_cast<char>(major);
@@ -39,12 +40,11 @@ std::string npy_bytes(const std::string& dict, const std::string& payload, int m
     return out + header + payload;
 }
 
-template <typename T>
-std::string little_endian(const std::vector<T>& values) {
+template <typename T> std::string little_endian(const std::vector<T>& values) {
     std::string out;
     for (T v : values) {
         unsigned char b[sizeof(T)];
-        std::memcpy(b, &v, sizeof(T));   // the test hosts are little-endian
+        std::memcpy(b, &v, sizeof(T)); // the test hosts are little-endian
         out.append(reinterpret_cast<const char*>(b), sizeof(T));
     }
     return out;
@@ -68,12 +68,13 @@ protected:
 } // namespace
 
 TEST_F(NpyTest, RoundTrip) {
-    for (const auto &shape :
+    for (const auto& shape :
          std::vector<std::vector<std::size_t>>{{}, {5}, {2, 3}, {2, 3, 4}, {0, 3}}) {
         NpyArray a;
         a.shape = shape;
         a.data.resize(a.size());
-        for (std::size_t i = 0; i < a.data.size(); ++i) a.data[i] = 0.25f * i - 1.5f;
+        for (std::size_t i = 0; i < a.data.size(); ++i)
+            a.data[i] = 0.25f * i - 1.5f;
         const std::string p = dir + "/rt.npy";
         write_npy(p, a);
         const NpyArray b = read_npy(p);
@@ -93,8 +94,8 @@ TEST_F(NpyTest, WrittenHeaderIsAlignedVersionOne) {
     std::ifstream in(dir + "/h.npy", std::ios::binary);
     std::string all{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     ASSERT_EQ(all.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-    const std::size_t header_len = static_cast<unsigned char>(all[8]) |
-                                   (static_cast<unsigned char>(all[9]) << 8);
+    const std::size_t header_len =
+        static_cast<unsigned char>(all[8]) | (static_cast<unsigned char>(all[9]) << 8);
     EXPECT_EQ((10 + header_len) % 64, 0u);
     EXPECT_EQ(all[10 + header_len - 1], '\n');
     EXPECT_NE(all.find("'descr': '<f4'"), std::string::npos);
@@ -141,7 +142,8 @@ TEST_F(NpyTest, BigEndianIsConverted) {
     std::string payload;
     for (std::int32_t v : {1, -2}) {
         const auto u = static_cast<std::uint32_t>(v);
-        for (int s = 24; s >= 0; s -= 8) payload += static_cast<char>((u >> s) & 0xff);
+        for (int s = 24; s >= 0; s -= 8)
+            payload += static_cast<char>((u >> s) & 0xff);
     }
     const NpyArray a = read_npy(write("be.npy", npy_bytes(dict(">i4", "(2,)"), payload)));
     EXPECT_EQ(a.data, (std::vector<float>{1, -2}));
@@ -150,15 +152,16 @@ TEST_F(NpyTest, BigEndianIsConverted) {
     std::uint32_t bits;
     const float f = 1.5f;
     std::memcpy(&bits, &f, 4);
-    for (int s = 24; s >= 0; s -= 8) fpayload += static_cast<char>((bits >> s) & 0xff);
+    for (int s = 24; s >= 0; s -= 8)
+        fpayload += static_cast<char>((bits >> s) & 0xff);
     EXPECT_EQ(read_npy(write("bef.npy", npy_bytes(dict(">f4", "(1,)"), fpayload))).data,
               (std::vector<float>{1.5f}));
 }
 
 TEST_F(NpyTest, HeaderVersionsTwoAndThree) {
     for (int major : {2, 3}) {
-        const NpyArray a = read_npy(write(
-            "v.npy", npy_bytes(dict("<f4", "(3,)"), little_endian<float>({1, 2, 3}), major)));
+        const NpyArray a = read_npy(
+            write("v.npy", npy_bytes(dict("<f4", "(3,)"), little_endian<float>({1, 2, 3}), major)));
         EXPECT_EQ(a.data, (std::vector<float>{1, 2, 3}));
     }
     // Python 2 era: double quotes, long suffix, no trailing comma.
@@ -179,13 +182,15 @@ TEST_F(NpyTest, FortranOrderBecomesCOrder) {
     std::vector<float> fortran;
     for (int k = 0; k < 2; ++k)
         for (int j = 0; j < 3; ++j)
-            for (int i = 0; i < 2; ++i) fortran.push_back(100.0f * i + 10.0f * j + k);
+            for (int i = 0; i < 2; ++i)
+                fortran.push_back(100.0f * i + 10.0f * j + k);
     a = read_npy(
         write("f3.npy", npy_bytes(dict("<f4", "(2, 3, 2)", true), little_endian(fortran))));
     std::vector<float> c_order;
     for (int i = 0; i < 2; ++i)
         for (int j = 0; j < 3; ++j)
-            for (int k = 0; k < 2; ++k) c_order.push_back(100.0f * i + 10.0f * j + k);
+            for (int k = 0; k < 2; ++k)
+                c_order.push_back(100.0f * i + 10.0f * j + k);
     EXPECT_EQ(a.data, c_order);
 }
 
@@ -219,9 +224,9 @@ TEST_F(NpyTest, HeaderShapeLargerOrSmallerThanData) {
 }
 
 TEST_F(NpyTest, AbsurdShape) {
-    for (const std::string shape : {"(4294967296, 4294967296, 4294967296)",
-                                    "(18446744073709551615,)",
-                                    "(99999999999999999999999,)", "(1099511627777,)"}) {
+    for (const std::string shape :
+         {"(4294967296, 4294967296, 4294967296)", "(18446744073709551615,)",
+          "(99999999999999999999999,)", "(1099511627777,)"}) {
         SCOPED_TRACE(shape);
         const std::string e = error_of([&] {
             read_npy(write("absurd.npy", npy_bytes(dict("<f4", shape), little_endian<float>({1}))));
@@ -243,8 +248,9 @@ TEST_F(NpyTest, BadMagicAndBadHeaders) {
     for (const std::string bad : {"{'descr': '<f4', 'shape': (1,), }",
                                   "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), "
                                   "'extra': 1}",
-                                  "not a dict", "{'descr': '<f4', 'fortran_order': False, "
-                                                "'shape': (-1,), }",
+                                  "not a dict",
+                                  "{'descr': '<f4', 'fortran_order': False, "
+                                  "'shape': (-1,), }",
                                   "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': "
                                   "(1,), }"}) {
         SCOPED_TRACE(bad);
@@ -257,8 +263,8 @@ TEST_F(NpyTest, BadMagicAndBadHeaders) {
 TEST_F(NpyTest, UnsupportedDtype) {
     for (const std::string descr : {"<c8", "<U4", "|O", "<f16", "<M8", "<b2"}) {
         SCOPED_TRACE(descr);
-        const std::string e = error_of(
-            [&] { read_npy(write("u.npy", npy_bytes(dict(descr, "(1,)"), "xxxxxxxx"))); });
+        const std::string e =
+            error_of([&] { read_npy(write("u.npy", npy_bytes(dict(descr, "(1,)"), "xxxxxxxx"))); });
         EXPECT_NE(e.find("unsupported dtype"), std::string::npos) << e;
     }
 }

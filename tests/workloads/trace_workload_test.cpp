@@ -49,7 +49,8 @@ std::string write_trace(const std::string& name, const std::string& text) {
 }
 
 const std::string kProgram =
-    R"({"op": "program", "component": "tile0", "weights": [[1, 0], [0, 1]]})" "\n";
+    R"({"op": "program", "component": "tile0", "weights": [[1, 0], [0, 1]]})"
+    "\n";
 
 } // namespace
 
@@ -85,7 +86,8 @@ TEST(TraceWorkload, TheShippedBadTracesAreRefusedAtTheirLineAndPointer) {
 
 TEST(TraceWorkload, TheSmallAndMixedTracesAreAccepted) {
     TracePlatform p;
-    auto w = create_workload({{"kind", "trace"}, {"file", test_data("traces/small.jsonl")}}, p.info);
+    auto w =
+        create_workload({{"kind", "trace"}, {"file", test_data("traces/small.jsonl")}}, p.info);
     // 12 lines, the first a comment: 2 programs, 2 input ranges, a phase, 2 starts,
     // 2 collects, a phase, an mvm.
     EXPECT_EQ(dynamic_cast<const TraceReplay&>(*w).steps(), 11u);
@@ -95,26 +97,29 @@ TEST(TraceWorkload, TheSmallAndMixedTracesAreAccepted) {
     EXPECT_EQ(w->setup_phases(), std::vector<std::string>{"program"});
 
     // A tile and a Hopfield array in one trace: a multiply and a recall, items of two kinds.
-    auto m = create_workload({{"kind", "trace"}, {"file", test_data("traces/mixed.jsonl")}}, p.info);
+    auto m =
+        create_workload({{"kind", "trace"}, {"file", test_data("traces/mixed.jsonl")}}, p.info);
     EXPECT_EQ(dynamic_cast<const TraceReplay&>(*m).steps(), 6u);
     EXPECT_EQ(m->totals().items_requested, 2u);
 }
 
 TEST(TraceWorkload, ComponentsMustBeReachableAndHaveTheOperation) {
-    const std::string hop = write_trace(
-        "hop.jsonl", R"({"op": "program", "component": "hop", "weights": [[1]]})" "\n");
+    const std::string hop =
+        write_trace("hop.jsonl", R"({"op": "program", "component": "hop", "weights": [[1]]})"
+                                 "\n");
     ConfigFailure e = error_of_trace(hop);
     EXPECT_EQ(e.pointer, "/component") << e.what;
     EXPECT_NE(e.found.find("hopfield_array"), std::string::npos) << e.what;
 
-    const std::string bus = write_trace(
-        "bus.jsonl", R"({"op": "collect", "component": "bus"})" "\n");
+    const std::string bus = write_trace("bus.jsonl", R"({"op": "collect", "component": "bus"})"
+                                                     "\n");
     e = error_of_trace(bus);
     EXPECT_EQ(e.pointer, "/component") << e.what;
     EXPECT_NE(e.found.find("router"), std::string::npos) << e.what;
 
-    const std::string far = write_trace(
-        "far.jsonl", R"({"op": "program", "component": "far", "weights": [[1]]})" "\n");
+    const std::string far =
+        write_trace("far.jsonl", R"({"op": "program", "component": "far", "weights": [[1]]})"
+                                 "\n");
     e = error_of_trace(far);
     EXPECT_EQ(e.pointer, "/component") << e.what;
     EXPECT_NE(e.expected.find("reach"), std::string::npos) << e.what;
@@ -129,33 +134,49 @@ TEST(TraceWorkload, LineLevelMistakesAreLocated) {
     };
     const Case cases[] = {
         {"weight_range.jsonl",
-         R"({"op": "program", "component": "tile0", "weights": [[2, 0]], "weight_range": 1})" "\n",
+         R"({"op": "program", "component": "tile0", "weights": [[2, 0]], "weight_range": 1})"
+         "\n",
          1, "/weight_range"},
         {"both.jsonl",
-         R"({"op": "program", "component": "tile0", "weights": [[1]], "weights_npy": "w.npy"})" "\n",
+         R"({"op": "program", "component": "tile0", "weights": [[1]], "weights_npy": "w.npy"})"
+         "\n",
          1, "/weights"},
         {"ragged.jsonl",
-         R"({"op": "program", "component": "tile0", "weights": [[1, 0], [1]]})" "\n", 1,
-         "/weights/1"},
-        {"unknown_key.jsonl", kProgram + R"({"op": "collect", "component": "tile0", "n": 1})" "\n",
+         R"({"op": "program", "component": "tile0", "weights": [[1, 0], [1]]})"
+         "\n",
+         1, "/weights/1"},
+        {"unknown_key.jsonl",
+         kProgram + R"({"op": "collect", "component": "tile0", "n": 1})"
+                    "\n",
          2, "/n"},
         {"long_input.jsonl",
-         kProgram + R"({"op": "mvm", "component": "tile0", "input": [1,2,3,4,5,6,7,8,9]})" "\n", 2,
-         "/input"},
-        {"mvm_unprogrammed.jsonl", R"({"op": "mvm", "component": "tile1", "input": [1]})" "\n", 1,
-         "/op"},
+         kProgram + R"({"op": "mvm", "component": "tile0", "input": [1,2,3,4,5,6,7,8,9]})"
+                    "\n",
+         2, "/input"},
+        {"mvm_unprogrammed.jsonl",
+         R"({"op": "mvm", "component": "tile1", "input": [1]})"
+         "\n",
+         1, "/op"},
         {"reprogram_running.jsonl",
-         kProgram + R"({"op": "start", "component": "tile0", "input": [1, 0]})" "\n" + kProgram,
+         kProgram +
+             R"({"op": "start", "component": "tile0", "input": [1, 0]})"
+             "\n" +
+             kProgram,
          3, "/op"},
-        {"phase_unnamed.jsonl", R"({"op": "phase", "name": ""})" "\n", 1, "/name"},
+        {"phase_unnamed.jsonl",
+         R"({"op": "phase", "name": ""})"
+         "\n",
+         1, "/name"},
         {"output_range.jsonl",
-         kProgram + R"({"op": "output_range", "component": "tile0", "value": -1})" "\n", 2,
-         "/value"},
+         kProgram + R"({"op": "output_range", "component": "tile0", "value": -1})"
+                    "\n",
+         2, "/value"},
         {"not_object.jsonl", "\n# a comment\n[1, 2]\n", 3, ""},
         // Hopfield operations: 16 values of +-1 a pattern, 2 memories, at most 3 patterns.
         {"short_pattern.jsonl",
-         R"({"op": "store", "component": "hop", "patterns": [[1, -1, 1]]})" "\n", 1,
-         "/patterns/0"},
+         R"({"op": "store", "component": "hop", "patterns": [[1, -1, 1]]})"
+         "\n",
+         1, "/patterns/0"},
         {"zero_in_pattern.jsonl",
          R"({"op": "store", "component": "hop", "patterns": [[1,1,1,1,1,1,1,1,0,1,1,1,1,1,1,1]]})"
          "\n",
@@ -165,8 +186,9 @@ TEST(TraceWorkload, LineLevelMistakesAreLocated) {
          "\n",
          1, "/memory"},
         {"too_many_patterns.jsonl",
-         R"({"op": "store", "component": "hop", "patterns": [[1], [1], [1], [1]]})" "\n", 1,
-         "/patterns"},
+         R"({"op": "store", "component": "hop", "patterns": [[1], [1], [1], [1]]})"
+         "\n",
+         1, "/patterns"},
     };
     for (const Case& c : cases) {
         const std::string path = write_trace(c.name, c.text);

@@ -113,13 +113,13 @@ TEST(Trainer, RejectsUnusableInput) {
     EXPECT_THROW(train_classifier(unlabeled, nullptr, o), InputError);
 
     TrainOptions two = o;
-    two.classes = 2;   // labels go up to 3
+    two.classes = 2; // labels go up to 3
     EXPECT_THROW(train_classifier(train, nullptr, two), InputError);
 
     Dataset wide = blocks(10, 7);
     wide.width = 2;
     wide.height = 8;
-    EXPECT_NO_THROW(train_classifier(train, &wide, o));   // same pixel count is fine
+    EXPECT_NO_THROW(train_classifier(train, &wide, o)); // same pixel count is fine
     wide.height = 2;
     wide.pixels.resize(40);
     EXPECT_THROW(train_classifier(train, &wide, o), InputError);

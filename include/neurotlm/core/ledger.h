@@ -15,7 +15,7 @@ struct ActionRecord {
     std::string description;
     double energy_per_action_J = 0.0; ///< fixed part, booked with every count
     std::uint64_t count = 0;
-    double energy_J = 0.0;            ///< total booked: fixed part x count + data-dependent part
+    double energy_J = 0.0; ///< total booked: fixed part x count + data-dependent part
 };
 
 /// @brief One row of a circuit's energy table (Timeloop's ERT): an action and its fixed price.

@@ -21,26 +21,26 @@ namespace neurotlm {
 using json = nlohmann::json;
 
 enum class ParamKind {
-    integer,  ///< JSON integer
-    number,   ///< JSON number, or a string with the unit (if the unit is not none)
+    integer, ///< JSON integer
+    number,  ///< JSON number, or a string with the unit (if the unit is not none)
     boolean,
     string,
-    choice,   ///< a string from a fixed list
-    address,  ///< an integer, or a string "0x..." or "64 KiB"
-    any,      ///< any JSON value, checked by the owner
+    choice,  ///< a string from a fixed list
+    address, ///< an integer, or a string "0x..." or "64 KiB"
+    any,     ///< any JSON value, checked by the owner
 };
 
 struct ParamSpec {
     std::string name;
     ParamKind kind = ParamKind::number;
     Unit unit = Unit::none;
-    json default_value;           ///< null: required
+    json default_value; ///< null: required
     std::string description;
     double min = -std::numeric_limits<double>::infinity();
     double max = std::numeric_limits<double>::infinity();
-    bool min_exclusive = false;   ///< true: value must be > min
+    bool min_exclusive = false; ///< true: value must be > min
     std::vector<std::string> choices;
-    bool optional = false;        ///< no default and not required
+    bool optional = false; ///< no default and not required
 
     bool required() const { return default_value.is_null() && !optional; }
 };
@@ -110,7 +110,7 @@ public:
 private:
     struct Value {
         std::string name;
-        json original;   ///< as written (or the default)
+        json original; ///< as written (or the default)
         double number = 0.0;
         std::string text;
         bool present = false;

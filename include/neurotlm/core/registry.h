@@ -32,7 +32,8 @@ public:
     /// Registered names in alphabetical order.
     std::vector<std::string> names() const {
         std::vector<std::string> out;
-        for (const auto& kv : m_entries) out.push_back(kv.first);
+        for (const auto& kv : m_entries)
+            out.push_back(kv.first);
         return out;
     }
     const std::map<std::string, Entry>& entries() const { return m_entries; }

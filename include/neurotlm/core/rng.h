@@ -27,7 +27,9 @@ public:
     double normal();
     double normal(double mean, double sigma) { return mean + sigma * normal(); }
     /// exp(N(mu, sigma)); `lognormal_factor(sigma)` has median 1.
-    double lognormal_factor(double sigma) { return sigma == 0.0 ? 1.0 : std::exp(sigma * normal()); }
+    double lognormal_factor(double sigma) {
+        return sigma == 0.0 ? 1.0 : std::exp(sigma * normal());
+    }
     bool bernoulli(double p) { return uniform() < p; }
     /// Uniform integer in [0, n).
     std::uint64_t below(std::uint64_t n);
@@ -36,7 +38,6 @@ public:
     RngStream derive(std::string_view name) const;
 
 private:
-    
     std::uint64_t m_seed;
     std::uint64_t m_s[4];
     double m_spare = 0.0;

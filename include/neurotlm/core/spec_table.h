@@ -22,7 +22,10 @@
 #include "neurotlm/core/params.h"
 
 /// An accessor for member @p member of a spec, for SpecTable bindings.
-#define NEUROTLM_FIELD(member) [](auto& spec_) -> auto& { return spec_.member; }
+#define NEUROTLM_FIELD(member)                                                                     \
+    [](auto& spec_) -> auto& {                                                                     \
+        return spec_.member;                                                                       \
+    }
 
 namespace neurotlm {
 
@@ -68,7 +71,8 @@ public:
                       std::vector<std::pair<std::string, E>> options, json def,
                       std::string description) {
         std::vector<std::string> names;
-        for (const auto& o : options) names.push_back(o.first);
+        for (const auto& o : options)
+            names.push_back(o.first);
         m_table.choice(name, names, std::move(def), std::move(description));
         m_bindings.push_back(
             {name,
@@ -113,7 +117,8 @@ public:
     void apply(const Params& p, Spec& spec) const { apply(p, std::string(), spec); }
     /// The same for a table nested under @p prefix ("switching.") in a bigger one.
     void apply(const Params& p, const std::string& prefix, Spec& spec) const {
-        for (const auto& b : m_bindings) b.set(p, prefix, spec);
+        for (const auto& b : m_bindings)
+            b.set(p, prefix, spec);
     }
     /// Only the fields whose parameter the input wrote (for optional parameters whose default
     /// is the struct's own).
@@ -164,7 +169,8 @@ public:
     const std::vector<Binding>& bindings() const { return m_bindings; }
 
 private:
-    template <typename T, typename Read> void bind(const std::string& name, Field<T> at, Read read) {
+    template <typename T, typename Read>
+    void bind(const std::string& name, Field<T> at, Read read) {
         m_bindings.push_back({name,
                               [name, at, read](const Params& p, const std::string& prefix,
                                                Spec& s) { at(s) = read(p, prefix + name); },

@@ -10,7 +10,7 @@
 namespace neurotlm {
 
 enum class Unit {
-    none,        ///< dimensionless
+    none, ///< dimensionless
     second,
     hertz,
     ohm,
@@ -30,7 +30,8 @@ std::string_view unit_symbol(Unit unit);
 /// @brief Parse a quantity written with a unit ("10 ns", "5kohm", "1.2 GHz", "64 KiB") or a
 /// bare number, into base SI units. Returns nullopt with @p why filled when the text does
 /// not parse or its unit is not of the expected kind.
-std::optional<double> parse_quantity(std::string_view text, Unit expected, std::string* why = nullptr);
+std::optional<double> parse_quantity(std::string_view text, Unit expected,
+                                     std::string* why = nullptr);
 
 /// @brief Format a value in base SI units with an engineering prefix: 1.5e-9, second -> "1.5 ns".
 std::string format_quantity(double value, Unit unit, int significant = 4);

@@ -17,18 +17,18 @@ enum class CellType { rram, mtj, sot_mram };
 
 struct CellSpec {
     CellType type = CellType::rram;
-    std::string source;                    ///< citation of the numbers
-    std::vector<double> conductances_S;    ///< programmable levels, ascending; size >= 2
-    double variation_sigma = 0.0;          ///< lognormal sigma of device-to-device variation
-    double read_noise_sigma = 0.0;         ///< relative sigma of read-to-read conductance noise
-    double stuck_on_fraction = 0.0;        ///< fraction of cells stuck at the highest conductance
-    double stuck_off_fraction = 0.0;       ///< fraction stuck at the lowest conductance
-    double read_voltage_V = 0.2;           ///< full-scale read voltage on a row
-    double write_energy_J = 0.0;           ///< energy of one cell write
-    double write_latency_s = 0.0;          ///< duration of one write pulse (a row writes in parallel)
-    double area_m2 = 0.0;                  ///< cell area
-    double tmr0 = 0.0;                     ///< MTJ: zero-bias TMR (R_AP/R_P - 1); 0 for RRAM
-    double v_half_V = 0.0;                 ///< MTJ: bias at which TMR halves; 0 = no bias dependence
+    std::string source;                 ///< citation of the numbers
+    std::vector<double> conductances_S; ///< programmable levels, ascending; size >= 2
+    double variation_sigma = 0.0;       ///< lognormal sigma of device-to-device variation
+    double read_noise_sigma = 0.0;      ///< relative sigma of read-to-read conductance noise
+    double stuck_on_fraction = 0.0;     ///< fraction of cells stuck at the highest conductance
+    double stuck_off_fraction = 0.0;    ///< fraction stuck at the lowest conductance
+    double read_voltage_V = 0.2;        ///< full-scale read voltage on a row
+    double write_energy_J = 0.0;        ///< energy of one cell write
+    double write_latency_s = 0.0;       ///< duration of one write pulse (a row writes in parallel)
+    double area_m2 = 0.0;               ///< cell area
+    double tmr0 = 0.0;                  ///< MTJ: zero-bias TMR (R_AP/R_P - 1); 0 for RRAM
+    double v_half_V = 0.0;              ///< MTJ: bias at which TMR halves; 0 = no bias dependence
     /// MTJ/SOT-MRAM: stochastic switching of a write pulse (unused for RRAM).
     MtjSwitchingSpec switching;
 

@@ -20,8 +20,8 @@
 /// (Delta = 60 for ten-year retention, Ic0 = 40 uA, tau0 = 1 ns, tau_D = 1 ns) written at
 /// 2 Ic0 for 5 ns, which switches with probability 0.9933.
 
-#include "neurotlm/core/spec_table.h"
 #include "neurotlm/core/rng.h"
+#include "neurotlm/core/spec_table.h"
 
 namespace neurotlm {
 

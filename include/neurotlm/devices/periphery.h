@@ -11,9 +11,9 @@ namespace neurotlm {
 /// bits = 0 means an ideal, free converter (no quantisation): useful as a reference.
 struct AdcSpec {
     int bits = 5;
-    int shared_by_columns = 8;           ///< columns multiplexed onto one ADC
-    double fom_J = 10e-15;               ///< Walden FoM, J per conversion step
-    double clock_Hz = 1e9;               ///< SAR clock: one bit decided per cycle
+    int shared_by_columns = 8; ///< columns multiplexed onto one ADC
+    double fom_J = 10e-15;     ///< Walden FoM, J per conversion step
+    double clock_Hz = 1e9;     ///< SAR clock: one bit decided per cycle
     double area_per_adc_m2 = 0.0;
     double leakage_per_adc_W = 0.0;
 

@@ -41,7 +41,8 @@ public:
         bind_bytes(
             window,
             [&data]() {
-                return Bytes{reinterpret_cast<unsigned char*>(data.data()), data.size() * sizeof(T)};
+                return Bytes{reinterpret_cast<unsigned char*>(data.data()),
+                             data.size() * sizeof(T)};
             },
             std::move(on_access));
     }

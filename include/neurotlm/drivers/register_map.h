@@ -86,21 +86,22 @@ inline constexpr std::uint32_t kStatusError = 1u << 1;
 inline constexpr Register ID{"ID", 0x00, Access::ro, kIdMagic, "0x4E544C4D (\"NTLM\")"};
 inline constexpr Register TYPE{"TYPE", 0x04, Access::ro, 0, "the block's type code"};
 inline constexpr Register CTRL{"CTRL", 0x08, Access::wo, 0, "write a command code to start it"};
-inline constexpr Register STATUS{"STATUS", 0x0C, Access::ro, 0,
-                                 "status of the last command; a read waits until it is done",
-                                 kStatusFields};
+inline constexpr Register STATUS{
+    "STATUS",     0x0C, Access::ro, 0, "status of the last command; a read waits until it is done",
+    kStatusFields};
 inline constexpr Register ERROR_CODE{"ERROR_CODE", 0x10, Access::ro, 0,
                                      "error code of the last command (0: none)"};
 inline constexpr Register LAST_CYCLES{"LAST_CYCLES", 0x14, Access::ro, 0,
                                       "latency of the last command in cycles (low 32 bits)"};
-inline constexpr const Register* kHeader[] = {&ID, &TYPE, &CTRL, &STATUS, &ERROR_CODE,
-                                              &LAST_CYCLES};
+inline constexpr const Register* kHeader[] = {&ID,     &TYPE,       &CTRL,
+                                              &STATUS, &ERROR_CODE, &LAST_CYCLES};
 
 // Error codes every block may return.
 inline constexpr Code kErrNone{0, "NONE", "no error"};
 inline constexpr Code kErrBadCommand{1, "BAD_COMMAND", "unknown command code"};
-inline constexpr Code kErrNotProgrammed{2, "NOT_PROGRAMMED",
-                                        "the command needs state never set up (a multiply before the weights were programmed)"};
+inline constexpr Code kErrNotProgrammed{
+    2, "NOT_PROGRAMMED",
+    "the command needs state never set up (a multiply before the weights were programmed)"};
 inline constexpr Code kErrBadSize{3, "BAD_SIZE", "a size register is out of range"};
 inline constexpr Code kErrBadRange{4, "BAD_RANGE",
                                    "a range register is not a positive finite number"};
@@ -109,14 +110,14 @@ inline constexpr const Code* kCommonErrors[] = {&kErrNone, &kErrBadCommand, &kEr
 
 /// The whole map of one block type.
 struct RegisterMap {
-    std::string type;            ///< the block type name ("crossbar_tile")
-    std::uint32_t type_code = 0; ///< read from TYPE; unique among registered maps
-    std::string summary;         ///< one paragraph for the generated documentation
+    std::string type;                ///< the block type name ("crossbar_tile")
+    std::uint32_t type_code = 0;     ///< read from TYPE; unique among registered maps
+    std::string summary;             ///< one paragraph for the generated documentation
     std::vector<Register> registers; ///< block-specific, at kFirstBlockRegister and above
     std::vector<Window> windows;
     std::vector<Code> commands;
-    std::vector<Code> errors;    ///< block-specific, besides kCommonErrors
-    std::string notes;           ///< Markdown after the tables: data layout, the driver
+    std::vector<Code> errors; ///< block-specific, besides kCommonErrors
+    std::string notes;        ///< Markdown after the tables: data layout, the driver
 
     const Register* find_register(std::uint64_t offset) const;
     /// The meaning of error code @p code (common or block-specific), or "unknown error".
@@ -142,5 +143,5 @@ std::string render_markdown();
 } // namespace neurotlm::regmap
 
 /// Register FUNCTION (returning a const RegisterMap& to a static) from the block's source file.
-#define NEUROTLM_REGISTER_MAP(FUNCTION)                                                         \
+#define NEUROTLM_REGISTER_MAP(FUNCTION)                                                            \
     static const bool neurotlm_register_map_##FUNCTION = ::neurotlm::regmap::add(&FUNCTION)

@@ -19,16 +19,16 @@ class DeviceLibrary;
 struct ComponentInfo {
     std::string name;
     std::string type;
-    const Params* params = nullptr;   ///< its validated parameters
-    std::uint64_t address = 0;        ///< base address as the controller sees it
-    bool reachable = false;           ///< the controller can address it
+    const Params* params = nullptr; ///< its validated parameters
+    std::uint64_t address = 0;      ///< base address as the controller sees it
+    bool reachable = false;         ///< the controller can address it
 };
 
 /// @brief The platform as known at load time, before anything is built.
 struct PlatformInfo {
-    std::string file;                 ///< the configuration file (for error messages)
-    std::string config_dir;           ///< relative paths in the workload resolve against this
-    std::uint64_t seed = 0;           ///< the platform seed (workloads derive their streams)
+    std::string file;       ///< the configuration file (for error messages)
+    std::string config_dir; ///< relative paths in the workload resolve against this
+    std::uint64_t seed = 0; ///< the platform seed (workloads derive their streams)
     std::vector<ComponentInfo> components;
     const DeviceLibrary* devices = nullptr; ///< to build a block's typed spec from its params
     const ComponentInfo* find(const std::string& name) const;

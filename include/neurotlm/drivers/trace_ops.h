@@ -48,8 +48,8 @@ struct Line {
     std::string base_dir; ///< relative paths in the line resolve against this
     /// A 2-D float32 .npy file (inputs x outputs): throws ConfigError at @p pointer when it is
     /// not one.
-    std::function<std::vector<float>(const std::string& path, const std::string& pointer,
-                                     int& rows, int& cols)>
+    std::function<std::vector<float>(const std::string& path, const std::string& pointer, int& rows,
+                                     int& cols)>
         read_matrix;
 };
 
@@ -85,10 +85,11 @@ std::vector<std::string> all_operations();
 
 /// The elements of @p v as float32: a non-empty array of finite numbers within float32 range
 /// (values are stored as float32 in the blocks' windows), else ConfigError at @p pointer.
-std::vector<float> float_vector(const json& v, const std::string& pointer, const std::string& where);
+std::vector<float> float_vector(const json& v, const std::string& pointer,
+                                const std::string& where);
 
 } // namespace neurotlm::trace
 
 /// Register the trace operations built by FUNCTION (returning trace::BlockOps).
-#define NEUROTLM_REGISTER_TRACE_OPS(FUNCTION)                                                   \
+#define NEUROTLM_REGISTER_TRACE_OPS(FUNCTION)                                                      \
     static const bool neurotlm_trace_ops_##FUNCTION = ::neurotlm::trace::add(FUNCTION())

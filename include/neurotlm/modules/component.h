@@ -31,8 +31,8 @@ struct ComponentContext {
 inline constexpr double kMaxSimulatedTime_s = 1e6;
 
 /// The common base of every target socket type, so blocks of any socket flavour can be wired.
-using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>,
-                                                   tlm::tlm_bw_transport_if<>>;
+using TargetSocket =
+    tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>, tlm::tlm_bw_transport_if<>>;
 
 /// @brief Any hardware block the platform instantiates from JSON: clock, energy ledger, RNG
 /// stream, statistics, and named sockets the topology can wire.
@@ -56,15 +56,19 @@ public:
     virtual TargetSocket* target_socket(const std::string& name) { return nullptr; }
     /// Bind initiator socket @p name to @p target; @p base/@p size are the address range the
     /// binding decodes (routers), ignored by point-to-point initiators. False if no such socket.
-    virtual bool bind_initiator(const std::string& name, TargetSocket& target,
-                                std::uint64_t base, std::uint64_t size) { return false; }
+    virtual bool bind_initiator(const std::string& name, TargetSocket& target, std::uint64_t base,
+                                std::uint64_t size) {
+        return false;
+    }
 
     const EnergyLedger& ledger() const { return m_ledger; }
     EnergyLedger& ledger() { return m_ledger; }
     const sc_core::sc_time& clock_period() const { return m_clock_period; }
     /// The clock as configured (the period is this rounded to whole picoseconds).
     double clock_Hz() const { return m_clock_Hz; }
-    sc_core::sc_time cycles(std::uint64_t n) const { return m_clock_period * static_cast<double>(n); }
+    sc_core::sc_time cycles(std::uint64_t n) const {
+        return m_clock_period * static_cast<double>(n);
+    }
     /// Total simulated time the block spent working.
     const sc_core::sc_time& busy_time() const { return m_busy_total; }
     /// When the block finishes the work it has accepted (zero if it keeps no such time).

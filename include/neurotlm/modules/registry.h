@@ -36,14 +36,13 @@ using Registry = NamedRegistry<BlockType>;
 
 namespace detail {
 // A block type may declare `static double estimate_bytes(const Params&)` (memory it will
-// allocate). A block type with initiators declares `static std::vector<std::pair<std::string, bool>>
-// initiator_specs()`; one without a target socket declares `static constexpr bool kHasTarget =
-// false`.
+// allocate). A block type with initiators declares `static std::vector<std::pair<std::string,
+// bool>> initiator_specs()`; one without a target socket declares `static constexpr bool kHasTarget
+// = false`.
 template <typename T, typename = void> struct InitiatorSpecs {
     static std::vector<std::pair<std::string, bool>> get() { return {}; }
 };
-template <typename T>
-struct InitiatorSpecs<T, std::void_t<decltype(T::initiator_specs())>> {
+template <typename T> struct InitiatorSpecs<T, std::void_t<decltype(T::initiator_specs())>> {
     static std::vector<std::pair<std::string, bool>> get() { return T::initiator_specs(); }
 };
 template <typename T, typename = void> struct MemoryEstimate {
@@ -71,11 +70,15 @@ struct Registrar {
 /// block type TYPE_NAME. Use it inside namespace neurotlm (or the class's own), unqualified.
 
 #define NEUROTLM_REGISTER_COMPONENT(TYPE_NAME, CLASS, DESCRIPTION)                                 \
-    static const ::neurotlm::detail::Registrar neurotlm_registrar_##CLASS{::neurotlm::BlockType{   \
-        TYPE_NAME, DESCRIPTION, CLASS::param_table(),                                              \
-        ::neurotlm::detail::InitiatorSpecs<CLASS>::get(), ::neurotlm::detail::HasTarget<CLASS>::value, \
-        ::neurotlm::detail::MemoryEstimate<CLASS>::get(),                                           \
-        [](const ::sc_core::sc_module_name& n, const ::neurotlm::Params& p,                        \
-           const ::neurotlm::ComponentContext& c) -> std::unique_ptr<::neurotlm::Block> {          \
-            return std::make_unique<CLASS>(n, p, c);                                               \
-        }}}
+    static const ::neurotlm::detail::Registrar neurotlm_registrar_##CLASS {                        \
+        ::neurotlm::BlockType {                                                                    \
+            TYPE_NAME, DESCRIPTION, CLASS::param_table(),                                          \
+                ::neurotlm::detail::InitiatorSpecs<CLASS>::get(),                                  \
+                ::neurotlm::detail::HasTarget<CLASS>::value,                                       \
+                ::neurotlm::detail::MemoryEstimate<CLASS>::get(),                                  \
+                [](const ::sc_core::sc_module_name& n, const ::neurotlm::Params& p,                \
+                   const ::neurotlm::ComponentContext& c) -> std::unique_ptr<::neurotlm::Block> {  \
+                    return std::make_unique<CLASS>(n, p, c);                                       \
+                }                                                                                  \
+        }                                                                                          \
+    }

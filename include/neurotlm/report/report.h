@@ -24,7 +24,7 @@ struct ComponentReport {
     double leakage_power_W = 0.0;
     double leakage_energy_J = 0.0;
     double busy_time_s = 0.0;
-    double utilisation = 0.0;   ///< busy time / simulated time
+    double utilisation = 0.0; ///< busy time / simulated time
     double area_m2 = 0.0;
     StatSet stats;
     double energy_J() const { return dynamic_energy_J + leakage_energy_J; }
@@ -32,11 +32,11 @@ struct ComponentReport {
 
 struct PhaseReport {
     std::string name;
-    std::uint64_t entries = 0;  ///< how often the phase was entered
-    double latency_s = 0.0;     ///< simulated time spent in it
+    std::uint64_t entries = 0; ///< how often the phase was entered
+    double latency_s = 0.0;    ///< simulated time spent in it
     double dynamic_energy_J = 0.0;
     double leakage_energy_J = 0.0;
-    bool setup = false;         ///< set-up (programming) rather than work
+    bool setup = false; ///< set-up (programming) rather than work
     double energy_J() const { return dynamic_energy_J + leakage_energy_J; }
 };
 
@@ -44,11 +44,11 @@ struct Report {
     // Run metadata.
     std::string platform;
     std::string config_file;
-    std::string config_hash;    ///< hash of the effective configuration
+    std::string config_hash; ///< hash of the effective configuration
     std::uint64_t seed = 0;
     std::string version;
-    double wall_time_s = 0.0;   ///< wall clock: the only field that differs between equal runs
-    std::string started_at;     ///< wall clock, ISO 8601 UTC
+    double wall_time_s = 0.0; ///< wall clock: the only field that differs between equal runs
+    std::string started_at;   ///< wall clock, ISO 8601 UTC
     bool complete = true;
     std::string incomplete_reason;
 

@@ -18,8 +18,9 @@
 namespace neurotlm {
 
 struct LoadOptions {
-    std::optional<std::uint64_t> seed;      ///< overrides /seed
-    std::vector<std::string> overrides;     ///< "/json/pointer=value" (value parsed as JSON, else string)
+    std::optional<std::uint64_t> seed; ///< overrides /seed
+    std::vector<std::string>
+        overrides; ///< "/json/pointer=value" (value parsed as JSON, else string)
     bool require_workload = false;
     /// Refuse configurations estimated to need more memory; 0 = default_memory_limit_bytes().
     std::uint64_t memory_limit_bytes = 0;
@@ -29,12 +30,12 @@ struct ComponentConfig {
     std::string name;
     const BlockType* type = nullptr;
     Params params;
-    std::string pointer;                    ///< where it was declared (/components/3)
+    std::string pointer; ///< where it was declared (/components/3)
 };
 
 struct ConnectionConfig {
     std::string from, from_socket, to, to_socket;
-    std::optional<std::uint64_t> base, size;  ///< for address-decoding initiators
+    std::optional<std::uint64_t> base, size; ///< for address-decoding initiators
     std::string pointer;
 };
 
@@ -45,11 +46,11 @@ struct PlatformConfig {
     std::string description;
     std::uint64_t seed = 1;
     double quantum_s = 1e-6;
-    json document;                          ///< after --set and --seed
+    json document; ///< after --set and --seed
     std::shared_ptr<DeviceLibrary> devices;
     std::vector<ComponentConfig> components;
     std::vector<ConnectionConfig> connections;
-    PlatformInfo info;                      ///< filled by the loader (addresses set at build)
+    PlatformInfo info; ///< filled by the loader (addresses set at build)
     const WorkloadKind* workload_kind = nullptr;
     Params workload_params;
     bool has_workload = false;

@@ -17,8 +17,8 @@ namespace neurotlm {
 
 class Platform {
 public:
-    using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total,
-                                          const std::string& status)>;
+    using ProgressFn =
+        std::function<void(std::uint64_t done, std::uint64_t total, const std::string& status)>;
 
     explicit Platform(PlatformConfig config);
     ~Platform();

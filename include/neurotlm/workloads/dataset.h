@@ -12,8 +12,8 @@ namespace neurotlm {
 /// @brief Images as floats in [0, 1] (byte / 255), one row per image, and optional labels.
 struct Dataset {
     int count = 0, height = 0, width = 0;
-    std::vector<float> pixels;   ///< count x (height * width)
-    std::vector<int> labels;     ///< empty when no label file was given
+    std::vector<float> pixels; ///< count x (height * width)
+    std::vector<int> labels;   ///< empty when no label file was given
     int image_size() const { return height * width; }
     const float* image(int i) const {
         return pixels.data() + static_cast<std::size_t>(i) * image_size();

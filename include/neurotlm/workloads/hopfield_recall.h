@@ -8,7 +8,8 @@
 ///   "workload": { "kind": "hopfield_recall", "component": "hop",
 ///                 "memories": [ {"source": "random", "count": 8},
 ///                               {"source": "npy", "file": "letters.npy"},
-///                               {"source": "idx", "images": "...", "count": 5, "threshold": 0.5} ],
+///                               {"source": "idx", "images": "...", "count": 5, "threshold": 0.5}
+///                               ],
 ///                 "probes": { "corruption": "flip", "flip_fraction": 0.1, "per_pattern": 5 },
 ///                 "recall": [2, 0] }      (optional: which memories, in which order)
 
@@ -34,8 +35,8 @@ public:
     json resolved_paths() const override;
 
     struct Memory {
-        std::string source;                 ///< random, npy, idx
-        std::string file;                   ///< resolved path, if any
+        std::string source; ///< random, npy, idx
+        std::string file;   ///< resolved path, if any
         std::vector<HopfieldPattern> patterns;
         // Results.
         std::uint64_t probes = 0, exact = 0, converged = 0, cycles = 0;
@@ -48,7 +49,7 @@ private:
     std::string m_component;
     int m_neurons = 0;
     std::vector<Memory> m_memories;
-    std::vector<int> m_recall;        ///< memories to recall from, in order
+    std::vector<int> m_recall; ///< memories to recall from, in order
     json m_memory_specs;
     std::string m_corruption;
     double m_flip_fraction = 0.1;

@@ -14,11 +14,11 @@ namespace neurotlm {
 
 /// One block of a matrix on one tile.
 struct TileBlock {
-    std::string tile;           ///< component name
-    int row0 = 0, rows = 0;     ///< input rows (the last block of a column holds the bias row)
-    int col0 = 0, cols = 0;     ///< output columns
-    float y_max = 0.0f;         ///< calibrated ADC range (one slice read, see Crossbar)
-    int input_bits = 8;         ///< the tile's input precision and DAC slice width
+    std::string tile;       ///< component name
+    int row0 = 0, rows = 0; ///< input rows (the last block of a column holds the bias row)
+    int col0 = 0, cols = 0; ///< output columns
+    float y_max = 0.0f;     ///< calibrated ADC range (one slice read, see Crossbar)
+    int input_bits = 8;     ///< the tile's input precision and DAC slice width
     int dac_bits = 1;
     std::vector<float> weights; ///< rows x cols as programmed
 };
@@ -26,8 +26,8 @@ struct TileBlock {
 /// A matrix cut into blocks, with the ranges every block of it shares.
 struct MatrixMap {
     int row_blocks = 0, col_blocks = 0;
-    float w_max = 1.0f;           ///< |w| at the highest conductance
-    float x_max = 1.0f;           ///< |x| at the full read voltage
+    float w_max = 1.0f;            ///< |w| at the highest conductance
+    float x_max = 1.0f;            ///< |x| at the full read voltage
     std::vector<TileBlock> blocks; ///< row-block major
 };
 

@@ -46,13 +46,14 @@ private:
     /// The activation buffer (the parameter "buffer"), checked to hold two activations.
     void find_buffer(const Params& p, const PlatformInfo& platform);
     /// The tiles the network is mapped onto (the parameter "tiles").
-    std::vector<const ComponentInfo*> find_tiles(const Params& p, const PlatformInfo& platform) const;
+    std::vector<const ComponentInfo*> find_tiles(const Params& p,
+                                                 const PlatformInfo& platform) const;
 
     Network m_net;
     Dataset m_data;
     std::unique_ptr<TileMapper> m_mapper;
-    std::string m_buffer;              ///< activation buffer ("" = none)
-    std::uint64_t m_buffer_half = 0;   ///< bytes of each ping-pong half
+    std::string m_buffer;            ///< activation buffer ("" = none)
+    std::uint64_t m_buffer_half = 0; ///< bytes of each ping-pong half
     std::vector<MatrixMap> m_map;
     int m_calibration = 0;
     float m_margin = 1.0f;
@@ -65,7 +66,7 @@ private:
     std::uint64_t m_sw_correct = 0;
     std::uint64_t m_agree = 0;
     double m_macs_per_image = 0;
-    std::vector<std::uint64_t> m_confusion;  ///< classes x classes, row = label
+    std::vector<std::uint64_t> m_confusion; ///< classes x classes, row = label
     int m_classes = 0;
 };
 

@@ -24,7 +24,7 @@ struct DenseLayer {
     int inputs = 0, outputs = 0;
     /// inputs x outputs, row-major (row = input): the crossbar orientation, whatever the file's
     std::vector<float> weights;
-    std::vector<float> bias;      ///< outputs (zeros if the file has none)
+    std::vector<float> bias; ///< outputs (zeros if the file has none)
     Activation activation = Activation::none;
 
     float weight(int input, int output) const {
@@ -34,7 +34,7 @@ struct DenseLayer {
 
 struct Network {
     std::string name;
-    std::string path;             ///< file it was loaded from
+    std::string path; ///< file it was loaded from
     std::vector<DenseLayer> layers;
     int input_size() const;
     int output_size() const;

@@ -49,8 +49,8 @@ public:
 private:
     struct Line {
         int number = 0;
-        std::string phase;                     ///< a phase marker, or
-        std::string component;                 ///< the component the step runs on
+        std::string phase;     ///< a phase marker, or
+        std::string component; ///< the component the step runs on
         std::unique_ptr<trace::Step> step;
     };
 

@@ -14,25 +14,25 @@
 namespace neurotlm {
 
 struct TrainOptions {
-    std::vector<int> hidden{128};            ///< hidden layer widths; empty = a linear classifier
+    std::vector<int> hidden{128};             ///< hidden layer widths; empty = a linear classifier
     Activation activation = Activation::relu; ///< of every hidden layer; the output is linear
-    int classes = 0;                         ///< 0: one more than the largest training label
+    int classes = 0;                          ///< 0: one more than the largest training label
     int epochs = 10;
     double learning_rate = 0.02;
     double momentum = 0.9;
-    double lr_decay = 0.8;                   ///< learning rate multiplier applied after each epoch
-    double weight_decay = 0.0;               ///< L2 penalty on weights (not biases)
+    double lr_decay = 0.8;     ///< learning rate multiplier applied after each epoch
+    double weight_decay = 0.0; ///< L2 penalty on weights (not biases)
     int batch = 32;
     std::uint64_t seed = 1;
     std::string name = "mlp";
 };
 
 struct EpochReport {
-    int epoch = 0;                 ///< 1-based
-    double loss = 0.0;             ///< mean cross-entropy over the epoch's batches
-    double train_accuracy = 0.0;   ///< on the batches as they were trained (before each update)
-    double test_accuracy = -1.0;   ///< after the epoch; -1 without a test set
-    double learning_rate = 0.0;    ///< used during this epoch
+    int epoch = 0;               ///< 1-based
+    double loss = 0.0;           ///< mean cross-entropy over the epoch's batches
+    double train_accuracy = 0.0; ///< on the batches as they were trained (before each update)
+    double test_accuracy = -1.0; ///< after the epoch; -1 without a test set
+    double learning_rate = 0.0;  ///< used during this epoch
     double seconds = 0.0;
 };
 

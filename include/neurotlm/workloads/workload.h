@@ -19,9 +19,9 @@ namespace neurotlm {
 
 /// @brief Totals a workload reports, from which the report derives per-inference figures.
 struct WorkloadTotals {
-    std::uint64_t items = 0;           ///< inferences (or operations) completed
+    std::uint64_t items = 0; ///< inferences (or operations) completed
     std::uint64_t items_requested = 0;
-    double ops = 0.0;                  ///< arithmetic operations (2 per MAC) in the completed items
+    double ops = 0.0; ///< arithmetic operations (2 per MAC) in the completed items
     std::string item_name = "inference";
 };
 
@@ -63,10 +63,10 @@ bool register_workload(const char* name, const char* description,
                        std::function<double(const Params&, const PlatformInfo&)> estimate = {}) {
     WorkloadRegistry::instance().add(
         name, {name, description, W::param_table(),
-         [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
-             return std::make_unique<W>(p, platform);
-         },
-         std::move(estimate)});
+               [](const Params& p, const PlatformInfo& platform) -> std::unique_ptr<Workload> {
+                   return std::make_unique<W>(p, platform);
+               },
+               std::move(estimate)});
     return true;
 }
 
