@@ -57,13 +57,7 @@ HopfieldArray::HopfieldArray(const sc_core::sc_module_name& name, const Params& 
     regs.bind(h::PATTERNS, m_patterns);
     regs.check_complete();
 
-    EnergyLedger& l = ledger();
-    m_act_synapse = l.declare("synapse_read", 0.0,
-                              "array read: sum V^2 G t over the conducting MTJs (data-dependent)");
-    m_act_converter = l.declare("converter", 0.0, "binary-to-bipolar converter driving its rows");
-    m_act_neuron = l.declare("neuron_eval", 0.0, "threshold neuron evaluation");
-    m_act_write = l.declare("mtj_write_pulse", 0.0, "MTJ write pulse (V I t), retries included");
-    m_act_verify = l.declare("verify_read", 0.0, "write-verify read");
+    m_actions = ledger().declare(HopfieldNetwork::energy_table());
 }
 
 void HopfieldArray::unpack(const std::uint32_t* words, HopfieldPattern& out) const {
@@ -94,8 +88,8 @@ std::uint64_t HopfieldArray::execute(std::uint32_t code, const sc_core::sc_time&
         m_stored[m_select] = std::move(patterns);
         m_failed_writes = static_cast<std::uint32_t>(c.failed_writes);
         m_failed_total += c.failed_writes;
-        ledger().book(m_act_write, c.pulses, c.write_energy_J);
-        ledger().book(m_act_verify, c.verify_reads, c.verify_energy_J);
+        ledger().book(m_actions[kMtjWritePulse], c.pulses, c.write_energy_J);
+        ledger().book(m_actions[kVerifyRead], c.verify_reads, c.verify_energy_J);
         return c.cycles;
     }
     case h::RECALL.value: {
@@ -116,9 +110,9 @@ std::uint64_t HopfieldArray::execute(std::uint32_t code, const sc_core::sc_time&
         m_converged += r.converged ? 1 : 0;
         m_cycles += r.cycle ? 1 : 0;
         EnergyLedger& l = ledger();
-        l.book(m_act_synapse, r.cost.array_reads, r.cost.synapse_energy_J);
-        l.book(m_act_converter, r.cost.conversions, r.cost.converter_energy_J);
-        l.book(m_act_neuron, r.cost.neuron_evaluations, r.cost.neuron_energy_J);
+        l.book(m_actions[kSynapseRead], r.cost.array_reads, r.cost.synapse_energy_J);
+        l.book(m_actions[kConverter], r.cost.conversions, r.cost.converter_energy_J);
+        l.book(m_actions[kNeuronEval], r.cost.neuron_evaluations, r.cost.neuron_energy_J);
         return r.cost.cycles;
     }
     default: error = regmap::kErrBadCommand.value; return 0;

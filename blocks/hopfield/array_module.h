@@ -51,7 +51,7 @@ private:
     std::vector<std::vector<HopfieldPattern>> m_stored;
     std::uint32_t m_iterations = 0, m_flags = 0, m_failed_writes = 0;
     std::uint64_t m_recalls = 0, m_converged = 0, m_cycles = 0, m_failed_total = 0;
-    EnergyLedger::ActionId m_act_synapse, m_act_converter, m_act_neuron, m_act_write, m_act_verify;
+    std::vector<EnergyLedger::ActionId> m_actions; ///< indexed by HopfieldAction
 };
 
 } // namespace neurotlm

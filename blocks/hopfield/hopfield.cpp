@@ -144,6 +144,16 @@ HopfieldSpec HopfieldSpec::from_json(const json& object, const std::string& file
     return from_params(Params::validate(object, table().params(), file, pointer), devices);
 }
 
+EnergyTable HopfieldNetwork::energy_table() {
+    return {
+        {"synapse_read", 0.0, "array read: sum V^2 G t over the conducting MTJs (data-dependent)"},
+        {"converter", 0.0, "binary-to-bipolar converter driving its rows"},
+        {"neuron_eval", 0.0, "threshold neuron evaluation"},
+        {"mtj_write_pulse", 0.0, "MTJ write pulse (V I t), retries included"},
+        {"verify_read", 0.0, "write-verify read"},
+    };
+}
+
 HopfieldWriteCost& HopfieldWriteCost::operator+=(const HopfieldWriteCost& o) {
     synapses_changed += o.synapses_changed;
     switches_needed += o.switches_needed;

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "neurotlm/core/ledger.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/spec_table.h"
 #include "neurotlm/devices/cell.h"
@@ -204,8 +205,22 @@ struct SynapseArray {
     std::vector<double> g_minus_S;
 };
 
+/// The array's actions, indexing HopfieldNetwork::energy_table().
+enum HopfieldAction : std::size_t {
+    kSynapseRead,
+    kConverter,
+    kNeuronEval,
+    kMtjWritePulse,
+    kVerifyRead
+};
+
 class HopfieldNetwork {
 public:
+    /// The actions a block books. Every energy is computed by the model from the operation
+    /// (read voltages and conductances, pulses actually applied), so each price is zero and the
+    /// whole energy is booked as data-dependent.
+    static EnergyTable energy_table();
+
     /// Draws device variation (cell.variation_sigma, lognormal, per MTJ) from @p rng once.
     /// All MTJs start antiparallel.
     HopfieldNetwork(const HopfieldSpec& spec, RngStream rng);
