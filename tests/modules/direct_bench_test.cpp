@@ -157,6 +157,14 @@ TEST(DirectBench, ParametersAreValidatedWithTheBlockTypesTable) {
 }
 
 TEST(DirectBench, AFailingBodyIsRethrownAndTheBenchRunsOn) {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer (GCC 12) reports a stack-use-after-scope inside its own
+    // __asan_handle_no_return when an exception is thrown on the main stack after SystemC's
+    // coroutines have run on other stacks: the main stack's shadow still holds stale poison.
+    // The Release suite runs this test; the sanitizer suite would only see that false report.
+    GTEST_SKIP()
+        << "AddressSanitizer cannot follow an exception thrown after SystemC's stack switches";
+#endif
     DirectBench<CrossbarTile> bench(ideal_tile(2, 1), ideal_device());
     const std::vector<float> x = on_grid_input();
     std::vector<float> y(4);
