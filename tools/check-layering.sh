@@ -19,7 +19,7 @@ allowed() {
     report) echo "core drivers report version.h" ;;
     workloads) echo "core devices drivers blocks report workloads" ;;
     module) echo "core devices drivers blocks modules" ;;
-    modules) echo "core devices drivers blocks modules" ;;
+    modules) echo "core devices drivers modules" ;;
     topology) echo "core devices drivers blocks modules report workloads topology version.h" ;;
     *) echo "" ;;
     esac

@@ -21,10 +21,15 @@ SramBuffer::SramBuffer(const sc_core::sc_module_name& name, const Params& params
     : Component(name, params, context, buffer::regs::register_map()),
       m_spec(SramSpec::table().build(params)) {
     m_spec.clock_Hz = clock_Hz();
+    // Name the parameter that is wrong (the table's ranges were checked by validation).
+    if (m_spec.word_bits % 8 != 0)
+        params.fail("word_bits", "a multiple of 8", std::to_string(m_spec.word_bits));
     try {
         m_spec.check();
     } catch (const InputError& e) {
-        params.fail("capacity", "a capacity of whole words in every bank", e.what());
+        params.fail("capacity",
+                    "a capacity of whole words in every bank (banks x word_bits / 8 divides it)",
+                    e.what());
     }
     m_data.assign(static_cast<std::size_t>(m_spec.capacity_bytes), 0);
     m_capacity = static_cast<std::uint32_t>(m_spec.capacity_bytes);

@@ -13,14 +13,16 @@ constexpr double kE64At8KiB_J = 10e-12; // Horowitz ISSCC 2014, 45 nm, 64-bit re
 constexpr double k8KiB = 8192.0;
 } // namespace
 
+// Horowitz's figures are for whole arrays, their internal banking and wiring included: the
+// energy follows the capacity; banks change throughput only.
 double SramSpec::read_word_J() const {
     if (read_energy_J > 0.0) return read_energy_J;
-    return kE64At8KiB_J * std::sqrt(bank_bytes() / k8KiB) * word_bits / 64.0;
+    return kE64At8KiB_J * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
 }
 
 double SramSpec::write_word_J() const {
     if (write_energy_J > 0.0) return write_energy_J;
-    return kE64At8KiB_J * std::sqrt(bank_bytes() / k8KiB) * word_bits / 64.0;
+    return kE64At8KiB_J * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
 }
 
 double SramSpec::area_m2() const {
@@ -39,7 +41,11 @@ std::uint64_t SramSpec::words(std::uint64_t offset, std::uint64_t len) const {
 
 std::uint64_t SramSpec::cycles(std::uint64_t n) const {
     const std::uint64_t b = static_cast<std::uint64_t>(banks);
-    return (n + b - 1) / b * cycles_for(access_time_s, clock_Hz);
+    const std::uint64_t rounds = (n + b - 1) / b;
+    const std::uint64_t each = cycles_for(access_time_s, clock_Hz);
+    if (each != 0 && rounds > ~std::uint64_t{0} / each)
+        throw InputError("buffer: an access takes too many clock cycles to count");
+    return rounds * each;
 }
 
 const SpecTable<SramSpec>& SramSpec::table() {
@@ -55,7 +61,7 @@ const SpecTable<SramSpec>& SramSpec::table() {
         t.positive("access_time", Unit::second, NEUROTLM_FIELD(access_time_s), "1 ns",
                    "time of one word access of a bank (default 1 ns: assumed)");
         t.number("read_energy", Unit::joule, NEUROTLM_FIELD(read_energy_J), 0.0,
-                 "energy of one word read; 0 = 10 pJ x sqrt(bank / 8 KiB) x word_bits / 64 "
+                 "energy of one word read; 0 = 10 pJ x sqrt(capacity / 8 KiB) x word_bits / 64 "
                  "(Horowitz ISSCC 2014, 45 nm)",
                  0.0);
         t.number("write_energy", Unit::joule, NEUROTLM_FIELD(write_energy_J), 0.0,

@@ -3,8 +3,9 @@
 /// and time per word access, leakage and area out.
 ///
 /// Default model (45 nm, every figure cited or marked assumed):
-/// - Read energy of one 64-bit access grows with the square root of the bank size (the bit
-///   lines and word lines both grow with its side): E64 = 10 pJ x sqrt(bank / 8 KiB). This fits
+/// - Read energy of one 64-bit access grows with the square root of the capacity (the bit
+///   lines and word lines both grow with the array's side): E64 = 10 pJ x sqrt(C / 8 KiB). This
+///   fits
 ///   Horowitz, "Computing's energy problem", ISSCC 2014 (45 nm, 0.9 V: 64-bit SRAM read 10 pJ
 ///   at 8 KB, 20 pJ at 32 KB, 100 pJ at 1 MB) exactly at 8 and 32 KB and 13% high at 1 MB. A
 ///   word of W bits costs E64 x W / 64. Writes cost the same as reads (assumed).

@@ -541,5 +541,14 @@ TEST(Crossbar, SameSeedReproducesBitForBit) {
     EXPECT_EQ(a.conductances_S(), b.conductances_S());
 }
 
+TEST(Crossbar, SpecDefaultsAreTheTableDefaults) {
+    const auto m = CrossbarSpec::table().default_mismatches();
+    EXPECT_TRUE(m.empty()) << m.front();
+    // A bound from the table applies to specs built in code too.
+    CrossbarSpec s;
+    s.input_bits = 17;
+    EXPECT_FALSE(CrossbarSpec::table().check(s).empty());
+}
+
 } // namespace
 } // namespace neurotlm

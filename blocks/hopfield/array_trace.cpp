@@ -98,7 +98,8 @@ Pattern ArrayTrace::pattern(const json& v, const std::string& pointer,
                           describe_json(v));
     Pattern p;
     for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_number_integer() || (v[i].get<int>() != 1 && v[i].get<int>() != -1))
+        if (!v[i].is_number_integer() ||
+            (v[i].get<std::int64_t>() != 1 && v[i].get<std::int64_t>() != -1))
             throw ConfigError(where, pointer + "/" + std::to_string(i), "+1 or -1",
                               describe_json(v[i]));
         p.push_back(static_cast<std::int8_t>(v[i].get<int>()));
@@ -109,7 +110,7 @@ Pattern ArrayTrace::pattern(const json& v, const std::string& pointer,
 int ArrayTrace::memory(const json& j, const std::string& where) const {
     const json v = j.value("memory", json(0));
     const int slots = static_cast<int>(m_stored.size());
-    if (!v.is_number_integer() || v.get<int>() < 0 || v.get<int>() >= slots)
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() >= slots)
         throw ConfigError(where, "/memory",
                           "a memory slot of " + m_name + " (0.." + std::to_string(slots - 1) + ")",
                           describe_json(v));

@@ -496,6 +496,9 @@ TEST(Hopfield, SpecDefaultsAreTheTableAndTheDefaultDevice) {
     EXPECT_EQ(code.cell.switching.write_current_A, file.cell.switching.write_current_A);
     EXPECT_EQ(code.cell.switching.pulse_width_s, file.cell.switching.pulse_width_s);
     EXPECT_EQ(code.cell.switching.write_voltage_V, file.cell.switching.write_voltage_V);
+    EXPECT_EQ(code.cell.switching.tau0_s, file.cell.switching.tau0_s);
+    EXPECT_EQ(code.cell.switching.tau_d_s, file.cell.switching.tau_d_s);
+    EXPECT_EQ(code.cell.variation_sigma, file.cell.variation_sigma);
 }
 
 TEST(Hopfield, CapacitySmall) {

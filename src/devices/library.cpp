@@ -97,7 +97,15 @@ DeviceLibrary::Entry DeviceLibrary::load(const json& object, const std::string& 
         CellSpec::from_params(Params::validate(merged, CellSpec::param_table(), path, ""));
     }
     for (auto it = object.begin(); it != object.end(); ++it)
-        if (it.key() != "preset") merged[it.key()] = it.value();
+        if (it.key() == "preset") continue;
+        // Nested groups ("switching") merge key by key: overriding one switching value keeps
+        // the preset's others.
+        else if (it.value().is_object() && merged.contains(it.key()) &&
+                 merged[it.key()].is_object())
+            for (auto in = it.value().begin(); in != it.value().end(); ++in)
+                merged[it.key()][in.key()] = in.value();
+        else
+            merged[it.key()] = it.value();
     Params p = Params::validate(merged, CellSpec::param_table(), file, pointer, {"preset"});
     Entry e{CellSpec::from_params(p), p.effective()};
     return e;

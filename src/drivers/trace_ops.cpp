@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -13,9 +14,12 @@ namespace neurotlm::trace {
 using OpsRegistry = NamedRegistry<BlockOps>;
 
 bool add(BlockOps ops) {
+    for (const auto& op : ops.ops)
+        if (op.first == "phase")
+            throw std::logic_error("trace operation \"phase\" of " + ops.type + " is reserved");
     for (const auto& kv : OpsRegistry::instance().entries())
         for (const auto& op : ops.ops)
-            if (kv.second.ops.count(op.first) || op.first == "phase")
+            if (kv.second.ops.count(op.first))
                 throw std::logic_error("trace operation \"" + op.first + "\" of " + ops.type +
                                        " is taken");
     const std::string type = ops.type;
@@ -42,8 +46,9 @@ std::vector<float> float_vector(const json& v, const std::string& pointer,
     std::vector<float> out;
     out.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
+        // Checked as a double first: converting a double beyond float's range is undefined.
         if (!v[i].is_number() || !std::isfinite(v[i].get<double>()) ||
-            !std::isfinite(v[i].get<float>()))
+            std::fabs(v[i].get<double>()) > std::numeric_limits<float>::max())
             throw ConfigError(where, pointer + "/" + std::to_string(i),
                               "a finite number within float32 range", describe_json(v[i]));
         out.push_back(v[i].get<float>());

@@ -118,6 +118,11 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
     if (delay) {
         // The block's own array access (a memory's read or write), after the transfer.
         if (const std::uint64_t own = m_registers.access_cycles(addr, len, is_write)) {
+            if (now.to_seconds() + static_cast<double>(own) * clock_period().to_seconds() >
+                kMaxSimulatedTime_s)
+                throw InputError(std::string(name()) +
+                                 ": simulated time would pass 10^6 s; the parameters give access "
+                                 "times far beyond any real hardware");
             *delay += cycles(own);
             add_busy(cycles(own));
         }

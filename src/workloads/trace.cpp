@@ -59,22 +59,23 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
     line.number = number;
     line.where = m_path + ":" + std::to_string(number);
     line.base_dir = base_dir;
-    line.read_matrix = [&line](const std::string& file, const std::string& pointer, int& rows,
-                               int& cols) {
+    line.read_matrix = [where = line.where, base_dir](const std::string& file,
+                                                      const std::string& pointer, int& rows,
+                                                      int& cols) {
         NpyArray a;
         try {
-            a = read_npy(resolve_path(line.base_dir, file));
+            a = read_npy(resolve_path(base_dir, file));
         } catch (const InputError& e) {
-            throw ConfigError(line.where, pointer, "a readable 2-D .npy file", e.what());
+            throw ConfigError(where, pointer, "a readable 2-D .npy file", e.what());
         }
         if (a.shape.size() != 2)
-            throw ConfigError(line.where, pointer, "a 2-D array (inputs x outputs)",
+            throw ConfigError(where, pointer, "a 2-D array (inputs x outputs)",
                               std::to_string(a.shape.size()) + " dimensions");
         rows = static_cast<int>(a.shape[0]);
         cols = static_cast<int>(a.shape[1]);
         for (float v : a.data)
             if (!std::isfinite(v))
-                throw ConfigError(line.where, pointer, "finite weights", "NaN or infinity");
+                throw ConfigError(where, pointer, "finite weights", "NaN or infinity");
         return std::move(a.data);
     };
     const std::string& where = line.where;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/devices/library.h"
 #include "testing/paths.h"
 
 namespace neurotlm {
@@ -210,6 +211,21 @@ TEST(Cell, ParamTableDescribesEveryKey) {
     }
     EXPECT_TRUE(t.find("type")->required());
     EXPECT_FALSE(t.find("r_on")->required());
+}
+
+TEST(DeviceLibrary, OverridingOneSwitchingValueKeepsThePresetsOthers) {
+    // A preset whose switching differs from the built-in defaults in every key.
+    const std::string dir = ::testing::TempDir() + "/neurotlm-presets";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/mtj_test.json") << R"({"type": "mtj", "r_p": "5 kohm", "tmr": 1.0,
+               "switching": {"delta": 70, "ic0": 3e-5, "pulse_width": 7e-9}})";
+    DeviceLibrary lib({dir});
+    lib.load_section({{"m", {{"preset", "mtj_test"}, {"switching", {{"delta", 45}}}}}}, "p.json",
+                     "/devices");
+    const CellSpec& c = lib.resolve("m", "p.json", "/components/0/device");
+    EXPECT_EQ(c.switching.delta, 45.0); // overridden
+    EXPECT_EQ(c.switching.ic0_A, 3e-5); // kept from the preset
+    EXPECT_EQ(c.switching.pulse_width_s, 7e-9);
 }
 
 } // namespace

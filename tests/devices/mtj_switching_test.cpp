@@ -152,5 +152,10 @@ TEST(MtjSwitching, Parameters) {
     EXPECT_THROW(MtjSwitchingSpec::from_json({{"dleta", 40}}), ConfigError);
 }
 
+TEST(MtjSwitching, StructDefaultsAreTheTableDefaults) {
+    const auto m = MtjSwitchingSpec::table().default_mismatches();
+    EXPECT_TRUE(m.empty()) << m.front();
+}
+
 } // namespace
 } // namespace neurotlm
