@@ -15,14 +15,16 @@ constexpr double k8KiB = 8192.0;
 
 // Horowitz's figures are for whole arrays, their internal banking and wiring included: the
 // energy follows the capacity; banks change throughput only.
-double SramSpec::read_word_J() const {
-    if (read_energy_J > 0.0) return read_energy_J;
+double SramSpec::model_word_J() const {
     return kE64At8KiB_J * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
 }
 
+double SramSpec::read_word_J() const {
+    return read_energy_J > 0.0 ? read_energy_J : model_word_J();
+}
+
 double SramSpec::write_word_J() const {
-    if (write_energy_J > 0.0) return write_energy_J;
-    return kE64At8KiB_J * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
+    return write_energy_J > 0.0 ? write_energy_J : model_word_J();
 }
 
 double SramSpec::area_m2() const {

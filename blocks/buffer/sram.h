@@ -41,6 +41,8 @@ struct SramSpec {
     /// Energy of one word read and one word written (the model, or the user's figure).
     double read_word_J() const;
     double write_word_J() const;
+    /// The model's energy of one word access (reads and writes alike).
+    double model_word_J() const;
     double area_m2() const;
     double leakage_W() const;
     /// Words an access of @p len bytes at byte @p offset touches.

@@ -95,41 +95,26 @@ private:
     float m_value;
 };
 
+/// mvm (start and collect), start, or collect. The input is padded to the tile's rows once,
+/// when the trace is loaded.
 class Multiply : public TileStep {
 public:
-    /// @p collect: the step waits for the result (mvm), else it only starts (start).
-    Multiply(TileTrace& t, std::vector<float> x, bool collect, int line, int rows, int cols)
-        : TileStep(t), m_x(std::move(x)), m_collect(collect), m_line(line), m_rows(rows),
-          m_cols(cols) {}
+    enum class Mode { mvm, start, collect };
+    Multiply(TileTrace& t, Mode mode, std::vector<float> x, int line, int rows, int cols)
+        : TileStep(t), m_mode(mode), m_x(std::move(x)), m_line(line), m_rows(rows), m_cols(cols) {}
     void run(trace::Replay& r) override {
-        std::vector<float> x(m_x);
-        x.resize(static_cast<std::size_t>(driver().rows()), 0.0f);
-        driver().start_mvm(x.data(), static_cast<int>(x.size()));
-        if (m_collect) collect(r, m_line, m_rows, m_cols);
-    }
-    std::uint64_t items() const override { return m_collect ? 1 : 0; }
-
-    /// Wait for the tile's result and report it; @p rows x @p cols multiply-accumulates.
-    void collect(trace::Replay& r, int line, int rows, int cols) {
-        std::vector<float> out(static_cast<std::size_t>(cols), 0.0f);
-        driver().collect(out.data(), cols);
+        if (m_mode != Mode::collect) driver().start_mvm(m_x.data(), static_cast<int>(m_x.size()));
+        if (m_mode == Mode::start) return;
+        std::vector<float> out(static_cast<std::size_t>(m_cols), 0.0f);
+        driver().collect(out.data(), m_cols);
         // Multiply-accumulates of the programmed block with the inputs given: 2 ops each.
-        r.item(line, m_tile.name(), out, 2.0 * rows * cols);
+        r.item(m_line, m_tile.name(), out, 2.0 * m_rows * m_cols);
     }
+    std::uint64_t items() const override { return m_mode == Mode::start ? 0 : 1; }
 
 private:
+    Mode m_mode;
     std::vector<float> m_x;
-    bool m_collect;
-    int m_line, m_rows, m_cols;
-};
-
-class Collect : public Multiply {
-public:
-    Collect(TileTrace& t, int line, int rows, int cols)
-        : Multiply(t, {}, true, line, rows, cols), m_line(line), m_rows(rows), m_cols(cols) {}
-    void run(trace::Replay& r) override { collect(r, m_line, m_rows, m_cols); }
-
-private:
     int m_line, m_rows, m_cols;
 };
 
@@ -215,8 +200,10 @@ std::unique_ptr<trace::Step> TileTrace::multiply(const std::string& op, const js
         m_started = true;
         m_started_rows = rows;
     }
-    return std::make_unique<Multiply>(*this, std::move(x), !start_only, line.number, rows,
-                                      m_used_cols);
+    x.resize(static_cast<std::size_t>(m_rows), 0.0f);
+    return std::make_unique<Multiply>(*this,
+                                      start_only ? Multiply::Mode::start : Multiply::Mode::mvm,
+                                      std::move(x), line.number, rows, m_used_cols);
 }
 
 std::unique_ptr<trace::Step> TileTrace::parse(const std::string& op, const json& j,
@@ -239,7 +226,8 @@ std::unique_ptr<trace::Step> TileTrace::parse(const std::string& op, const json&
         throw ConfigError(line.where, "/op", "a \"start\" on " + m_name + " before \"collect\"",
                           "\"collect\"");
     m_started = false;
-    return std::make_unique<Collect>(*this, line.number, m_started_rows, m_used_cols);
+    return std::make_unique<Multiply>(*this, Multiply::Mode::collect, std::vector<float>{},
+                                      line.number, m_started_rows, m_used_cols);
 }
 
 trace::BlockOps tile_trace_ops() {

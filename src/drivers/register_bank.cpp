@@ -76,29 +76,19 @@ bool RegisterBank::write(std::uint64_t offset, std::uint32_t value) {
     return false;
 }
 
-unsigned char* RegisterBank::window(std::uint64_t offset, unsigned len, bool is_write,
-                                    bool& waits) const {
+RegisterBank::WindowHit RegisterBank::window(std::uint64_t offset, unsigned len,
+                                             bool is_write) const {
     for (const Win& w : m_windows) {
         const Bytes b = w.bytes();
         const std::uint64_t base = w.decl->offset;
         // Written so that no address can wrap.
         if (offset < base || offset - base > b.size || len > b.size - (offset - base)) continue;
-        if (is_write && !w.decl->writable()) return nullptr;
-        if (!is_write && w.decl->access == Access::wo) return nullptr;
-        waits = w.decl->waits_for_result;
-        return b.data + (offset - base);
+        if (is_write && !w.decl->writable()) return {};
+        if (!is_write && w.decl->access == Access::wo) return {};
+        return {b.data + (offset - base), w.decl->waits_for_result,
+                w.on_access ? &w.on_access : nullptr, offset - base};
     }
-    return nullptr;
-}
-
-std::uint64_t RegisterBank::access_cycles(std::uint64_t offset, unsigned len, bool is_write) const {
-    for (const Win& w : m_windows) {
-        const Bytes b = w.bytes();
-        const std::uint64_t base = w.decl->offset;
-        if (offset < base || offset - base > b.size || len > b.size - (offset - base)) continue;
-        return w.on_access ? w.on_access(offset - base, len, is_write) : 0;
-    }
-    return 0;
+    return {};
 }
 
 std::uint64_t RegisterBank::span() const {

@@ -97,13 +97,13 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return false;
     }
-    bool wait_for_result = false;
-    unsigned char* mem = m_registers.window(addr, len, is_write, wait_for_result);
+    const regmap::RegisterBank::WindowHit hit = m_registers.window(addr, len, is_write);
+    unsigned char* mem = hit.data;
     if (!mem) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return false;
     }
-    if (wait_for_result) {
+    if (hit.waits) {
         if (m_error != regmap::kErrNone.value) {
             trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
             return false;
@@ -115,9 +115,9 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
     else
         std::memcpy(data, mem, len);
     annotate_access(len);
-    if (delay) {
+    if (delay && hit.on_access) {
         // The block's own array access (a memory's read or write), after the transfer.
-        if (const std::uint64_t own = m_registers.access_cycles(addr, len, is_write)) {
+        if (const std::uint64_t own = (*hit.on_access)(hit.offset, len, is_write)) {
             if (now.to_seconds() + static_cast<double>(own) * clock_period().to_seconds() >
                 kMaxSimulatedTime_s)
                 throw InputError(std::string(name()) +

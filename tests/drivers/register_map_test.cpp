@@ -94,14 +94,16 @@ TEST(RegisterBank, DecodesAsDeclared) {
     EXPECT_EQ(writes, 1);
     EXPECT_FALSE(bank.read(0x3C, v)); // not declared
 
-    bool waits = true;
-    EXPECT_EQ(bank.window(crossbar::regs::INPUT.offset + 4, 8, true, waits),
-              reinterpret_cast<unsigned char*>(input.data()) + 4);
-    EXPECT_FALSE(waits);
-    EXPECT_EQ(bank.window(crossbar::regs::INPUT.offset + 4, 16, true, waits), nullptr); // beyond
-    EXPECT_EQ(bank.window(crossbar::regs::OUTPUT.offset, 8, true, waits), nullptr);     // read-only
-    EXPECT_NE(bank.window(crossbar::regs::OUTPUT.offset, 8, false, waits), nullptr);
-    EXPECT_TRUE(waits);
+    const auto in_hit = bank.window(crossbar::regs::INPUT.offset + 4, 8, true);
+    EXPECT_EQ(in_hit.data, reinterpret_cast<unsigned char*>(input.data()) + 4);
+    EXPECT_FALSE(in_hit.waits);
+    EXPECT_EQ(in_hit.offset, 4u);
+    EXPECT_EQ(bank.window(crossbar::regs::INPUT.offset + 4, 16, true).data, nullptr); // beyond
+    EXPECT_EQ(bank.window(crossbar::regs::OUTPUT.offset, 8, true).data, nullptr);     // read-only
+    const auto out_hit = bank.window(crossbar::regs::OUTPUT.offset, 8, false);
+    EXPECT_NE(out_hit.data, nullptr);
+    EXPECT_TRUE(out_hit.waits);
+    EXPECT_EQ(out_hit.on_access, nullptr);
     EXPECT_EQ(bank.span(), crossbar::regs::WEIGHTS.offset + 8 * 4);
 }
 

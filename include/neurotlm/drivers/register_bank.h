@@ -51,12 +51,16 @@ public:
     /// the access direction is not allowed.
     bool read(std::uint64_t offset, std::uint32_t& value) const;
     bool write(std::uint64_t offset, std::uint32_t value);
-    /// The bytes at [offset, offset + len) inside one window, or nullptr. @p waits tells
-    /// whether the window is a result that must wait for the running command.
-    unsigned char* window(std::uint64_t offset, unsigned len, bool is_write, bool& waits) const;
-    /// The block's own cycles for that access (0 unless the window was bound with a hook);
-    /// call only for an access window() accepted, once per bus access (debug accesses: never).
-    std::uint64_t access_cycles(std::uint64_t offset, unsigned len, bool is_write) const;
+    /// An access that lands inside one window.
+    struct WindowHit {
+        unsigned char* data = nullptr;           ///< the bytes at the address; nullptr: refused
+        bool waits = false;                      ///< a result that waits for the running command
+        const WindowAccess* on_access = nullptr; ///< the window's hook, if bound with one
+        std::uint64_t offset = 0;                ///< the address's offset inside the window
+    };
+    /// The window holding [offset, offset + len) for this direction, or a hit with no data.
+    /// The caller runs the hook once per bus access it completes (debug accesses: never).
+    WindowHit window(std::uint64_t offset, unsigned len, bool is_write) const;
 
     /// Bytes of address space decoded: the end of the highest window (or of the registers).
     std::uint64_t span() const;
