@@ -70,10 +70,11 @@ void Controller::rethrow_if_failed() const {
 }
 
 void Controller::sync_if_needed() {
-    if (m_qk.need_sync()) {
-        m_qk.sync();
-        if (stop_requested()) m_stop_seen = true;
-    }
+    if (m_qk.need_sync()) m_qk.sync();
+    // Checked on every access, not only at quantum ends: with a long quantum (legal up to
+    // seconds of simulated time) a whole run can fit in one, and a stop must still be seen
+    // within one work item. Reading the flag costs nothing next to a transaction.
+    if (stop_requested()) m_stop_seen = true;
 }
 
 void Controller::transport(tlm::tlm_command cmd, std::uint64_t address, void* data,

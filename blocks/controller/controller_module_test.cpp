@@ -183,14 +183,15 @@ TEST(Controller, RunsAheadOfTheKernelByLessThanOneQuantum) {
     EXPECT_EQ(kernel_after_big, local_after_big);
 }
 
-TEST(Controller, SeesAStopRequestAtAQuantumBoundary) {
-    Rig rig(100e-9);
+TEST(Controller, SeesAStopRequestWithinTheQuantum) {
+    // A quantum of one second can hold a whole run: a stop must not wait for its end.
+    Rig rig(1.0);
     bool seen_before = true, seen_after = false;
     rig.ctrl.set_job([&](Controller& c) {
-        request_stop();
-        c.digital(DigitalOp::accumulate, 8); // 2 ns: no boundary, not seen yet
+        c.digital(DigitalOp::accumulate, 8);
         seen_before = c.stop_seen();
-        c.digital(DigitalOp::accumulate, 8 * 100); // crosses the quantum
+        request_stop();
+        c.digital(DigitalOp::accumulate, 8); // 2 ns, far from the quantum's end
         seen_after = c.stop_seen();
     });
     rig.run();

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
+#include "neurotlm/core/stop.h"
 
 namespace neurotlm {
 
@@ -54,6 +56,8 @@ std::vector<CapacityRow> run_capacity_experiment(const CapacityOptions& o) {
             HopfieldWeights w = empty_weights(n, spec.learning);
             int learned = 0;
             for (std::size_t k = 0; k < loads.size(); ++k) {
+                // A long experiment must answer Ctrl-C: checked once per load.
+                stop_point("during the capacity experiment");
                 const int p = patterns_at[k];
                 while (learned < p)
                     learn_pattern(w, patterns[static_cast<std::size_t>(learned++)], spec.learning);
@@ -106,8 +110,7 @@ std::vector<CapacityRow> run_capacity_experiment(const CapacityOptions& o) {
 }
 
 void write_capacity_csv(const std::vector<CapacityRow>& rows, const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw InputError("write_capacity_csv: cannot write " + path);
+    std::ostringstream out;
     out << "storage,learning,neurons,load,patterns,trials,probes,flips,exact_fraction,"
            "retrieved_fraction,mean_overlap,mean_iterations,converged_fraction,failed_writes\n";
     out.precision(6);
@@ -116,7 +119,7 @@ void write_capacity_csv(const std::vector<CapacityRow>& rows, const std::string&
             << r.patterns << ',' << r.trials << ',' << r.probes << ',' << r.flips << ','
             << r.exact_fraction << ',' << r.retrieved_fraction << ',' << r.mean_overlap << ','
             << r.mean_iterations << ',' << r.converged_fraction << ',' << r.failed_writes << '\n';
-    if (!out) throw InputError("write_capacity_csv: error while writing " + path);
+    write_file_atomic(path, out.str());
 }
 
 } // namespace neurotlm

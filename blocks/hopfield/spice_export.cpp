@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 
 namespace neurotlm {
 
@@ -50,10 +51,9 @@ void write_hopfield_netlist(std::ostream& out, const SynapseArray& array,
 
 void write_hopfield_netlist(const std::string& path, const SynapseArray& array,
                             const HopfieldPattern& drive, const std::string& title) {
-    std::ofstream out(path);
-    if (!out) throw InputError("write_hopfield_netlist: cannot write " + path);
+    std::ostringstream out;
     write_hopfield_netlist(out, array, drive, title);
-    if (!out) throw InputError("write_hopfield_netlist: error while writing " + path);
+    write_file_atomic(path, out.str());
 }
 
 std::map<std::string, double> parse_ngspice_values(const std::string& output) {

@@ -11,7 +11,9 @@
 #include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/blocks/hopfield/spice_export.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 #include "neurotlm/core/memory.h"
+#include "neurotlm/core/stop.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 
@@ -73,6 +75,8 @@ int run_export() {
     opt.overrides = a.sets;
     opt.require_workload = true;
     PlatformConfig cfg = load_config(a.config, opt);
+    // Claimed before the run: the netlists replace the folder's old content as a whole.
+    OutputFolder folder(a.out, "recall.txt", {a.config});
     const ComponentConfig& hop_cfg = hopfield_component(cfg, a.component);
     const std::string name = hop_cfg.name;
     if (hop_cfg.params.string("storage") == "float")
@@ -85,6 +89,7 @@ int run_export() {
     Platform platform(std::move(cfg));
     // The workload stores the patterns exactly as a normal run does.
     platform.run();
+    stop_point("during the run");
     auto* hop = dynamic_cast<HopfieldArray*>(platform.find(name));
     HopfieldNetwork& net = hop->network();
     const auto& stored = hop->stored(a.memory);
@@ -105,16 +110,13 @@ int run_export() {
     ro.record_steps = true;
     const HopfieldRecall r = net.recall(probe, ro);
 
-    std::error_code ec;
-    fs::create_directories(a.out, ec);
-    if (ec) throw InputError(a.out + ": cannot create the folder: " + ec.message());
     const SynapseArray array = net.synapse_array();
-    std::ofstream expected(a.out + "/expected_currents.csv");
+    std::ostringstream expected;
     expected << "step,neuron,drive,current_A\n";
     expected.precision(12);
     for (std::size_t s = 0; s < r.steps.size(); ++s) {
         const HopfieldStep& step = r.steps[s];
-        const std::string file = a.out + "/step" + std::to_string(s) + ".cir";
+        const std::string file = folder.staged("step" + std::to_string(s) + ".cir");
         write_hopfield_netlist(file, array, step.drive,
                                "neurotlm " + name + " memory " + std::to_string(a.memory) +
                                    " pattern " + std::to_string(a.pattern) + " step " +
@@ -123,7 +125,8 @@ int run_export() {
             expected << s << ',' << i << ',' << int(step.drive[i]) << ',' << step.currents_A[i]
                      << '\n';
     }
-    std::ofstream state(a.out + "/recall.txt");
+    folder.write("expected_currents.csv", expected.str());
+    std::ostringstream state;
     state << "memory " << a.memory << ", pattern " << a.pattern << ", " << flips
           << " bits flipped\n"
           << "iterations " << r.iterations << ", converged " << (r.converged ? "yes" : "no")
@@ -133,6 +136,8 @@ int run_export() {
     for (auto v : r.state)
         state << ' ' << int(v);
     state << "\n";
+    folder.write("recall.txt", state.str());
+    folder.commit();
     std::printf(
         "%zu netlists (one per recall step) in %s/step<k>.cir; the model's neuron input "
         "currents in %s/expected_currents.csv.\nCheck a step with: ngspice -b %s/step0.cir\n",
@@ -162,6 +167,8 @@ int run_capacity() {
     if (!(a.flip_fraction >= 0.0 && a.flip_fraction <= 1.0))
         throw InputError("--flip-fraction: expected 0..1");
     if (a.seed < 0) throw InputError("--seed must be >= 0");
+    // Before the experiment, which can take minutes: the CSV must be writable.
+    if (!a.out.empty()) check_output_file(a.out, "--out");
     CapacityOptions o;
     if (!a.config.empty()) {
         // Only the device: MTJ, switching, write-verify and read bias. The experiment's own
@@ -237,7 +244,7 @@ int run_capacity() {
     }
     if (!a.out.empty()) {
         write_capacity_csv(rows, a.out);
-        std::printf("written %s\n", a.out.c_str());
+        std::printf("written %s\n", printable(a.out).c_str());
     }
     return 0;
 }
@@ -279,6 +286,7 @@ void HopfieldCommands::add(CLI::App& app) {
 }
 
 int HopfieldCommands::run() {
+    install_stop_handlers();
     if (export_spice && *export_spice) return run_export();
     if (capacity && *capacity) return run_capacity();
     return -1;

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <unistd.h>
@@ -15,6 +17,8 @@
 
 #include "hopfield_commands.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
+#include "neurotlm/core/memory.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/core/units.h"
 #include "neurotlm/drivers/initiator.h"
@@ -31,6 +35,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitInput = 2;
+constexpr int kExitInterrupted = 130;
 
 std::string default_config() {
     if (const char* env = std::getenv("NEUROTLM_DEFAULT_CONFIG")) return env;
@@ -50,14 +55,6 @@ const bool kBannerOff = [] {
     return true;
 }();
 
-void on_signal(int sig) {
-    if (stop_requested()) {
-        // Second signal: leave at once.
-        std::_Exit(128 + sig);
-    }
-    request_stop();
-}
-
 void quiet_systemc() {
     // SystemC's info messages would interleave with ours; warnings and errors still print.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -73,6 +70,15 @@ struct RunArgs {
     bool quiet = false;
 };
 
+// An allocation failed although the estimate fitted the limit: the input asked for more than
+// this machine has, so it is reported as bad input with the estimate, not as an internal error.
+std::string out_of_memory(double estimate) {
+    return "out of memory while building or running the platform (estimated " +
+           format_bytes(estimate) + " beforehand; this machine has " +
+           format_bytes(static_cast<double>(physical_memory_bytes())) +
+           "): make the platform or its workload smaller, or free memory";
+}
+
 std::uint64_t parse_memory_limit(const std::string& text) {
     if (text.empty()) return 0;
     std::string why;
@@ -84,6 +90,7 @@ std::uint64_t parse_memory_limit(const std::string& text) {
 }
 
 int cmd_run(const RunArgs& a) {
+    install_stop_handlers();
     LoadOptions opt;
     if (a.seed) {
         if (*a.seed < 0)
@@ -95,14 +102,26 @@ int cmd_run(const RunArgs& a) {
     opt.memory_limit_bytes = parse_memory_limit(a.memory_limit);
     const std::string config = a.config.empty() ? default_config() : a.config;
     PlatformConfig cfg = load_config(config, opt);
+    stop_point("while loading the platform");
     const std::string out = a.out.empty() ? "neurotlm-out/" + cfg.name : a.out;
+    // The report folder is claimed before the run: an unusable --out, one that holds the
+    // platform file, or one another run is writing is refused before any time is spent.
+    OutputFolder folder(out, "report.json", {config});
+    const double estimate = cfg.memory_estimate_bytes;
     // Everything that can be wrong with the input is found here, before the run.
-    Platform platform(std::move(cfg));
+    std::unique_ptr<Platform> built;
+    try {
+        built = std::make_unique<Platform>(std::move(cfg));
+    } catch (const std::bad_alloc&) {
+        throw InputError(out_of_memory(estimate));
+    }
+    Platform& platform = *built;
+    stop_point("while building the platform");
 
     const bool tty = ::isatty(STDERR_FILENO);
     if (!a.quiet) {
         std::fprintf(stderr, "neurotlm %s: running %s (%s)\n", NEUROTLM_VERSION,
-                     platform.config().name.c_str(), config.c_str());
+                     platform.config().name.c_str(), printable(config).c_str());
         platform.set_progress(
             [tty](std::uint64_t done, std::uint64_t total, const std::string& status) {
                 const int pct = total ? static_cast<int>(100 * done / total) : 100;
@@ -118,12 +137,13 @@ int cmd_run(const RunArgs& a) {
                 }
             });
     }
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    Report report = platform.run();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    write_report(out, report, platform.effective_config());
+    Report report;
+    try {
+        report = platform.run();
+    } catch (const std::bad_alloc&) {
+        throw InputError(out_of_memory(estimate));
+    }
+    write_report(folder, report, platform.effective_config());
     if (!a.quiet) {
         std::printf("%s", summary_table(report).c_str());
         if (platform.workload()) {
@@ -131,9 +151,9 @@ int cmd_run(const RunArgs& a) {
             if (!s.empty()) std::printf("  %s\n", s.c_str());
         }
         std::printf("report: %s/report.json, report.csv, report.html, config.effective.json\n",
-                    out.c_str());
+                    printable(out).c_str());
     }
-    return report.complete ? kExitOk : 130;
+    return report.complete ? kExitOk : kExitInterrupted;
 }
 
 int cmd_validate(const std::string& file, const std::vector<std::string>& sets) {
@@ -145,7 +165,8 @@ int cmd_validate(const std::string& file, const std::vector<std::string>& sets) 
     // Building elaborates the platform: connections, address ranges and device presets are
     // checked too, without running anything.
     Platform platform(std::move(cfg));
-    std::printf("%s: valid (platform %s, %zu components)\n", file.c_str(), name.c_str(), n);
+    std::printf("%s: valid (platform %s, %zu components)\n", printable(file).c_str(), name.c_str(),
+                n);
     return kExitOk;
 }
 
@@ -231,17 +252,25 @@ int sc_main(int argc, char** argv) {
             return kExitOk;
         }
         if (const int code = hopfield.run(); code >= 0) return code;
+    } catch (const StopRequested& e) {
+        std::fprintf(stderr, "%s\n", printable(e.what(), true).c_str());
+        return kExitInterrupted;
     } catch (const InputError& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", printable(e.what(), true).c_str());
         return kExitInput;
     } catch (const BusError& e) {
-        std::fprintf(stderr, "error: the workload failed on the platform: %s\n", e.what());
+        std::fprintf(stderr, "error: the workload failed on the platform: %s\n",
+                     printable(e.what(), true).c_str());
+        return kExitInput;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "error: out of memory: the input asks for more memory than this "
+                             "machine has; make it smaller\n");
         return kExitInput;
     } catch (const sc_core::sc_report& e) {
-        std::fprintf(stderr, "internal error (SystemC): %s\n", e.what());
+        std::fprintf(stderr, "internal error (SystemC): %s\n", printable(e.what(), true).c_str());
         return kExitInternal;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "internal error: %s\n", e.what());
+        std::fprintf(stderr, "internal error: %s\n", printable(e.what(), true).c_str());
         return kExitInternal;
     }
     return kExitInternal;

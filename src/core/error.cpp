@@ -1,18 +1,22 @@
 #include "neurotlm/core/error.h"
 
+#include "neurotlm/core/files.h"
+
 namespace neurotlm {
 
 namespace {
 std::string compose(const std::string& file, const std::string& pointer,
                     const std::string& expected, const std::string& found) {
-    std::string msg = file.empty() ? std::string("<config>") : file;
+    // The file name, the pointer and what was found come from the input: escaped, so they
+    // cannot act on the terminal the message is printed on.
+    std::string msg = file.empty() ? std::string("<config>") : printable(file);
     msg += ": ";
-    msg += pointer.empty() ? std::string("/") : pointer;
+    msg += pointer.empty() ? std::string("/") : printable(pointer);
     msg += ": expected ";
     msg += expected;
     if (!found.empty()) {
         msg += ", found ";
-        msg += found;
+        msg += printable(found, true);
     }
     return msg;
 }

@@ -238,4 +238,10 @@ std::string format_quantity(double value, Unit unit, int significant) {
     return buf;
 }
 
+std::string format_range(unsigned long long base, unsigned long long size) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx]", base, base + (size - 1));
+    return buf;
+}
+
 } // namespace neurotlm

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 
 namespace neurotlm {
 
@@ -62,14 +63,7 @@ std::vector<std::string> DeviceLibrary::preset_names() const {
 
 namespace {
 json read_json_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": cannot open the file");
-    try {
-        return json::parse(in, nullptr, true, /*ignore_comments=*/false);
-    } catch (const json::exception& e) {
-        // parse_error, and out_of_range for numbers beyond a double.
-        throw InputError(path + ": not valid JSON: " + e.what());
-    }
+    return parse_json_text(read_input_file(path, std::uint64_t{1} << 20, "a device preset"), path);
 }
 } // namespace
 

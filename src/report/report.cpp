@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/units.h"
 #include "neurotlm/report/html.h"
@@ -273,37 +274,17 @@ std::string summary_table(const Report& r) {
     return os.str();
 }
 
-void write_file_atomic(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError(path + ": cannot write (is the folder writable?)");
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw InputError(path + ": write failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw InputError(path + ": cannot replace the file: " + ec.message());
-    }
+void write_report(OutputFolder& folder, const Report& report, const json& effective_config) {
+    folder.write("config.effective.json", effective_config.dump(2) + "\n");
+    folder.write("report.csv", to_csv(report));
+    folder.write("report.html", to_html(report, effective_config));
+    folder.write("report.json", to_json(report).dump(2) + "\n");
+    folder.commit();
 }
 
 void write_report(const std::string& dir, const Report& report, const json& effective_config) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw InputError(dir + ": cannot create the output folder: " + ec.message());
-    write_file_atomic((fs::path(dir) / "config.effective.json").string(),
-                      effective_config.dump(2) + "\n");
-    write_file_atomic((fs::path(dir) / "report.csv").string(), to_csv(report));
-    write_file_atomic((fs::path(dir) / "report.html").string(), to_html(report, effective_config));
-    // report.json last: its presence means the folder is complete.
-    write_file_atomic((fs::path(dir) / "report.json").string(), to_json(report).dump(2) + "\n");
+    OutputFolder folder(dir, "report.json");
+    write_report(folder, report, effective_config);
 }
 
 std::string hash_json(const json& document) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 #include "neurotlm/core/memory.h"
 #include "neurotlm/core/units.h"
 
@@ -48,6 +50,12 @@ const ParamTable& platform_param_table() {
 }
 
 namespace {
+
+std::string hex(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -127,38 +135,8 @@ bool decodes(const ComponentConfig& c) {
 // Stage 1: read. The file must be a JSON text of sane size; parse errors point at line:column.
 
 json read_document(const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw InputError(path + ": no such file");
-    if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory, not a JSON file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open the file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
-    if (text.size() > (64u << 20))
-        throw InputError(path + ": larger than 64 MiB; not a platform file");
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
-        // Turn the byte offset into line:column, which is what an editor shows.
-        std::size_t line = 1, col = 1;
-        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                col = 1;
-            } else {
-                ++col;
-            }
-        }
-        std::string what = e.what();
-        const auto pos = what.find("syntax error");
-        if (pos != std::string::npos) what = what.substr(pos);
-        throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                         ": not valid JSON: " + what);
-    } catch (const json::exception& e) {
-        // A number beyond a double's range (out_of_range.406) and the like.
-        throw InputError(path + ": not valid JSON: " + e.what());
-    }
+    return parse_json_text(read_input_file(path, std::uint64_t{64} << 20, "the platform file"),
+                           path);
 }
 
 // Stage 1, continued: --set and --seed edit the document before validation, so what they write
@@ -204,7 +182,6 @@ struct Loader {
     void check_sockets();
     void check_ranges();
     void check_loops();
-    void visit(const std::string& n, std::map<std::string, int>& state);
     void check_connected();
     void reach(const std::string& n);
     void fill_info();
@@ -320,7 +297,7 @@ void Loader::add_controller() {
         throw ConfigError(file, "/components", "exactly one component of type \"controller\"",
                           std::to_string(controllers));
     if (controllers == 0) {
-        if (names.count("ctrl"))
+        if (names.count("ctrl") || groups.count("ctrl"))
             throw ConfigError(file, "/components",
                               "a component of type \"controller\" (the name \"ctrl\" is taken, so "
                               "none can be added implicitly)",
@@ -367,7 +344,8 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
     const std::optional<std::uint64_t> size = read_address(c, "size", file, ptr);
     if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
     if (base && size && *base > ~std::uint64_t{0} - (*size - 1))
-        throw ConfigError(file, ptr + "/size", "a range that fits in 64 bits", "an overflow");
+        throw ConfigError(file, ptr + "/size", "a range that ends at or below 2^64",
+                          "base " + hex(*base) + " + size " + hex(*size));
 
     std::vector<std::string> targets;
     if (cfg.find(to))
@@ -377,12 +355,15 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
     else
         throw ConfigError(file, ptr + "/to", "the name of a declared component or group",
                           "\"" + to + "\"");
+    // The same rule as one range: the last member may end exactly at 2^64.
     if (base && size && targets.size() > 1 &&
-        (*size > (~std::uint64_t{0} - *base) / targets.size()))
+        static_cast<unsigned __int128>(*base) +
+                static_cast<unsigned __int128>(*size) * targets.size() >
+            (static_cast<unsigned __int128>(1) << 64))
         throw ConfigError(file, ptr + "/size",
                           "ranges for all " + std::to_string(targets.size()) +
-                              " members that end below 2^64",
-                          "base + " + std::to_string(targets.size()) + " x size overflows");
+                              " members that end at or below 2^64",
+                          "base + " + std::to_string(targets.size()) + " x size beyond it");
     if (targets.size() > 1 && base && !size)
         throw ConfigError(
             file, ptr + "/size",
@@ -455,18 +436,14 @@ void Loader::check_ranges() {
     for (const auto& cc : cfg.connections)
         if (cc.base && cc.size) by_router[cc.from].push_back(&cc);
     for (auto& [router, list] : by_router) {
-        std::sort(list.begin(), list.end(),
-                  [](const auto* a, const auto* b) { return *a->base < *b->base; });
+        // Ties keep the file's order, so the same file always names the same connection.
+        std::stable_sort(list.begin(), list.end(),
+                         [](const auto* a, const auto* b) { return *a->base < *b->base; });
         for (std::size_t i = 1; i < list.size(); ++i) {
             if (*list[i]->base <= *list[i - 1]->base + (*list[i - 1]->size - 1)) {
-                char buf[128];
-                std::snprintf(
-                    buf, sizeof buf, "[0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) of %s",
-                    static_cast<unsigned long long>(*list[i]->base),
-                    static_cast<unsigned long long>(*list[i]->base + *list[i]->size),
-                    static_cast<unsigned long long>(*list[i - 1]->base),
-                    static_cast<unsigned long long>(*list[i - 1]->base + *list[i - 1]->size),
-                    list[i - 1]->to.c_str());
+                const std::string buf =
+                    format_range(*list[i]->base, *list[i]->size) + " overlaps " +
+                    format_range(*list[i - 1]->base, *list[i - 1]->size) + " of " + list[i - 1]->to;
                 throw ConfigError(file, list[i]->pointer + "/base",
                                   "an address range no other target of " + router + " uses", buf);
             }
@@ -474,27 +451,37 @@ void Loader::check_ranges() {
     }
 }
 
-// Stage 7c: loops. A cycle among routers would forward a transaction forever.
+// Stage 7c: loops. A cycle among routers would forward a transaction forever. The search keeps
+// its own stack: a chain of many thousand routers must not exhaust the thread's.
 void Loader::check_loops() {
-    std::map<std::string, int> state; // 0 new, 1 on the stack, 2 done
-    for (const auto& c : cfg.components)
-        if (state[c.name] == 0) visit(c.name, state);
-}
-
-// Depth-first search from @p n; meeting a component still on the stack closes a loop.
-void Loader::visit(const std::string& n, std::map<std::string, int>& state) {
-    state[n] = 1;
-    for (const auto& m : edges[n]) {
-        if (state[m] == 1) {
-            std::string where = "/connections";
-            for (const auto& cc : cfg.connections)
-                if (cc.from == n && cc.to == m) where = cc.pointer;
-            throw ConfigError(file, where + "/to", "an interconnect without loops",
-                              "a loop through " + n + " and " + m);
+    std::map<std::string, int> state; // 0 new, 1 on the current path, 2 done
+    for (const auto& c : cfg.components) {
+        if (state[c.name] != 0) continue;
+        // Each entry: a component on the path and how many of its edges were followed.
+        std::vector<std::pair<std::string, std::size_t>> path{{c.name, 0}};
+        state[c.name] = 1;
+        while (!path.empty()) {
+            auto& [n, next] = path.back();
+            const auto& out = edges[n];
+            if (next == out.size()) {
+                state[n] = 2;
+                path.pop_back();
+                continue;
+            }
+            const std::string m = out[next++];
+            if (state[m] == 1) {
+                std::string where = "/connections";
+                for (const auto& cc : cfg.connections)
+                    if (cc.from == n && cc.to == m) where = cc.pointer;
+                throw ConfigError(file, where + "/to", "an interconnect without loops",
+                                  "a loop through " + n + " and " + m);
+            }
+            if (state[m] == 0) {
+                state[m] = 1;
+                path.emplace_back(m, 0);
+            }
         }
-        if (state[m] == 0) visit(m, state);
     }
-    state[n] = 2;
 }
 
 // Stage 7d: reachability. A component the controller cannot reach (or a router that routes
@@ -526,15 +513,20 @@ void Loader::check_connected() {
 
 // Everything downstream of @p n (not @p n itself) is reachable.
 void Loader::reach(const std::string& n) {
-    for (const auto& m : edges[n])
-        if (reachable.insert(m).second) reach(m);
+    std::vector<std::string> todo{n};
+    while (!todo.empty()) {
+        const std::string from = std::move(todo.back());
+        todo.pop_back();
+        for (const auto& m : edges[from])
+            if (reachable.insert(m).second) todo.push_back(m);
+    }
 }
 
 // What a workload may know of the platform before it is built (addresses are set at build).
 void Loader::fill_info() {
     for (const auto& c : cfg.components)
         cfg.info.components.push_back(
-            {c.name, c.type->name, &c.params, 0, reachable.count(c.name) > 0});
+            {c.name, c.type->name, &c.params, 0, &c == ctrl || reachable.count(c.name) > 0});
     cfg.info.file = file;
     cfg.info.seed = cfg.seed;
     cfg.info.config_dir = dir;
@@ -569,7 +561,7 @@ void Loader::read_workload() {
 
 // Stage 9: memory. Refuse, before anything is allocated, a platform whose estimated memory
 // exceeds the limit.
-void check_memory(const PlatformConfig& cfg, const LoadOptions& options) {
+void check_memory(PlatformConfig& cfg, const LoadOptions& options) {
     const std::uint64_t limit =
         options.memory_limit_bytes ? options.memory_limit_bytes : default_memory_limit_bytes();
     double total = 0, largest = 0;
@@ -597,7 +589,9 @@ void check_memory(const PlatformConfig& cfg, const LoadOptions& options) {
             largest_what = "the workload's data";
         }
     }
-    if (total > static_cast<double>(limit))
+    cfg.memory_estimate_bytes = total;
+    // NaN (an estimate that overflowed along the way) is refused too.
+    if (!(total <= static_cast<double>(limit)))
         throw ConfigError(cfg.file, largest_ptr,
                           "a platform that fits the memory limit of " +
                               format_bytes(static_cast<double>(limit)) +
@@ -616,13 +610,16 @@ void apply_override(json& document, const std::string& assignment) {
     const std::string ptr = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
     json value;
+    // A bare word is a string (--set /workload/kind=trace, --set /components/1/clock=2 GHz); a
+    // text that starts like a JSON array, object or string must be one.
+    const auto first = text.find_first_not_of(" \t");
+    const bool looks_like_json = first != std::string::npos &&
+                                 (text[first] == '[' || text[first] == '{' || text[first] == '"');
     try {
-        value = json::parse(text);
-    } catch (const json::parse_error&) {
-        value = text; // a bare word is a string: --set /workload/kind=trace
-    } catch (const json::exception& e) {
-        throw InputError("--set " + assignment + ": " + text +
-                         " is not a usable value: " + e.what());
+        value = parse_json_text(text, "--set " + assignment);
+    } catch (const InputError&) {
+        if (looks_like_json) throw;
+        value = text;
     }
     json::json_pointer pointer;
     try {

@@ -6,9 +6,11 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/stop.h"
+#include "neurotlm/core/units.h"
 #include "neurotlm/report/invariants.h"
 #include "neurotlm/version.h"
 
@@ -34,6 +36,7 @@ Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
     ctx.devices = m_config.devices.get();
     for (const auto& c : m_config.components) {
         m_blocks.push_back(c.type->create(c.name.c_str(), c.params, ctx));
+        m_by_name[c.name] = m_blocks.back().get();
         if (c.type->name == "controller")
             m_controller = static_cast<Controller*>(m_blocks.back().get());
     }
@@ -50,9 +53,8 @@ Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
 Platform::~Platform() = default;
 
 Block* Platform::find(const std::string& name) const {
-    for (const auto& b : m_blocks)
-        if (b->basename() == name) return b.get();
-    return nullptr;
+    const auto it = m_by_name.find(name);
+    return it == m_by_name.end() ? nullptr : it->second;
 }
 
 std::vector<ConnectionConfig>
@@ -81,7 +83,7 @@ Platform::sized_ranges(const std::vector<const ConnectionConfig*>& out, bool dec
                                   hex(*bound.size));
             if (bound.base && *bound.base > ~std::uint64_t{0} - (*bound.size - 1))
                 throw ConfigError(m_config.file, cc->pointer + "/base",
-                                  "a range that ends below 2^64",
+                                  "a range that ends at or below 2^64",
                                   hex(*bound.base) + " + " + hex(*bound.size));
         }
         list.push_back(bound);
@@ -106,8 +108,8 @@ void Platform::place_ranges(std::vector<ConnectionConfig>& list, const std::stri
             if (overlaps(*fixed[i], *fixed[j]))
                 throw ConfigError(m_config.file, fixed[i]->pointer + "/base",
                                   "an address range no other target of " + router + " uses",
-                                  "[" + hex(*fixed[i]->base) + ", " +
-                                      hex(*fixed[i]->base + *fixed[i]->size) + ") overlaps " +
+                                  format_range(*fixed[i]->base, *fixed[i]->size) + " overlaps " +
+                                      format_range(*fixed[j]->base, *fixed[j]->size) + " of " +
                                       fixed[j]->to);
     for (auto& c : list) {
         if (c.base) continue;
@@ -144,15 +146,15 @@ void Platform::place_ranges(std::vector<ConnectionConfig>& list, const std::stri
 
 void Platform::bind_all() {
     // Bind routers' outputs before the connections that target those routers, so a router's
-    // span (the end of its last range) is known when its own range is assigned.
+    // span (the end of its last range) is known when its own range is assigned: a depth-first
+    // walk that binds a component after everything downstream of it. It keeps its own stack, so
+    // a chain of many thousand routers cannot exhaust the thread's.
     std::map<std::string, std::vector<const ConnectionConfig*>> out_of;
     for (const auto& cc : m_config.connections)
         out_of[cc.from].push_back(&cc);
-    std::set<std::string> done;
-    std::function<void(const std::string&)> bind_from = [&](const std::string& name) {
-        if (!done.insert(name).second) return;
-        for (const ConnectionConfig* cc : out_of[name])
-            bind_from(cc->to);
+    std::set<std::string> seen;
+    std::vector<ConnectionConfig> bound_all;
+    const auto bind_outputs = [&](const std::string& name) {
         bool decoding = false;
         if (const ComponentConfig* cfg = m_config.find(name))
             for (const auto& s : cfg->type->initiators)
@@ -168,33 +170,55 @@ void Platform::bind_all() {
                                      bound.size.value_or(0)))
                 throw std::logic_error("no initiator socket " + bound.from + "." +
                                        bound.from_socket);
-            m_bound.push_back(bound);
+            bound_all.push_back(bound);
         }
     };
-    for (const auto& c : m_config.components)
-        bind_from(c.name);
+    for (const auto& c : m_config.components) {
+        if (!seen.insert(c.name).second) continue;
+        std::vector<std::pair<std::string, std::size_t>> path{{c.name, 0}};
+        while (!path.empty()) {
+            auto& [n, next] = path.back();
+            const auto& out = out_of[n];
+            if (next == out.size()) {
+                bind_outputs(n);
+                path.pop_back();
+                continue;
+            }
+            const std::string& to = out[next++]->to;
+            if (seen.insert(to).second) path.emplace_back(to, 0);
+        }
+    }
     // Report the connections in the order the file gave them.
-    std::vector<ConnectionConfig> ordered;
+    const auto key = [](const ConnectionConfig& c) {
+        return std::make_tuple(c.from, c.from_socket, c.to, c.to_socket);
+    };
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, ConnectionConfig>
+        by_key;
+    for (auto& b : bound_all)
+        by_key.emplace(key(b), std::move(b));
+    m_bound.clear();
     for (const auto& cc : m_config.connections)
-        for (const auto& b : m_bound)
-            if (b.from == cc.from && b.from_socket == cc.from_socket && b.to == cc.to &&
-                b.to_socket == cc.to_socket)
-                ordered.push_back(b);
-    m_bound = std::move(ordered);
+        if (auto it = by_key.find(key(cc)); it != by_key.end()) m_bound.push_back(it->second);
 }
 
 void Platform::assign_addresses() {
-    std::function<void(const std::string&, std::uint64_t)> walk = [&](const std::string& from,
-                                                                      std::uint64_t offset) {
-        for (const auto& cc : m_bound) {
-            if (cc.from != from) continue;
-            const std::uint64_t addr = offset + cc.base.value_or(0);
-            for (auto& info : m_config.info.components)
-                if (info.name == cc.to) info.address = addr;
-            walk(cc.to, addr);
+    // Each component's address as the controller sees it: the sum of the bases along the path.
+    std::map<std::string, std::vector<const ConnectionConfig*>> out_of;
+    for (const auto& cc : m_bound)
+        out_of[cc.from].push_back(&cc);
+    std::map<std::string, ComponentInfo*> info;
+    for (auto& i : m_config.info.components)
+        info[i.name] = &i;
+    std::vector<std::pair<std::string, std::uint64_t>> todo{{m_controller->basename(), 0}};
+    while (!todo.empty()) {
+        const auto [from, offset] = todo.back();
+        todo.pop_back();
+        for (const ConnectionConfig* cc : out_of[from]) {
+            const std::uint64_t addr = offset + cc->base.value_or(0);
+            if (auto it = info.find(cc->to); it != info.end()) it->second->address = addr;
+            todo.emplace_back(cc->to, addr);
         }
-    };
-    walk(m_controller->basename(), 0);
+    }
 }
 
 json Platform::effective_config() const {

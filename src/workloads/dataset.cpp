@@ -5,11 +5,14 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <memory>
+#include <unistd.h>
 
 #include <zlib.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 
 namespace neurotlm {
 
@@ -31,6 +34,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 class GzReader {
 public:
     explicit GzReader(const std::string& path) : m_path(path) {
+        check_input_file(path, "an IDX file");
         errno = 0;
         m_file = gzopen(path.c_str(), "rb");
         if (!m_file)
@@ -130,16 +134,22 @@ void skip(GzReader& in, std::size_t bytes, const std::string& what) {
 
 class GzWriter {
 public:
-    explicit GzWriter(const std::string& path) : m_path(path) {
-        // "T" writes plain bytes through the same interface.
-        errno = 0;
-        m_file = gzopen(path.c_str(), ends_with(path, ".gz") ? "wb" : "wbT");
-        if (!m_file)
-            throw InputError(path + ": cannot create (" +
-                             (errno ? std::string(std::strerror(errno)) : "out of memory") + ")");
+    // Written to a temporary sibling and renamed over @p path by close(), like every file the
+    // project writes (see core/files.h): a reader never sees half a file.
+    explicit GzWriter(const std::string& path)
+        : m_path(path), m_tmp(path + ".tmp." + std::to_string(::getpid())) {
+        m_fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (m_fd < 0) throw InputError(path + ": cannot create (" + std::strerror(errno) + ")");
+        // "T" writes plain bytes through the same interface. zlib closes its own copy.
+        m_file = gzdopen(::dup(m_fd), ends_with(path, ".gz") ? "wb" : "wbT");
+        if (!m_file) {
+            discard();
+            throw InputError(path + ": cannot create (out of memory)");
+        }
     }
     ~GzWriter() {
         if (m_file) gzclose(m_file);
+        if (m_fd >= 0) discard();
     }
     GzWriter(const GzWriter&) = delete;
     GzWriter& operator=(const GzWriter&) = delete;
@@ -149,7 +159,7 @@ public:
         while (n > 0) {
             const auto part = static_cast<unsigned>(std::min(n, chunk_bytes));
             if (gzwrite(m_file, p, part) != static_cast<int>(part))
-                throw InputError(m_path + ": write failed");
+                throw InputError(m_path + ": write failed (is the disk full?)");
             p += part;
             n -= part;
         }
@@ -163,40 +173,77 @@ public:
     void close() {
         const int rc = gzclose(m_file);
         m_file = nullptr;
-        if (rc != Z_OK) throw InputError(m_path + ": write failed on close");
+        if (rc != Z_OK) {
+            discard();
+            throw InputError(m_path + ": write failed on close (is the disk full?)");
+        }
+        const bool synced = ::fsync(m_fd) == 0;
+        const int err = errno;
+        ::close(m_fd);
+        m_fd = -1;
+        if (!synced || ::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
+            ::unlink(m_tmp.c_str());
+            throw InputError(m_path + ": write failed: " + std::strerror(synced ? errno : err));
+        }
     }
 
 private:
-    std::string m_path;
+    void discard() {
+        ::close(m_fd);
+        m_fd = -1;
+        ::unlink(m_tmp.c_str());
+    }
+
+    std::string m_path, m_tmp;
+    int m_fd = -1;
     gzFile m_file = nullptr;
 };
+
+// Run @p f; an InputError it throws becomes a DatasetError blaming @p part.
+template <class F> auto blaming(DatasetError::Part part, F&& f) {
+    try {
+        return f();
+    } catch (const DatasetError&) {
+        throw;
+    } catch (const InputError& e) {
+        throw DatasetError(part, e.what());
+    }
+}
 
 } // namespace
 
 Dataset load_idx(const std::string& images_path, const std::string& labels_path, std::size_t limit,
                  std::size_t offset) {
-    GzReader images(images_path);
-    const auto dims = read_header(images, 3, "image");
+    using Part = DatasetError::Part;
+    std::unique_ptr<GzReader> images;
+    const auto dims = blaming(Part::images, [&] {
+        images = std::make_unique<GzReader>(images_path);
+        return read_header(*images, 3, "image");
+    });
     const std::uint32_t count = dims[0];
     if (count > static_cast<std::uint32_t>(INT_MAX))
-        throw InputError(images_path + ": header claims " + std::to_string(count) +
-                         " images, more than this reader supports");
+        throw DatasetError(Part::images, images_path + ": header claims " + std::to_string(count) +
+                                             " images, more than this reader supports");
     if (dims[1] == 0 || dims[2] == 0 || dims[1] > max_side || dims[2] > max_side ||
         std::size_t{dims[1]} * dims[2] > max_image_size)
-        throw InputError(images_path + ": implausible image size " + std::to_string(dims[1]) +
-                         " x " + std::to_string(dims[2]) + " in the header");
+        throw DatasetError(Part::images, images_path + ": implausible image size " +
+                                             std::to_string(dims[1]) + " x " +
+                                             std::to_string(dims[2]) + " in the header");
 
     std::unique_ptr<GzReader> labels;
     if (!labels_path.empty()) {
-        labels = std::make_unique<GzReader>(labels_path);
-        const auto ldims = read_header(*labels, 1, "label");
+        const auto ldims = blaming(Part::labels, [&] {
+            labels = std::make_unique<GzReader>(labels_path);
+            return read_header(*labels, 1, "label");
+        });
         if (ldims[0] != count)
-            throw InputError(labels_path + ": holds " + std::to_string(ldims[0]) + " labels but " +
-                             images_path + " holds " + std::to_string(count) + " images");
+            throw DatasetError(Part::labels, labels_path + ": holds " + std::to_string(ldims[0]) +
+                                                 " labels but " + images_path + " holds " +
+                                                 std::to_string(count) + " images");
     }
     if (offset > 0 && offset >= count)
-        throw InputError(images_path + ": offset " + std::to_string(offset) + " skips past all " +
-                         std::to_string(count) + " images");
+        throw DatasetError(Part::offset, "offset " + std::to_string(offset) + " skips past all " +
+                                             std::to_string(count) + " images of " + images_path);
 
     const std::size_t available = count - offset;
     const std::size_t n = limit == 0 ? available : std::min(limit, available);
@@ -206,42 +253,48 @@ Dataset load_idx(const std::string& images_path, const std::string& labels_path,
     out.height = static_cast<int>(dims[1]);
     out.width = static_cast<int>(dims[2]);
 
-    skip(images, offset * image_size, "skipping " + std::to_string(offset) + " images");
-    // Read in bounded chunks and grow as data arrives: the header's count is a claim, not a
-    // promise, and must not drive one huge allocation.
-    const std::size_t per_chunk = std::max<std::size_t>(1, chunk_bytes / image_size);
-    out.pixels.reserve(std::min(n * image_size, std::size_t{1} << 26));
-    std::vector<unsigned char> buf;
-    for (std::size_t done = 0; done < n;) {
-        const std::size_t k = std::min(per_chunk, n - done);
-        buf.resize(k * image_size);
-        const std::size_t got = images.read_some(buf.data(), buf.size());
-        if (got < buf.size())
-            throw InputError(images_path + ": truncated: the header promises " +
-                             std::to_string(count) + " images of " + std::to_string(image_size) +
-                             " bytes but the data ends within image " +
-                             std::to_string(offset + done + got / image_size));
-        for (unsigned char b : buf)
-            out.pixels.push_back(static_cast<float>(b) / 255.0f);
-        done += k;
-    }
+    blaming(Part::images, [&] {
+        skip(*images, offset * image_size, "skipping " + std::to_string(offset) + " images");
+        // Read in bounded chunks and grow as data arrives: the header's count is a claim, not
+        // a promise, and must not drive one huge allocation.
+        const std::size_t per_chunk = std::max<std::size_t>(1, chunk_bytes / image_size);
+        out.pixels.reserve(std::min(n * image_size, std::size_t{1} << 26));
+        std::vector<unsigned char> buf;
+        for (std::size_t done = 0; done < n;) {
+            const std::size_t k = std::min(per_chunk, n - done);
+            buf.resize(k * image_size);
+            const std::size_t got = images->read_some(buf.data(), buf.size());
+            if (got < buf.size())
+                throw InputError(images_path + ": truncated: the header promises " +
+                                 std::to_string(count) + " images of " +
+                                 std::to_string(image_size) + " bytes but the data ends within " +
+                                 "image " + std::to_string(offset + done + got / image_size));
+            for (unsigned char b : buf)
+                out.pixels.push_back(static_cast<float>(b) / 255.0f);
+            done += k;
+        }
+        return 0;
+    });
     out.count = static_cast<int>(n);
 
     if (labels) {
-        skip(*labels, offset, "skipping " + std::to_string(offset) + " labels");
-        std::vector<unsigned char> raw;
-        out.labels.reserve(std::min(n, chunk_bytes));
-        for (std::size_t done = 0; done < n;) {
-            const std::size_t k = std::min(chunk_bytes, n - done);
-            raw.resize(k);
-            const std::size_t got = labels->read_some(raw.data(), k);
-            if (got < k)
-                throw InputError(labels_path + ": truncated: the header promises " +
-                                 std::to_string(count) + " labels but the data ends after " +
-                                 std::to_string(offset + done + got));
-            out.labels.insert(out.labels.end(), raw.begin(), raw.end());
-            done += k;
-        }
+        blaming(Part::labels, [&] {
+            skip(*labels, offset, "skipping " + std::to_string(offset) + " labels");
+            std::vector<unsigned char> raw;
+            out.labels.reserve(std::min(n, chunk_bytes));
+            for (std::size_t done = 0; done < n;) {
+                const std::size_t k = std::min(chunk_bytes, n - done);
+                raw.resize(k);
+                const std::size_t got = labels->read_some(raw.data(), k);
+                if (got < k)
+                    throw InputError(labels_path + ": truncated: the header promises " +
+                                     std::to_string(count) + " labels but the data ends after " +
+                                     std::to_string(offset + done + got));
+                out.labels.insert(out.labels.end(), raw.begin(), raw.end());
+                done += k;
+            }
+            return 0;
+        });
     }
     return out;
 }

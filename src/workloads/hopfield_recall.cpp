@@ -142,7 +142,10 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
             try {
                 d = load_idx(m.file, "", static_cast<std::size_t>(count),
                              static_cast<std::size_t>(mp.integer("offset")));
-            } catch (const InputError& e) {
+            } catch (const DatasetError& e) {
+                if (e.part() == DatasetError::Part::offset)
+                    throw ConfigError(file, mp.pointer_of("offset"),
+                                      "an offset below the number of images", e.what());
                 throw ConfigError(file, mp.pointer_of("images"), "a readable IDX image file",
                                   e.what());
             }

@@ -69,8 +69,19 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     try {
         m_data = load_idx(m_images, m_labels, static_cast<std::size_t>(p.integer("dataset.limit")),
                           static_cast<std::size_t>(p.integer("dataset.offset")));
-    } catch (const InputError& e) {
-        throw ConfigError(file, p.pointer_of("dataset.images"), "a readable IDX dataset", e.what());
+    } catch (const DatasetError& e) {
+        switch (e.part()) {
+        case DatasetError::Part::images:
+            throw ConfigError(file, p.pointer_of("dataset.images"), "a readable IDX image file",
+                              e.what());
+        case DatasetError::Part::labels:
+            throw ConfigError(file, p.pointer_of("dataset.labels"),
+                              "a readable IDX label file that matches the images", e.what());
+        case DatasetError::Part::offset:
+            throw ConfigError(file, p.pointer_of("dataset.offset"),
+                              "an offset below the number of images", e.what());
+        }
+        throw;
     }
     if (m_data.count == 0)
         throw ConfigError(file, p.pointer_of("dataset.offset"),

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 #include "neurotlm/core/params.h"
 #include "neurotlm/workloads/npy.h"
 
@@ -198,15 +199,8 @@ int Network::output_size() const {
 }
 
 Network load_network(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": cannot open network file");
-    json doc;
-    try {
-        doc = json::parse(in);
-    } catch (const json::exception& e) {
-        // parse_error, and out_of_range for numbers beyond a double.
-        throw ConfigError(path, "", "valid JSON", e.what());
-    }
+    const json doc =
+        parse_json_text(read_input_file(path, std::uint64_t{256} << 20, "the network file"), path);
     const Params top = Params::validate(doc, network_table(), path, "");
     const fs::path base_dir = fs::path(path).parent_path();
 
@@ -332,11 +326,7 @@ void save_network(const Network& net, const std::string& json_path) {
         doc["layers"].push_back(std::move(layer));
         inputs = l.outputs;
     }
-    std::ofstream out(json_path, std::ios::trunc);
-    if (!out) throw InputError(json_path + ": cannot create");
-    out << doc.dump(2) << "\n";
-    out.close();
-    if (!out) throw InputError(json_path + ": write failed");
+    write_file_atomic(json_path, doc.dump(2) + "\n");
 }
 
 std::vector<std::vector<float>> forward_layers(const Network& net, const float* input) {

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 
 namespace neurotlm {
 
@@ -262,8 +263,9 @@ std::size_t NpyArray::size() const {
 }
 
 NpyArray read_npy(const std::string& path) {
+    check_input_file(path, "an .npy array");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
+    if (!in) throw InputError(printable(path) + ": cannot open (" + std::strerror(errno) + ")");
     in.seekg(0, std::ios::end);
     const auto file_size = static_cast<std::uint64_t>(in.tellg());
     in.seekg(0);
@@ -406,12 +408,7 @@ void write_npy(const std::string& path, const NpyArray& array) {
         for (int k = 0; k < 4; ++k)
             bytes.push_back(static_cast<unsigned char>(u >> (8 * k)));
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot create (" + std::strerror(errno) + ")");
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) throw InputError(path + ": write failed");
+    write_file_atomic(path, std::string(bytes.begin(), bytes.end()));
 }
 
 } // namespace neurotlm

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 #include "neurotlm/workloads/npy.h"
 
 namespace neurotlm {
@@ -24,6 +25,11 @@ TraceReplay::~TraceReplay() = default;
 TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
     m_path = resolve_path(platform.config_dir, p.string("file"));
     m_record = p.boolean("record_outputs");
+    try {
+        check_input_file(m_path, "the trace");
+    } catch (const InputError& e) {
+        throw ConfigError(platform.file, p.pointer_of("file"), "a readable trace file", e.what());
+    }
     std::ifstream in(m_path);
     if (!in)
         throw ConfigError(platform.file, p.pointer_of("file"), "a readable trace file",
@@ -42,6 +48,8 @@ TraceReplay::TraceReplay(const Params& p, const PlatformInfo& platform) {
     int number = 0;
     while (std::getline(in, text)) {
         ++number;
+        // Editors on some systems start a UTF-8 file with a byte-order mark; it is not content.
+        if (number == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
         const auto first = text.find_first_not_of(" \t\r");
         if (first == std::string::npos || text[first] == '#') continue;
         add_line(text, number, base_dir, platform, ops_expected, item_names);
@@ -81,10 +89,9 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
     const std::string& where = line.where;
     json j;
     try {
-        j = json::parse(text);
-    } catch (const json::exception& e) {
-        throw ConfigError(where, "", "one JSON object per line",
-                          std::string("invalid JSON: ") + e.what());
+        j = parse_json_text(text, where);
+    } catch (const InputError& e) {
+        throw ConfigError(where, "", "one JSON object per line", e.what());
     }
     if (!j.is_object()) throw ConfigError(where, "", "a JSON object", describe_json(j));
     if (!j.contains("op") || !j["op"].is_string())

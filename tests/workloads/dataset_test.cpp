@@ -117,7 +117,27 @@ TEST_F(DatasetTest, LimitAndOffset) {
 TEST_F(DatasetTest, MissingFile) {
     const std::string e = error_of([&] { load_idx(path("nope.gz"), ""); });
     EXPECT_NE(e.find("nope.gz"), std::string::npos) << e;
-    EXPECT_NE(e.find("cannot open"), std::string::npos) << e;
+    EXPECT_NE(e.find("no such file"), std::string::npos) << e;
+}
+
+TEST_F(DatasetTest, ErrorsSayWhichInputIsWrong) {
+    write_idx_images(path("img.gz"), 4, 2, 2, pattern(16));
+    write_idx_labels(path("lbl.gz"), {0, 1, 2});
+    const auto part_of = [](auto&& f) {
+        try {
+            f();
+        } catch (const DatasetError& e) {
+            return e.part();
+        }
+        ADD_FAILURE() << "no DatasetError";
+        return DatasetError::Part::images;
+    };
+    EXPECT_EQ(part_of([&] { load_idx(path("nope.gz"), ""); }), DatasetError::Part::images);
+    EXPECT_EQ(part_of([&] { load_idx(path("img.gz"), path("lbl.gz")); }),
+              DatasetError::Part::labels);
+    EXPECT_EQ(part_of([&] { load_idx(path("img.gz"), path("nope.gz")); }),
+              DatasetError::Part::labels);
+    EXPECT_EQ(part_of([&] { load_idx(path("img.gz"), "", 0, 4); }), DatasetError::Part::offset);
 }
 
 TEST_F(DatasetTest, BadMagic) {

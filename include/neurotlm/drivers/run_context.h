@@ -21,7 +21,7 @@ struct ComponentInfo {
     std::string type;
     const Params* params = nullptr; ///< its validated parameters
     std::uint64_t address = 0;      ///< base address as the controller sees it
-    bool reachable = false;         ///< the controller can address it
+    bool reachable = false;         ///< the controller can address it (or it is the controller)
 };
 
 /// @brief The platform as known at load time, before anything is built.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "neurotlm/core/files.h"
 #include "neurotlm/core/ledger.h"
 #include "neurotlm/core/params.h"
 #include "neurotlm/core/stats.h"
@@ -81,12 +82,10 @@ std::string to_csv(const Report& report);
 /// Short table for the terminal.
 std::string summary_table(const Report& report);
 
-/// Write @p text to @p path via a temporary file and rename, so readers never see a partial
-/// file. Throws InputError if the folder cannot be written.
-void write_file_atomic(const std::string& path, const std::string& text);
-
-/// Write report.json, report.csv, report.html and config.effective.json into @p dir (created
-/// if needed).
+/// Stage report.json, report.csv, report.html and config.effective.json in @p folder and commit
+/// it: the folder then holds this report and nothing of an earlier one.
+void write_report(OutputFolder& folder, const Report& report, const json& effective_config);
+/// The same for a folder path (claimed, written and committed here).
 void write_report(const std::string& dir, const Report& report, const json& effective_config);
 
 /// A stable hash (hex) of a JSON document, for the report's config_hash.

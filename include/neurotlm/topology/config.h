@@ -46,7 +46,8 @@ struct PlatformConfig {
     std::string description;
     std::uint64_t seed = 1;
     double quantum_s = 1e-6;
-    json document; ///< after --set and --seed
+    json document;                    ///< after --set and --seed
+    double memory_estimate_bytes = 0; ///< what the platform and workload will allocate
     std::shared_ptr<DeviceLibrary> devices;
     std::vector<ComponentConfig> components;
     std::vector<ConnectionConfig> connections;

@@ -5,6 +5,7 @@
 /// SystemC elaborates once per process: build one Platform per process.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,7 @@ private:
 
     PlatformConfig m_config;
     std::vector<std::unique_ptr<Block>> m_blocks;
+    std::map<std::string, Block*> m_by_name; ///< m_blocks by name, for find()
     Controller* m_controller = nullptr;
     std::unique_ptr<Workload> m_workload;
     std::vector<ConnectionConfig> m_bound; ///< connections with their final base and size

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "neurotlm/core/error.h"
+
 namespace neurotlm {
 
 /// @brief Images as floats in [0, 1] (byte / 255), one row per image, and optional labels.
@@ -28,8 +30,21 @@ struct Dataset {
 /// unsigned bytes, absurd dimensions, truncated data, images and labels that disagree on
 /// their count, an offset past the end. Memory grows with the data actually read, so a header
 /// that claims billions of images fails on truncation rather than on allocation.
+/// Errors are DatasetError, which says whether the images, the labels or the offset are wrong.
 Dataset load_idx(const std::string& images_path, const std::string& labels_path,
                  std::size_t limit = 0, std::size_t offset = 0);
+
+/// @brief What load_idx refuses, and which of its inputs is at fault (so a configuration error
+/// can point at the right key).
+class DatasetError : public InputError {
+public:
+    enum class Part { images, labels, offset };
+    DatasetError(Part part, const std::string& what) : InputError(what), m_part(part) {}
+    Part part() const { return m_part; }
+
+private:
+    Part m_part;
+};
 
 /// @brief Write an IDX3 unsigned-byte image file; a ".gz" suffix writes it gzip'd.
 void write_idx_images(const std::string& path, int count, int height, int width,

@@ -204,8 +204,8 @@ case("idx_truncated", "/workload/dataset/images", mlp(images="../bad_files/trunc
 case("idx_lying_count", "memory limit", mlp(images="../bad_files/lying-count-images.gz", labels=""))
 case("idx_huge_dimensions", "memory limit", mlp(images="../bad_files/huge-dims-images.gz", labels=""))
 case("idx_corrupt_gzip", "/workload/dataset/images", mlp(images="../bad_files/corrupt-gzip-images.gz", labels=""))
-case("idx_labels_wrong_magic", "/workload/dataset/images", mlp(labels="../bad_files/wrong-magic-labels.gz"))
-case("idx_labels_count_mismatch", "/workload/dataset/images", mlp(labels="../bad_files/label-count-mismatch.gz"))
+case("idx_labels_wrong_magic", "/workload/dataset/labels", mlp(labels="../bad_files/wrong-magic-labels.gz"))
+case("idx_labels_count_mismatch", "/workload/dataset/labels", mlp(labels="../bad_files/label-count-mismatch.gz"))
 case("idx_images_are_a_network", "/workload/dataset/images", mlp(images="../networks/tiny.json", labels=""))
 case("idx_image_size_mismatch", "/workload/dataset/images", mlp(network="../../../traces/fmnist_mlp.json"))
 case("flat_dotted_key", "/components/2/adc.bits", lambda d: d["components"][2].update({"adc.bits": 3}))
@@ -233,6 +233,29 @@ case("address_space_full", "room in the address space", no_room)
 case("memory_too_large", "memory limit", comp(2, count=4096, rows=4096, cols=4096))
 case("memory_ir_drop_too_large", "memory limit",
      comp(2, count=64, rows=4096, cols=4096, ir_drop=True, wire_resistance=1))
+
+# Reliability, second round.
+deep = "[" * 100 + "]" * 100
+case("nesting_too_deep", "nested deeper than 64",
+     text='{"neurotlm": 1, "description": %s, "components": []}\n' % deep)
+case("nesting_too_deep_pointer", "/description/0/0/0",
+     text='{"neurotlm": 1, "description": %s, "components": []}\n' % deep)
+case("duplicate_key", "/seed", text='{"neurotlm": 1, "seed": 1, "seed": 2, "components": []}\n')
+case("duplicate_key_nested", "/components/1/rows",
+     text='{"neurotlm": 1, "components": [{"name": "ctrl", "type": "controller"}, '
+          '{"name": "t", "type": "crossbar_tile", "rows": 8, "rows": 16}]}\n')
+# A name with a terminal escape: the message quotes it escaped (the test also checks no raw
+# control byte reaches the output).
+case("name_terminal_escape", "\\u001b[2J", comp(2, name="tile\u001b[2J"))
+def group_named_ctrl(d):
+    d["components"][0] = {"name": "ctrl", "type": "crossbar_tile", "count": 2,
+                          "rows": 8, "cols": 8}
+case("group_named_like_the_implicit_controller", "the name \"ctrl\" is taken", group_named_ctrl)
+with open("../networks/deep_nesting.json", "w") as f:
+    f.write('{"format": "neurotlm-network", "name": %s}\n' % deep)
+case("network_nesting_too_deep", "/workload/network", mlp(network="../networks/deep_nesting.json"))
+case("idx_offset_past_end", "/workload/dataset/offset",
+     lambda d: (mlp()(d), d["workload"]["dataset"].update(offset=100000)))
 
 for f in os.listdir("."):
     if f.endswith(".json"):
