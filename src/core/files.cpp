@@ -269,7 +269,7 @@ void write_file_atomic(const std::string& path, const std::string& text) {
     const auto fail = [&](const std::string& doing, int err) {
         ::unlink(tmp.c_str());
         const char* hint = err == ENOSPC || err == EDQUOT ? " (is the disk full?)"
-                           : err == EFBIG             ? " (a file size limit: ulimit -f)"
+                           : err == EFBIG                 ? " (a file size limit: ulimit -f)"
                            : err == EACCES || err == EPERM || err == EROFS
                                ? " (is the folder writable?)"
                                : "";
@@ -366,8 +366,8 @@ OutputFolder::OutputFolder(const std::string& path, const std::string& marker,
                                  "replaced as a whole, so choose one outside it");
     fs::create_directories(parent, ec);
     if (ec)
-        throw InputError(shown + ": cannot create the folder " + printable(parent.string()) +
-                         ": " + ec.message());
+        throw InputError(shown + ": cannot create the folder " + printable(parent.string()) + ": " +
+                         ec.message());
 
     m_lock_path = (parent / ("." + name + ".lock")).string();
     m_lock_fd = ::open(m_lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -388,8 +388,7 @@ OutputFolder::OutputFolder(const std::string& path, const std::string& marker,
         // From here on the folder is ours; check it may be replaced.
         const fs::file_status st = fs::status(target, ec);
         if (fs::exists(st)) {
-            if (!fs::is_directory(st))
-                throw InputError(shown + ": exists and is not a folder");
+            if (!fs::is_directory(st)) throw InputError(shown + ": exists and is not a folder");
             if (!fs::is_empty(target, ec) && !fs::exists(target / marker, ec))
                 throw InputError(shown + ": is a folder with other content (no " + marker +
                                  "); it is replaced as a whole, so choose a new or empty folder");
@@ -416,8 +415,8 @@ OutputFolder::OutputFolder(const std::string& path, const std::string& marker,
         }
         m_staging = (parent / (stale + std::to_string(::getpid()))).string();
         if (::mkdir(m_staging.c_str(), 0755) != 0)
-            throw InputError(shown + ": cannot create a folder in " +
-                             printable(parent.string()) + ": " + open_failure(errno));
+            throw InputError(shown + ": cannot create a folder in " + printable(parent.string()) +
+                             ": " + open_failure(errno));
     } catch (...) {
         ::close(m_lock_fd);
         m_lock_fd = -1;
@@ -437,7 +436,15 @@ std::string OutputFolder::staged(const std::string& name) const {
 }
 
 void OutputFolder::write(const std::string& name, const std::string& text) {
-    write_file_atomic(staged(name), text);
+    try {
+        write_file_atomic(staged(name), text);
+    } catch (const InputError& e) {
+        // Name the file the user asked for, not its staging place.
+        std::string what = e.what();
+        const std::string staging = printable(m_staging);
+        if (what.rfind(staging, 0) == 0) what.replace(0, staging.size(), printable(m_path));
+        throw InputError(what);
+    }
 }
 
 void OutputFolder::commit() {
@@ -445,8 +452,7 @@ void OutputFolder::commit() {
     sync_folder(m_staging);
     const fs::path parent = fs::path(m_path).parent_path();
     // First time: the staged folder takes the name, unless something else has meanwhile.
-    if (::renameat2(AT_FDCWD, m_staging.c_str(), AT_FDCWD, m_path.c_str(), RENAME_NOREPLACE) ==
-        0) {
+    if (::renameat2(AT_FDCWD, m_staging.c_str(), AT_FDCWD, m_path.c_str(), RENAME_NOREPLACE) == 0) {
         m_committed = true;
         sync_folder(parent);
         return;
@@ -481,8 +487,8 @@ void OutputFolder::commit() {
             err = ec.value();
         }
     }
-    throw InputError(printable(m_path) + ": cannot put the new output in place: " +
-                     std::strerror(err));
+    throw InputError(printable(m_path) +
+                     ": cannot put the new output in place: " + std::strerror(err));
 }
 
 } // namespace neurotlm

@@ -25,8 +25,7 @@ using neurotlm::testing::scratch_dir;
 
 namespace {
 
-template <class F>
-std::string error_of(F&& f) {
+template <class F> std::string error_of(F&& f) {
     try {
         f();
     } catch (const InputError& e) {
@@ -68,8 +67,7 @@ TEST(Files, RefusesDevicesAndFoldersBeforeReading) {
     EXPECT_NE(error_of([] { read_input_file("/dev/zero", 64, "x"); }).find("character device"),
               std::string::npos);
     const std::string dir = scratch_dir("files-dir");
-    EXPECT_NE(error_of([&] { read_input_file(dir, 64, "x"); }).find("a folder"),
-              std::string::npos);
+    EXPECT_NE(error_of([&] { read_input_file(dir, 64, "x"); }).find("a folder"), std::string::npos);
 }
 
 TEST(Files, ChecksTheSizeBeforeReading) {
@@ -117,9 +115,8 @@ TEST(Files, BoundsNestingWithThePointer) {
 }
 
 TEST(Files, RefusesADuplicateKeyWithItsPointer) {
-    const std::string e = error_of([] {
-        parse_json_text("{\"a\": [0, {\"b\": 1, \"c\": 2, \"b\": 3}]}", "f.json");
-    });
+    const std::string e =
+        error_of([] { parse_json_text("{\"a\": [0, {\"b\": 1, \"c\": 2, \"b\": 3}]}", "f.json"); });
     EXPECT_NE(e.find("f.json: /a/1/b: this key appears twice"), std::string::npos) << e;
     // The same key in different objects is fine.
     EXPECT_NO_THROW(parse_json_text("[{\"b\": 1}, {\"b\": 2}]", "f.json"));

@@ -57,8 +57,8 @@ namespace neurotlm {
 
 /// @brief An output folder that is replaced as a whole, by one writer at a time.
 ///
-/// The files are written into a fresh hidden sibling (".<name>.staging-<pid>") and commit() swaps it
-/// with the folder in one rename, so at every instant the folder holds either the previous
+/// The files are written into a fresh hidden sibling (".<name>.staging-<pid>") and commit() swaps
+/// it with the folder in one rename, so at every instant the folder holds either the previous
 /// complete output or the new complete output, never a mix, whatever kills the process. An
 /// exclusive lock on ".<name>.lock" beside it is held from construction to destruction: a second
 /// process writing the same folder is refused at once (InputError), before it runs anything.
