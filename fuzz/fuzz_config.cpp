@@ -1,5 +1,6 @@
 // Any byte string as a platform file: the loader must accept it or throw InputError
-// (ConfigError); anything else (a crash, a sanitizer report, another exception) is a finding.
+// (ConfigError); anything else (a crash, a hang, a sanitizer report, another exception) is a
+// finding.
 
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "neurotlm/core/error.h"
@@ -17,13 +19,36 @@ int sc_main(int, char**) {
     return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::string path = [] {
-        const auto dir = std::filesystem::temp_directory_path() /
-                         ("neurotlm-fuzz-config-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(dir);
-        return (dir / "platform.json").string();
+namespace {
+
+// The folder the inputs are written to. It holds a FIFO named "pipe": an input that names it as
+// a trace, network, dataset or .npy file must be refused, not wait forever for a writer (the
+// seeds in tests/data/fuzz/config do; -timeout turns a hang into a finding).
+const std::string& work_dir() {
+    static const std::string dir = [] {
+        const auto d = std::filesystem::temp_directory_path() /
+                       ("neurotlm-fuzz-config-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(d);
+        ::mkfifo((d / "pipe").c_str(), 0644);
+        return d.string();
     }();
+    return dir;
+}
+
+} // namespace
+
+// Once, before fuzzing: the platform file itself a FIFO.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    try {
+        neurotlm::load_config(work_dir() + "/pipe");
+        std::abort(); // a FIFO was accepted as a platform file
+    } catch (const neurotlm::InputError&) {
+    }
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const std::string path = work_dir() + "/platform.json";
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

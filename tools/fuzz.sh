@@ -35,7 +35,7 @@ run() {
     fi
 }
 cd "$ROOT"
-run config tests/data/bad_configs/*.json tests/data/good/*.json configs/*.json
+run config tests/data/bad_configs/*.json tests/data/good/*.json configs/*.json tests/data/fuzz/config/*
 run npy traces/*.npy tests/data/fuzz/npy/*
 run idx tests/data/tiny/* tests/data/fuzz/idx/*
 exit $status

@@ -101,6 +101,8 @@ int cmd_run(const RunArgs& a) {
     opt.require_workload = true;
     opt.memory_limit_bytes = parse_memory_limit(a.memory_limit);
     const std::string config = a.config.empty() ? default_config() : a.config;
+    // Loading can take seconds (a large dataset): say so, so a wait is not taken for a hang.
+    if (!a.quiet) std::fprintf(stderr, "neurotlm: loading %s\n", printable(config).c_str());
     PlatformConfig cfg = load_config(config, opt);
     stop_point("while loading the platform");
     const std::string out = a.out.empty() ? "neurotlm-out/" + cfg.name : a.out;

@@ -43,8 +43,8 @@ pid_t spawn_run(const std::string& config, int seed, const std::string& out) {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> args = {NEUROTLM_CLI, "run", config,      "--seed",
-                                     std::to_string(seed), "--out", out, "-q"};
+    std::vector<std::string> args = {NEUROTLM_CLI,         "run",   config, "--seed",
+                                     std::to_string(seed), "--out", out,    "-q"};
     std::vector<char*> argv;
     for (auto& a : args)
         argv.push_back(a.data());
@@ -108,14 +108,14 @@ TEST(Faults, KillsAtRandomMomentsNeverLeaveAMixedFolder) {
     }
     for (int a = 0; a < kSeeds; ++a)
         for (int b = 0; b < a; ++b)
-            ASSERT_NE(ref[a].csv, ref[b].csv) << "seeds " << a << " and " << b
-                                              << " give the same report: the check is blind";
+            ASSERT_NE(ref[a].csv, ref[b].csv)
+                << "seeds " << a << " and " << b << " give the same report: the check is blind";
     // How long one run takes, to spread the kills over loading, running and writing.
     const auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(wait_exit(spawn_run(kConfig, 0, dir + "/timing")), 0);
-    const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count();
+    const auto run_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
 
     const std::string out = dir + "/rep";
     std::mt19937 rng(12345);

@@ -1,10 +1,10 @@
 // Hostile input as a user meets it on the command line: no crash, no hang, no silent nonsense.
 // Every command runs under `timeout`, so a hang fails the test (exit 124) instead of stalling.
 
+#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -40,8 +40,8 @@ std::string slurp(const std::string& path) {
 
 Result run(const std::string& args, int seconds = 60) {
     const std::string dir = scratch_dir("reliability-io");
-    const std::string cmd = "timeout " + std::to_string(seconds) + " " + NEUROTLM_CLI + " " +
-                            args + " >" + dir + "/out 2>" + dir + "/err";
+    const std::string cmd = "timeout " + std::to_string(seconds) + " " + NEUROTLM_CLI + " " + args +
+                            " >" + dir + "/out 2>" + dir + "/err";
     const int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -100,8 +100,8 @@ TEST(Reliability, AFifoIsRefusedWherePlatformDataIsRead) {
     mlp["workload"]["network"] = test_data("networks/tiny.json");
     mlp["workload"]["dataset"]["images"] = test_data("tiny/images-idx3-ubyte.gz");
     mlp["workload"]["dataset"]["labels"] = test_data("tiny/labels-idx1-ubyte.gz");
-    for (const std::string key : {"/workload/network", "/workload/dataset/images",
-                                  "/workload/dataset/labels"}) {
+    for (const std::string key :
+         {"/workload/network", "/workload/dataset/images", "/workload/dataset/labels"}) {
         json c = mlp;
         c[json::json_pointer(key)] = fifo;
         r = run("validate " + write_config(dir, "mlp.json", c));
@@ -143,8 +143,8 @@ TEST(Reliability, DeepNestingIsAnErrorNotACrash) {
     EXPECT_NE(r.err.find("/description/0/0"), std::string::npos) << r.err.substr(0, 300);
     EXPECT_NE(r.err.find("nested deeper"), std::string::npos) << r.err.substr(0, 300);
 
-    std::ofstream(dir + "/net.json") << "{\"format\": \"neurotlm-network\", \"layers\": " << deep
-                                     << "}";
+    std::ofstream(dir + "/net.json")
+        << "{\"format\": \"neurotlm-network\", \"layers\": " << deep << "}";
     json mlp = load(test_data("good/tiny_mlp.json"));
     mlp["workload"]["network"] = dir + "/net.json";
     mlp["workload"]["dataset"]["images"] = test_data("tiny/images-idx3-ubyte.gz");
@@ -155,8 +155,8 @@ TEST(Reliability, DeepNestingIsAnErrorNotACrash) {
     EXPECT_NE(r.err.find("nested deeper"), std::string::npos) << r.err.substr(0, 300);
 
     // The same through --set.
-    r = run("validate " + test_data("good/small_trace.json") + " --set '/description=" +
-            std::string(20000, '[') + "'");
+    r = run("validate " + test_data("good/small_trace.json") +
+            " --set '/description=" + std::string(20000, '[') + "'");
     EXPECT_EQ(r.code, 2) << r.err.substr(0, 300);
 }
 
@@ -324,9 +324,9 @@ TEST(Reliability, AFullDiskFailsLoudlyAndKeepsTheOldOutput) {
     ASSERT_EQ(run("run -q " + test_data("good/small_trace.json") + " --out " + dir + "/rep").code,
               0);
     const std::string old_report = slurp(dir + "/rep/report.json");
-    const int status2 = limited_run(
-        "run -q " + test_data("good/small_trace.json") + " --seed 5 --out " + dir + "/rep",
-        dir + "/err");
+    const int status2 = limited_run("run -q " + test_data("good/small_trace.json") +
+                                        " --seed 5 --out " + dir + "/rep",
+                                    dir + "/err");
     EXPECT_EQ(WEXITSTATUS(status2), 2) << slurp(dir + "/err");
     EXPECT_EQ(slurp(dir + "/rep/report.json"), old_report);
 }
