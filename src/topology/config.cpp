@@ -19,6 +19,11 @@ namespace neurotlm {
 namespace fs = std::filesystem;
 
 const ComponentConfig* PlatformConfig::find(const std::string& name) const {
+    if (index.size() == components.size()) {
+        const auto it = index.find(name);
+        if (it == index.end()) return nullptr;
+        if (components[it->second].name == name) return &components[it->second];
+    }
     for (const auto& c : components)
         if (c.name == name) return &c;
     return nullptr;
@@ -268,6 +273,7 @@ void Loader::declare(const std::string& name, int count, const BlockType* type,
         if (groups.count(n) || !names.insert(n).second)
             throw ConfigError(file, ptr + "/name", "a name no other component has",
                               "\"" + n + "\" again");
+        cfg.index[n] = cfg.components.size();
         cfg.components.push_back({n, type, params, ptr});
     };
     if (count == 0) {
@@ -303,6 +309,7 @@ void Loader::add_controller() {
                               "none can be added implicitly)",
                               "none");
         const BlockType* type = Registry::instance().find("controller");
+        cfg.index["ctrl"] = cfg.components.size();
         cfg.components.push_back(
             {"ctrl", type, Params::validate(json::object(), type->params, file, "/components/-"),
              "/components/-"});

@@ -91,7 +91,22 @@ double csv_total_energy(const std::string& csv) {
     return -1;
 }
 
-const std::string kConfig = std::string(NEUROTLM_SOURCE_DIR) + "/configs/default.json";
+// A small non-ideal MLP platform (device variation and read noise, so each seed gives its own
+// numbers), with its paths made absolute so the copy runs from a scratch folder. Small, so
+// that 40 runs stay quick under the sanitizers too.
+std::string make_config() {
+    json cfg = json::parse(slurp(neurotlm::testing::test_data("good/tiny_mlp.json")));
+    cfg["workload"]["network"] = neurotlm::testing::test_data("networks/tiny.json");
+    cfg["workload"]["dataset"]["images"] =
+        neurotlm::testing::test_data("tiny/images-idx3-ubyte.gz");
+    cfg["workload"]["dataset"]["labels"] =
+        neurotlm::testing::test_data("tiny/labels-idx1-ubyte.gz");
+    const std::string path = scratch_dir("fault-config") + "/tiny_mlp.json";
+    std::ofstream(path) << cfg.dump(2);
+    return path;
+}
+
+const std::string kConfig = make_config();
 constexpr int kSeeds = 3;
 
 } // namespace

@@ -5,6 +5,7 @@
 /// written. Errors are ConfigError (file, JSON pointer, expected, found).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ struct PlatformConfig {
     bool has_workload = false;
 
     const ComponentConfig* find(const std::string& name) const;
+    /// Position of each component by name (kept by the loader; find() falls back to a scan if
+    /// the components were edited without it).
+    std::map<std::string, std::size_t> index;
 
     PlatformConfig() = default;
     // info holds pointers into components: moving keeps them valid, copying would not.
