@@ -294,6 +294,28 @@ void write_file_atomic(const std::string& path, const std::string& text) {
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot replace the file", errno);
 }
 
+bool valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t n = utf8_length(text, i);
+        // utf8_length refuses C1 controls for printing; they are valid UTF-8 all the same.
+        if (n == 0 && c == 0xC2 && i + 1 < text.size() &&
+            (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80)
+            n = 2;
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string dump_json(const json& document, int indent) {
+    return document.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 std::string printable(std::string_view text, bool keep_layout) {
     std::string out;
     out.reserve(text.size());

@@ -275,10 +275,10 @@ std::string summary_table(const Report& r) {
 }
 
 void write_report(OutputFolder& folder, const Report& report, const json& effective_config) {
-    folder.write("config.effective.json", effective_config.dump(2) + "\n");
+    folder.write("config.effective.json", dump_json(effective_config, 2) + "\n");
     folder.write("report.csv", to_csv(report));
     folder.write("report.html", to_html(report, effective_config));
-    folder.write("report.json", to_json(report).dump(2) + "\n");
+    folder.write("report.json", dump_json(to_json(report), 2) + "\n");
     folder.commit();
 }
 
@@ -288,7 +288,7 @@ void write_report(const std::string& dir, const Report& report, const json& effe
 }
 
 std::string hash_json(const json& document) {
-    const std::uint64_t h = hash_name(document.dump());
+    const std::uint64_t h = hash_name(dump_json(document));
     char buf[20];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return buf;

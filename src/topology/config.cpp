@@ -626,6 +626,9 @@ void apply_override(json& document, const std::string& assignment) {
         value = parse_json_text(text, "--set " + assignment);
     } catch (const InputError&) {
         if (looks_like_json) throw;
+        if (!valid_utf8(text))
+            throw InputError("--set " + printable(assignment) +
+                             ": the value is not UTF-8 text, which a JSON document must hold");
         value = text;
     }
     json::json_pointer pointer;

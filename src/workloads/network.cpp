@@ -326,7 +326,7 @@ void save_network(const Network& net, const std::string& json_path) {
         doc["layers"].push_back(std::move(layer));
         inputs = l.outputs;
     }
-    write_file_atomic(json_path, doc.dump(2) + "\n");
+    write_file_atomic(json_path, dump_json(doc, 2) + "\n");
 }
 
 std::vector<std::vector<float>> forward_layers(const Network& net, const float* input) {

@@ -330,3 +330,21 @@ TEST(Reliability, AFullDiskFailsLoudlyAndKeepsTheOldOutput) {
     EXPECT_EQ(WEXITSTATUS(status2), 2) << slurp(dir + "/err");
     EXPECT_EQ(slurp(dir + "/rep/report.json"), old_report);
 }
+
+TEST(Reliability, BytesThatAreNotUtf8NeverBreakTheReport) {
+    const std::string dir = scratch_dir("rel-utf8");
+    // A --set value that is not UTF-8 cannot go into a JSON document: refused, before the run.
+    Result r = run("run -q " + test_data("good/small_trace.json") +
+                   " --set \"/description=$(printf 'a\\377b')\" --out " + dir + "/a");
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("not UTF-8"), std::string::npos) << r.err;
+    // A platform file in a folder whose name is not UTF-8 runs, and its report is valid JSON.
+    const std::string odd = dir + "/d\xff";
+    fs::create_directories(odd);
+    json cfg = load(test_data("good/small_trace.json"));
+    cfg["workload"]["file"] = test_data("traces/small.jsonl");
+    write_config(odd, "c.json", cfg);
+    r = run("run -q '" + odd + "/c.json' --out " + dir + "/b");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NO_THROW(load(dir + "/b/report.json"));
+}

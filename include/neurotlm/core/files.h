@@ -51,6 +51,13 @@ void write_file_atomic(const std::string& path, const std::string& text);
 /// it. Newlines and tabs are kept only if `keep_layout` (for whole messages the project wrote).
 std::string printable(std::string_view text, bool keep_layout = false);
 
+/// True if `text` is UTF-8 (what a JSON document may hold).
+bool valid_utf8(std::string_view text);
+
+/// A JSON document as text; a string that is not UTF-8 (a file name given on a command line can
+/// be any bytes) is written with U+FFFD in place of the bad bytes instead of failing.
+std::string dump_json(const nlohmann::json& document, int indent = -1);
+
 } // namespace neurotlm
 
 namespace neurotlm {
