@@ -315,7 +315,8 @@ TEST(Params, PositiveIsExclusiveAtItsMinimum) {
     EXPECT_DOUBLE_EQ(Params::validate(json{{"g", 1.0000001}}, t, kFile, "").number("g"), 1.0000001);
     EXPECT_DOUBLE_EQ(Params::validate(json{{"g", 3.0}}, t, kFile, "").number("g"), 3.0);
     const ConfigError r = error_for(json{{"g", 1}}, t);
-    EXPECT_EQ(r.expected(), "a number in (1, 3]");
+    // The range, then what the parameter is (its description says why the bounds are there).
+    EXPECT_EQ(r.expected(), "a number in (1, 3] (g)");
 }
 
 TEST(Params, NumberWithUnitAcceptsBareSiNumbersAndQuantityStrings) {
