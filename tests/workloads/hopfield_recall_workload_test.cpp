@@ -111,7 +111,8 @@ TEST(HopfieldRecallWorkload, PatternSetsAreCheckedWithTheirPointers) {
         {{{"memories", {{{"count", 0}}}}}, "/workload/memories/0/count"},
         {{{"memories", {{{"count", 1}}, {{"source", "disk"}}}}}, "/workload/memories/1/source"},
         {{{"memories", {{{"count", 1}, {"colour", "red"}}}}}, "/workload/memories/0/colour"},
-        {{{"memories", {{{"count", 5}}}}}, "/workload/memories/0"}, // max_patterns is 4
+        // max_patterns is 4: refused at the count, before the patterns are made.
+        {{{"memories", {{{"count", 5}}}}}, "/workload/memories/0/count"},
         {{{"memories", {{{"source", "npy"}}}}}, "/workload/memories/0/file"},
         {{{"memories", {{{"source", "npy"}, {"file", test_data("bad_files/truncated.npy")}}}}},
          "/workload/memories/0/file"},
