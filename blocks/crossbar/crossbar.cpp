@@ -84,7 +84,8 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
             // 128-cell line drops more than its cells and carries no usable signal.
             .number("wire_resistance", Unit::ohm, NEUROTLM_FIELD(wire_resistance_ohm), 0.0,
                     "resistance of one wire segment between adjacent cells: 0 = ideal wires, "
-                    "else 1 uohm to 1 kohm (real segments are ~10 ohm)",
+                    "else 1 uohm to 1 kohm (real segments are ~10 ohm; below 1 uohm the network "
+                    "solve loses its precision, above 1 kohm a line drops more than its cells)",
                     1e-6, 1e3)
             .or_zero()
             .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,

@@ -44,7 +44,8 @@ ParamTable MlpInference::param_table() {
         // "automatic" 0.
         .number("adc_range_margin", Unit::none, 1.0,
                 "ADC full scale = margin x the largest calibrated partial sum, 0.01 to 100 "
-                "(below 1 clips the largest sums, above 1 leaves headroom)",
+                "(below 1 clips the largest sums, below 0.01 nearly all; above 100 the sums use "
+                "under 1% of the ADC's codes)",
                 0.01, 100.0)
         .boolean("software_reference", true,
                  "run the float network on the same images for comparison")

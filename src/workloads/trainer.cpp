@@ -294,9 +294,10 @@ TrainingMemory estimate_training_memory(int inputs, std::uint64_t train_images,
     // Weights, their momentum and a gradient while training; the network built from them, the
     // copy the CLI writes and the one it reads back to measure.
     m.parameters_B = parameters * 4.0 * 6.0;
-    // Pre-activations and activations of every layer for a batch (or a 256-image evaluation
-    // chunk), plus the input gathered and two error matrices of the widest layer.
-    const double rows = std::max(options.batch, 256);
+    // Pre-activations and activations of every layer for a batch (or, with a test set, a
+    // 256-image evaluation chunk), plus the input gathered and two error matrices of the widest
+    // layer.
+    const double rows = test_images > 0 ? std::max(options.batch, 256) : options.batch;
     m.activations_B = rows * (2.0 * sum_widths + 3.0 * widest) * 4.0;
     return m;
 }

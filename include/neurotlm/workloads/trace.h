@@ -4,7 +4,8 @@
 /// provides its operations (registered beside its driver, drivers/trace_ops.h):
 ///   crossbar_tile:
 ///   {"op": "program", "component": "tile0", "weights": [[...], ...], "weight_range": 1.0}
-///        (or "weights_npy": "w.npy"; rows = inputs; weight_range defaults to max |w|)
+///        (or "weights_npy": "w.npy", read once however many lines name it; rows = inputs;
+///         weight_range defaults to max |w|; input range x max column sum |w| <= 3.4e34)
 ///   {"op": "input_range", "component": "tile0", "value": 1.0}
 ///   {"op": "output_range", "component": "tile0", "value": 0}        (0: automatic)
 ///   {"op": "mvm", "component": "tile0", "input": [...]}              (start and collect)
