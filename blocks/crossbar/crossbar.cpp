@@ -78,8 +78,16 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                      "input precision; fed through the DAC in slices of dac.bits", 1, 16)
             .positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), "10 ns",
                       "duration of one array read (one input slice)")
+            // Real segments are ~10 ohm (9-12 ohm at a 9 nm node, IMAC-Sim). Below 1 uohm the
+            // wires' conductance swamps the cells' by more than 10^9 and the nodal solve loses
+            // its digits (a denormal gives an infinite conductance); above 1 kohm per segment a
+            // 128-cell line drops more than its cells and carries no usable signal.
             .number("wire_resistance", Unit::ohm, NEUROTLM_FIELD(wire_resistance_ohm), 0.0,
-                    "resistance of one wire segment between adjacent cells", 0.0, 1e6)
+                    "resistance of one wire segment between adjacent cells: 0 = ideal wires, "
+                    "else 1 uohm to 1 kohm (real segments are ~10 ohm; below 1 uohm the network "
+                    "solve loses its precision, above 1 kohm a line drops more than its cells)",
+                    1e-6, 1e3)
+            .or_zero()
             .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,
                      "solve the resistive network with wire resistance on every read")
             .boolean("read_noise", NEUROTLM_FIELD(read_noise), true,
@@ -365,6 +373,18 @@ void Crossbar::ir_read(const float* x, float* y, double* energy_J) {
     for (int i = 0; i < rows; ++i)
         p_W += ir.v_V[static_cast<std::size_t>(i)] * ir.driver_A[i];
     *energy_J += p_W * m_spec.read_time_s;
+}
+
+double Crossbar::output_bound(const float* w, int rows, int cols, double x_max) {
+    std::vector<double> col(static_cast<std::size_t>(std::max(cols, 0)), 0.0);
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j)
+            col[static_cast<std::size_t>(j)] +=
+                std::fabs(w[static_cast<std::size_t>(i) * cols + j]);
+    double worst = 0.0;
+    for (double c : col)
+        worst = std::max(worst, c);
+    return worst * x_max;
 }
 
 float Crossbar::max_slice_output(const float* w, int rows, int cols, const float* x, float x_max,

@@ -21,6 +21,13 @@ namespace neurotlm {
 /// The smallest input range (|x| at full-scale voltage) the quantiser accepts.
 inline constexpr float kMinInputRange = 1e-30f;
 
+/// The largest |output| a tile may be asked to produce: outputs, ADC ranges and the effective
+/// weights are float32, and device variation (a lognormal factor of a few hundred at sigma 1)
+/// and read noise push a read past its nominal bound, so 10^4 of headroom is kept below
+/// float32's maximum. A programme whose bound (Crossbar::output_bound) exceeds it would
+/// overflow to infinity, which reports as null.
+inline constexpr double kMaxTileOutput = 3.4e34;
+
 enum class WeightMapping {
     differential, ///< two columns per weight: W ~ G+ - G-; logical columns = cols / 2
     offset,       ///< one column per weight, W ~ G - G_ref; a reference column is subtracted
@@ -113,6 +120,11 @@ public:
     /// full scale (set_output_range) must cover to avoid clipping: use it to calibrate.
     static float max_slice_output(const float* w, int rows, int cols, const float* x, float x_max,
                                   int input_bits, int dac_bits);
+
+    /// @brief The largest |y_j| inputs within [-x_max, x_max] can give with the nominal
+    /// weights @p w (rows x cols, row-major): x_max * max_j sum_i |w_ij|, in double so that it
+    /// says how far past kMaxTileOutput a programme is instead of overflowing itself.
+    static double output_bound(const float* w, int rows, int cols, double x_max);
 
     /// @brief Input scale: inputs are clipped to [-x_max, x_max] and quantised to input_bits.
     void set_input_range(float x_max);

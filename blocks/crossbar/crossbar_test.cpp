@@ -541,6 +541,34 @@ TEST(Crossbar, SameSeedReproducesBitForBit) {
     EXPECT_EQ(a.conductances_S(), b.conductances_S());
 }
 
+TEST(Crossbar, WireResistanceIsZeroOrAPhysicalSegment) {
+    // 0 = ideal wires; else 1 uohm .. 1 kohm, the reason in the message.
+    const ParamTable& t = CrossbarSpec::table().params();
+    for (double ok : {0.0, 1e-6, 10.0, 1e3})
+        EXPECT_NO_THROW(Params::validate({{"wire_resistance", ok}}, t, "p.json", "/components/2"))
+            << ok;
+    for (double bad : {1e-320, 1e-9, 1e3 + 1, 1e6}) {
+        try {
+            Params::validate({{"wire_resistance", bad}}, t, "p.json", "/components/2");
+            ADD_FAILURE() << bad << " accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.pointer(), "/components/2/wire_resistance");
+            EXPECT_NE(e.expected().find("real segments are ~10 ohm"), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+TEST(Crossbar, OutputBoundIsTheInputRangeTimesTheLargestColumnSum) {
+    // Columns |1| + |-3| = 4 and |2| + |0.5| = 2.5: 4 x 2 = 8.
+    const std::vector<float> w = {1.0f, 2.0f, -3.0f, 0.5f};
+    EXPECT_DOUBLE_EQ(Crossbar::output_bound(w.data(), 2, 2, 2.0), 8.0);
+    // In double: products past float32's range are measured, not infinite.
+    const std::vector<float> big = {3e38f, 3e38f};
+    EXPECT_NEAR(Crossbar::output_bound(big.data(), 2, 1, 1e10), 6e48, 1e42);
+    EXPECT_GT(Crossbar::output_bound(big.data(), 2, 1, 1.0), kMaxTileOutput);
+}
+
 TEST(Crossbar, SpecDefaultsAreTheTableDefaults) {
     const auto m = CrossbarSpec::table().default_mismatches();
     EXPECT_TRUE(m.empty()) << m.front();

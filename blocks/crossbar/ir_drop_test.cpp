@@ -130,6 +130,32 @@ TEST(IrDrop, TinyWireResistanceConvergesToIdeal) {
     EXPECT_LT(err2, 0.2 * 16 * scale);
 }
 
+TEST(IrDrop, TheSmallestWireResistanceAllowedIsStillSolvedAccurately) {
+    // 1 uohm, the table's lower bound, puts 10^6 S wires beside 10^-4 S cells: the nodal solve
+    // must still give the ideal crossbar's answer. Below it (a denormal gave an infinite
+    // conductance) the table refuses the value.
+    RngStream r(13, "data");
+    std::vector<float> w(16 * 8), x(16);
+    for (auto& v : w)
+        v = float(r.uniform() * 2 - 1);
+    for (auto& v : x)
+        v = float(r.uniform() * 2 - 1);
+    Crossbar ideal(spec(16, 16, 0.0), RngStream(1, "xb"));
+    ideal.program(w.data(), 16, 8, 1.0f);
+    Crossbar wired(spec(16, 16, 1e-6), RngStream(1, "xb"));
+    wired.program(w.data(), 16, 8, 1.0f);
+    std::vector<float> y0(8), y1(8);
+    ideal.mvm(x.data(), y0.data());
+    const CrossbarCost c = wired.mvm(x.data(), y1.data());
+    for (int j = 0; j < 8; ++j)
+        EXPECT_NEAR(y1[j], y0[j], 1e-4 * (1.0 + std::fabs(y0[j]))) << j;
+    EXPECT_TRUE(std::isfinite(c.array_energy_J));
+
+    CrossbarSpec denormal = spec(16, 16, 1e-320);
+    EXPECT_FALSE(CrossbarSpec::table().check(denormal).empty());
+    EXPECT_THROW(Crossbar(denormal, RngStream(1, "xb")), InputError);
+}
+
 TEST(IrDrop, FactorisationIsReusedAndRefreshedOnProgram) {
     // Reading twice gives the same answer; reprogramming must refactorise: the new answer is
     // the network solve of the new conductances (close to -y, not exactly: G+ and G- sit on

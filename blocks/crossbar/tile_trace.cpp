@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
@@ -51,12 +52,17 @@ private:
     std::unique_ptr<trace::Step> program(const json& j, const trace::Line& line);
     std::unique_ptr<trace::Step> multiply(const std::string& op, const json& j,
                                           const trace::Line& line);
+    /// Refuse (at @p pointer of @p line) a programme and input range whose outputs could
+    /// overflow the tile's float32.
+    void check_output_bound(const trace::Line& line, const std::string& pointer) const;
 
     std::string m_name;
     int m_rows = 0, m_cols = 0;           ///< the tile's inputs and outputs
     int m_used_rows = 0, m_used_cols = 0; ///< the programmed block
     bool m_programmed = false;
-    bool m_started = false; ///< a start waits for its collect
+    double m_column_sum = 0.0;  ///< max_j sum_i |w_ij| of the programmed block
+    double m_input_range = 1.0; ///< the tile's INPUT_RANGE as the trace leaves it (reset: 1)
+    bool m_started = false;     ///< a start waits for its collect
     int m_started_rows = 0;
     std::unique_ptr<CrossbarTileDriver> m_driver;
     bool m_probed = false;
@@ -68,14 +74,16 @@ CrossbarTileDriver& TileStep::driver() {
 
 class Program : public TileStep {
 public:
-    Program(TileTrace& t, std::vector<float> w, int rows, int cols, float range)
+    Program(TileTrace& t, std::shared_ptr<const std::vector<float>> w, int rows, int cols,
+            float range)
         : TileStep(t), m_w(std::move(w)), m_rows(rows), m_cols(cols), m_range(range) {}
     void run(trace::Replay& r) override {
-        r.setup([&] { driver().program(m_w.data(), m_rows, m_cols, m_range); });
+        r.setup([&] { driver().program(m_w->data(), m_rows, m_cols, m_range); });
     }
 
 private:
-    std::vector<float> m_w;
+    /// Shared with every other line that programs the same .npy file.
+    std::shared_ptr<const std::vector<float>> m_w;
     int m_rows, m_cols;
     float m_range;
 };
@@ -107,6 +115,13 @@ public:
         if (m_mode == Mode::start) return;
         std::vector<float> out(static_cast<std::size_t>(m_cols), 0.0f);
         driver().collect(out.data(), m_cols);
+        // The load-time bound leaves headroom; should a read still overflow, say so rather than
+        // report null.
+        for (float v : out)
+            if (!std::isfinite(v))
+                throw InputError("trace line " + std::to_string(m_line) + ": " + m_tile.name() +
+                                 "'s output overflowed float32 (lower the weights or the input "
+                                 "range, or the device's variation_sigma and read_noise_sigma)");
         // Multiply-accumulates of the programmed block with the inputs given: 2 ops each.
         r.item(m_line, m_tile.name(), out, 2.0 * m_rows * m_cols);
     }
@@ -124,9 +139,10 @@ std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line
         throw ConfigError(where, "/weights",
                           "either \"weights\" (nested arrays) or \"weights_npy\"",
                           j.contains("weights") ? "both" : "neither");
-    std::vector<float> data;
+    std::shared_ptr<const std::vector<float>> weights;
     int rows = 0, cols = 0;
     if (j.contains("weights")) {
+        std::vector<float> data;
         const json& w = j["weights"];
         if (!w.is_array() || w.empty())
             throw ConfigError(where, "/weights", "an array of rows (one per input)",
@@ -142,12 +158,14 @@ std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line
             data.insert(data.end(), row.begin(), row.end());
         }
         rows = static_cast<int>(w.size());
+        weights = std::make_shared<const std::vector<float>>(std::move(data));
     } else {
         if (!j["weights_npy"].is_string())
             throw ConfigError(where, "/weights_npy", "a path to a .npy file",
                               describe_json(j["weights_npy"]));
-        data = line.read_matrix(j["weights_npy"].get<std::string>(), "/weights_npy", rows, cols);
+        weights = line.read_matrix(j["weights_npy"].get<std::string>(), "/weights_npy", rows, cols);
     }
+    const std::vector<float>& data = *weights;
     if (rows > m_rows || cols > m_cols)
         throw ConfigError(where, "/weights",
                           "at most " + std::to_string(m_rows) + "x" + std::to_string(m_cols) +
@@ -175,7 +193,9 @@ std::unique_ptr<trace::Step> TileTrace::program(const json& j, const trace::Line
     m_programmed = true;
     m_used_rows = rows;
     m_used_cols = cols;
-    return std::make_unique<Program>(*this, std::move(data), rows, cols, range);
+    m_column_sum = Crossbar::output_bound(data.data(), rows, cols, 1.0);
+    check_output_bound(line, j.contains("weights") ? "/weights" : "/weights_npy");
+    return std::make_unique<Program>(*this, std::move(weights), rows, cols, range);
 }
 
 std::unique_ptr<trace::Step> TileTrace::multiply(const std::string& op, const json& j,
@@ -206,6 +226,20 @@ std::unique_ptr<trace::Step> TileTrace::multiply(const std::string& op, const js
                                       std::move(x), line.number, rows, m_used_cols);
 }
 
+void TileTrace::check_output_bound(const trace::Line& line, const std::string& pointer) const {
+    const double bound = m_column_sum * m_input_range;
+    if (bound <= kMaxTileOutput) return;
+    char found[160];
+    std::snprintf(found, sizeof found,
+                  "input range %g times a weight column sum of %g: outputs up to %g", m_input_range,
+                  m_column_sum, bound);
+    throw ConfigError(line.where, pointer,
+                      "weights and an input range whose outputs fit " + m_name +
+                          "'s float32 with headroom for variation and noise (input range x "
+                          "max_j sum_i |w_ij| <= 3.4e34)",
+                      found);
+}
+
 std::unique_ptr<trace::Step> TileTrace::parse(const std::string& op, const json& j,
                                               const trace::Line& line) {
     if (op == "program") return program(j, line);
@@ -218,6 +252,10 @@ std::unique_ptr<trace::Step> TileTrace::parse(const std::string& op, const json&
             throw ConfigError(line.where, "/value",
                               input ? "a number >= 1e-30" : "a number >= 0 (0: automatic)",
                               j.contains("value") ? describe_json(v) : "nothing");
+        if (input) {
+            m_input_range = v.get<float>();
+            check_output_bound(line, "/value");
+        }
         return std::make_unique<SetRange>(*this, input, v.get<float>());
     }
     if (op == "mvm" || op == "start") return multiply(op, j, line);
@@ -241,6 +279,12 @@ trace::BlockOps tile_trace_ops() {
                {"start", {"input"}},
                {"collect", {}}};
     ops.create = [](const ComponentInfo& info) { return std::make_unique<TileTrace>(info); };
+    ops.step_bytes = [](const ComponentInfo& info) {
+        const CrossbarSpec spec = CrossbarSpec::table().build(*info.params);
+        // The input padded to the rows; the output, and its copy recorded in the report (a JSON
+        // number each).
+        return 4.0 * spec.rows + (4.0 + 16.0) * spec.logical_cols();
+    };
     return ops;
 }
 

@@ -78,8 +78,15 @@ const SpecTable<HopfieldSpec>& HopfieldSpec::table() {
                                 "differential MTJ pair), multilevel (2L+1 levels on L pairs)");
         t.integer("pairs_per_weight", NEUROTLM_FIELD(pairs_per_weight), 1,
                   "L: differential MTJ pairs per weight in parallel (multilevel storage)", 1, 64);
+        // Hebbian weights are multiples of 1/N (N <= 65536) and Storkey's of the same order, at
+        // most a few P/N (P <= 65536 patterns): a full scale below 1e-6 puts every weight on the
+        // top level, one above 1e6 every weight on level 0. Either way the storage holds nothing
+        // multilevel, and the level index L W / full_scale must stay a 32-bit integer.
         t.number("full_scale", Unit::none, NEUROTLM_FIELD(full_scale), 0.0,
-                 "multilevel: |W| mapped to the top level; 0 = the largest |W_ij|", 0.0);
+                 "multilevel: |W| mapped to the top level; 0 = the largest |W_ij|, else 1e-6 to "
+                 "1e6 (learned weights are of order 1/N to P/N)",
+                 1e-6, 1e6)
+            .or_zero();
         t.choice<bool>("zero_state", NEUROTLM_FIELD(zero_state_parallel),
                        {{"ap", false}, {"p", true}}, "ap",
                        "state of both MTJs of a zero-weight pair (AP draws less read current)");
@@ -135,6 +142,9 @@ HopfieldSpec HopfieldSpec::from_params(const Params& p, const DeviceLibrary& dev
     s.cell = cell;
     // The converter sets the read bias; the device's own read voltage does not apply here.
     s.cell.read_voltage_V = s.read_voltage_V;
+    if (const std::string why = s.cell.contrast_problem(s.read_voltage_V); !why.empty())
+        p.fail("read_voltage", why + " (device \"" + p.string("device") + "\")",
+               format_quantity(s.read_voltage_V, Unit::volt));
     return s;
 }
 
@@ -269,8 +279,10 @@ HopfieldWriteCost HopfieldNetwork::program_weights(int slot, const HopfieldWeigh
             if (m_spec.storage == WeightStorage::ternary)
                 q = (v > 0.0) - (v < 0.0);
             else if (full_scale > 0.0)
+                // Clamped before rounding: a weight far above the full scale saturates on the
+                // top level instead of overflowing the integer conversion.
                 q = static_cast<int>(
-                    std::clamp(std::lround(v * pairs / full_scale), -long(pairs), long(pairs)));
+                    std::lround(std::clamp(v * pairs / full_scale, -double(pairs), double(pairs))));
             // |q| pairs at +-1, the rest at zero: (P, AP) = +1, (AP, P) = -1.
             for (int l = 0; l < pairs; ++l) {
                 std::uint8_t plus = zero, minus = zero;

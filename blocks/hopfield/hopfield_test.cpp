@@ -301,6 +301,56 @@ TEST(Hopfield, MultilevelQuantisesToTwoLPlusOneLevels) {
     EXPECT_EQ(st[base + 3], 0);
 }
 
+TEST(Hopfield, AFullScaleFarBelowTheWeightsSaturatesInsteadOfOverflowing) {
+    // full_scale 1e-300 once overflowed lround and stored nothing (0% recall). A spec built in
+    // code bypasses the table: every weight then sits on the top level, +-L pairs.
+    const int n = 4;
+    HopfieldWeights w = empty_weights(n, HopfieldLearning::storkey);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if (i != j) w.w[static_cast<std::size_t>(i) * n + j] = (i + j) % 2 ? 0.5f : -0.25f;
+    HopfieldSpec s = spec_of(n, WeightStorage::multilevel);
+    s.pairs_per_weight = 3;
+    s.full_scale = 1e-300;
+    perfect_writes(s);
+    HopfieldNetwork net(s, RngStream(1, "net"));
+    net.program_weights(0, w);
+    const std::vector<double> eff = net.effective_weights();
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if (i != j)
+                EXPECT_NEAR(eff[i * n + j] / 1e-300, (i + j) % 2 ? 1.0 : -1.0, 1e-9) << i << j;
+    // From a file it is refused, with the reason: 0 (automatic) or 1e-6 .. 1e6.
+    try {
+        HopfieldSpec::from_json(
+            {{"storage", "multilevel"}, {"pairs_per_weight", 2}, {"full_scale", 1e-300}}, "t.json",
+            "/components/2");
+        ADD_FAILURE() << "full_scale 1e-300 accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/components/2/full_scale");
+        EXPECT_NE(e.expected().find("0 or a number in [1e-06, 1e+06]"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_NO_THROW(HopfieldSpec::from_json({{"storage", "multilevel"}, {"full_scale", 1e-6}}));
+    EXPECT_NO_THROW(HopfieldSpec::from_json({{"storage", "multilevel"}, {"full_scale", 0}}));
+}
+
+TEST(Hopfield, ASynapseWithoutContrastAtTheReadBiasIsRefused) {
+    // With TMR 1e-12 the arithmetic still told P from AP and recalled perfectly; no sense
+    // amplifier could. The device is refused (tmr >= 0.01), and so is a converter voltage at
+    // which the junction's TMR has fallen below 1%.
+    EXPECT_THROW(spec_with({}, {{"type", "mtj"}, {"r_p", "10 kohm"}, {"tmr", 1e-12}}), ConfigError);
+    try {
+        spec_with({{"read_voltage", "10 V"}}, kTestMtj); // TMR 2 / 401 = 0.005
+        ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/components/0/read_voltage") << e.what();
+        EXPECT_NE(e.expected().find("raise v_half or lower the read voltage"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_NO_THROW(spec_with({{"read_voltage", "1 V"}}, kTestMtj)); // TMR 0.4
+}
+
 TEST(Hopfield, ConverterCurrentsAndCostHandExample) {
     // R_P = 10 kohm, TMR0 = 2, V_half = 0.5 V, V_read = 0.25 V:
     // TMR(0.25 V) = 2 / (1 + 0.25) = 1.6, R_AP = 26 kohm; G_P = 1e-4 S, G_AP = 3.8461538e-5 S.

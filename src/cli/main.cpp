@@ -158,9 +158,12 @@ int cmd_run(const RunArgs& a) {
     return report.complete ? kExitOk : kExitInterrupted;
 }
 
-int cmd_validate(const std::string& file, const std::vector<std::string>& sets) {
+int cmd_validate(const std::string& file, const std::vector<std::string>& sets,
+                 const std::string& memory_limit) {
     LoadOptions opt;
     opt.overrides = sets;
+    // Validating builds the platform, so it allocates what a run would: the same limit applies.
+    opt.memory_limit_bytes = parse_memory_limit(memory_limit);
     PlatformConfig cfg = load_config(file, opt);
     const std::string name = cfg.name;
     const std::size_t n = cfg.components.size();
@@ -226,6 +229,9 @@ int sc_main(int argc, char** argv) {
     validate->add_option("config", validate_file, "platform JSON")->required();
     validate->add_option("--set", validate_sets,
                          "override a value: /json/pointer=value (repeatable)");
+    std::string validate_memory_limit;
+    validate->add_option("--memory-limit", validate_memory_limit,
+                         "refuse platforms estimated to need more memory (as for run)");
 
     CLI::App* list =
         app.add_subcommand("list", "list component types, workloads and device parameters");
@@ -247,7 +253,7 @@ int sc_main(int argc, char** argv) {
 
     try {
         if (*run) return cmd_run(run_args);
-        if (*validate) return cmd_validate(validate_file, validate_sets);
+        if (*validate) return cmd_validate(validate_file, validate_sets, validate_memory_limit);
         if (*list) return cmd_list();
         if (*docs) {
             std::fputs(regmap::render_markdown().c_str(), stdout);

@@ -1,6 +1,7 @@
 // neurotlm-train: trains a dense classifier on IDX images and writes it in the neurotlm network
 // format. The training itself lives in the library (workloads/trainer.h); this is the CLI.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -11,6 +12,8 @@
 #include <fmt/core.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/memory.h"
+#include "neurotlm/core/units.h"
 #include "neurotlm/workloads/dataset.h"
 #include "neurotlm/workloads/network.h"
 #include "neurotlm/workloads/trainer.h"
@@ -19,20 +22,70 @@ namespace {
 
 struct Args {
     std::string images, labels, test_images, test_labels, out, activation = "relu";
+    std::string memory_limit;
     std::size_t limit = 0, test_limit = 0;
     neurotlm::TrainOptions train;
 };
+
+std::uint64_t memory_limit(const std::string& text) {
+    using namespace neurotlm;
+    if (text.empty()) return default_memory_limit_bytes();
+    std::string why;
+    const auto v = parse_address(text, &why);
+    if (!v || *v == 0)
+        throw InputError("--memory-limit " + text + ": expected a size such as \"4 GiB\"" +
+                         (why.empty() ? std::string() : " (" + why + ")"));
+    return *v;
+}
+
+/// Refuse a training run whose estimate exceeds @p limit, before it allocates.
+void check_memory(const neurotlm::TrainingMemory& m, std::uint64_t limit, const Args& args) {
+    using neurotlm::format_bytes;
+    if (m.total_B() <= static_cast<double>(limit)) return;
+    std::string hidden;
+    for (int h : args.train.hidden)
+        hidden += (hidden.empty() ? "" : ", ") + std::to_string(h);
+    throw neurotlm::InputError(
+        "training hidden layers [" + hidden + "] needs an estimated " + format_bytes(m.total_B()) +
+        " (" + format_bytes(m.parameters_B) + " for the weights and optimiser state, " +
+        format_bytes(m.datasets_B) + " for the images, " + format_bytes(m.activations_B) +
+        " for a batch's activations), over the memory limit of " +
+        format_bytes(static_cast<double>(limit)) +
+        " (change it with --memory-limit, or use narrower --hidden layers, fewer images or a "
+        "smaller --batch)");
+}
 
 int run(const Args& args) {
     using namespace neurotlm;
     TrainOptions options = args.train;
     options.activation = parse_activation(args.activation);
+    const std::uint64_t limit = memory_limit(args.memory_limit);
+
+    // From the headers alone, with the fewest classes a classifier can have: a run too large
+    // for any labels is refused before the images are read.
+    const bool have_test = !args.test_images.empty();
+    auto images = [](const std::string& path, std::size_t cap) {
+        const std::uint64_t n = idx_image_shape(path).count;
+        return cap ? std::min<std::uint64_t>(n, cap) : n;
+    };
+    const IdxShape shape = idx_image_shape(args.images);
+    const int inputs = static_cast<int>(shape.height * shape.width);
+    const std::uint64_t train_n = images(args.images, args.limit);
+    const std::uint64_t test_n = have_test ? images(args.test_images, args.test_limit) : 0;
+    check_memory(estimate_training_memory(inputs, train_n, test_n,
+                                          options.classes > 0 ? options.classes : 2, options),
+                 limit, args);
 
     const auto started = std::chrono::steady_clock::now();
     const Dataset train = load_idx(args.images, args.labels, args.limit);
     Dataset test;
-    const bool have_test = !args.test_images.empty();
     if (have_test) test = load_idx(args.test_images, args.test_labels, args.test_limit);
+    // Again with the classes the labels need, before the network is allocated.
+    if (options.classes == 0 && !train.labels.empty())
+        check_memory(estimate_training_memory(
+                         inputs, train_n, test_n,
+                         1 + *std::max_element(train.labels.begin(), train.labels.end()), options),
+                     limit, args);
     fmt::print(stderr, "train: {} images of {}x{} from {}\n", train.count, train.height,
                train.width, args.images);
     if (have_test) fmt::print(stderr, "test:  {} images from {}\n", test.count, args.test_images);
@@ -121,6 +174,9 @@ int main(int argc, char** argv) {
     app.add_option("--name", args.train.name, "network name (also prefixes the .npy files)")
         ->capture_default_str();
     app.add_option("--out", args.out, "output network JSON; .npy files go beside it")->required();
+    app.add_option("--memory-limit", args.memory_limit,
+                   "refuse a training run estimated to need more memory (default: 80% of this "
+                   "machine's memory), e.g. \"4 GiB\"");
 
     try {
         app.parse(argc, argv);

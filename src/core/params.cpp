@@ -41,21 +41,20 @@ std::string format_bound(double v, Unit unit) {
     return format_quantity(v, unit);
 }
 
-std::string range_text(const ParamSpec& spec) {
+// The bounds alone: "in [0, 1]", ">= 1", "0 or in [1 uohm, 1 kohm]"; "" when unbounded.
+std::string bounds_text(const ParamSpec& spec, bool with_zero = true) {
     const bool has_min = spec.min > std::numeric_limits<double>::lowest();
     const bool has_max = spec.max < std::numeric_limits<double>::max();
-    std::string what = spec.kind == ParamKind::integer ? "an integer" : "a number";
-    if (spec.unit != Unit::none)
-        what = "a quantity in " + std::string(unit_symbol(spec.unit)) +
-               " (a number or a string such as \"" +
-               format_quantity(spec.min > 0 && has_min ? spec.min * 10 : 1.0, spec.unit) + "\")";
+    std::string out;
     if (has_min && has_max)
-        return what + " in " + (spec.min_exclusive ? "(" : "[") +
-               format_bound(spec.min, spec.unit) + ", " + format_bound(spec.max, spec.unit) + "]";
-    if (has_min)
-        return what + (spec.min_exclusive ? " > " : " >= ") + format_bound(spec.min, spec.unit);
-    if (has_max) return what + " <= " + format_bound(spec.max, spec.unit);
-    return what;
+        out = std::string("in ") + (spec.min_exclusive ? "(" : "[") +
+              format_bound(spec.min, spec.unit) + ", " + format_bound(spec.max, spec.unit) + "]";
+    else if (has_min)
+        out = (spec.min_exclusive ? "> " : ">= ") + format_bound(spec.min, spec.unit);
+    else if (has_max)
+        out = "<= " + format_bound(spec.max, spec.unit);
+    if (with_zero && spec.or_zero && !out.empty()) out = "0 or " + out;
+    return out;
 }
 
 const char* kind_name(ParamKind kind) {
@@ -88,6 +87,24 @@ std::string describe_json(const json& value) {
         return s;
     }
     }
+}
+
+std::string range_text(const ParamSpec& spec) {
+    std::string what = spec.kind == ParamKind::integer ? "an integer" : "a number";
+    if (spec.unit != Unit::none)
+        what = "a quantity in " + std::string(unit_symbol(spec.unit)) +
+               " (a number or a string such as \"" +
+               format_quantity(spec.min > 0 ? spec.min * 10 : 1.0, spec.unit) + "\")";
+    const std::string bounds = bounds_text(spec, false);
+    if (bounds.empty()) return what;
+    return (spec.or_zero ? "0 or " : "") + what + " " + bounds;
+}
+
+bool in_range(const ParamSpec& spec, double x) {
+    if (std::isnan(x)) return false;
+    if (spec.or_zero && x == 0.0) return true;
+    if (spec.min_exclusive ? !(x > spec.min) : !(x >= spec.min)) return false;
+    return x <= spec.max;
 }
 
 ParamTable& ParamTable::integer(const std::string& name, json def, std::string description,
@@ -188,6 +205,11 @@ ParamTable& ParamTable::optional() {
     return *this;
 }
 
+ParamTable& ParamTable::or_zero() {
+    if (!m_specs.empty()) m_specs.back().or_zero = true;
+    return *this;
+}
+
 const ParamSpec* ParamTable::find(const std::string& name) const {
     for (const auto& s : m_specs)
         if (s.name == name) return &s;
@@ -219,6 +241,13 @@ double unit_ceiling(Unit unit) {
     case Unit::ohm_square_metre: return 1.0;
     default: return std::numeric_limits<double>::max();
     }
+}
+
+// A value out of range is answered with the range and what the parameter is, whose text
+// gives the reason for a bound that is not obvious.
+std::string range_with_reason(const ParamSpec& spec) {
+    return spec.description.empty() ? range_text(spec)
+                                    : range_text(spec) + " (" + spec.description + ")";
 }
 
 void check_keys(const json& object, const ParamTable& table, const std::string& prefix,
@@ -317,8 +346,8 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
                 }
             }
             const double d = value.get<double>();
-            if (d < spec.min || d > spec.max || (spec.min_exclusive && d <= spec.min))
-                throw ConfigError(file, where, range_text(spec), describe_json(value));
+            if (!in_range(spec, d))
+                throw ConfigError(file, where, range_with_reason(spec), describe_json(value));
             v.number = d;
             break;
         }
@@ -339,9 +368,8 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             } else {
                 throw ConfigError(file, where, range_text(spec), describe_json(value));
             }
-            if (!std::isfinite(d) || d < spec.min || d > spec.max ||
-                (spec.min_exclusive && d <= spec.min))
-                throw ConfigError(file, where, range_text(spec), describe_json(value));
+            if (!std::isfinite(d) || !in_range(spec, d))
+                throw ConfigError(file, where, range_with_reason(spec), describe_json(value));
             if (std::fabs(d) > unit_ceiling(spec.unit))
                 throw ConfigError(file, where,
                                   "at most " + format_quantity(unit_ceiling(spec.unit), spec.unit) +
@@ -479,8 +507,10 @@ std::string describe(const ParamTable& table, const std::string& indent) {
         std::string def = s.required() ? "(required)"
                           : s.optional ? "(optional)"
                                        : s.default_value.dump();
+        const std::string bounds =
+            s.kind == ParamKind::integer || s.kind == ParamKind::number ? bounds_text(s) : "";
         os << indent << s.name << std::string(width + 2 - s.name.size(), ' ') << "[" << kind
-           << "] default " << def << "\n"
+           << "] default " << def << (bounds.empty() ? "" : ", " + bounds) << "\n"
            << indent << std::string(width + 2, ' ') << s.description << "\n";
     }
     return os.str();

@@ -28,6 +28,20 @@ const char* to_string(CellType type) {
     return "?";
 }
 
+double CellSpec::tmr_at(double v) const {
+    if (v_half_V <= 0.0) return tmr0;
+    return tmr0 / (1.0 + (v * v) / (v_half_V * v_half_V));
+}
+
+std::string CellSpec::contrast_problem(double v) const {
+    if (!is_magnetic(type) || tmr_at(v) >= kMinResistanceContrast) return {};
+    std::ostringstream os;
+    os << "a junction whose TMR at its " << format_quantity(v, Unit::volt)
+       << " read bias, TMR0 / (1 + V^2 / v_half^2), stays >= " << kMinResistanceContrast
+       << " (it is " << tmr_at(v) << "): raise v_half or lower the read voltage";
+    return os.str();
+}
+
 double CellSpec::conductance_at(int level, double v) const {
     if (level < 0 || level >= levels())
         throw std::out_of_range("CellSpec::conductance_at: level " + std::to_string(level) +
@@ -37,8 +51,7 @@ double CellSpec::conductance_at(int level, double v) const {
     if (!is_magnetic(type) || level == levels() - 1 || v_half_V <= 0.0)
         return conductances_S[static_cast<size_t>(level)];
     const double r_p_ohm = 1.0 / g_max();
-    const double tmr = tmr0 / (1.0 + (v * v) / (v_half_V * v_half_V));
-    return 1.0 / (r_p_ohm * (1.0 + tmr));
+    return 1.0 / (r_p_ohm * (1.0 + tmr_at(v)));
 }
 
 const ParamTable& CellSpec::param_table() {
@@ -51,23 +64,47 @@ const ParamTable& CellSpec::param_table() {
                   "programmable conductance levels (RRAM: equally spaced in conductance; "
                   "MTJ/SOT-MRAM: must be 2)",
                   2, 1024);
-        t.positive("r_on", Unit::ohm, nullptr, "RRAM: lowest resistance (highest level)")
+        // Resistances: no memory cell conducts like a wire (below 1 ohm its read current at any
+        // read voltage is amperes) or insulates like an open circuit (above 1 Tohm no sense
+        // amplifier sees it); the bounds also keep every energy V^2 G t far from overflow.
+        t.number("r_on", Unit::ohm, nullptr,
+                 "RRAM: lowest resistance (highest level), 1 ohm to 1 Tohm", 1.0, 1e12)
             .optional();
-        t.positive("r_off", Unit::ohm, nullptr, "RRAM: highest resistance (lowest level)")
+        t.number("r_off", Unit::ohm, nullptr,
+                 "RRAM: highest resistance (lowest level), 1 ohm to 1 Tohm and at least 1.01 x "
+                 "r_on",
+                 1.0, 1e12)
             .optional();
-        t.positive("r_p", Unit::ohm, nullptr, "MTJ/SOT-MRAM: parallel-state resistance").optional();
-        t.positive("tmr", Unit::none, nullptr,
-                   "MTJ/SOT-MRAM: zero-bias TMR ratio R_AP/R_P - 1 (2.0 = 200%)")
+        t.number("r_p", Unit::ohm, nullptr,
+                 "MTJ/SOT-MRAM: parallel-state resistance, 1 ohm to 1 Tohm", 1.0, 1e12)
+            .optional();
+        // A junction is read by the difference of its two states: below 1% TMR that difference
+        // drowns in any sense amplifier's offset (built MgO junctions reach 100-600%), yet the
+        // model's noise-free arithmetic would still tell the states apart. 20 (2000%) is
+        // beyond every reported device.
+        t.number("tmr", Unit::none, nullptr,
+                 "MTJ/SOT-MRAM: zero-bias TMR ratio R_AP/R_P - 1 (2.0 = 200%), 0.01 to 20; the "
+                 "TMR left at the read voltage must also be >= 0.01",
+                 kMinResistanceContrast, 20.0)
             .optional();
         t.number("v_half", Unit::volt, nullptr,
                  "MTJ/SOT-MRAM: bias at which the TMR halves, TMR(V) = TMR0/(1+V^2/Vh^2); "
-                 "0 = no bias dependence",
-                 0.0)
+                 "0 = no bias dependence, else 10 mV to 10 V (measured: 0.3-1 V)",
+                 0.01, 10.0)
+            .or_zero()
             .optional();
+        // Variation is lognormal: at sigma 1 a 6-sigma cell is already 400x off its level, and
+        // a sigma of hundreds draws conductances of infinity. Measured arrays lie below 0.5.
         t.number("variation_sigma", Unit::none, 0.0,
-                 "device-to-device variation: lognormal sigma of G, drawn at each write", 0.0);
+                 "device-to-device variation: lognormal sigma of G, drawn at each write, 0 to 1 "
+                 "(measured devices: below 0.5)",
+                 0.0, 1.0);
+        // Read noise is relative to the conductance it perturbs: above 1 the noise exceeds the
+        // signal and a Gaussian draw gives negative conductances in more than 16% of reads.
         t.number("read_noise_sigma", Unit::none, 0.0,
-                 "read-to-read noise: relative Gaussian sigma of G, drawn per read", 0.0);
+                 "read-to-read noise: relative Gaussian sigma of G, drawn per read, 0 to 1 (one "
+                 "sigma at most the signal itself; measured: a few percent)",
+                 0.0, 1.0);
         t.number("stuck_on_fraction", Unit::none, 0.0,
                  "fraction of cells stuck at the highest conductance", 0.0, 1.0);
         t.number("stuck_off_fraction", Unit::none, 0.0,
@@ -132,8 +169,10 @@ CellSpec CellSpec::from_params(const Params& p) {
         require("r_off");
         const double r_on = p.number("r_on");
         const double r_off = p.number("r_off");
-        if (!(r_off > r_on))
-            p.fail("r_off", "a resistance greater than r_on (" + ohm_text(r_on) + ")",
+        if (!(r_off >= r_on * (1.0 + kMinResistanceContrast)))
+            p.fail("r_off",
+                   "a resistance at least 1.01 x r_on (" + ohm_text(r_on) +
+                       "): the levels must differ by more than a sense amplifier's offset",
                    ohm_text(r_off));
         const double g_lo = 1.0 / r_off;
         const double g_hi = 1.0 / r_on;
@@ -170,6 +209,10 @@ CellSpec CellSpec::from_params(const Params& p) {
         p.fail("stuck_off_fraction", "stuck_on_fraction + stuck_off_fraction <= 1", os.str());
     }
     c.read_voltage_V = p.number("read_voltage");
+    // A crossbar reads the cell at its own read voltage (a Hopfield array at its converter's,
+    // checked there).
+    if (const std::string why = c.contrast_problem(c.read_voltage_V); !why.empty())
+        p.fail("v_half", why, format_quantity(c.v_half_V, Unit::volt));
     c.write_energy_J = p.number("write_energy");
     c.write_latency_s = p.number("write_latency");
     c.area_m2 = p.number("cell_area");

@@ -30,6 +30,28 @@ std::string hex(std::uint64_t v) {
 }
 } // namespace
 
+std::string overflow_problem(const ComponentReport& c, const std::string& pointer) {
+    std::string what;
+    auto add = [&](const std::string& part) { what += (what.empty() ? "" : "; ") + part; };
+    for (const auto& a : c.actions)
+        if (!std::isfinite(a.energy_J))
+            add("the energy of its action \"" + a.name + "\" (" + a.description + "; " +
+                std::to_string(a.count) + " of them at " +
+                format_quantity(a.energy_per_action_J, Unit::joule) +
+                " each plus any data-dependent part): check the energies, voltages and "
+                "resistances that price it, on the component and its device");
+    if (!std::isfinite(c.dynamic_energy_J) && what.empty())
+        add("its dynamic energy (the sum of its actions' energies)");
+    if (!std::isfinite(c.leakage_energy_J))
+        add("its leakage energy (" + format_quantity(c.leakage_power_W, Unit::watt) +
+            " over the simulated time): check its leakage parameters");
+    if (!std::isfinite(c.busy_time_s))
+        add("its busy time: check its latency parameters (read and write times, clock)");
+    if (what.empty()) return what;
+    return c.name + " (" + c.type + ", declared at " + pointer + "): " + what +
+           " overflowed to infinity";
+}
+
 Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
     ComponentContext ctx;
     ctx.seed = m_config.seed;
@@ -383,10 +405,13 @@ Report Platform::run() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     // Parameters within their bounds can still multiply into an overflow: that is the input's
     // fault, not the simulator's.
-    for (const auto& c : r.components)
-        if (!std::isfinite(c.energy_J()) || !std::isfinite(c.busy_time_s))
-            throw InputError(c.name + ": energy or time overflowed to infinity: check its energy, "
-                                      "voltage and latency parameters");
+    for (const auto& c : r.components) {
+        std::string pointer = "/components";
+        for (const auto& cc : m_config.components)
+            if (cc.name == c.name) pointer = cc.pointer;
+        if (const std::string why = overflow_problem(c, pointer); !why.empty())
+            throw InputError(why);
+    }
     const std::vector<std::string> broken = check_invariants(r);
     if (!broken.empty()) {
         std::string what = "the run's report breaks physical invariants (a simulator bug):";

@@ -101,9 +101,19 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
         Memory m;
         m.source = mp.string("source");
         const int count = static_cast<int>(mp.integer("count"));
+        // Checked before the patterns are made or read, so a set the array cannot take is
+        // never allocated.
+        auto too_many = [&](std::uint64_t n, const std::string& key) {
+            if (n > static_cast<std::uint64_t>(max_patterns))
+                mp.fail(key,
+                        "at most " + std::to_string(max_patterns) + " patterns (" + m_component +
+                            "'s max_patterns)",
+                        std::to_string(n));
+        };
         if (m.source == "random") {
             if (count < 1)
                 mp.fail("count", "a number of random patterns >= 1", std::to_string(count));
+            too_many(static_cast<std::uint64_t>(count), "count");
             RngStream r = m_rng.derive("memory" + std::to_string(k));
             m.patterns = random_patterns(count, m_neurons, r);
         } else if (m.source == "npy") {
@@ -112,6 +122,11 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
             m.file = resolve_path(platform.config_dir, mp.string("file"));
             NpyArray a;
             try {
+                const NpyInfo info = read_npy_header(m.file);
+                if (info.shape.size() == 2)
+                    too_many(count > 0 ? std::min<std::uint64_t>(count, info.shape[0])
+                                       : info.shape[0],
+                             "file");
                 a = read_npy(m.file);
             } catch (const InputError& e) {
                 throw ConfigError(file, mp.pointer_of("file"), "a readable .npy file", e.what());
@@ -137,6 +152,7 @@ HopfieldRecallWorkload::HopfieldRecallWorkload(const Params& p, const PlatformIn
         } else {
             if (mp.string("images").empty()) mp.fail("images", "an IDX image file", "nothing");
             if (count < 1) mp.fail("count", "a number of images >= 1", std::to_string(count));
+            too_many(static_cast<std::uint64_t>(count), "count");
             m.file = resolve_path(platform.config_dir, mp.string("images"));
             Dataset d;
             try {
@@ -317,10 +333,73 @@ std::string HopfieldRecallWorkload::summary() const {
     return s;
 }
 
+double HopfieldRecallWorkload::estimate_bytes(const Params& p, const PlatformInfo& platform) {
+    // The array as the constructor finds it; none (or several) is reported when it is built.
+    const ComponentInfo* hop = nullptr;
+    if (!p.string("component").empty()) {
+        hop = platform.find(p.string("component"));
+    } else {
+        int arrays = 0;
+        for (const auto& c : platform.components)
+            if (c.type == "hopfield_array" && ++arrays == 1) hop = &c;
+        if (arrays != 1) return 0.0;
+    }
+    if (!hop || hop->type != "hopfield_array") return 0.0;
+    const HopfieldSpec spec = HopfieldSpec::table().build(*hop->params);
+    const double n = spec.neurons;
+    // A pattern is a vector of one byte a neuron, plus the vector and its heap block.
+    const double per_pattern = n + 40.0;
+
+    const json& sets = p.raw("memories");
+    if (!sets.is_array()) return 0.0;
+    double held = 0.0, read_peak = 0.0, largest_set = 0.0;
+    for (const json& set : sets) {
+        if (!set.is_object()) continue;
+        const std::string source = set.value("source", std::string("random"));
+        const json count_json = set.value("count", json(0));
+        const double count =
+            count_json.is_number() ? std::clamp(count_json.get<double>(), 0.0, 65536.0) : 0.0;
+        double patterns = 0.0;
+        try {
+            if (source == "random") {
+                patterns = count;
+            } else if (source == "npy") {
+                const NpyInfo info = read_npy_header(
+                    resolve_path(platform.config_dir, set.value("file", std::string())));
+                if (info.shape.size() != 2) continue;
+                const double rows = static_cast<double>(info.shape[0]);
+                patterns = count > 0 ? std::min(count, rows) : rows;
+                read_peak = std::max(read_peak, info.read_bytes());
+            } else if (source == "idx") {
+                const IdxShape s = idx_image_shape(
+                    resolve_path(platform.config_dir, set.value("images", std::string())));
+                const json offset = set.value("offset", json(0));
+                const double available =
+                    static_cast<double>(s.count) -
+                    (offset.is_number() ? std::max(0.0, offset.get<double>()) : 0.0);
+                patterns = std::max(0.0, std::min(count, available));
+                // The images as floats while they are binarised.
+                read_peak =
+                    std::max(read_peak, patterns * static_cast<double>(s.height) * s.width * 5.0);
+            }
+        } catch (const InputError&) {
+            continue; // unreadable: reported when the workload is built
+        }
+        // A set beyond the array's max_patterns is refused before it is made or read.
+        patterns = std::min(patterns, static_cast<double>(spec.max_patterns));
+        held += patterns * per_pattern;
+        largest_set = std::max(largest_set, patterns);
+    }
+    // While a set is stored: its packed copy on the bus and the weights learned from it.
+    const double store_peak = largest_set * std::ceil(n / 8.0) + n * n * 4.0;
+    return held + std::max(read_peak, store_peak);
+}
+
 namespace {
 const bool kRegistered = register_workload<HopfieldRecallWorkload>(
     "hopfield_recall",
-    "store pattern sets in a Hopfield array's memories and recall them from corrupted probes");
+    "store pattern sets in a Hopfield array's memories and recall them from corrupted probes",
+    HopfieldRecallWorkload::estimate_bytes);
 } // namespace
 
 } // namespace neurotlm

@@ -38,8 +38,15 @@ ParamTable MlpInference::param_table() {
         .integer("calibration_images", 100,
                  "images (from the start of the dataset) used offline to set input and ADC ranges",
                  1, 1e6)
-        .positive("adc_range_margin", Unit::none, 1.0,
-                  "ADC full scale = margin x the largest calibrated partial sum", 0.0, 1e3)
+        // Below 0.01 nearly every column clips at the ADC's top code; above 100 the partial
+        // sums use less than 1% of the codes (under one code of a 6-bit ADC). Either is a
+        // mistake, and a margin far below float32's precision turned the range into the
+        // "automatic" 0.
+        .number("adc_range_margin", Unit::none, 1.0,
+                "ADC full scale = margin x the largest calibrated partial sum, 0.01 to 100 "
+                "(below 1 clips the largest sums, below 0.01 nearly all; above 100 the sums use "
+                "under 1% of the ADC's codes)",
+                0.01, 100.0)
         .boolean("software_reference", true,
                  "run the float network on the same images for comparison")
         .string("buffer", "",
@@ -120,7 +127,7 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                           std::to_string(m_mapper->tiles()) + " tiles");
     for (const auto& layer : m_net.layers)
         m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
-    calibrate();
+    calibrate(file, p.pointer_of("network"));
 }
 
 void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
@@ -185,7 +192,7 @@ std::vector<const ComponentInfo*> MlpInference::find_tiles(const Params& p,
     return tiles;
 }
 
-void MlpInference::calibrate() {
+void MlpInference::calibrate(const std::string& file, const std::string& network_pointer) {
     // Every layer's input on each calibration image, from the float reference.
     const std::size_t layers = m_net.layers.size();
     std::vector<std::vector<std::vector<float>>> inputs(static_cast<std::size_t>(m_calibration));
@@ -232,6 +239,27 @@ void MlpInference::calibrate() {
     }
     for (auto& map : m_map)
         TileMapper::finish(map, m_margin);
+    // Tiles compute in float32: a layer whose partial sums would overflow it gives infinite
+    // outputs and ADC ranges (null in the report), so it is refused here, before the run.
+    for (std::size_t l = 0; l < layers; ++l) {
+        const MatrixMap& map = m_map[l];
+        for (const TileBlock& b : map.blocks) {
+            const double bound =
+                Crossbar::output_bound(b.weights.data(), b.rows, b.cols, map.x_max);
+            if (!(bound <= kMaxTileOutput) || !std::isfinite(b.y_max)) {
+                char found[200];
+                std::snprintf(found, sizeof found,
+                              "layer %s: inputs up to %g times weights give partial sums up to "
+                              "%g on %s",
+                              m_net.layers[l].name.c_str(), static_cast<double>(map.x_max), bound,
+                              b.tile.c_str());
+                throw ConfigError(file, network_pointer,
+                                  "a network whose partial sums fit the tiles' float32 with "
+                                  "headroom for variation and noise (at most 3.4e34)",
+                                  found);
+            }
+        }
+    }
 }
 
 /// The drivers of one run: a tile driver per block of every layer, and the buffer's.

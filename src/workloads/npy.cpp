@@ -262,10 +262,10 @@ std::size_t NpyArray::size() const {
     return n;
 }
 
-NpyArray read_npy(const std::string& path) {
-    check_input_file(path, "an .npy array");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(printable(path) + ": cannot open (" + std::strerror(errno) + ")");
+namespace {
+
+/// The header of the open file @p in; leaves the stream at the first data byte.
+NpyInfo read_header(std::ifstream& in, const std::string& path) {
     in.seekg(0, std::ios::end);
     const auto file_size = static_cast<std::uint64_t>(in.tellg());
     in.seekg(0);
@@ -339,6 +339,40 @@ NpyArray read_npy(const std::string& path) {
                          std::to_string(data_bytes) + " data bytes but the file holds " +
                          std::to_string(have) +
                          (data_bytes > have ? " (truncated)" : " (trailing data)"));
+    NpyInfo info;
+    info.shape.assign(shape.begin(), shape.end());
+    info.item_bytes = static_cast<std::size_t>(dtype.bytes);
+    info.fortran = fortran;
+    info.descr = descr;
+    return info;
+}
+
+} // namespace
+
+std::size_t NpyInfo::size() const {
+    std::size_t n = 1;
+    for (auto d : shape)
+        n *= d;
+    return n;
+}
+
+NpyInfo read_npy_header(const std::string& path) {
+    check_input_file(path, "an .npy array");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(printable(path) + ": cannot open (" + std::strerror(errno) + ")");
+    return read_header(in, path);
+}
+
+NpyArray read_npy(const std::string& path) {
+    check_input_file(path, "an .npy array");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(printable(path) + ": cannot open (" + std::strerror(errno) + ")");
+    const NpyInfo info = read_header(in, path);
+    const Dtype dtype = parse_descr(info.descr, path);
+    const bool fortran = info.fortran;
+    const std::vector<std::size_t>& shape = info.shape;
+    const std::size_t count = info.size();
+    const std::uint64_t data_bytes = count * static_cast<std::uint64_t>(dtype.bytes);
 
     std::vector<unsigned char> raw(static_cast<std::size_t>(data_bytes));
     in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(data_bytes));

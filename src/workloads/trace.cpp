@@ -67,12 +67,20 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
     line.number = number;
     line.where = m_path + ":" + std::to_string(number);
     line.base_dir = base_dir;
-    line.read_matrix = [where = line.where, base_dir](const std::string& file,
-                                                      const std::string& pointer, int& rows,
-                                                      int& cols) {
+    line.read_matrix = [where = line.where, base_dir,
+                        matrices = &m_matrices](const std::string& file, const std::string& pointer,
+                                                int& rows, int& cols) {
+        // A file named on many lines is read once: the lines share its array, as the memory
+        // estimate counts it.
+        const std::string path = resolve_path(base_dir, file);
+        if (auto it = matrices->find(path); it != matrices->end()) {
+            rows = it->second.rows;
+            cols = it->second.cols;
+            return it->second.data;
+        }
         NpyArray a;
         try {
-            a = read_npy(resolve_path(base_dir, file));
+            a = read_npy(path);
         } catch (const InputError& e) {
             throw ConfigError(where, pointer, "a readable 2-D .npy file", e.what());
         }
@@ -84,7 +92,11 @@ void TraceReplay::add_line(const std::string& text, int number, const std::strin
         for (float v : a.data)
             if (!std::isfinite(v))
                 throw ConfigError(where, pointer, "finite weights", "NaN or infinity");
-        return std::move(a.data);
+        Matrix& m = (*matrices)[path];
+        m.rows = rows;
+        m.cols = cols;
+        m.data = std::make_shared<const std::vector<float>>(std::move(a.data));
+        return m.data;
     };
     const std::string& where = line.where;
     json j;
@@ -227,9 +239,119 @@ json TraceReplay::results() const {
 }
 
 namespace {
+
+/// Reads one trace line without building it: the top-level strings it names ("op",
+/// "component", a "..._npy" file), without a document (a long line of numbers allocates
+/// nothing here).
+class LineScan : public json::json_sax_t {
+public:
+    std::map<std::string, std::string> strings;
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t& v) override {
+        if (m_depth == 1 && !m_key.empty()) strings[m_key] = v;
+        return true;
+    }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override {
+        ++m_depth;
+        return true;
+    }
+    bool key(string_t& k) override {
+        if (m_depth == 1) m_key = k;
+        return true;
+    }
+    bool end_object() override {
+        --m_depth;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        ++m_depth;
+        return true;
+    }
+    bool end_array() override {
+        --m_depth;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const json::exception&) override {
+        return false;
+    }
+
+private:
+    int m_depth = 0;
+    std::string m_key;
+};
+
+} // namespace
+
+double TraceReplay::estimate_bytes(const Params& p, const PlatformInfo& platform) {
+    const std::string path = resolve_path(platform.config_dir, p.string("file"));
+    // A file that cannot be read (or must not be: a FIFO) is reported when the workload is
+    // built.
+    try {
+        check_input_file(path, "the trace");
+    } catch (const InputError&) {
+        return 0.0;
+    }
+    std::ifstream in(path);
+    if (!in) return 0.0;
+    const std::string base_dir = [&] {
+        const auto slash = path.find_last_of('/');
+        return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+    }();
+    // A number in a line takes at least two characters with its separator and becomes at most
+    // a float32 (4 bytes) plus a JSON value in the report (16) and a pattern byte: 9 bytes a
+    // character bounds what a line's own numbers become. The line being parsed holds a JSON
+    // document of up to 16 bytes a character (a value per two, vectors doubling).
+    constexpr double kHeldPerChar = 9.0, kParsePerChar = 16.0, kPerLine = 128.0;
+    double held = 0.0, longest = 0.0, files = 0.0, file_peak = 0.0;
+    std::set<std::string> seen;
+    std::map<std::string, double> step_bytes; // per component
+    std::string text;
+    while (std::getline(in, text)) {
+        const auto first = text.find_first_not_of(" \t\r");
+        if (first == std::string::npos || text[first] == '#') continue;
+        const double chars = static_cast<double>(text.size());
+        held += kHeldPerChar * chars + kPerLine;
+        longest = std::max(longest, chars);
+        LineScan scan;
+        if (!json::sax_parse(text, &scan, json::input_format_t::json, false)) continue;
+        const auto component = scan.strings.find("component");
+        if (component != scan.strings.end()) {
+            auto [it, fresh] = step_bytes.try_emplace(component->second, 0.0);
+            if (fresh) {
+                const ComponentInfo* info = platform.find(component->second);
+                const trace::BlockOps* ops = info ? trace::find(info->type) : nullptr;
+                if (ops && ops->step_bytes) it->second = ops->step_bytes(*info);
+            }
+            held += it->second;
+        }
+        for (const auto& [key, value] : scan.strings) {
+            if (key.size() < 4 || key.compare(key.size() - 4, 4, "_npy") != 0) continue;
+            const std::string file = resolve_path(base_dir, value);
+            if (!seen.insert(file).second) continue; // shared: counted once
+            try {
+                const NpyInfo info = read_npy_header(file);
+                files += static_cast<double>(info.size()) * 4.0;
+                file_peak = std::max(file_peak, static_cast<double>(info.size()) * info.item_bytes);
+            } catch (const InputError&) {
+                // unreadable: reported when the line is parsed
+            }
+        }
+    }
+    return held + files + std::max(file_peak, kParsePerChar * longest);
+}
+
+namespace {
 const bool kRegistered = register_workload<TraceReplay>(
-    "trace", "replay a JSON-lines trace of operations on named blocks (crossbar tiles, Hopfield "
-             "arrays, any block type that registers trace operations)");
+    "trace",
+    "replay a JSON-lines trace of operations on named blocks (crossbar tiles, Hopfield "
+    "arrays, any block type that registers trace operations)",
+    TraceReplay::estimate_bytes);
 } // namespace
 
 } // namespace neurotlm

@@ -273,6 +273,35 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
     return net;
 }
 
+TrainingMemory estimate_training_memory(int inputs, std::uint64_t train_images,
+                                        std::uint64_t test_images, int classes,
+                                        const TrainOptions& options) {
+    TrainingMemory m;
+    // Images as floats, labels as ints (load_idx), and the shuffled order of the training set.
+    m.datasets_B = static_cast<double>(train_images + test_images) * (inputs * 4.0 + 4.0) +
+                   static_cast<double>(train_images) * 4.0;
+    std::vector<double> widths{static_cast<double>(inputs)};
+    for (int h : options.hidden)
+        widths.push_back(h);
+    widths.push_back(classes);
+    double parameters = 0.0, sum_widths = 0.0, widest = 0.0;
+    for (std::size_t l = 0; l + 1 < widths.size(); ++l)
+        parameters += widths[l] * widths[l + 1] + widths[l + 1];
+    for (double w : widths) {
+        sum_widths += w;
+        widest = std::max(widest, w);
+    }
+    // Weights, their momentum and a gradient while training; the network built from them, the
+    // copy the CLI writes and the one it reads back to measure.
+    m.parameters_B = parameters * 4.0 * 6.0;
+    // Pre-activations and activations of every layer for a batch (or, with a test set, a
+    // 256-image evaluation chunk), plus the input gathered and two error matrices of the widest
+    // layer.
+    const double rows = test_images > 0 ? std::max(options.batch, 256) : options.batch;
+    m.activations_B = rows * (2.0 * sum_widths + 3.0 * widest) * 4.0;
+    return m;
+}
+
 double accuracy(const Network& net, const Dataset& data) {
     if (data.count == 0) return 0.0;
     if (data.labels.size() != static_cast<std::size_t>(data.count))

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/spec_table.h"
 
 namespace neurotlm {
 namespace {
@@ -315,7 +316,8 @@ TEST(Params, PositiveIsExclusiveAtItsMinimum) {
     EXPECT_DOUBLE_EQ(Params::validate(json{{"g", 1.0000001}}, t, kFile, "").number("g"), 1.0000001);
     EXPECT_DOUBLE_EQ(Params::validate(json{{"g", 3.0}}, t, kFile, "").number("g"), 3.0);
     const ConfigError r = error_for(json{{"g", 1}}, t);
-    EXPECT_EQ(r.expected(), "a number in (1, 3]");
+    // The range, then what the parameter is (its description says why the bounds are there).
+    EXPECT_EQ(r.expected(), "a number in (1, 3] (g)");
 }
 
 TEST(Params, NumberWithUnitAcceptsBareSiNumbersAndQuantityStrings) {
@@ -402,6 +404,45 @@ TEST(Params, UnitCeilingBoundsMagnitude) {
     ParamTable t;
     t.number("v", Unit::volt, 0.0, "voltage");
     EXPECT_THROW(Params::validate(json{{"v", "-5 kV"}}, t, kFile, ""), ConfigError);
+}
+
+TEST(Params, OrZeroAcceptsZeroBesidesTheRange) {
+    // A wire resistance is 0 (ideal wires) or a physical value; a denormal between the two is
+    // what overflowed a run.
+    ParamTable t;
+    t.number("r", Unit::ohm, 0.0, "wire segment", 1e-6, 1e3).or_zero();
+    for (double ok : {0.0, 1e-6, 10.0, 1e3})
+        EXPECT_DOUBLE_EQ(Params::validate(json{{"r", ok}}, t, kFile, "").number("r"), ok);
+    for (double bad : {1e-320, 1e-7, -1e-6, 1001.0}) {
+        const ConfigError e = error_for(json{{"r", bad}}, t);
+        EXPECT_EQ(e.pointer(), "/components/2/r") << bad;
+        EXPECT_EQ(e.expected().rfind("0 or a quantity in ohm", 0), 0u) << e.what();
+        EXPECT_NE(e.expected().find("[1 uohm, 1 kohm] (wire segment)"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(range_text(*t.find("r")).rfind("0 or ", 0), 0u);
+    EXPECT_TRUE(in_range(*t.find("r"), 0.0));
+    EXPECT_FALSE(in_range(*t.find("r"), 1e-320));
+    EXPECT_FALSE(in_range(*t.find("r"), std::nan("")));
+    // list states the bounds beside the default.
+    EXPECT_NE(describe(t).find("default 0.0, 0 or in [1 uohm, 1 kohm]"), std::string::npos)
+        << describe(t);
+}
+
+struct Wire {
+    double r_ohm = 0.0;
+};
+
+TEST(SpecTable, CheckHonoursOrZero) {
+    SpecTable<Wire> t;
+    t.number("r", Unit::ohm, NEUROTLM_FIELD(r_ohm), 0.0, "wire", 1e-6, 1e3).or_zero();
+    Wire w;
+    EXPECT_TRUE(t.check(w).empty());
+    w.r_ohm = 1e-320;
+    EXPECT_EQ(t.check(w).size(), 1u);
+    w.r_ohm = 1.0;
+    EXPECT_TRUE(t.check(w).empty());
+    EXPECT_TRUE(t.default_mismatches().empty());
 }
 
 TEST(Params, BooleanKind) {

@@ -213,6 +213,57 @@ TEST(Cell, ParamTableDescribesEveryKey) {
     EXPECT_FALSE(t.find("r_on")->required());
 }
 
+TEST(Cell, NonsenseTheRunCannotHonourIsRefusedWithItsReason) {
+    const json rram = {{"type", "rram"}, {"r_on", "5 kohm"}, {"r_off", "15 kohm"}};
+    const json mtj = {{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 2.0}, {"v_half", "0.5 V"}};
+    auto with = [](json j, const char* key, json v) {
+        j[key] = std::move(v);
+        return j;
+    };
+    struct Case {
+        json device;
+        const char* pointer;
+        const char* reason; ///< in the message
+    };
+    const Case cases[] = {
+        // A lognormal sigma of 1000 draws infinite conductances (the run then overflowed).
+        {with(rram, "variation_sigma", 1000), "/devices/x/variation_sigma", "below 0.5"},
+        {with(rram, "variation_sigma", 1.01), "/devices/x/variation_sigma", "[0, 1]"},
+        // Read noise a million times the signal.
+        {with(rram, "read_noise_sigma", 1e6), "/devices/x/read_noise_sigma", "the signal"},
+        // No resistance contrast: the states cannot be told apart by any sense amplifier.
+        {with(mtj, "tmr", 1e-12), "/devices/x/tmr", "[0.01, 20]"},
+        {with(mtj, "tmr", 0), "/devices/x/tmr", "[0.01, 20]"},
+        {with(rram, "r_off", "5.01 kohm"), "/devices/x/r_off", "1.01 x r_on"},
+        // A v_half so small the TMR is gone at any read bias.
+        {with(mtj, "v_half", 1e-9), "/devices/x/v_half", "10 mV"},
+        {with(with(mtj, "v_half", "10 mV"), "read_voltage", "1 V"), "/devices/x/v_half",
+         "read bias"},
+        // A wire, not a cell; an open circuit.
+        {with(rram, "r_on", 1e-300), "/devices/x/r_on", "1 Tohm"},
+        {with(mtj, "r_p", 1e13), "/devices/x/r_p", "1 Tohm"},
+    };
+    for (const Case& c : cases) {
+        try {
+            load(c.device);
+            ADD_FAILURE() << c.device.dump() << " was accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.pointer(), c.pointer) << e.what();
+            EXPECT_NE(std::string(e.what()).find(c.reason), std::string::npos) << e.what();
+        }
+    }
+    // The bounds' edges are devices.
+    EXPECT_NO_THROW(load(with(with(rram, "variation_sigma", 1), "read_noise_sigma", 1)));
+    EXPECT_NO_THROW(load(with(rram, "r_off", "5.05 kohm")));
+    EXPECT_NO_THROW(load(with(mtj, "tmr", 0.02)));
+    EXPECT_NO_THROW(load(with(mtj, "v_half", 0)));
+    const CellSpec c = load(mtj);
+    EXPECT_DOUBLE_EQ(c.tmr_at(0.0), 2.0);
+    EXPECT_DOUBLE_EQ(c.tmr_at(0.5), 1.0);
+    EXPECT_TRUE(c.contrast_problem(0.2).empty());
+    EXPECT_FALSE(c.contrast_problem(100.0).empty()); // TMR 2 / 40001 < 0.01
+}
+
 TEST(DeviceLibrary, OverridingOneSwitchingValueKeepsThePresetsOthers) {
     // A preset whose switching differs from the built-in defaults in every key.
     const std::string dir = ::testing::TempDir() + "/neurotlm-presets";

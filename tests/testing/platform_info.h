@@ -84,6 +84,16 @@ inline std::unique_ptr<Workload> create_workload(const nlohmann::json& section,
     return k->create(p, info);
 }
 
+/// The memory estimate the loader checks for @p section before the workload is created (0 for
+/// a kind without one).
+inline double estimate_workload(const nlohmann::json& section, const PlatformInfo& info) {
+    const WorkloadKind* k =
+        WorkloadRegistry::instance().find(section.at("kind").get<std::string>());
+    if (!k) throw std::logic_error("no workload kind " + section.at("kind").get<std::string>());
+    const Params p = Params::validate(section, k->params, info.file, "/workload", {"kind"});
+    return k->estimate_bytes ? k->estimate_bytes(p, info) : 0.0;
+}
+
 /// The ConfigError @p f throws (pointer, file, message), or an empty pointer and message
 /// "no error" if it throws none.
 struct ConfigFailure {

@@ -1,5 +1,7 @@
 // Platform building: address assignment, effective configuration, end-of-run accounting.
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "neurotlm/blocks/router/router_module.h"
@@ -61,4 +63,30 @@ TEST(Platform, EffectiveConfigurationLoadsAgainToTheSameEffectiveConfiguration) 
         EXPECT_EQ(again.components[i].params.effective(),
                   p.config().components[i].params.effective());
     }
+}
+
+TEST(Platform, AnOverflowNamesTheComponentItsPointerAndTheAction) {
+    // Bounds make this unreachable from a file today; should parameters still multiply past a
+    // double, the message says where and what, not just "overflowed".
+    ComponentReport c;
+    c.name = "tile0";
+    c.type = "crossbar_tile";
+    c.actions.push_back({"array_read", "array read phase: sum V^2 G t over the cells", 0.0, 12,
+                         std::numeric_limits<double>::infinity()});
+    c.actions.push_back({"adc_conversion", "column current conversion", 1e-12, 3, 3e-12});
+    c.dynamic_energy_J = std::numeric_limits<double>::infinity();
+    const std::string why = overflow_problem(c, "/components/2");
+    EXPECT_NE(why.find("tile0 (crossbar_tile, declared at /components/2)"), std::string::npos)
+        << why;
+    EXPECT_NE(why.find("\"array_read\" (array read phase: sum V^2 G t"), std::string::npos) << why;
+    EXPECT_NE(why.find("voltages and resistances"), std::string::npos) << why;
+    EXPECT_EQ(why.find("adc_conversion"), std::string::npos) << why;
+
+    ComponentReport slow;
+    slow.name = "hop";
+    slow.type = "hopfield_array";
+    slow.busy_time_s = std::numeric_limits<double>::infinity();
+    EXPECT_NE(overflow_problem(slow, "/components/3").find("latency parameters"),
+              std::string::npos);
+    EXPECT_EQ(overflow_problem(ComponentReport{}, "/components/1"), "");
 }

@@ -16,6 +16,7 @@ using namespace neurotlm;
 using neurotlm::testing::config_error_of;
 using neurotlm::testing::ConfigFailure;
 using neurotlm::testing::create_workload;
+using neurotlm::testing::estimate_workload;
 using neurotlm::testing::FakePlatform;
 using neurotlm::testing::test_data;
 
@@ -111,7 +112,8 @@ TEST(HopfieldRecallWorkload, PatternSetsAreCheckedWithTheirPointers) {
         {{{"memories", {{{"count", 0}}}}}, "/workload/memories/0/count"},
         {{{"memories", {{{"count", 1}}, {{"source", "disk"}}}}}, "/workload/memories/1/source"},
         {{{"memories", {{{"count", 1}, {"colour", "red"}}}}}, "/workload/memories/0/colour"},
-        {{{"memories", {{{"count", 5}}}}}, "/workload/memories/0"}, // max_patterns is 4
+        // max_patterns is 4: refused at the count, before the patterns are made.
+        {{{"memories", {{{"count", 5}}}}}, "/workload/memories/0/count"},
         {{{"memories", {{{"source", "npy"}}}}}, "/workload/memories/0/file"},
         {{{"memories", {{{"source", "npy"}, {"file", test_data("bad_files/truncated.npy")}}}}},
          "/workload/memories/0/file"},
@@ -182,4 +184,27 @@ TEST(HopfieldRecallWorkload, ImagesAndNpyRowsMustHaveOneValuePerNeuron) {
         const auto e = error_on(p, recall(npy));
         EXPECT_EQ(e.pointer, "/workload/memories/0/file") << e.what;
     }
+}
+
+TEST(HopfieldRecallWorkload, TheEstimateCountsThePatternSets) {
+    // Generated outside every estimate, 64 sets of 65536 random patterns of 1024 neurons (4 GiB)
+    // once passed a 3 GiB limit. A pattern is a byte a neuron plus its vector (40 bytes).
+    FakePlatform p;
+    p.hopfield("hop", 1024, 64, 65536);
+    const json sets = json::array({{{"count", 65536}}, {{"count", 65536}}});
+    const double two = estimate_workload(recall({{"memories", sets}}), p.info);
+    EXPECT_GE(two, 2 * 65536 * (1024 + 40.0));
+    json many = json::array();
+    for (int k = 0; k < 64; ++k)
+        many.push_back({{"count", 65536}});
+    EXPECT_GT(estimate_workload(recall({{"memories", many}}), p.info), 4.0 * (1ull << 30));
+
+    // An npy set counts its rows and the peak of reading the file, from the header alone; a
+    // set the array cannot take is refused at its count before it is made.
+    HopPlatform small(16);
+    const json npy = {
+        {"memories", {{{"source", "npy"}, {"file", test_data("fuzz/npy/f4_2x3.npy")}}}}};
+    EXPECT_GT(estimate_workload(recall(npy), small.info), 0.0);
+    const auto e = error_on(small, recall({{"memories", {{{"count", 60000}}}}}));
+    EXPECT_EQ(e.pointer, "/workload/memories/0/count") << e.what;
 }

@@ -2,6 +2,7 @@
 // ConfigError at the JSON pointer of the offending workload key, and the layer-to-tile mapping
 // follows from the tile size by hand.
 
+#include <cmath>
 #include <fstream>
 #include <string>
 
@@ -38,13 +39,14 @@ void add_tiles(FakePlatform& p, int n) {
         p.tile("tile" + std::to_string(i), 16, 16);
 }
 
-/// A network file of @p inputs -> @p outputs (one dense layer of small weights).
-std::string write_network(const std::string& dir, int inputs, int outputs) {
+/// A network file of @p inputs -> @p outputs (one dense layer of small weights, times
+/// @p scale).
+std::string write_network(const std::string& dir, int inputs, int outputs, double scale = 1.0) {
     json w = json::array();
     for (int o = 0; o < outputs; ++o) {
         json row = json::array();
         for (int i = 0; i < inputs; ++i)
-            row.push_back(0.01 * ((o + i) % 5) - 0.02);
+            row.push_back(scale * (0.01 * ((o + i) % 5) - 0.02));
         w.push_back(row);
     }
     json net = {{"format", "neurotlm-network"},
@@ -57,8 +59,8 @@ std::string write_network(const std::string& dir, int inputs, int outputs) {
                    {"outputs", outputs},
                    {"activation", "none"},
                    {"weights", w}}}}};
-    const std::string path =
-        dir + "/net_" + std::to_string(inputs) + "_" + std::to_string(outputs) + ".json";
+    const std::string path = dir + "/net_" + std::to_string(inputs) + "_" +
+                             std::to_string(outputs) + (scale != 1.0 ? "_scaled" : "") + ".json";
     std::ofstream(path) << net.dump();
     return path;
 }
@@ -133,6 +135,44 @@ TEST(MlpInferenceWorkload, KeysAreCheckedWithTheirPointers) {
         EXPECT_TRUE(e.thrown) << c.patch.dump() << ": " << e.what;
         EXPECT_EQ(e.pointer, c.pointer) << c.patch.dump() << ": " << e.what;
     }
+}
+
+TEST(MlpInferenceWorkload, TheAdcRangeMarginIsBetweenAHundredthAndAHundred) {
+    // 1e-300 became float 0 (the "automatic" range) and 1e-30 clipped every sum: both ran, with
+    // 84.7% and 10.7% accuracy. Margins outside [0.01, 100] are refused with the reason.
+    FakePlatform p;
+    add_tiles(p, 5);
+    for (double bad : {1e-300, 1e-30, 0.009, 100.5, 1e3}) {
+        const auto e = config_error_of([&] {
+            create_workload(tiny_mlp({{"adc_range_margin", bad}}), p.info);
+        });
+        EXPECT_TRUE(e.thrown) << bad;
+        EXPECT_EQ(e.pointer, "/workload/adc_range_margin") << e.what;
+        EXPECT_NE(e.expected.find("[0.01, 100]"), std::string::npos) << e.what;
+        EXPECT_NE(e.expected.find("clips"), std::string::npos) << e.what;
+    }
+    for (double good : {0.01, 1.0, 100.0})
+        EXPECT_NO_THROW(create_workload(tiny_mlp({{"adc_range_margin", good}}), p.info)) << good;
+}
+
+TEST(MlpInferenceWorkload, PartialSumsBeyondFloat32AreRefusedBeforeTheRun) {
+    // Weights up to 2e37 times pixels up to 1 sum to ~1e38 over 16 inputs: the tiles' float32
+    // outputs and ADC ranges would be infinite (null in the report). Refused at the network.
+    FakePlatform p;
+    add_tiles(p, 5);
+    const std::string huge =
+        write_network(neurotlm::testing::scratch_dir("mlp-overflow"), 16, 4, 1e39);
+    const auto e = config_error_of([&] { create_workload(tiny_mlp({{"network", huge}}), p.info); });
+    ASSERT_TRUE(e.thrown);
+    EXPECT_EQ(e.pointer, "/workload/network") << e.what;
+    EXPECT_NE(e.expected.find("float32"), std::string::npos) << e.what;
+    EXPECT_NE(e.found.find("layer fc"), std::string::npos) << e.what;
+    // Weights up to 2e28 leave the headroom: accepted, with finite ADC ranges.
+    const std::string big = write_network(neurotlm::testing::scratch_dir("mlp-big"), 16, 4, 1e30);
+    auto w = create_workload(tiny_mlp({{"network", big}}), p.info);
+    for (const auto& layer : dynamic_cast<MlpInference*>(w.get())->mapping())
+        for (const auto& b : layer.blocks)
+            EXPECT_TRUE(std::isfinite(b.y_max));
 }
 
 TEST(MlpInferenceWorkload, AnOffsetPastTheLastImageIsRefused) {

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "neurotlm/workloads/npy.h"
 #include "neurotlm/workloads/trace.h"
 #include "testing/paths.h"
 #include "testing/platform_info.h"
@@ -40,10 +41,15 @@ ConfigFailure error_of_trace(const std::string& path) {
     return config_error_of([&] { create_workload({{"kind", "trace"}, {"file", path}}, p.info); });
 }
 
-/// A trace file in a scratch folder with @p text.
-std::string write_trace(const std::string& name, const std::string& text) {
+/// The scratch folder of this test process (made once: making it again empties it).
+const std::string& scratch() {
     static const std::string dir = neurotlm::testing::scratch_dir("trace_workload");
-    const std::string path = dir + "/" + name;
+    return dir;
+}
+
+/// A trace file in the scratch folder with @p text.
+std::string write_trace(const std::string& name, const std::string& text) {
+    const std::string path = scratch() + "/" + name;
     std::ofstream(path) << text;
     return path;
 }
@@ -185,6 +191,22 @@ TEST(TraceWorkload, LineLevelMistakesAreLocated) {
          R"({"op": "store", "component": "hop", "memory": 2, "patterns": [[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]]})"
          "\n",
          1, "/memory"},
+        // Outputs beyond float32 (with 10^4 of headroom) would report as null: refused where
+        // the weights or the input range make them so.
+        {"huge_weights.jsonl",
+         R"({"op": "program", "component": "tile0", "weights": [[3e38, 0], [0, 1]]})"
+         "\n",
+         1, "/weights"},
+        {"huge_input_range.jsonl",
+         kProgram + R"({"op": "input_range", "component": "tile0", "value": 1e35})"
+                    "\n",
+         2, "/value"},
+        {"range_then_weights.jsonl",
+         R"({"op": "input_range", "component": "tile0", "value": 1e30})"
+         "\n"
+         R"({"op": "program", "component": "tile0", "weights": [[1e5, 0], [0, 1]]})"
+         "\n",
+         2, "/weights"},
         {"too_many_patterns.jsonl",
          R"({"op": "store", "component": "hop", "patterns": [[1], [1], [1], [1]]})"
          "\n",
@@ -218,4 +240,83 @@ TEST(TraceWorkload, FileErrorsPointAtTheWorkloadsFileKey) {
         create_workload({{"kind", "trace"}, {"file", empty}, {"record_outputs", 1}}, p.info);
     });
     EXPECT_EQ(e.pointer, "/workload/record_outputs") << e.what;
+}
+
+TEST(TraceWorkload, OutputsWithinTheHeadroomAreAccepted) {
+    // 1e17 x a column sum of 1e17 = 1e34 <= 3.4e34.
+    const std::string path =
+        write_trace("near_bound.jsonl",
+                    R"({"op": "program", "component": "tile0", "weights": [[1e17, 0], [0, 1]]})"
+                    "\n"
+                    R"({"op": "input_range", "component": "tile0", "value": 1e17})"
+                    "\n"
+                    R"({"op": "mvm", "component": "tile0", "input": [1, 0]})"
+                    "\n");
+    EXPECT_FALSE(error_of_trace(path).thrown) << error_of_trace(path).what;
+}
+
+namespace {
+
+/// A 2-D float32 .npy file of @p rows x @p cols in the scratch folder.
+std::string write_matrix(const std::string& name, std::size_t rows, std::size_t cols) {
+    NpyArray a;
+    a.shape = {rows, cols};
+    a.data.assign(rows * cols, 0.01f);
+    write_npy(scratch() + "/" + name, a);
+    return scratch() + "/" + name;
+}
+
+double estimate_of(const std::string& trace) {
+    TracePlatform p;
+    return neurotlm::testing::estimate_workload({{"kind", "trace"}, {"file", trace}}, p.info);
+}
+
+} // namespace
+
+TEST(TraceWorkload, AFileNamedOnManyLinesIsCountedAndLoadedOnce) {
+    // 600 lines naming one 8 x 4 file hold one array of it (shared), not 600: the estimate
+    // grows by each line's own cost only. A second file counts once more.
+    write_matrix("w8x4.npy", 8, 4);
+    write_matrix("other8x4.npy", 8, 4);
+    const std::string line = R"({"op": "program", "component": "tile0", "weights_npy": "w8x4.npy"})"
+                             "\n";
+    std::string many;
+    for (int i = 0; i < 600; ++i)
+        many += line;
+    const double one = estimate_of(write_trace("npy_once.jsonl", line));
+    const double six_hundred = estimate_of(write_trace("npy_600.jsonl", many));
+    const double two_files = estimate_of(write_trace(
+        "npy_two.jsonl", line + R"({"op": "program", "component": "tile0", "weights_npy": )"
+                                R"("other8x4.npy"})"
+                                "\n"));
+    const double array = 8 * 4 * 4.0;
+    EXPECT_GE(one, array);
+    // A line costs its text and the tile's padded input and output (8 x 4 + 4 x 20 bytes).
+    const double per_line = 9.0 * static_cast<double>(line.size() - 1) + 128 + 4 * 8 + 20 * 4;
+    EXPECT_NEAR(six_hundred - one, 599 * per_line, 1.0);
+    EXPECT_GT(two_files - one, array);
+
+    // The workload loads it: 600 steps, accepted.
+    TracePlatform p;
+    auto w =
+        create_workload({{"kind", "trace"}, {"file", write_trace("npy_600.jsonl", many)}}, p.info);
+    EXPECT_EQ(dynamic_cast<TraceReplay&>(*w).steps(), 600u);
+}
+
+TEST(TraceWorkload, TheEstimateReadsOnlyHeadersAndGrowsWithTheText) {
+    // A file's size comes from its header: a 1000 x 1000 array counts 4 MB (plus the peak of
+    // reading it), though no line could program it into an 8 x 8 tile.
+    write_matrix("w1000.npy", 1000, 1000);
+    const double big = estimate_of(write_trace(
+        "npy_big.jsonl", R"({"op": "program", "component": "tile0", "weights_npy": "w1000.npy"})"
+                         "\n"));
+    EXPECT_GE(big, 2 * 4e6);
+    // Numbers written inline are counted by their text, whatever the line does.
+    std::string input = R"({"op": "mvm", "component": "tile0", "input": [)";
+    for (int i = 0; i < 1000; ++i)
+        input += i ? ", 1" : "1";
+    input += "]}\n";
+    const double inline_numbers = estimate_of(write_trace("inline.jsonl", kProgram + input));
+    const double short_line = estimate_of(write_trace("short.jsonl", kProgram));
+    EXPECT_GT(inline_numbers - short_line, 9.0 * 3000);
 }

@@ -146,3 +146,23 @@ TEST(Trainer, RejectsUnusableInput) {
     short_pixels.pixels.pop_back();
     EXPECT_THROW(train_classifier(short_pixels, nullptr, o), InputError);
 }
+
+TEST(Trainer, TheMemoryEstimateFollowsTheLayersByHand) {
+    // 784-128-10 on 60000 + 10000 images, batch 32 (256 with a test set for evaluation).
+    TrainOptions o;
+    o.hidden = {128};
+    o.batch = 32;
+    const TrainingMemory m = estimate_training_memory(784, 60000, 10000, 10, o);
+    const double params = 784.0 * 128 + 128 + 128.0 * 10 + 10;
+    EXPECT_DOUBLE_EQ(m.parameters_B, params * 4 * 6);
+    EXPECT_DOUBLE_EQ(m.datasets_B, 70000.0 * (784 * 4 + 4) + 60000.0 * 4);
+    EXPECT_DOUBLE_EQ(m.activations_B, 256.0 * (2 * (784 + 128 + 10) + 3 * 784) * 4);
+    EXPECT_DOUBLE_EQ(m.total_B(), m.parameters_B + m.datasets_B + m.activations_B);
+    // Without a test set only the batch's activations.
+    EXPECT_DOUBLE_EQ(estimate_training_memory(784, 60000, 0, 10, o).activations_B,
+                     32.0 * (2 * (784 + 128 + 10) + 3 * 784) * 4);
+
+    // The mistyped --hidden 100000000 needs hundreds of GiB: what neurotlm-train refuses.
+    o.hidden = {100000000};
+    EXPECT_GT(estimate_training_memory(784, 60000, 10000, 10, o).parameters_B, 1e12);
+}

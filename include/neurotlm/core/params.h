@@ -41,6 +41,9 @@ struct ParamSpec {
     bool min_exclusive = false; ///< true: value must be > min
     std::vector<std::string> choices;
     bool optional = false; ///< no default and not required
+    /// 0 is accepted besides [min, max]: a number that switches a feature off when 0 but has
+    /// a physical range when on (a wire resistance).
+    bool or_zero = false;
 
     bool required() const { return default_value.is_null() && !optional; }
 };
@@ -65,6 +68,8 @@ public:
     ParamTable& any(const std::string& name, json def, std::string description);
     /// Mark the last added parameter as optional (no default, may be absent).
     ParamTable& optional();
+    /// Let the last added parameter also be exactly 0 (off) besides its range.
+    ParamTable& or_zero();
     /// Add a parameter declared elsewhere (to combine tables).
     ParamTable& add(ParamSpec spec);
 
@@ -121,7 +126,14 @@ private:
     std::string m_pointer;
 };
 
-/// @brief Print a table as aligned text (name, kind/unit, default, description).
+/// @brief The range @p spec accepts, as errors and `neurotlm list` state it ("a number in
+/// [0, 1]", "0 or a quantity in ohm in [1 uohm, 1 kohm]"); "" for a kind without one.
+std::string range_text(const ParamSpec& spec);
+
+/// @brief True if @p x lies in the range @p spec declares (NaN never does).
+bool in_range(const ParamSpec& spec, double x);
+
+/// @brief Print a table as aligned text (name, kind/unit, default, range, description).
 std::string describe(const ParamTable& table, const std::string& indent = "  ");
 
 /// @brief A JSON value as a short string for error messages ("-3", "\"abc\"", "an object").

@@ -59,6 +59,11 @@ public:
                      [](const Params& p, const std::string& key) { return p.number(key); });
         return *this;
     }
+    /// Let the last added parameter also be exactly 0 (off) besides its range.
+    SpecTable& or_zero() {
+        m_table.or_zero();
+        return *this;
+    }
     SpecTable& boolean(const std::string& name, Field<bool> at, bool def, std::string description) {
         m_table.boolean(name, def, std::move(description));
         bind<bool>(name, at,
@@ -141,9 +146,7 @@ public:
             const ParamSpec* ps = m_table.find(b.name);
             const json v = b.get(spec);
             if (!ps || !v.is_number()) continue;
-            const double x = v.get<double>();
-            const bool low = ps->min_exclusive ? !(x > ps->min) : !(x >= ps->min);
-            if (low || !(x <= ps->max) || std::isnan(x))
+            if (!in_range(*ps, v.get<double>()))
                 out.push_back(b.name + ": " + v.dump() + " is outside the declared range");
         }
         return out;

@@ -15,6 +15,11 @@ namespace neurotlm {
 
 enum class CellType { rram, mtj, sot_mram };
 
+/// The smallest relative difference between a cell's extreme states (RRAM r_off / r_on - 1, an
+/// MTJ's TMR at its read bias): below it a sense amplifier's offset hides the state, while the
+/// model's noise-free arithmetic would still read it perfectly.
+inline constexpr double kMinResistanceContrast = 0.01;
+
 struct CellSpec {
     CellType type = CellType::rram;
     std::string source;                 ///< citation of the numbers
@@ -35,6 +40,12 @@ struct CellSpec {
     double g_min() const { return conductances_S.front(); }
     double g_max() const { return conductances_S.back(); }
     int levels() const { return static_cast<int>(conductances_S.size()); }
+
+    /// MTJ: the TMR at read bias @p v, TMR0 / (1 + V^2/Vh^2) (TMR0 when v_half is 0).
+    double tmr_at(double v) const;
+    /// Why a tunnel junction read at @p v has too little contrast to be read (its TMR there
+    /// is below kMinResistanceContrast), as an "expected" text; "" when it is fine or not an MTJ.
+    std::string contrast_problem(double v) const;
 
     /// Conductance of level @p level read at bias @p v (MTJ: the antiparallel state's
     /// resistance falls with bias as TMR(V) = TMR0 / (1 + V^2/Vh^2)).

@@ -47,9 +47,9 @@ struct Line {
     std::string where;    ///< "file:line", the "file" of a ConfigError
     std::string base_dir; ///< relative paths in the line resolve against this
     /// A 2-D float32 .npy file (inputs x outputs): throws ConfigError at @p pointer when it is
-    /// not one.
-    std::function<std::vector<float>(const std::string& path, const std::string& pointer, int& rows,
-                                     int& cols)>
+    /// not one. Each distinct file is read once per trace and shared by every line naming it.
+    std::function<std::shared_ptr<const std::vector<float>>(
+        const std::string& path, const std::string& pointer, int& rows, int& cols)>
         read_matrix;
 };
 
@@ -75,6 +75,11 @@ struct BlockOps {
     /// What a replayed item is called in reports ("mvm", "recall").
     std::string item_name;
     std::function<std::unique_ptr<Component>(const ComponentInfo&)> create;
+    /// Bytes one line on component @p info may hold besides what the line spells out (a tile
+    /// pads its input to its rows and keeps an output of its columns), for the trace's memory
+    /// estimate; none if not given. Numbers written in a line and .npy files are counted by the
+    /// trace itself.
+    std::function<double(const ComponentInfo& info)> step_bytes;
 };
 
 /// Register @p ops (from the block's own source file: NEUROTLM_REGISTER_TRACE_OPS).

@@ -62,4 +62,9 @@ private:
     ProgressFn m_progress;
 };
 
+/// @brief Why component @p c of a finished run holds an infinite energy or time: which action,
+/// leakage or busy time overflowed and the parameters behind it, naming the component's JSON
+/// pointer @p pointer; "" when every figure is finite.
+std::string overflow_problem(const ComponentReport& c, const std::string& pointer);
+
 } // namespace neurotlm

@@ -45,6 +45,11 @@ public:
     };
     const std::vector<Memory>& memories() const { return m_memories; }
 
+    /// Bytes the workload will hold, estimated before it is built: its pattern sets, the peak
+    /// of reading a pattern file, and what storing one set needs (a packed copy, the weights
+    /// learned from it). Reads only file headers.
+    static double estimate_bytes(const Params& p, const PlatformInfo& platform);
+
 private:
     std::string m_component;
     int m_neurons = 0;

@@ -38,7 +38,9 @@ public:
 
 private:
     struct Drivers;
-    void calibrate();
+    /// Input and ADC ranges from the float network; a network whose partial sums overflow the
+    /// tiles' float32 is a ConfigError at @p network_pointer of @p file.
+    void calibrate(const std::string& file, const std::string& network_pointer);
     /// Drivers for every block, the weights programmed (the set-up phase).
     void program_tiles(RunContext& ctx, Drivers& drivers) const;
     /// One image through the layers; returns the predicted class.

@@ -4,7 +4,8 @@
 /// provides its operations (registered beside its driver, drivers/trace_ops.h):
 ///   crossbar_tile:
 ///   {"op": "program", "component": "tile0", "weights": [[...], ...], "weight_range": 1.0}
-///        (or "weights_npy": "w.npy"; rows = inputs; weight_range defaults to max |w|)
+///        (or "weights_npy": "w.npy", read once however many lines name it; rows = inputs;
+///         weight_range defaults to max |w|; input range x max column sum |w| <= 3.4e34)
 ///   {"op": "input_range", "component": "tile0", "value": 1.0}
 ///   {"op": "output_range", "component": "tile0", "value": 0}        (0: automatic)
 ///   {"op": "mvm", "component": "tile0", "input": [...]}              (start and collect)
@@ -46,6 +47,12 @@ public:
     /// Validated lines, in order.
     std::size_t steps() const { return m_steps.size(); }
 
+    /// Bytes the trace will hold, estimated before it is loaded from the text and the headers
+    /// of its .npy files only: each distinct file once (lines naming it share it), what the
+    /// numbers written in the lines become, what each line's block type keeps per step, and
+    /// the larger of reading one file and parsing the longest line.
+    static double estimate_bytes(const Params& p, const PlatformInfo& platform);
+
 private:
     struct Line {
         int number = 0;
@@ -59,7 +66,14 @@ private:
                   const PlatformInfo& platform, const std::string& ops_expected,
                   std::set<std::string>& item_names);
 
+    /// A .npy weight file, read once for every line naming it.
+    struct Matrix {
+        int rows = 0, cols = 0;
+        std::shared_ptr<const std::vector<float>> data;
+    };
+
     std::string m_path;
+    std::map<std::string, Matrix> m_matrices; ///< by resolved path
     std::map<std::string, std::unique_ptr<trace::Component>> m_components;
     std::vector<Line> m_steps;
     std::string m_item_name = "operation";

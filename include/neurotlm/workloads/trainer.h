@@ -46,6 +46,21 @@ struct EpochReport {
 Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
                          const std::function<void(const EpochReport&)>& on_epoch = {});
 
+/// @brief What training will allocate, estimated before anything is loaded.
+struct TrainingMemory {
+    double datasets_B = 0.0;    ///< training and test images as floats, and their labels
+    double parameters_B = 0.0;  ///< weights, momentum, gradients and the network's copies
+    double activations_B = 0.0; ///< one batch's (or evaluation chunk's) activations and errors
+    double total_B() const { return datasets_B + parameters_B + activations_B; }
+};
+
+/// @brief The memory train_classifier() and neurotlm-train need for @p train_images (and
+/// @p test_images) images of @p inputs pixels into @p classes classes with @p options' layers
+/// and batch. Grows with every width, so a mistyped --hidden is caught before it is allocated.
+TrainingMemory estimate_training_memory(int inputs, std::uint64_t train_images,
+                                        std::uint64_t test_images, int classes,
+                                        const TrainOptions& options);
+
 /// @brief Fraction of @p data classified correctly by the float reference forward pass.
 double accuracy(const Network& net, const Dataset& data);
 

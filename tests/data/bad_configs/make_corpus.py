@@ -257,6 +257,46 @@ case("network_nesting_too_deep", "/workload/network", mlp(network="../networks/d
 case("idx_offset_past_end", "/workload/dataset/offset",
      lambda d: (mlp()(d), d["workload"]["dataset"].update(offset=100000)))
 
+# Values the run cannot honour: refused by validate with the bound and its reason.
+def rram_device(**kv):
+    def m(d):
+        dev = {"preset": "rram_imacsim"}
+        dev.update(kv)
+        d.update(devices={"x": dev})
+        d["components"][2].update(device="x")
+    return m
+def mtj_on_hop(hop_kv=None, **kv):
+    def m(d):
+        hop(**(hop_kv or {}))(d)
+        dev = {"preset": "mtj_spin_neuromem"}
+        dev.update(kv)
+        d.update(devices={"x": dev})
+        d["components"][2].update(device="x")
+    return m
+case("wire_resistance_denormal", "/components/2/wire_resistance",
+     comp(2, ir_drop=True, wire_resistance=1e-320))
+case("wire_resistance_above_a_kohm", "/components/2/wire_resistance",
+     comp(2, ir_drop=True, wire_resistance="1 Mohm"))
+case("device_variation_sigma_1000", "/devices/x/variation_sigma", rram_device(variation_sigma=1000))
+case("device_read_noise_sigma_1e6", "/devices/x/read_noise_sigma", rram_device(read_noise_sigma=1e6))
+case("device_r_on_below_an_ohm", "/devices/x/r_on", rram_device(r_on=1e-300))
+case("device_rram_without_contrast", "/devices/x/r_off", rram_device(r_on="10 kohm", r_off="10.05 kohm"))
+case("device_mtj_tmr_none", "/devices/x/tmr", mtj_on_hop(tmr=1e-12))
+case("device_mtj_v_half_tiny", "/devices/x/v_half", mtj_on_hop(v_half=1e-9))
+case("hopfield_read_bias_kills_tmr", "/components/2/read_voltage", hop(read_voltage="20 V"))
+case("hopfield_full_scale_1e-300", "/components/2/full_scale",
+     hop(storage="multilevel", pairs_per_weight=4, full_scale=1e-300))
+case("hopfield_full_scale_1e300", "/components/2/full_scale",
+     hop(storage="multilevel", pairs_per_weight=4, full_scale=1e300))
+case("mlp_adc_range_margin_1e-300", "/workload/adc_range_margin",
+     lambda d: (mlp()(d), d["workload"].update(adc_range_margin=1e-300)))
+case("mlp_adc_range_margin_1e-30", "/workload/adc_range_margin",
+     lambda d: (mlp()(d), d["workload"].update(adc_range_margin=1e-30)))
+case("mlp_adc_range_margin_1000", "/workload/adc_range_margin",
+     lambda d: (mlp()(d), d["workload"].update(adc_range_margin=1000)))
+case("workload_trace_output_overflows_float32", "output_overflow.jsonl:3: /value",
+     lambda d: d["workload"].update(file="../traces/output_overflow.jsonl"))
+
 for f in os.listdir("."):
     if f.endswith(".json"):
         os.remove(f)
