@@ -8,9 +8,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-30}"
 BUILD="${NEUROTLM_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 export NEUROTLM_EXTRA_PACKAGES="clang libfuzzer-14-dev libclang-rt-14-dev"
-NEUROTLM_BUILD_DIR="$BUILD" NEUROTLM_BUILD_TYPE=RelWithDebInfo \
-NEUROTLM_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DNEUROTLM_FUZZ=ON -DNEUROTLM_BUILD_TESTS=OFF -DNEUROTLM_BUILD_BENCH=OFF" \
-    "$ROOT/tools/setup.sh"
+# NEUROTLM_FUZZ_REUSE=1 runs the targets of an existing build (CI reuses the sanitizer build,
+# which has them) instead of building its own.
+if [ "${NEUROTLM_FUZZ_REUSE:-0}" != 1 ]; then
+    NEUROTLM_BUILD_DIR="$BUILD" NEUROTLM_BUILD_TYPE=RelWithDebInfo \
+    NEUROTLM_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DNEUROTLM_FUZZ=ON -DNEUROTLM_BUILD_TESTS=OFF -DNEUROTLM_BUILD_BENCH=OFF" \
+        "$ROOT/tools/setup.sh"
+fi
+for t in config npy idx; do
+    [ -x "$BUILD/fuzz/fuzz_$t" ] || { echo "fuzz: $BUILD/fuzz/fuzz_$t is missing" >&2; exit 1; }
+done
 
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Build everything with AddressSanitizer and UndefinedBehaviorSanitizer (Debug) into
-# build-asan/ and run the whole test suite there. Any sanitizer report fails the run.
+# Build everything with clang, AddressSanitizer and UndefinedBehaviorSanitizer (Debug) into
+# build-asan/ and run the whole test suite there. Any sanitizer report fails the run. The same
+# build holds the libFuzzer targets (the libraries carry the fuzzer's coverage instrumentation),
+# so tools/fuzz.sh can reuse it: NEUROTLM_FUZZ_BUILD_DIR=build-asan NEUROTLM_FUZZ_REUSE=1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${NEUROTLM_ASAN_BUILD_DIR:-$ROOT/build-asan}"
+export NEUROTLM_EXTRA_PACKAGES="clang libfuzzer-14-dev libclang-rt-14-dev"
 NEUROTLM_BUILD_DIR="$BUILD" NEUROTLM_BUILD_TYPE=Debug \
-NEUROTLM_CMAKE_ARGS="-DNEUROTLM_SANITIZE=address,undefined -DNEUROTLM_BUILD_BENCH=OFF" \
+NEUROTLM_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DNEUROTLM_SANITIZE=address,undefined -DNEUROTLM_FUZZ=ON -DNEUROTLM_BUILD_BENCH=OFF" \
     "$ROOT/tools/setup.sh"
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 # SystemC switches stacks for its threads; ASan must not treat the switch as an overflow.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include <fmt/core.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 #include "neurotlm/core/memory.h"
 #include "neurotlm/core/units.h"
 #include "neurotlm/workloads/dataset.h"
@@ -187,10 +189,18 @@ int main(int argc, char** argv) {
     try {
         return run(args);
     } catch (const neurotlm::InputError& e) {
-        fmt::print(stderr, "neurotlm-train: error: {}\n", e.what());
+        fmt::print(stderr, "neurotlm-train: error: {}\n", neurotlm::printable(e.what(), true));
+        return 2;
+    } catch (const std::bad_alloc&) {
+        // The estimate fitted the limit, but the machine had less to give: bad input all the same.
+        fmt::print(stderr,
+                   "neurotlm-train: error: out of memory (this machine has {}); train a "
+                   "smaller network or on fewer images\n",
+                   neurotlm::format_bytes(static_cast<double>(neurotlm::physical_memory_bytes())));
         return 2;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "neurotlm-train: internal error: {}\n", e.what());
+        fmt::print(stderr, "neurotlm-train: internal error: {}\n",
+                   neurotlm::printable(e.what(), true));
         return 1;
     }
 }

@@ -322,7 +322,7 @@ INSTANTIATE_TEST_SUITE_P(Network, MalformedNetwork,
                                            Malformed{"bias_wrong_length",
                                                      [](
                                                          json& d,
-                                                         auto&) { d["layers"][0]["bias"] = {1, 2}; },
+                                                         auto&) { d["layers"][0]["bias"] = json::array({1, 2}); },
                                                      "/layers/0/bias"},
                                            Malformed{
                                                "bias_element",
