@@ -56,7 +56,8 @@ std::string write_big_dataset(const std::string& dir, int count, const std::stri
 
 TEST(Signals, InterruptWritesAnIncompleteReportWithTheWorkDone) {
     const std::string dir = scratch_dir("sigint");
-    const int count = 1000000; // seconds of work: the interrupt lands long before the end
+    // Seconds of work: the interrupt lands long before the end.
+    const int count = neurotlm::testing::kSanitized ? 100000 : 1000000;
     const std::string config = write_big_dataset(dir, count);
     const std::string out = dir + "/report";
 
@@ -166,7 +167,7 @@ TEST(Signals, AStopIsHonouredWithinAOneSecondQuantum) {
     // A quantum of one simulated second holds the whole run: the stop must still be seen
     // between images, not at the quantum's end (which never comes before the run's).
     const std::string dir = scratch_dir("sigint-quantum");
-    const int count = 1000000;
+    const int count = neurotlm::testing::kSanitized ? 100000 : 1000000;
     const std::string config = write_big_dataset(dir, count, "1 s");
     const std::string out = dir + "/report";
     const Spawned s = spawn_run(config, out);
@@ -183,7 +184,8 @@ TEST(Signals, AStopIsHonouredWithinAOneSecondQuantum) {
 
 TEST(Signals, AStopWhileLoadingWritesNothingAndSaysSo) {
     const std::string dir = scratch_dir("sigint-load");
-    const std::string config = write_big_dataset(dir, 2000000);
+    const std::string config =
+        write_big_dataset(dir, neurotlm::testing::kSanitized ? 200000 : 2000000);
     const std::string out = dir + "/report";
     const Spawned s = spawn_run(config, out);
     // The first line is printed once the handlers are in place, as loading starts.
