@@ -238,10 +238,14 @@ std::string format_quantity(double value, Unit unit, int significant) {
     return buf;
 }
 
-std::string format_range(unsigned long long base, unsigned long long size) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "[0x%llx, 0x%llx]", base, base + (size - 1));
+std::string format_address(unsigned long long value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", value);
     return buf;
+}
+
+std::string format_range(unsigned long long base, unsigned long long size) {
+    return "[" + format_address(base) + ", " + format_address(base + (size - 1)) + "]";
 }
 
 } // namespace neurotlm

@@ -56,12 +56,6 @@ const ParamTable& platform_param_table() {
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
@@ -352,7 +346,7 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
     if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
     if (base && size && *base > ~std::uint64_t{0} - (*size - 1))
         throw ConfigError(file, ptr + "/size", "a range that ends at or below 2^64",
-                          "base " + hex(*base) + " + size " + hex(*size));
+                          "base " + format_address(*base) + " + size " + format_address(*size));
 
     std::vector<std::string> targets;
     if (cfg.find(to))

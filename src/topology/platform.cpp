@@ -23,11 +23,6 @@ std::uint64_t round_up_pow2(std::uint64_t v) {
         p <<= 1;
     return p;
 }
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 } // namespace
 
 std::string overflow_problem(const ComponentReport& c, const std::string& pointer) {
@@ -99,20 +94,20 @@ Platform::sized_ranges(const std::vector<const ConnectionConfig*>& out, bool dec
             if (!bound.size) {
                 if (span > (std::uint64_t{1} << 62))
                     throw ConfigError(m_config.file, cc->pointer + "/size",
-                                      "a size (" + cc->to + " decodes up to " + hex(span) +
-                                          ", too much to round up)",
+                                      "a size (" + cc->to + " decodes up to " +
+                                          format_address(span) + ", too much to round up)",
                                       "nothing");
                 bound.size = round_up_pow2(span);
             }
             if (*bound.size < span)
                 throw ConfigError(m_config.file, cc->pointer + "/size",
-                                  "at least " + hex(span) + " bytes (the register map of " +
-                                      cc->to + ")",
-                                  hex(*bound.size));
+                                  "at least " + format_address(span) +
+                                      " bytes (the register map of " + cc->to + ")",
+                                  format_address(*bound.size));
             if (bound.base && *bound.base > ~std::uint64_t{0} - (*bound.size - 1))
-                throw ConfigError(m_config.file, cc->pointer + "/base",
-                                  "a range that ends at or below 2^64",
-                                  hex(*bound.base) + " + " + hex(*bound.size));
+                throw ConfigError(
+                    m_config.file, cc->pointer + "/base", "a range that ends at or below 2^64",
+                    format_address(*bound.base) + " + " + format_address(*bound.size));
         }
         list.push_back(bound);
     }
@@ -268,8 +263,8 @@ json Platform::effective_config() const {
     json conns = json::array();
     for (const auto& cc : m_bound) {
         json e = {{"from", cc.from + "." + cc.from_socket}, {"to", cc.to + "." + cc.to_socket}};
-        if (cc.base) e["base"] = hex(*cc.base);
-        if (cc.size) e["size"] = hex(*cc.size);
+        if (cc.base) e["base"] = format_address(*cc.base);
+        if (cc.size) e["size"] = format_address(*cc.size);
         conns.push_back(e);
     }
     j["connections"] = conns;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neurotlm/version.h"
+#include "testing/cli.h"
 #include "testing/paths.h"
 
 namespace fs = std::filesystem;
@@ -23,34 +24,15 @@ using nlohmann::json;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using Result = neurotlm::testing::CliResult;
+using neurotlm::testing::slurp;
 
 Result run(const std::string& args) {
-    const std::string dir = scratch_dir("cli-io");
-    const std::string cmd =
-        std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(dir + "/out");
-    r.err = slurp(dir + "/err");
-    return r;
+    return neurotlm::testing::run_program(NEUROTLM_CLI, args);
 }
 
 json load(const std::string& path) {
-    std::ifstream in(path);
-    return json::parse(in);
+    return neurotlm::testing::load_json(path);
 }
 
 // The report without the fields that legitimately change between equal runs.

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/cli.h"
 #include "testing/paths.h"
 
 extern char** environ;
@@ -30,12 +31,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using neurotlm::testing::slurp;
 
 // Start `neurotlm run <config> --seed <seed> --out <out> -q` with output discarded.
 pid_t spawn_run(const std::string& config, int seed, const std::string& out) {

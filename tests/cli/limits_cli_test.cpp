@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neurotlm/workloads/npy.h"
+#include "testing/cli.h"
 #include "testing/paths.h"
 
 namespace fs = std::filesystem;
@@ -25,24 +26,14 @@ using nlohmann::json;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string err;
-};
+using Result = neurotlm::testing::CliResult;
 
 Result run(const std::string& program, const std::string& args) {
-    const std::string dir = scratch_dir("limits-io");
-    const int status =
-        std::system((program + " " + args + " >" + dir + "/out 2>" + dir + "/err").c_str());
-    std::ifstream in(dir + "/err");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ss.str()};
+    return neurotlm::testing::run_program(program, args);
 }
 
 json load(const std::string& path) {
-    std::ifstream in(path);
-    return json::parse(in);
+    return neurotlm::testing::load_json(path);
 }
 
 /// A good platform from tests/data/good, its files made absolute, changed by @p edit and

@@ -54,62 +54,6 @@ std::string write_big_dataset(const std::string& dir, int count, const std::stri
 
 } // namespace
 
-TEST(Signals, InterruptWritesAnIncompleteReportWithTheWorkDone) {
-    const std::string dir = scratch_dir("sigint");
-    // Seconds of work: the interrupt lands long before the end.
-    const int count = neurotlm::testing::kSanitized ? 100000 : 1000000;
-    const std::string config = write_big_dataset(dir, count);
-    const std::string out = dir + "/report";
-
-    int err_pipe[2];
-    ASSERT_EQ(::pipe(err_pipe), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], STDERR_FILENO);
-    posix_spawn_file_actions_addclose(&fa, err_pipe[0]);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> args = {NEUROTLM_CLI, "run", config, "--out", out};
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, NEUROTLM_CLI, &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(err_pipe[1]);
-
-    // Wait for the first progress line (10% of the images), then interrupt.
-    std::string err;
-    char buf[256];
-    while (err.find("[ 10%]") == std::string::npos) {
-        const ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
-        if (n <= 0) break;
-        err.append(buf, static_cast<std::size_t>(n));
-    }
-    ASSERT_NE(err.find("[ 10%]"), std::string::npos) << err;
-    ::kill(pid, SIGINT);
-    while (::read(err_pipe[0], buf, sizeof buf) > 0) {
-    }
-    ::close(err_pipe[0]);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 130);
-
-    std::ifstream in(out + "/report.json");
-    ASSERT_TRUE(in.good()) << "no report after the interrupt";
-    const json rep = json::parse(in);
-    EXPECT_FALSE(rep["run"]["complete"].get<bool>());
-    const auto items = rep["totals"]["items"].get<std::uint64_t>();
-    EXPECT_GE(items, static_cast<std::uint64_t>(count / 10));
-    EXPECT_LT(items, static_cast<std::uint64_t>(count));
-    EXPECT_EQ(rep["totals"]["items_requested"].get<std::uint64_t>(),
-              static_cast<std::uint64_t>(count));
-    EXPECT_EQ(rep["workload"]["images"].get<std::uint64_t>(), items);
-    for (const auto& e : std::filesystem::directory_iterator(out))
-        EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
-}
-
 namespace {
 
 struct Spawned {
@@ -158,10 +102,39 @@ int finish(const Spawned& s, std::string& err) {
     ::close(s.err_fd);
     int status = 0;
     ::waitpid(s.pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    // Killed by a signal is not the same as exiting with 128 + signal: kept apart.
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 256 + WTERMSIG(status);
 }
 
 } // namespace
+
+TEST(Signals, InterruptWritesAnIncompleteReportWithTheWorkDone) {
+    const std::string dir = scratch_dir("sigint");
+    // Seconds of work: the interrupt lands long before the end.
+    const int count = neurotlm::testing::kSanitized ? 100000 : 1000000;
+    const std::string config = write_big_dataset(dir, count);
+    const std::string out = dir + "/report";
+
+    const Spawned sp = spawn_run(config, out);
+    // Wait for the first progress line (10% of the images), then interrupt.
+    std::string err = read_until(sp.err_fd, "[ 10%]");
+    ASSERT_NE(err.find("[ 10%]"), std::string::npos) << err;
+    ::kill(sp.pid, SIGINT);
+    EXPECT_EQ(finish(sp, err), 130) << err;
+
+    std::ifstream in(out + "/report.json");
+    ASSERT_TRUE(in.good()) << "no report after the interrupt";
+    const json rep = json::parse(in);
+    EXPECT_FALSE(rep["run"]["complete"].get<bool>());
+    const auto items = rep["totals"]["items"].get<std::uint64_t>();
+    EXPECT_GE(items, static_cast<std::uint64_t>(count / 10));
+    EXPECT_LT(items, static_cast<std::uint64_t>(count));
+    EXPECT_EQ(rep["totals"]["items_requested"].get<std::uint64_t>(),
+              static_cast<std::uint64_t>(count));
+    EXPECT_EQ(rep["workload"]["images"].get<std::uint64_t>(), items);
+    for (const auto& e : std::filesystem::directory_iterator(out))
+        EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+}
 
 TEST(Signals, AStopIsHonouredWithinAOneSecondQuantum) {
     // A quantum of one simulated second holds the whole run: the stop must still be seen

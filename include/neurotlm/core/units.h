@@ -39,6 +39,8 @@ std::string format_quantity(double value, Unit unit, int significant = 4);
 /// @brief Parse an unsigned integer written in decimal or hexadecimal ("0x1000"), or a size
 /// with a byte unit ("64 KiB").
 std::optional<unsigned long long> parse_address(std::string_view text, std::string* why = nullptr);
+/// An address or size as "0x1f00".
+std::string format_address(unsigned long long value);
 /// An address range as "[0x1000, 0x1fff]" (the last address, inclusive, so a range that ends at
 /// 2^64 prints without wrapping to 0). @p size must be > 0.
 std::string format_range(unsigned long long base, unsigned long long size);
