@@ -6,15 +6,16 @@ std::vector<EnergyLedger::ActionId> EnergyLedger::declare(const EnergyTable& tab
     std::vector<ActionId> ids;
     ids.reserve(table.size());
     for (const ActionPrice& a : table)
-        ids.push_back(declare(a.name, a.energy_J, a.description));
+        ids.push_back(declare(a.name, a.energy_J, a.description, a.energy_class));
     return ids;
 }
 
 EnergyLedger::ActionId EnergyLedger::declare(const std::string& name, double energy_per_action_J,
-                                             const std::string& description) {
+                                             const std::string& description,
+                                             const std::string& energy_class) {
     for (ActionId i = 0; i < m_actions.size(); ++i)
         if (m_actions[i].name == name) return i;
-    m_actions.push_back({name, description, energy_per_action_J, 0, 0.0});
+    m_actions.push_back({name, description, energy_class, energy_per_action_J, 0, 0.0});
     return m_actions.size() - 1;
 }
 

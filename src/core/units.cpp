@@ -24,6 +24,10 @@ std::string_view unit_symbol(Unit unit) {
     case Unit::square_metre: return "m^2";
     case Unit::byte: return "B";
     case Unit::ohm_square_metre: return "ohm*m^2";
+    case Unit::metre: return "m";
+    case Unit::farad: return "F";
+    case Unit::farad_per_metre: return "F/m";
+    case Unit::ohm_per_metre: return "ohm/m";
     }
     return "?";
 }
@@ -37,9 +41,15 @@ struct UnitSpelling {
 };
 
 // Longest spellings first within a family, so "kohm" is not read as "k" + "ohm" twice.
-constexpr std::array<UnitSpelling, 26> kSpellings{{
+constexpr std::array<UnitSpelling, 34> kSpellings{{
     {"ohm*um^2", Unit::ohm_square_metre, 1e-12},
     {"ohm*m^2", Unit::ohm_square_metre, 1.0},
+    {"ohm/um", Unit::ohm_per_metre, 1e6},
+    {"ohm/mm", Unit::ohm_per_metre, 1e3},
+    {"ohm/m", Unit::ohm_per_metre, 1.0},
+    {"fF/um", Unit::farad_per_metre, 1e-9},
+    {"pF/mm", Unit::farad_per_metre, 1e-9},
+    {"F/m", Unit::farad_per_metre, 1.0},
     {"ohm", Unit::ohm, 1.0},
     {"Ohm", Unit::ohm, 1.0},
     {"Ω", Unit::ohm, 1.0},
@@ -58,6 +68,8 @@ constexpr std::array<UnitSpelling, 26> kSpellings{{
     {"A", Unit::ampere, 1.0},
     {"J", Unit::joule, 1.0},
     {"W", Unit::watt, 1.0},
+    {"F", Unit::farad, 1.0},
+    {"m", Unit::metre, 1.0},
     {"sec", Unit::second, 1.0},
     {"mho", Unit::siemens, 1.0},
     {"bytes", Unit::byte, 1.0},
@@ -109,7 +121,9 @@ std::optional<std::pair<Unit, double>> resolve_unit(const std::string& word) {
             for (const auto& sp : kSpellings) {
                 // Binary byte units and area units already carry their own scale.
                 if (sp.unit == Unit::byte && sp.scale != 1.0) continue;
-                if (sp.unit == Unit::square_metre || sp.unit == Unit::ohm_square_metre) continue;
+                if (sp.unit == Unit::square_metre || sp.unit == Unit::ohm_square_metre ||
+                    sp.unit == Unit::ohm_per_metre || sp.unit == Unit::farad_per_metre)
+                    continue;
                 if (sp.unit == Unit::none) continue;
                 if (rest == sp.text) return std::make_pair(sp.unit, sp.scale * p.scale);
             }
@@ -203,6 +217,13 @@ std::optional<unsigned long long> parse_address(std::string_view text_in, std::s
 std::string format_quantity(double value, Unit unit, int significant) {
     if (!std::isfinite(value)) return std::to_string(value) + " " + std::string(unit_symbol(unit));
     char buf[64];
+    // Wires are quoted per micrometre, as process documents do.
+    if (unit == Unit::ohm_per_metre || unit == Unit::farad_per_metre) {
+        const bool ohm = unit == Unit::ohm_per_metre;
+        std::snprintf(buf, sizeof buf, "%.*g %s", significant, value * (ohm ? 1e-6 : 1e9),
+                      ohm ? "ohm/um" : "fF/um");
+        return buf;
+    }
     if (unit == Unit::none || unit == Unit::byte || unit == Unit::square_metre ||
         unit == Unit::ohm_square_metre) {
         std::snprintf(buf, sizeof buf, "%.*g %s", significant, value,

@@ -1,10 +1,16 @@
 #include "neurotlm/modules/component.h"
 
+#include "neurotlm/devices/technology.h"
+
 #include <cstring>
 
 #include "neurotlm/core/error.h"
 
 namespace neurotlm {
+
+const Technology& ComponentContext::tech() const {
+    return technology ? *technology : *Technology::preset(Technology::default_preset());
+}
 
 Block::Block(const sc_core::sc_module_name& name, const Params& params,
              const ComponentContext& context)

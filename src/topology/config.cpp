@@ -41,6 +41,9 @@ const ParamTable& platform_param_table() {
                     "global quantum: how far the controller runs ahead of the kernel (at least "
                     "the 1 ps time resolution)",
                     1e-12, 1.0)
+            .any("technology", Technology::default_preset(),
+                 "CMOS technology of the periphery: a preset (\"22nm\", \"32nm\", \"45nm\", "
+                 "\"65nm\") or {\"preset\": ..., overrides}")
             .any("devices", json::object(),
                  "named device specs: {\"name\": {\"preset\": ..., overrides}}")
             .any("components", nullptr,
@@ -171,6 +174,7 @@ struct Loader {
 
     void read_top_level(const json& doc);
     void read_devices();
+    void read_technology();
     void read_components();
     void read_component(const json& c, const std::string& ptr);
     void declare(const std::string& name, int count, const BlockType* type, const Params& params,
@@ -210,6 +214,40 @@ void Loader::read_top_level(const json& doc) {
 void Loader::read_devices() {
     cfg.devices = std::make_shared<DeviceLibrary>(DeviceLibrary::default_search_dirs(dir));
     cfg.devices->load_section(top.raw("devices"), file, "/devices");
+}
+
+// Stage 3: the technology, before any block is priced in it.
+void Loader::read_technology() {
+    const json& t = top.raw("technology");
+    const std::string ptr = "/technology";
+    auto known = [] {
+        std::string names;
+        for (const auto& n : Technology::preset_names())
+            names += (names.empty() ? "" : ", ") + n;
+        return names;
+    };
+    auto base = [&](const json& name, const std::string& at) {
+        if (!name.is_string())
+            throw ConfigError(file, at, "a technology preset (" + known() + ")",
+                              describe_json(name));
+        const Technology* p = Technology::preset(name.get<std::string>());
+        if (!p)
+            throw ConfigError(file, at, "a technology preset (" + known() + ")",
+                              describe_json(name));
+        return *p;
+    };
+    if (!t.is_object()) {
+        cfg.technology = std::make_shared<Technology>(base(t, ptr));
+        cfg.technology_name = t.get<std::string>();
+        return;
+    }
+    const json preset = t.contains("preset") ? t["preset"] : json(Technology::default_preset());
+    Technology tech = base(preset, ptr + "/preset");
+    const Params p =
+        Params::validate(t, Technology::table().params(), file, ptr, {"preset", "source"});
+    Technology::table().apply_present(p, "", tech);
+    cfg.technology = std::make_shared<Technology>(tech);
+    cfg.technology_name = preset.get<std::string>();
 }
 
 // Stage 4: components and groups. Every block needs a known type and valid parameters before
@@ -532,6 +570,7 @@ void Loader::fill_info() {
     cfg.info.seed = cfg.seed;
     cfg.info.config_dir = dir;
     cfg.info.devices = cfg.devices.get();
+    cfg.info.technology = cfg.technology.get();
 }
 
 // Stage 8: the workload. Its parameters depend on its kind; an empty one is allowed unless the
@@ -667,6 +706,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
     Loader loader(file, dir, options);
     loader.read_top_level(doc);
     loader.read_devices();
+    loader.read_technology();
     loader.read_components();
     loader.add_controller();
     loader.read_connections();

@@ -51,6 +51,7 @@ Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
     ComponentContext ctx;
     ctx.seed = m_config.seed;
     ctx.devices = m_config.devices.get();
+    ctx.technology = m_config.technology.get();
     for (const auto& c : m_config.components) {
         m_blocks.push_back(c.type->create(c.name.c_str(), c.params, ctx));
         m_by_name[c.name] = m_blocks.back().get();
@@ -251,6 +252,13 @@ json Platform::effective_config() const {
     if (!m_config.description.empty()) j["description"] = m_config.description;
     j["seed"] = m_config.seed;
     j["quantum"] = m_config.document.value("quantum", json("1 us"));
+    {
+        json t = {{"preset", m_config.technology_name}};
+        const Technology& tech = *m_config.technology;
+        for (const auto& b : Technology::table().bindings())
+            t[b.name] = b.get(tech);
+        j["technology"] = t;
+    }
     j["devices"] = m_config.devices->effective();
     json comps = json::array();
     for (const auto& c : m_config.components) {

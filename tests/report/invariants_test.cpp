@@ -18,7 +18,8 @@ Report sound() {
     r.ops = 100;
     ComponentReport c;
     c.name = "tile0";
-    c.actions = {{"array_read", "", 0.0, 4, 3e-12}, {"adc_conversion", "", 1e-12, 2, 2e-12}};
+    c.actions = {{"array_read", "", "array", 0.0, 4, 3e-12},
+                 {"adc_conversion", "", "adc", 1e-12, 2, 2e-12}};
     c.dynamic_energy_J = 5e-12;
     c.leakage_power_W = 1e-3;
     c.leakage_energy_J = 1e-9;

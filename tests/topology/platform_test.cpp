@@ -71,9 +71,9 @@ TEST(Platform, AnOverflowNamesTheComponentItsPointerAndTheAction) {
     ComponentReport c;
     c.name = "tile0";
     c.type = "crossbar_tile";
-    c.actions.push_back({"array_read", "array read phase: sum V^2 G t over the cells", 0.0, 12,
-                         std::numeric_limits<double>::infinity()});
-    c.actions.push_back({"adc_conversion", "column current conversion", 1e-12, 3, 3e-12});
+    c.actions.push_back({"array_read", "array read phase: sum V^2 G t over the cells", "array", 0.0,
+                         12, std::numeric_limits<double>::infinity()});
+    c.actions.push_back({"adc_conversion", "column current conversion", "adc", 1e-12, 3, 3e-12});
     c.dynamic_energy_J = std::numeric_limits<double>::infinity();
     const std::string why = overflow_problem(c, "/components/2");
     EXPECT_NE(why.find("tile0 (crossbar_tile, declared at /components/2)"), std::string::npos)

@@ -10,10 +10,25 @@
 
 namespace neurotlm {
 
+/// @brief The classes energy is reported in across blocks (an architect's breakdown, as
+/// NeuroSim's): every action belongs to one.
+namespace energy_class {
+inline constexpr const char* array = "array";               ///< cell reads
+inline constexpr const char* adc = "adc";                   ///< converters and sense amplifiers
+inline constexpr const char* row_drivers = "row_drivers";   ///< word lines, input latches, muxes
+inline constexpr const char* shift_add = "shift_add";       ///< shift-add and accumulation
+inline constexpr const char* activation = "activation";     ///< activation and comparison
+inline constexpr const char* buffers = "buffers";           ///< on-chip memories
+inline constexpr const char* interconnect = "interconnect"; ///< buses, routers, wires
+inline constexpr const char* write = "write";               ///< programming cells
+inline constexpr const char* other = "other";
+} // namespace energy_class
+
 struct ActionRecord {
     std::string name;
     std::string description;
-    double energy_per_action_J = 0.0; ///< fixed part, booked with every count
+    std::string energy_class = energy_class::other; ///< see energy_class
+    double energy_per_action_J = 0.0;               ///< fixed part, booked with every count
     std::uint64_t count = 0;
     double energy_J = 0.0; ///< total booked: fixed part x count + data-dependent part
 };
@@ -24,6 +39,7 @@ struct ActionPrice {
     std::string name;
     double energy_J = 0.0;
     std::string description;
+    std::string energy_class = energy_class::other;
 };
 /// A circuit's actions and prices, in the order the circuit indexes them.
 using EnergyTable = std::vector<ActionPrice>;
@@ -38,7 +54,8 @@ public:
     /// Declare an action; returns its id for fast booking. Declaring a name twice returns
     /// the first id and keeps the first energy.
     ActionId declare(const std::string& name, double energy_per_action_J,
-                     const std::string& description);
+                     const std::string& description,
+                     const std::string& energy_class = energy_class::other);
 
     /// Count @p n actions at their fixed energy plus @p extra_J data-dependent energy.
     void book(ActionId id, std::uint64_t n = 1, double extra_J = 0.0) {

@@ -22,6 +22,10 @@ enum class Unit {
     square_metre,
     byte,
     ohm_square_metre, ///< resistance-area product, e.g. "10 ohm*um^2"
+    metre,
+    farad,
+    farad_per_metre, ///< wire capacitance, e.g. "0.2 fF/um"
+    ohm_per_metre,   ///< wire resistance, e.g. "6 ohm/um"
 };
 
 /// @brief The unit's symbol as written in reports ("s", "Hz", "ohm", ...).

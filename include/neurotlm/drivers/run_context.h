@@ -14,6 +14,7 @@
 namespace neurotlm {
 
 class DeviceLibrary;
+struct Technology;
 
 /// @brief A component as the workload sees it before and during the run.
 struct ComponentInfo {
@@ -31,6 +32,7 @@ struct PlatformInfo {
     std::uint64_t seed = 0; ///< the platform seed (workloads derive their streams)
     std::vector<ComponentInfo> components;
     const DeviceLibrary* devices = nullptr; ///< to build a block's typed spec from its params
+    const Technology* technology = nullptr; ///< the platform's CMOS technology
     const ComponentInfo* find(const std::string& name) const;
     /// Components whose name is @p group or group<N> (a "count" expansion), in index order.
     std::vector<const ComponentInfo*> group(const std::string& group) const;

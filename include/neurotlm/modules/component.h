@@ -20,11 +20,17 @@
 namespace neurotlm {
 
 class DeviceLibrary;
+struct Technology;
 
 /// @brief What the platform hands every block at construction.
 struct ComponentContext {
     std::uint64_t seed = 0;
     const DeviceLibrary* devices = nullptr;
+    /// The platform's CMOS technology; nullptr outside a platform (blocks then use the default
+    /// preset, Technology::default_preset()).
+    const Technology* technology = nullptr;
+    /// The technology to price circuits in: the platform's, else the default preset.
+    const Technology& tech() const;
 };
 
 /// Simulated time a run may reach (SystemC's 64-bit picosecond time ends at about 213 days).

@@ -13,6 +13,7 @@
 
 #include "neurotlm/core/params.h"
 #include "neurotlm/devices/library.h"
+#include "neurotlm/devices/technology.h"
 #include "neurotlm/modules/registry.h"
 #include "neurotlm/workloads/workload.h"
 
@@ -50,6 +51,8 @@ struct PlatformConfig {
     json document;                    ///< after --set and --seed
     double memory_estimate_bytes = 0; ///< what the platform and workload will allocate
     std::shared_ptr<DeviceLibrary> devices;
+    std::shared_ptr<Technology> technology; ///< /technology: a preset with its overrides
+    std::string technology_name;            ///< the preset it starts from
     std::vector<ComponentConfig> components;
     std::vector<ConnectionConfig> connections;
     PlatformInfo info; ///< filled by the loader (addresses set at build)
