@@ -57,7 +57,169 @@ void gemv_rows(const float* __restrict x, const int* __restrict rows, int n_rows
     }
 }
 
+int ceil_div(int a, int b) {
+    return (a + b - 1) / b;
+}
+
+/// How a weight_bits code is spread over cells (see CrossbarSpec::weight_bits). Codes are
+/// symmetric, c = round(w / w_max * Q) in [-Q, Q] with Q = 2^(B-1) - 1, so that 0 is exact:
+/// - offset: u = c + 2^(B-1) in [1, 2^B - 1], sliced into B/b digits; the zero 2^(B-1) times
+///   the sum of the inputs is subtracted digitally (offset-binary, as NeuroSim);
+/// - differential: |c| in B-1 bits, sliced onto column pairs (the sign picks the column);
+/// - twos_complement: the low B-1 bits of the two's-complement code sliced as offset, the sign
+///   bit alone on a last slice whose shift-add weight is -2^(B-1).
+struct Slicing {
+    int B = 0, b = 1, P = 1, mask = 1;
+    double Q = 1.0, zero = 0.0;
+    WeightMapping mapping = WeightMapping::offset;
+    std::vector<double> coef;
+
+    explicit Slicing(const CrossbarSpec& s) : B(s.weight_bits), mapping(s.mapping) {
+        b = std::max(1, s.bits_per_cell());
+        P = s.weight_slices();
+        mask = (1 << b) - 1;
+        Q = std::ldexp(1.0, B - 1) - 1.0;
+        zero = mapping == WeightMapping::offset ? std::ldexp(1.0, B - 1) : 0.0;
+        for (int p = 0; p < P; ++p)
+            coef.push_back(mapping == WeightMapping::twos_complement && p == P - 1
+                               ? -std::ldexp(1.0, B - 1)
+                               : std::ldexp(1.0, p * b));
+    }
+    /// The signed code of @p w.
+    std::int32_t code(float w, float w_max) const {
+        const double u = std::clamp(static_cast<double>(w) / w_max, -1.0, 1.0);
+        return static_cast<std::int32_t>(std::nearbyint(u * Q));
+    }
+    /// Digits of slice 0..P-1 on the positive and (differential) negative column.
+    void digits(std::int32_t c, int* pos, int* neg) const {
+        const std::int64_t half = std::int64_t{1} << (B - 1);
+        for (int p = 0; p < P; ++p)
+            pos[p] = neg[p] = 0;
+        if (mapping == WeightMapping::differential) {
+            const std::int64_t m = c < 0 ? -std::int64_t{c} : c;
+            for (int p = 0; p < P; ++p)
+                (c < 0 ? neg : pos)[p] = static_cast<int>((m >> (p * b)) & mask);
+        } else if (mapping == WeightMapping::offset) {
+            const std::int64_t u = c + half;
+            for (int p = 0; p < P; ++p)
+                pos[p] = static_cast<int>((u >> (p * b)) & mask);
+        } else {
+            const std::int64_t u = c < 0 ? c + 2 * half : c;
+            const std::int64_t low = u & (half - 1);
+            for (int p = 0; p + 1 < P; ++p)
+                pos[p] = static_cast<int>((low >> (p * b)) & mask);
+            pos[P - 1] = static_cast<int>((u >> (B - 1)) & 1);
+        }
+    }
+};
+
 } // namespace
+
+int CrossbarSpec::bits_per_cell() const {
+    int b = 0;
+    while ((2 << b) <= cell.levels() && b < 16)
+        ++b;
+    return b;
+}
+
+int CrossbarSpec::weight_slices() const {
+    if (!sliced()) return 1;
+    const int b = std::max(1, bits_per_cell());
+    switch (mapping) {
+    case WeightMapping::offset: return ceil_div(weight_bits, b);
+    case WeightMapping::differential: return ceil_div(weight_bits - 1, b);
+    case WeightMapping::twos_complement: return 1 + ceil_div(weight_bits - 1, b);
+    }
+    return 1;
+}
+
+int CrossbarSpec::columns_per_weight() const {
+    return (mapping == WeightMapping::differential ? 2 : 1) * weight_slices();
+}
+
+int CrossbarSpec::partial_sum_bits() const {
+    // The converted code (an ideal converter is taken as 24 bits, float32's significand),
+    // shifted over the input slices and the weight slices, plus the sign.
+    const int conversion = adc.ideal() ? 24 : adc.bits;
+    const int input_slices = ceil_div(input_bits, dac.bits);
+    return conversion + (input_slices - 1) * dac.bits +
+           (weight_slices() - 1) * std::max(1, bits_per_cell()) + 1;
+}
+
+double CrossbarSpec::word_line_capacitance_F(const Technology& t) const {
+    // Cell pitch along the word line: the square root of the cell's area, at least 2F.
+    const double pitch = std::max(std::sqrt(cell.area_m2), 2.0 * t.node_m);
+    const double columns = static_cast<double>(cols) + reference_columns();
+    return columns * (pitch * t.wire_cap_F_per_m + t.gate_cap_F);
+}
+
+void CrossbarSpec::derive_periphery(const Technology& t) {
+    const double ge = t.gate_energy_J();
+    const double v2 = t.vdd_V * t.vdd_V;
+    // Converter: its gate count (AdcSpec::gates) in the technology; a flash comparator is a
+    // clocked StrongARM latch of about 8 gate equivalents switching once per decision.
+    if (adc.area_per_adc_m2 == 0.0) adc.area_per_adc_m2 = t.area_m2(adc.gates());
+    if (adc.leakage_per_adc_W == 0.0) adc.leakage_per_adc_W = t.leakage_W(adc.gates());
+    if (adc.comparator_energy_J == 0.0) adc.comparator_energy_J = Technology::kComparatorGates * ge;
+    // Row driver of a selector (1T1R) array: an activation charges the word line (wire and
+    // access gates) to vdd and the row's source line (wire and access-device drains, taken as
+    // one gate capacitance each) to the read voltage, through a switch matrix of one
+    // transmission gate per line sized 16x (assumed, for the column currents of a whole row),
+    // and latches the input bit. Gates: an input latch per bit, a 4-gate driver, the two
+    // switches (2 x 16 x 2 transistors ~ 16 gate equivalents).
+    const double switch_gates = 16.0;
+    const double driver_gates = Technology::kLatchGates * dac.bits + 4.0 + switch_gates;
+    const double line_F = word_line_capacitance_F(t);
+    const double vr = cell.read_voltage_V;
+    if (dac.energy_per_conversion_J == 0.0)
+        dac.energy_per_conversion_J = line_F * v2 + line_F * vr * vr +
+                                      2.0 * 2.0 * 16.0 * t.gate_cap_F * v2 +
+                                      Technology::kLatchGates * dac.bits * ge;
+    if (dac.area_per_dac_m2 == 0.0) dac.area_per_dac_m2 = t.area_m2(driver_gates);
+    // Shift-adder: the converted code (plus a carry) added into a register of the partial-sum
+    // width; the register's flip-flops switch with data activity 0.5 (assumed).
+    const int width = partial_sum_bits();
+    const int operand = (adc.ideal() ? 24 : adc.bits) + 1;
+    const double shift_add_gates =
+        width * (Technology::kFullAdderGates + Technology::kFlipFlopGates);
+    if (shift_add.energy_J == 0.0)
+        shift_add.energy_J = t.add_energy_J(operand) + 0.5 * t.register_energy_J(width);
+    if (shift_add.area_m2 == 0.0) shift_add.area_m2 = t.area_m2(shift_add_gates);
+    // Column multiplexer: a transmission gate per column sized 4x (4 gate equivalents,
+    // assumed); each phase switches two select lines that cross the tile and drive the gates of
+    // one column per ADC.
+    const double mux_gates = 4.0;
+    const double pitch = std::max(std::sqrt(cell.area_m2), 2.0 * t.node_m);
+    const double select_F = adc_count() * 2.0 * 4.0 * t.gate_cap_F +
+                            (cols + reference_columns()) * pitch * t.wire_cap_F_per_m;
+    periphery.column_mux_energy_J =
+        adc.shared_by_columns > 1 && !adc.ideal() ? 2.0 * select_F * v2 : 0.0;
+    periphery.column_mux_area_m2 = adc.shared_by_columns > 1 ? t.area_m2(mux_gates) : 0.0;
+    // Write driver per word line and bit line: 6 gates of logic and a level shifter to the
+    // write voltage of six thick-oxide devices. Thick-oxide devices do not shrink with the
+    // node; about 1.5 um^2 each with spacing (assumed, an I/O-class device footprint).
+    periphery.write_driver_area_m2 = t.area_m2(6.0) + 6.0 * 1.5e-12;
+    const double lines = static_cast<double>(rows) + cols + reference_columns();
+    periphery.leakage_W =
+        t.leakage_W(rows * driver_gates + (cols + reference_columns()) * mux_gates +
+                    adc_count() * shift_add_gates + lines * 6.0);
+}
+
+const SpecTable<ShiftAddSpec>& ShiftAddSpec::table() {
+    static const SpecTable<ShiftAddSpec> table = [] {
+        SpecTable<ShiftAddSpec> t;
+        t.number("energy", Unit::joule, NEUROTLM_FIELD(energy_J), 0.0,
+                 "energy of one converted value shifted and added into its partial sum; 0 = "
+                 "derived: an add and a register of the partial-sum width in the technology",
+                 0.0, 1e-9)
+            .number("area", Unit::square_metre, NEUROTLM_FIELD(area_m2), 0.0,
+                    "area of one shift-adder (one behind each ADC); 0 = derived: a full adder "
+                    "and a flip-flop per partial-sum bit",
+                    0.0, 1e-6);
+        return t;
+    }();
+    return table;
+}
 
 const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
     static const SpecTable<CrossbarSpec> table = [] {
@@ -70,10 +232,18 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                           "cell: a name under /devices or a preset in configs/devices");
         t.choice<WeightMapping>(
              "mapping", NEUROTLM_FIELD(mapping),
-             {{"differential", WeightMapping::differential}, {"offset", WeightMapping::offset}},
+             {{"differential", WeightMapping::differential},
+              {"offset", WeightMapping::offset},
+              {"twos_complement", WeightMapping::twos_complement}},
              "differential",
-             "weight to conductance: G+ - G- on column pairs, or G - G_ref on "
-             "one column")
+             "weight to conductance: G+ - G- on column pairs, or G - G_ref on one column (a "
+             "reference column subtracted; sliced: offset-binary codes); twos_complement: "
+             "sliced only, the sign bit on its own slice")
+            .integer("weight_bits", NEUROTLM_FIELD(weight_bits), 0,
+                     "weight precision: 0 = analog (each weight at the nearest of the cell's "
+                     "levels); 2-16 = a code of that many bits spread over cells of "
+                     "floor(log2(levels)) bits each, recombined by shift-and-add",
+                     0, 16)
             .integer("input_bits", NEUROTLM_FIELD(input_bits), 8,
                      "input precision; fed through the DAC in slices of dac.bits", 1, 16)
             .positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), "10 ns",
@@ -96,17 +266,38 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                      "apply device-to-device variation and stuck-at faults when programming");
         t.include<AdcSpec>("adc", NEUROTLM_FIELD(adc), AdcSpec::table());
         t.include<DacSpec>("dac", NEUROTLM_FIELD(dac), DacSpec::table());
+        t.include<ShiftAddSpec>("shift_add", NEUROTLM_FIELD(shift_add), ShiftAddSpec::table());
         return t;
     }();
     return table;
 }
 
+std::string CrossbarSpec::slicing_problem() const {
+    if (!sliced())
+        return mapping == WeightMapping::twos_complement
+                   ? "the twos_complement mapping needs weight_bits > 0 (a code to slice)"
+                   : "";
+    if (weight_bits < 2) return "weight_bits must be 0 (analog) or 2 to 16, got 1";
+    if (cell.levels() < 2) return "";
+    if (logical_cols() >= 1) return "";
+    const char* how = mapping == WeightMapping::differential ? "differential"
+                      : mapping == WeightMapping::offset     ? "offset"
+                                                             : "twos_complement";
+    return "weight_bits " + std::to_string(weight_bits) + " on cells of " +
+           std::to_string(cell.levels()) + " levels (" + std::to_string(bits_per_cell()) +
+           " bit(s) per cell) takes " + std::to_string(weight_slices()) +
+           " slices = " + std::to_string(columns_per_weight()) + " columns per weight with the " +
+           how + " mapping, but the tile has " + std::to_string(cols) +
+           " columns: lower weight_bits, use cells with more levels, or widen the tile";
+}
+
 void CrossbarSpec::check() const {
     auto bad = [](const std::string& what) { throw InputError("crossbar: " + what); };
     if (const auto out = table().check(*this); !out.empty()) bad(out.front());
-    if (mapping == WeightMapping::differential && cols % 2 != 0)
+    if (!sliced() && mapping == WeightMapping::differential && cols % 2 != 0)
         bad("differential mapping needs an even number of columns, got " + std::to_string(cols));
     if (cell.levels() < 2) bad("the cell needs at least 2 conductance levels");
+    if (const std::string why = slicing_problem(); !why.empty()) bad(why);
     for (int k = 0; k < cell.levels(); ++k) {
         const double g = cell.conductances_S[static_cast<std::size_t>(k)];
         if (!(g > 0.0) || (k > 0 && !(g > cell.conductances_S[static_cast<std::size_t>(k - 1)])))
@@ -168,30 +359,67 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
     m_code.assign(rows, 0);
     m_nz.reserve(rows);
     m_nz_slice.reserve(rows);
-    m_yk.assign(lcols, 0.0f);
     m_var.assign(lcols, 0.0f);
+    m_sig.assign(static_cast<std::size_t>(m_spec.signals()), 0.0f);
+    if (m_spec.sliced()) {
+        // Digit d of a b-bit cell sits at the level nearest g_min + d (g_max - g_min)/(2^b - 1).
+        const int b = m_spec.bits_per_cell();
+        const double step = (g_hi - g_lo) / ((1 << b) - 1);
+        for (int d = 0; d < (1 << b); ++d) {
+            const double g = g_lo + d * step;
+            const auto it =
+                std::min_element(m_level_g_S.begin(), m_level_g_S.end(), [g](double a, double c) {
+                    return std::fabs(a - g) < std::fabs(c - g);
+                });
+            m_digit_level.push_back(static_cast<int>(it - m_level_g_S.begin()));
+        }
+    }
     rebuild();
 }
 
 Crossbar::~Crossbar() = default;
 
+std::vector<std::pair<std::string, double>> Crossbar::area_parts_m2() const {
+    const CrossbarSpec& s = m_spec;
+    const double lines = static_cast<double>(s.rows) + s.cols + s.reference_columns();
+    return {
+        {"cells", static_cast<double>(s.rows) * (s.cols + s.reference_columns()) * s.cell.area_m2},
+        {"adc", s.adc.ideal() ? 0.0 : s.adc_count() * s.adc.area_per_adc_m2},
+        {"row_drivers", s.dac_count() * s.dac.area_per_dac_m2},
+        {"column_mux", (s.cols + s.reference_columns()) * s.periphery.column_mux_area_m2},
+        {"shift_add", s.adc_count() * s.shift_add.area_m2},
+        {"write_drivers", lines * s.periphery.write_driver_area_m2},
+    };
+}
+
 double Crossbar::area_m2() const {
-    return static_cast<double>(m_spec.rows) * m_spec.cols * m_spec.cell.area_m2 +
-           m_spec.adc_count() * m_spec.adc.area_per_adc_m2 +
-           m_spec.dac_count() * m_spec.dac.area_per_dac_m2;
+    double sum = 0.0;
+    for (const auto& part : area_parts_m2())
+        sum += part.second;
+    return sum;
 }
 
 double Crossbar::leakage_W() const {
-    return m_spec.adc.ideal() ? 0.0 : m_spec.adc_count() * m_spec.adc.leakage_per_adc_W;
+    return (m_spec.adc.ideal() ? 0.0 : m_spec.adc_count() * m_spec.adc.leakage_per_adc_W) +
+           m_spec.periphery.leakage_W;
 }
 
 EnergyTable Crossbar::energy_table() const {
     return {
-        {"array_read", 0.0, "array read phase: sum V^2 G t over the cells (data-dependent)"},
+        {"array_read", 0.0, "array read phase: sum V^2 G t over the cells (data-dependent)",
+         energy_class::array},
         {"dac_conversion", m_spec.dac.energy_per_conversion_J,
-         "row driver conversion of one input slice"},
-        {"adc_conversion", m_spec.adc.energy_per_conversion_J(), "column current conversion"},
-        {"cell_write", m_spec.cell.write_energy_J, "cell programmed to a new level"},
+         "word line driven for one input slice and one multiplexer phase",
+         energy_class::row_drivers},
+        {"adc_conversion", m_spec.adc.energy_per_conversion_J(),
+         "column (or weight-slice) signal converted", energy_class::adc},
+        {"cell_write", m_spec.cell.write_energy_J, "cell programmed to a new level",
+         energy_class::write},
+        {"shift_add", m_spec.shift_add.energy_J,
+         "converted value shifted and added into its partial sum", energy_class::shift_add},
+        {"column_mux", m_spec.periphery.column_mux_energy_J,
+         "column-multiplexer phase: the next group of columns connected to the ADCs",
+         energy_class::row_drivers},
     };
 }
 
@@ -211,10 +439,11 @@ void Crossbar::set_output_range(float y_max) {
 
 float Crossbar::effective_output_range() const {
     if (m_y_max > 0.0f) return m_y_max;
-    // The largest |y| any input in range can produce with these weights: the ADC never clips.
-    // An all-zero array would give 0; fall back to one full-scale product.
-    if (m_colabs_max > 0.0f) return m_x_max * m_colabs_max;
-    return m_x_max * m_w_max;
+    // The largest signal any input in range can produce with these weights: the ADC never
+    // clips. An all-zero array would give 0; fall back to one full-scale product (one digit
+    // step when sliced).
+    if (m_sigabs_max > 0.0f) return m_x_max * m_sigabs_max;
+    return m_spec.sliced() ? m_x_max : m_x_max * m_w_max;
 }
 
 CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_used, float w_max) {
@@ -248,6 +477,10 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
 
     CrossbarCost cost;
     std::uint64_t rows_written = 0;
+    const bool sliced = m_spec.sliced();
+    const Slicing slicing(m_spec);
+    const int cpw = m_spec.columns_per_weight();
+    std::vector<int> pos(static_cast<std::size_t>(slicing.P)), neg(pos.size());
     for (int i = 0; i < rows; ++i) {
         bool row_written = false;
         auto write = [&](int c, int level) {
@@ -270,6 +503,23 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
                                      std::to_string(j) + ") is not a finite number");
                 w = std::clamp(w, -w_max, w_max);
             }
+            if (sliced) {
+                // Cells outside the block stay at digit 0 (nothing to write); inside, every
+                // slice of the weight's code goes to its column (pair).
+                const bool inside = i < rows_used && j < cols_used;
+                if (inside) slicing.digits(slicing.code(w, w_max), pos.data(), neg.data());
+                for (int p = 0; p < slicing.P; ++p) {
+                    const std::size_t q = static_cast<std::size_t>(p);
+                    const int d_pos = inside ? pos[q] : 0, d_neg = inside ? neg[q] : 0;
+                    if (m_spec.mapping == WeightMapping::differential) {
+                        write(j * cpw + 2 * p, m_digit_level[static_cast<std::size_t>(d_pos)]);
+                        write(j * cpw + 2 * p + 1, m_digit_level[static_cast<std::size_t>(d_neg)]);
+                    } else {
+                        write(j * cpw + p, m_digit_level[static_cast<std::size_t>(d_pos)]);
+                    }
+                }
+                continue;
+            }
             const double u = static_cast<double>(w) / w_max;
             if (m_spec.mapping == WeightMapping::differential) {
                 write(2 * j, u > 0.0 ? nearest(g_min + u * range) : 0);
@@ -291,52 +541,143 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
 }
 
 void Crossbar::rebuild() {
+    if (m_spec.sliced()) {
+        rebuild_signals();
+    } else {
+        const int rows = m_spec.rows;
+        const int cols = m_spec.cols;
+        const int lcols = logical_cols();
+        const CellSpec& cell = m_spec.cell;
+        const double range = m_level_g_S.back() - m_level_g_S.front();
+        const bool diff = m_spec.mapping == WeightMapping::differential;
+
+        // Differential: w = (G+ - G-) / (g_max - g_min) * w_max. Offset: the reference sits at
+        // the middle of the range, so G - G_ref spans half the range for w_max.
+        m_w_per_S = (diff ? m_w_max : 2.0 * m_w_max) / range;
+        m_sig_per_S = m_w_per_S;
+        m_out_scale = 1.0;
+        m_zero = 0.0;
+        m_coef.assign(1, 1.0);
+        m_g_ref_S = diff ? 0.0 : 0.5 * (m_level_g_S.front() + m_level_g_S.back());
+        const double k = m_w_per_S;
+        const double noise_k2 = cell.read_noise_sigma * cell.read_noise_sigma * k * k;
+
+        m_weff.assign(static_cast<std::size_t>(rows) * lcols, 0.0f);
+        m_noise_var.assign(static_cast<std::size_t>(rows) * lcols, 0.0f);
+        for (int i = 0; i < rows; ++i) {
+            const double* g = m_g.data() + static_cast<std::size_t>(i) * cols;
+            float* weff = m_weff.data() + static_cast<std::size_t>(i) * lcols;
+            float* var = m_noise_var.data() + static_cast<std::size_t>(i) * lcols;
+            for (int j = 0; j < lcols; ++j) {
+                double w, v;
+                if (diff) {
+                    const double gp = g[2 * j], gn = g[2 * j + 1];
+                    w = (gp - gn) * k;
+                    v = noise_k2 * (gp * gp + gn * gn);
+                } else {
+                    w = (g[j] - m_g_ref_S) * k;
+                    v = noise_k2 * g[j] * g[j];
+                }
+                weff[j] = static_cast<float>(w);
+                var[j] = static_cast<float>(v);
+            }
+        }
+    }
+    // Read energy per row, the default ADC range: over the cells and block in use.
     const int rows = m_spec.rows;
     const int cols = m_spec.cols;
     const int lcols = logical_cols();
-    const CellSpec& cell = m_spec.cell;
-    const double range = m_level_g_S.back() - m_level_g_S.front();
-    const bool diff = m_spec.mapping == WeightMapping::differential;
-
-    // Differential: w = (G+ - G-) / (g_max - g_min) * w_max. Offset: the reference sits at the
-    // middle of the range, so G - G_ref spans half the range for w_max.
-    m_w_per_S = (diff ? m_w_max : 2.0 * m_w_max) / range;
-    m_g_ref_S = diff ? 0.0 : 0.5 * (m_level_g_S.front() + m_level_g_S.back());
-    const double k = m_w_per_S;
-    const double noise_k2 = cell.read_noise_sigma * cell.read_noise_sigma * k * k;
-
-    m_weff.assign(static_cast<std::size_t>(rows) * lcols, 0.0f);
-    m_noise_var.assign(static_cast<std::size_t>(rows) * lcols, 0.0f);
     m_row_g_sum.assign(static_cast<std::size_t>(rows), 0.0);
-    std::vector<double> col_abs(static_cast<std::size_t>(lcols), 0.0);
     for (int i = 0; i < rows; ++i) {
-        const double* g = m_g.data() + static_cast<std::size_t>(i) * cols;
-        float* weff = m_weff.data() + static_cast<std::size_t>(i) * lcols;
-        float* var = m_noise_var.data() + static_cast<std::size_t>(i) * lcols;
         double sum = 0.0;
         for (int c = 0; c < cols; ++c)
-            sum += g[c];
+            sum += m_g[static_cast<std::size_t>(i) * cols + c];
         m_row_g_sum[static_cast<std::size_t>(i)] = sum;
-        for (int j = 0; j < lcols; ++j) {
-            double w, v;
-            if (diff) {
-                const double gp = g[2 * j], gn = g[2 * j + 1];
-                w = (gp - gn) * k;
-                v = noise_k2 * (gp * gp + gn * gn);
-            } else {
-                w = (g[j] - m_g_ref_S) * k;
-                v = noise_k2 * g[j] * g[j];
-            }
-            weff[j] = static_cast<float>(w);
-            var[j] = static_cast<float>(v);
-            col_abs[static_cast<std::size_t>(j)] += std::fabs(w);
-        }
     }
-    m_colabs_max = static_cast<float>(*std::max_element(col_abs.begin(), col_abs.end()));
+    auto colabs = [&](const std::vector<float>& w, int width, int used) {
+        std::vector<double> col(static_cast<std::size_t>(width), 0.0);
+        for (int i = 0; i < m_rows_used; ++i)
+            for (int j = 0; j < used; ++j)
+                col[static_cast<std::size_t>(j)] +=
+                    std::fabs(w[static_cast<std::size_t>(i) * width + j]);
+        double worst = 0.0;
+        for (double v : col)
+            worst = std::max(worst, v);
+        return static_cast<float>(worst);
+    };
+    m_colabs_max = colabs(m_weff, lcols, m_cols_used);
+    m_sigabs_max = m_spec.sliced()
+                       ? colabs(m_wsig, m_spec.signals(), m_cols_used * m_spec.weight_slices())
+                       : m_colabs_max;
     m_ir->net.reset();
 }
 
-void Crossbar::ir_read(const float* x, float* y, double* energy_J) {
+// Sliced: the matrix of signals in digits (one column or pair per weight slice), and from it
+// the effective weights, w = scale * (sum_p coef_p * digits_p - zero).
+void Crossbar::rebuild_signals() {
+    const int rows = m_spec.rows;
+    const int cols = m_spec.cols;
+    const int lcols = logical_cols();
+    const int nsig = m_spec.signals();
+    const int cpw = m_spec.columns_per_weight();
+    const CellSpec& cell = m_spec.cell;
+    const Slicing slicing(m_spec);
+    const bool diff = m_spec.mapping == WeightMapping::differential;
+    const double step = (m_level_g_S.back() - m_level_g_S.front()) / slicing.mask;
+    m_sig_per_S = 1.0 / step;
+    m_out_scale = m_w_max / slicing.Q;
+    m_coef = slicing.coef;
+    m_w_per_S = m_out_scale * m_sig_per_S;
+    // The reference column sits mid-way between digit 0 and the top digit, h = (2^b - 1)/2:
+    // each slice's signal, sum_i x_i (d_i - h), is centred on 0 and its converter spends its
+    // codes on the spread, not on the mean (a reference at digit 0 leaves signals near half the
+    // active rows, and a 5-bit converter then rounds away the weights' low bits). The rest,
+    // (h sum_p coef_p - zero) sum_i x_i, is restored digitally.
+    const double h = diff ? 0.0 : 0.5 * slicing.mask;
+    double coef_sum = 0.0;
+    for (double cp : slicing.coef)
+        coef_sum += cp;
+    m_zero = slicing.zero - h * coef_sum;
+    m_g_ref_S = diff ? 0.0 : m_level_g_S.front() + h * step;
+    const double k = m_sig_per_S;
+    const double noise_k2 = cell.read_noise_sigma * cell.read_noise_sigma * k * k;
+
+    m_wsig.assign(static_cast<std::size_t>(rows) * nsig, 0.0f);
+    m_sig_var.assign(static_cast<std::size_t>(rows) * nsig, 0.0f);
+    m_weff.assign(static_cast<std::size_t>(rows) * lcols, 0.0f);
+    m_noise_var.assign(static_cast<std::size_t>(rows) * lcols, 0.0f);
+    const double scale2 = m_out_scale * m_out_scale;
+    for (int i = 0; i < rows; ++i) {
+        const double* g = m_g.data() + static_cast<std::size_t>(i) * cols;
+        float* sig = m_wsig.data() + static_cast<std::size_t>(i) * nsig;
+        float* svar = m_sig_var.data() + static_cast<std::size_t>(i) * nsig;
+        for (int j = 0; j < lcols; ++j) {
+            double w = 0.0, v = 0.0;
+            for (int p = 0; p < slicing.P; ++p) {
+                double d, dv;
+                if (diff) {
+                    const double gp = g[j * cpw + 2 * p], gn = g[j * cpw + 2 * p + 1];
+                    d = (gp - gn) * k;
+                    dv = noise_k2 * (gp * gp + gn * gn);
+                } else {
+                    const double gc = g[j * cpw + p];
+                    d = (gc - m_g_ref_S) * k;
+                    dv = noise_k2 * gc * gc;
+                }
+                const double cp = slicing.coef[static_cast<std::size_t>(p)];
+                sig[j * slicing.P + p] = static_cast<float>(d);
+                svar[j * slicing.P + p] = static_cast<float>(dv);
+                w += cp * d;
+                v += cp * cp * dv;
+            }
+            m_weff[static_cast<std::size_t>(i) * lcols + j] =
+                static_cast<float>(m_out_scale * (w - m_zero));
+            m_noise_var[static_cast<std::size_t>(i) * lcols + j] = static_cast<float>(scale2 * v);
+        }
+    }
+}
+
+void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
     const int rows = m_spec.rows;
     const int cols = m_spec.cols;
     const int lcols = logical_cols();
@@ -358,15 +699,20 @@ void Crossbar::ir_read(const float* x, float* y, double* energy_J) {
     }
     ir.net->solve(ir.v_V.data(), ir.column_A.data(), ir.driver_A.data());
 
-    const double scale = m_w_per_S / v_per_x;
+    const double scale = m_sig_per_S / v_per_x;
+    const int P = m_spec.weight_slices();
+    const int cpw = m_spec.columns_per_weight();
     if (m_spec.mapping == WeightMapping::differential) {
         for (int j = 0; j < lcols; ++j)
-            y[j] = static_cast<float>((ir.column_A[2 * j] - ir.column_A[2 * j + 1]) * scale);
+            for (int p = 0; p < P; ++p)
+                sig[j * P + p] = static_cast<float>(
+                    (ir.column_A[j * cpw + 2 * p] - ir.column_A[j * cpw + 2 * p + 1]) * scale);
     } else {
         // The reference column is ideal (no wire resistance): it carries G_ref * sum V.
         const double i_ref = m_g_ref_S * v_sum;
         for (int j = 0; j < lcols; ++j)
-            y[j] = static_cast<float>((ir.column_A[j] - i_ref) * scale);
+            for (int p = 0; p < P; ++p)
+                sig[j * P + p] = static_cast<float>((ir.column_A[j * cpw + p] - i_ref) * scale);
     }
     // With wires the array draws what the sources deliver, wire losses included.
     double p_W = m_g_ref_S * v2_sum;
@@ -419,11 +765,75 @@ float Crossbar::max_slice_output(const float* w, int rows, int cols, const float
     return worst;
 }
 
+void Crossbar::combine(const float* sig, double ck, float* y) const {
+    const int P = m_spec.weight_slices();
+    const double k = ck * m_out_scale;
+    for (int j = 0; j < logical_cols(); ++j) {
+        double acc = 0.0;
+        for (int p = 0; p < P; ++p)
+            acc += m_coef[static_cast<std::size_t>(p)] * sig[j * P + p];
+        y[j] += static_cast<float>(k * acc);
+    }
+}
+
+float Crossbar::nominal_weight(const CrossbarSpec& spec, float w, float w_max) {
+    if (!(w_max > 0.0f) || !std::isfinite(w)) return 0.0f;
+    if (spec.sliced()) {
+        const Slicing s(spec);
+        return static_cast<float>(s.code(w, w_max) * (w_max / s.Q));
+    }
+    const CellSpec& cell = spec.cell;
+    std::vector<double> g;
+    for (int k = 0; k < cell.levels(); ++k)
+        g.push_back(cell.conductance_at(k, cell.read_voltage_V));
+    const double range = g.back() - g.front();
+    auto nearest_g = [&](double x) {
+        double best = g.front();
+        for (double v : g)
+            if (std::fabs(v - x) < std::fabs(best - x)) best = v;
+        return best;
+    };
+    const double u = std::clamp(static_cast<double>(w) / w_max, -1.0, 1.0);
+    if (spec.mapping == WeightMapping::differential) {
+        const double d = nearest_g(g.front() + std::fabs(u) * range) - g.front();
+        return static_cast<float>((u < 0 ? -d : d) / range * w_max);
+    }
+    const double mid = 0.5 * (g.front() + g.back());
+    return static_cast<float>((nearest_g(g.front() + 0.5 * (u + 1.0) * range) - mid) * 2.0 * w_max /
+                              range);
+}
+
+float Crossbar::max_signal_output(const CrossbarSpec& spec, const float* w, int rows, int cols,
+                                  const float* x, float x_max, float w_max) {
+    if (!spec.sliced())
+        return max_slice_output(w, rows, cols, x, x_max, spec.input_bits, spec.dac.bits);
+    // Sliced: the digits of every weight slice act as a weight matrix of their own.
+    const Slicing s(spec);
+    const int P = s.P;
+    const bool diff = spec.mapping == WeightMapping::differential;
+    const double h = diff ? 0.0 : 0.5 * s.mask; // the mid-level reference (rebuild_signals)
+    std::vector<float> digits(static_cast<std::size_t>(rows) * cols * P);
+    std::vector<int> pos(static_cast<std::size_t>(P)), neg(pos.size());
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {
+            s.digits(s.code(w[static_cast<std::size_t>(i) * cols + j], w_max), pos.data(),
+                     neg.data());
+            for (int p = 0; p < P; ++p)
+                digits[(static_cast<std::size_t>(i) * cols + j) * P + p] = static_cast<float>(
+                    diff ? pos[static_cast<std::size_t>(p)] - neg[static_cast<std::size_t>(p)]
+                         : pos[static_cast<std::size_t>(p)] - h);
+        }
+    return max_slice_output(digits.data(), rows, cols * P, x, x_max, spec.input_bits,
+                            spec.dac.bits);
+}
+
 // One function on purpose: the hot path of every read, whose branches (ideal ADC, noise, IR drop)
 // share the quantised input and the scratch buffers.
 CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const int rows = m_spec.rows;
     const int lcols = logical_cols();
+    const int nsig = m_spec.signals();
+    const int P = m_spec.weight_slices();
     const int in_bits = m_spec.input_bits;
     const int dac_bits = m_spec.dac.bits;
     const int slices = (in_bits + dac_bits - 1) / dac_bits;
@@ -431,9 +841,11 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const std::int32_t s_max = (std::int32_t{1} << dac_bits) - 1;
     const float x_max = m_x_max;
     const float x_lsb = x_max / static_cast<float>(q_max);
+    const bool sliced = m_spec.sliced();
 
     // Quantise: sign + in_bits magnitude code; the sign sets the drive polarity.
     m_nz.clear();
+    double x_sum = 0.0; // of the quantised inputs: the offset-binary zero's digital correction
     for (int i = 0; i < rows; ++i) {
         const float xi = x[i];
         if (!std::isfinite(xi))
@@ -442,27 +854,10 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         const std::int32_t q = code < 0 ? -code : code;
         m_code[static_cast<std::size_t>(i)] = code;
         m_xq[static_cast<std::size_t>(i)] = static_cast<float>(code) * x_lsb;
+        x_sum += static_cast<double>(code) * x_lsb;
         if (q != 0) m_nz.push_back(i);
     }
     const int n_nz = static_cast<int>(m_nz.size());
-
-    CrossbarCost cost;
-    cost.reads = static_cast<std::uint64_t>(slices);
-    // Rows with a zero input keep their driver idle for the whole operation.
-    cost.dac_conversions = static_cast<std::uint64_t>(slices) * static_cast<std::uint64_t>(n_nz);
-    cost.columns_sensed =
-        static_cast<std::uint64_t>(slices) * static_cast<std::uint64_t>(m_cols_used);
-    cost.adc_conversions = m_spec.adc.ideal() ? 0 : cost.columns_sensed;
-    const int rounds =
-        m_spec.adc.ideal() || m_cols_used == 0 ? 0 : (m_cols_used + adc_count() - 1) / adc_count();
-    cost.cycles =
-        static_cast<std::uint64_t>(slices) *
-        (cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
-         static_cast<std::uint64_t>(rounds) * cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz));
-
-    const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
-    const bool noisy = m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0;
-    const double vr = m_spec.cell.read_voltage_V;
 
     // Slice k drives row i at V = sign * s_k,i / s_max * V_read; its output counts with weight
     // c_k = 2^(k b) s_max / q_max, so that sum_k c_k * (slice value) = the quantised input.
@@ -474,9 +869,39 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         return std::ldexp(static_cast<double>(s_max), k * dac_bits) / static_cast<double>(q_max);
     };
 
+    CrossbarCost cost;
+    const std::uint64_t reads = static_cast<std::uint64_t>(slices);
+    cost.reads = reads;
+    const std::uint64_t used = static_cast<std::uint64_t>(m_cols_used) * P;
+    cost.columns_sensed = reads * used;
+    cost.adc_conversions = m_spec.adc.ideal() ? 0 : cost.columns_sensed;
+    // The ADCs take their columns in turns (multiplexer phases); the rows are driven again for
+    // every phase.
+    const std::uint64_t rounds =
+        used == 0 ? 0 : (used + adc_count() - 1) / static_cast<std::uint64_t>(adc_count());
+    std::uint64_t row_slices = 0; // sum over slices of the rows whose slice is not 0
+    for (int k = 0; k < slices; ++k)
+        for (int i : m_nz)
+            if (slice_of(m_code[static_cast<std::size_t>(i)], k) != 0) ++row_slices;
+    cost.dac_conversions = row_slices * rounds;
+    cost.mux_phases = reads * rounds;
+    cost.shift_adds = cost.adc_conversions;
+    if (sliced && m_zero != 0.0 && cost.adc_conversions > 0)
+        cost.shift_adds += static_cast<std::uint64_t>(n_nz + m_cols_used);
+    const std::uint64_t adc_cycles =
+        m_spec.adc.ideal() ? 0 : rounds * cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz);
+    // The shift-adders are pipelined behind the converters: one cycle drains the last value.
+    cost.cycles = reads * (cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
+                           adc_cycles) +
+                  (cost.shift_adds > 0 ? 1 : 0);
+
+    const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
+    const bool noisy = m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0;
+    const double vr = m_spec.cell.read_voltage_V;
+
     double energy_J = 0.0;
     if (!ir) {
-        // sum_ij V_i^2 G_ij t per slice; G_ref is the offset mapping's reference column.
+        // sum_ij V_i^2 G_ij t per slice; G_ref is the offset mappings' reference column.
         double e = 0.0;
         for (int k = 0; k < slices; ++k) {
             for (int i : m_nz) {
@@ -488,10 +913,12 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         energy_J = e * m_spec.read_time_s;
     }
 
-    auto add_noise = [&](const float* x2, const std::vector<int>& nz, float* out) {
-        gemv_rows(x2, nz.data(), static_cast<int>(nz.size()), m_noise_var.data(), lcols,
-                  m_var.data());
-        for (int j = 0; j < lcols; ++j)
+    // Independent read noise on each output (or signal) of one read.
+    auto add_noise = [&](const float* x2, const std::vector<int>& nz, const std::vector<float>& var,
+                         int width, float* out) {
+        m_var.resize(static_cast<std::size_t>(std::max(width, lcols)));
+        gemv_rows(x2, nz.data(), static_cast<int>(nz.size()), var.data(), width, m_var.data());
+        for (int j = 0; j < width; ++j)
             out[j] +=
                 static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) * m_read_rng.normal());
     };
@@ -499,10 +926,16 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     if (m_spec.adc.ideal()) {
         // No quantisation between slices, so the slices sum linearly: one read of the quantised
         // input gives the same result (the fast path).
-        if (!ir)
+        if (!ir) {
             gemv_rows(m_xq.data(), m_nz.data(), n_nz, m_weff.data(), lcols, y);
-        else
-            ir_read(m_xq.data(), y, &energy_J);
+        } else {
+            ir_read(m_xq.data(), m_sig.data(), &energy_J);
+            std::fill(y, y + lcols, 0.0f);
+            combine(m_sig.data(), 1.0, y);
+            if (m_zero != 0.0)
+                for (int j = 0; j < lcols; ++j)
+                    y[j] -= static_cast<float>(m_out_scale * m_zero * x_sum);
+        }
         if (noisy) {
             // Each slice is a separate read with independent noise, so the variances add with
             // the squared slice weights: var_j = sum_i (sum_k c_k^2 x_k,i^2) var_ij.
@@ -516,7 +949,7 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
                 }
                 m_x2[static_cast<std::size_t>(i)] = static_cast<float>(s2);
             }
-            add_noise(m_x2.data(), m_nz, y);
+            add_noise(m_x2.data(), m_nz, m_noise_var, lcols, y);
         }
     } else {
         const double fs = effective_output_range();
@@ -527,6 +960,10 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         const bool sign_only = adc_bits == 1;
         const double code_max = sign_only ? 0.0 : std::ldexp(1.0, adc_bits - 1) - 1.0;
         const double step = sign_only ? fs : fs / code_max;
+        // Signals: the logical columns (analog) or the weight slices (sliced).
+        const std::vector<float>& wsig = sliced ? m_wsig : m_weff;
+        const std::vector<float>& vsig = sliced ? m_sig_var : m_noise_var;
+        float* sig = m_sig.data();
         std::fill(y, y + lcols, 0.0f);
         for (int k = 0; k < slices; ++k) {
             m_nz_slice.clear();
@@ -541,20 +978,22 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
             }
             if (!ir)
                 gemv_rows(m_xq.data(), m_nz_slice.data(), static_cast<int>(m_nz_slice.size()),
-                          m_weff.data(), lcols, m_yk.data());
+                          wsig.data(), nsig, sig);
             else
-                ir_read(m_xq.data(), m_yk.data(), &energy_J);
-            if (noisy) add_noise(m_x2.data(), m_nz_slice, m_yk.data());
+                ir_read(m_xq.data(), sig, &energy_J);
+            if (noisy) add_noise(m_x2.data(), m_nz_slice, vsig, nsig, sig);
             // Anything beyond full scale clips to the end codes.
-            const double ck = slice_weight(k);
-            for (int j = 0; j < lcols; ++j) {
-                const double v =
+            for (int j = 0; j < nsig; ++j)
+                sig[j] = static_cast<float>(
                     sign_only
-                        ? (m_yk[j] >= 0 ? 0.5 : -0.5) * step
-                        : std::clamp(std::nearbyint(m_yk[j] / step), -code_max, code_max) * step;
-                y[j] += static_cast<float>(ck * v);
-            }
+                        ? (sig[j] >= 0 ? 0.5 : -0.5) * step
+                        : std::clamp(std::nearbyint(sig[j] / step), -code_max, code_max) * step);
+            combine(sig, slice_weight(k), y);
         }
+        // The reference's and the zero code's share of the inputs' sum, restored digitally.
+        if (m_zero != 0.0)
+            for (int j = 0; j < lcols; ++j)
+                y[j] -= static_cast<float>(m_out_scale * m_zero * x_sum);
     }
     cost.array_energy_J = energy_J;
     return cost;

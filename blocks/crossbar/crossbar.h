@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "neurotlm/core/ledger.h"
@@ -15,6 +17,7 @@
 #include "neurotlm/core/spec_table.h"
 #include "neurotlm/devices/cell.h"
 #include "neurotlm/devices/periphery.h"
+#include "neurotlm/devices/technology.h"
 
 namespace neurotlm {
 
@@ -31,6 +34,27 @@ inline constexpr double kMaxTileOutput = 3.4e34;
 enum class WeightMapping {
     differential, ///< two columns per weight: W ~ G+ - G-; logical columns = cols / 2
     offset,       ///< one column per weight, W ~ G - G_ref; a reference column is subtracted
+    /// Bit-sliced only: the two's-complement code, its sign bit on a 1-bit slice whose
+    /// shift-add weight is negative.
+    twos_complement,
+};
+
+/// @brief Digital shift-and-add behind the ADCs: combines the converted slices of a weight and
+/// the input slices into one partial sum. Energy and area 0 in the spec mean "derived from the
+/// platform's technology" (set by the tile).
+struct ShiftAddSpec {
+    double energy_J = 0.0; ///< per converted value shifted and added
+    double area_m2 = 0.0;  ///< per shift-adder (one behind each ADC)
+    static const SpecTable<ShiftAddSpec>& table();
+};
+
+/// @brief Area and energy of the periphery that is not a converter: derived from the technology
+/// by the tile unless the platform gives them.
+struct ArrayPeripherySpec {
+    double column_mux_energy_J = 0.0;  ///< per column-multiplexer phase (select lines switched)
+    double column_mux_area_m2 = 0.0;   ///< per physical column
+    double write_driver_area_m2 = 0.0; ///< per word line and per bit line (driver + level shifter)
+    double leakage_W = 0.0;            ///< static power of drivers, muxes and shift-adders
 };
 
 struct CrossbarSpec {
@@ -40,45 +64,90 @@ struct CrossbarSpec {
     CellSpec cell;
     AdcSpec adc;
     DacSpec dac;
-    int input_bits = 8;         ///< input precision; sliced into ceil(input_bits/dac.bits) reads
-    double read_time_s = 10e-9; ///< duration of one read (integration window)
-    double clock_Hz = 1e9;      ///< tile clock: latencies are whole cycles of it
+    int input_bits = 8; ///< input precision; sliced into ceil(input_bits/dac.bits) reads
+    /// Weight precision: 0 = analog (a weight at the nearest of the cell's levels, on one column
+    /// or a differential pair); else a weight_bits code spread over several cells of
+    /// floor(log2(levels)) bits each (bit slicing), recombined by shift-and-add.
+    int weight_bits = 0;
+
+    double read_time_s = 10e-9;       ///< duration of one read (integration window)
+    double clock_Hz = 1e9;            ///< tile clock: latencies are whole cycles of it
     double wire_resistance_ohm = 0.0; ///< resistance of one wire segment between cells
     bool ir_drop = false;             ///< solve the resistive network (needs wire_resistance > 0)
     bool read_noise = true;           ///< apply cell.read_noise_sigma on every read
     bool variation = true;            ///< apply cell.variation_sigma and stuck-at at programming
 
-    /// Output columns: one per column pair with the differential mapping, else one per column.
-    int logical_cols() const { return mapping == WeightMapping::differential ? cols / 2 : cols; }
-    /// ADCs: one per adc.shared_by_columns logical columns (a differential pair is sensed as one
-    /// signal). The one count behind ADC energy, leakage, area and latency.
+    ShiftAddSpec shift_add;
+    ArrayPeripherySpec periphery; ///< derived by the tile (no parameters of its own)
+
+    bool sliced() const { return weight_bits > 0; }
+    /// Bits one cell holds when sliced: floor(log2(levels)) (2^bits of its levels are used).
+    int bits_per_cell() const;
+    /// Slices of one weight (signals sensed and converted per weight): 1 when analog.
+    int weight_slices() const;
+    /// Physical columns one weight takes: 2 x slices (differential) or slices.
+    int columns_per_weight() const;
+    /// Output columns: the physical columns divided among the weights (leftovers unused).
+    int logical_cols() const { return cols / columns_per_weight(); }
+    /// Signals the ADCs convert: one per weight slice (a differential pair is one signal).
+    int signals() const { return logical_cols() * weight_slices(); }
+    /// ADCs: one per adc.shared_by_columns signals. The one count behind ADC energy, leakage,
+    /// area and latency, and behind the shift-adders (one behind each ADC).
     int adc_count() const {
-        return (logical_cols() + adc.shared_by_columns - 1) / adc.shared_by_columns;
+        return (signals() + adc.shared_by_columns - 1) / adc.shared_by_columns;
     }
     /// Row drivers: one per row.
     int dac_count() const { return rows; }
+    /// Reference columns: one with the offset and two's-complement mappings, else none.
+    int reference_columns() const { return mapping == WeightMapping::differential ? 0 : 1; }
+    /// Width of the partial sum a tile produces (ADC code shifted over the weight slices and the
+    /// input slices, with the sign): what the shift-adders hold and the output carries.
+    int partial_sum_bits() const;
 
     /// Every parameter of a crossbar tile's circuit, bound to these fields (the cell is named by
     /// "device" and resolved through the device library by the tile; the clock is the tile's).
     static const SpecTable<CrossbarSpec>& table();
+    /// @brief Fill every periphery figure left at 0 from the technology and this array's
+    /// geometry: ADC area, leakage and comparator energy, row-driver energy and area,
+    /// shift-adders, column multiplexers, write drivers. The models and their sources are in
+    /// the definition.
+    void derive_periphery(const Technology& tech);
+    /// Word-line capacitance: the wire across the physical columns (and the reference column)
+    /// plus one access-transistor gate per cell.
+    double word_line_capacitance_F(const Technology& tech) const;
+
+    /// Why the weight slicing cannot work on this tile ("" if it can): the arithmetic of
+    /// columns per weight against the tile's columns.
+    std::string slicing_problem() const;
     /// Throws InputError for a spec outside the table's bounds or structurally impossible (odd
     /// columns with the differential mapping, fewer than two ascending conductance levels).
     void check() const;
 };
 
 /// The crossbar's actions, indexing Crossbar::energy_table().
-enum CrossbarAction : std::size_t { kArrayRead, kDacConversion, kAdcConversion, kCellWrite };
+enum CrossbarAction : std::size_t {
+    kArrayRead,
+    kDacConversion,
+    kAdcConversion,
+    kCellWrite,
+    kShiftAdd,
+    kColumnMux,
+};
 
 /// @brief What one operation cost; the tile books these into its ledger.
 struct CrossbarCost {
-    std::uint64_t cycles = 0;          ///< latency in tile clock cycles
-    std::uint64_t reads = 0;           ///< array read phases (input slices)
-    std::uint64_t dac_conversions = 0; ///< slices x rows with a non-zero input (idle rows: none)
-    std::uint64_t adc_conversions = 0; ///< slices x logical columns used; 0 with an ideal ADC
+    std::uint64_t cycles = 0; ///< latency in tile clock cycles
+    std::uint64_t reads = 0;  ///< array read phases (input slices)
+    /// Word-line activations: per input slice, the rows whose slice is not 0, once per
+    /// column-multiplexer phase (the rows are driven again for each group of columns sensed).
+    std::uint64_t dac_conversions = 0;
+    std::uint64_t adc_conversions = 0; ///< slices x signals used; 0 with an ideal ADC
+    std::uint64_t shift_adds = 0;      ///< converted values shifted and added (+ offset fixes)
+    std::uint64_t mux_phases = 0;      ///< column-multiplexer phases (slices x rounds)
     std::uint64_t cell_writes = 0;
     double array_energy_J = 0.0; ///< sum over reads of sum_ij V_i^2 G_ij t (data-dependent)
     double write_energy_J = 0.0; ///< cell_writes x the cell's write energy
-    /// Column signals sensed (S x logical columns used), whether or not an ADC converts them:
+    /// Signals sensed (S x signals used), whether or not an ADC converts them:
     /// with an ideal ADC adc_conversions is 0 but the columns are still read.
     std::uint64_t columns_sensed = 0;
 };
@@ -121,6 +190,16 @@ public:
     static float max_slice_output(const float* w, int rows, int cols, const float* x, float x_max,
                                   int input_bits, int dac_bits);
 
+    /// @brief max_slice_output for any spec: the largest |signal| one read of @p x against the
+    /// nominal (encoded, variation-free) weights gives, in the units of set_output_range (weight
+    /// units when analog; digits x input units when sliced). @p w_max is the weight range.
+    static float max_signal_output(const CrossbarSpec& spec, const float* w, int rows, int cols,
+                                   const float* x, float x_max, float w_max);
+
+    /// @brief The value @p w takes once encoded on cells of @p spec without variation: the
+    /// nearest level (analog) or the nearest weight_bits code (sliced), in weight units.
+    static float nominal_weight(const CrossbarSpec& spec, float w, float w_max);
+
     /// @brief The largest |y_j| inputs within [-x_max, x_max] can give with the nominal
     /// weights @p w (rows x cols, row-major): x_max * max_j sum_i |w_ij|, in double so that it
     /// says how far past kMaxTileOutput a programme is instead of overflowing itself.
@@ -128,9 +207,10 @@ public:
 
     /// @brief Input scale: inputs are clipped to [-x_max, x_max] and quantised to input_bits.
     void set_input_range(float x_max);
-    /// @brief ADC full scale in weight units (|y| that maps to the ADC's top code). Every input
-    /// slice is driven at full-scale voltages, so with bit slicing this must cover one slice's
-    /// output, which can exceed the final |y|. 0 = the largest |y| the weights allow.
+    /// @brief ADC full scale: the |signal| that maps to the ADC's top code, in weight units when
+    /// analog, in digits x input units when sliced (one weight slice's column). Every input
+    /// slice is driven at full-scale voltages, so this must cover one slice's output, which can
+    /// exceed the final |y|. 0 = the largest signal the programmed weights allow.
     void set_output_range(float y_max);
     float input_range() const { return m_x_max; }
     float output_range() const { return m_y_max; }
@@ -147,9 +227,12 @@ public:
     /// for reports, energy checks and netlist export.
     const std::vector<double>& conductances_S() const { return m_g; }
 
-    /// Cells, ADCs and row drivers.
+    /// Cells (with the reference column), ADCs, row drivers, column multiplexers,
+    /// shift-adders and write drivers, by part.
+    std::vector<std::pair<std::string, double>> area_parts_m2() const;
+    /// The sum of area_parts_m2().
     double area_m2() const;
-    /// Static power: the ADCs' leakage (none for an ideal converter).
+    /// Static power: the ADCs' (none for an ideal converter) and the other periphery's.
     double leakage_W() const;
     /// The actions and their fixed prices, indexed by CrossbarAction; a read's array energy is
     /// data-dependent and booked on top of array_read's zero price.
@@ -168,19 +251,31 @@ public:
 private:
     struct IrSolver;
     void rebuild();
-    void ir_read(const float* x, float* y, double* energy_J);
+    void rebuild_signals();
+    /// One read of @p x: every signal (digits x input units when sliced) into @p sig.
+    void ir_read(const float* x, float* sig, double* energy_J);
+    /// Signals of the used columns to outputs: y_j += ck * scale * sum_p coef_p * sig_(j,p).
+    void combine(const float* sig, double ck, float* y) const;
     int m_rows_used = 0;
     int m_cols_used = 0;
-    double m_w_per_S = 0.0;    ///< weight units per siemens of G+ - G- (or G - G_ref)
-    double m_g_ref_S = 0.0;    ///< offset mapping: ideal reference conductance
-    float m_colabs_max = 0.0f; ///< max_j sum_i |w_eff_ij|, for the default ADC range
+    double m_w_per_S = 0.0;         ///< weight units per siemens of G+ - G- (or G - G_ref)
+    double m_sig_per_S = 0.0;       ///< signal units per siemens (m_w_per_S when analog)
+    double m_out_scale = 1.0;       ///< weight units per code step when sliced (1 when analog)
+    double m_zero = 0.0;            ///< offset-binary zero code, subtracted digitally
+    std::vector<double> m_coef;     ///< shift-add weight of each weight slice
+    std::vector<float> m_wsig;      ///< sliced: signals' matrix, rows x signals (digits)
+    std::vector<float> m_sig_var;   ///< sliced: per-cell noise variance in digit units^2
+    std::vector<float> m_sig;       ///< scratch: one read's signals
+    float m_sigabs_max = 0.0f;      ///< max over signals of sum_i |wsig_is|
+    std::vector<int> m_digit_level; ///< sliced: the cell level that holds each digit
+    double m_g_ref_S = 0.0;         ///< offset mapping: ideal reference conductance
+    float m_colabs_max = 0.0f;      ///< max_j sum_i |w_eff_ij|, for the default ADC range
     std::vector<CellFault> m_fault;
     std::vector<double> m_level_g_S; ///< level conductances at the full-scale read bias
     RngStream m_write_rng;
     RngStream m_read_rng;
     std::vector<float> m_xq;          ///< scratch: quantised (or sliced) input
     std::vector<float> m_x2;          ///< scratch: squared inputs for the noise GEMV
-    std::vector<float> m_yk;          ///< scratch: one slice's output
     std::vector<float> m_var;         ///< scratch: output-noise variances
     std::vector<std::int32_t> m_code; ///< scratch: signed input codes
     std::vector<int> m_nz;            ///< scratch: indices of rows with non-zero input

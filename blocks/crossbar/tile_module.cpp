@@ -22,6 +22,9 @@ CrossbarSpec spec_from(const Params& p, const ComponentContext& ctx, double cloc
     s.clock_Hz = clock_Hz;
     if (s.ir_drop && s.wire_resistance_ohm <= 0.0)
         p.fail("wire_resistance", "a wire resistance > 0 when ir_drop is true", "0");
+    if (const std::string why = s.slicing_problem(); !why.empty())
+        p.fail("weight_bits", "a weight code the tile's columns can hold", why);
+    s.derive_periphery(ctx.tech());
     return s;
 }
 
@@ -119,6 +122,8 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
         l.book(m_actions[kArrayRead], c.reads, c.array_energy_J);
         l.book(m_actions[kDacConversion], c.dac_conversions);
         l.book(m_actions[kAdcConversion], c.adc_conversions);
+        l.book(m_actions[kShiftAdd], c.shift_adds);
+        l.book(m_actions[kColumnMux], c.mux_phases);
         ++m_mvms;
         return c.cycles;
     }
@@ -130,6 +135,15 @@ void CrossbarTile::collect_stats(StatSet& stats) const {
     stats.set("mvms", static_cast<double>(m_mvms), Unit::none, "matrix-vector multiplications");
     stats.set("rows", m_rows, Unit::none, "logical rows (inputs)");
     stats.set("cols", m_cols, Unit::none, "logical columns (outputs)");
+    const CrossbarSpec& s = m_xbar->spec();
+    stats.set("cells_per_weight", s.columns_per_weight(), Unit::none,
+              "physical columns one weight takes (slices, x2 for differential pairs)");
+    stats.set("partial_sum_bits", s.partial_sum_bits(), Unit::none,
+              "width of the partial sums the shift-adders hold and the tile outputs");
+    stats.set("adcs", s.adc_count(), Unit::none, "converters (each with its shift-adder)");
+    for (const auto& part : m_xbar->area_parts_m2())
+        stats.set("area_" + part.first, part.second, Unit::square_metre,
+                  "area of the tile's " + part.first);
 }
 
 NEUROTLM_REGISTER_COMPONENT("crossbar_tile", CrossbarTile,

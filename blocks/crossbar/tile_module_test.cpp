@@ -217,9 +217,18 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
     ASSERT_EQ(xbar.logical_cols(), 4);
     ASSERT_EQ(xbar.adc_count(), 4);
 
-    // Leakage: 4 ADCs x 1 uW. Area: 64 cells (the ideal device has none) + 4 ADCs + 8 drivers.
-    EXPECT_DOUBLE_EQ(tile->ledger().leakage_power_W(), 4 * 1e-6);
-    EXPECT_DOUBLE_EQ(tile->area_m2(), 64 * xbar.spec().cell.area_m2 + 4 * 100e-12 + 8 * 1e-12);
+    // Leakage: 4 ADCs x 1 uW and the other periphery's. Area: 64 cells (the ideal device has
+    // none) + 4 ADCs + 8 drivers + 4 shift-adders (one per ADC) + 16 write drivers (8 word
+    // lines, 8 bit lines); no column multiplexer with one column per ADC.
+    const CrossbarSpec& s = xbar.spec();
+    EXPECT_GT(s.periphery.leakage_W, 0.0);
+    EXPECT_DOUBLE_EQ(tile->ledger().leakage_power_W(), 4 * 1e-6 + s.periphery.leakage_W);
+    EXPECT_GT(s.shift_add.area_m2, 0.0);
+    EXPECT_GT(s.periphery.write_driver_area_m2, 0.0);
+    EXPECT_EQ(s.periphery.column_mux_area_m2, 0.0);
+    EXPECT_DOUBLE_EQ(tile->area_m2(), 64 * s.cell.area_m2 + 4 * 100e-12 + 8 * 1e-12 +
+                                          4 * s.shift_add.area_m2 +
+                                          16 * s.periphery.write_driver_area_m2);
 
     // Prices in the ledger are the circuit's energy table.
     const EnergyTable table = xbar.energy_table();
@@ -232,7 +241,7 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
     EXPECT_DOUBLE_EQ(table[kDacConversion].energy_J, 2e-15);
 
     // Latency of one MVM on all 4 columns: 4 slices x (10 read cycles + 1 round of 4 ADCs x 5
-    // cycles) = 60 cycles; 4 x 4 conversions.
+    // cycles) + 1 shift-add drain = 61 cycles; 4 x 4 conversions.
     std::uint32_t cycles = 0;
     run_job(p, [&](Controller& c) {
         CrossbarTileDriver d(c, kBase, "tile0");
@@ -245,7 +254,7 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
         d.collect(y.data(), 4);
         cycles = c.read32(kBase + regmap::LAST_CYCLES.offset);
     });
-    EXPECT_EQ(cycles, 4u * (10u + 5u));
+    EXPECT_EQ(cycles, 4u * (10u + 5u) + 1u);
     EXPECT_EQ(tile->ledger().find("adc_conversion")->count, 4u * 4u);
     EXPECT_DOUBLE_EQ(tile->ledger().find("adc_conversion")->energy_J, 16 * 10e-15 * 32);
 }

@@ -8,6 +8,7 @@
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/devices/library.h"
 #include "neurotlm/drivers/trace_ops.h"
 
 namespace neurotlm {
@@ -17,6 +18,15 @@ namespace {
 using trace::json;
 
 class TileTrace;
+
+/// The tile's spec with its cell (which decides the outputs of a sliced tile).
+CrossbarSpec spec_of(const ComponentInfo& info) {
+    CrossbarSpec spec = CrossbarSpec::table().build(*info.params);
+    const Params& p = *info.params;
+    if (info.devices)
+        spec.cell = info.devices->resolve(p.string("device"), p.file(), p.pointer_of("device"));
+    return spec;
+}
 
 /// Steps call their tile's driver, which exists only at replay.
 class TileStep : public trace::Step {
@@ -31,7 +41,7 @@ protected:
 class TileTrace : public trace::Component {
 public:
     explicit TileTrace(const ComponentInfo& info) : m_name(info.name) {
-        const CrossbarSpec spec = CrossbarSpec::table().build(*info.params);
+        const CrossbarSpec spec = spec_of(info);
         m_rows = spec.rows;
         m_cols = spec.logical_cols();
     }
@@ -280,7 +290,7 @@ trace::BlockOps tile_trace_ops() {
                {"collect", {}}};
     ops.create = [](const ComponentInfo& info) { return std::make_unique<TileTrace>(info); };
     ops.step_bytes = [](const ComponentInfo& info) {
-        const CrossbarSpec spec = CrossbarSpec::table().build(*info.params);
+        const CrossbarSpec spec = spec_of(info);
         // The input padded to the rows; the output, and its copy recorded in the report (a JSON
         // number each).
         return 4.0 * spec.rows + (4.0 + 16.0) * spec.logical_cols();

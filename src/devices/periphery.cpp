@@ -2,21 +2,45 @@
 
 #include <cmath>
 
+#include "neurotlm/devices/technology.h"
+
 namespace neurotlm {
 
 double AdcSpec::energy_per_conversion_J() const {
     if (ideal()) return 0.0;
+    if (kind == AdcKind::flash) return comparators() * comparator_energy_J;
     return fom_J * std::ldexp(1.0, bits);
 }
 
 double AdcSpec::latency_s() const {
     if (ideal()) return 0.0;
-    return static_cast<double>(bits) / clock_Hz;
+    return (kind == AdcKind::flash ? 1.0 : static_cast<double>(bits)) / clock_Hz;
+}
+
+int AdcSpec::comparators() const {
+    if (ideal()) return 0;
+    return kind == AdcKind::flash ? (1 << bits) - 1 : 1;
+}
+
+double AdcSpec::gates() const {
+    if (ideal()) return 0.0;
+    // Gate equivalents (NAND2 area units, see technology.h), first-order and assumed:
+    // flash: per level a comparator and a gate of the thermometer-to-binary encoder;
+    // SAR: the comparator, a register and control flip-flop per bit with about four gates of
+    // logic each, and a binary-weighted capacitor array of 2^bits unit capacitors of about one
+    // gate's area each.
+    if (kind == AdcKind::flash) return comparators() * (Technology::kComparatorGates + 1.0);
+    return Technology::kComparatorGates + bits * (2.0 * Technology::kFlipFlopGates + 4.0) +
+           std::ldexp(1.0, bits);
 }
 
 const SpecTable<AdcSpec>& AdcSpec::table() {
     static const SpecTable<AdcSpec> table = [] {
         SpecTable<AdcSpec> t;
+        t.choice<AdcKind>("kind", NEUROTLM_FIELD(kind),
+                          {{"sar", AdcKind::sar}, {"flash", AdcKind::flash}}, "sar",
+                          "sar: one bit a cycle, E = FoM x 2^bits; flash (or a multilevel sense "
+                          "amplifier): 2^bits - 1 comparators decide all bits in one cycle");
         t.integer("bits", NEUROTLM_FIELD(bits), 5,
                   "ADC resolution; 0 = ideal converter (no quantisation, free)", 0, 16);
         t.integer("shared_by_columns", NEUROTLM_FIELD(shared_by_columns), 8,
@@ -24,12 +48,16 @@ const SpecTable<AdcSpec>& AdcSpec::table() {
         t.positive("fom", Unit::joule, NEUROTLM_FIELD(fom_J), 10e-15,
                    "Walden figure of merit, energy per conversion step (E = FoM * 2^bits); the "
                    "default 10 fJ is typical of SAR ADCs, configurable");
+        t.number("comparator_energy", Unit::joule, NEUROTLM_FIELD(comparator_energy_J), 0.0,
+                 "flash: energy of one comparator decision; 0 = derived from the technology "
+                 "(a clocked comparator of 8 gate equivalents switching)",
+                 0.0, 1e-9);
         t.positive("clock", Unit::hertz, NEUROTLM_FIELD(clock_Hz), 1e9,
-                   "SAR clock: one bit is decided per cycle");
+                   "converter clock: SAR decides one bit a cycle, flash all bits in one");
         t.number("area", Unit::square_metre, NEUROTLM_FIELD(area_per_adc_m2), 0.0,
-                 "area of one ADC", 0.0);
+                 "area of one ADC; 0 = derived from its gate count in the technology", 0.0);
         t.number("leakage", Unit::watt, NEUROTLM_FIELD(leakage_per_adc_W), 0.0,
-                 "static power of one ADC", 0.0);
+                 "static power of one ADC; 0 = derived from its gate count in the technology", 0.0);
         return t;
     }();
     return table;
@@ -40,17 +68,19 @@ const SpecTable<DacSpec>& DacSpec::table() {
         SpecTable<DacSpec> t;
         t.integer("bits", NEUROTLM_FIELD(bits), 1,
                   "row-driver resolution: input bits applied per read", 1, 8);
-        // A 1-bit row driver switching a word line of ~128 cells (~25 fF) at 0.2-1 V costs a
-        // few fJ of CV^2 plus driver overhead; 10 fJ is an assumed round figure, not a
-        // published one.
-        t.number("energy", Unit::joule, NEUROTLM_FIELD(energy_per_conversion_J), 10e-15,
-                 "energy per row per input slice (default 10 fJ: assumed, not sourced)", 0.0);
+        t.number("energy", Unit::joule, NEUROTLM_FIELD(energy_per_conversion_J), 0.0,
+                 "energy of one word-line activation (a row driven for one input slice and one "
+                 "column-multiplexer phase); 0 = derived: the word line's wire and access-gate "
+                 "capacitance charged to vdd, plus the input latch",
+                 0.0);
         t.number("latency", Unit::second, NEUROTLM_FIELD(latency_s), 0.0,
                  "settling time of a row driver, added to each read phase (default 0: assumed "
                  "hidden in the read window)",
                  0.0);
         t.number("area", Unit::square_metre, NEUROTLM_FIELD(area_per_dac_m2), 0.0,
-                 "area of one row driver", 0.0);
+                 "area of one row driver with its input latch and switch matrix; 0 = derived "
+                 "from its gate count in the technology",
+                 0.0);
         return t;
     }();
     return table;

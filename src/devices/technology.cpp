@@ -24,8 +24,10 @@ Technology node(double node_nm, double vdd_V, double rho_ohm_m, double sram_um2)
     t.full_adder_energy_J = 0.1e-12 / 32.0 * s * (vdd_V / 0.9) * (vdd_V / 0.9);
     // Nangate 45 nm open cell library NAND2_X1: 0.798 um^2, scaled with F^2.
     t.gate_area_m2 = 0.798e-12 * s * s;
-    // Assumed: about 10 nW per gate at the typical corner, 25 C; not sourced per node.
-    t.gate_leakage_W = 10e-9;
+    // Assumed, for a low-power process at 25 C: 50 pW per gate equivalent, the same order as
+    // the SRAM buffer's assumed 50 pW per low-power 6T cell; not sourced per node (a
+    // high-performance process leaks 10-100 times more: override gate_leakage).
+    t.gate_leakage_W = 50e-12;
     // FO4 ~ 360 ps per um of drawn gate length (rule of thumb, Ho et al. 2001).
     t.fo4_delay_s = 360e-12 * node_nm * 1e-3;
     // About 1 fF per um of gate width, minimum width 3F.
@@ -89,8 +91,7 @@ const SpecTable<Technology>& Technology::table() {
         SpecTable<Technology> t;
         t.positive("node", Unit::metre, NEUROTLM_FIELD(node_m), d.node_m,
                    "feature size; wire geometry and gate capacitance follow it", 1e-9, 1e-6)
-            .positive("vdd", Unit::volt, NEUROTLM_FIELD(vdd_V), d.vdd_V, "logic supply", 0.1,
-                      5.0)
+            .positive("vdd", Unit::volt, NEUROTLM_FIELD(vdd_V), d.vdd_V, "logic supply", 0.1, 5.0)
             .positive("wire_capacitance", Unit::farad_per_metre, NEUROTLM_FIELD(wire_cap_F_per_m),
                       d.wire_cap_F_per_m, "capacitance of on-chip wire per length", 0.0, 1e-6)
             .positive("wire_resistance", Unit::ohm_per_metre, NEUROTLM_FIELD(wire_res_ohm_per_m),
@@ -100,8 +101,8 @@ const SpecTable<Technology>& Technology::table() {
                       "energy of one bit of an addition; the gate equivalent's switching energy "
                       "is this / 5.3",
                       0.0, 1e-9)
-            .positive("gate_area", Unit::square_metre, NEUROTLM_FIELD(gate_area_m2),
-                      d.gate_area_m2, "area of one NAND2 gate equivalent", 0.0, 1e-6)
+            .positive("gate_area", Unit::square_metre, NEUROTLM_FIELD(gate_area_m2), d.gate_area_m2,
+                      "area of one NAND2 gate equivalent", 0.0, 1e-6)
             .number("gate_leakage", Unit::watt, NEUROTLM_FIELD(gate_leakage_W), d.gate_leakage_W,
                     "static power of one gate equivalent", 0.0, 1e-3)
             .positive("fo4_delay", Unit::second, NEUROTLM_FIELD(fo4_delay_s), d.fo4_delay_s,

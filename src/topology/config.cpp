@@ -564,8 +564,9 @@ void Loader::reach(const std::string& n) {
 // What a workload may know of the platform before it is built (addresses are set at build).
 void Loader::fill_info() {
     for (const auto& c : cfg.components)
-        cfg.info.components.push_back(
-            {c.name, c.type->name, &c.params, 0, &c == ctrl || reachable.count(c.name) > 0});
+        cfg.info.components.push_back({c.name, c.type->name, &c.params, 0,
+                                       &c == ctrl || reachable.count(c.name) > 0,
+                                       cfg.devices.get()});
     cfg.info.file = file;
     cfg.info.seed = cfg.seed;
     cfg.info.config_dir = dir;

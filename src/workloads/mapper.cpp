@@ -14,8 +14,9 @@ int ceil_div(int a, int b) {
 } // namespace
 
 TileMapper::TileMapper(std::vector<const ComponentInfo*> tiles, const std::string& file,
-                       const std::string& pointer)
+                       const std::string& pointer, const DeviceLibrary& devices)
     : m_tiles(std::move(tiles)) {
+    m_specs.reserve(m_tiles.size());
     for (const auto* t : m_tiles) {
         if (t->type != "crossbar_tile")
             throw ConfigError(file, pointer, "crossbar_tile components",
@@ -23,8 +24,11 @@ TileMapper::TileMapper(std::vector<const ComponentInfo*> tiles, const std::strin
         if (!t->reachable)
             throw ConfigError(file, pointer, "tiles the controller can reach",
                               t->name + " is not connected to the controller");
-        // The geometry and periphery only: the cell is resolved when the tile is built.
-        const CrossbarSpec spec = CrossbarSpec::table().build(*t->params);
+        CrossbarSpec spec = CrossbarSpec::table().build(*t->params);
+        const Params& p = *t->params;
+        spec.cell = devices.resolve(p.string("device"), p.file(), p.pointer_of("device"));
+        if (const std::string why = spec.slicing_problem(); !why.empty())
+            p.fail("weight_bits", "a weight code the tile's columns can hold", why);
         if (m_specs.empty()) {
             m_tile_rows = spec.rows;
             m_tile_cols = spec.logical_cols();
@@ -52,6 +56,7 @@ MatrixMap TileMapper::place(const std::vector<float>& matrix, int inputs, int ou
             b.tile = m_tiles[m_next]->name;
             b.input_bits = m_specs[m_next].input_bits;
             b.dac_bits = m_specs[m_next].dac.bits;
+            b.spec = &m_specs[m_next];
             ++m_next;
             b.row0 = rb * m_tile_rows;
             b.rows = std::min(m_tile_rows, inputs - b.row0);
@@ -70,14 +75,15 @@ MatrixMap TileMapper::place(const std::vector<float>& matrix, int inputs, int ou
 
 void TileMapper::observe(MatrixMap& map, const std::vector<float>& x) {
     for (auto& b : map.blocks)
-        b.y_max = std::max(b.y_max, Crossbar::max_slice_output(b.weights.data(), b.rows, b.cols,
-                                                               x.data() + b.row0, map.x_max,
-                                                               b.input_bits, b.dac_bits));
+        b.y_max =
+            std::max(b.y_max, Crossbar::max_signal_output(*b.spec, b.weights.data(), b.rows, b.cols,
+                                                          x.data() + b.row0, map.x_max, map.w_max));
 }
 
 void TileMapper::finish(MatrixMap& map, float margin) {
     for (auto& b : map.blocks)
-        b.y_max = b.y_max > 0 ? b.y_max * margin : map.w_max * map.x_max;
+        b.y_max =
+            b.y_max > 0 ? b.y_max * margin : (b.spec->sliced() ? map.x_max : map.w_max * map.x_max);
 }
 
 } // namespace neurotlm

@@ -114,7 +114,9 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     }
 
     find_buffer(p, platform);
-    m_mapper = std::make_unique<TileMapper>(find_tiles(p, platform), file, p.pointer_of("tiles"));
+    if (!platform.devices) throw std::logic_error("mlp_inference without a device library");
+    m_mapper = std::make_unique<TileMapper>(find_tiles(p, platform), file, p.pointer_of("tiles"),
+                                            *platform.devices);
     int needed = 0;
     for (const auto& layer : m_net.layers)
         needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);

@@ -17,6 +17,7 @@
 #include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/params.h"
+#include "neurotlm/devices/library.h"
 #include "neurotlm/drivers/run_context.h"
 #include "neurotlm/workloads/workload.h"
 
@@ -25,7 +26,9 @@ namespace neurotlm::testing {
 class FakePlatform {
 public:
     explicit FakePlatform(std::string file = "platform.json", std::string config_dir = ".",
-                          std::uint64_t seed = 1) {
+                          std::uint64_t seed = 1)
+        : m_devices(DeviceLibrary::default_search_dirs(config_dir)) {
+        info.devices = &m_devices;
         info.file = std::move(file);
         info.config_dir = std::move(config_dir);
         info.seed = seed;
@@ -67,10 +70,12 @@ private:
         c.params = &m_params.back(); // a deque keeps earlier elements in place
         c.address = 0x10000000ull + 0x400000ull * info.components.size();
         c.reachable = reachable;
+        c.devices = &m_devices;
         info.components.push_back(c);
         return *this;
     }
     std::deque<Params> m_params;
+    DeviceLibrary m_devices;
 };
 
 /// Validate @p section (a platform file's "workload" object, "kind" included) and create the

@@ -6,22 +6,41 @@
 
 namespace neurotlm {
 
-/// @brief Successive-approximation ADC. Energy per conversion follows the Walden figure of
-/// merit, E = FoM * 2^bits; a conversion takes `bits` cycles of the ADC clock.
-/// bits = 0 means an ideal, free converter (no quantisation): useful as a reference.
+/// How a converter decides its bits.
+enum class AdcKind {
+    /// Successive approximation: one bit per cycle; energy by the Walden figure of merit,
+    /// E = FoM * 2^bits (Walden, IEEE JSAC 1999; Murmann's ADC survey for current FoMs).
+    sar,
+    /// Flash, or a multilevel current sense amplifier as NeuroSim's: 2^bits - 1 comparators
+    /// against reference levels decide every bit in one cycle; E = (2^bits - 1) x the energy of
+    /// one clocked comparator.
+    flash,
+};
+
+/// @brief A column converter shared by several columns. bits = 0 means an ideal, free converter
+/// (no quantisation): useful as a reference.
 struct AdcSpec {
+    AdcKind kind = AdcKind::sar;
     int bits = 5;
     int shared_by_columns = 8; ///< columns multiplexed onto one ADC
-    double fom_J = 10e-15;     ///< Walden FoM, J per conversion step
-    double clock_Hz = 1e9;     ///< SAR clock: one bit decided per cycle
-    double area_per_adc_m2 = 0.0;
-    double leakage_per_adc_W = 0.0;
+    double fom_J = 10e-15;     ///< Walden FoM, J per conversion step (SAR)
+    /// Flash: one comparator decision; 0 = derived from the technology (set by the tile).
+    double comparator_energy_J = 0.0;
+    double clock_Hz = 1e9;          ///< converter clock: SAR decides one bit a cycle, flash all
+    double area_per_adc_m2 = 0.0;   ///< 0 in a tile = derived from the technology
+    double leakage_per_adc_W = 0.0; ///< 0 in a tile = derived from the technology
 
     bool ideal() const { return bits == 0; }
     double energy_per_conversion_J() const;
     double latency_s() const;
 
-    /// The parameters (keys "bits", "shared_by_columns", "fom", "clock", "area", "leakage"),
+    /// Comparators in one converter (SAR: 1; flash: 2^bits - 1).
+    int comparators() const;
+    /// Gate equivalents of one converter, for its area and leakage (see the definition).
+    double gates() const;
+
+    /// The parameters (keys "kind", "bits", "shared_by_columns", "fom", "comparator_energy",
+    /// "clock", "area", "leakage"),
     /// bound to these fields; a tile nests them under "adc".
     static const SpecTable<AdcSpec>& table();
 };
@@ -29,7 +48,9 @@ struct AdcSpec {
 /// @brief Row driver: converts a digital input slice of `bits` bits to a read voltage.
 struct DacSpec {
     int bits = 1;
-    double energy_per_conversion_J = 10e-15; ///< per row per slice (assumed, see table())
+    /// Per word-line activation (a row driven for one slice and one multiplexer phase); 0 in a
+    /// tile = derived from the word line's capacitance and the technology.
+    double energy_per_conversion_J = 0.0;
     double latency_s = 0.0;
     double area_per_dac_m2 = 0.0;
 

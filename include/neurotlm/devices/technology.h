@@ -20,16 +20,16 @@ namespace neurotlm {
 
 /// A plain Technology{} holds the 45 nm preset's values, rounded; platforms use the presets.
 struct Technology {
-    double node_m = 45e-9;              ///< feature size (drawn gate length)
-    double vdd_V = 1.0;                 ///< logic supply
-    double wire_cap_F_per_m = 0.2e-9;   ///< wire capacitance (0.2 fF/um)
-    double wire_res_ohm_per_m = 6.17e6; ///< minimum-pitch wire resistance (6.2 ohm/um)
+    double node_m = 45e-9;                 ///< feature size (drawn gate length)
+    double vdd_V = 1.0;                    ///< logic supply
+    double wire_cap_F_per_m = 0.2e-9;      ///< wire capacitance (0.2 fF/um)
+    double wire_res_ohm_per_m = 6.17e6;    ///< minimum-pitch wire resistance (6.2 ohm/um)
     double full_adder_energy_J = 3.86e-15; ///< one full-adder bit of an addition at vdd
-    double gate_area_m2 = 0.798e-12;    ///< one NAND2 gate equivalent, placed
-    double gate_leakage_W = 10e-9;      ///< static power of one gate equivalent
-    double fo4_delay_s = 16.2e-12;       ///< fan-out-of-4 inverter delay
-    double gate_cap_F = 0.135e-15;      ///< gate of a minimum transistor (an access device)
-    double sram_cell_area_m2 = 0.346e-12; ///< 6T SRAM bit cell
+    double gate_area_m2 = 0.798e-12;       ///< one NAND2 gate equivalent, placed
+    double gate_leakage_W = 50e-12;        ///< static power of one gate equivalent
+    double fo4_delay_s = 16.2e-12;         ///< fan-out-of-4 inverter delay
+    double gate_cap_F = 0.135e-15;         ///< gate of a minimum transistor (an access device)
+    double sram_cell_area_m2 = 0.346e-12;  ///< 6T SRAM bit cell
 
     /// Gate equivalents of the circuits the periphery is built from (area; also the energy
     /// weight of circuits that are not adders).

@@ -23,6 +23,7 @@ struct ComponentInfo {
     const Params* params = nullptr; ///< its validated parameters
     std::uint64_t address = 0;      ///< base address as the controller sees it
     bool reachable = false;         ///< the controller can address it (or it is the controller)
+    const DeviceLibrary* devices = nullptr; ///< the platform's devices, to resolve a "device"
 };
 
 /// @brief The platform as known at load time, before anything is built.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "neurotlm/blocks/crossbar/crossbar.h"
+#include "neurotlm/devices/library.h"
 #include "neurotlm/drivers/run_context.h"
 
 namespace neurotlm {
@@ -20,6 +21,8 @@ struct TileBlock {
     float y_max = 0.0f;     ///< calibrated ADC range (one slice read, see Crossbar)
     int input_bits = 8;     ///< the tile's input precision and DAC slice width
     int dac_bits = 1;
+    const CrossbarSpec* spec =
+        nullptr;                ///< the tile's spec (its cell resolved), owned by the mapper
     std::vector<float> weights; ///< rows x cols as programmed
 };
 
@@ -34,9 +37,10 @@ struct MatrixMap {
 class TileMapper {
 public:
     /// @p tiles in the order they are used; all crossbar tiles of one geometry that the
-    /// controller can reach, else ConfigError at @p file / @p pointer.
+    /// controller can reach, else ConfigError at @p file / @p pointer. Their cells are resolved
+    /// through @p devices (the cell decides how many columns a sliced weight takes).
     TileMapper(std::vector<const ComponentInfo*> tiles, const std::string& file,
-               const std::string& pointer);
+               const std::string& pointer, const DeviceLibrary& devices);
 
     int tile_rows() const { return m_tile_rows; }
     /// Logical outputs per tile.
@@ -58,7 +62,7 @@ public:
 
 private:
     std::vector<const ComponentInfo*> m_tiles;
-    std::vector<CrossbarSpec> m_specs;
+    std::vector<CrossbarSpec> m_specs; ///< one per tile; never resized after construction
     int m_tile_rows = 0, m_tile_cols = 0;
     std::size_t m_next = 0;
 };
