@@ -139,6 +139,11 @@ int cmd_run(const RunArgs& a) {
                 }
             });
     }
+    // Before the run, so that nobody waits for results they should not trust.
+    const std::vector<std::string> warnings =
+        platform.workload() ? platform.workload()->warnings() : std::vector<std::string>();
+    for (const auto& w : warnings)
+        std::fprintf(stderr, "neurotlm: WARNING: %s\n", w.c_str());
     Report report;
     try {
         report = platform.run();
@@ -152,6 +157,8 @@ int cmd_run(const RunArgs& a) {
             const std::string s = platform.workload()->summary();
             if (!s.empty()) std::printf("  %s\n", s.c_str());
         }
+        for (const auto& w : warnings)
+            std::printf("  WARNING: %s\n", w.c_str());
         std::printf("report: %s/report.json, report.csv, report.html, config.effective.json\n",
                     printable(out).c_str());
     }

@@ -133,7 +133,15 @@ void write_key_figures(std::ostringstream& os, const Report& r, const Derived& d
                    pct(*agree, 1);
         card(os, "accuracy", pct(*acc, 2), sub);
     }
-    os << "</div>\n</section>\n";
+    os << "</div>\n";
+    const auto warnings = r.workload_results.is_object() ? r.workload_results.find("warnings")
+                                                         : r.workload_results.end();
+    if (warnings != r.workload_results.end() && warnings->is_array())
+        for (const auto& w : *warnings)
+            if (w.is_string())
+                os << "<p class=\"warning\"><strong>Warning:</strong> " << esc(w.get<std::string>())
+                   << "</p>\n";
+    os << "</section>\n";
 }
 
 constexpr std::size_t kTopComponents = 20;

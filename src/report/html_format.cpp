@@ -291,6 +291,7 @@ h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px;
      border-bottom: 2px solid var(--rule); }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 p.note { color: var(--muted); margin: 4px 0 10px; font-size: 13px; }
+p.warning { border-left: 4px solid #c0392b; padding: 6px 10px; margin: 10px 0; }
 nav { margin: 10px 0 4px; font-size: 13px; }
 nav a { color: var(--accent); text-decoration: none; margin-right: 14px; }
 .banner { padding: 8px 12px; border-radius: 4px; margin: 12px 0; font-weight: 600; }

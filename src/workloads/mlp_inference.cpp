@@ -241,6 +241,7 @@ void MlpInference::calibrate(const std::string& file, const std::string& network
     }
     for (auto& map : m_map)
         TileMapper::finish(map, m_margin);
+    check_precision();
     // Tiles compute in float32: a layer whose partial sums would overflow it gives infinite
     // outputs and ADC ranges (null in the report), so it is refused here, before the run.
     for (std::size_t l = 0; l < layers; ++l) {
@@ -261,6 +262,42 @@ void MlpInference::calibrate(const std::string& file, const std::string& network
                                   found);
             }
         }
+    }
+}
+
+// A network whose weights the cells cannot hold is not worth running silently: with analog
+// cells of few levels (2-level cells keep only a weight's sign) the encoded weights are far
+// from the trained ones and the accuracy collapses. Measured on the nominal (variation-free)
+// encoding of every weight: the RMS error relative to the weights' RMS.
+void MlpInference::check_precision() {
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        const MatrixMap& map = m_map[l];
+        double err2 = 0.0, sum2 = 0.0;
+        const CrossbarSpec* spec = nullptr;
+        for (const TileBlock& b : map.blocks) {
+            spec = b.spec;
+            for (float w : b.weights) {
+                const double q = Crossbar::nominal_weight(*b.spec, w, map.w_max);
+                err2 += (q - w) * (q - w);
+                sum2 += static_cast<double>(w) * w;
+            }
+        }
+        if (!spec || !(sum2 > 0.0)) continue;
+        const double rel = std::sqrt(err2 / sum2);
+        m_weight_error.push_back(rel);
+        if (rel <= kMaxWeightError) continue;
+        char buf[480];
+        std::snprintf(
+            buf, sizeof buf,
+            "layer %s: the weights as the tiles hold them differ from the network's by %.0f%% "
+            "RMS (%d-level cells, %s); expect a large accuracy loss: %s",
+            m_net.layers[l].name.c_str(), 100.0 * rel, spec->cell.levels(),
+            spec->sliced() ? (std::to_string(spec->weight_bits) + "-bit codes").c_str()
+                           : "analog: each weight at the nearest level",
+            spec->sliced() ? "raise weight_bits"
+                           : "set weight_bits (e.g. 8) to spread each weight over several cells, "
+                             "or use cells with more levels");
+        m_warnings.emplace_back(buf);
     }
 }
 
@@ -392,6 +429,8 @@ json MlpInference::results() const {
     j["dataset"] = {{"images", m_images}, {"labels", m_labels}, {"count", m_data.count}};
     j["images"] = m_done;
     j["macs_per_inference"] = m_macs_per_image;
+    j["warnings"] = m_warnings;
+    j["weight_encoding_error"] = m_weight_error;
     const bool labelled = !m_data.labels.empty() && m_done > 0;
     j["accuracy"] = labelled ? json(static_cast<double>(m_correct) / static_cast<double>(m_done))
                              : json(nullptr);

@@ -41,6 +41,10 @@ public:
     virtual json resolved_paths() const { return json::object(); }
     /// One line for the terminal summary ("accuracy 86.4% (software 86.9%)").
     virtual std::string summary() const { return {}; }
+    /// Things the user must know about the results before trusting them (a platform that
+    /// cannot represent the network's weights, ...): printed prominently and written to the
+    /// report. Known once the workload is built.
+    virtual std::vector<std::string> warnings() const { return {}; }
 };
 
 /// @brief Workload kinds by name, with their parameter tables.

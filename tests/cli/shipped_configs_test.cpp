@@ -1,0 +1,91 @@
+// Every shipped platform with a `<name>.expected.json` beside it still produces its expected
+// figures: the file names the overrides the check runs with ("set"), and per figure a JSON
+// pointer into report.json with either an absolute tolerance around a value, a band around
+// another figure of the same report (accuracy against the software reference), or a factor
+// around a published reference figure. A figure that moves outside its tolerance fails with
+// the figure, the bound and the reason the expectation is there.
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "testing/cli.h"
+#include "testing/paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using neurotlm::testing::load_json;
+using nlohmann::json;
+
+std::vector<std::string> expectation_files() {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(neurotlm::testing::source_dir() + "/configs")) {
+        const std::string name = e.path().filename().string();
+        const std::string suffix = ".expected.json";
+        if (name.size() > suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            out.push_back(e.path().string());
+    }
+    return out;
+}
+
+double number_at(const json& report, const std::string& pointer) {
+    const json& v = report.at(json::json_pointer(pointer));
+    if (!v.is_number()) throw std::runtime_error(pointer + " is not a number: " + v.dump());
+    return v.get<double>();
+}
+
+/// "" if the figure holds, else why not.
+std::string check(const json& report, const json& c) {
+    const std::string pointer = c.at("pointer").get<std::string>();
+    const double got = number_at(report, pointer);
+    const std::string why = c.value("why", "");
+    char buf[512];
+    if (c.contains("within_factor")) {
+        const double ref = c.at("reference").get<double>();
+        const double f = c.at("within_factor").get<double>();
+        if (got >= ref / f && got <= ref * f) return "";
+        std::snprintf(buf, sizeof buf, "%s = %g, not within %gx of %g (%s)", pointer.c_str(), got,
+                      f, ref, why.c_str());
+        return buf;
+    }
+    const double centre = c.contains("relative_to")
+                              ? number_at(report, c.at("relative_to").get<std::string>())
+                              : c.at("value").get<double>();
+    const double tol = c.at("abs").get<double>();
+    if (std::fabs(got - centre) <= tol) return "";
+    std::snprintf(buf, sizeof buf, "%s = %g, not within %g of %g (%s)", pointer.c_str(), got, tol,
+                  centre, why.c_str());
+    return buf;
+}
+
+TEST(ShippedConfigs, HoldTheirExpectedFigures) {
+    const std::vector<std::string> files = expectation_files();
+    ASSERT_FALSE(files.empty()) << "no configs/*.expected.json";
+    for (const std::string& file : files) {
+        SCOPED_TRACE(file);
+        const json e = load_json(file);
+        const std::string config =
+            file.substr(0, file.size() - std::string(".expected.json").size()) + ".json";
+        const std::string out =
+            neurotlm::testing::scratch_dir("shipped_" + fs::path(config).stem().string());
+        std::string args = "run " + config + " --quiet --out " + out;
+        for (const auto& s : e.value("set", json::array()))
+            args += " --set '" + s.get<std::string>() + "'";
+        const auto r = neurotlm::testing::run_program(NEUROTLM_CLI, args, 600);
+        ASSERT_EQ(r.code, 0) << r.err;
+        const json report = load_json(out + "/report.json");
+        const json& checks = e.at("checks");
+        ASSERT_FALSE(checks.empty());
+        for (const auto& c : checks) {
+            const std::string problem = check(report, c);
+            EXPECT_EQ(problem, "") << problem;
+        }
+    }
+}
+
+} // namespace
