@@ -90,9 +90,11 @@ TEST(Slicing, ShiftAddReconstructsExactIntegerProducts) {
             for (int j = 0; j < 4; ++j) {
                 long exact = 0;
                 for (int i = 0; i < rows; ++i)
-                    exact += wc[static_cast<std::size_t>(i) * 4 + j] * xc[static_cast<std::size_t>(i)];
+                    exact +=
+                        wc[static_cast<std::size_t>(i) * 4 + j] * xc[static_cast<std::size_t>(i)];
                 const double expected = exact * (2.0 / 127.0) * (0.5 / 15.0);
-                EXPECT_NEAR(y[j], expected, 1e-4) << c.name << ", adc " << adc_bits << ", col " << j;
+                EXPECT_NEAR(y[j], expected, 1e-4)
+                    << c.name << ", adc " << adc_bits << ", col " << j;
             }
         }
     }
@@ -136,7 +138,7 @@ TEST(Slicing, RowDriverActivationsAreTheOneBitsOfTheSlices) {
         const std::uint64_t rounds = (signals + xb.adc_count() - 1) / xb.adc_count();
         EXPECT_EQ(rounds, static_cast<std::uint64_t>(shared));
         EXPECT_EQ(c.dac_conversions, 12u * rounds) << "shared by " << shared;
-        EXPECT_EQ(c.adc_conversions, 4u * signals);   // 4 input slices
+        EXPECT_EQ(c.adc_conversions, 4u * signals); // 4 input slices
         EXPECT_EQ(c.mux_phases, 4u * rounds);
         // Every conversion is shifted and added; the offset-binary zero costs one add per
         // driven row (the inputs' sum) and one per output.

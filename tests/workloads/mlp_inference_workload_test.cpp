@@ -277,3 +277,38 @@ TEST(MlpInferenceWorkload, RelativePathsResolveAgainstTheConfigFolder) {
     EXPECT_EQ(e.file, "dir/platform.json");
     EXPECT_EQ(e.pointer, "/workload/network") << e.what;
 }
+
+namespace {
+
+// The tiny network on 2-level cells: analog (each weight at the nearest level: only the sign
+// survives) the encoded weights are far from the trained ones and the workload says so, naming
+// the remedy; 8-bit codes over 8 cells hold them and it stays silent. The weights' RMS error
+// is reported per layer either way.
+TEST(MlpInferenceWorkload, WarnsWhenTheCellsCannotHoldTheWeights) {
+    for (const bool sliced : {false, true}) {
+        FakePlatform p;
+        const json extra =
+            sliced ? json{{"device", "rram_neurosim"}, {"mapping", "offset"}, {"weight_bits", 8}}
+                   : json{{"device", "rram_neurosim"}};
+        // Sliced: 8 columns per weight, so 128 columns hold 16 outputs.
+        for (int i = 0; i < 5; ++i)
+            p.tile("tile" + std::to_string(i), 16, sliced ? 128 : 16, true, extra);
+        auto w = create_workload(tiny_mlp(), p.info);
+        const std::vector<std::string> warnings = w->warnings();
+        const json errors = w->results().at("weight_encoding_error");
+        ASSERT_EQ(errors.size(), 2u);
+        if (sliced) {
+            EXPECT_TRUE(warnings.empty()) << warnings.front();
+            for (const auto& e : errors)
+                EXPECT_LT(e.get<double>(), 0.05);
+        } else {
+            ASSERT_FALSE(warnings.empty());
+            EXPECT_NE(warnings.front().find("layer fc1"), std::string::npos) << warnings.front();
+            EXPECT_NE(warnings.front().find("set weight_bits"), std::string::npos);
+            EXPECT_GT(errors[0].get<double>(), 0.5);
+            EXPECT_EQ(w->results().at("warnings").size(), warnings.size());
+        }
+    }
+}
+
+} // namespace
