@@ -323,3 +323,24 @@ TEST(ParseAddress, SixtyFourBitHexWithSeparators) {
 
 } // namespace
 } // namespace neurotlm
+
+namespace neurotlm {
+namespace {
+
+// Technology figures: lengths, gate capacitance, and wires quoted per micrometre.
+TEST(ParseQuantity, LengthsCapacitanceAndWiresPerLength) {
+    EXPECT_DOUBLE_EQ(*parse_quantity("22 nm", Unit::metre), 22e-9);
+    EXPECT_DOUBLE_EQ(*parse_quantity("1.5 mm", Unit::metre), 1.5e-3);
+    EXPECT_DOUBLE_EQ(*parse_quantity("0.1 fF", Unit::farad), 0.1e-15);
+    EXPECT_DOUBLE_EQ(*parse_quantity("0.2 fF/um", Unit::farad_per_metre), 0.2e-9);
+    EXPECT_DOUBLE_EQ(*parse_quantity("0.2 pF/mm", Unit::farad_per_metre), 0.2e-9);
+    EXPECT_DOUBLE_EQ(*parse_quantity("6 ohm/um", Unit::ohm_per_metre), 6e6);
+    EXPECT_FALSE(parse_quantity("6 kohm/um", Unit::ohm_per_metre)); // no prefix on a ratio
+    EXPECT_FALSE(parse_quantity("22 nm", Unit::second));
+    EXPECT_EQ(format_quantity(0.2e-9, Unit::farad_per_metre), "0.2 fF/um");
+    EXPECT_EQ(format_quantity(6.17e6, Unit::ohm_per_metre), "6.17 ohm/um");
+    EXPECT_EQ(format_quantity(22e-9, Unit::metre), "22 nm");
+}
+
+} // namespace
+} // namespace neurotlm
