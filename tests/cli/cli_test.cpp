@@ -264,3 +264,38 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BadConfig, ::testing::ValuesIn(corpus()), [](co
 TEST(Cli, TheCorpusIsThere) {
     EXPECT_GE(corpus().size(), 60u);
 }
+
+// The technology: a preset by name, overrides checked like any parameter, the effective
+// configuration states every figure used, and a finer node makes the periphery cheaper.
+TEST(Cli, TheTechnologyIsAPresetWithCheckedOverrides) {
+    const std::string tiny = test_data("good/tiny_mlp.json");
+    Result bad = run("validate " + tiny + " --set '/technology=\"7nm\"'");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("/technology: expected a technology preset (22nm, 32nm, 45nm, 65nm)"),
+              std::string::npos)
+        << bad.err;
+    Result volts =
+        run("validate " + tiny + " --set '/technology={\"preset\":\"22nm\",\"vdd\":\"9 V\"}'");
+    EXPECT_EQ(volts.code, 2);
+    EXPECT_NE(volts.err.find("/technology/vdd"), std::string::npos) << volts.err;
+
+    double energy[2] = {0, 0};
+    const char* nodes[2] = {"65nm", "22nm"};
+    for (int k = 0; k < 2; ++k) {
+        const std::string out = scratch_dir(std::string("tech_") + nodes[k]) + "/r";
+        Result r = run("run " + tiny + " --quiet --out " + out + " --set '/technology=\"" +
+                       nodes[k] + "\"'");
+        ASSERT_EQ(r.code, 0) << r.err;
+        const json eff = load(out + "/config.effective.json");
+        EXPECT_EQ(eff.at("technology").at("preset"), nodes[k]);
+        EXPECT_TRUE(eff.at("technology").contains("full_adder_energy"));
+        const json report = load(out + "/report.json");
+        for (const auto& c : report.at("components"))
+            if (c.at("type") == "crossbar_tile")
+                for (const auto& a : c.at("actions"))
+                    if (a.at("action") == "shift_add") energy[k] += a.at("energy_J").get<double>();
+    }
+    // C V^2 with C ~ node: (22/65) x (0.8/1.1)^2 = 0.179 of the 65 nm shift-add energy.
+    ASSERT_GT(energy[0], 0.0);
+    EXPECT_NEAR(energy[1] / energy[0], 22.0 / 65.0 * (0.8 / 1.1) * (0.8 / 1.1), 1e-6);
+}
