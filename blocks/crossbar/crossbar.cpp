@@ -244,6 +244,13 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                      "levels); 2-16 = a code of that many bits spread over cells of "
                      "floor(log2(levels)) bits each, recombined by shift-and-add",
                      0, 16)
+            .choice<ReferencePosition>(
+                "reference_column", NEUROTLM_FIELD(reference_position),
+                {{"first", ReferencePosition::first}, {"last", ReferencePosition::last}}, "last",
+                "offset mapping: where the reference column (cells at G_ref on the same word "
+                "lines) sits: last = after the data columns, at the far end of the word lines; "
+                "first = next to the row drivers. Matters with ir_drop; ignored with the "
+                "differential mapping")
             .integer("input_bits", NEUROTLM_FIELD(input_bits), 8,
                      "input precision; fed through the DAC in slices of dac.bits", 1, 16)
             .positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), "10 ns",
@@ -681,23 +688,29 @@ void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
     const int rows = m_spec.rows;
     const int cols = m_spec.cols;
     const int lcols = logical_cols();
+    const bool diff = m_spec.mapping == WeightMapping::differential;
     IrSolver& ir = *m_ir;
     if (!ir.net) {
-        ir.net = std::make_unique<detail::IrNetwork>(m_g, rows, cols, m_spec.wire_resistance_ohm);
+        const double r = m_spec.wire_resistance_ohm;
+        // The offset mapping's reference is a physical column on the same word lines, with its
+        // own bit line and virtual ground: it sees the row wires' drop at its place and loads
+        // the rows like a data column. An ideal reference (G_ref * sum V) was 5 % (first) to
+        // 13 % (last) of full scale off ngspice on a 32x32 array with 1 ohm segments; this
+        // agrees to 1e-7 (ir_drop_test, OffsetMappingAgreesWithNgspiceOn32x32...).
+        ir.net = diff ? std::make_unique<detail::IrNetwork>(m_g, rows, cols, r)
+                      : std::make_unique<detail::IrNetwork>(
+                            m_g, rows, cols, r,
+                            detail::ReferenceColumn{m_g_ref_S, m_spec.reference_position});
         ir.v_V.assign(static_cast<std::size_t>(rows), 0.0);
         ir.column_A.assign(static_cast<std::size_t>(cols), 0.0);
         ir.driver_A.assign(static_cast<std::size_t>(rows), 0.0);
     }
     const double vr = m_spec.cell.read_voltage_V;
     const double v_per_x = vr / m_x_max;
-    double v_sum = 0.0, v2_sum = 0.0;
-    for (int i = 0; i < rows; ++i) {
-        const double v = x[i] * v_per_x;
-        ir.v_V[static_cast<std::size_t>(i)] = v;
-        v_sum += v;
-        v2_sum += v * v;
-    }
-    ir.net->solve(ir.v_V.data(), ir.column_A.data(), ir.driver_A.data());
+    for (int i = 0; i < rows; ++i)
+        ir.v_V[static_cast<std::size_t>(i)] = x[i] * v_per_x;
+    double i_ref = 0.0;
+    ir.net->solve(ir.v_V.data(), ir.column_A.data(), ir.driver_A.data(), &i_ref);
 
     const double scale = m_sig_per_S / v_per_x;
     const int P = m_spec.weight_slices();
@@ -708,14 +721,13 @@ void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
                 sig[j * P + p] = static_cast<float>(
                     (ir.column_A[j * cpw + 2 * p] - ir.column_A[j * cpw + 2 * p + 1]) * scale);
     } else {
-        // The reference column is ideal (no wire resistance): it carries G_ref * sum V.
-        const double i_ref = m_g_ref_S * v_sum;
         for (int j = 0; j < lcols; ++j)
             for (int p = 0; p < P; ++p)
                 sig[j * P + p] = static_cast<float>((ir.column_A[j * cpw + p] - i_ref) * scale);
     }
-    // With wires the array draws what the sources deliver, wire losses included.
-    double p_W = m_g_ref_S * v2_sum;
+    // With wires the array draws what the sources deliver, wire losses and the reference
+    // column included.
+    double p_W = 0.0;
     for (int i = 0; i < rows; ++i)
         p_W += ir.v_V[static_cast<std::size_t>(i)] * ir.driver_A[i];
     *energy_J += p_W * m_spec.read_time_s;

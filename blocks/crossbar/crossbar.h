@@ -57,10 +57,18 @@ struct ArrayPeripherySpec {
     double leakage_W = 0.0;            ///< static power of drivers, muxes and shift-adders
 };
 
+/// Where the offset mapping's reference column (cells at G_ref) sits on the word lines. It
+/// matters only with IR drop: the column sees the row wires' drop at its place.
+enum class ReferencePosition {
+    first, ///< next to the row drivers, before the data columns
+    last,  ///< after the data columns, at the far end of the word lines
+};
+
 struct CrossbarSpec {
     int rows = 128; ///< physical rows (word lines)
     int cols = 128; ///< physical columns (bit lines)
     WeightMapping mapping = WeightMapping::differential;
+    ReferencePosition reference_position = ReferencePosition::last; ///< offset mapping only
     CellSpec cell;
     AdcSpec adc;
     DacSpec dac;
@@ -159,7 +167,8 @@ enum class CellFault : std::uint8_t { none, stuck_on, stuck_off };
 /// model of Crossbar): cell (i,j) of conductance @p g_S[i*cols+j] joins row node (i,j) to column
 /// node (i,j); wire segments of @p r_wire_ohm join neighbouring row nodes and neighbouring
 /// column nodes; row i is driven from its left end by an ideal source @p v_rows_V[i] through one
-/// segment; each column ends at the bottom in a virtual ground (0 V) through one segment.
+/// segment; each column ends at the bottom in a virtual ground (0 V) through one segment. An
+/// offset-mapped array's reference column is one more column of @p g_S, all at G_ref.
 /// Returns the current into each column's virtual ground (A); fills @p driver_currents_A (the
 /// current each source delivers) if given. Factorises on every call: for repeated reads of the
 /// same array use Crossbar, which factorises once per program().
@@ -268,7 +277,7 @@ private:
     std::vector<float> m_sig;       ///< scratch: one read's signals
     float m_sigabs_max = 0.0f;      ///< max over signals of sum_i |wsig_is|
     std::vector<int> m_digit_level; ///< sliced: the cell level that holds each digit
-    double m_g_ref_S = 0.0;         ///< offset mapping: ideal reference conductance
+    double m_g_ref_S = 0.0;         ///< offset mappings: the reference column's cells
     float m_colabs_max = 0.0f;      ///< max_j sum_i |w_eff_ij|, for the default ADC range
     std::vector<CellFault> m_fault;
     std::vector<double> m_level_g_S; ///< level conductances at the full-scale read bias

@@ -560,6 +560,31 @@ TEST(Crossbar, WireResistanceIsZeroOrAPhysicalSegment) {
     }
 }
 
+TEST(Crossbar, ReferenceColumnIsAChoiceAndCountsInTheArea) {
+    const SpecTable<CrossbarSpec>& table = CrossbarSpec::table();
+    const ParamTable& t = table.params();
+    EXPECT_EQ(table.defaults().reference_position, ReferencePosition::last);
+    const Params first = Params::validate({{"reference_column", "first"}}, t, "p.json", "/c");
+    EXPECT_EQ(table.build(first).reference_position, ReferencePosition::first);
+    EXPECT_THROW(Params::validate({{"reference_column", "middle"}}, t, "p.json", "/c"),
+                 ConfigError);
+
+    // The offset mapping's reference column is rows more cells; the differential has none.
+    CrossbarSpec s = ideal_spec(4, 3, rram(10e3, 100e3, 5));
+    s.cell.area_m2 = 1e-14;
+    s.adc.bits = 5; // an ideal converter has no area
+    s.adc.area_per_adc_m2 = 1e-9;
+    s.adc.shared_by_columns = 1;
+    s.dac.area_per_dac_m2 = 1e-11;
+    s.mapping = WeightMapping::offset;
+    EXPECT_NEAR(Crossbar(s, RngStream(1, "xb")).area_m2(), 4 * 4 * 1e-14 + 3 * 1e-9 + 4 * 1e-11,
+                1e-22);
+    s.cols = 4;
+    s.mapping = WeightMapping::differential;
+    EXPECT_NEAR(Crossbar(s, RngStream(1, "xb")).area_m2(), 4 * 4 * 1e-14 + 2 * 1e-9 + 4 * 1e-11,
+                1e-22);
+}
+
 TEST(Crossbar, OutputBoundIsTheInputRangeTimesTheLargestColumnSum) {
     // Columns |1| + |-3| = 4 and |2| + |0.5| = 2.5: 4 x 2 = 8.
     const std::vector<float> w = {1.0f, 2.0f, -3.0f, 0.5f};

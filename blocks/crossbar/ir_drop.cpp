@@ -10,6 +10,33 @@ namespace neurotlm {
 
 namespace detail {
 
+namespace {
+
+/// The rows x (cols + 1) conductance matrix of the array with its reference column in place.
+std::vector<double> with_reference(const std::vector<double>& g_S, int rows, int cols,
+                                   const ReferenceColumn& ref) {
+    if (rows <= 0 || cols <= 0 || g_S.size() != static_cast<size_t>(rows) * cols)
+        throw std::invalid_argument("IrNetwork: conductance matrix does not match rows x cols");
+    const int at = ref.position == ReferencePosition::first ? 0 : cols;
+    std::vector<double> g(static_cast<size_t>(rows) * (cols + 1));
+    for (int i = 0; i < rows; ++i) {
+        const double* in = g_S.data() + static_cast<size_t>(i) * cols;
+        double* out = g.data() + static_cast<size_t>(i) * (cols + 1);
+        for (int j = 0, c = 0; c <= cols; ++c)
+            out[c] = c == at ? ref.g_S : in[j++];
+    }
+    return g;
+}
+
+} // namespace
+
+IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
+                     const ReferenceColumn& ref)
+    : IrNetwork(with_reference(g_S, rows, cols, ref), rows, cols + 1, r_wire_ohm) {
+    m_reference = ref.position == ReferencePosition::first ? 0 : cols;
+    m_first_data = ref.position == ReferencePosition::first ? 1 : 0;
+}
+
 IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm)
     : m_rows(rows), m_cols(cols), m_g_wire_S(1.0 / r_wire_ohm) {
     if (rows <= 0 || cols <= 0 || g_S.size() != static_cast<size_t>(rows) * cols)
@@ -50,12 +77,15 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
     m_v.resize(n);
 }
 
-void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A) {
+void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A,
+                      double* reference_A) {
     for (int i = 0; i < m_rows; ++i)
         m_rhs[row_node(i, 0)] = m_g_wire_S * v_rows_V[i];
     m_v = m_ldlt.solve(m_rhs);
-    for (int j = 0; j < m_cols; ++j)
-        column_A[j] = m_g_wire_S * m_v[col_node(m_rows - 1, j)];
+    const int data_cols = m_reference < 0 ? m_cols : m_cols - 1;
+    for (int j = 0; j < data_cols; ++j)
+        column_A[j] = column_current(m_first_data + j);
+    if (reference_A) *reference_A = m_reference < 0 ? 0.0 : column_current(m_reference);
     if (driver_A)
         for (int i = 0; i < m_rows; ++i)
             driver_A[i] = m_g_wire_S * (v_rows_V[i] - m_v[row_node(i, 0)]);

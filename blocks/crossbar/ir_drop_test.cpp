@@ -182,44 +182,39 @@ bool have_ngspice() {
     return std::system("command -v ngspice > /dev/null 2>&1") == 0;
 }
 
-TEST(IrDrop, AgreesWithNgspiceOn8x8) {
-    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
-    const int n = 8;
-    const double r_wire = 25.0;
-    RngStream r(77, "spice");
-    std::vector<double> g(n * n), v(n);
-    for (auto& x : g)
-        x = 1e-5 + r.uniform() * 9e-5; // 10 kohm .. 100 kohm
-    for (auto& x : v)
-        x = r.uniform() * 0.3;
-
-    const std::string dir = testing::scratch_dir("ngspice");
+/// ngspice's operating point of the network solve_crossbar_network() describes (rows x cols
+/// cells @p g, segments of @p r_wire, row sources @p v): the current into each column's virtual
+/// ground, by column index (empty entries if ngspice failed; the caller checks the count).
+std::map<int, double> ngspice_column_currents(const std::string& tag, const std::vector<double>& g,
+                                              int rows, int cols, double r_wire,
+                                              const std::vector<double>& v) {
+    const std::string dir = testing::scratch_dir(tag);
     const std::string cir = dir + "/xbar.cir";
     {
         std::ofstream out(cir);
-        out.precision(12);
-        out << "* 8x8 crossbar with wire resistance\n";
-        for (int i = 0; i < n; ++i) {
+        out.precision(15);
+        out << "* " << rows << "x" << cols << " crossbar with wire resistance\n";
+        for (int i = 0; i < rows; ++i) {
             out << "V" << i << " s" << i << " 0 DC " << v[i] << "\n";
             out << "Rs" << i << " s" << i << " r" << i << "_0 " << r_wire << "\n";
-            for (int j = 0; j < n; ++j) {
+            for (int j = 0; j < cols; ++j) {
                 out << "Rc" << i << "_" << j << " r" << i << "_" << j << " c" << i << "_" << j
-                    << " " << 1.0 / g[size_t(i) * n + j] << "\n";
-                if (j + 1 < n)
+                    << " " << 1.0 / g[size_t(i) * cols + j] << "\n";
+                if (j + 1 < cols)
                     out << "Rr" << i << "_" << j << " r" << i << "_" << j << " r" << i << "_"
                         << j + 1 << " " << r_wire << "\n";
-                if (i + 1 < n)
+                if (i + 1 < rows)
                     out << "Rw" << i << "_" << j << " c" << i << "_" << j << " c" << i + 1 << "_"
                         << j << " " << r_wire << "\n";
             }
         }
         // Zero-volt sources as ammeters into the virtual grounds.
-        for (int j = 0; j < n; ++j) {
-            out << "Rg" << j << " c" << n - 1 << "_" << j << " g" << j << " " << r_wire << "\n";
+        for (int j = 0; j < cols; ++j) {
+            out << "Rg" << j << " c" << rows - 1 << "_" << j << " g" << j << " " << r_wire << "\n";
             out << "Vm" << j << " g" << j << " 0 DC 0\n";
         }
-        out << ".control\nset numdgt=12\nop\nprint";
-        for (int j = 0; j < n; ++j)
+        out << ".control\nset numdgt=15\nop\nprint";
+        for (int j = 0; j < cols; ++j)
             out << " i(vm" << j << ")";
         out << "\n.endc\n.end\n";
     }
@@ -235,7 +230,22 @@ TEST(IrDrop, AgreesWithNgspiceOn8x8) {
     for (auto it = std::sregex_iterator(s.begin(), s.end(), line); it != std::sregex_iterator();
          ++it)
         spice[std::stoi((*it)[1])] = std::stod((*it)[2]);
-    ASSERT_EQ(spice.size(), size_t(n)) << s;
+    if (spice.size() != size_t(cols)) ADD_FAILURE() << s;
+    return spice;
+}
+
+TEST(IrDrop, AgreesWithNgspiceOn8x8) {
+    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
+    const int n = 8;
+    const double r_wire = 25.0;
+    RngStream r(77, "spice");
+    std::vector<double> g(n * n), v(n);
+    for (auto& x : g)
+        x = 1e-5 + r.uniform() * 9e-5; // 10 kohm .. 100 kohm
+    for (auto& x : v)
+        x = r.uniform() * 0.3;
+    std::map<int, double> spice = ngspice_column_currents("ngspice", g, n, n, r_wire, v);
+    ASSERT_EQ(spice.size(), size_t(n));
 
     const std::vector<double> ours = solve_crossbar_network(g, n, n, r_wire, v);
     double ideal_total = 0.0, ours_total = 0.0;
@@ -274,6 +284,177 @@ TEST(IrDrop, CrossbarMatchesNetworkSolve) {
     for (int r = 0; r < 6; ++r)
         p += v[r] * drv[r];
     EXPECT_NEAR(c.array_energy_J, p * xb.spec().read_time_s, 1e-9 * p * xb.spec().read_time_s);
+}
+
+/// A spec for the offset mapping with wires of @p r_wire_ohm and the reference at @p where.
+CrossbarSpec offset_spec(int rows, int cols, double r_wire_ohm, const CellSpec& cell,
+                         ReferencePosition where) {
+    CrossbarSpec s = spec(rows, cols, r_wire_ohm);
+    s.cell = cell;
+    s.mapping = WeightMapping::offset;
+    s.reference_position = where;
+    return s;
+}
+
+TEST(IrDrop, OffsetReferenceColumnHandSolved) {
+    // One row: one data cell and the reference column. r_on 10 kohm, r_off 30 kohm, 3 levels:
+    // G in {1/30k, 1/15k, 1/10k} S, G_ref = 1/15k S (15 kohm); the weight 1 is 10 kohm.
+    // Segments of 1 kohm; x = x_max = 1 drives the row at V = V_read. In kohm and V/kohm:
+    //  last:  source -1- a0; a0 -10- b0 -1- ground (11); a0 -1- a1 -15- b1 -1- ground (17).
+    //         R_in = 1 + 11*17/28 = 215/28, a0 = 187/215 V:
+    //         I_data = 17/215, I_ref = 11/215, I_source = 28/215.
+    //  first: reference at a0 (15 + 1 = 16), data at a1 (1 + 10 + 1 = 12).
+    //         R_in = 1 + 16*12/28 = 55/7, a0 = 48/55 V:
+    //         I_ref = 3/55, I_data = 4/55, I_source = 7/55.
+    // y = (I_data - I_ref) * w_max / ((G_max - G_min) / 2) * x_max / V = (I_data - I_ref) * 30:
+    //  last 180/215 = 36/43, first 30/55 = 6/11. (Ideal wires give 1; the earlier ideal
+    //  reference, G_ref * V against the data column alone, gave (1/12 - 1/15) * 30 = 1/2.)
+    const CellSpec cell =
+        CellSpec::from_json({{"type", "rram"}, {"r_on", 10e3}, {"r_off", 30e3}, {"levels", 3}});
+    struct Case {
+        ReferencePosition where;
+        double y, i_source;
+    };
+    for (const Case& c : {Case{ReferencePosition::last, 36.0 / 43.0, 28.0 / 215.0},
+                          Case{ReferencePosition::first, 6.0 / 11.0, 7.0 / 55.0}}) {
+        SCOPED_TRACE(c.where == ReferencePosition::last ? "last" : "first");
+        Crossbar xb(offset_spec(1, 1, 1e3, cell, c.where), RngStream(1, "xb"));
+        const float w = 1.0f, x = 1.0f;
+        xb.program(&w, 1, 1, 1.0f);
+        float y = 0.0f;
+        const CrossbarCost cost = xb.mvm(&x, &y);
+        EXPECT_NEAR(y, c.y, 1e-6);
+        const double v = xb.spec().cell.read_voltage_V;
+        const double e = v * v * c.i_source / 1e3 * xb.spec().read_time_s;
+        EXPECT_NEAR(cost.array_energy_J, e, 1e-9 * e);
+    }
+}
+
+TEST(IrDrop, TheReferencePositionIsIgnoredByTheDifferentialMapping) {
+    RngStream r(5, "data");
+    std::vector<float> w(8 * 4), x(8);
+    for (auto& v : w)
+        v = float(r.uniform() * 2 - 1);
+    for (auto& v : x)
+        v = float(r.uniform());
+    std::vector<float> y_first(4), y_last(4);
+    for (auto where : {ReferencePosition::first, ReferencePosition::last}) {
+        CrossbarSpec s = spec(8, 8, 10.0);
+        s.reference_position = where;
+        Crossbar xb(s, RngStream(1, "xb"));
+        xb.program(w.data(), 8, 4, 1.0f);
+        xb.mvm(x.data(), where == ReferencePosition::first ? y_first.data() : y_last.data());
+    }
+    EXPECT_EQ(y_first, y_last);
+}
+
+/// The rows x (cols + 1) conductances of @p xb's array with its reference column (G_ref, the
+/// middle of the level range) inserted at @p ref_col: the array as it is built.
+std::vector<double> physical_array(const Crossbar& xb, int ref_col) {
+    const int rows = xb.spec().rows, cols = xb.spec().cols;
+    const std::vector<double>& levels = xb.spec().cell.conductances_S;
+    const double g_ref = 0.5 * (levels.front() + levels.back());
+    std::vector<double> g;
+    for (int i = 0; i < rows; ++i)
+        for (int c = 0, j = 0; c <= cols; ++c)
+            g.push_back(c == ref_col ? g_ref : xb.conductances_S()[size_t(i) * cols + j++]);
+    return g;
+}
+
+TEST(IrDrop, OffsetMappingReadIsTheNetworkSolveWithTheReferenceColumn) {
+    // Without ngspice: the crossbar's read is solve_crossbar_network() of the physical array
+    // (reference column in place), and its energy is what the row sources deliver.
+    RngStream r(9, "data");
+    std::vector<float> w(6 * 5), x(6);
+    for (auto& v : w)
+        v = float(std::floor(r.uniform() * 5.0) * 0.5 - 1.0); // the 5 levels' weights
+    for (auto& v : x)
+        v = float(std::floor(r.uniform() * 511.0) - 255.0) / 255.0f;
+    const CellSpec cell =
+        CellSpec::from_json({{"type", "rram"}, {"r_on", 10e3}, {"r_off", 100e3}, {"levels", 5}});
+    for (auto where : {ReferencePosition::first, ReferencePosition::last}) {
+        const bool first = where == ReferencePosition::first;
+        SCOPED_TRACE(first ? "first" : "last");
+        Crossbar xb(offset_spec(6, 5, 40.0, cell, where), RngStream(1, "xb"));
+        xb.program(w.data(), 6, 5, 1.0f);
+        std::vector<float> y(5);
+        const CrossbarCost c = xb.mvm(x.data(), y.data());
+        std::vector<double> v(6), drv;
+        for (int i = 0; i < 6; ++i)
+            v[i] = x[i] * cell.read_voltage_V;
+        const int ref = first ? 0 : 5;
+        const std::vector<double> i =
+            solve_crossbar_network(physical_array(xb, ref), 6, 6, 40.0, v, &drv);
+        const double k = 2.0 / (1e-4 - 1e-5) / cell.read_voltage_V;
+        for (int j = 0; j < 5; ++j)
+            EXPECT_NEAR(y[j], (i[first ? j + 1 : j] - i[ref]) * k, 1e-5) << j;
+        double p = 0.0;
+        for (int row = 0; row < 6; ++row)
+            p += v[row] * drv[row];
+        // The crossbar's row voltages come from float32 input codes: 1e-7 apart from these.
+        const double e = p * xb.spec().read_time_s;
+        EXPECT_NEAR(c.array_energy_J, e, 1e-6 * e);
+    }
+}
+
+TEST(IrDrop, OffsetMappingAgreesWithNgspiceOn32x32WithARealReferenceColumn) {
+    // A 32x32 offset-mapped array of the default device's cells (IMAC-Sim: 5 / 15 kohm,
+    // binary, 0.8 V), 1 ohm segments, post-ReLU-like inputs in [0, 1] on the 8-bit grid. The
+    // netlist is the physical array, reference column included, built from the same
+    // conductances; the crossbar's outputs must be ngspice's (I_col - I_ref) in weight units.
+    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
+    const int n = 32;
+    const double r_wire = 1.0;
+    const CellSpec cell = CellSpec::from_json(
+        {{"type", "rram"}, {"r_on", 5e3}, {"r_off", 15e3}, {"levels", 2}, {"read_voltage", 0.8}});
+    RngStream r(32, "spice");
+    std::vector<float> w(n * n), x(n);
+    for (auto& v : w)
+        v = r.uniform() < 0.5 ? -1.0f : 1.0f;
+    for (auto& v : x)
+        v = float(std::floor(r.uniform() * 256.0)) / 255.0f;
+    for (auto where : {ReferencePosition::first, ReferencePosition::last}) {
+        const bool first = where == ReferencePosition::first;
+        SCOPED_TRACE(first ? "first" : "last");
+        Crossbar xb(offset_spec(n, n, r_wire, cell, where), RngStream(1, "xb"));
+        xb.program(w.data(), n, n, 1.0f);
+        std::vector<float> y(n);
+        xb.mvm(x.data(), y.data());
+
+        const int ref = first ? 0 : n;
+        std::vector<double> v(n);
+        for (int i = 0; i < n; ++i)
+            v[i] = x[i] * cell.read_voltage_V; // x_max = 1
+        std::map<int, double> spice =
+            ngspice_column_currents(first ? "ngspice_ref_first" : "ngspice_ref_last",
+                                    physical_array(xb, ref), n, n + 1, r_wire, v);
+        ASSERT_EQ(spice.size(), size_t(n + 1));
+
+        // Weight units per ampere: w_max / ((G_max - G_min) / 2) * x_max / V_read.
+        const double g_lo = cell.conductances_S.front(), g_hi = cell.conductances_S.back();
+        const double k = 2.0 / (g_hi - g_lo) / cell.read_voltage_V;
+        const double fs = xb.effective_output_range();
+        // The earlier model: data columns solved alone, an ideal reference G_ref * sum V.
+        const std::vector<double> alone =
+            solve_crossbar_network(xb.conductances_S(), n, n, r_wire, v);
+        double v_sum = 0.0;
+        for (double vi : v)
+            v_sum += vi;
+        double err = 0.0, old_err = 0.0;
+        for (int j = 0; j < n; ++j) {
+            const double expected = (spice[first ? j + 1 : j] - spice[ref]) * k;
+            err = std::max(err, std::fabs(y[j] - expected) / fs);
+            const double old = (alone[j] - 0.5 * (g_lo + g_hi) * v_sum) * k;
+            old_err = std::max(old_err, std::fabs(old - expected) / fs);
+        }
+        std::printf("reference %s: full scale %.3f, max |model - ngspice| %.3g of full scale, "
+                    "ideal reference %.3g\n",
+                    first ? "first" : "last", fs, err, old_err);
+        // Measured: 2e-8 of full scale; the ideal reference was 5.3 % (first) and 13 % (last)
+        // off, so the comparison is not trivial and the earlier model fails it.
+        EXPECT_LT(err, 1e-6);
+        EXPECT_GT(old_err, first ? 0.04 : 0.1);
+    }
 }
 
 } // namespace
