@@ -25,14 +25,15 @@ void BufferDriver::check(std::uint64_t offset, std::size_t len) const {
                        " do not fit");
 }
 
-void BufferDriver::write(std::uint64_t offset, const void* data, std::size_t len) {
+void BufferDriver::write(std::uint64_t offset, const void* data, std::size_t len,
+                         ElementWidth width) {
     check(offset, len);
-    m_bus.write(m_base + r::DATA.offset + offset, data, len);
+    m_bus.write_as(m_base + r::DATA.offset + offset, data, len, width);
 }
 
-void BufferDriver::read(std::uint64_t offset, void* data, std::size_t len) {
+void BufferDriver::read(std::uint64_t offset, void* data, std::size_t len, ElementWidth width) {
     check(offset, len);
-    m_bus.read(m_base + r::DATA.offset + offset, data, len);
+    m_bus.read_as(m_base + r::DATA.offset + offset, data, len, width);
 }
 
 } // namespace neurotlm

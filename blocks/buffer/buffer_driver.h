@@ -18,9 +18,10 @@ public:
     std::uint64_t capacity() const { return m_capacity; }
     unsigned word_bytes() const { return m_word_bytes; }
 
-    /// Write or read @p len bytes at byte @p offset of the buffer.
-    void write(std::uint64_t offset, const void* data, std::size_t len);
-    void read(std::uint64_t offset, void* data, std::size_t len);
+    /// Write or read @p len bytes at byte @p offset of the buffer; elements of a hardware
+    /// @p width (8-bit activations held as float32) cost the words their bits fill.
+    void write(std::uint64_t offset, const void* data, std::size_t len, ElementWidth width = {});
+    void read(std::uint64_t offset, void* data, std::size_t len, ElementWidth width = {});
 
 private:
     void check(std::uint64_t offset, std::size_t len) const;

@@ -19,7 +19,7 @@ double SramBuffer::estimate_bytes(const Params& p) {
 SramBuffer::SramBuffer(const sc_core::sc_module_name& name, const Params& params,
                        const ComponentContext& context)
     : Component(name, params, context, buffer::regs::register_map()),
-      m_spec(SramSpec::table().build(params)) {
+      m_spec(SramSpec::in_technology(params, context.tech())) {
     m_spec.clock_Hz = clock_Hz();
     // Name the parameter that is wrong (the table's ranges were checked by validation).
     if (m_spec.word_bits % 8 != 0)

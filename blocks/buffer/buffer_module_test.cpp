@@ -11,6 +11,7 @@
 #include "neurotlm/blocks/buffer/buffer_registers.h"
 #include "neurotlm/blocks/controller/controller_module.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/devices/technology.h"
 #include "testing/platforms.h"
 
 using namespace neurotlm;
@@ -57,14 +58,60 @@ TEST(SramBuffer, KeepsWhatIsWrittenAndBooksEveryWordTouched) {
     });
     for (int i = 0; i < 8; ++i)
         EXPECT_EQ(back[static_cast<std::size_t>(8 + i)], 0.25f * static_cast<float>(8 + i));
-    const double e = buf->spec().read_word_J(); // 4 KiB: 10 pJ x sqrt(1/2)
-    EXPECT_NEAR(e, 10e-12 * std::sqrt(0.5), 1e-24);
+    // 4 KiB at the default 45 nm preset (1.0 V): 10 pJ x sqrt(1/2) x (1.0 / 0.9)^2, Horowitz's
+    // 0.9 V figure carried to the preset's supply as C V^2.
+    const double e = buf->spec().read_word_J();
+    EXPECT_NEAR(e, 10e-12 * std::sqrt(0.5) / 0.81, 1e-24);
     EXPECT_EQ(buf->ledger().find("word_write")->count, 8u);
     EXPECT_EQ(buf->ledger().find("word_read")->count, 10u);
     EXPECT_DOUBLE_EQ(buf->ledger().find("word_read")->energy_J, 10 * e);
-    EXPECT_DOUBLE_EQ(buf->ledger().leakage_power_W(), 4096 * 8 * 50e-12);
-    // 32768 bits x 0.346 um^2 (Intel 45 nm cell) / 0.7 (array efficiency).
+    EXPECT_EQ(buf->ledger().find("word_read")->energy_class, energy_class::buffers);
+    const Technology& t45 = *Technology::preset("45nm");
+    EXPECT_DOUBLE_EQ(buf->ledger().leakage_power_W(), 4096 * 8 * t45.gate_leakage_W);
+    // 32768 bits x 0.346 um^2 (Intel 45 nm cell, the preset's) / 0.7 (array efficiency).
     EXPECT_NEAR(buf->area_m2(), 4096 * 8 * 0.346e-12 / 0.7, 1e-18);
+}
+
+TEST(SramBuffer, DefaultsFollowThePlatformsTechnology) {
+    // At 22 nm, 0.8 V: the 0.092 um^2 cell, energy x 22/45 x (0.8/0.9)^2, leakage per bit one
+    // gate equivalent's.
+    json doc = buffer_platform({{"capacity", "8 KiB"}});
+    doc["technology"] = "22nm";
+    Platform p(config_from(doc));
+    const auto* buf = dynamic_cast<const SramBuffer*>(p.find("buf"));
+    const Technology& t = *Technology::preset("22nm");
+    EXPECT_NEAR(buf->spec().read_word_J(), 10e-12 * 22.0 / 45.0 * (0.64 / 0.81), 1e-24);
+    EXPECT_NEAR(buf->area_m2(), 8192 * 8 * 0.092e-12 / 0.7, 1e-18);
+    EXPECT_GT(buf->area_m2(), 0.0);
+    EXPECT_DOUBLE_EQ(buf->ledger().leakage_power_W(), 8192 * 8 * t.gate_leakage_W);
+}
+
+TEST(SramBuffer, WrittenCellAreaAndLeakageWinOverTheTechnology) {
+    json own =
+        buffer_platform({{"capacity", "8 KiB"}, {"cell_area", "0.5 um^2"}, {"leakage_per_bit", 0}});
+    own["technology"] = "22nm";
+    Platform q(config_from(own));
+    const auto* b2 = dynamic_cast<const SramBuffer*>(q.find("buf"));
+    ASSERT_NE(b2, nullptr);
+    EXPECT_NEAR(b2->area_m2(), 8192 * 8 * 0.5e-12 / 0.7, 1e-18);
+    EXPECT_EQ(b2->ledger().leakage_power_W(), 0.0);
+}
+
+TEST(SramBuffer, ElementsOfAHardwareWidthFillFewerWords) {
+    // 64 float32 values that are 8-bit activations: 64 bytes in hardware, one 512-bit word
+    // (against four for the 256 functional bytes).
+    Platform p(config_from(buffer_platform({{"capacity", "4 KiB"}, {"word_bits", 512}})));
+    const auto* buf = dynamic_cast<const SramBuffer*>(p.find("buf"));
+    std::vector<float> x(64, 3.0f), back(64, 0.0f);
+    run_job(p, [&](Controller& c) {
+        BufferDriver d(c, kBase, "buf");
+        d.probe();
+        d.write(256, x.data(), 256, ElementWidth{4, 8});
+        d.read(256, back.data(), 256, ElementWidth{4, 8});
+        d.read(0, back.data(), 256); // plain bytes: four words
+    });
+    EXPECT_EQ(buf->ledger().find("word_write")->count, 1u);
+    EXPECT_EQ(buf->ledger().find("word_read")->count, 1u + 4u);
 }
 
 TEST(SramBuffer, BanksReadInParallel) {

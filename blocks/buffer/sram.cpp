@@ -16,7 +16,7 @@ constexpr double k8KiB = 8192.0;
 // Horowitz's figures are for whole arrays, their internal banking and wiring included: the
 // energy follows the capacity; banks change throughput only.
 double SramSpec::model_word_J() const {
-    return kE64At8KiB_J * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
+    return kE64At8KiB_J * energy_scale * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
 }
 
 double SramSpec::read_word_J() const {
@@ -64,19 +64,33 @@ const SpecTable<SramSpec>& SramSpec::table() {
                    "time of one word access of a bank (default 1 ns: assumed)");
         t.number("read_energy", Unit::joule, NEUROTLM_FIELD(read_energy_J), 0.0,
                  "energy of one word read; 0 = 10 pJ x sqrt(capacity / 8 KiB) x word_bits / 64 "
-                 "(Horowitz ISSCC 2014, 45 nm)",
+                 "(Horowitz ISSCC 2014, 45 nm, 0.9 V) x the technology's C V^2 over that",
                  0.0);
         t.number("write_energy", Unit::joule, NEUROTLM_FIELD(write_energy_J), 0.0,
                  "energy of one word write; 0 = the read model (assumed equal to a read)", 0.0);
-        t.positive("cell_area", Unit::square_metre, NEUROTLM_FIELD(cell_area_m2), "0.346 um^2",
-                   "area of one 6T cell (default: Intel 45 nm, Mistry et al., IEDM 2007)");
+        t.positive("cell_area", Unit::square_metre, NEUROTLM_FIELD(cell_area_m2), nullptr,
+                   "area of one 6T cell; default: the technology's sram_cell_area (45 nm: "
+                   "0.346 um^2, Intel, Mistry et al., IEDM 2007)")
+            .optional();
         t.positive("array_efficiency", Unit::none, NEUROTLM_FIELD(array_efficiency), 0.7,
                    "cell area over total area (default 0.7: assumed)", 0.0, 1.0);
-        t.number("leakage_per_bit", Unit::watt, NEUROTLM_FIELD(leakage_per_bit_W), "50 pW",
-                 "static power of one bit cell (default 50 pW: assumed)", 0.0);
+        t.number("leakage_per_bit", Unit::watt, NEUROTLM_FIELD(leakage_per_bit_W), nullptr,
+                 "static power of one bit cell; default: the technology's gate_leakage (a 6T "
+                 "cell leaks about as one gate equivalent: assumed)",
+                 0.0)
+            .optional();
         return t;
     }();
     return table;
+}
+
+SramSpec SramSpec::in_technology(const Params& p, const Technology& tech) {
+    SramSpec s = table().build(p);
+    if (!p.present("cell_area")) s.cell_area_m2 = tech.sram_cell_area_m2;
+    if (!p.present("leakage_per_bit"))
+        s.leakage_per_bit_W = tech.gate_leakage_W * kCellLeakageOverGate;
+    s.energy_scale = tech.energy_scale_from_45nm();
+    return s;
 }
 
 void SramSpec::check() const {
@@ -92,8 +106,8 @@ void SramSpec::check() const {
 
 EnergyTable sram_energy_table(const SramSpec& spec) {
     return {
-        {"word_read", spec.read_word_J(), "one word read from a bank"},
-        {"word_write", spec.write_word_J(), "one word written to a bank"},
+        {"word_read", spec.read_word_J(), "one word read from a bank", energy_class::buffers},
+        {"word_write", spec.write_word_J(), "one word written to a bank", energy_class::buffers},
     };
 }
 

@@ -2,16 +2,20 @@
 /// @brief An SRAM buffer as an architect sizes it: capacity, word width and banks in, energy
 /// and time per word access, leakage and area out.
 ///
-/// Default model (45 nm, every figure cited or marked assumed):
+/// Default model (anchored at 45 nm, carried to the platform's technology; every figure cited
+/// or marked assumed):
 /// - Read energy of one 64-bit access grows with the square root of the capacity (the bit
-///   lines and word lines both grow with the array's side): E64 = 10 pJ x sqrt(C / 8 KiB). This
-///   fits
-///   Horowitz, "Computing's energy problem", ISSCC 2014 (45 nm, 0.9 V: 64-bit SRAM read 10 pJ
-///   at 8 KB, 20 pJ at 32 KB, 100 pJ at 1 MB) exactly at 8 and 32 KB and 13% high at 1 MB. A
-///   word of W bits costs E64 x W / 64. Writes cost the same as reads (assumed).
-/// - Area: 0.346 um^2 per 6T cell (Intel 45 nm, Mistry et al., IEDM 2007) over an array
-///   efficiency of 0.7 (assumed: decoders, sense amplifiers, wiring).
-/// - Leakage: 50 pW per bit (assumed: the order of a 45 nm low-power 6T cell).
+///   lines and word lines both grow with the array's side): E64 = 10 pJ x sqrt(C / 8 KiB) x s.
+///   At s = 1 this fits Horowitz, "Computing's energy problem", ISSCC 2014 (45 nm, 0.9 V:
+///   64-bit SRAM read 10 pJ at 8 KB, 20 pJ at 32 KB, 100 pJ at 1 MB) exactly at 8 and 32 KB
+///   and 13% high at 1 MB. s = Technology::energy_scale_from_45nm(): C V^2 with C proportional
+///   to the feature size (the law the technology's adder follows; 1.23 at the 45 nm preset's
+///   1.0 V, 0.39 at 22 nm and 0.8 V). A word of W bits costs E64 x W / 64. Writes cost the
+///   same as reads (assumed).
+/// - Area: the technology's 6T cell (45 nm: 0.346 um^2, Intel, Mistry et al., IEDM 2007) over
+///   an array efficiency of 0.7 (assumed: decoders, sense amplifiers, wiring).
+/// - Leakage: one gate equivalent's leakage of the technology per bit cell (assumed: a 6T cell
+///   and a NAND2 have transistors of the same order of width and count).
 /// - Access time 1 ns (assumed; CACTI gives about that for tens of KB at 45 nm). Banks work in
 ///   parallel: n consecutive words take ceil(n / banks) access times.
 /// Any of these can be replaced by the user's own figures (read_energy, write_energy,
@@ -21,6 +25,7 @@
 
 #include "neurotlm/core/ledger.h"
 #include "neurotlm/core/spec_table.h"
+#include "neurotlm/devices/technology.h"
 
 namespace neurotlm {
 
@@ -29,12 +34,15 @@ struct SramSpec {
     int word_bits = 64;              ///< bits read or written per access of one bank
     int banks = 1;                   ///< independent banks; consecutive words interleave
     double access_time_s = 1e-9;
-    double read_energy_J = 0.0;  ///< per word; 0 = the model above
-    double write_energy_J = 0.0; ///< per word; 0 = the model above
-    double cell_area_m2 = 0.346e-12;
+    double read_energy_J = 0.0;      ///< per word; 0 = the model above
+    double write_energy_J = 0.0;     ///< per word; 0 = the model above
+    double cell_area_m2 = 0.346e-12; ///< default: the technology's SRAM cell
     double array_efficiency = 0.7;
-    double leakage_per_bit_W = 50e-12;
-    double clock_Hz = 1e9; ///< the block's clock: access times are whole cycles of it
+    double leakage_per_bit_W = 50e-12; ///< default: from the technology's gate leakage
+    double clock_Hz = 1e9;             ///< the block's clock: access times are whole cycles of it
+    /// The model's energies over Horowitz's 45 nm, 0.9 V figures (not a parameter: the
+    /// technology's energy_scale_from_45nm()).
+    double energy_scale = 1.0;
 
     int word_bytes() const { return word_bits / 8; }
     double bank_bytes() const { return capacity_bytes / banks; }
@@ -52,6 +60,11 @@ struct SramSpec {
 
     /// Every parameter, bound to these fields (the clock is the block's).
     static const SpecTable<SramSpec>& table();
+    /// The spec of validated parameters @p p in technology @p tech: cell area, leakage and the
+    /// energy scale follow the technology unless the parameters name them.
+    static SramSpec in_technology(const Params& p, const Technology& tech);
+    /// SRAM leakage per bit over the technology's gate-equivalent leakage (assumed).
+    static constexpr double kCellLeakageOverGate = 1.0;
     /// Throws InputError for a capacity that is not a whole number of words in every bank.
     void check() const;
 };

@@ -1,28 +1,48 @@
 #include "neurotlm/blocks/controller/controller_module.h"
 
 #include "neurotlm/core/stop.h"
+#include "neurotlm/devices/technology.h"
 #include "neurotlm/modules/registry.h"
 
 namespace neurotlm {
 
 ParamTable Controller::param_table() {
     ParamTable t;
-    // Energies: Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V:
-    // 32-bit float add 0.9 pJ; 8-bit integer add 0.03 pJ, 32-bit 0.1 pJ.
-    t.number("accumulate_energy", Unit::joule, "0.9 pJ",
-             "energy of one partial-sum addition (default: 32-bit float add, Horowitz ISSCC 2014, "
-             "45 nm)",
-             0.0, 1e-6)
-        .number("activation_energy", Unit::joule, "0.9 pJ",
-                "energy of one activation function evaluation (default: one 32-bit float "
-                "add/compare, Horowitz ISSCC 2014)",
+    // Widths (assumed defaults, stated in the README): a 128-row tile with 8-bit inputs and a
+    // 5-bit ADC hands out partial sums of up to 21 bits (blocks/crossbar/tile_widths.h), and
+    // adding up to 8 row blocks of a layer needs 3 more: 24. Activations are 8 bits, the
+    // tiles' input_bits default. The classifier compares final sums: 24.
+    t.integer("accumulate_bits", 24,
+              "width of a partial sum as the controller adds it (prices accumulate and sizes "
+              "the datapath)",
+              1, 128)
+        .integer("activation_bits", 8,
+                 "width of an activation as the activation function produces it (prices "
+                 "activation: one comparison of this width)",
+                 1, 128)
+        .integer("compare_bits", 24,
+                 "width of the values a comparison (argmax, threshold) compares", 1, 128)
+        .number("accumulate_energy", Unit::joule, nullptr,
+                "energy of one partial-sum addition; default: accumulate_bits full adders of "
+                "the platform's technology",
                 0.0, 1e-6)
-        .number("compare_energy", Unit::joule, "0.1 pJ",
-                "energy of one comparison (argmax, thresholds; default: 32-bit integer add, "
-                "Horowitz ISSCC 2014)",
+        .optional()
+        .number("activation_energy", Unit::joule, nullptr,
+                "energy of one activation function evaluation; default: one activation_bits "
+                "comparison (a subtraction) in the technology",
                 0.0, 1e-6)
+        .optional()
+        .number("compare_energy", Unit::joule, nullptr,
+                "energy of one comparison (argmax, thresholds); default: compare_bits full "
+                "adders in the technology",
+                0.0, 1e-6)
+        .optional()
         .integer("simd_lanes", 32, "digital operations per cycle", 1, 65536)
-        .number("leakage", Unit::watt, 0.0, "static power of the controller", 0.0, 1e3);
+        .number("leakage", Unit::watt, nullptr,
+                "static power of the controller; default: its datapath's gates x the "
+                "technology's gate leakage",
+                0.0, 1e3)
+        .optional();
     add_common_params(t);
     return t;
 }
@@ -31,13 +51,33 @@ Controller::Controller(const sc_core::sc_module_name& name, const Params& params
                        const ComponentContext& context)
     : Block(name, params, context), out("out"),
       m_simd_lanes(static_cast<unsigned>(params.integer("simd_lanes"))) {
-    m_act[static_cast<int>(DigitalOp::accumulate)] =
-        ledger().declare("accumulate", params.number("accumulate_energy"), "partial-sum addition");
+    const Technology& tech = context.tech();
+    const int acc_bits = static_cast<int>(params.integer("accumulate_bits"));
+    const int act_bits = static_cast<int>(params.integer("activation_bits"));
+    const int cmp_bits = static_cast<int>(params.integer("compare_bits"));
+    // An energy the user wrote wins; otherwise the technology prices the integer circuit.
+    auto energy = [&](const char* key, double model_J) {
+        return params.present(key) ? params.number(key) : model_J;
+    };
+    m_act[static_cast<int>(DigitalOp::accumulate)] = ledger().declare(
+        "accumulate", energy("accumulate_energy", tech.add_energy_J(acc_bits)),
+        "partial-sum addition (" + std::to_string(acc_bits) + " bits)", energy_class::shift_add);
     m_act[static_cast<int>(DigitalOp::activation)] = ledger().declare(
-        "activation", params.number("activation_energy"), "activation function evaluation");
-    m_act[static_cast<int>(DigitalOp::compare)] =
-        ledger().declare("compare", params.number("compare_energy"), "comparison");
-    ledger().set_leakage_power(params.number("leakage"));
+        "activation", energy("activation_energy", tech.compare_energy_J(act_bits)),
+        "activation function evaluation (" + std::to_string(act_bits) + "-bit comparison)",
+        energy_class::activation);
+    m_act[static_cast<int>(DigitalOp::compare)] = ledger().declare(
+        "compare", energy("compare_energy", tech.compare_energy_J(cmp_bits)),
+        "comparison (" + std::to_string(cmp_bits) + " bits)", energy_class::activation);
+    // The datapath: per lane an accumulator (adder and register of accumulate_bits) and an
+    // activation unit (a comparator of activation_bits; comparisons for argmax reuse the
+    // adder). Sequencing and instruction memory are not modelled.
+    m_gates = static_cast<double>(m_simd_lanes) *
+              (acc_bits * (Technology::kFullAdderGates + Technology::kFlipFlopGates) +
+               act_bits * Technology::kFullAdderGates);
+    m_area_m2 = tech.area_m2(m_gates);
+    ledger().set_leakage_power(params.present("leakage") ? params.number("leakage")
+                                                         : tech.leakage_W(m_gates));
     SC_HAS_PROCESS(Controller);
     SC_THREAD(thread);
     // Workloads run on this thread's stack: give it room (the SystemC default is 64 KiB).
@@ -77,8 +117,29 @@ void Controller::sync_if_needed() {
     if (stop_requested()) m_stop_seen = true;
 }
 
-void Controller::transport(tlm::tlm_command cmd, std::uint64_t address, void* data,
-                           std::size_t len) {
+void Controller::transport(tlm::tlm_command cmd, std::uint64_t address, void* data, std::size_t len,
+                           ElementWidth width, const std::vector<std::uint64_t>* multicast) {
+    // The extensions live as long as this controller and are taken off after the transport.
+    struct Detach {
+        tlm::tlm_generic_payload& t;
+        WidthExtension* w;
+        MulticastExtension* m;
+        ~Detach() {
+            if (w) t.clear_extension(w);
+            if (m) t.clear_extension(m);
+        }
+    } detach{m_trans, nullptr, nullptr};
+    if (width.packed()) {
+        m_width_ext.width = width;
+        m_trans.set_extension(&m_width_ext);
+        detach.w = &m_width_ext;
+    }
+    if (multicast && multicast->size() > 1) {
+        m_multicast_ext.addresses = *multicast;
+        m_multicast_ext.handled = false;
+        m_trans.set_extension(&m_multicast_ext);
+        detach.m = &m_multicast_ext;
+    }
     m_trans.set_command(cmd);
     m_trans.set_address(address);
     m_trans.set_data_ptr(static_cast<unsigned char*>(data));
@@ -109,6 +170,26 @@ void Controller::read(std::uint64_t address, void* data, std::size_t len) {
     transport(tlm::TLM_READ_COMMAND, address, data, len);
 }
 
+void Controller::write_as(std::uint64_t address, const void* data, std::size_t len,
+                          ElementWidth width) {
+    transport(tlm::TLM_WRITE_COMMAND, address, const_cast<void*>(data), len, width);
+}
+
+void Controller::read_as(std::uint64_t address, void* data, std::size_t len, ElementWidth width) {
+    transport(tlm::TLM_READ_COMMAND, address, data, len, width);
+}
+
+void Controller::multicast_write(const std::vector<std::uint64_t>& addresses, const void* data,
+                                 std::size_t len, ElementWidth width) {
+    if (addresses.empty()) return;
+    transport(tlm::TLM_WRITE_COMMAND, addresses.front(), const_cast<void*>(data), len, width,
+              &addresses);
+    // A target reached directly (no router in between) takes only the first address.
+    if (addresses.size() > 1 && !m_multicast_ext.handled)
+        for (std::size_t i = 1; i < addresses.size(); ++i)
+            transport(tlm::TLM_WRITE_COMMAND, addresses[i], const_cast<void*>(data), len, width);
+}
+
 void Controller::digital(DigitalOp op, std::uint64_t count) {
     if (count == 0) return;
     ledger().book(m_act[static_cast<int>(op)], count);
@@ -121,6 +202,8 @@ void Controller::digital(DigitalOp op, std::uint64_t count) {
 void Controller::collect_stats(StatSet& stats) const {
     stats.set("transactions", static_cast<double>(m_transactions), Unit::none,
               "transactions issued");
+    stats.set("datapath_gates", m_gates, Unit::none,
+              "NAND2 gate equivalents of the datapath (area and leakage)");
 }
 
 NEUROTLM_REGISTER_COMPONENT("controller", Controller,

@@ -2,7 +2,11 @@
 /// @brief The platform's initiator: a thread that runs a workload through drivers, keeping
 /// time with a quantum keeper (the global quantum is set once by the platform). It also does
 /// the digital work between analog operations (partial-sum accumulation, activations), with
-/// energy per operation and a SIMD width.
+/// a SIMD width, priced as integer circuits of a given width in the platform's technology: an
+/// n-bit accumulation or comparison is n full adders (Technology::add_energy_J), and the
+/// datapath's area and leakage are its gates (simd_lanes x (accumulator adder and register +
+/// activation comparator)). Transfers it issues carry their elements' hardware width and may
+/// be multicast (modules/transfer.h).
 
 #include <exception>
 #include <functional>
@@ -14,6 +18,7 @@
 #include "neurotlm/drivers/initiator.h"
 #include "neurotlm/drivers/run_context.h"
 #include "neurotlm/modules/component.h"
+#include "neurotlm/modules/transfer.h"
 
 namespace neurotlm {
 
@@ -31,6 +36,11 @@ public:
     static std::vector<std::pair<std::string, bool>> initiator_specs() { return {{"out", false}}; }
     static constexpr bool kHasTarget = false;
     void collect_stats(StatSet& stats) const override;
+    /// The datapath's gates (gate_area of the technology each).
+    double area_m2() const override { return m_area_m2; }
+    /// NAND2 gate equivalents of the datapath: simd_lanes x (an accumulate_bits adder and
+    /// register, an activation_bits comparator).
+    double datapath_gates() const { return m_gates; }
 
     /// The job the thread runs; it receives this controller as its RunContext's engine.
     void set_job(std::function<void(Controller&)> job) { m_job = std::move(job); }
@@ -44,6 +54,11 @@ public:
     // Initiator
     void write(std::uint64_t address, const void* data, std::size_t len) override;
     void read(std::uint64_t address, void* data, std::size_t len) override;
+    void write_as(std::uint64_t address, const void* data, std::size_t len,
+                  ElementWidth width) override;
+    void read_as(std::uint64_t address, void* data, std::size_t len, ElementWidth width) override;
+    void multicast_write(const std::vector<std::uint64_t>& addresses, const void* data,
+                         std::size_t len, ElementWidth width = {}) override;
 
     /// Simulated time including the local offset of the quantum keeper.
     sc_core::sc_time now() const { return m_qk.get_current_time(); }
@@ -55,11 +70,14 @@ public:
 
 private:
     void thread();
-    void transport(tlm::tlm_command cmd, std::uint64_t address, void* data, std::size_t len);
+    void transport(tlm::tlm_command cmd, std::uint64_t address, void* data, std::size_t len,
+                   ElementWidth width = {}, const std::vector<std::uint64_t>* multicast = nullptr);
 
     std::function<void(Controller&)> m_job;
     tlm_utils::tlm_quantumkeeper m_qk;
     tlm::tlm_generic_payload m_trans;
+    WidthExtension m_width_ext;
+    MulticastExtension m_multicast_ext;
     std::exception_ptr m_failure;
     bool m_finished = false;
     bool m_stopped_early = false;
@@ -68,6 +86,8 @@ private:
     unsigned m_simd_lanes;
     std::uint64_t m_transactions = 0;
     EnergyLedger::ActionId m_act[3];
+    double m_gates = 0.0;
+    double m_area_m2 = 0.0;
 };
 
 } // namespace neurotlm

@@ -14,6 +14,7 @@
 
 #include "neurotlm/blocks/controller/controller_module.h"
 #include "neurotlm/core/stop.h"
+#include "neurotlm/devices/technology.h"
 #include "testing/bench.h"
 
 using namespace neurotlm;
@@ -104,12 +105,48 @@ TEST(Controller, DigitalWorkBooksCountTimesEnergyAndCeilCountOverLanesCycles) {
     EXPECT_NEAR(cmp->energy_J, 9 * 0.5e-12, 1e-24);
 }
 
-TEST(Controller, DefaultEnergiesAreHorowitzs45nmFigures) {
-    // 32-bit float add 0.9 pJ (accumulate, activation), 32-bit integer add 0.1 pJ (compare).
-    const Params p = neurotlm::testing::bench_params(json::object(), Controller::param_table());
-    EXPECT_DOUBLE_EQ(p.number("accumulate_energy"), 0.9e-12);
-    EXPECT_DOUBLE_EQ(p.number("activation_energy"), 0.9e-12);
-    EXPECT_DOUBLE_EQ(p.number("compare_energy"), 0.1e-12);
+TEST(Controller, DefaultEnergiesAreIntegerAddersOfTheTechnology) {
+    // A 16-bit accumulation at 22 nm is 16 full adders of that node; an 8-bit activation 8 of
+    // them; a 24-bit comparison (the default width) 24. The full adder at 22 nm, 0.8 V is
+    // Horowitz's 45 nm, 0.9 V bit (0.1 pJ / 32) x 22/45 x (0.8/0.9)^2.
+    const Technology& t22 = *Technology::preset("22nm");
+    EXPECT_NEAR(t22.full_adder_energy_J, 0.1e-12 / 32 * 22.0 / 45.0 * (0.8 / 0.9) * (0.8 / 0.9),
+                1e-24);
+    ComponentContext ctx;
+    ctx.technology = &t22;
+    const Params p =
+        neurotlm::testing::bench_params({{"accumulate_bits", 16}}, Controller::param_table());
+    Controller ctrl("ctrl22", p, ctx);
+    const ActionRecord* acc = ctrl.ledger().find("accumulate");
+    const ActionRecord* act = ctrl.ledger().find("activation");
+    const ActionRecord* cmp = ctrl.ledger().find("compare");
+    ASSERT_TRUE(acc && act && cmp);
+    EXPECT_DOUBLE_EQ(acc->energy_per_action_J, 16 * t22.full_adder_energy_J);
+    EXPECT_DOUBLE_EQ(act->energy_per_action_J, 8 * t22.full_adder_energy_J);
+    EXPECT_DOUBLE_EQ(cmp->energy_per_action_J, 24 * t22.full_adder_energy_J);
+    EXPECT_EQ(acc->energy_class, energy_class::shift_add);
+    EXPECT_EQ(act->energy_class, energy_class::activation);
+    EXPECT_EQ(cmp->energy_class, energy_class::activation);
+    // The datapath: 32 lanes x (16 x (full adder + flip-flop) + 8 x full adder) gates.
+    const double gates = 32 * (16 * (5.3 + 5.7) + 8 * 5.3);
+    EXPECT_DOUBLE_EQ(ctrl.datapath_gates(), gates);
+    EXPECT_DOUBLE_EQ(ctrl.area_m2(), gates * t22.gate_area_m2);
+    EXPECT_GT(ctrl.area_m2(), 0.0);
+    EXPECT_DOUBLE_EQ(ctrl.ledger().leakage_power_W(), gates * t22.gate_leakage_W);
+    EXPECT_GT(ctrl.ledger().leakage_power_W(), 0.0);
+}
+
+TEST(Controller, WrittenEnergiesAndLeakageWinOverTheTechnology) {
+    ComponentContext ctx;
+    ctx.technology = Technology::preset("22nm");
+    const Params p = neurotlm::testing::bench_params(
+        {{"accumulate_energy", "0.9 pJ"}, {"leakage", 0}}, Controller::param_table());
+    Controller ctrl("ctrl_own", p, ctx);
+    EXPECT_DOUBLE_EQ(ctrl.ledger().find("accumulate")->energy_per_action_J, 0.9e-12);
+    EXPECT_EQ(ctrl.ledger().leakage_power_W(), 0.0);
+    // Not written: from the technology.
+    EXPECT_DOUBLE_EQ(ctrl.ledger().find("compare")->energy_per_action_J,
+                     24 * ctx.technology->full_adder_energy_J);
 }
 
 TEST(Controller, TheJobRunsAndFinishes) {

@@ -52,14 +52,36 @@ void CrossbarTileDriver::set_output_range(float y_max) {
     m_bus.write_float(m_base + r::OUTPUT_RANGE.offset, y_max);
 }
 
+namespace {
+ElementWidth floats_of(int bits) {
+    return bits > 0 ? ElementWidth{sizeof(float), static_cast<unsigned>(bits)} : ElementWidth{};
+}
+} // namespace
+
 void CrossbarTileDriver::start_mvm(const float* x, int n) {
-    m_bus.write(m_base + r::INPUT.offset, x, static_cast<std::size_t>(n) * sizeof(float));
+    m_bus.write_as(m_base + r::INPUT.offset, x, static_cast<std::size_t>(n) * sizeof(float),
+                   floats_of(m_input_bits));
     m_bus.write32(m_base + regmap::CTRL.offset, r::MVM.value);
+}
+
+void CrossbarTileDriver::start_mvm(Initiator& bus, const std::vector<CrossbarTileDriver*>& tiles,
+                                   const float* x, int n) {
+    if (tiles.empty()) return;
+    std::vector<std::uint64_t> inputs, ctrls;
+    for (const CrossbarTileDriver* t : tiles) {
+        inputs.push_back(t->m_base + r::INPUT.offset);
+        ctrls.push_back(t->m_base + regmap::CTRL.offset);
+    }
+    bus.multicast_write(inputs, x, static_cast<std::size_t>(n) * sizeof(float),
+                        floats_of(tiles.front()->m_input_bits));
+    const std::uint32_t mvm = r::MVM.value;
+    bus.multicast_write(ctrls, &mvm, sizeof mvm);
 }
 
 void CrossbarTileDriver::collect(float* y, int n) {
     try {
-        m_bus.read(m_base + r::OUTPUT.offset, y, static_cast<std::size_t>(n) * sizeof(float));
+        m_bus.read_as(m_base + r::OUTPUT.offset, y, static_cast<std::size_t>(n) * sizeof(float),
+                      floats_of(m_output_bits));
     } catch (const BusError&) {
         // The tile refuses to hand out the results of a failed command; say why. Any other
         // refusal (a read beyond the window) is the caller's and passes through as it is.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "neurotlm/drivers/initiator.h"
 
@@ -26,7 +27,19 @@ public:
     void set_input_range(float x_max);
     void set_output_range(float y_max);
 
+    /// The hardware width of an input and of an output element (tile_widths.h): transfers
+    /// of the input and output windows are charged at these bits; 0 = as float32.
+    void set_element_bits(int input_bits, int output_bits) {
+        m_input_bits = input_bits;
+        m_output_bits = output_bits;
+    }
+
     void start_mvm(const float* x, int n);
+    /// Start the same multiply on every tile of @p tiles (tiles that share one input): the
+    /// input is written once to all of them by a multicast, then one multicast MVM command
+    /// starts them together. The width is the first tile's.
+    static void start_mvm(Initiator& bus, const std::vector<CrossbarTileDriver*>& tiles,
+                          const float* x, int n);
     /// Waits (in simulated time) for the MVM and reads @p n outputs.
     void collect(float* y, int n);
 
@@ -37,6 +50,8 @@ private:
     std::string m_name;
     int m_rows = 0;
     int m_cols = 0;
+    int m_input_bits = 0;
+    int m_output_bits = 0;
 };
 
 } // namespace neurotlm

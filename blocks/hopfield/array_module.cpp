@@ -4,12 +4,18 @@
 #include <cmath>
 
 #include "neurotlm/blocks/hopfield/array_registers.h"
+#include "neurotlm/devices/technology.h"
 #include "neurotlm/modules/registry.h"
 
 namespace neurotlm {
 
 ParamTable HopfieldArray::param_table() {
     ParamTable t = HopfieldSpec::table().params();
+    t.number("leakage", Unit::watt, nullptr,
+             "static power of the array's logic; default: per neuron a clocked comparator and a "
+             "state flip-flop, in gate equivalents x the technology's gate leakage",
+             0.0, 1e3)
+        .optional();
     add_common_params(t);
     return t;
 }
@@ -58,6 +64,11 @@ HopfieldArray::HopfieldArray(const sc_core::sc_module_name& name, const Params& 
     regs.check_complete();
 
     m_actions = ledger().declare(HopfieldNetwork::energy_table());
+    // The logic that leaks: per neuron its threshold comparator and state register (the MTJs
+    // are non-volatile and the converters' analog drivers are not counted; assumed).
+    const double gates = m_neurons * (Technology::kComparatorGates + Technology::kFlipFlopGates);
+    ledger().set_leakage_power(params.present("leakage") ? params.number("leakage")
+                                                         : context.tech().leakage_W(gates));
 }
 
 void HopfieldArray::unpack(const std::uint32_t* words, HopfieldPattern& out) const {

@@ -7,6 +7,7 @@
 #include "neurotlm/blocks/hopfield/array_module.h"
 #include "neurotlm/blocks/hopfield/array_registers.h"
 #include "neurotlm/blocks/hopfield/hopfield.h"
+#include "neurotlm/devices/technology.h"
 #include "neurotlm/topology/platform.h"
 #include "testing/platforms.h"
 
@@ -104,4 +105,20 @@ TEST(HopfieldArray, PatternsTravelPacked) {
         EXPECT_THROW(c.write(0x20000000 + hopfield::regs::PROBE.offset, three, sizeof three),
                      BusError);
     });
+}
+
+TEST(HopfieldArray, LeaksAsItsNeuronsLogicInTheTechnologyAndClassesItsActions) {
+    // 40 neurons x (a clocked comparator 8 + a flip-flop 5.7 gate equivalents) x 22 nm's
+    // gate leakage.
+    json doc = hopfield_platform(40, 2);
+    doc["technology"] = "22nm";
+    Platform p(config_from(doc));
+    const auto* hop = dynamic_cast<const HopfieldArray*>(p.find("hop"));
+    ASSERT_NE(hop, nullptr);
+    EXPECT_DOUBLE_EQ(hop->ledger().leakage_power_W(),
+                     40 * (8.0 + 5.7) * Technology::preset("22nm")->gate_leakage_W);
+    EXPECT_GT(hop->ledger().leakage_power_W(), 0.0);
+    EXPECT_EQ(hop->ledger().find("synapse_read")->energy_class, energy_class::array);
+    EXPECT_EQ(hop->ledger().find("neuron_eval")->energy_class, energy_class::adc);
+    EXPECT_EQ(hop->ledger().find("mtj_write_pulse")->energy_class, energy_class::write);
 }

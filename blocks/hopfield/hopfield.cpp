@@ -156,11 +156,14 @@ HopfieldSpec HopfieldSpec::from_json(const json& object, const std::string& file
 
 EnergyTable HopfieldNetwork::energy_table() {
     return {
-        {"synapse_read", 0.0, "array read: sum V^2 G t over the conducting MTJs (data-dependent)"},
-        {"converter", 0.0, "binary-to-bipolar converter driving its rows"},
-        {"neuron_eval", 0.0, "threshold neuron evaluation"},
-        {"mtj_write_pulse", 0.0, "MTJ write pulse (V I t), retries included"},
-        {"verify_read", 0.0, "write-verify read"},
+        {"synapse_read", 0.0, "array read: sum V^2 G t over the conducting MTJs (data-dependent)",
+         energy_class::array},
+        {"converter", 0.0, "binary-to-bipolar converter driving its rows",
+         energy_class::row_drivers},
+        // A threshold neuron senses its column against a reference: a sense amplifier.
+        {"neuron_eval", 0.0, "threshold neuron evaluation", energy_class::adc},
+        {"mtj_write_pulse", 0.0, "MTJ write pulse (V I t), retries included", energy_class::write},
+        {"verify_read", 0.0, "write-verify read", energy_class::write},
     };
 }
 

@@ -1,10 +1,14 @@
 // Router: decoding, address translation for debug and DMI, occupancy.
 
+#include <cmath>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "neurotlm/blocks/crossbar/tile_registers.h"
 #include "neurotlm/blocks/hopfield/array_registers.h"
 #include "neurotlm/blocks/router/router_module.h"
+#include "neurotlm/devices/technology.h"
 #include "neurotlm/topology/platform.h"
 #include "testing/platforms.h"
 
@@ -68,4 +72,119 @@ TEST(Router, TransfersQueueBehindEachOther) {
         EXPECT_EQ(d1, sc_core::sc_time(10, sc_core::SC_NS));
         EXPECT_EQ(d2, sc_core::sc_time(16, sc_core::SC_NS));
     });
+}
+
+namespace {
+/// Two 8 x 8 tiles on a bus at 22 nm, the router's parameters @p bus merged in.
+json wired_platform(json bus) {
+    json doc = tile_platform(2, 8, 8);
+    doc["technology"] = "22nm";
+    doc["components"][1].merge_patch(bus);
+    return doc;
+}
+constexpr std::uint64_t kTile0 = 0x10000000, kTile1 = 0x10400000;
+} // namespace
+
+TEST(Router, EnergyPerBitIsTheWiresCVSquaredTimesToggle) {
+    // 1 mm of wire at 22 nm: 0.2 fF/um x 1 mm x (0.8 V)^2 x 0.5 = 64 fJ per bit.
+    Platform p(config_from(wired_platform({{"wire_length", "1 mm"}})));
+    const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
+    ASSERT_NE(bus, nullptr);
+    const double by_hand = 0.2e-15 / 1e-6 * 1e-3 * 0.8 * 0.8 * 0.5;
+    EXPECT_NEAR(bus->energy_per_bit_J(), by_hand, 1e-22);
+    EXPECT_NEAR(by_hand, 64e-15, 1e-22);
+    run_job(p, [](Controller& c) {
+        std::uint32_t v[32] = {};
+        c.write(kTile0 + crossbar::regs::WEIGHTS.offset, v, sizeof v);
+    });
+    const ActionRecord* a = bus->ledger().find("transfer_bit");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->energy_class, energy_class::interconnect);
+    EXPECT_EQ(a->count, 128u * 8);
+    EXPECT_NEAR(a->energy_J, 1024 * by_hand, 1e-20);
+}
+
+TEST(Router, AWrittenEnergyPerBitWins) {
+    Platform p(config_from(wired_platform({{"energy_per_bit", "0.1 pJ"}})));
+    const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
+    EXPECT_EQ(bus->energy_per_bit_J(), 0.1e-12);
+}
+
+TEST(Router, WireLengthFollowsAnHTreeOverTheTargetsAndAreaIsItsWiresAndGates) {
+    // Two tiles and a 4 KiB buffer: three leaves, a tree of two levels over a square of their
+    // summed area. A bit crosses half a bar of each: side / 4 + side / 4.
+    json doc = wired_platform(json::object());
+    doc["components"].push_back({{"name", "buf"}, {"type", "buffer"}, {"capacity", "4 KiB"}});
+    doc["connections"].push_back({{"from", "bus.out"}, {"to", "buf.in"}});
+    Platform p(config_from(doc));
+    const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
+    const Technology& t = *Technology::preset("22nm");
+    const double area =
+        p.find("tile0")->area_m2() + p.find("tile1")->area_m2() + p.find("buf")->area_m2();
+    const double side = std::sqrt(area);
+    EXPECT_GT(side, 0.0);
+    EXPECT_NEAR(bus->targets_area_m2(), area, 1e-24);
+    EXPECT_NEAR(bus->wire_length_m(), side / 2, 1e-15);
+    // Bars: one of side / 2, then two of side / 2.
+    EXPECT_NEAR(bus->tree_length_m(), 1.5 * side, 1e-15);
+    EXPECT_NEAR(bus->energy_per_bit_J(), t.wire_energy_J(side / 2, 0.5), 1e-24);
+    // 32 bytes = 256 wires at 2 x 22 nm pitch along the tree, plus the decode (64 gates per
+    // range) and a 256-bit beat register.
+    const double gates = 64 * 3 + 256 * 5.7;
+    EXPECT_NEAR(bus->area_m2(), 1.5 * side * 256 * 44e-9 + gates * t.gate_area_m2, 1e-20);
+    EXPECT_GT(bus->area_m2(), 0.0);
+    run_job(p, [](Controller&) {});
+    EXPECT_DOUBLE_EQ(bus->ledger().leakage_power_W(), gates * t.gate_leakage_W);
+    EXPECT_GT(bus->ledger().leakage_power_W(), 0.0);
+}
+
+TEST(Router, ElementsAreChargedAtTheirHardwareWidth) {
+    Platform p(config_from(wired_platform(json::object())));
+    const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
+    std::vector<float> x(8, 1.0f), back(8, 0.0f);
+    run_job(p, [&](Controller& c) {
+        // 8 float32 values that are 8-bit activations in hardware: 64 bits, not 256.
+        c.write_as(kTile0 + crossbar::regs::INPUT.offset, x.data(), 32, ElementWidth{4, 8});
+        c.read(kTile0 + crossbar::regs::INPUT.offset, back.data(), 32);
+    });
+    EXPECT_EQ(back, x); // the functional bytes are untouched
+    EXPECT_EQ(bus->ledger().find("transfer_bit")->count, 64u + 256u);
+}
+
+TEST(Router, AMulticastCrossesTheWiresOnceAndReachesEveryTarget) {
+    Platform p(config_from(wired_platform(json::object())));
+    const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
+    std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8}, in0(8), in1(8);
+    run_job(p, [&](Controller& c) {
+        c.multicast_write(
+            {kTile0 + crossbar::regs::INPUT.offset, kTile1 + crossbar::regs::INPUT.offset},
+            x.data(), 32);
+        c.read(kTile0 + crossbar::regs::INPUT.offset, in0.data(), 32);
+        c.read(kTile1 + crossbar::regs::INPUT.offset, in1.data(), 32);
+    });
+    EXPECT_EQ(in0, x);
+    EXPECT_EQ(in1, x);
+    // The write once (256 bits), then the two reads.
+    EXPECT_EQ(bus->ledger().find("transfer_bit")->count, 3u * 256);
+    StatSet stats;
+    bus->collect_stats(stats);
+    EXPECT_EQ(stats.find("multicasts")->value, 1.0);
+    EXPECT_EQ(stats.find("multicast_deliveries")->value, 2.0);
+    EXPECT_EQ(stats.find("bytes")->value, 3.0 * 32);
+}
+
+TEST(Router, AMulticastWithAnAddressOutsideEveryRangeIsRefusedWhole) {
+    Platform p(config_from(wired_platform(json::object())));
+    std::vector<float> x(8, 2.0f), in0(8, 0.0f);
+    bool refused = false;
+    run_job(p, [&](Controller& c) {
+        try {
+            c.multicast_write({kTile0 + crossbar::regs::INPUT.offset, 0x70000000}, x.data(), 32);
+        } catch (const BusError&) {
+            refused = true;
+        }
+        c.read(kTile0 + crossbar::regs::INPUT.offset, in0.data(), 32);
+    });
+    EXPECT_TRUE(refused);
+    EXPECT_EQ(in0, std::vector<float>(8, 0.0f));
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/modules/transfer.h"
 
 namespace neurotlm {
 
@@ -120,10 +121,17 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         std::memcpy(mem, data, len);
     else
         std::memcpy(data, mem, len);
-    annotate_access(len);
+    // The port and the array move the hardware's bits: elements of a declared width
+    // (modules/transfer.h) take their width, not the functional float32 bytes.
+    const ElementWidth width = width_of(trans);
+    const std::uint64_t hw_len = hardware_bytes(width, len);
+    annotate_access(static_cast<unsigned>(hw_len));
     if (delay && hit.on_access) {
-        // The block's own array access (a memory's read or write), after the transfer.
-        if (const std::uint64_t own = (*hit.on_access)(hit.offset, len, is_write)) {
+        // The block's own array access (a memory's read or write), after the transfer, at
+        // the hardware offset and length of the elements.
+        const std::uint64_t hw_offset = width.hardware_bits(hit.offset) / 8;
+        if (const std::uint64_t own =
+                (*hit.on_access)(hw_offset, static_cast<unsigned>(hw_len), is_write)) {
             if (now.to_seconds() + static_cast<double>(own) * clock_period().to_seconds() >
                 kMaxSimulatedTime_s)
                 throw InputError(std::string(name()) +

@@ -68,8 +68,9 @@ void write_header(std::ostringstream& os, const Report& r) {
     row("wall-clock time", qty(r.wall_time_s, Unit::second));
     row("simulated time", qty(r.simulated_time_s, Unit::second));
     os << "</dl>\n";
-    os << "<nav><a href=\"#figures\">Key figures</a><a href=\"#components\">Energy per "
-          "component</a><a href=\"#actions\">Energy per action</a><a href=\"#phases\">Phases</a>";
+    os << "<nav><a href=\"#figures\">Key figures</a><a href=\"#classes\">Energy by class</a>"
+          "<a href=\"#components\">Energy per component</a><a href=\"#actions\">Energy per "
+          "action</a><a href=\"#phases\">Phases</a>";
     if (r.workload_results.is_object() && r.workload_results.contains("confusion"))
         os << "<a href=\"#confusion\">Confusion matrix</a>";
     if (r.workload_results.is_object() && r.workload_results.contains("layers"))
@@ -142,6 +143,50 @@ void write_key_figures(std::ostringstream& os, const Report& r, const Derived& d
                 os << "<p class=\"warning\"><strong>Warning:</strong> " << esc(w.get<std::string>())
                    << "</p>\n";
     os << "</section>\n";
+}
+
+// Energy by class (energy_class in core/ledger.h): per item of work, its share, the whole
+// run, and the whole run split by component type.
+void write_classes(std::ostringstream& os, const Report& r, const Derived& d) {
+    os << "<section id=\"classes\">\n<h2>Energy by class</h2>\n";
+    const ClassEnergies work = r.work_energy_by_class_J();
+    const ClassEnergies all = r.energy_by_class_J();
+    std::vector<std::string> types;
+    for (const auto& c : r.components)
+        if (std::find(types.begin(), types.end(), c.type) == types.end()) types.push_back(c.type);
+    const std::string item = esc(r.item_name);
+    os << "<p class=\"note\">Every action belongs to one class; leakage (static power over the "
+          "run) is a class of its own. Per "
+       << item << " and its share: set-up excluded. The classes add up to the energy per " << item
+       << " (" << qty(d.energy_per_item_J, Unit::joule) << ") and to the total ("
+       << qty(r.energy_J(), Unit::joule) << ").</p>\n";
+    os << "<table>\n<thead><tr><th>class</th><th class=\"n\">per " << item
+       << "</th><th class=\"n\">share</th><th class=\"n\">whole run</th>";
+    for (const auto& t : types)
+        os << "<th class=\"n\">" << esc(t) << "</th>";
+    os << "</tr></thead>\n<tbody>\n";
+    auto whole = [&](const std::string& cls) {
+        for (const auto& [name, e] : all)
+            if (name == cls) return e;
+        return 0.0;
+    };
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        const std::string& cls = work[i].first;
+        os << "<tr><td class=\"name\">" << esc(cls) << "</td><td class=\"n\">"
+           << qty(ratio(work[i].second, d.items), Unit::joule) << "</td><td class=\"n\">"
+           << pct(ratio(work[i].second, r.work_energy_J())) << "</td><td class=\"n\">"
+           << qty(whole(cls), Unit::joule) << "</td>";
+        for (const auto& t : types) {
+            double e = 0.0;
+            for (const auto& c : r.components)
+                if (c.type == t)
+                    for (const auto& [name, v] : c.energy_by_class_J())
+                        if (name == cls) e += v;
+            os << "<td class=\"n\">" << qty(e, Unit::joule) << "</td>";
+        }
+        os << "</tr>\n";
+    }
+    os << "</tbody>\n</table>\n</section>\n";
 }
 
 constexpr std::size_t kTopComponents = 20;
@@ -645,6 +690,7 @@ std::string to_html(const Report& report, const json& effective_config) {
        << kStyle << "</style>\n</head>\n<body>\n";
     write_header(os, report);
     write_key_figures(os, report, d);
+    write_classes(os, report, d);
     write_component_chart(os, report);
     write_action_chart(os, report);
     write_phases(os, report);

@@ -68,6 +68,9 @@ std::vector<std::string> check_invariants(const Report& r) {
     }
     require(close(dynamic_sum, r.dynamic_energy_J()),
             "component energies do not add up to the total");
+    const double by_class = class_total(r.energy_by_class_J());
+    require(close(by_class, r.energy_J()), "energies by class add up to " + num(by_class) +
+                                               " J, not the total " + num(r.energy_J()) + " J");
 
     double phase_time = 0.0, phase_energy = 0.0;
     for (const auto& p : r.phases) {
@@ -75,6 +78,10 @@ std::vector<std::string> check_invariants(const Report& r) {
         non_negative(p.latency_s, who + " latency");
         non_negative(p.dynamic_energy_J, who + " dynamic energy");
         non_negative(p.leakage_energy_J, who + " leakage energy");
+        if (!p.dynamic_by_class_J.empty())
+            require(close(class_total(p.dynamic_by_class_J), p.dynamic_energy_J),
+                    who + " energies by class add up to " + num(class_total(p.dynamic_by_class_J)) +
+                        " J, not its dynamic energy " + num(p.dynamic_energy_J) + " J");
         phase_time += p.latency_s;
         phase_energy += p.dynamic_energy_J;
     }

@@ -1,5 +1,6 @@
 #include "neurotlm/report/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,67 @@
 namespace neurotlm {
 
 namespace fs = std::filesystem;
+
+namespace {
+ClassEnergies::iterator find_class(ClassEnergies& e, const std::string& name) {
+    return std::find_if(e.begin(), e.end(), [&](const auto& c) { return c.first == name; });
+}
+} // namespace
+
+ClassEnergies energy_by_class(const std::vector<ActionRecord>& actions) {
+    ClassEnergies out;
+    for (const char* c : energy_class::kActionClasses)
+        out.emplace_back(c, 0.0);
+    for (const auto& a : actions) {
+        auto it = find_class(out, a.energy_class);
+        if (it == out.end()) it = out.insert(out.end(), {a.energy_class, 0.0});
+        it->second += a.energy_J;
+    }
+    return out;
+}
+
+void add_class_energies(ClassEnergies& into, const ClassEnergies& more, double scale) {
+    for (const auto& [name, e] : more) {
+        auto it = find_class(into, name);
+        if (it == into.end()) {
+            // A class of its own goes before leakage, which stays last.
+            auto leak = find_class(into, energy_class::leakage);
+            it = into.insert(leak, {name, 0.0});
+        }
+        it->second += scale * e;
+    }
+}
+
+double class_total(const ClassEnergies& e) {
+    double s = 0.0;
+    for (const auto& c : e)
+        s += c.second;
+    return s;
+}
+
+ClassEnergies ComponentReport::energy_by_class_J() const {
+    ClassEnergies e = energy_by_class(actions);
+    e.emplace_back(energy_class::leakage, leakage_energy_J);
+    return e;
+}
+
+ClassEnergies Report::energy_by_class_J() const {
+    ClassEnergies e = energy_by_class({});
+    for (const auto& c : components)
+        add_class_energies(e, energy_by_class(c.actions));
+    e.emplace_back(energy_class::leakage, leakage_energy_J());
+    return e;
+}
+
+ClassEnergies Report::work_energy_by_class_J() const {
+    ClassEnergies e = energy_by_class_J();
+    for (const auto& p : phases) {
+        if (!p.setup) continue;
+        add_class_energies(e, p.dynamic_by_class_J, -1.0);
+        find_class(e, energy_class::leakage)->second -= p.leakage_energy_J;
+    }
+    return e;
+}
 
 double Report::dynamic_energy_J() const {
     double s = 0;
@@ -109,6 +171,15 @@ json to_json(const Report& r, bool with_wall_clock) {
         {"ops", num(r.ops)},
         {"tops_per_W", num(t.tops_per_w)},
     };
+    {
+        json all = json::object(), per_item = json::object();
+        for (const auto& [c, e] : r.energy_by_class_J())
+            all[c] = num(e);
+        for (const auto& [c, e] : r.work_energy_by_class_J())
+            per_item[c] = num(ratio(e, static_cast<double>(r.items)));
+        j["totals"]["energy_by_class_J"] = all;
+        j["totals"]["energy_per_item_by_class_J"] = per_item;
+    }
 
     json comps = json::array();
     for (const auto& c : r.components) {
@@ -117,6 +188,7 @@ json to_json(const Report& r, bool with_wall_clock) {
             actions.push_back(
                 {{"action", a.name},
                  {"description", a.description},
+                 {"energy_class", a.energy_class},
                  {"count", a.count},
                  {"energy_J", num(a.energy_J)},
                  {"energy_per_action_J", num(a.count ? a.energy_J / static_cast<double>(a.count)
@@ -128,9 +200,13 @@ json to_json(const Report& r, bool with_wall_clock) {
                              {"value", num(s.value)},
                              {"unit", std::string(unit_symbol(s.unit))},
                              {"description", s.description}});
+        json by_class = json::object();
+        for (const auto& [cls, e] : c.energy_by_class_J())
+            by_class[cls] = num(e);
         comps.push_back({{"name", c.name},
                          {"type", c.type},
                          {"energy_J", num(c.energy_J())},
+                         {"energy_by_class_J", by_class},
                          {"dynamic_energy_J", num(c.dynamic_energy_J)},
                          {"leakage_energy_J", num(c.leakage_energy_J)},
                          {"leakage_power_W", num(c.leakage_power_W)},
@@ -143,7 +219,10 @@ json to_json(const Report& r, bool with_wall_clock) {
     j["components"] = comps;
 
     json phases = json::array();
-    for (const auto& p : r.phases)
+    for (const auto& p : r.phases) {
+        json by_class = json::object();
+        for (const auto& [cls, e] : p.dynamic_by_class_J)
+            by_class[cls] = num(e);
         phases.push_back(
             {{"phase", p.name},
              {"setup", p.setup},
@@ -157,7 +236,9 @@ json to_json(const Report& r, bool with_wall_clock) {
              {"latency_per_item_s",
               num(p.setup ? std::nan("") : ratio(p.latency_s, static_cast<double>(r.items)))},
              {"energy_per_item_J",
-              num(p.setup ? std::nan("") : ratio(p.energy_J(), static_cast<double>(r.items)))}});
+              num(p.setup ? std::nan("") : ratio(p.energy_J(), static_cast<double>(r.items)))},
+             {"dynamic_energy_by_class_J", by_class}});
+    }
     j["phases"] = phases;
     j["workload"] = r.workload_results;
     return j;
@@ -210,6 +291,10 @@ std::string to_csv(const Report& r) {
         r.workload_results["software_accuracy"].is_number())
         row("total", r.platform, "software_accuracy",
             r.workload_results["software_accuracy"].get<double>(), "1");
+    for (const auto& [c, e] : r.energy_by_class_J())
+        row("class", c, "energy", e, "J");
+    for (const auto& [c, e] : r.work_energy_by_class_J())
+        row("class", c, "energy_per_item", ratio(e, static_cast<double>(r.items)), "J");
     for (const auto& p : r.phases) {
         row("phase", p.name, "latency", p.latency_s, "s");
         row("phase", p.name, "energy", p.energy_J(), "J");
@@ -222,6 +307,8 @@ std::string to_csv(const Report& r) {
         row("component", c.name, "busy_time", c.busy_time_s, "s");
         row("component", c.name, "utilisation", c.utilisation, "1");
         row("component", c.name, "area", c.area_m2, "m^2");
+        for (const auto& [cls, e] : c.energy_by_class_J())
+            row("component_class", c.name + "." + cls, "energy", e, "J");
         for (const auto& a : c.actions) {
             row("action", c.name + "." + a.name, "count", static_cast<double>(a.count), "1");
             row("action", c.name + "." + a.name, "energy", a.energy_J, "J");
@@ -252,6 +339,20 @@ std::string summary_table(const Report& r) {
                                         format_quantity(r.setup_energy_J(), Unit::joule));
     line("latency per " + r.item_name, format_quantity(t.latency_per_item_s, Unit::second));
     line("energy per " + r.item_name, format_quantity(t.energy_per_item_J, Unit::joule));
+    if (r.items > 0) {
+        // Classes with energy, and leakage always (its own class): they add up to the line
+        // above.
+        os << "  energy per " << r.item_name << " by class:\n";
+        const ClassEnergies work = r.work_energy_by_class_J();
+        for (const auto& [c, e] : work) {
+            if (e == 0.0 && c != energy_class::leakage) continue;
+            const double per = ratio(e, static_cast<double>(r.items));
+            char share[24];
+            std::snprintf(share, sizeof share, "  (%.1f%%)", 100.0 * ratio(e, r.work_energy_J()));
+            os << "    " << c << std::string(c.size() < 22 ? 22 - c.size() : 1, ' ')
+               << format_quantity(per, Unit::joule) << (std::isfinite(per) ? share : "") << "\n";
+        }
+    }
     if (std::isfinite(t.tops_per_w)) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.3g", t.tops_per_w);

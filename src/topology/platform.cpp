@@ -1,5 +1,6 @@
 #include "neurotlm/topology/platform.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -303,11 +304,15 @@ public:
     void phase(const std::string& name) override {
         const double t = now_s();
         const double e = dynamic_energy();
+        ClassEnergies by_class = class_energy();
         if (m_current >= 0) {
             PhaseReport& p = m_phases[static_cast<std::size_t>(m_current)];
             p.latency_s += t - m_start_t;
             p.dynamic_energy_J += e - m_start_e;
+            add_class_energies(p.dynamic_by_class_J, by_class);
+            add_class_energies(p.dynamic_by_class_J, m_start_classes, -1.0);
         }
+        m_start_classes = std::move(by_class);
         m_current = -1;
         if (!name.empty()) {
             for (std::size_t i = 0; i < m_phases.size(); ++i)
@@ -333,12 +338,24 @@ private:
             e += b->ledger().dynamic_energy_J();
         return e;
     }
+    ClassEnergies class_energy() const {
+        ClassEnergies e = energy_by_class({});
+        for (const auto& b : m_p.m_blocks)
+            for (const auto& a : b->ledger().actions()) {
+                auto it = std::find_if(e.begin(), e.end(),
+                                       [&](const auto& c) { return c.first == a.energy_class; });
+                if (it == e.end()) it = e.insert(e.end(), {a.energy_class, 0.0});
+                it->second += a.energy_J;
+            }
+        return e;
+    }
     Platform& m_p;
     Controller& m_ctrl;
     std::vector<PhaseReport> m_phases;
     int m_current = -1;
     double m_start_t = 0;
     double m_start_e = 0;
+    ClassEnergies m_start_classes;
 };
 
 Report Platform::run() {

@@ -8,6 +8,7 @@
 #include "neurotlm/blocks/buffer/sram.h"
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_widths.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/workloads/dataset.h"
 
@@ -305,13 +306,49 @@ void MlpInference::check_precision() {
 struct MlpInference::Drivers {
     std::vector<std::vector<CrossbarTileDriver>> tiles; ///< [layer][block]
     std::unique_ptr<BufferDriver> buffer;
+    /// [layer][group]: the blocks that share one slice of the input (same rows), which a
+    /// multicast feeds at once.
+    std::vector<std::vector<std::vector<CrossbarTileDriver*>>> groups;
+    /// [layer]: hardware bits of an input activation and of a tile's partial sum
+    /// (tile_widths.h; the widest tile of the layer).
+    std::vector<int> in_bits, out_bits;
+    /// Activations as float32 elements of their hardware width.
+    static ElementWidth width(int bits) { return {sizeof(float), static_cast<unsigned>(bits)}; }
+    /// The widths and multicast groups of every layer's tiles, once the tiles have drivers.
+    void plan(RunContext& ctx, const std::vector<MatrixMap>& map);
 };
+
+void MlpInference::Drivers::plan(RunContext& ctx, const std::vector<MatrixMap>& map) {
+    for (std::size_t l = 0; l < map.size(); ++l) {
+        int in = 1, out = 1;
+        std::vector<int> group_row0;
+        groups.emplace_back();
+        for (std::size_t k = 0; k < map[l].blocks.size(); ++k) {
+            const TileBlock& b = map[l].blocks[k];
+            const CrossbarSpec spec = CrossbarSpec::table().build(*ctx.component(b.tile)->params);
+            tiles[l][k].set_element_bits(tile_input_bits(spec), tile_output_bits(spec));
+            in = std::max(in, tile_input_bits(spec));
+            out = std::max(out, tile_output_bits(spec));
+            const auto it = std::find(group_row0.begin(), group_row0.end(), b.row0);
+            if (it == group_row0.end()) {
+                group_row0.push_back(b.row0);
+                groups[l].push_back({&tiles[l][k]});
+            } else {
+                groups[l][static_cast<std::size_t>(it - group_row0.begin())].push_back(
+                    &tiles[l][k]);
+            }
+        }
+        in_bits.push_back(in);
+        out_bits.push_back(out);
+    }
+}
 
 void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
     d.tiles.resize(m_map.size());
     for (std::size_t l = 0; l < m_map.size(); ++l)
         for (const auto& b : m_map[l].blocks)
             d.tiles[l].emplace_back(ctx.bus(), ctx.component(b.tile)->address, b.tile);
+    d.plan(ctx, m_map);
     ctx.phase("program");
     for (std::size_t l = 0; l < m_map.size(); ++l) {
         const MatrixMap& lm = m_map[l];
@@ -334,11 +371,21 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
 int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
     // Activations live in the buffer: layer l reads its input from half l % 2 and writes its
     // output to the other half.
-    auto stash = [&](std::size_t half, const std::vector<float>& v) {
-        if (d.buffer) d.buffer->write(half * m_buffer_half, v.data(), v.size() * sizeof(float));
+    // Activations at the width of the layer that reads them; the last layer's outputs at its
+    // partial sums' width.
+    const std::size_t layers = m_map.size();
+    auto bits_of_input = [&](std::size_t l) {
+        return l < layers ? d.in_bits[l] : d.out_bits[layers - 1];
     };
-    auto fetch = [&](std::size_t half, std::vector<float>& v) {
-        if (d.buffer) d.buffer->read(half * m_buffer_half, v.data(), v.size() * sizeof(float));
+    auto stash = [&](std::size_t half, const std::vector<float>& v, std::size_t reader) {
+        if (d.buffer)
+            d.buffer->write(half * m_buffer_half, v.data(), v.size() * sizeof(float),
+                            Drivers::width(bits_of_input(reader)));
+    };
+    auto fetch = [&](std::size_t half, std::vector<float>& v, std::size_t reader) {
+        if (d.buffer)
+            d.buffer->read(half * m_buffer_half, v.data(), v.size() * sizeof(float),
+                           Drivers::width(bits_of_input(reader)));
     };
     std::vector<float> x(m_data.image(image), m_data.image(image) + m_data.image_size());
     std::vector<float> xb, y, part(static_cast<std::size_t>(m_mapper->tile_cols()));
@@ -346,14 +393,16 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
         const DenseLayer& L = m_net.layers[l];
         const MatrixMap& lm = m_map[l];
         ctx.phase(L.name);
-        if (l == 0) stash(0, x);
-        fetch(l % 2, x);
+        if (l == 0) stash(0, x, 0);
+        fetch(l % 2, x, l);
         xb = x;
         xb.push_back(lm.x_max);
-        // Start every tile of the layer, then collect: the tiles work in parallel.
-        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-            const TileBlock& b = lm.blocks[k];
-            d.tiles[l][k].start_mvm(xb.data() + b.row0, b.rows);
+        // Start every tile of the layer, then collect: the tiles work in parallel. Tiles that
+        // share a slice of the input get it in one multicast.
+        for (const auto& group : d.groups[l]) {
+            const TileBlock& b =
+                lm.blocks[static_cast<std::size_t>(group.front() - &d.tiles[l][0])];
+            CrossbarTileDriver::start_mvm(ctx.bus(), group, xb.data() + b.row0, b.rows);
         }
         y.assign(static_cast<std::size_t>(L.outputs), 0.0f);
         for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
@@ -369,11 +418,11 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
                 v = activate(L.activation, v);
             ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
         }
-        stash((l + 1) % 2, y);
+        stash((l + 1) % 2, y, l + 1);
         x.swap(y);
     }
     ctx.phase("classify");
-    fetch(m_map.size() % 2, x);
+    fetch(m_map.size() % 2, x, layers);
     const int predicted = argmax(x.data(), static_cast<int>(x.size()));
     ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
     ctx.phase("");

@@ -211,3 +211,24 @@ TEST(WorkloadRun, MixedTraceRecallsTheStoredPatternAndMultipliesByTheEffectiveWe
     EXPECT_TRUE(saw_recall);
     EXPECT_TRUE(saw_mvm);
 }
+
+TEST(WorkloadRun, MlpInputsAreMulticastToTheTilesThatShareThemAtTheirWidth) {
+    // tiny_mlp's first layer (16 inputs + bias, 12 outputs) sits on four 16 x 16 tiles: two
+    // row blocks (rows 0-15, the bias row) each split over two column blocks. Each row block's
+    // two tiles share its input: per image two multicasts of the input and two of the MVM
+    // command, each reaching both tiles; the second layer's one tile needs none.
+    const Report r = run_file("good/tiny_mlp.json");
+    const ComponentReport* bus = nullptr;
+    for (const auto& c : r.components)
+        if (c.name == "bus") bus = &c;
+    ASSERT_NE(bus, nullptr);
+    ASSERT_EQ(r.items, 40u);
+    EXPECT_EQ(bus->stats.find("multicasts")->value, 4.0 * 40);
+    EXPECT_EQ(bus->stats.find("multicast_deliveries")->value, 8.0 * 40);
+    // Inputs move at the tiles' 4 bits, partial sums at 5 + 4 + 4 + 1 = 14 bits, registers and
+    // weights as bytes: fewer bits on the wires than the functional bytes hold.
+    EXPECT_LT(bus->stats.find("bits")->value, 8.0 * bus->stats.find("bytes")->value);
+    // The interconnect's class holds the router's energy.
+    for (const auto& [cls, e] : bus->energy_by_class_J())
+        if (cls == energy_class::interconnect) EXPECT_DOUBLE_EQ(e, bus->dynamic_energy_J);
+}

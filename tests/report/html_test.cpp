@@ -362,3 +362,26 @@ TEST(Html, WriteReportAddsTheHtmlPage) {
 }
 
 } // namespace
+
+TEST(Html, EnergyByClassIsATableThatAddsUp) {
+    Report r = small_report();
+    r.components[0].actions[0].energy_class = energy_class::adc;
+    r.components[0].actions[1].energy_class = energy_class::row_drivers;
+    r.components[1].actions[0].energy_class = energy_class::shift_add;
+    r.phases[0].dynamic_by_class_J = {{energy_class::adc, 0.1e-6}};
+    const std::string html = to_html(r, json::object());
+    expect_sound(html);
+    const std::string classes = section(html, "classes");
+    ASSERT_FALSE(classes.empty());
+    EXPECT_NE(html.find("href=\"#classes\""), std::string::npos);
+    // Per item (10 items, set-up excluded): adc (1.5 - 0.1) uJ -> 140 nJ, 70.0 % of the 200 nJ;
+    // row drivers 50 nJ; shift-add 10 nJ; a column per component type.
+    EXPECT_NE(classes.find(">adc<"), std::string::npos);
+    EXPECT_NE(classes.find("140 nJ"), std::string::npos);
+    EXPECT_NE(classes.find("70.0 %"), std::string::npos);
+    EXPECT_NE(classes.find("50 nJ"), std::string::npos);
+    EXPECT_NE(classes.find("10 nJ"), std::string::npos);
+    EXPECT_NE(classes.find(">leakage<"), std::string::npos);
+    EXPECT_NE(classes.find(">crossbar_tile<"), std::string::npos);
+    EXPECT_NE(classes.find(">controller<"), std::string::npos);
+}

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/report/invariants.h"
+#include "neurotlm/report/report.h"
 
 using namespace neurotlm;
 
@@ -98,4 +99,17 @@ TEST(Invariants, MoreItemsThanRequestedIsCaught) {
     Report r = sound();
     r.items = 3;
     EXPECT_TRUE(mentions(check_invariants(r), "more items"));
+}
+
+TEST(Invariants, ClassTotalsAddUpToTheTotalAndABrokenPhaseSplitIsCaught) {
+    Report r = sound();
+    // array 3 pJ + adc 2 pJ + leakage 1 nJ.
+    const ClassEnergies e = r.energy_by_class_J();
+    EXPECT_NEAR(class_total(e), r.energy_J(), 1e-24);
+    EXPECT_EQ(e.back().first, energy_class::leakage);
+    r.phases[0].dynamic_by_class_J = {{"array", 3e-12}, {"adc", 2e-12}}; // 5 pJ against 4
+    EXPECT_TRUE(mentions(check_invariants(r), "energies by class add up"));
+    r.phases[0].dynamic_by_class_J = {{"array", 3e-12}, {"adc", 1e-12}, {"other", 0}};
+    r.phases[0].dynamic_energy_J = 4e-12;
+    EXPECT_TRUE(check_invariants(r).empty());
 }

@@ -4,6 +4,7 @@
 /// crossbar read's sum V^2 G t) to an action. Leakage power is integrated over simulated
 /// time when the report is made.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +23,12 @@ inline constexpr const char* buffers = "buffers";           ///< on-chip memorie
 inline constexpr const char* interconnect = "interconnect"; ///< buses, routers, wires
 inline constexpr const char* write = "write";               ///< programming cells
 inline constexpr const char* other = "other";
+/// Static power integrated over the run: reports list it as a class of its own; no action has
+/// it.
+inline constexpr const char* leakage = "leakage";
+/// Every class an action may belong to, in the order reports list them (leakage follows).
+inline constexpr std::array<const char*, 9> kActionClasses{
+    array, adc, row_drivers, shift_add, activation, buffers, interconnect, write, other};
 } // namespace energy_class
 
 struct ActionRecord {

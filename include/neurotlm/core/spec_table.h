@@ -64,6 +64,12 @@ public:
         m_table.or_zero();
         return *this;
     }
+    /// Mark the last added parameter optional: when the input leaves it out, build() keeps the
+    /// field as it is (the struct's own value, or one its owner derives, Params::present).
+    SpecTable& optional() {
+        m_table.optional();
+        return *this;
+    }
     SpecTable& boolean(const std::string& name, Field<bool> at, bool def, std::string description) {
         m_table.boolean(name, def, std::move(description));
         bind<bool>(name, at,
@@ -174,10 +180,13 @@ public:
 private:
     template <typename T, typename Read>
     void bind(const std::string& name, Field<T> at, Read read) {
-        m_bindings.push_back({name,
-                              [name, at, read](const Params& p, const std::string& prefix,
-                                               Spec& s) { at(s) = read(p, prefix + name); },
-                              [at](const Spec& s) -> json { return at(const_cast<Spec&>(s)); }});
+        m_bindings.push_back(
+            {name,
+             [name, at, read](const Params& p, const std::string& prefix, Spec& s) {
+                 // An optional parameter left out keeps the field's value.
+                 if (p.has(prefix + name)) at(s) = read(p, prefix + name);
+             },
+             [at](const Spec& s) -> json { return at(const_cast<Spec&>(s)); }});
     }
 
     ParamTable m_table;

@@ -43,6 +43,8 @@ struct Technology {
     double gate_energy_J() const { return full_adder_energy_J / kFullAdderGates; }
     /// An @p bits wide addition (ripple or carry-save: one full adder per bit).
     double add_energy_J(int bits) const { return bits * full_adder_energy_J; }
+    /// A comparison of @p bits: a subtraction, one full adder per bit.
+    double compare_energy_J(int bits) const { return add_energy_J(bits); }
     /// Clocking @p bits into a register.
     double register_energy_J(int bits) const { return bits * kFlipFlopGates * gate_energy_J(); }
     /// Energy of charging a wire of @p length_m through a full swing at vdd with activity
@@ -50,6 +52,11 @@ struct Technology {
     double wire_energy_J(double length_m, double toggle = 1.0) const {
         return toggle * wire_cap_F_per_m * length_m * vdd_V * vdd_V;
     }
+    /// How an energy measured at Horowitz's anchor (45 nm, 0.9 V) carries to this technology:
+    /// C V^2 with C proportional to the feature size, the law the adder energy follows.
+    double energy_scale_from_45nm() const { return node_m / 45e-9 * (vdd_V / 0.9) * (vdd_V / 0.9); }
+    /// Pitch of a minimum-width wire: width F plus spacing F.
+    double wire_pitch_m() const { return 2.0 * node_m; }
     /// Area of @p gates gate equivalents.
     double area_m2(double gates) const { return gates * gate_area_m2; }
     /// Static power of @p gates gate equivalents.

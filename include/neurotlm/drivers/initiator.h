@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace neurotlm {
 
@@ -15,6 +16,20 @@ public:
     explicit BusError(const std::string& what) : std::runtime_error(what) {}
 };
 
+/// @brief What the bytes of a transfer are in hardware. Functional data stay in the simulator's
+/// own format (float32 activations), while the hardware moves each element at its real width:
+/// @p bits per element of @p element_bytes bytes. The default, {0, 0}, means the bytes are the
+/// hardware's (registers, weights, raw memory).
+struct ElementWidth {
+    unsigned element_bytes = 0; ///< bytes of one element in the data handed over (float32: 4)
+    unsigned bits = 0;          ///< bits of one element on the wires and in memories
+    bool packed() const { return element_bytes != 0 && bits != 0; }
+    /// Hardware bits of @p len bytes of such elements (len * 8 when not packed).
+    std::uint64_t hardware_bits(std::uint64_t len) const {
+        return packed() ? len / element_bytes * bits : len * 8;
+    }
+};
+
 class Initiator {
 public:
     virtual ~Initiator() = default;
@@ -22,6 +37,25 @@ public:
     virtual void write(std::uint64_t address, const void* data, std::size_t len) = 0;
     /// Blocking read; throws BusError if the target refuses.
     virtual void read(std::uint64_t address, void* data, std::size_t len) = 0;
+
+    /// A write of @p len bytes of elements of @p width: the interconnect and the target charge
+    /// the hardware bits. An initiator that cannot say so moves the bytes as they are.
+    virtual void write_as(std::uint64_t address, const void* data, std::size_t len,
+                          ElementWidth width) {
+        write(address, data, len);
+    }
+    /// A read of elements of @p width (see write_as).
+    virtual void read_as(std::uint64_t address, void* data, std::size_t len, ElementWidth width) {
+        read(address, data, len);
+    }
+    /// One write of the same @p len bytes to every address of @p addresses (a multicast: the
+    /// shared wires carry it once, each target stores it). An initiator without multicast
+    /// writes each address in turn, which is what the hardware would then do.
+    virtual void multicast_write(const std::vector<std::uint64_t>& addresses, const void* data,
+                                 std::size_t len, ElementWidth width = {}) {
+        for (std::uint64_t a : addresses)
+            write_as(a, data, len, width);
+    }
 
     void write32(std::uint64_t address, std::uint32_t value) { write(address, &value, 4); }
     std::uint32_t read32(std::uint64_t address) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neurotlm/core/files.h"
@@ -16,6 +17,17 @@
 namespace neurotlm {
 
 inline constexpr int kReportSchemaVersion = 1;
+
+/// Energy per class (energy_class in core/ledger.h), in report order: the action classes in
+/// their declared order, then any other class a block named, then "leakage" if listed.
+using ClassEnergies = std::vector<std::pair<std::string, double>>;
+
+/// Sum @p actions' energies by their class; every declared class is listed, zeros included.
+ClassEnergies energy_by_class(const std::vector<ActionRecord>& actions);
+/// Add @p more into @p into class by class (new classes keep report order).
+void add_class_energies(ClassEnergies& into, const ClassEnergies& more, double scale = 1.0);
+/// The sum of every class of @p e.
+double class_total(const ClassEnergies& e);
 
 struct ComponentReport {
     std::string name;
@@ -29,6 +41,8 @@ struct ComponentReport {
     double area_m2 = 0.0;
     StatSet stats;
     double energy_J() const { return dynamic_energy_J + leakage_energy_J; }
+    /// Its actions' energy by class, then its leakage as the class "leakage".
+    ClassEnergies energy_by_class_J() const;
 };
 
 struct PhaseReport {
@@ -37,7 +51,8 @@ struct PhaseReport {
     double latency_s = 0.0;    ///< simulated time spent in it
     double dynamic_energy_J = 0.0;
     double leakage_energy_J = 0.0;
-    bool setup = false; ///< set-up (programming) rather than work
+    bool setup = false;               ///< set-up (programming) rather than work
+    ClassEnergies dynamic_by_class_J; ///< dynamic_energy_J split by energy class
     double energy_J() const { return dynamic_energy_J + leakage_energy_J; }
 };
 
@@ -73,6 +88,11 @@ struct Report {
     /// Work (non-setup) time and energy, and per-item figures derived from them.
     double work_time_s() const { return simulated_time_s - setup_time_s(); }
     double work_energy_J() const { return energy_J() - setup_energy_J(); }
+    /// The whole run's energy by class, leakage last.
+    ClassEnergies energy_by_class_J() const;
+    /// The work's (set-up phases excluded) energy by class, leakage last: per item once
+    /// divided by items.
+    ClassEnergies work_energy_by_class_J() const;
 };
 
 /// report.json; @p with_wall_clock false drops the wall-clock fields (for comparisons).
