@@ -13,17 +13,13 @@ inline int tile_input_bits(const CrossbarSpec& s) {
     return s.input_bits;
 }
 
-/// Bits of one partial sum out of the tile: ADC bits + ceil(log2 rows) + input bits + weight
-/// slices (one cell column per weight sign here: 1). A bound, not a synthesised width (assumed:
-/// 5 + 7 + 8 + 1 = 21 for a 128-row tile with a 5-bit ADC and 8-bit inputs). An ideal ADC
-/// (0 bits) has no hardware width: its outputs move as float32, 32 bits (assumed).
+/// Bits of one partial sum out of the tile: what its shift-adders hold
+/// (CrossbarSpec::partial_sum_bits: the converted code shifted over the input and weight
+/// slices, with the sign). An ideal ADC (0 bits) has no hardware width: its outputs move as
+/// float32, 32 bits (assumed).
 inline int tile_output_bits(const CrossbarSpec& s) {
     if (s.adc.bits <= 0) return 32;
-    int log2_rows = 0;
-    while ((1 << log2_rows) < s.rows)
-        ++log2_rows;
-    constexpr int kWeightSlices = 1;
-    return s.adc.bits + log2_rows + s.input_bits + kWeightSlices;
+    return s.partial_sum_bits();
 }
 
 } // namespace neurotlm
