@@ -1,5 +1,6 @@
 #include "neurotlm/blocks/buffer/sram.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -19,12 +20,38 @@ double SramSpec::model_word_J() const {
     return kE64At8KiB_J * energy_scale * std::sqrt(capacity_bytes / k8KiB) * word_bits / 64.0;
 }
 
+namespace {
+/// Length of a register file's bit line: the bank's words stacked at the placed pitch of one
+/// stored bit (its gate equivalents laid out square).
+double register_file_line_m(const SramSpec& s) {
+    const double pitch = std::sqrt(SramSpec::kRegisterFileGatesPerBit * s.technology.gate_area_m2);
+    return s.bank_words() * pitch;
+}
+constexpr double kDataActivity = 0.5;
+constexpr double kMux2Gates = SramSpec::kRegisterFileGatesPerBit - Technology::kFlipFlopGates;
+} // namespace
+
+double SramSpec::register_file_write_J() const {
+    const Technology& t = technology;
+    return kDataActivity * t.register_energy_J(word_bits) +
+           word_bits * t.wire_energy_J(register_file_line_m(*this), kDataActivity);
+}
+
+double SramSpec::register_file_read_J() const {
+    const Technology& t = technology;
+    const double levels = std::ceil(std::log2(std::max(2.0, bank_words())));
+    return word_bits * (levels * kMux2Gates * t.gate_energy_J() * kDataActivity +
+                        t.wire_energy_J(register_file_line_m(*this), kDataActivity));
+}
+
 double SramSpec::read_word_J() const {
-    return read_energy_J > 0.0 ? read_energy_J : model_word_J();
+    if (read_energy_J > 0.0) return read_energy_J;
+    return kind == BufferKind::register_file ? register_file_read_J() : model_word_J();
 }
 
 double SramSpec::write_word_J() const {
-    return write_energy_J > 0.0 ? write_energy_J : model_word_J();
+    if (write_energy_J > 0.0) return write_energy_J;
+    return kind == BufferKind::register_file ? register_file_write_J() : model_word_J();
 }
 
 double SramSpec::area_m2() const {
@@ -53,6 +80,12 @@ std::uint64_t SramSpec::cycles(std::uint64_t n) const {
 const SpecTable<SramSpec>& SramSpec::table() {
     static const SpecTable<SramSpec> table = [] {
         SpecTable<SramSpec> t;
+        t.choice<BufferKind>(
+            "kind", NEUROTLM_FIELD(kind),
+            {{"sram", BufferKind::sram}, {"register_file", BufferKind::register_file}}, "sram",
+            "what the bits are built from: \"sram\" (6T cells, Horowitz's energies) or "
+            "\"register_file\" (flip-flops and a read multiplexer in the technology's "
+            "gates)");
         t.number("capacity", Unit::byte, NEUROTLM_FIELD(capacity_bytes), "64 KiB",
                  "capacity of the whole buffer", 8.0, 1024.0 * 1024 * 1024);
         t.integer("word_bits", NEUROTLM_FIELD(word_bits), 64,
@@ -69,14 +102,16 @@ const SpecTable<SramSpec>& SramSpec::table() {
         t.number("write_energy", Unit::joule, NEUROTLM_FIELD(write_energy_J), 0.0,
                  "energy of one word write; 0 = the read model (assumed equal to a read)", 0.0);
         t.positive("cell_area", Unit::square_metre, NEUROTLM_FIELD(cell_area_m2), nullptr,
-                   "area of one 6T cell; default: the technology's sram_cell_area (45 nm: "
-                   "0.346 um^2, Intel, Mistry et al., IEDM 2007)")
+                   "area of one bit; default: sram: the technology's sram_cell_area (45 nm: "
+                   "0.346 um^2, Intel, Mistry et al., IEDM 2007); register_file: 8 gate "
+                   "equivalents (a flip-flop and a 2:1 multiplexer)")
             .optional();
         t.positive("array_efficiency", Unit::none, NEUROTLM_FIELD(array_efficiency), 0.7,
                    "cell area over total area (default 0.7: assumed)", 0.0, 1.0);
         t.number("leakage_per_bit", Unit::watt, NEUROTLM_FIELD(leakage_per_bit_W), nullptr,
-                 "static power of one bit cell; default: the technology's gate_leakage (a 6T "
-                 "cell leaks about as one gate equivalent: assumed)",
+                 "static power of one bit; default: sram: the technology's gate_leakage (a 6T "
+                 "cell leaks about as one gate equivalent: assumed); register_file: that of "
+                 "its 8 gate equivalents",
                  0.0)
             .optional();
         return t;
@@ -86,9 +121,13 @@ const SpecTable<SramSpec>& SramSpec::table() {
 
 SramSpec SramSpec::in_technology(const Params& p, const Technology& tech) {
     SramSpec s = table().build(p);
-    if (!p.present("cell_area")) s.cell_area_m2 = tech.sram_cell_area_m2;
+    s.technology = tech;
+    const bool flops = s.kind == BufferKind::register_file;
+    if (!p.present("cell_area"))
+        s.cell_area_m2 = flops ? tech.area_m2(kRegisterFileGatesPerBit) : tech.sram_cell_area_m2;
     if (!p.present("leakage_per_bit"))
-        s.leakage_per_bit_W = tech.gate_leakage_W * kCellLeakageOverGate;
+        s.leakage_per_bit_W = flops ? tech.leakage_W(kRegisterFileGatesPerBit)
+                                    : tech.gate_leakage_W * kCellLeakageOverGate;
     s.energy_scale = tech.energy_scale_from_45nm();
     return s;
 }

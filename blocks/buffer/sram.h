@@ -20,6 +20,16 @@
 ///   parallel: n consecutive words take ceil(n / banks) access times.
 /// Any of these can be replaced by the user's own figures (read_energy, write_energy,
 /// cell_area, leakage_per_bit, access_time).
+///
+/// Register-file model (`kind: register_file`, the flip-flop buffers of small accelerators and
+/// of NeuroSim's chips): every bit a flip-flop (5.7 GE) with its share of an N:1 read
+/// multiplexer tree (a 2:1 multiplexer per stored bit, 2.3 GE: Nangate 45 nm MUX2_X1 1.86 um^2
+/// over NAND2_X1's 0.80 um^2), built in the technology's gates. A word write clocks W
+/// flip-flops (data activity 0.5, assumed, as the shift-adders) and drives W write-data lines
+/// down the bank's column of N words; a read passes W bits through log2(N) multiplexer levels
+/// (activity 0.5) and up a read line of the same length. Line lengths follow from the cell's
+/// placed pitch, so the energy per bit grows with the number of words as the SRAM's does with
+/// the square root of its capacity. Area and leakage: the gate equivalents per bit.
 
 #include <cstdint>
 
@@ -29,7 +39,11 @@
 
 namespace neurotlm {
 
+/// What the buffer's bits are built from.
+enum class BufferKind { sram, register_file };
+
 struct SramSpec {
+    BufferKind kind = BufferKind::sram;
     double capacity_bytes = 65536.0; ///< whole buffer
     int word_bits = 64;              ///< bits read or written per access of one bank
     int banks = 1;                   ///< independent banks; consecutive words interleave
@@ -38,19 +52,26 @@ struct SramSpec {
     double write_energy_J = 0.0;     ///< per word; 0 = the model above
     double cell_area_m2 = 0.346e-12; ///< default: the technology's SRAM cell
     double array_efficiency = 0.7;
-    double leakage_per_bit_W = 50e-12; ///< default: from the technology's gate leakage
-    double clock_Hz = 1e9;             ///< the block's clock: access times are whole cycles of it
+    double leakage_per_bit_W = 20.25e-12; ///< default: from the technology's gate leakage
+    double clock_Hz = 1e9; ///< the block's clock: access times are whole cycles of it
     /// The model's energies over Horowitz's 45 nm, 0.9 V figures (not a parameter: the
     /// technology's energy_scale_from_45nm()).
     double energy_scale = 1.0;
+    /// The platform's technology (the register-file model is priced in its gates and wires).
+    Technology technology;
 
     int word_bytes() const { return word_bits / 8; }
     double bank_bytes() const { return capacity_bytes / banks; }
     /// Energy of one word read and one word written (the model, or the user's figure).
     double read_word_J() const;
     double write_word_J() const;
-    /// The model's energy of one word access (reads and writes alike).
+    /// The SRAM model's energy of one word access (reads and writes alike).
     double model_word_J() const;
+    /// The register-file model's energies of one word read and one word write.
+    double register_file_read_J() const;
+    double register_file_write_J() const;
+    /// Gate equivalents of one stored bit of a register file: a flip-flop and a 2:1 multiplexer.
+    static constexpr double kRegisterFileGatesPerBit = Technology::kFlipFlopGates + 2.3;
     double area_m2() const;
     double leakage_W() const;
     /// Words an access of @p len bytes at byte @p offset touches.
@@ -65,6 +86,8 @@ struct SramSpec {
     static SramSpec in_technology(const Params& p, const Technology& tech);
     /// SRAM leakage per bit over the technology's gate-equivalent leakage (assumed).
     static constexpr double kCellLeakageOverGate = 1.0;
+    /// Words in one bank.
+    double bank_words() const { return bank_bytes() / word_bytes(); }
     /// Throws InputError for a capacity that is not a whole number of words in every bank.
     void check() const;
 };

@@ -18,13 +18,14 @@ ParamTable Router::param_table() {
                 "path of an H-tree over a square holding the connected blocks' area",
                 0.0, 1.0)
         .optional()
-        .number("toggle", Unit::none, 0.5,
-                "activity: the fraction of a wire's bits that change per transfer (default 0.5: "
-                "random data, assumed)",
+        .number("toggle", Unit::none, nullptr,
+                "activity: the fraction of the wires that change per beat, fixed; default: "
+                "measured, beat by beat, from the data moved (0.5 for random data)",
                 0.0, 1.0)
+        .optional()
         .number("energy_per_bit", Unit::joule, nullptr,
-                "energy per bit moved; default: wire_length x the technology's wire "
-                "capacitance x vdd^2 x toggle",
+                "energy per bit moved, fixed; default: a wire change costs wire_length x the "
+                "technology's wire capacitance x vdd^2 / 2, and the changes are counted",
                 0.0, 1e-6)
         .optional()
         .number("leakage", Unit::watt, nullptr,
@@ -41,12 +42,13 @@ Router::Router(const sc_core::sc_module_name& name, const Params& params,
     : Block(name, params, context), in("in"), out("out"), m_tech(context.tech()),
       m_width_bytes(static_cast<unsigned>(params.integer("width_bytes"))),
       m_hop_cycles(static_cast<unsigned>(params.integer("hop_cycles"))),
-      m_toggle(params.number("toggle")) {
+      m_wires(m_width_bytes * 8) {
     in.register_b_transport(this, &Router::b_transport);
     in.register_transport_dbg(this, &Router::transport_dbg);
     in.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
     out.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
     if (params.present("wire_length")) m_wire_length_given_m = params.number("wire_length");
+    if (params.present("toggle")) m_toggle_given = params.number("toggle");
     if (params.present("energy_per_bit"))
         m_energy_per_bit_given_J = params.number("energy_per_bit");
     if (params.present("leakage")) m_leakage_given_W = params.number("leakage");
@@ -55,9 +57,14 @@ Router::Router(const sc_core::sc_module_name& name, const Params& params,
 // The floor plan is known once every target is bound: price the wires then.
 void Router::end_of_elaboration() {
     if (m_priced) return;
-    m_act_transfer =
-        ledger().declare("transfer_bit", energy_per_bit_J(),
-                         "bit moved across the interconnect's wires", energy_class::interconnect);
+    if (measures_activity())
+        m_act_transfer = ledger().declare("wire_change", energy_per_change_J(),
+                                          "a bus wire changing value from one beat to the next",
+                                          energy_class::interconnect);
+    else
+        m_act_transfer = ledger().declare("transfer_bit", energy_per_bit_J(),
+                                          "bit moved across the interconnect's wires",
+                                          energy_class::interconnect);
     ledger().set_leakage_power(m_leakage_given_W >= 0.0 ? m_leakage_given_W
                                                         : m_tech.leakage_W(gates()));
     m_priced = true;
@@ -112,9 +119,21 @@ double Router::tree_length_m() const {
     return h_tree(std::sqrt(targets_area_m2()), m_targets.size()).total_m;
 }
 
+bool Router::measures_activity() const {
+    return m_energy_per_bit_given_J < 0.0 && m_toggle_given < 0.0;
+}
+
+double Router::energy_per_change_J() const {
+    // A rising wire draws C V^2 from the supply and a falling one nothing: C V^2 / 2 a change.
+    return 0.5 * m_tech.wire_energy_J(wire_length_m());
+}
+
 double Router::energy_per_bit_J() const {
     if (m_energy_per_bit_given_J >= 0.0) return m_energy_per_bit_given_J;
-    return m_tech.wire_energy_J(wire_length_m(), m_toggle);
+    const double toggle = m_toggle_given >= 0.0 ? m_toggle_given
+                          : m_wires.bits() > 0  ? m_wires.activity()
+                                                : 0.5;
+    return toggle * energy_per_change_J();
 }
 
 double Router::gates() const {
@@ -173,6 +192,14 @@ const Router::Range* Router::decode(std::uint64_t address) const {
     return address - it->base < it->size ? &*it : nullptr;
 }
 
+void Router::charge(const tlm::tlm_generic_payload& trans) {
+    const ElementWidth width = width_of(trans);
+    const std::uint64_t changes =
+        m_wires.send(trans.get_data_ptr(), trans.get_data_length(), width);
+    ledger().book(m_act_transfer,
+                  measures_activity() ? changes : width.hardware_bits(trans.get_data_length()));
+}
+
 sc_core::sc_time Router::occupy(std::uint64_t bits, std::uint64_t bytes, sc_core::sc_time& delay) {
     if (!m_priced) end_of_elaboration();
     const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
@@ -187,7 +214,6 @@ sc_core::sc_time Router::occupy(std::uint64_t bits, std::uint64_t bytes, sc_core
     ++m_transactions;
     m_bytes += bytes;
     m_bits += bits;
-    ledger().book(m_act_transfer, bits);
     return transfer;
 }
 
@@ -206,10 +232,13 @@ void Router::b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_ti
     }
     const unsigned len = trans.get_data_length();
     occupy(width_of(trans).hardware_bits(len), len, delay);
+    // The wires carry what is written, or what the target returns.
+    if (trans.is_write()) charge(trans);
 
     trans.set_address(address - r->base);
     out[static_cast<int>(r->port)]->b_transport(trans, delay);
     trans.set_address(address);
+    if (trans.is_read() && trans.is_response_ok()) charge(trans);
 }
 
 void Router::multicast(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
@@ -234,6 +263,7 @@ void Router::multicast(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
     }
     // The shared wires carry the data once.
     occupy(width_of(trans).hardware_bits(len), len, delay);
+    charge(trans);
     ++m_multicasts;
     m_deliveries += mc.addresses.size();
 
@@ -323,7 +353,12 @@ void Router::collect_stats(StatSet& stats) const {
               "total length of one wire of the H-tree (the area counts width_bytes x 8)");
     stats.set("floorplan_area", targets_area_m2(), Unit::square_metre,
               "area of the connected blocks the tree spans");
-    stats.set("energy_per_bit", energy_per_bit_J(), Unit::joule, "energy of one bit moved");
+    stats.set("energy_per_bit", energy_per_bit_J(), Unit::joule,
+              "energy of one bit moved (measured: on average)");
+    stats.set("wire_changes", static_cast<double>(m_wires.transitions()), Unit::none,
+              "bus wires that changed value from one beat to the next");
+    stats.set("activity", m_wires.activity(), Unit::none,
+              "wire changes per bit moved (random data: 0.5)");
     stats.set("queueing_time", m_queueing.to_seconds(), Unit::second,
               "time transfers waited for the interconnect to be free");
 }

@@ -2,9 +2,10 @@
 /// @brief Address-decoding interconnect: any number of initiators on `in`, any number of
 /// targets on `out`, each at a base address and size. Models a shared bus: a transfer occupies
 /// the router for hop latency + ceil(hardware bits / width) cycles, and transfers queue behind
-/// each other (occupancy). Energy per bit is that of its wires: wire length x capacitance per
-/// length x vdd^2 x toggle activity in the platform's technology, the length from a floor plan
-/// (an H-tree over the area of the blocks it connects) unless given. Elements of a declared
+/// each other (occupancy). Energy is that of its wires: the wires that change value from beat
+/// to beat are counted from the data (wire_activity.h), each at C V^2 / 2 of its length in the
+/// platform's technology, the length from a floor plan (an H-tree over the area of the blocks it
+/// connects) unless given. Elements of a declared
 /// width (modules/transfer.h) are charged at their hardware bits; a multicast write is charged
 /// once and delivered to every destination. Forwards debug transport and DMI with address
 /// translation.
@@ -16,6 +17,7 @@
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
+#include "neurotlm/blocks/router/wire_activity.h"
 #include "neurotlm/modules/component.h"
 #include "neurotlm/modules/transfer.h"
 
@@ -47,8 +49,13 @@ public:
     double wire_length_m() const;
     /// Total wire length of that H-tree (one wire of the bus; the area counts all of them).
     double tree_length_m() const;
-    /// Energy of one bit moved: `energy_per_bit` if given, else the wire's C V^2 x toggle.
+    /// Energy of one bit moved: `energy_per_bit` if given, else a change's energy x `toggle`,
+    /// or x the activity measured so far.
     double energy_per_bit_J() const;
+    /// Energy of one wire changing value: C V^2 / 2 of a wire of wire_length_m().
+    double energy_per_change_J() const;
+    /// True when neither `toggle` nor `energy_per_bit` is given: wire changes are counted.
+    bool measures_activity() const;
     /// NAND2 gate equivalents of the decode logic and the beat register.
     double gates() const;
     /// Summed area of the blocks on `out` (the floor plan the H-tree spans).
@@ -64,6 +71,8 @@ public:
 private:
     const Range* decode(std::uint64_t address) const;
     void end_of_elaboration() override;
+    /// Book the wire energy of @p trans's data (after a read returns it).
+    void charge(const tlm::tlm_generic_payload& trans);
     /// Occupy the bus for @p bits and book them; returns the delay the transfer adds.
     sc_core::sc_time occupy(std::uint64_t bits, std::uint64_t bytes, sc_core::sc_time& delay);
     void multicast(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
@@ -78,7 +87,8 @@ private:
     const Technology& m_tech;
     unsigned m_width_bytes;
     unsigned m_hop_cycles;
-    double m_toggle;
+    WireActivity m_wires;
+    double m_toggle_given = -1.0;           ///< < 0: measured
     double m_wire_length_given_m = -1.0;    ///< < 0: from the floor plan
     double m_energy_per_bit_given_J = -1.0; ///< < 0: from the wire
     double m_leakage_given_W = -1.0;        ///< < 0: from the gates

@@ -85,23 +85,47 @@ json wired_platform(json bus) {
 constexpr std::uint64_t kTile0 = 0x10000000, kTile1 = 0x10400000;
 } // namespace
 
-TEST(Router, EnergyPerBitIsTheWiresCVSquaredTimesToggle) {
-    // 1 mm of wire at 22 nm: 0.2 fF/um x 1 mm x (0.8 V)^2 x 0.5 = 64 fJ per bit.
+TEST(Router, AWireChangeCostsHalfItsCVSquaredAndChangesAreCounted) {
+    // 1 mm of wire at 22 nm: a rise draws 0.2 fF/um x 1 mm x (0.8 V)^2 = 128 fJ, a fall
+    // nothing: 64 fJ a change.
     Platform p(config_from(wired_platform({{"wire_length", "1 mm"}})));
     const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
     ASSERT_NE(bus, nullptr);
-    const double by_hand = 0.2e-15 / 1e-6 * 1e-3 * 0.8 * 0.8 * 0.5;
-    EXPECT_NEAR(bus->energy_per_bit_J(), by_hand, 1e-22);
+    ASSERT_TRUE(bus->measures_activity());
+    const double by_hand = 0.5 * 0.2e-15 / 1e-6 * 1e-3 * 0.8 * 0.8;
+    EXPECT_NEAR(bus->energy_per_change_J(), by_hand, 1e-22);
     EXPECT_NEAR(by_hand, 64e-15, 1e-22);
+    run_job(p, [](Controller& c) {
+        // 128 bytes of ones: four beats on 256 wires; the first raises every wire, the others
+        // change nothing. Then 32 bytes of zeros: every wire falls.
+        std::vector<std::uint32_t> ones(32, 0xFFFFFFFFu), zeros(8, 0u);
+        c.write(kTile0 + crossbar::regs::WEIGHTS.offset, ones.data(), 128);
+        c.write(kTile0 + crossbar::regs::WEIGHTS.offset, zeros.data(), 32);
+    });
+    const ActionRecord* a = bus->ledger().find("wire_change");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->energy_class, energy_class::interconnect);
+    EXPECT_EQ(a->count, 2u * 256);
+    EXPECT_NEAR(a->energy_J, 512 * by_hand, 1e-20);
+    StatSet stats;
+    bus->collect_stats(stats);
+    EXPECT_EQ(stats.find("bits")->value, 160.0 * 8);
+    EXPECT_DOUBLE_EQ(stats.find("activity")->value, 512.0 / 1280.0);
+}
+
+TEST(Router, AFixedToggleChargesEveryBitAlike) {
+    Platform p(config_from(wired_platform({{"wire_length", "1 mm"}, {"toggle", 0.5}})));
+    const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
+    ASSERT_FALSE(bus->measures_activity());
+    EXPECT_NEAR(bus->energy_per_bit_J(), 0.5 * 64e-15, 1e-22);
     run_job(p, [](Controller& c) {
         std::uint32_t v[32] = {};
         c.write(kTile0 + crossbar::regs::WEIGHTS.offset, v, sizeof v);
     });
     const ActionRecord* a = bus->ledger().find("transfer_bit");
     ASSERT_NE(a, nullptr);
-    EXPECT_EQ(a->energy_class, energy_class::interconnect);
     EXPECT_EQ(a->count, 128u * 8);
-    EXPECT_NEAR(a->energy_J, 1024 * by_hand, 1e-20);
+    EXPECT_NEAR(a->energy_J, 1024 * 32e-15, 1e-20);
 }
 
 TEST(Router, AWrittenEnergyPerBitWins) {
@@ -127,7 +151,7 @@ TEST(Router, WireLengthFollowsAnHTreeOverTheTargetsAndAreaIsItsWiresAndGates) {
     EXPECT_NEAR(bus->wire_length_m(), side / 2, 1e-15);
     // Bars: one of side / 2, then two of side / 2.
     EXPECT_NEAR(bus->tree_length_m(), 1.5 * side, 1e-15);
-    EXPECT_NEAR(bus->energy_per_bit_J(), t.wire_energy_J(side / 2, 0.5), 1e-24);
+    EXPECT_NEAR(bus->energy_per_change_J(), 0.5 * t.wire_energy_J(side / 2), 1e-24);
     // 32 bytes = 256 wires at 2 x 22 nm pitch along the tree, plus the decode (64 gates per
     // range) and a 256-bit beat register.
     const double gates = 64 * 3 + 256 * 5.7;
@@ -148,7 +172,13 @@ TEST(Router, ElementsAreChargedAtTheirHardwareWidth) {
         c.read(kTile0 + crossbar::regs::INPUT.offset, back.data(), 32);
     });
     EXPECT_EQ(back, x); // the functional bytes are untouched
-    EXPECT_EQ(bus->ledger().find("transfer_bit")->count, 64u + 256u);
+    StatSet stats;
+    bus->collect_stats(stats);
+    EXPECT_EQ(stats.find("bits")->value, 64.0 + 256.0);
+    // The write goes as eight codes 255 (the largest value at full scale): 64 wires rise.
+    const ActionRecord* changes = bus->ledger().find("wire_change");
+    ASSERT_NE(changes, nullptr);
+    EXPECT_GE(changes->count, 64u);
 }
 
 TEST(Router, AMulticastCrossesTheWiresOnceAndReachesEveryTarget) {
@@ -165,9 +195,9 @@ TEST(Router, AMulticastCrossesTheWiresOnceAndReachesEveryTarget) {
     EXPECT_EQ(in0, x);
     EXPECT_EQ(in1, x);
     // The write once (256 bits), then the two reads.
-    EXPECT_EQ(bus->ledger().find("transfer_bit")->count, 3u * 256);
     StatSet stats;
     bus->collect_stats(stats);
+    EXPECT_EQ(stats.find("bits")->value, 3.0 * 256);
     EXPECT_EQ(stats.find("multicasts")->value, 1.0);
     EXPECT_EQ(stats.find("multicast_deliveries")->value, 2.0);
     EXPECT_EQ(stats.find("bytes")->value, 3.0 * 32);

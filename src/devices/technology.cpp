@@ -6,6 +6,8 @@ namespace neurotlm {
 
 namespace {
 
+constexpr double kLstpOffCurrent_A_per_m = 100e-12 / 1e-6; // 100 pA/um
+
 /// One node, built by the first-order laws of technology.h from its feature size, supply and
 /// wire resistivity, with the published SRAM cell of that generation.
 Technology node(double node_nm, double vdd_V, double rho_ohm_m, double sram_um2) {
@@ -24,10 +26,12 @@ Technology node(double node_nm, double vdd_V, double rho_ohm_m, double sram_um2)
     t.full_adder_energy_J = 0.1e-12 / 32.0 * s * (vdd_V / 0.9) * (vdd_V / 0.9);
     // Nangate 45 nm open cell library NAND2_X1: 0.798 um^2, scaled with F^2.
     t.gate_area_m2 = 0.798e-12 * s * s;
-    // Assumed, for a low-power process at 25 C: 50 pW per gate equivalent, the same order as
-    // the SRAM buffer's assumed 50 pW per low-power 6T cell; not sourced per node (a
-    // high-performance process leaks 10-100 times more: override gate_leakage).
-    t.gate_leakage_W = 50e-12;
+    // Subthreshold leakage of a low-standby-power process: the ITRS device targets hold the
+    // off current of a low-standby-power (LSTP) transistor at about 100 pA per um of width at
+    // every node (high-performance ones at about 100 nA/um: override gate_leakage for those).
+    // A NAND2 gate equivalent has, averaged over its input states, about 1.5 minimum-width (3F)
+    // devices off and unstacked (assumed); each leaks I_off x W at vdd. At 300 K.
+    t.gate_leakage_W = kLstpOffCurrent_A_per_m * 1.5 * 3.0 * t.node_m * vdd_V;
     // FO4 ~ 360 ps per um of drawn gate length (rule of thumb, Ho et al. 2001).
     t.fo4_delay_s = 360e-12 * node_nm * 1e-3;
     // About 1 fF per um of gate width, minimum width 3F.
@@ -82,7 +86,9 @@ const char* Technology::sources() {
     return "supply: ASU Predictive Technology Model nominal Vdd; adder energy: Horowitz, ISSCC "
            "2014 (45 nm) scaled as C V^2; gate area: Nangate 45 nm open cell library scaled as "
            "F^2; SRAM cell: Intel 65/45/32/22 nm 6T cells; wire capacitance and FO4: Ho, Mai and "
-           "Horowitz, Proc. IEEE 2001; gate leakage: assumed";
+           "Horowitz, Proc. IEEE 2001; gate leakage: ITRS low-standby-power off current (100 "
+           "pA/um) "
+           "over 1.5 minimum-width devices per gate equivalent (assumed)";
 }
 
 const SpecTable<Technology>& Technology::table() {

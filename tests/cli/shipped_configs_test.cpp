@@ -1,9 +1,9 @@
 // Every shipped platform with a `<name>.expected.json` beside it still produces its expected
 // figures: the file names the overrides the check runs with ("set"), and per figure a JSON
-// pointer into report.json with either an absolute tolerance around a value, a band around
-// another figure of the same report (accuracy against the software reference), or a factor
-// around a published reference figure. A figure that moves outside its tolerance fails with
-// the figure, the bound and the reason the expectation is there.
+// pointer into report.json (or a list of them, summed) with either an absolute tolerance around a
+// value, a band around another figure of the same report (accuracy against the software reference),
+// or a factor around a published reference figure. A figure that moves outside its tolerance fails
+// with the figure, the bound and the reason the expectation is there.
 
 #include <cmath>
 #include <filesystem>
@@ -39,10 +39,19 @@ double number_at(const json& report, const std::string& pointer) {
     return v.get<double>();
 }
 
-/// "" if the figure holds, else why not.
+/// "" if the figure holds, else why not. A list of pointers is checked as their sum.
 std::string check(const json& report, const json& c) {
-    const std::string pointer = c.at("pointer").get<std::string>();
-    const double got = number_at(report, pointer);
+    std::string pointer;
+    double got = 0.0;
+    if (c.at("pointer").is_array()) {
+        for (const auto& p : c.at("pointer")) {
+            pointer += (pointer.empty() ? "" : " + ") + p.get<std::string>();
+            got += number_at(report, p.get<std::string>());
+        }
+    } else {
+        pointer = c.at("pointer").get<std::string>();
+        got = number_at(report, pointer);
+    }
     const std::string why = c.value("why", "");
     char buf[512];
     if (c.contains("within_factor")) {

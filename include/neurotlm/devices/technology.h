@@ -26,7 +26,7 @@ struct Technology {
     double wire_res_ohm_per_m = 6.17e6;    ///< minimum-pitch wire resistance (6.2 ohm/um)
     double full_adder_energy_J = 3.86e-15; ///< one full-adder bit of an addition at vdd
     double gate_area_m2 = 0.798e-12;       ///< one NAND2 gate equivalent, placed
-    double gate_leakage_W = 50e-12;        ///< static power of one gate equivalent
+    double gate_leakage_W = 20.25e-12;     ///< static power of one gate equivalent
     double fo4_delay_s = 16.2e-12;         ///< fan-out-of-4 inverter delay
     double gate_cap_F = 0.135e-15;         ///< gate of a minimum transistor (an access device)
     double sram_cell_area_m2 = 0.346e-12;  ///< 6T SRAM bit cell
