@@ -113,5 +113,49 @@ TEST(NeuronSpice, VariedAndResizedNeuronsAgreeWithNgspice) {
     EXPECT_LT(sweep_error(SotNeuron(t), -1.0, 1.0, 0.01, "resized"), 0.02);
 }
 
+// ngspice's time for the output to stay within the spec's tolerance of its final step, after
+// the input steps from @p from to @p to.
+double spice_settling_s(const SotNeuron& neuron, double from, double to, const std::string& tag) {
+    const std::string dir = testing::scratch_dir("neuron-step-" + tag);
+    const std::string cir = dir + "/step.cir";
+    write_neuron_step_netlist(cir, neuron, from, to, 0.5e-12, 1e-9);
+    const std::vector<NeuronTransientPoint> rows = parse_neuron_transient(run_ngspice(cir));
+    const double initial = neuron.output_V(from), final = neuron.output_V(to);
+    EXPECT_NEAR(rows.front().vout_V, initial, 1e-3) << tag;
+    EXPECT_NEAR(rows.back().vout_V, final, 1e-3) << tag;
+    const double band = neuron.spec().settle_tolerance * std::fabs(final - initial);
+    double last_outside = kNeuronStepAt_s;
+    for (const NeuronTransientPoint& r : rows)
+        if (std::fabs(r.vout_V - final) > band) last_outside = r.time_s;
+    return last_outside - kNeuronStepAt_s;
+}
+
+TEST(NeuronSpice, SettlingTimeAgreesWithNgspiceTransient) {
+    NEUROTLM_REQUIRE_TOOL(ngspice_available(), "ngspice");
+    const SotNeuron n{SotNeuronSpec{}};
+    struct Step {
+        double from, to;
+        const char* tag;
+    };
+    // Steps that end in the transition region, small (what the estimate linearises) or large
+    // (slewing through it from a rail): within 20 %.
+    for (const Step& st :
+         {Step{0.0, 0.005, "small"}, Step{-0.6, 0.0, "rise"}, Step{0.6, 0.0, "fall"}}) {
+        const double spice = spice_settling_s(n, st.from, st.to, st.tag);
+        const double model = n.settling_time_s(st.to);
+        std::printf("[%s] %g V -> %g V: settling to 1%% model %.3g s, ngspice %.3g s (%.2fx)\n",
+                    st.tag, st.from, st.to, model, spice, model / spice);
+        EXPECT_NEAR(model, spice, 0.2 * spice) << st.tag;
+    }
+    // Into saturation the transistors' large-signal drive gets there long before the small
+    // signal around the final point would: the estimate is an upper bound there.
+    const double spice = spice_settling_s(n, 0.0, 0.6, "saturate");
+    const double model = n.settling_time_s(0.6);
+    std::printf("[saturate] 0 V -> 0.6 V: settling to 1%% model %.3g s, ngspice %.3g s (%.2fx)\n",
+                model, spice, model / spice);
+    EXPECT_GT(model, spice);
+    EXPECT_LT(model, 10 * spice);
+}
+
 } // namespace
 } // namespace neurotlm
