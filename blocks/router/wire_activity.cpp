@@ -21,8 +21,7 @@ int popcount(std::uint64_t v) {
 } // namespace
 
 WireActivity::WireActivity(unsigned wires)
-    : m_wires(wires), m_state((wires + kWordBits - 1) / kWordBits, 0),
-      m_beat(m_state.size(), 0) {
+    : m_wires(wires), m_state((wires + kWordBits - 1) / kWordBits, 0), m_beat(m_state.size(), 0) {
     if (wires == 0) throw std::invalid_argument("WireActivity: a bus needs at least one wire");
 }
 

@@ -29,7 +29,7 @@ TEST(WireActivity, RawBytesChangeTheWiresTheyFlip) {
 
 TEST(WireActivity, WiresAShortBeatDoesNotDriveKeepTheirValue) {
     WireActivity bus(16);
-    EXPECT_EQ(send_bytes(bus, {0xFF}), 8u);       // wires 8-15 stay 0
+    EXPECT_EQ(send_bytes(bus, {0xFF}), 8u);        // wires 8-15 stay 0
     EXPECT_EQ(send_bytes(bus, {0x00, 0xFF}), 16u); // 0-7 fall, 8-15 rise
     EXPECT_EQ(send_bytes(bus, {0x00}), 0u);        // 0-7 already 0; 8-15 keep 1
     EXPECT_EQ(send_bytes(bus, {0x00, 0x00}), 8u);

@@ -2,6 +2,9 @@
 
 #include <array>
 
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/params.h"
+
 namespace neurotlm {
 
 namespace {
@@ -89,6 +92,30 @@ const char* Technology::sources() {
            "Horowitz, Proc. IEEE 2001; gate leakage: ITRS low-standby-power off current (100 "
            "pA/um) "
            "over 1.5 minimum-width devices per gate equivalent (assumed)";
+}
+
+Technology Technology::from_config(const json& t, const std::string& file,
+                                   const std::string& pointer, std::string* preset_name) {
+    auto known = [] {
+        std::string names;
+        for (const auto& n : preset_names())
+            names += (names.empty() ? "" : ", ") + n;
+        return names;
+    };
+    auto base = [&](const json& name, const std::string& at) {
+        const Technology* p = name.is_string() ? preset(name.get<std::string>()) : nullptr;
+        if (!p)
+            throw ConfigError(file, at, "a technology preset (" + known() + ")",
+                              describe_json(name));
+        if (preset_name) *preset_name = name.get<std::string>();
+        return *p;
+    };
+    if (!t.is_object()) return base(t, pointer);
+    const json name = t.contains("preset") ? t["preset"] : json(default_preset());
+    Technology tech = base(name, pointer + "/preset");
+    const Params p = Params::validate(t, table().params(), file, pointer, {"preset", "source"});
+    table().apply_present(p, "", tech);
+    return tech;
 }
 
 const SpecTable<Technology>& Technology::table() {

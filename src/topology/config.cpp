@@ -218,36 +218,8 @@ void Loader::read_devices() {
 
 // Stage 3: the technology, before any block is priced in it.
 void Loader::read_technology() {
-    const json& t = top.raw("technology");
-    const std::string ptr = "/technology";
-    auto known = [] {
-        std::string names;
-        for (const auto& n : Technology::preset_names())
-            names += (names.empty() ? "" : ", ") + n;
-        return names;
-    };
-    auto base = [&](const json& name, const std::string& at) {
-        if (!name.is_string())
-            throw ConfigError(file, at, "a technology preset (" + known() + ")",
-                              describe_json(name));
-        const Technology* p = Technology::preset(name.get<std::string>());
-        if (!p)
-            throw ConfigError(file, at, "a technology preset (" + known() + ")",
-                              describe_json(name));
-        return *p;
-    };
-    if (!t.is_object()) {
-        cfg.technology = std::make_shared<Technology>(base(t, ptr));
-        cfg.technology_name = t.get<std::string>();
-        return;
-    }
-    const json preset = t.contains("preset") ? t["preset"] : json(Technology::default_preset());
-    Technology tech = base(preset, ptr + "/preset");
-    const Params p =
-        Params::validate(t, Technology::table().params(), file, ptr, {"preset", "source"});
-    Technology::table().apply_present(p, "", tech);
-    cfg.technology = std::make_shared<Technology>(tech);
-    cfg.technology_name = preset.get<std::string>();
+    cfg.technology = std::make_shared<Technology>(
+        Technology::from_config(top.raw("technology"), file, "/technology", &cfg.technology_name));
 }
 
 // Stage 4: components and groups. Every block needs a known type and valid parameters before

@@ -73,6 +73,11 @@ struct Technology {
     static const char* default_preset() { return "45nm"; }
     /// Where each preset's numbers come from.
     static const char* sources();
+    /// The platform's `technology` value @p t (a preset name, or an object of a "preset" and
+    /// overrides) at @p pointer of @p file; throws ConfigError naming the pointer. The preset's
+    /// name goes to @p preset_name when given.
+    static Technology from_config(const json& t, const std::string& file,
+                                  const std::string& pointer, std::string* preset_name = nullptr);
 };
 
 } // namespace neurotlm
