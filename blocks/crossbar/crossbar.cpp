@@ -406,6 +406,14 @@ double Crossbar::area_m2() const {
     return sum;
 }
 
+std::size_t Crossbar::held_bytes() const {
+    auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
+    return bytes(m_coef) + bytes(m_wsig) + bytes(m_sig_var) + bytes(m_sig) + bytes(m_digit_level) +
+           bytes(m_fault) + bytes(m_level_g_S) + bytes(m_xq) + bytes(m_x2) + bytes(m_var) +
+           bytes(m_code) + bytes(m_nz) + bytes(m_nz_slice) + bytes(m_level) + bytes(m_g) +
+           bytes(m_weff) + bytes(m_noise_var) + bytes(m_row_g_sum);
+}
+
 double Crossbar::leakage_W() const {
     return (m_spec.adc.ideal() ? 0.0 : m_spec.adc_count() * m_spec.adc.leakage_per_adc_W) +
            m_spec.periphery.leakage_W;

@@ -248,6 +248,9 @@ public:
     EnergyTable energy_table() const;
 
     int adc_count() const { return m_spec.adc_count(); }
+    /// Bytes of the matrices and scratch vectors the model holds (what a memory estimate must
+    /// cover).
+    std::size_t held_bytes() const;
     int rows_used() const { return m_rows_used; }
     int cols_used() const { return m_cols_used; }
     /// The ADC full scale actually used: output_range() if set, else the largest |y| the

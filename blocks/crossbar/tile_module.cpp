@@ -39,12 +39,21 @@ ParamTable CrossbarTile::param_table() {
 double CrossbarTile::estimate_bytes(const Params& p) {
     const double rows = static_cast<double>(p.integer("rows"));
     const double cols = static_cast<double>(p.integer("cols"));
-    // Per physical cell: level, conductance, fault, the weights window; per logical cell:
-    // effective weight and noise variance.
-    double bytes = rows * cols * (4 + 8 + 1 + 4) + rows * cols * (4 + 4);
+    // Offset-binary and two's-complement mappings read against a physical reference column.
+    const double physical_cols = cols + (p.string("mapping") == "differential" ? 0.0 : 1.0);
+    // Per physical cell: level, conductance, fault; per logical cell (at most one a column):
+    // the weights window, effective weight and noise variance; the device's level tables (at
+    // most 1024 levels of a conductance and a digit); per row and column, scratch vectors of a
+    // read (at most eight of eight bytes).
+    double bytes = rows * physical_cols * (4 + 8 + sizeof(CellFault)) + rows * cols * (4 + 4 + 4) +
+                   1024.0 * (8 + 4) + (rows + cols) * 64.0;
+    // Bit-sliced weights keep a signal matrix and its noise variances (at most one signal a
+    // column).
+    if (p.integer("weight_bits") > 0) bytes += rows * cols * (4 + 4);
     if (p.boolean("ir_drop")) {
-        // Sparse factor of the 2 x rows x cols node grid: about min(rows, cols) entries a node.
-        bytes += 2.0 * rows * cols * std::min(rows, cols) * 12.0;
+        // Sparse factor of the 2 x rows x columns node grid: about min(rows, columns) entries a
+        // node.
+        bytes += 2.0 * rows * physical_cols * std::min(rows, physical_cols) * 12.0;
     }
     return bytes;
 }

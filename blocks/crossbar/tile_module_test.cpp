@@ -258,3 +258,40 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
     EXPECT_EQ(tile->ledger().find("adc_conversion")->count, 4u * 4u);
     EXPECT_DOUBLE_EQ(tile->ledger().find("adc_conversion")->energy_J, 16 * 10e-15 * 32);
 }
+
+namespace {
+/// The loader's memory estimate for a 64 x 64 tile with @p overrides against the bytes the
+/// built tile holds (its model's matrices and its weights window): it must cover them, and not
+/// by so much that it refuses platforms that fit.
+void expect_estimate_covers_the_tile(const json& overrides) {
+    json doc = tile_platform(1, 64, 64, overrides);
+    Platform p(config_from(doc));
+    const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile0"));
+    ASSERT_NE(tile, nullptr);
+    const double held =
+        static_cast<double>(tile->crossbar().held_bytes()) + 64.0 * 64.0 * sizeof(float);
+    json section;
+    for (const auto& c : doc["components"])
+        if (c["name"] == "tile") section = c;
+    const Params params = Params::validate(section, CrossbarTile::param_table(), "test",
+                                           "/components/1", {"name", "type", "count"});
+    const double estimate = CrossbarTile::estimate_bytes(params);
+    EXPECT_GE(estimate, held);
+    EXPECT_LE(estimate, 2.0 * held);
+}
+} // namespace
+
+TEST(CrossbarTile, TheMemoryEstimateCoversAnAnalogTile) {
+    expect_estimate_covers_the_tile(json::object());
+}
+
+TEST(CrossbarTile, TheMemoryEstimateCoversABitSlicedTile) {
+    expect_estimate_covers_the_tile({{"weight_bits", 8},
+                                     {"mapping", "offset"},
+                                     {"adc", {{"bits", 6}}},
+                                     {"dac", {{"bits", 1}}}});
+}
+
+TEST(CrossbarTile, TheMemoryEstimateCoversADifferentialTile) {
+    expect_estimate_covers_the_tile({{"mapping", "differential"}});
+}

@@ -85,14 +85,23 @@ TEST(ShippedConfigs, HoldTheirExpectedFigures) {
         std::string args = "run " + config + " --quiet --out " + out;
         for (const auto& s : e.value("set", json::array()))
             args += " --set '" + s.get<std::string>() + "'";
+#ifdef NEUROTLM_SANITIZED
+        // Under the sanitizers the figures are not the point (the optimised build checks them):
+        // a few images run every code path the figures come from, 10-50x slower.
+        args += " --set /workload/dataset/limit=20";
+#endif
         const auto r = neurotlm::testing::run_program(NEUROTLM_CLI, args, 600);
         ASSERT_EQ(r.code, 0) << r.err;
         const json report = load_json(out + "/report.json");
         const json& checks = e.at("checks");
         ASSERT_FALSE(checks.empty());
         for (const auto& c : checks) {
+#ifdef NEUROTLM_SANITIZED
+            EXPECT_NO_THROW(check(report, c)) << c.dump(); // every figure is in the report
+#else
             const std::string problem = check(report, c);
             EXPECT_EQ(problem, "") << problem;
+#endif
         }
     }
 }
