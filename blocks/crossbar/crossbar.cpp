@@ -161,6 +161,8 @@ void CrossbarSpec::derive_periphery(const Technology& t) {
     if (adc.area_per_adc_m2 == 0.0) adc.area_per_adc_m2 = t.area_m2(adc.gates());
     if (adc.leakage_per_adc_W == 0.0) adc.leakage_per_adc_W = t.leakage_W(adc.gates());
     if (adc.comparator_energy_J == 0.0) adc.comparator_energy_J = Technology::kComparatorGates * ge;
+    if (adc.count_step_energy_J == 0.0)
+        adc.count_step_energy_J = 2.0 * Technology::kFlipFlopGates * ge;
     // Row driver of a selector (1T1R) array: an activation charges the word line (wire and
     // access gates) to vdd and the row's source line (wire and access-device drains, taken as
     // one gate capacitance each) to the read voltage, through a switch matrix of one

@@ -197,5 +197,19 @@ TEST(Slicing, EveryPartOfTheDerivedPeripheryHasAreaAndPrice) {
     EXPECT_EQ(s.partial_sum_bits(), 20);
 }
 
+TEST(Slicing, ARampConverterCountsInTheTechnology) {
+    const Technology& t = *Technology::preset("22nm");
+    CrossbarSpec s = sliced_spec(128, 128, 2, WeightMapping::offset, 8);
+    s.adc.bits = 5;
+    s.adc.kind = AdcKind::ramp;
+    s.derive_periphery(t);
+    // 32 steps, each a comparator decision (8 GE) and a counter step (two flip-flops toggle).
+    EXPECT_DOUBLE_EQ(s.adc.energy_per_conversion_J(), 32 * (8 + 2 * 5.7) * t.gate_energy_J());
+    EXPECT_DOUBLE_EQ(s.adc.area_per_adc_m2, t.area_m2(8 + 5 * (5.7 + 2 + 3)));
+    EXPECT_NEAR(s.adc.latency_s(), 32e-9, 1e-20);
+    Crossbar xb(s, RngStream(1, "xb"));
+    EXPECT_GT(xb.area_m2(), 0.0);
+}
+
 } // namespace
 } // namespace neurotlm

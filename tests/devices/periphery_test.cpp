@@ -54,6 +54,29 @@ TEST(Adc, WaldenEnergyAndSarLatency) {
     EXPECT_NEAR(a.latency_s(), 16e-9, 1e-20);
 }
 
+TEST(Adc, RampCountsEveryLevelWithOneComparator) {
+    AdcSpec a;
+    a.kind = AdcKind::ramp;
+    a.bits = 6;
+    a.clock_Hz = 2e9;
+    a.comparator_energy_J = 2e-15;
+    a.count_step_energy_J = 3e-15;
+    // 2^6 = 64 cycles of 0.5 ns, each a comparator decision and a counter step.
+    EXPECT_NEAR(a.latency_s(), 32e-9, 1e-20);
+    EXPECT_NEAR(a.energy_per_conversion_J(), 64 * 5e-15, 1e-27);
+    EXPECT_EQ(a.comparators(), 1);
+    // One comparator (8 GE), and per bit a counter flip-flop with two gates and a latch.
+    EXPECT_DOUBLE_EQ(a.gates(), 8.0 + 6 * (5.7 + 2.0 + 3.0));
+    // Smaller than a SAR of the same resolution, far smaller than a flash; slower than both.
+    AdcSpec sar = a, flash = a;
+    sar.kind = AdcKind::sar;
+    flash.kind = AdcKind::flash;
+    EXPECT_LT(a.gates(), sar.gates());
+    EXPECT_LT(a.gates(), flash.gates());
+    EXPECT_GT(a.latency_s(), sar.latency_s());
+    EXPECT_GT(a.latency_s(), flash.latency_s());
+}
+
 TEST(Adc, EnergyGrowsStrictlyWithBits) {
     AdcSpec a;
     double last = 0.0;

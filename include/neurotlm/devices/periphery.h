@@ -15,6 +15,10 @@ enum class AdcKind {
     /// against reference levels decide every bit in one cycle; E = (2^bits - 1) x the energy of
     /// one clocked comparator.
     flash,
+    /// Single slope (ramp): a ramp is compared with the column's value every cycle while a
+    /// counter counts, and the count at the crossing is latched: 2^bits cycles; E = 2^bits x (a
+    /// comparator decision + a counter step). The slowest and, per converter, the smallest.
+    ramp,
 };
 
 /// @brief A column converter shared by several columns. bits = 0 means an ideal, free converter
@@ -26,6 +30,9 @@ struct AdcSpec {
     double fom_J = 10e-15;     ///< Walden FoM, J per conversion step (SAR)
     /// Flash: one comparator decision; 0 = derived from the technology (set by the tile).
     double comparator_energy_J = 0.0;
+    /// Ramp: the counter's energy per count (a binary counter toggles two flip-flops per
+    /// increment on average); 0 = derived from the technology (set by the tile).
+    double count_step_energy_J = 0.0;
     double clock_Hz = 1e9;          ///< converter clock: SAR decides one bit a cycle, flash all
     double area_per_adc_m2 = 0.0;   ///< 0 in a tile = derived from the technology
     double leakage_per_adc_W = 0.0; ///< 0 in a tile = derived from the technology
@@ -34,13 +41,13 @@ struct AdcSpec {
     double energy_per_conversion_J() const;
     double latency_s() const;
 
-    /// Comparators in one converter (SAR: 1; flash: 2^bits - 1).
+    /// Comparators in one converter (SAR and ramp: 1; flash: 2^bits - 1).
     int comparators() const;
     /// Gate equivalents of one converter, for its area and leakage (see the definition).
     double gates() const;
 
     /// The parameters (keys "kind", "bits", "shared_by_columns", "fom", "comparator_energy",
-    /// "clock", "area", "leakage"),
+    /// "count_step_energy", "clock", "area", "leakage"),
     /// bound to these fields; a tile nests them under "adc".
     static const SpecTable<AdcSpec>& table();
 };
