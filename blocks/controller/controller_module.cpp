@@ -1,5 +1,6 @@
 #include "neurotlm/blocks/controller/controller_module.h"
 
+#include "neurotlm/blocks/controller/nonlinear_unit.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/devices/technology.h"
 #include "neurotlm/modules/registry.h"
@@ -37,12 +38,22 @@ ParamTable Controller::param_table() {
                 "adders in the technology",
                 0.0, 1e-6)
         .optional()
+        .number("nonlinear_energy", Unit::joule, nullptr,
+                "energy of one sigmoid, tanh or reverse-sigmoid evaluation; default: the "
+                "nonlinear unit's circuit (nonlinear.kind) in the technology",
+                0.0, 1e-6)
+        .optional()
         .integer("simd_lanes", 32, "digital operations per cycle", 1, 65536)
         .number("leakage", Unit::watt, nullptr,
                 "static power of the controller; default: its datapath's gates x the "
                 "technology's gate leakage",
                 0.0, 1e3)
         .optional();
+    // The digital neuron of sigmoid-like activations, nested under "nonlinear".
+    for (ParamSpec s : NonlinearUnitSpec::table().params().specs()) {
+        s.name = "nonlinear." + s.name;
+        t.add(s);
+    }
     add_common_params(t);
     return t;
 }
@@ -69,19 +80,43 @@ Controller::Controller(const sc_core::sc_module_name& name, const Params& params
     m_act[static_cast<int>(DigitalOp::compare)] = ledger().declare(
         "compare", energy("compare_energy", tech.compare_energy_J(cmp_bits)),
         "comparison (" + std::to_string(cmp_bits) + " bits)", energy_class::activation);
+    NonlinearUnitSpec nl;
+    NonlinearUnitSpec::table().apply(params, "nonlinear.", nl);
+    m_nonlinear_cycles = static_cast<unsigned>(nl.cycles());
+    m_act[static_cast<int>(DigitalOp::nonlinear)] = ledger().declare(
+        "nonlinear", energy("nonlinear_energy", nl.energy_J(tech)),
+        std::string("sigmoid-like activation (") +
+            (nl.kind == NonlinearKind::lut ? "look-up table" : "piecewise linear") + ", " +
+            std::to_string(nl.input_bits) + " bits in, " + std::to_string(nl.output_bits) + " out)",
+        energy_class::activation);
     // The datapath: per lane an accumulator (adder and register of accumulate_bits) and an
     // activation unit (a comparator of activation_bits; comparisons for argmax reuse the
     // adder). Sequencing and instruction memory are not modelled.
     m_gates = static_cast<double>(m_simd_lanes) *
               (acc_bits * (Technology::kFullAdderGates + Technology::kFlipFlopGates) +
                act_bits * Technology::kFullAdderGates);
-    m_area_m2 = tech.area_m2(m_gates);
-    ledger().set_leakage_power(params.present("leakage") ? params.number("leakage")
-                                                         : tech.leakage_W(m_gates));
+    // One nonlinear unit per lane, built only when the workload evaluates sigmoid-like
+    // activations: its area and leakage count from the first evaluation (the controller is an
+    // initiator, so no floor plan asks for its area before).
+    m_nonlinear_gates = static_cast<double>(m_simd_lanes) * nl.gates();
+    m_tech = &tech;
+    if (params.present("leakage")) m_leakage_given_W = params.number("leakage");
+    price_datapath();
     SC_HAS_PROCESS(Controller);
     SC_THREAD(thread);
     // Workloads run on this thread's stack: give it room (the SystemC default is 64 KiB).
     set_stack_size(16 << 20);
+}
+
+void Controller::price_datapath() {
+    const double gates = datapath_gates();
+    m_area_m2 = m_tech->area_m2(gates);
+    ledger().set_leakage_power(m_leakage_given_W >= 0.0 ? m_leakage_given_W
+                                                        : m_tech->leakage_W(gates));
+}
+
+double Controller::datapath_gates() const {
+    return m_gates + (m_nonlinear_used ? m_nonlinear_gates : 0.0);
 }
 
 bool Controller::bind_initiator(const std::string& name, TargetSocket& target, std::uint64_t,
@@ -192,8 +227,13 @@ void Controller::multicast_write(const std::vector<std::uint64_t>& addresses, co
 
 void Controller::digital(DigitalOp op, std::uint64_t count) {
     if (count == 0) return;
+    if (op == DigitalOp::nonlinear && !m_nonlinear_used) {
+        m_nonlinear_used = true;
+        price_datapath();
+    }
     ledger().book(m_act[static_cast<int>(op)], count);
-    const sc_core::sc_time t = cycles((count + m_simd_lanes - 1) / m_simd_lanes);
+    const std::uint64_t per_lane = op == DigitalOp::nonlinear ? m_nonlinear_cycles : 1;
+    const sc_core::sc_time t = cycles((count + m_simd_lanes - 1) / m_simd_lanes + (per_lane - 1));
     m_qk.inc(t);
     add_busy(t);
     sync_if_needed();
@@ -202,7 +242,7 @@ void Controller::digital(DigitalOp op, std::uint64_t count) {
 void Controller::collect_stats(StatSet& stats) const {
     stats.set("transactions", static_cast<double>(m_transactions), Unit::none,
               "transactions issued");
-    stats.set("datapath_gates", m_gates, Unit::none,
+    stats.set("datapath_gates", datapath_gates(), Unit::none,
               "NAND2 gate equivalents of the datapath (area and leakage)");
 }
 

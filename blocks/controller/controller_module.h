@@ -39,8 +39,9 @@ public:
     /// The datapath's gates (gate_area of the technology each).
     double area_m2() const override { return m_area_m2; }
     /// NAND2 gate equivalents of the datapath: simd_lanes x (an accumulate_bits adder and
-    /// register, an activation_bits comparator).
-    double datapath_gates() const { return m_gates; }
+    /// register, an activation_bits comparator; and a nonlinear unit once a sigmoid-like
+    /// activation was evaluated).
+    double datapath_gates() const;
 
     /// The job the thread runs; it receives this controller as its RunContext's engine.
     void set_job(std::function<void(Controller&)> job) { m_job = std::move(job); }
@@ -85,7 +86,14 @@ private:
     double m_end_time_s = 0.0;
     unsigned m_simd_lanes;
     std::uint64_t m_transactions = 0;
-    EnergyLedger::ActionId m_act[3];
+    EnergyLedger::ActionId m_act[4];
+    unsigned m_nonlinear_cycles = 1;
+    double m_nonlinear_gates = 0.0;
+    bool m_nonlinear_used = false;
+    const Technology* m_tech = nullptr;
+    double m_leakage_given_W = -1.0; ///< < 0: from the gates
+    /// Area and leakage of the datapath as it is now (with the nonlinear unit once used).
+    void price_datapath();
     double m_gates = 0.0;
     double m_area_m2 = 0.0;
 };

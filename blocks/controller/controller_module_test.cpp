@@ -13,6 +13,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "neurotlm/blocks/controller/controller_module.h"
+#include "neurotlm/blocks/controller/nonlinear_unit.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/devices/technology.h"
 #include "testing/bench.h"
@@ -134,6 +135,38 @@ TEST(Controller, DefaultEnergiesAreIntegerAddersOfTheTechnology) {
     EXPECT_GT(ctrl.area_m2(), 0.0);
     EXPECT_DOUBLE_EQ(ctrl.ledger().leakage_power_W(), gates * t22.gate_leakage_W);
     EXPECT_GT(ctrl.ledger().leakage_power_W(), 0.0);
+}
+
+TEST(Controller, SigmoidLikeActivationsUseTheNonlinearUnitWhichThenCountsInAreaAndLeakage) {
+    // 8 lanes at 500 MHz; a piecewise-linear unit takes two cycles per evaluation.
+    Params p = neurotlm::testing::bench_params(
+        {{"clock", "500 MHz"}, {"simd_lanes", 8}, {"nonlinear", {{"kind", "pwl"}}}},
+        Controller::param_table());
+    Controller ctrl("ctrl_nl", p, ComponentContext{});
+    Sink sink("sink_nl");
+    ctrl.out.bind(sink.in);
+    const Technology& t = *Technology::preset(Technology::default_preset());
+    NonlinearUnitSpec pwl;
+    pwl.kind = NonlinearKind::pwl;
+    const double before_gates = ctrl.datapath_gates();
+    EXPECT_DOUBLE_EQ(ctrl.area_m2(), before_gates * t.gate_area_m2);
+    sc_time after;
+    ctrl.set_job([&](Controller& c) {
+        c.digital(DigitalOp::nonlinear, 17); // ceil(17 / 8) = 3 issue cycles + 1 to drain
+        after = c.now();
+    });
+    sc_core::sc_start();
+    ctrl.rethrow_if_failed();
+    EXPECT_EQ(after, sc_time(8, SC_NS));
+    const ActionRecord* nl = ctrl.ledger().find("nonlinear");
+    ASSERT_NE(nl, nullptr);
+    EXPECT_EQ(nl->count, 17u);
+    EXPECT_EQ(nl->energy_class, energy_class::activation);
+    EXPECT_DOUBLE_EQ(nl->energy_per_action_J, pwl.energy_J(t));
+    // Eight units now exist.
+    EXPECT_DOUBLE_EQ(ctrl.datapath_gates(), before_gates + 8 * pwl.gates());
+    EXPECT_DOUBLE_EQ(ctrl.area_m2(), ctrl.datapath_gates() * t.gate_area_m2);
+    EXPECT_DOUBLE_EQ(ctrl.ledger().leakage_power_W(), ctrl.datapath_gates() * t.gate_leakage_W);
 }
 
 TEST(Controller, WrittenEnergiesAndLeakageWinOverTheTechnology) {

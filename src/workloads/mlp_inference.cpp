@@ -416,7 +416,10 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
         if (L.activation != Activation::none) {
             for (auto& v : y)
                 v = activate(L.activation, v);
-            ctx.digital(DigitalOp::activation, static_cast<std::uint64_t>(L.outputs));
+            // A ReLU is a comparison; sigmoid-like curves need the controller's nonlinear unit.
+            const DigitalOp op =
+                L.activation == Activation::relu ? DigitalOp::activation : DigitalOp::nonlinear;
+            ctx.digital(op, static_cast<std::uint64_t>(L.outputs));
         }
         stash((l + 1) % 2, y, l + 1);
         x.swap(y);

@@ -40,7 +40,7 @@ struct PlatformInfo {
 };
 
 /// @brief Digital work the controller performs itself (partial-sum accumulation, activation).
-enum class DigitalOp { accumulate, activation, compare };
+enum class DigitalOp { accumulate, activation, compare, nonlinear };
 
 class RunContext {
 public:
