@@ -15,12 +15,11 @@ double NonlinearUnitSpec::energy_J(const Technology& tech) const {
         const double entries = std::ldexp(1.0, input_bits);
         // Every multiplexer's select input sees the address change half the time; one path of
         // input_bits multiplexers per output bit carries the data.
-        return kActivity * ge * ((entries - 1.0) * output_bits +
-                                 kMux2Gates * input_bits * output_bits);
+        return kActivity * ge *
+               ((entries - 1.0) * output_bits + kMux2Gates * input_bits * output_bits);
     }
     return (segments - 1) * tech.compare_energy_J(input_bits) +
-           input_bits * output_bits * tech.full_adder_energy_J +
-           tech.add_energy_J(output_bits);
+           input_bits * output_bits * tech.full_adder_energy_J + tech.add_energy_J(output_bits);
 }
 
 double NonlinearUnitSpec::gates() const {
@@ -41,10 +40,9 @@ const SpecTable<NonlinearUnitSpec>& NonlinearUnitSpec::table() {
                                 "pieces: compare with the breakpoints, multiply-add; two cycles)");
         t.integer("input_bits", NEUROTLM_FIELD(input_bits), 8,
                   "width of the (saturated) sum the function takes", 1, 16);
-        t.integer("output_bits", NEUROTLM_FIELD(output_bits), 8, "width of the activation",
-                  1, 32);
-        t.integer("segments", NEUROTLM_FIELD(segments), 8, "pwl: straight pieces of the curve",
-                  2, 256);
+        t.integer("output_bits", NEUROTLM_FIELD(output_bits), 8, "width of the activation", 1, 32);
+        t.integer("segments", NEUROTLM_FIELD(segments), 8, "pwl: straight pieces of the curve", 2,
+                  256);
         return t;
     }();
     return table;

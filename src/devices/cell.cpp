@@ -54,6 +54,10 @@ double CellSpec::conductance_at(int level, double v) const {
     return 1.0 / (r_p_ohm * (1.0 + tmr_at(v)));
 }
 
+double mtj_parallel_resistance_ohm(double ra_ohm_m2, double width_m, double length_m) {
+    return ra_ohm_m2 / (M_PI / 4.0 * width_m * length_m);
+}
+
 const ParamTable& CellSpec::param_table() {
     static const ParamTable table = [] {
         ParamTable t;
@@ -76,7 +80,22 @@ const ParamTable& CellSpec::param_table() {
                  1.0, 1e12)
             .optional();
         t.number("r_p", Unit::ohm, nullptr,
-                 "MTJ/SOT-MRAM: parallel-state resistance, 1 ohm to 1 Tohm", 1.0, 1e12)
+                 "MTJ/SOT-MRAM: parallel-state resistance, 1 ohm to 1 Tohm (or give ra, "
+                 "mtj_width and mtj_length)",
+                 1.0, 1e12)
+            .optional();
+        // The junction's stack and shape instead of its resistance: R_P = RA / area, the free
+        // layer an ellipse (area pi/4 x width x length). MgO junctions: RA 1-100 ohm um^2.
+        t.number("ra", Unit::ohm_square_metre, nullptr,
+                 "MTJ/SOT-MRAM: resistance-area product of the parallel state (\"10 ohm*um^2\"), "
+                 "0.01 to 10^4 ohm um^2; with mtj_width and mtj_length it gives r_p",
+                 1e-14, 1e-8)
+            .optional();
+        t.number("mtj_width", Unit::metre, nullptr,
+                 "MTJ/SOT-MRAM: minor axis of the elliptical junction, 1 nm to 10 um", 1e-9, 1e-5)
+            .optional();
+        t.number("mtj_length", Unit::metre, nullptr,
+                 "MTJ/SOT-MRAM: major axis of the elliptical junction, 1 nm to 10 um", 1e-9, 1e-5)
             .optional();
         // A junction is read by the difference of its two states: below 1% TMR that difference
         // drowns in any sense amplifier's offset (built MgO junctions reach 100-600%), yet the
@@ -146,7 +165,7 @@ CellSpec CellSpec::from_params(const Params& p) {
     // Keys of the other family are errors rather than silently ignored: a preset that says
     // r_p on an RRAM cell is almost certainly a mistake about the device.
     const char* rram_keys[] = {"r_on", "r_off"};
-    const char* mtj_keys[] = {"r_p", "tmr", "v_half"};
+    const char* mtj_keys[] = {"r_p", "tmr", "v_half", "ra", "mtj_width", "mtj_length"};
     auto require = [&](const char* name) {
         if (!p.has(name))
             p.fail(name,
@@ -190,9 +209,27 @@ CellSpec CellSpec::from_params(const Params& p) {
         if (levels != 2)
             p.fail("levels", "2 (a tunnel junction has a parallel and an antiparallel state)",
                    std::to_string(levels));
-        require("r_p");
+        const bool shaped = p.has("ra") || p.has("mtj_width") || p.has("mtj_length");
+        if (shaped && p.has("r_p"))
+            p.fail("r_p",
+                   "either r_p or ra with mtj_width and mtj_length, not both (they would "
+                   "disagree)",
+                   describe_json(p.raw("r_p")));
+        if (shaped) {
+            require("ra");
+            require("mtj_width");
+            require("mtj_length");
+        } else {
+            require("r_p");
+        }
         require("tmr");
-        const double r_p = p.number("r_p");
+        const double r_p = shaped
+                               ? mtj_parallel_resistance_ohm(p.number("ra"), p.number("mtj_width"),
+                                                             p.number("mtj_length"))
+                               : p.number("r_p");
+        if (shaped && !(r_p >= 1.0 && r_p <= 1e12))
+            p.fail("ra", "an RA over the junction's area of 1 ohm to 1 Tohm",
+                   ohm_text(r_p) + " (RA / (pi/4 x width x length))");
         c.tmr0 = p.number("tmr");
         c.v_half_V = p.has("v_half") ? p.number("v_half") : 0.0;
         c.conductances_S = {1.0 / (r_p * (1.0 + c.tmr0)), 1.0 / r_p};

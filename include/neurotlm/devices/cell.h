@@ -20,6 +20,11 @@ enum class CellType { rram, mtj, sot_mram };
 /// model's noise-free arithmetic would still read it perfectly.
 inline constexpr double kMinResistanceContrast = 0.01;
 
+/// @brief Parallel-state resistance of a tunnel junction from its resistance-area product and
+/// the axes of its elliptical free layer: RA / (pi/4 x width x length). IMAC-Sim's SOT-MRAM
+/// neuron: RA 10 ohm um^2 on 50 nm x 30 nm gives 8488.26 ohm.
+double mtj_parallel_resistance_ohm(double ra_ohm_m2, double width_m, double length_m);
+
 struct CellSpec {
     CellType type = CellType::rram;
     std::string source;                 ///< citation of the numbers
