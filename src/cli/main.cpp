@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <systemc>
 
+#include "compare_command.h"
 #include "hopfield_commands.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
@@ -250,6 +251,8 @@ int sc_main(int argc, char** argv) {
         ->check(CLI::IsMember({"registers"}));
     cli::HopfieldCommands hopfield;
     hopfield.add(app);
+    cli::CompareCommand compare;
+    compare.add(app);
 
     try {
         app.parse(argc, argv);
@@ -267,6 +270,7 @@ int sc_main(int argc, char** argv) {
             return kExitOk;
         }
         if (const int code = hopfield.run(); code >= 0) return code;
+        if (const int code = compare.run(); code >= 0) return code;
     } catch (const StopRequested& e) {
         std::fprintf(stderr, "%s\n", printable(e.what(), true).c_str());
         return kExitInterrupted;
