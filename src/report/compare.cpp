@@ -254,8 +254,8 @@ std::string compare_html(const std::vector<ComparedRun>& runs) {
         os << "<tr><td>" << esc(row.name) << "</td>";
         for (std::size_t i = 0; i < runs.size(); ++i) {
             os << "<td class=\"num\">" << esc(cell_text(row, row.values[i])) << "</td>";
-            if (i > 0) os << "<td class=\"num\">" << esc(ratio_text(ratio_to_first(row, i)))
-                          << "</td>";
+            if (i > 0)
+                os << "<td class=\"num\">" << esc(ratio_text(ratio_to_first(row, i))) << "</td>";
         }
         os << "</tr>\n";
     }
@@ -265,6 +265,7 @@ std::string compare_html(const std::vector<ComparedRun>& runs) {
 
     // Energy per item by class, one stacked bar per run on one scale.
     std::vector<Bar> bars;
+    std::string legend;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         Bar b;
         b.label = runs[i].label;
@@ -279,20 +280,21 @@ std::string compare_html(const std::vector<ComparedRun>& runs) {
                                       ? kLeakageColour
                                       : kPalette[colour % (sizeof kPalette / sizeof *kPalette)];
             ++colour;
+            if (i == 0) legend += "<span>" + swatch(c) + " " + esc(cls) + "</span> ";
             if (!row.values[i] || *row.values[i] <= 0.0) continue;
-            b.segments.push_back({*row.values[i], c, cls + ": " + qty(*row.values[i], Unit::joule),
-                                  cls});
+            b.segments.push_back(
+                {*row.values[i], c, cls + ": " + qty(*row.values[i], Unit::joule), cls});
             total += *row.values[i];
         }
         b.value_text = qty(total, Unit::joule);
         bars.push_back(b);
     }
-    os << "<section id=\"classes\">\n<h2>Energy per " << esc(item_name(runs))
-       << " by class</h2>\n"
-       << hbar_chart(bars, "energy per item by class", ChartGeometry{}) << "</section>\n";
+    os << "<section id=\"classes\">\n<h2>Energy per " << esc(item_name(runs)) << " by class</h2>\n"
+       << hbar_chart(bars, "energy per item by class", ChartGeometry{}) << "<p>" << legend
+       << "</p>\n</section>\n";
 
     // Latency and area, each on its own scale.
-    auto single = [&](const char* key, const char* title) {
+    auto single = [&](const char* key, const std::string& title) {
         std::vector<Bar> one;
         for (const auto& row : rows) {
             if (row.key != key) continue;
@@ -305,11 +307,12 @@ std::string compare_html(const std::vector<ComparedRun>& runs) {
                 one.push_back(b);
             }
         }
-        os << "<section>\n<h2>" << title << "</h2>\n"
+        os << "<section>\n<h2>" << esc(title) << "</h2>\n"
            << hbar_chart(one, title, ChartGeometry{}) << "</section>\n";
     };
-    single("latency_per_item_s", "Latency per item");
-    single("power_per_item_W", "Power during an item");
+    const std::string item = item_name(runs);
+    single("latency_per_item_s", "Latency per " + item);
+    single("power_per_item_W", "Power during an " + item);
     single("area_m2", "Area");
     os << "</body>\n</html>\n";
     return os.str();

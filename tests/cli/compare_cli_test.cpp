@@ -18,9 +18,8 @@ TEST(CompareCli, TwoRunsSideBySide) {
     const std::string dir = scratch_dir("compare_cli");
     const std::string cfg = test_data("good/tiny_mlp.json");
     ASSERT_EQ(run_program(NEUROTLM_CLI, "run -q " + cfg + " --out " + dir + "/five").code, 0);
-    ASSERT_EQ(run_program(NEUROTLM_CLI, "run -q " + cfg +
-                                            " --set /components/2/adc/bits=3 --out " + dir +
-                                            "/three")
+    ASSERT_EQ(run_program(NEUROTLM_CLI, "run -q " + cfg + " --set /components/2/adc/bits=3 --out " +
+                                            dir + "/three")
                   .code,
               0);
     const auto table = run_program(NEUROTLM_CLI, "compare " + dir + "/five " + dir +

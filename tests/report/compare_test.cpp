@@ -37,9 +37,8 @@ const CompareRow* find(const std::vector<CompareRow>& rows, const std::string& k
 
 TEST(Compare, RowsCarryEachRunsFiguresAndRatiosToTheFirst) {
     // An analog chain against a mixed-signal one: 12x faster, 13.2x less energy.
-    const std::vector<ComparedRun> runs = {
-        {"mixed", report(0.85, 12e-9, 13.2e-9, 2e-9, 10e-9)},
-        {"analog", report(0.84, 1e-9, 1e-9, 1e-9, 0.0)}};
+    const std::vector<ComparedRun> runs = {{"mixed", report(0.85, 12e-9, 13.2e-9, 2e-9, 10e-9)},
+                                           {"analog", report(0.84, 1e-9, 1e-9, 1e-9, 0.0)}};
     const auto rows = compare_rows(runs);
     const CompareRow* latency = find(rows, "latency_per_item_s");
     ASSERT_NE(latency, nullptr);

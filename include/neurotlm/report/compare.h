@@ -18,10 +18,10 @@ struct ComparedRun {
 };
 
 struct CompareRow {
-    std::string name;  ///< "energy per inference"
-    std::string key;   ///< a stable identifier for JSON ("energy_per_item_J")
+    std::string name; ///< "energy per inference"
+    std::string key;  ///< a stable identifier for JSON ("energy_per_item_J")
     Unit unit = Unit::none;
-    bool percent = false;                    ///< a fraction shown in %
+    bool percent = false;                      ///< a fraction shown in %
     std::vector<std::optional<double>> values; ///< per run; empty when the run lacks it
 };
 
