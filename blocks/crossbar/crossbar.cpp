@@ -57,6 +57,25 @@ void gemv_rows(const float* __restrict x, const int* __restrict rows, int n_rows
     }
 }
 
+/// The tiles' converter: mid-tread for b >= 2 bits, codes -(2^(b-1)-1) .. 2^(b-1)-1 with a true
+/// zero, so silent columns and empty slices add nothing (a mid-rise converter would add half an
+/// LSB on every slice). One bit can only tell the sign: +-FS/2. Anything beyond full scale clips
+/// to the end codes.
+struct AdcQuantiser {
+    AdcQuantiser(int bits, double fs)
+        : sign_only(bits == 1), code_max(sign_only ? 0.0 : std::ldexp(1.0, bits - 1) - 1.0),
+          step(sign_only ? fs : fs / code_max) {}
+    void apply(float* sig, int n) const {
+        for (int j = 0; j < n; ++j)
+            sig[j] = static_cast<float>(
+                sign_only ? (sig[j] >= 0 ? 0.5 : -0.5) * step
+                          : std::clamp(std::nearbyint(sig[j] / step), -code_max, code_max) * step);
+    }
+    bool sign_only;
+    double code_max;
+    double step;
+};
+
 int ceil_div(int a, int b) {
     return (a + b - 1) / b;
 }
@@ -974,14 +993,7 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
             add_noise(m_x2.data(), m_nz, m_noise_var, lcols, y);
         }
     } else {
-        const double fs = effective_output_range();
-        const int adc_bits = m_spec.adc.bits;
-        // Mid-tread converter for b >= 2 bits: codes -(2^(b-1)-1) .. 2^(b-1)-1 with a true zero,
-        // so silent columns and empty slices add nothing (a mid-rise converter would add half
-        // an LSB on every slice). One bit can only tell the sign: +-FS/2.
-        const bool sign_only = adc_bits == 1;
-        const double code_max = sign_only ? 0.0 : std::ldexp(1.0, adc_bits - 1) - 1.0;
-        const double step = sign_only ? fs : fs / code_max;
+        const AdcQuantiser adc(m_spec.adc.bits, effective_output_range());
         // Signals: the logical columns (analog) or the weight slices (sliced).
         const std::vector<float>& wsig = sliced ? m_wsig : m_weff;
         const std::vector<float>& vsig = sliced ? m_sig_var : m_noise_var;
@@ -1004,12 +1016,7 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
             else
                 ir_read(m_xq.data(), sig, &energy_J);
             if (noisy) add_noise(m_x2.data(), m_nz_slice, vsig, nsig, sig);
-            // Anything beyond full scale clips to the end codes.
-            for (int j = 0; j < nsig; ++j)
-                sig[j] = static_cast<float>(
-                    sign_only
-                        ? (sig[j] >= 0 ? 0.5 : -0.5) * step
-                        : std::clamp(std::nearbyint(sig[j] / step), -code_max, code_max) * step);
+            adc.apply(sig, nsig);
             combine(sig, slice_weight(k), y);
         }
         // The reference's and the zero code's share of the inputs' sum, restored digitally.
@@ -1018,6 +1025,82 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
                 y[j] -= static_cast<float>(m_out_scale * m_zero * x_sum);
     }
     cost.array_energy_J = energy_J;
+    return cost;
+}
+
+double Crossbar::amperes_per_output() const {
+    return m_spec.cell.read_voltage_V / m_x_max / m_w_per_S;
+}
+
+void Crossbar::row_voltages(const float* x, float* v_V) const {
+    const std::int32_t q_max = (std::int32_t{1} << m_spec.input_bits) - 1;
+    const double v_per_code = m_spec.cell.read_voltage_V / q_max;
+    for (int i = 0; i < m_spec.rows; ++i) {
+        if (!std::isfinite(x[i]))
+            throw InputError("crossbar: input " + std::to_string(i) + " is not a finite number");
+        v_V[i] = static_cast<float>(quantise(x[i], m_x_max, q_max) * v_per_code);
+    }
+}
+
+CrossbarCost Crossbar::analog_read(const float* v_rows_V, float* y) {
+    if (m_spec.sliced())
+        throw std::logic_error("crossbar: an analog read needs analog weights (weight_bits 0)");
+    const int rows = m_spec.rows;
+    const int lcols = logical_cols();
+    const double vr = m_spec.cell.read_voltage_V;
+    const double x_per_V = m_x_max / vr;
+    // The same array as mvm(): inputs in units of x, the effective weights or the IR network.
+    m_nz.clear();
+    double e = 0.0;
+    for (int i = 0; i < rows; ++i) {
+        const double v = v_rows_V[i];
+        if (!std::isfinite(v))
+            throw InputError("crossbar: row voltage " + std::to_string(i) +
+                             " is not a finite number");
+        m_xq[static_cast<std::size_t>(i)] = static_cast<float>(v * x_per_V);
+        m_x2[static_cast<std::size_t>(i)] =
+            m_xq[static_cast<std::size_t>(i)] * m_xq[static_cast<std::size_t>(i)];
+        if (v != 0.0) {
+            m_nz.push_back(i);
+            e += v * v * (m_row_g_sum[static_cast<std::size_t>(i)] + m_g_ref_S);
+        }
+    }
+    CrossbarCost cost;
+    cost.reads = 1;
+    cost.columns_sensed = static_cast<std::uint64_t>(m_cols_used);
+    cost.cycles = cycles_for(m_spec.read_time_s, m_spec.clock_Hz);
+    double energy_J = 0.0;
+    if (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0) {
+        ir_read(m_xq.data(), m_sig.data(), &energy_J);
+        std::fill(y, y + lcols, 0.0f);
+        combine(m_sig.data(), 1.0, y);
+    } else {
+        gemv_rows(m_xq.data(), m_nz.data(), static_cast<int>(m_nz.size()), m_weff.data(), lcols, y);
+        energy_J = e * m_spec.read_time_s;
+    }
+    if (m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0) {
+        m_var.resize(static_cast<std::size_t>(lcols));
+        gemv_rows(m_x2.data(), m_nz.data(), static_cast<int>(m_nz.size()), m_noise_var.data(),
+                  lcols, m_var.data());
+        for (int j = 0; j < lcols; ++j)
+            y[j] +=
+                static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) * m_read_rng.normal());
+    }
+    cost.array_energy_J = energy_J;
+    return cost;
+}
+
+CrossbarCost Crossbar::convert(float* y) {
+    CrossbarCost cost;
+    if (m_spec.adc.ideal()) return cost;
+    const std::uint64_t used = static_cast<std::uint64_t>(m_cols_used);
+    const std::uint64_t rounds =
+        used == 0 ? 0 : (used + adc_count() - 1) / static_cast<std::uint64_t>(adc_count());
+    cost.adc_conversions = used;
+    cost.shift_adds = used;
+    cost.mux_phases = rounds;
+    cost.cycles = rounds * cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz) + (used ? 1 : 0);
+    AdcQuantiser(m_spec.adc.bits, effective_output_range()).apply(y, logical_cols());
     return cost;
 }
 

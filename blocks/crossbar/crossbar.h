@@ -228,6 +228,21 @@ public:
     /// non-ideality. Unused rows must be given as 0.
     CrossbarCost mvm(const float* x, float* y);
 
+    /// @brief One read without converters, for analog links: rows driven at @p v_rows_V (one per
+    /// logical row, volts; unused rows 0), the column signals into @p y in output units,
+    /// y_j = sum_i (V_i x_max / V_read) W_ij, through the same array as mvm() (effective weights,
+    /// read noise, IR drop). Analog weights only (weight_bits 0). Counts one read and its array
+    /// energy; no DAC or ADC.
+    CrossbarCost analog_read(const float* v_rows_V, float* y);
+    /// The differential column current (I+ - I-, or I - I_ref) per output unit of analog_read().
+    double amperes_per_output() const;
+    /// The row voltages the drivers apply in one read for inputs @p x: x quantised to
+    /// input_bits, V_read at the input range (the DAC of a tile whose outputs stay analog).
+    void row_voltages(const float* x, float* v_V) const;
+    /// The ADC's conversion of one read's outputs @p y (from analog_read) in place, and its
+    /// counts and cycles; nothing with an ideal converter.
+    CrossbarCost convert(float* y);
+
     /// @brief The effective weight matrix after programming (variation, faults, level
     /// quantisation), logical_rows x logical_cols row-major: what an ideal read multiplies by.
     const std::vector<float>& effective_weights() const { return m_weff; }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "neurotlm/blocks/crossbar/tile_registers.h"
+#include "neurotlm/core/cycles.h"
 #include "neurotlm/devices/library.h"
 #include "neurotlm/modules/registry.h"
 
@@ -58,6 +59,29 @@ double CrossbarTile::estimate_bytes(const Params& p) {
     return bytes;
 }
 
+std::vector<AnalogPortSpec> CrossbarTile::analog_ports(const Params& p) {
+    const CrossbarSpec s = CrossbarSpec::table().build(p);
+    std::vector<AnalogPortSpec> ports;
+    AnalogPortSpec in;
+    in.name = "ain";
+    in.signal = AnalogSignal::voltage;
+    in.width = s.rows;
+    in.description = "row voltages (V); each sample starts an MVM without the DAC";
+    ports.push_back(in);
+    if (!s.sliced()) {
+        AnalogPortSpec out;
+        out.name = "aout";
+        out.output = true;
+        out.signal = AnalogSignal::current;
+        out.width = s.cols / s.columns_per_weight();
+        out.wires_per_value = s.mapping == WeightMapping::differential ? 2 : 1;
+        out.description = "differential column currents (A, I+ - I- or I - I_ref) of each MVM, "
+                          "without the ADC";
+        ports.push_back(out);
+    }
+    return ports;
+}
+
 CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& params,
                            const ComponentContext& context)
     : Component(name, params, context, crossbar::regs::register_map()) {
@@ -93,6 +117,56 @@ CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& pa
 
     m_actions = ledger().declare(m_xbar->energy_table());
     ledger().set_leakage_power(m_xbar->leakage_W());
+    for (const AnalogPortSpec& p : analog_ports(params)) {
+        if (p.output)
+            m_aout = &add_analog_out(p);
+        else
+            m_ain = &add_analog_in(p, [this](const std::vector<double>& v,
+                                             const sc_core::sc_time& t) { on_row_voltages(v, t); });
+    }
+    m_row_V.assign(m_rows, 0.0f);
+}
+
+std::uint64_t CrossbarTile::finish_analog_read(const CrossbarCost& read,
+                                               const sc_core::sc_time& done) {
+    EnergyLedger& l = ledger();
+    l.book(m_actions[kArrayRead], read.reads, read.array_energy_J);
+    ++m_mvms;
+    ++m_analog_mvms;
+    if (m_aout && m_aout->connected()) {
+        const double a = m_xbar->amperes_per_output();
+        std::vector<double> i_A(m_cols);
+        for (std::uint32_t j = 0; j < m_cols; ++j)
+            i_A[j] = static_cast<double>(m_output[j]) * a;
+        m_aout->send(i_A, done);
+        return 0;
+    }
+    const CrossbarCost c = m_xbar->convert(m_output.data());
+    l.book(m_actions[kAdcConversion], c.adc_conversions);
+    l.book(m_actions[kShiftAdd], c.shift_adds);
+    l.book(m_actions[kColumnMux], c.mux_phases);
+    return c.cycles;
+}
+
+void CrossbarTile::on_row_voltages(const std::vector<double>& v_V,
+                                   const sc_core::sc_time& arrival) {
+    std::uint32_t error = regmap::kErrNone.value;
+    if (!m_programmed)
+        error = regmap::kErrNotProgrammed.value;
+    else if (!std::isfinite(m_input_range) || !(m_input_range >= kMinInputRange))
+        error = regmap::kErrBadRange.value;
+    if (error != regmap::kErrNone.value) {
+        // Nothing to compute with: the sample is refused, as a command would be.
+        refuse(error);
+        return;
+    }
+    for (std::uint32_t i = 0; i < m_rows; ++i)
+        m_row_V[i] = static_cast<float>(v_V[i]);
+    const CrossbarCost read = m_xbar->analog_read(m_row_V.data(), m_output.data());
+    // The output leaves on aout after the read; the ADC, if used, adds its cycles.
+    const sc_core::sc_time start = busy_until() > arrival ? busy_until() : arrival;
+    const std::uint64_t convert = finish_analog_read(read, start + cycles(read.cycles));
+    occupy(arrival, read.cycles + convert);
 }
 
 double CrossbarTile::area_m2() const {
@@ -126,6 +200,20 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
             error = regmap::kErrBadRange.value;
             return 0;
         }
+        if (m_aout && m_aout->connected()) {
+            // The outputs stay analog: the row drivers apply the quantised inputs in one read
+            // and the column currents leave on aout, with no ADC.
+            m_xbar->row_voltages(m_input.data(), m_row_V.data());
+            const CrossbarCost read = m_xbar->analog_read(m_row_V.data(), m_output.data());
+            std::uint64_t driven = 0;
+            for (float v : m_row_V)
+                driven += v != 0.0f ? 1 : 0;
+            ledger().book(m_actions[kDacConversion], driven);
+            const std::uint64_t latency =
+                read.cycles + cycles_for(m_xbar->spec().dac.latency_s, clock_Hz());
+            finish_analog_read(read, start + cycles(latency));
+            return latency;
+        }
         const CrossbarCost c = m_xbar->mvm(m_input.data(), m_output.data());
         EnergyLedger& l = ledger();
         l.book(m_actions[kArrayRead], c.reads, c.array_energy_J);
@@ -142,6 +230,8 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
 
 void CrossbarTile::collect_stats(StatSet& stats) const {
     stats.set("mvms", static_cast<double>(m_mvms), Unit::none, "matrix-vector multiplications");
+    stats.set("analog_mvms", static_cast<double>(m_analog_mvms), Unit::none,
+              "MVMs read without converters (analog input or output)");
     stats.set("rows", m_rows, Unit::none, "logical rows (inputs)");
     stats.set("cols", m_cols, Unit::none, "logical columns (outputs)");
     const CrossbarSpec& s = m_xbar->spec();

@@ -19,6 +19,9 @@ public:
 
     static ParamTable param_table();
     static double estimate_bytes(const Params& params);
+    /// `aout` (analog weights only): the differential column currents of an MVM, no ADC;
+    /// `ain`: row voltages that start an MVM on arrival, no DAC.
+    static std::vector<AnalogPortSpec> analog_ports(const Params& params);
     static constexpr const char* kTypeName = "crossbar_tile";
     const char* type_name() const override { return kTypeName; }
     double area_m2() const override;
@@ -31,7 +34,17 @@ protected:
                           std::uint32_t& error) override;
 
 private:
+    /// A sample of row voltages on `ain`: one converter-free read, then out on `aout` or
+    /// through the ADC into the output window.
+    void on_row_voltages(const std::vector<double>& v_V, const sc_core::sc_time& arrival);
+    /// Book an analog read's counts; the output leaves on `aout` at @p done if connected,
+    /// else through the ADC. Returns the cycles the conversion adds.
+    std::uint64_t finish_analog_read(const CrossbarCost& read, const sc_core::sc_time& done);
+
     std::unique_ptr<Crossbar> m_xbar;
+    AnalogOut* m_aout = nullptr;
+    AnalogIn* m_ain = nullptr;
+    std::vector<float> m_row_V; ///< scratch: row voltages of an analog read
     std::uint32_t m_rows = 0;
     std::uint32_t m_cols = 0;
     std::uint32_t m_rows_used = 0;
@@ -44,6 +57,7 @@ private:
     std::vector<float> m_output;
     std::vector<float> m_weights;
     std::uint64_t m_mvms = 0;
+    std::uint64_t m_analog_mvms = 0;
     std::vector<EnergyLedger::ActionId> m_actions; ///< indexed by CrossbarAction
 };
 

@@ -192,7 +192,22 @@ int cmd_list() {
         for (const auto& s : t->initiators)
             sockets += (sockets.empty() ? "" : ", ") + s.first +
                        (s.second ? " (initiator, address-decoding)" : " (initiator)");
-        std::printf("  sockets: %s\n%s\n", sockets.c_str(), describe(t->params).c_str());
+        // Analog ports as a block with the default parameters has them (widths follow them).
+        std::string analog;
+        try {
+            json defaults = json::object();
+            if (t->params.find("device")) defaults["device"] = "ideal";
+            for (const AnalogPortSpec& p :
+                 t->analog_ports(Params::validate(defaults, t->params, "", "")))
+                analog += std::string(analog.empty() ? "" : "; ") + p.name + " (analog " +
+                          (p.output ? "output" : "input") + ", " + analog_signal_name(p.signal) +
+                          ", " + std::to_string(p.width) + " values by default: " + p.description +
+                          ")";
+        } catch (const InputError&) {
+        }
+        std::printf("  sockets: %s\n", sockets.c_str());
+        if (!analog.empty()) std::printf("  analog ports: %s\n", analog.c_str());
+        std::printf("%s\n", describe(t->params).c_str());
     }
     for (const auto& name : WorkloadRegistry::instance().names()) {
         const WorkloadKind* k = WorkloadRegistry::instance().find(name);

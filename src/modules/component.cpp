@@ -3,6 +3,7 @@
 #include "neurotlm/devices/technology.h"
 
 #include <cstring>
+#include <stdexcept>
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/modules/transfer.h"
@@ -18,6 +19,34 @@ Block::Block(const sc_core::sc_module_name& name, const Params& params,
     : sc_core::sc_module(name), m_clock_Hz(params.number("clock")),
       m_clock_period(1.0 / m_clock_Hz, sc_core::SC_SEC),
       m_rng(context.seed, sc_core::sc_module::name()) {}
+
+AnalogOut* Block::analog_out(const std::string& name) {
+    for (auto& p : m_analog_outs)
+        if (p->spec().name == name) return p.get();
+    return nullptr;
+}
+
+AnalogIn* Block::analog_in(const std::string& name) {
+    for (auto& p : m_analog_ins)
+        if (p->spec().name == name) return p.get();
+    return nullptr;
+}
+
+AnalogOut& Block::add_analog_out(const AnalogPortSpec& spec) {
+    if (analog_out(spec.name) || analog_in(spec.name) || !spec.output)
+        throw std::logic_error(std::string(name()) + ": analog port " + spec.name +
+                               " declared twice or as the wrong direction");
+    m_analog_outs.push_back(std::make_unique<AnalogOut>(spec, m_ledger));
+    return *m_analog_outs.back();
+}
+
+AnalogIn& Block::add_analog_in(const AnalogPortSpec& spec, AnalogIn::Handler handler) {
+    if (analog_out(spec.name) || analog_in(spec.name) || spec.output)
+        throw std::logic_error(std::string(name()) + ": analog port " + spec.name +
+                               " declared twice or as the wrong direction");
+    m_analog_ins.push_back(std::make_unique<AnalogIn>(spec, std::move(handler)));
+    return *m_analog_ins.back();
+}
 
 void Block::add_common_params(ParamTable& table, const char* default_clock) {
     // SystemC's time resolution is 1 ps: a 1 THz clock is the fastest whose period it can hold;
@@ -142,6 +171,27 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
         }
     }
     return true;
+}
+
+sc_core::sc_time Component::occupy(const sc_core::sc_time& arrival, std::uint64_t latency) {
+    const sc_core::sc_time start = m_busy_until > arrival ? m_busy_until : arrival;
+    if (start.to_seconds() + static_cast<double>(latency) * clock_period().to_seconds() >
+        kMaxSimulatedTime_s)
+        throw InputError(std::string(name()) +
+                         ": simulated time would pass 10^6 s; the parameters give latencies far "
+                         "beyond any real hardware");
+    m_busy_until = start + cycles(latency);
+    add_busy(cycles(latency));
+    m_last_cycles = latency;
+    m_error = regmap::kErrNone.value;
+    m_status = regmap::kStatusDone;
+    return m_busy_until;
+}
+
+void Component::refuse(std::uint32_t error) {
+    m_error = error;
+    m_last_cycles = 0;
+    m_status = regmap::kStatusDone | regmap::kStatusError;
 }
 
 bool Component::header_access(std::uint64_t addr, bool is_write, std::uint32_t& value,

@@ -49,7 +49,8 @@ const ParamTable& platform_param_table() {
             .any("components", nullptr,
                  "array of components: {\"name\", \"type\", [\"count\"], parameters}")
             .any("connections", json::array(),
-                 "array of {\"from\": \"a.out\", \"to\": \"b.in\", [\"base\"], [\"size\"]}")
+                 "array of {\"from\": \"a.out\", \"to\": \"b.in\", [\"base\"], [\"size\"]}, "
+                 "or analog links {\"from\": \"tile0.aout\", \"to\": \"act0.ain\", [\"length\"]}")
             .any("workload", json::object(),
                  "what the controller runs: {\"kind\": ..., parameters}");
         return t;
@@ -182,6 +183,13 @@ struct Loader {
     void add_controller();
     void read_connections();
     void read_connection(const json& c, const std::string& ptr);
+    bool read_analog_link(const json& c, const std::string& ptr, const std::string& from,
+                          const std::string& from_port, const std::string& to,
+                          const std::string& to_port);
+    void check_analog();
+    std::map<std::string, std::vector<AnalogPortSpec>> analog_ports; // component -> its ports
+    std::set<std::string> analog_bound;                              // "b.port" inputs connected
+    const std::vector<AnalogPortSpec>& ports_of(const ComponentConfig& c);
     void check_sockets();
     void check_ranges();
     void check_loops();
@@ -337,10 +345,12 @@ void Loader::read_connections() {
 void Loader::read_connection(const json& c, const std::string& ptr) {
     if (!c.is_object()) throw ConfigError(file, ptr, "a connection object", describe_json(c));
     for (auto it = c.begin(); it != c.end(); ++it)
-        if (it.key() != "from" && it.key() != "to" && it.key() != "base" && it.key() != "size")
-            throw ConfigError(file, ptr + "/" + it.key(),
-                              "one of the known keys (\"from\", \"to\", \"base\", \"size\")",
-                              "unknown key \"" + it.key() + "\"");
+        if (it.key() != "from" && it.key() != "to" && it.key() != "base" && it.key() != "size" &&
+            it.key() != "length")
+            throw ConfigError(
+                file, ptr + "/" + it.key(),
+                "one of the known keys (\"from\", \"to\", \"base\", \"size\", \"length\")",
+                "unknown key \"" + it.key() + "\"");
     if (!c.contains("from"))
         throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
     if (!c.contains("to")) throw ConfigError(file, ptr + "/to", "\"component.socket\"", "nothing");
@@ -351,6 +361,12 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
         throw ConfigError(file, ptr + "/from", "the name of a declared component" + why,
                           "\"" + from + "\"");
     }
+    if (read_analog_link(c, ptr, from, from_socket, to, to_socket)) return;
+    if (c.contains("length"))
+        throw ConfigError(file, ptr + "/length",
+                          "no length: only analog links (an analog output to an analog input) "
+                          "have one",
+                          describe_json(c["length"]));
     const std::optional<std::uint64_t> base = read_address(c, "base", file, ptr);
     const std::optional<std::uint64_t> size = read_address(c, "size", file, ptr);
     if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
@@ -390,6 +406,170 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
         if (base) cc.base = *base + (size ? *size * k : 0);
         cc.size = size;
         cfg.connections.push_back(cc);
+    }
+}
+
+const std::vector<AnalogPortSpec>& Loader::ports_of(const ComponentConfig& c) {
+    auto it = analog_ports.find(c.name);
+    if (it == analog_ports.end())
+        it = analog_ports
+                 .emplace(c.name, c.type->analog_ports ? c.type->analog_ports(c.params)
+                                                       : std::vector<AnalogPortSpec>{})
+                 .first;
+    return it->second;
+}
+
+namespace {
+const AnalogPortSpec* find_port(const std::vector<AnalogPortSpec>& ports, const std::string& n) {
+    for (const auto& p : ports)
+        if (p.name == n) return &p;
+    return nullptr;
+}
+
+// "act0.ain (current, 32 values)" for each port of one direction, or "" if none.
+std::string port_list(const std::string& comp, const std::vector<AnalogPortSpec>& ports,
+                      bool output) {
+    std::string out;
+    for (const auto& p : ports)
+        if (p.output == output)
+            out += (out.empty() ? "" : ", ") + comp + "." + p.name + " (" +
+                   analog_signal_name(p.signal) + ", " + std::to_string(p.width) + " values)";
+    return out;
+}
+} // namespace
+
+// Stage 6: an analog link, if either end names an analog port (false: a TLM connection). An
+// analog output drives analog inputs of its kind and width, point to point, never a socket.
+bool Loader::read_analog_link(const json& c, const std::string& ptr, const std::string& from,
+                              const std::string& from_port, const std::string& to,
+                              const std::string& to_port) {
+    const ComponentConfig* src = cfg.find(from);
+    const ComponentConfig* dst = cfg.find(to);
+    const AnalogPortSpec* out = find_port(ports_of(*src), from_port);
+    const AnalogPortSpec* in = dst ? find_port(ports_of(*dst), to_port) : nullptr;
+    const std::string endpoint_to = "\"" + to + "." + to_port + "\"";
+    if (!out) {
+        if (!in) return false;
+        const std::string outs = port_list(from, ports_of(*src), true);
+        throw ConfigError(file, ptr + "/from",
+                          "an analog output to drive analog input " + to + "." + to_port + " (" +
+                              (outs.empty() ? "a " + src->type->name + " has none" : outs) + ")",
+                          "\"" + from + "." + from_port + "\", not an analog output");
+    }
+    if (!out->output)
+        throw ConfigError(
+            file, ptr + "/from",
+            "an analog output (" +
+                [&] {
+                    const std::string l = port_list(from, ports_of(*src), true);
+                    return l.empty() ? "a " + src->type->name + " has none" : l;
+                }() +
+                ")",
+            "\"" + from + "." + from_port + "\", an analog input");
+    if (!dst)
+        throw ConfigError(file, ptr + "/to",
+                          "one component's analog input" +
+                              std::string(groups.count(to) ? " (a group: link each member on "
+                                                             "its own, e.g. " +
+                                                                 to + "0." + to_port + ")"
+                                                           : ""),
+                          endpoint_to);
+    const std::string ins = port_list(to, ports_of(*dst), false);
+    const std::string expected_in = "an analog " + std::string(analog_signal_name(out->signal)) +
+                                    " input of " + std::to_string(out->width) + " values (" +
+                                    (ins.empty() ? "a " + dst->type->name + " has none" : ins) +
+                                    ")";
+    if (!in)
+        throw ConfigError(file, ptr + "/to", expected_in,
+                          endpoint_to + (to_port == "in" && dst->type->has_target
+                                             ? ", a TLM target socket"
+                                             : ", no analog input"));
+    if (in->output)
+        throw ConfigError(file, ptr + "/to", expected_in, endpoint_to + ", an analog output");
+    if (in->signal != out->signal)
+        throw ConfigError(file, ptr + "/to", expected_in,
+                          endpoint_to + ", a " + analog_signal_name(in->signal) + " input");
+    if (in->width != out->width)
+        throw ConfigError(file, ptr + "/to",
+                          expected_in + "; " + from + "." + from_port + " carries " +
+                              std::to_string(out->width),
+                          endpoint_to + " of " + std::to_string(in->width) + " values");
+    for (const char* key : {"base", "size"})
+        if (c.contains(key))
+            throw ConfigError(file, ptr + "/" + key,
+                              "no address range: an analog link connects point to point",
+                              describe_json(c[key]));
+    if (from == to) throw ConfigError(file, ptr + "/to", "another component", "a loop to itself");
+    if (!analog_bound.insert(to + "." + to_port).second)
+        throw ConfigError(file, ptr + "/to",
+                          "an analog input not yet connected (" + to + "." + to_port +
+                              " takes one link)",
+                          "a second link");
+    if (out->signal == AnalogSignal::current)
+        for (const auto& l : cfg.analog_links)
+            if (l.from == from && l.from_port == from_port)
+                throw ConfigError(file, ptr + "/from",
+                                  "one link per current output (" + from + "." + from_port +
+                                      " already drives " + l.to + "." + l.to_port +
+                                      "; a current cannot be shared)",
+                                  "a second link");
+    AnalogLinkConfig link{from, from_port, to, to_port, std::nullopt, ptr};
+    if (c.contains("length")) {
+        const json& v = c["length"];
+        const std::string expected = "a wire length in (0, 10 cm], e.g. \"200 um\"";
+        std::optional<double> len;
+        std::string why;
+        if (v.is_number())
+            len = v.get<double>();
+        else if (v.is_string())
+            len = parse_quantity(v.get<std::string>(), Unit::metre, &why);
+        if (!len)
+            throw ConfigError(file, ptr + "/length", expected,
+                              why.empty() ? describe_json(v) : why);
+        if (!(*len > 0.0 && *len <= 0.1))
+            throw ConfigError(file, ptr + "/length", expected, describe_json(v));
+        link.length_m = len;
+    }
+    cfg.analog_links.push_back(link);
+    return true;
+}
+
+// Stage 7e: analog chains. A block's required analog input must be driven, and a chain must
+// not loop: samples propagate by calls, and a loop would never end.
+void Loader::check_analog() {
+    for (const auto& c : cfg.components)
+        for (const auto& p : ports_of(c))
+            if (!p.output && p.required && !analog_bound.count(c.name + "." + p.name))
+                throw ConfigError(file, c.pointer,
+                                  "a link to " + c.name + "." + p.name + " (" + p.description +
+                                      "), e.g. {\"from\": \"tile0.aout\", \"to\": \"" + c.name +
+                                      "." + p.name + "\"}",
+                                  "analog input " + c.name + "." + p.name + " not connected");
+    std::map<std::string, std::vector<const AnalogLinkConfig*>> out_of;
+    for (const auto& l : cfg.analog_links)
+        out_of[l.from].push_back(&l);
+    std::map<std::string, int> state; // 0 new, 1 on the path, 2 done
+    for (const auto& c : cfg.components) {
+        if (state[c.name] != 0) continue;
+        std::vector<std::pair<std::string, std::size_t>> path{{c.name, 0}};
+        state[c.name] = 1;
+        while (!path.empty()) {
+            auto& [n, next] = path.back();
+            const auto& out = out_of[n];
+            if (next == out.size()) {
+                state[n] = 2;
+                path.pop_back();
+                continue;
+            }
+            const AnalogLinkConfig* l = out[next++];
+            if (state[l->to] == 1)
+                throw ConfigError(file, l->pointer + "/to", "an analog chain without loops",
+                                  "a loop through " + n + " and " + l->to);
+            if (state[l->to] == 0) {
+                state[l->to] = 1;
+                path.emplace_back(l->to, 0);
+            }
+        }
     }
 }
 
@@ -687,6 +867,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
     loader.check_ranges();
     loader.check_loops();
     loader.check_connected();
+    loader.check_analog();
     loader.fill_info();
     loader.read_workload();
     check_memory(loader.cfg, options);

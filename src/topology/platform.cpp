@@ -61,12 +61,35 @@ Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
     }
     if (!m_controller) throw std::logic_error("platform without a controller");
     bind_all();
+    bind_analog();
     assign_addresses();
     // The platform, not a leaf component, owns the global quantum.
     tlm_utils::tlm_quantumkeeper::set_global_quantum(
         sc_core::sc_time(m_config.quantum_s, sc_core::SC_SEC));
     if (m_config.has_workload)
         m_workload = m_config.workload_kind->create(m_config.workload_params, m_config.info);
+}
+
+double analog_link_length_m(double a_m2, double b_m2) {
+    return std::max(1e-6, 0.5 * (std::sqrt(std::max(a_m2, 0.0)) + std::sqrt(std::max(b_m2, 0.0))));
+}
+
+void Platform::bind_analog() {
+    m_link_lengths_m.clear();
+    for (const auto& l : m_config.analog_links) {
+        Block* src = find(l.from);
+        Block* dst = find(l.to);
+        AnalogOut* out = src->analog_out(l.from_port);
+        AnalogIn* in = dst->analog_in(l.to_port);
+        if (!out || !in)
+            throw std::logic_error("analog link " + l.from + "." + l.from_port + " -> " + l.to +
+                                   "." + l.to_port + ": a port the block type did not build");
+        const double length =
+            l.length_m ? *l.length_m : analog_link_length_m(src->area_m2(), dst->area_m2());
+        out->connect(
+            *in, AnalogLinkSpec::in_technology(*m_config.technology, out->spec().signal, length));
+        m_link_lengths_m.push_back(length);
+    }
 }
 
 Platform::~Platform() {
@@ -275,6 +298,12 @@ json Platform::effective_config() const {
         if (cc.base) e["base"] = format_address(*cc.base);
         if (cc.size) e["size"] = format_address(*cc.size);
         conns.push_back(e);
+    }
+    for (std::size_t i = 0; i < m_config.analog_links.size(); ++i) {
+        const AnalogLinkConfig& l = m_config.analog_links[i];
+        conns.push_back({{"from", l.from + "." + l.from_port},
+                         {"to", l.to + "." + l.to_port},
+                         {"length", format_quantity(m_link_lengths_m[i], Unit::metre, 17)}});
     }
     j["connections"] = conns;
     if (m_config.has_workload) {

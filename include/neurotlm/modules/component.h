@@ -3,6 +3,7 @@
 /// Component (a memory-mapped target with the busy-until timing model).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/stats.h"
 #include "neurotlm/drivers/register_bank.h"
+#include "neurotlm/modules/analog.h"
 
 namespace neurotlm {
 
@@ -67,6 +69,10 @@ public:
         return false;
     }
 
+    /// Analog output or input port by name (modules/analog.h), or nullptr.
+    AnalogOut* analog_out(const std::string& name);
+    AnalogIn* analog_in(const std::string& name);
+
     const EnergyLedger& ledger() const { return m_ledger; }
     EnergyLedger& ledger() { return m_ledger; }
     const sc_core::sc_time& clock_period() const { return m_clock_period; }
@@ -86,8 +92,14 @@ public:
 protected:
     RngStream& rng() { return m_rng; }
     void add_busy(const sc_core::sc_time& t) { m_busy_total += t; }
+    /// Declare analog ports in the constructor, from the same specs the block type gives the
+    /// loader (its static analog_ports(params)).
+    AnalogOut& add_analog_out(const AnalogPortSpec& spec);
+    AnalogIn& add_analog_in(const AnalogPortSpec& spec, AnalogIn::Handler handler);
 
 private:
+    std::vector<std::unique_ptr<AnalogOut>> m_analog_outs;
+    std::vector<std::unique_ptr<AnalogIn>> m_analog_ins;
     double m_clock_Hz;
     sc_core::sc_time m_clock_period;
     EnergyLedger m_ledger;
@@ -115,6 +127,8 @@ public:
     const sc_core::sc_time& busy_until() const { return m_busy_until; }
     sc_core::sc_time idle_at() const override { return m_busy_until; }
     std::uint64_t commands() const { return m_commands; }
+    /// Cycles of the last command or analog sample (LAST_CYCLES).
+    std::uint64_t last_cycles() const { return m_last_cycles; }
 
     /// Common parameters plus the register interface's timing.
     static void add_common_params(ParamTable& table, const char* default_clock = "1 GHz");
@@ -129,6 +143,14 @@ protected:
     /// busy in simulated time until start + latency).
     virtual std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,
                                   std::uint32_t& error) = 0;
+
+    /// Work that arrives other than by a command (an analog sample at @p arrival): it starts at
+    /// max(arrival, busy_until()), the block is busy for @p latency cycles, and STATUS,
+    /// LAST_CYCLES and result reads see it like a command. Returns when it ends.
+    sc_core::sc_time occupy(const sc_core::sc_time& arrival, std::uint64_t latency);
+    /// Work that arrives other than by a command and cannot be done: ERROR_CODE and STATUS say
+    /// so as for a refused command.
+    void refuse(std::uint32_t error);
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -24,6 +24,8 @@ struct BlockType {
     std::vector<std::pair<std::string, bool>> initiators;
     /// Whether the type has a target socket "in".
     bool has_target = true;
+    /// Analog ports an instance with these parameters will have (modules/analog.h).
+    std::function<std::vector<AnalogPortSpec>(const Params&)> analog_ports;
     /// Bytes an instance will allocate, estimated from its parameters (before it is built).
     std::function<double(const Params&)> estimate_bytes;
     std::function<std::unique_ptr<Block>(const sc_core::sc_module_name&, const Params&,
@@ -52,6 +54,19 @@ template <typename T>
 struct MemoryEstimate<T, std::void_t<decltype(T::estimate_bytes(std::declval<const Params&>()))>> {
     static std::function<double(const Params&)> get() { return &T::estimate_bytes; }
 };
+// A block type with analog ports declares `static std::vector<AnalogPortSpec>
+// analog_ports(const Params&)`.
+template <typename T, typename = void> struct AnalogPorts {
+    static std::function<std::vector<AnalogPortSpec>(const Params&)> get() {
+        return [](const Params&) { return std::vector<AnalogPortSpec>{}; };
+    }
+};
+template <typename T>
+struct AnalogPorts<T, std::void_t<decltype(T::analog_ports(std::declval<const Params&>()))>> {
+    static std::function<std::vector<AnalogPortSpec>(const Params&)> get() {
+        return &T::analog_ports;
+    }
+};
 template <typename T, typename = void> struct HasTarget : std::true_type {};
 template <typename T>
 struct HasTarget<T, std::void_t<decltype(T::kHasTarget)>> : std::bool_constant<T::kHasTarget> {};
@@ -75,6 +90,7 @@ struct Registrar {
             TYPE_NAME, DESCRIPTION, CLASS::param_table(),                                          \
                 ::neurotlm::detail::InitiatorSpecs<CLASS>::get(),                                  \
                 ::neurotlm::detail::HasTarget<CLASS>::value,                                       \
+                ::neurotlm::detail::AnalogPorts<CLASS>::get(),                                     \
                 ::neurotlm::detail::MemoryEstimate<CLASS>::get(),                                  \
                 [](const ::sc_core::sc_module_name& n, const ::neurotlm::Params& p,                \
                    const ::neurotlm::ComponentContext& c) -> std::unique_ptr<::neurotlm::Block> {  \

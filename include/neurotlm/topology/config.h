@@ -41,6 +41,13 @@ struct ConnectionConfig {
     std::string pointer;
 };
 
+/// @brief An analog link (modules/analog.h): an analog output to an analog input.
+struct AnalogLinkConfig {
+    std::string from, from_port, to, to_port;
+    std::optional<double> length_m; ///< absent: from the floor plan, at build
+    std::string pointer;
+};
+
 struct PlatformConfig {
     std::string file;
     std::string dir;
@@ -55,6 +62,7 @@ struct PlatformConfig {
     std::string technology_name;            ///< the preset it starts from
     std::vector<ComponentConfig> components;
     std::vector<ConnectionConfig> connections;
+    std::vector<AnalogLinkConfig> analog_links;
     PlatformInfo info; ///< filled by the loader (addresses set at build)
     const WorkloadKind* workload_kind = nullptr;
     Params workload_params;

@@ -52,6 +52,8 @@ private:
     /// A router's ranges: fixed ones checked for overlaps, automatic ones placed first-fit.
     void place_ranges(std::vector<ConnectionConfig>& list, const std::string& router) const;
     void assign_addresses();
+    /// Connect the analog links; a link without a length gets the floor plan's.
+    void bind_analog();
 
     PlatformConfig m_config;
     std::vector<std::unique_ptr<Block>> m_blocks;
@@ -59,8 +61,14 @@ private:
     Controller* m_controller = nullptr;
     std::unique_ptr<Workload> m_workload;
     std::vector<ConnectionConfig> m_bound; ///< connections with their final base and size
+    std::vector<double> m_link_lengths_m;  ///< per analog link, as bound
     ProgressFn m_progress;
 };
+
+/// @brief The floor plan's length of an analog link between blocks of areas @p a_m2 and @p b_m2:
+/// the distance between the centres of two abutting squares, (sqrt(a) + sqrt(b)) / 2, at least
+/// 1 um (blocks without area still have a wire between them).
+double analog_link_length_m(double a_m2, double b_m2);
 
 /// @brief Why component @p c of a finished run holds an infinite energy or time: which action,
 /// leakage or busy time overflowed and the parameters behind it, naming the component's JSON

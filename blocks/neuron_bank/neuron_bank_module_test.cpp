@@ -1,0 +1,192 @@
+// The neuron bank block and the fully analog chain tile -> neuron bank -> tile: its outputs
+// against the SystemC-free models composed by hand (column currents from the conductances,
+// the readout, the neuron's transfer, the next tile's effective weights), the links' energy
+// and the chain's timing.
+#include "neurotlm/blocks/neuron_bank/neuron_bank_module.h"
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/blocks/controller/controller_module.h"
+#include "neurotlm/blocks/crossbar/tile_driver.h"
+#include "neurotlm/blocks/crossbar/tile_module.h"
+#include "neurotlm/blocks/neuron_bank/neuron_bank_driver.h"
+#include "neurotlm/core/cycles.h"
+#include "neurotlm/devices/technology.h"
+#include "testing/platforms.h"
+
+using namespace neurotlm;
+using neurotlm::testing::config_from;
+using neurotlm::testing::run_job;
+
+namespace {
+
+constexpr std::uint64_t kTile0 = 0x10000000, kTile1 = 0x10400000, kAct = 0x20000000;
+
+json tile(const std::string& name, int rows, int cols) {
+    return {{"name", name},         {"type", "crossbar_tile"}, {"rows", rows},
+            {"cols", cols},         {"device", "dev"},         {"adc", {{"bits", 0}}},
+            {"read_noise", false},  {"variation", false}};
+}
+
+// tile0 (4 inputs, 3 outputs) -> act0 (3 neurons) -> tile1 (3 inputs, 2 outputs).
+json chain_platform(bool analog = true) {
+    json doc = {
+        {"neurotlm", 1},
+        {"name", "chain"},
+        {"seed", 3},
+        {"devices",
+         {{"dev",
+           {{"type", "rram"},
+            {"levels", 1024},
+            {"r_on", "5 kohm"},
+            {"r_off", "15 kohm"},
+            {"read_voltage", "0.2 V"},
+            {"source", "test device"}}}}},
+        {"components",
+         {{{"name", "ctrl"}, {"type", "controller"}},
+          {{"name", "bus"}, {"type", "router"}},
+          tile("tile0", 4, 6),
+          tile("tile1", 3, 4),
+          {{"name", "act0"},
+           {"type", "neuron_bank"},
+           {"neurons", 3},
+           {"readout", {{"gain", 4}, {"r_unit", "1 kohm"}}}}}},
+        {"connections",
+         {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+          {{"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}},
+          {{"from", "bus.out"}, {"to", "tile1.in"}, {"base", "0x10400000"}},
+          {{"from", "bus.out"}, {"to", "act0.in"}, {"base", "0x20000000"}}}}};
+    if (analog) {
+        doc["connections"].push_back(
+            {{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", "100 um"}});
+        doc["connections"].push_back({{"from", "act0.aout"}, {"to", "tile1.ain"}});
+    }
+    return doc;
+}
+
+const std::vector<float> kW0{0.5f, -0.25f, 1.0f,  -1.0f, 0.75f, 0.0f,
+                             0.25f, 0.5f,  -0.5f, 0.0f,  -0.75f, 0.25f};
+const std::vector<float> kW1{1.0f, -0.5f, -0.25f, 0.75f, 0.5f, 0.5f};
+// Multiples of 1/255, so the 8-bit input quantisation keeps them.
+const std::vector<float> kX{1.0f, -0.6f, 0.2f, 0.4f};
+
+} // namespace
+
+TEST(NeuronBank, ActivatesWrittenInputsThroughTheModel) {
+    Platform p(config_from(chain_platform(false)));
+    const auto* bank = dynamic_cast<const NeuronBank*>(p.find("act0"));
+    ASSERT_NE(bank, nullptr);
+    std::vector<float> out;
+    const std::vector<float> vin{-0.1f, 0.0f, 0.05f};
+    run_job(p, [&](Controller& c) {
+        NeuronBankDriver d(c, kAct, "act0");
+        d.probe();
+        EXPECT_EQ(d.neurons(), 3u);
+        d.activate(vin);
+        out = d.read_outputs();
+        EXPECT_EQ(d.activations(), 1u);
+        EXPECT_THROW(d.activate({0.0f}), BusError);
+    });
+    const SotNeuron n(bank->spec().neuron);
+    double e = 0.0;
+    for (std::size_t i = 0; i < vin.size(); ++i) {
+        EXPECT_NEAR(out[i], n.output_V(vin[i]), 1e-6);
+        e += n.operating_point(vin[i]).power_W() * 1e-9;
+    }
+    EXPECT_NEAR(bank->ledger().dynamic_energy_J(), e, 1e-6 * e);
+    EXPECT_NEAR(bank->area_m2(), 3 * bank->spec().neuron.area_m2(), 1e-24);
+    EXPECT_GT(bank->ledger().leakage_power_W(), 0.0);
+}
+
+TEST(AnalogChain, OutputsEqualTheCompositionOfTheCircuitModels) {
+    Platform p(config_from(chain_platform()));
+    auto* t0 = dynamic_cast<CrossbarTile*>(p.find("tile0"));
+    auto* t1 = dynamic_cast<CrossbarTile*>(p.find("tile1"));
+    auto* bank = dynamic_cast<NeuronBank*>(p.find("act0"));
+    ASSERT_TRUE(t0 && t1 && bank);
+    std::vector<float> y(2);
+    double t_mvm_end = 0.0;
+    const double end = run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d0(c, kTile0, "tile0"), d1(c, kTile1, "tile1");
+        d0.probe();
+        d1.probe();
+        d0.program(kW0.data(), 4, 3, 1.0f);
+        d1.program(kW1.data(), 3, 2, 1.0f);
+        d0.set_input_range(1.0f);
+        d1.set_input_range(1.0f);
+        const double before = c.now().to_seconds();
+        d0.start_mvm(kX.data(), 4); // the chain propagates from here
+        t_mvm_end = before;
+        d1.collect(y.data(), 2); // waits for the whole chain
+    });
+
+    // tile0: differential column currents from the programmed conductances.
+    const double vr = 0.2;
+    const auto& g0 = t0->crossbar().conductances_S();
+    std::vector<double> i_plus(3, 0.0), i_minus(3, 0.0);
+    for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 3; ++j) {
+            const double v = kX[static_cast<std::size_t>(i)] * vr;
+            i_plus[j] += v * g0[static_cast<std::size_t>(i) * 6 + 2 * j];
+            i_minus[j] += v * g0[static_cast<std::size_t>(i) * 6 + 2 * j + 1];
+        }
+    // The readout amplifier, then the neuron (no variation: nominal devices).
+    const SotNeuron neuron(bank->spec().neuron);
+    std::vector<double> vout(3);
+    for (int j = 0; j < 3; ++j)
+        vout[j] = neuron.output_V(bank->spec().readout.output_from_currents_V(i_plus[j], i_minus[j]));
+    // tile1 driven at those voltages: y = sum_i (V_i x_max / V_read) w_eff.
+    const auto& w1 = t1->crossbar().effective_weights();
+    for (int j = 0; j < 2; ++j) {
+        double expect = 0.0;
+        for (int i = 0; i < 3; ++i)
+            expect += vout[i] / vr * w1[static_cast<std::size_t>(i) * 2 + j];
+        EXPECT_NEAR(y[j], expect, 1e-4 * std::max(1.0, std::fabs(expect))) << "output " << j;
+    }
+    EXPECT_EQ(bank->ledger().actions().at(kActivation).count, 1u);
+
+    // tile0's link: 100 um, two wires per value, each at I x (1 + gain) r_unit.
+    const Technology& tech = *p.config().technology;
+    const double c_wire = tech.wire_cap_F_per_m * 100e-6;
+    double e_link = 0.0;
+    for (int j = 0; j < 3; ++j) {
+        const double v = (i_plus[j] - i_minus[j]) * 5e3;
+        e_link += 2.0 * c_wire * v * v;
+    }
+    double booked = -1.0;
+    for (const auto& a : t0->ledger().actions())
+        if (a.name == "analog_aout") booked = a.energy_J;
+    EXPECT_NEAR(booked, e_link, 1e-3 * e_link);
+    // tile0 converts nothing: its outputs stay analog.
+    EXPECT_EQ(t0->ledger().actions().at(kAdcConversion).count, 0u);
+
+    // Timing: tile0's read, the link, one 1 ns window, the second link, tile1's read.
+    const double link0 = 0.5 * tech.wire_res_ohm_per_m * 100e-6 * c_wire * std::log(100.0);
+    EXPECT_GT(end, t_mvm_end + 1e-9 + 2 * 10e-9 + link0);
+}
+
+TEST(AnalogChain, ATileWithoutAnalogLinksBehavesAsBefore) {
+    Platform p(config_from(chain_platform(false)));
+    auto* t0 = dynamic_cast<CrossbarTile*>(p.find("tile0"));
+    std::vector<float> y(3);
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d0(c, kTile0, "tile0");
+        d0.probe();
+        d0.program(kW0.data(), 4, 3, 1.0f);
+        d0.set_input_range(1.0f);
+        d0.start_mvm(kX.data(), 4);
+        d0.collect(y.data(), 3);
+    });
+    const auto& w = t0->crossbar().effective_weights();
+    for (int j = 0; j < 3; ++j) {
+        double expect = 0.0;
+        for (int i = 0; i < 4; ++i)
+            expect += kX[static_cast<std::size_t>(i)] * w[static_cast<std::size_t>(i) * 3 + j];
+        EXPECT_NEAR(y[j], expect, 1e-5);
+    }
+    for (const auto& a : t0->ledger().actions())
+        if (a.name == "analog_aout") EXPECT_EQ(a.count, 0u);
+}

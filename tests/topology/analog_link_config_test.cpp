@@ -1,0 +1,174 @@
+// Analog links in the platform file: what the loader accepts, and every refusal naming the
+// connection's JSON pointer.
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/modules/analog.h"
+#include "neurotlm/topology/platform.h"
+#include "testing/platforms.h"
+
+using namespace neurotlm;
+using neurotlm::testing::config_from;
+
+namespace {
+
+// tile0 (8 x 8: 4 outputs) -> act0 (4 neurons) -> tile1 (4 rows); act1 has 3 neurons.
+json doc_with(const json& links) {
+    json doc = neurotlm::testing::tile_platform(2, 8, 8);
+    doc["components"][2]["rows"] = 8;
+    doc["components"].push_back(json{{"name", "act0"}, {"type", "neuron_bank"}, {"neurons", 4}});
+    doc["components"].push_back(json{{"name", "act1"}, {"type", "neuron_bank"}, {"neurons", 3}});
+    doc["components"].push_back(json{{"name", "narrow"},
+                                 {"type", "crossbar_tile"},
+                                 {"rows", 4},
+                                 {"cols", 8},
+                                 {"device", "ideal"}});
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "act0.in"}});
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "act1.in"}});
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "narrow.in"}});
+    for (const auto& l : links)
+        doc["connections"].push_back(l);
+    return doc;
+}
+
+// The pointer and message of the refusal of @p links (the first link is /connections/5).
+ConfigError refusal(const json& links) {
+    try {
+        config_from(doc_with(links));
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "accepted";
+    return ConfigError("", "", "", "");
+}
+
+json analog_link(const std::string& from, const std::string& to) {
+    return {{"from", from}, {"to", to}};
+}
+
+} // namespace
+
+TEST(AnalogLinkConfig, AcceptsAChainAndKeepsTheLinksApartFromTheBus) {
+    const PlatformConfig cfg =
+        config_from(doc_with(json::array({analog_link("tile0.aout", "act0.ain"), analog_link("act0.aout", "narrow.ain")})));
+    ASSERT_EQ(cfg.analog_links.size(), 2u);
+    EXPECT_EQ(cfg.analog_links[0].from_port, "aout");
+    EXPECT_EQ(cfg.analog_links[1].to, "narrow");
+    EXPECT_FALSE(cfg.analog_links[0].length_m.has_value());
+    EXPECT_EQ(cfg.analog_links[1].pointer, "/connections/6");
+}
+
+TEST(AnalogLinkConfig, AVoltageOutputMayDriveSeveralInputs) {
+    json doc = doc_with(json::array({analog_link("tile0.aout", "act0.ain"), analog_link("act0.aout", "narrow.ain"),
+                         {{"from", "act0.aout"}, {"to", "narrow2.ain"}, {"length", "1 mm"}}}));
+    json narrow2 = doc["components"][5];
+    narrow2["name"] = "narrow2";
+    doc["components"].push_back(narrow2);
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "narrow2.in"}});
+    const PlatformConfig cfg = config_from(doc);
+    ASSERT_EQ(cfg.analog_links.size(), 3u);
+    EXPECT_DOUBLE_EQ(*cfg.analog_links[2].length_m, 1e-3);
+}
+
+TEST(AnalogLinkConfig, RefusesAnAnalogOutputIntoATlmSocket) {
+    const ConfigError e = refusal(json::array({analog_link("tile0.aout", "act0.in")}));
+    EXPECT_EQ(e.pointer(), "/connections/5/to");
+    EXPECT_NE(std::string(e.what()).find("a TLM target socket"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("act0.ain"), std::string::npos) << e.what();
+}
+
+TEST(AnalogLinkConfig, RefusesATlmInitiatorIntoAnAnalogInput) {
+    const ConfigError e = refusal(json::array({analog_link("bus.out", "act0.ain")}));
+    EXPECT_EQ(e.pointer(), "/connections/5/from");
+    EXPECT_NE(std::string(e.what()).find("an analog output"), std::string::npos) << e.what();
+}
+
+TEST(AnalogLinkConfig, RefusesAWidthMismatch) {
+    const ConfigError e = refusal(json::array({analog_link("tile0.aout", "act1.ain")}));
+    EXPECT_EQ(e.pointer(), "/connections/5/to");
+    EXPECT_NE(std::string(e.what()).find("of 3 values"), std::string::npos) << e.what();
+}
+
+TEST(AnalogLinkConfig, RefusesASignalMismatch) {
+    // A tile's currents cannot drive another tile's rows.
+    const ConfigError e = refusal(json::array({analog_link("tile0.aout", "narrow.ain")}));
+    EXPECT_EQ(e.pointer(), "/connections/5/to");
+    EXPECT_NE(std::string(e.what()).find("a voltage input"), std::string::npos) << e.what();
+}
+
+TEST(AnalogLinkConfig, RefusesAnInputAsTheSource) {
+    const ConfigError e = refusal(json::array({analog_link("act0.ain", "narrow.ain")}));
+    EXPECT_EQ(e.pointer(), "/connections/5/from");
+}
+
+TEST(AnalogLinkConfig, RefusesASecondLinkIntoOneInput) {
+    const ConfigError e =
+        refusal(json::array({analog_link("act0.aout", "narrow.ain"), analog_link("act0.aout", "narrow.ain")}));
+    EXPECT_EQ(e.pointer(), "/connections/6/to");
+}
+
+TEST(AnalogLinkConfig, RefusesSharingACurrentOutput) {
+    json doc = doc_with(json::array({analog_link("tile0.aout", "act0.ain")}));
+    doc["components"].push_back(json{{"name", "act2"}, {"type", "neuron_bank"}, {"neurons", 4}});
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "act2.in"}});
+    doc["connections"].push_back(analog_link("tile0.aout", "act2.ain"));
+    try {
+        config_from(doc);
+        FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/connections/7/from");
+        EXPECT_NE(std::string(e.what()).find("cannot be shared"), std::string::npos) << e.what();
+    }
+}
+
+TEST(AnalogLinkConfig, RefusesALoop) {
+    // act0 (4 neurons) drives narrow's 4 rows; narrow's 4 column currents feed act0.
+    json doc = doc_with(json::array({analog_link("act0.aout", "narrow.ain")}));
+    doc["connections"].push_back(analog_link("narrow.aout", "act0.ain"));
+    try {
+        config_from(doc);
+        FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/connections/6/to");
+        EXPECT_NE(std::string(e.what()).find("without loops"), std::string::npos) << e.what();
+    }
+}
+
+TEST(AnalogLinkConfig, RefusesAddressesAndBadLengths) {
+    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"base", 0}}})).pointer(),
+              "/connections/5/base");
+    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", "5 ns"}}})).pointer(),
+              "/connections/5/length");
+    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", 0}}})).pointer(),
+              "/connections/5/length");
+    // A length on a bus connection means nothing.
+    EXPECT_EQ(refusal(json::array({{{"from", "bus.out"}, {"to", "act0.in"}, {"length", "1 um"}}})).pointer(),
+              "/connections/5/length");
+}
+
+TEST(AnalogLinkConfig, RefusesAGroupAsTheTarget) {
+    const ConfigError e = refusal(json::array({analog_link("act0.aout", "tile.ain")}));
+    EXPECT_EQ(e.pointer(), "/connections/5/to");
+    EXPECT_NE(std::string(e.what()).find("tile0.ain"), std::string::npos) << e.what();
+}
+
+TEST(AnalogLinkConfig, TheFloorPlanGivesTheLengthAndTheEffectiveConfigurationKeepsIt) {
+    Platform p(config_from(doc_with(json::array({analog_link("tile0.aout", "act0.ain")}))));
+    const json eff = p.effective_config();
+    const json& last = eff["connections"].back();
+    EXPECT_EQ(last["from"], "tile0.aout");
+    const double a0 = p.find("tile0")->area_m2(), a1 = p.find("act0")->area_m2();
+    const double expect = analog_link_length_m(a0, a1);
+    EXPECT_NEAR(expect, 0.5 * (std::sqrt(a0) + std::sqrt(a1)), 1e-12);
+    const AnalogOut* out = p.find("tile0")->analog_out("aout");
+    ASSERT_EQ(out->links().size(), 1u);
+    EXPECT_DOUBLE_EQ(out->links()[0].spec.length_m, expect);
+    // Loading the effective configuration gives the same link.
+    PlatformConfig again = config_from(eff);
+    ASSERT_EQ(again.analog_links.size(), 1u);
+    EXPECT_NEAR(*again.analog_links[0].length_m, expect, 1e-12 * expect);
+}
