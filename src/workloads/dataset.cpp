@@ -459,10 +459,14 @@ void add_preprocessing_params(ParamTable& table, const std::string& prefix) {
                 "other binarize.low; absent = no binarizing",
                 0.0, 1.0)
         .optional()
-        .number(prefix + "binarize.low", Unit::none, 0.0,
-                "binarize: the level of a pixel at or below the threshold", -1e6, 1e6)
-        .number(prefix + "binarize.high", Unit::none, 1.0,
-                "binarize: the level of a pixel above the threshold", -1e6, 1e6);
+        // The levels are optional rather than defaulted: the effective configuration would
+        // otherwise write them without a threshold, which a reload refuses.
+        .number(prefix + "binarize.low", Unit::none, json(),
+                "binarize: the level of a pixel at or below the threshold (default 0)", -1e6, 1e6)
+        .optional()
+        .number(prefix + "binarize.high", Unit::none, json(),
+                "binarize: the level of a pixel above the threshold (default 1)", -1e6, 1e6)
+        .optional();
 }
 
 ImagePreprocessing preprocessing_from(const Params& p, const std::string& prefix) {
@@ -489,11 +493,13 @@ ImagePreprocessing preprocessing_from(const Params& p, const std::string& prefix
         return out;
     }
     out.threshold = static_cast<float>(p.number(t));
-    out.low = static_cast<float>(p.number(lo));
-    out.high = static_cast<float>(p.number(hi));
+    if (p.present(lo)) out.low = static_cast<float>(p.number(lo));
+    if (p.present(hi)) out.high = static_cast<float>(p.number(hi));
     if (!(out.low < out.high))
-        p.fail(hi, "a level above binarize.low (" + describe_json(p.raw(lo)) + ")",
-               describe_json(p.raw(hi)));
+        p.fail(p.present(hi) ? hi : lo,
+               "binarize.low below binarize.high (" + std::to_string(out.low) + ", " +
+                   std::to_string(out.high) + ")",
+               "levels the other way round");
     return out;
 }
 

@@ -370,6 +370,15 @@ TEST(Preprocessing, DeclaredKeysValidateWithTheirPointers) {
     EXPECT_FLOAT_EQ(p.threshold, 0.5f);
     EXPECT_FLOAT_EQ(p.low, -1.0f);
     EXPECT_FLOAT_EQ(p.high, 1.0f);
+    const ImagePreprocessing defaults = read({{"binarize", {{"threshold", 0.3}}}});
+    EXPECT_FLOAT_EQ(defaults.low, 0.0f);
+    EXPECT_FLOAT_EQ(defaults.high, 1.0f);
+    // What a run writes as its effective configuration reads back the same: no levels are
+    // written without a threshold.
+    ParamTable t2;
+    add_preprocessing_params(t2, "");
+    const json effective = Params::validate(json::object(), t2, "w.json", "").effective();
+    EXPECT_FALSE(effective.contains("binarize")) << effective.dump();
 
     const std::pair<json, const char*> bad[] = {
         {{{"resize", {{"height", 20}}}}, "/dataset/resize/width"},
@@ -381,6 +390,7 @@ TEST(Preprocessing, DeclaredKeysValidateWithTheirPointers) {
         {{{"binarize", {{"threshold", "half"}}}}, "/dataset/binarize/threshold"},
         {{{"binarize", {{"low", -1}}}}, "/dataset/binarize/threshold"},
         {{{"binarize", {{"threshold", 0.5}, {"low", 1}, {"high", 0}}}}, "/dataset/binarize/high"},
+        {{{"binarize", {{"threshold", 0.5}, {"low", 2}}}}, "/dataset/binarize/low"},
         {{{"binarize", {{"threshold", 0.5}, {"levels", 2}}}}, "/dataset/binarize/levels"},
     };
     for (const auto& [dataset, pointer] : bad) {

@@ -135,7 +135,7 @@ TEST(MlpInferenceWorkload, KeysAreCheckedWithTheirPointers) {
         {{{"dataset", {{"binarize", {{"threshold", 2}}}}}}, "/workload/dataset/binarize/threshold"},
         {{{"dataset", {{"binarize", {{"high", 2}}}}}}, "/workload/dataset/binarize/threshold"},
         {{{"dataset", {{"binarize", {{"threshold", 0.5}, {"low", 1}}}}}},
-         "/workload/dataset/binarize/high"},
+         "/workload/dataset/binarize/low"},
     };
     for (const Case& c : cases) {
         const auto e = config_error_of([&] { create_workload(tiny_mlp(c.patch), p.info); });
