@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,55 @@ namespace {
 
 struct Args {
     std::string images, labels, test_images, test_labels, out, activation = "relu";
-    std::string memory_limit;
+    std::string memory_limit, resize, weights = "float";
     std::size_t limit = 0, test_limit = 0;
+    double binarize = -1.0, binarize_low = 0.0, binarize_high = 1.0;
+    bool binarize_levels_given = false, ternary_threshold_given = false;
     neurotlm::TrainOptions train;
 };
+
+/// The preprocessing the options ask for, refused with the option to fix.
+neurotlm::ImagePreprocessing preprocessing(const Args& args) {
+    using neurotlm::InputError;
+    neurotlm::ImagePreprocessing p;
+    if (!args.resize.empty()) {
+        const auto x = args.resize.find('x');
+        std::size_t used_h = 0, used_w = 0;
+        try {
+            if (x == std::string::npos) throw std::invalid_argument("no x");
+            p.resize_height = std::stoi(args.resize.substr(0, x), &used_h);
+            p.resize_width = std::stoi(args.resize.substr(x + 1), &used_w);
+        } catch (const std::exception&) {
+            used_h = 0;
+        }
+        if (used_h == 0 || used_h != x || used_w != args.resize.size() - x - 1 ||
+            p.resize_height < 1 || p.resize_width < 1 ||
+            std::int64_t{p.resize_height} * p.resize_width > neurotlm::max_image_pixels)
+            throw InputError("--resize " + args.resize +
+                             ": expected HEIGHTxWIDTH, such as 20x20, of at most " +
+                             std::to_string(neurotlm::max_image_pixels) + " pixels");
+    }
+    if (args.binarize >= 0.0) {
+        p.binarize = true;
+        p.threshold = static_cast<float>(args.binarize);
+        p.low = static_cast<float>(args.binarize_low);
+        p.high = static_cast<float>(args.binarize_high);
+        if (!(p.low < p.high))
+            throw InputError("--binarize-high " + fmt::format("{}", args.binarize_high) +
+                             " must be above --binarize-low " +
+                             fmt::format("{}", args.binarize_low));
+    } else if (args.binarize_levels_given) {
+        throw InputError("--binarize-low and --binarize-high need --binarize THRESHOLD");
+    }
+    return p;
+}
+
+std::string hidden_list(const std::vector<int>& hidden) {
+    std::string out;
+    for (int h : hidden)
+        out += (out.empty() ? "" : ", ") + std::to_string(h);
+    return out;
+}
 
 std::uint64_t memory_limit(const std::string& text) {
     using namespace neurotlm;
@@ -44,13 +90,11 @@ std::uint64_t memory_limit(const std::string& text) {
 void check_memory(const neurotlm::TrainingMemory& m, std::uint64_t limit, const Args& args) {
     using neurotlm::format_bytes;
     if (m.total_B() <= static_cast<double>(limit)) return;
-    std::string hidden;
-    for (int h : args.train.hidden)
-        hidden += (hidden.empty() ? "" : ", ") + std::to_string(h);
     throw neurotlm::InputError(
-        "training hidden layers [" + hidden + "] needs an estimated " + format_bytes(m.total_B()) +
-        " (" + format_bytes(m.parameters_B) + " for the weights and optimiser state, " +
-        format_bytes(m.datasets_B) + " for the images, " + format_bytes(m.activations_B) +
+        "training hidden layers [" + hidden_list(args.train.hidden) + "] needs an estimated " +
+        format_bytes(m.total_B()) + " (" + format_bytes(m.parameters_B) +
+        " for the weights and optimiser state, " + format_bytes(m.datasets_B) +
+        " for the images, " + format_bytes(m.activations_B) +
         " for a batch's activations), over the memory limit of " +
         format_bytes(static_cast<double>(limit)) +
         " (change it with --memory-limit, or use narrower --hidden layers, fewer images or a "
@@ -61,6 +105,11 @@ int run(const Args& args) {
     using namespace neurotlm;
     TrainOptions options = args.train;
     options.activation = parse_activation(args.activation);
+    options.weights =
+        args.weights == "ternary" ? WeightQuantization::ternary : WeightQuantization::none;
+    if (args.ternary_threshold_given && options.weights != WeightQuantization::ternary)
+        throw InputError("--ternary-threshold applies only with --weights ternary");
+    const ImagePreprocessing prep = preprocessing(args);
     const std::uint64_t limit = memory_limit(args.memory_limit);
 
     // From the headers alone, with the fewest classes a classifier can have: a run too large
@@ -71,7 +120,8 @@ int run(const Args& args) {
         return cap ? std::min<std::uint64_t>(n, cap) : n;
     };
     const IdxShape shape = idx_image_shape(args.images);
-    const int inputs = static_cast<int>(shape.height * shape.width);
+    const int inputs = prep.resizes() ? prep.resize_height * prep.resize_width
+                                      : static_cast<int>(shape.height * shape.width);
     const std::uint64_t train_n = images(args.images, args.limit);
     const std::uint64_t test_n = have_test ? images(args.test_images, args.test_limit) : 0;
     check_memory(estimate_training_memory(inputs, train_n, test_n,
@@ -79,9 +129,11 @@ int run(const Args& args) {
                  limit, args);
 
     const auto started = std::chrono::steady_clock::now();
-    const Dataset train = load_idx(args.images, args.labels, args.limit);
+    Dataset train = load_idx(args.images, args.labels, args.limit);
     Dataset test;
     if (have_test) test = load_idx(args.test_images, args.test_labels, args.test_limit);
+    preprocess(train, prep);
+    if (have_test) preprocess(test, prep);
     // Again with the classes the labels need, before the network is allocated.
     if (options.classes == 0 && !train.labels.empty())
         check_memory(estimate_training_memory(
@@ -91,13 +143,22 @@ int run(const Args& args) {
     fmt::print(stderr, "train: {} images of {}x{} from {}\n", train.count, train.height,
                train.width, args.images);
     if (have_test) fmt::print(stderr, "test:  {} images from {}\n", test.count, args.test_images);
+    fmt::print(stderr, "inputs: {}\n", describe(prep));
 
-    std::string hidden;
-    for (int h : options.hidden)
-        hidden += (hidden.empty() ? "" : ", ") + std::to_string(h);
+    const std::string hidden = hidden_list(options.hidden);
     fmt::print(stderr, "hidden [{}] {}, seed {}, lr {} (x{} per epoch), momentum {}, batch {}\n",
                hidden, to_string(options.activation), options.seed, options.learning_rate,
                options.lr_decay, options.momentum, options.batch);
+    const bool ternary = options.weights == WeightQuantization::ternary;
+    const std::string weights =
+        ternary ? fmt::format("ternary (TWN, threshold {} x mean |w|, bias ternary too, scale "
+                              "per layer)",
+                              options.ternary_threshold)
+                : std::string("float");
+    fmt::print(stderr, "weights: {}\n", weights);
+    options.description = fmt::format(
+        "trained by neurotlm-train: hidden [{}] {}, weights {}; inputs {}x{}, {}", hidden,
+        to_string(options.activation), weights, train.height, train.width, describe(prep));
 
     const Network net =
         train_classifier(train, have_test ? &test : nullptr, options, [](const EpochReport& r) {
@@ -114,8 +175,9 @@ int run(const Args& args) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (have_test) {
         const double acc = accuracy(saved, test);
-        fmt::print("{}: float reference accuracy {:.4f} on {} test images ({:.1f} s in all)\n",
-                   args.out, acc, test.count, seconds);
+        fmt::print("{}: float reference accuracy {:.4f} on {} test images, {} weights ({:.1f} s "
+                   "in all)\n",
+                   args.out, acc, test.count, args.weights, seconds);
     } else {
         fmt::print("{}: written ({:.1f} s in all)\n", args.out, seconds);
     }
@@ -176,6 +238,26 @@ int main(int argc, char** argv) {
     app.add_option("--name", args.train.name, "network name (also prefixes the .npy files)")
         ->capture_default_str();
     app.add_option("--out", args.out, "output network JSON; .npy files go beside it")->required();
+    app.add_option("--resize", args.resize,
+                   "resize the images to HEIGHTxWIDTH by area averaging (e.g. 20x20) before "
+                   "training and testing");
+    app.add_option("--binarize", args.binarize,
+                   "binarize the images (after --resize): a pixel in [0, 1] above this threshold "
+                   "becomes --binarize-high, any other --binarize-low")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--binarize-low", args.binarize_low, "level of a pixel at or below --binarize")
+        ->capture_default_str();
+    app.add_option("--binarize-high", args.binarize_high, "level of a pixel above --binarize")
+        ->capture_default_str();
+    app.add_option("--weights", args.weights,
+                   "float, or ternary: quantisation-aware training to scale x {-1, 0, 1} per "
+                   "layer (weights and bias)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"float", "ternary"}));
+    app.add_option("--ternary-threshold", args.train.ternary_threshold,
+                   "with --weights ternary: weights at most this x the layer's mean |w| become 0")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 2.0));
     app.add_option("--memory-limit", args.memory_limit,
                    "refuse a training run estimated to need more memory (default: 80% of this "
                    "machine's memory), e.g. \"4 GiB\"");
@@ -186,6 +268,9 @@ int main(int argc, char** argv) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
     }
+    args.binarize_levels_given =
+        app.count("--binarize-low") > 0 || app.count("--binarize-high") > 0;
+    args.ternary_threshold_given = app.count("--ternary-threshold") > 0;
     try {
         return run(args);
     } catch (const neurotlm::InputError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
+#include "neurotlm/core/params.h"
 
 namespace neurotlm {
 
@@ -22,7 +24,7 @@ constexpr int idx_ubyte = 0x08;
 // Generous bounds: real datasets are far smaller, and anything beyond these is a corrupt
 // header that would otherwise make us compute or allocate nonsense.
 constexpr std::uint32_t max_side = 1u << 16;
-constexpr std::size_t max_image_size = std::size_t{1} << 24;
+constexpr auto max_image_size = static_cast<std::size_t>(max_image_pixels);
 constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -335,6 +337,170 @@ IdxShape idx_image_shape(const std::string& images_path) {
     GzReader in(images_path);
     const std::vector<std::uint32_t> dims = read_header(in, 3, "image");
     return IdxShape{dims[0], dims[1], dims[2]};
+}
+
+namespace {
+
+/// One output index's share of the input: which input pixels it covers and by what weight.
+struct AreaSpan {
+    int first = 0;
+    std::vector<float> weights; ///< for inputs first, first + 1, ...; they sum to 1
+};
+
+/// Output pixel o covers the input interval [o * in / out, (o + 1) * in / out); each input
+/// pixel i is the interval [i, i + 1) and counts by the length of the overlap.
+std::vector<AreaSpan> area_spans(int in, int out) {
+    std::vector<AreaSpan> spans(static_cast<std::size_t>(out));
+    const double scale = static_cast<double>(in) / out;
+    for (int o = 0; o < out; ++o) {
+        // From integer products, so borders that fall on a pixel edge land on it exactly.
+        const double lo = static_cast<double>(std::int64_t{o} * in) / out;
+        const double hi = static_cast<double>(std::int64_t{o + 1} * in) / out;
+        AreaSpan& s = spans[static_cast<std::size_t>(o)];
+        s.first = static_cast<int>(std::floor(lo));
+        const int last = std::min(in - 1, static_cast<int>(std::ceil(hi)) - 1);
+        for (int i = s.first; i <= last; ++i) {
+            const double overlap = std::min(hi, i + 1.0) - std::max(lo, static_cast<double>(i));
+            s.weights.push_back(static_cast<float>(std::max(0.0, overlap) / scale));
+        }
+    }
+    return spans;
+}
+
+constexpr int max_resize_side = 1 << 16;
+
+} // namespace
+
+Dataset resize_images(const Dataset& data, int height, int width) {
+    if (height < 1 || height > max_resize_side || width < 1 || width > max_resize_side ||
+        std::int64_t{height} * width > max_image_pixels)
+        throw InputError("resize to " + std::to_string(height) + "x" + std::to_string(width) +
+                         ": each side must be in [1, " + std::to_string(max_resize_side) +
+                         "] and the image at most " + std::to_string(max_image_pixels) + " pixels");
+    if (data.height < 1 || data.width < 1)
+        throw InputError("resize: the images are " + std::to_string(data.height) + "x" +
+                         std::to_string(data.width));
+    Dataset out;
+    out.count = data.count;
+    out.height = height;
+    out.width = width;
+    out.labels = data.labels;
+    out.pixels.assign(static_cast<std::size_t>(data.count) * out.image_size(), 0.0f);
+    const auto rows = area_spans(data.height, height);
+    const auto cols = area_spans(data.width, width);
+    // Separable: average along each row first, then down the columns.
+    std::vector<float> narrowed(static_cast<std::size_t>(data.height) * width);
+    for (int n = 0; n < data.count; ++n) {
+        const float* src = data.image(n);
+        for (int y = 0; y < data.height; ++y)
+            for (int x = 0; x < width; ++x) {
+                const AreaSpan& s = cols[static_cast<std::size_t>(x)];
+                float sum = 0.0f;
+                for (std::size_t k = 0; k < s.weights.size(); ++k)
+                    sum += s.weights[k] * src[y * data.width + s.first + static_cast<int>(k)];
+                narrowed[static_cast<std::size_t>(y) * width + x] = sum;
+            }
+        float* dst = out.pixels.data() + static_cast<std::size_t>(n) * out.image_size();
+        for (int y = 0; y < height; ++y) {
+            const AreaSpan& s = rows[static_cast<std::size_t>(y)];
+            for (int x = 0; x < width; ++x) {
+                float sum = 0.0f;
+                for (std::size_t k = 0; k < s.weights.size(); ++k)
+                    sum +=
+                        s.weights[k] *
+                        narrowed[static_cast<std::size_t>(s.first + static_cast<int>(k)) * width +
+                                 x];
+                dst[y * width + x] = sum;
+            }
+        }
+    }
+    return out;
+}
+
+void binarize_images(Dataset& data, float threshold, float low, float high) {
+    if (!std::isfinite(threshold))
+        throw InputError("binarize threshold " + std::to_string(threshold) +
+                         ": must be a finite number");
+    if (!std::isfinite(low) || !std::isfinite(high) || !(low < high))
+        throw InputError("binarize levels low " + std::to_string(low) + ", high " +
+                         std::to_string(high) + ": must be finite, low below high");
+    for (float& v : data.pixels)
+        v = v > threshold ? high : low;
+}
+
+void preprocess(Dataset& data, const ImagePreprocessing& p) {
+    if (p.resizes()) data = resize_images(data, p.resize_height, p.resize_width);
+    if (p.binarize) binarize_images(data, p.threshold, p.low, p.high);
+}
+
+std::string describe(const ImagePreprocessing& p) {
+    std::string out;
+    if (p.resizes())
+        out = "resize " + std::to_string(p.resize_height) + "x" + std::to_string(p.resize_width) +
+              " (area average)";
+    if (p.binarize) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "binarize > %g -> {%g, %g}", p.threshold, p.low, p.high);
+        out += (out.empty() ? "" : ", ") + std::string(buf);
+    }
+    return out.empty() ? "none" : out;
+}
+
+void add_preprocessing_params(ParamTable& table, const std::string& prefix) {
+    table
+        .integer(prefix + "resize.height", 0,
+                 "resize the images to this many rows by area averaging; 0 = keep", 0,
+                 max_resize_side)
+        .integer(prefix + "resize.width", 0,
+                 "resize the images to this many columns by area averaging; 0 = keep", 0,
+                 max_resize_side)
+        .number(prefix + "binarize.threshold", Unit::none, json(),
+                "binarize: a pixel (0..1, after resizing) above it becomes binarize.high, any "
+                "other binarize.low; absent = no binarizing",
+                0.0, 1.0)
+        .optional()
+        // The levels are optional rather than defaulted: the effective configuration would
+        // otherwise write them without a threshold, which a reload refuses.
+        .number(prefix + "binarize.low", Unit::none, json(),
+                "binarize: the level of a pixel at or below the threshold (default 0)", -1e6, 1e6)
+        .optional()
+        .number(prefix + "binarize.high", Unit::none, json(),
+                "binarize: the level of a pixel above the threshold (default 1)", -1e6, 1e6)
+        .optional();
+}
+
+ImagePreprocessing preprocessing_from(const Params& p, const std::string& prefix) {
+    ImagePreprocessing out;
+    const std::string h = prefix + "resize.height", w = prefix + "resize.width";
+    out.resize_height = static_cast<int>(p.integer(h));
+    out.resize_width = static_cast<int>(p.integer(w));
+    if ((out.resize_height == 0) != (out.resize_width == 0)) {
+        const std::string& zero = out.resize_height == 0 ? h : w;
+        p.fail(zero, "both resize.height and resize.width, or neither", "only the other one");
+    }
+    if (std::int64_t{out.resize_height} * out.resize_width > max_image_pixels)
+        p.fail(w,
+               "an image of at most " + std::to_string(max_image_pixels) + " pixels (" +
+                   std::to_string(out.resize_height) + " rows)",
+               describe_json(p.raw(w)) + " columns");
+    const std::string t = prefix + "binarize.threshold", lo = prefix + "binarize.low",
+                      hi = prefix + "binarize.high";
+    out.binarize = p.present(t);
+    if (!out.binarize) {
+        if (p.present(lo) || p.present(hi))
+            p.fail(t, "a threshold when binarize.low or binarize.high is given",
+                   "levels without a threshold");
+        return out;
+    }
+    out.threshold = static_cast<float>(p.number(t));
+    if (p.present(lo)) out.low = static_cast<float>(p.number(lo));
+    if (p.present(hi)) out.high = static_cast<float>(p.number(hi));
+    if (!(out.low < out.high))
+        p.fail(p.present(hi) ? hi : lo,
+               "binarize.low below binarize.high (" + std::to_string(out.low) + ", " +
+                   std::to_string(out.high) + ")",
+               "levels the other way round");
+    return out;
 }
 
 std::string default_fashion_mnist_dir() {

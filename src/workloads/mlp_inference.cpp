@@ -53,6 +53,7 @@ ParamTable MlpInference::param_table() {
         .string("buffer", "",
                 "the buffer block holding activations between layers: its name; \"\" = the "
                 "platform's only buffer, or none when it has no buffer block");
+    add_preprocessing_params(t, "dataset.");
     return t;
 }
 
@@ -91,13 +92,14 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         }
         throw;
     }
+    preprocess(m_data, preprocessing_from(p, "dataset."));
     if (m_data.count == 0)
         throw ConfigError(file, p.pointer_of("dataset.offset"),
                           "at least one image after the offset", "none");
     if (m_data.image_size() != m_net.input_size())
         throw ConfigError(file, p.pointer_of("dataset.images"),
                           "images of " + std::to_string(m_net.input_size()) +
-                              " pixels (the network's input)",
+                              " pixels (the network's input), after any dataset.resize",
                           std::to_string(m_data.height) + "x" + std::to_string(m_data.width));
     m_calibration =
         static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));

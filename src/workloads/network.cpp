@@ -46,7 +46,7 @@ const ParamTable& network_table() {
             .integer("version", json(), "format version", format_version, format_version)
             .string("name", json(), "network name")
             .optional()
-            .string("description", json(), "free text")
+            .string("description", json(), "free text: how it was trained, what inputs it expects")
             .optional()
             .integer("input", json(), "input vector length", 1, max_width)
             .any("layers", json(), "array of layer objects, input side first");
@@ -68,7 +68,15 @@ const ParamTable& layer_table() {
             .choice("weights_layout", {"out_in", "in_out"}, "out_in",
                     "out_in: [outputs][inputs] (PyTorch nn.Linear); in_out: [inputs][outputs]")
             .any("bias", json(), "bias vector: a .npy path or an array")
-            .optional();
+            .optional()
+            // A ternary network's files hold -1, 0 and 1 and say the gain once per layer, as
+            // the crossbar holds levels and the readout amplifier the gain.
+            .positive("scale", Unit::none, 1.0,
+                      "the layer computes activation(scale (W x + b)) from the files' W and b; "
+                      "a ternary layer's gain",
+                      0.0, 1e9)
+            .choice("quantization", {"none", "ternary"}, "none",
+                    "ternary: every weight and bias value in the files is -1, 0 or 1 (checked)");
     return table;
 }
 
@@ -131,6 +139,20 @@ void check_finite(const NpyArray& a, const std::string& file, const std::string&
                     std::to_string(i % a.shape[1]) + "]";
         throw ConfigError(file, pointer, "finite numbers",
                           std::string(std::isnan(a.data[i]) ? "NaN" : "infinity") + " at " + where);
+    }
+}
+
+/// Refuses a tensor of a ternary layer holding anything but -1, 0 and 1.
+void check_ternary(const NpyArray& a, const std::string& file, const std::string& pointer) {
+    for (std::size_t i = 0; i < a.data.size(); ++i) {
+        const float v = a.data[i];
+        if (v == -1.0f || v == 0.0f || v == 1.0f) continue;
+        std::string where = "element " + std::to_string(i);
+        if (a.shape.size() == 2 && a.shape[1] > 0)
+            where = "element [" + std::to_string(i / a.shape[1]) + ", " +
+                    std::to_string(i % a.shape[1]) + "]";
+        throw ConfigError(file, pointer, "only -1, 0 and 1 (the layer's quantization is ternary)",
+                          std::to_string(v) + " at " + where);
     }
 }
 
@@ -207,6 +229,7 @@ Network load_network(const std::string& path) {
     Network net;
     net.path = path;
     net.name = top.has("name") ? top.string("name") : fs::path(path).stem().string();
+    if (top.has("description")) net.description = top.string("description");
     const json& layers = doc["layers"];
     if (!layers.is_array() || layers.empty())
         throw ConfigError(path, "/layers", "a non-empty array of layer objects",
@@ -231,6 +254,8 @@ Network load_network(const std::string& path) {
         layer.inputs = inputs;
         layer.outputs = static_cast<int>(p.integer("outputs"));
         layer.activation = parse_activation(p.string("activation"));
+        layer.scale = static_cast<float>(p.number("scale"));
+        layer.ternary = p.string("quantization") == "ternary";
         const auto in_n = static_cast<std::size_t>(layer.inputs);
         const auto out_n = static_cast<std::size_t>(layer.outputs);
 
@@ -248,6 +273,7 @@ Network load_network(const std::string& path) {
                                            : "; inputs = the previous layer's outputs)"),
                               "shape " + shape_string(w.shape));
         check_finite(w, path, wp);
+        if (layer.ternary) check_ternary(w, path, wp);
         if (out_in) {
             layer.weights.resize(in_n * out_n);
             for (std::size_t o = 0; o < out_n; ++o)
@@ -264,9 +290,16 @@ Network load_network(const std::string& path) {
                 throw ConfigError(path, bp, "shape " + shape_string({out_n}) + " (outputs)",
                                   "shape " + shape_string(b.shape));
             check_finite(b, path, bp);
+            if (layer.ternary) check_ternary(b, path, bp);
             layer.bias = b.data;
         } else {
             layer.bias.assign(out_n, 0.0f);
+        }
+        if (layer.scale != 1.0f) {
+            for (float& v : layer.weights)
+                v *= layer.scale;
+            for (float& v : layer.bias)
+                v *= layer.scale;
         }
         inputs = layer.outputs;
         net.layers.push_back(std::move(layer));
@@ -290,6 +323,7 @@ void save_network(const Network& net, const std::string& json_path) {
     doc["format"] = format_name;
     doc["version"] = format_version;
     doc["name"] = net.name.empty() ? target.stem().string() : net.name;
+    if (!net.description.empty()) doc["description"] = net.description;
     doc["input"] = net.input_size();
     doc["layers"] = nlohmann::ordered_json::array();
     int inputs = net.input_size();
@@ -306,13 +340,27 @@ void save_network(const Network& net, const std::string& json_path) {
                              std::to_string(l.bias.size()) + " biases");
         const std::string layer_name = l.name.empty() ? "fc" + std::to_string(li + 1) : l.name;
         const std::string prefix = stem + "_" + file_stem_safe(layer_name);
+        if (!(l.scale > 0.0f) || !std::isfinite(l.scale))
+            throw InputError(json_path + ": layer " + std::to_string(li) + " (" + l.name +
+                             ") has scale " + std::to_string(l.scale) +
+                             "; it must be a positive number");
+        // The files hold the values divided by the scale; a ternary layer's must come out as
+        // exactly -1, 0 or 1.
+        auto unscaled = [&](float v, const char* what) {
+            const float u = l.scale == 1.0f ? v : v / l.scale;
+            if (l.ternary && u != -1.0f && u != 0.0f && u != 1.0f)
+                throw InputError(json_path + ": layer " + std::to_string(li) + " (" + l.name +
+                                 ") is ternary but holds the " + what + " " + std::to_string(v) +
+                                 ", not -1, 0 or 1 times its scale " + std::to_string(l.scale));
+            return u;
+        };
 
         NpyArray w;
         w.shape = {out_n, in_n};
         w.data.resize(in_n * out_n);
         for (std::size_t i = 0; i < in_n; ++i)
             for (std::size_t o = 0; o < out_n; ++o)
-                w.data[o * in_n + i] = l.weights[i * out_n + o];
+                w.data[o * in_n + i] = unscaled(l.weights[i * out_n + o], "weight");
         write_npy((dir / (prefix + "_w.npy")).string(), w);
 
         nlohmann::ordered_json layer = {
@@ -320,9 +368,14 @@ void save_network(const Network& net, const std::string& json_path) {
             {"outputs", l.outputs},         {"activation", to_string(l.activation)},
             {"weights", prefix + "_w.npy"}, {"weights_layout", "out_in"}};
         if (!l.bias.empty()) {
-            write_npy((dir / (prefix + "_b.npy")).string(), NpyArray{{out_n}, l.bias});
+            NpyArray b{{out_n}, {}};
+            for (float v : l.bias)
+                b.data.push_back(unscaled(v, "bias"));
+            write_npy((dir / (prefix + "_b.npy")).string(), b);
             layer["bias"] = prefix + "_b.npy";
         }
+        if (l.scale != 1.0f) layer["scale"] = l.scale;
+        if (l.ternary) layer["quantization"] = "ternary";
         doc["layers"].push_back(std::move(layer));
         inputs = l.outputs;
     }

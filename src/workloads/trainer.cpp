@@ -25,7 +25,53 @@ struct Layer {
     Matrix w_velocity;
     RowVector b_velocity;
     Activation activation = Activation::none;
+    // Ternary training: the weights the passes use, alpha x {-1, 0, 1}; w and b are the float
+    // shadow weights the updates go to.
+    bool ternary = false;
+    Matrix w_ternary;
+    RowVector b_ternary;
+    float alpha = 1.0f;
+
+    const Matrix& forward_w() const { return ternary ? w_ternary : w; }
+    const RowVector& forward_b() const { return ternary ? b_ternary : b; }
 };
+
+float ternary_level(float v, float delta, float alpha) {
+    return v > delta ? alpha : (v < -delta ? -alpha : 0.0f);
+}
+
+/// Ternary Weight Networks (Li & Liu 2016, arXiv:1605.04711): threshold delta = t x E|w|, the
+/// approximation of the optimal threshold for weights spread uniformly or normally (t = 0.7),
+/// and the scale alpha = the mean |w| of the weights above delta, which minimises the L2
+/// distance to the float weights for that threshold. The bias is one more row of weights,
+/// driven by a constant input, so it shares the threshold and the scale.
+void ternarize(Layer& layer, double threshold) {
+    const Eigen::Index n = layer.w.size() + layer.b.size();
+    const double mean_abs =
+        (static_cast<double>(layer.w.cwiseAbs().sum()) + layer.b.cwiseAbs().sum()) / n;
+    const auto delta = static_cast<float>(threshold * mean_abs);
+    double kept_sum = 0.0;
+    Eigen::Index kept = 0;
+    auto tally = [&](float v) {
+        if (std::abs(v) > delta) {
+            kept_sum += std::abs(v);
+            ++kept;
+        }
+    };
+    for (Eigen::Index i = 0; i < layer.w.size(); ++i)
+        tally(layer.w.data()[i]);
+    for (Eigen::Index i = 0; i < layer.b.size(); ++i)
+        tally(layer.b.data()[i]);
+    // With nothing above the threshold every level is 0 and alpha is only a positive
+    // placeholder for the file.
+    layer.alpha = kept ? static_cast<float>(kept_sum / kept) : 1.0f;
+    layer.w_ternary.resize(layer.w.rows(), layer.w.cols());
+    layer.b_ternary.resize(layer.b.size());
+    for (Eigen::Index i = 0; i < layer.w.size(); ++i)
+        layer.w_ternary.data()[i] = ternary_level(layer.w.data()[i], delta, layer.alpha);
+    for (Eigen::Index i = 0; i < layer.b.size(); ++i)
+        layer.b_ternary.data()[i] = ternary_level(layer.b.data()[i], delta, layer.alpha);
+}
 
 void check_images(const Dataset& d, const char* which) {
     if (d.count < 0 || d.height < 0 || d.width < 0 ||
@@ -81,8 +127,8 @@ void forward_batch(const std::vector<Layer>& layers, const Matrix& x, std::vecto
     a.resize(layers.size());
     const Matrix* in = &x;
     for (std::size_t l = 0; l < layers.size(); ++l) {
-        z[l].noalias() = *in * layers[l].w;
-        z[l].rowwise() += layers[l].b;
+        z[l].noalias() = *in * layers[l].forward_w();
+        z[l].rowwise() += layers[l].forward_b();
         if (l + 1 < layers.size()) {
             apply_activation(layers[l].activation, z[l], a[l]);
             in = &a[l];
@@ -145,6 +191,8 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
     if (!(options.lr_decay > 0.0 && options.lr_decay <= 1.0))
         throw InputError("the learning-rate decay must be in (0, 1]");
     if (!(options.weight_decay >= 0.0)) throw InputError("weight decay must be >= 0");
+    if (!(options.ternary_threshold >= 0.0 && options.ternary_threshold <= 2.0))
+        throw InputError("the ternary threshold must be in [0, 2] (times the layer's mean |w|)");
     for (int h : options.hidden)
         if (h < 1) throw InputError("hidden layer widths must be >= 1");
 
@@ -187,6 +235,8 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
         layer.b = RowVector::Zero(fan_out);
         layer.w_velocity = Matrix::Zero(fan_in, fan_out);
         layer.b_velocity = RowVector::Zero(fan_out);
+        layer.ternary = options.weights == WeightQuantization::ternary;
+        if (layer.ternary) ternarize(layer, options.ternary_threshold);
     }
 
     std::vector<int> order(static_cast<std::size_t>(train.count));
@@ -226,7 +276,10 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
                 grad_w.noalias() = input.transpose() * delta;
                 grad_b = delta.colwise().sum();
                 if (l > 0) {
-                    delta_prev.noalias() = delta * layer.w.transpose();
+                    // Through the weights the forward pass used; the straight-through
+                    // estimator then hands the gradient of the ternary weights to the shadow
+                    // weights unchanged.
+                    delta_prev.noalias() = delta * layer.forward_w().transpose();
                     const Activation act = layers[l - 1].activation;
                     const float* pre = z[l - 1].data();
                     float* d = delta_prev.data();
@@ -238,6 +291,7 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
                 layer.b_velocity = momentum * layer.b_velocity - step * grad_b;
                 layer.w += layer.w_velocity;
                 layer.b += layer.b_velocity;
+                if (layer.ternary) ternarize(layer, options.ternary_threshold);
                 if (l > 0) delta.swap(delta_prev);
             }
         }
@@ -260,14 +314,21 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
 
     Network net;
     net.name = options.name;
+    net.description = options.description;
     for (std::size_t l = 0; l < layers.size(); ++l) {
         DenseLayer d;
         d.name = "fc" + std::to_string(l + 1);
         d.inputs = widths[l];
         d.outputs = widths[l + 1];
-        d.weights.assign(layers[l].w.data(), layers[l].w.data() + layers[l].w.size());
-        d.bias.assign(layers[l].b.data(), layers[l].b.data() + layers[l].b.size());
+        const Matrix& w = layers[l].forward_w();
+        const RowVector& b = layers[l].forward_b();
+        d.weights.assign(w.data(), w.data() + w.size());
+        d.bias.assign(b.data(), b.data() + b.size());
         d.activation = layers[l].activation;
+        if (layers[l].ternary) {
+            d.ternary = true;
+            d.scale = layers[l].alpha;
+        }
         net.layers.push_back(std::move(d));
     }
     return net;
@@ -291,9 +352,10 @@ TrainingMemory estimate_training_memory(int inputs, std::uint64_t train_images,
         sum_widths += w;
         widest = std::max(widest, w);
     }
-    // Weights, their momentum and a gradient while training; the network built from them, the
-    // copy the CLI writes and the one it reads back to measure.
-    m.parameters_B = parameters * 4.0 * 6.0;
+    // Weights, their momentum and a gradient while training (and their ternary copy); the
+    // network built from them, the copy the CLI writes and the one it reads back to measure.
+    m.parameters_B =
+        parameters * 4.0 * (options.weights == WeightQuantization::ternary ? 7.0 : 6.0);
     // Pre-activations and activations of every layer for a batch (or, with a test set, a
     // 256-image evaluation chunk), plus the input gathered and two error matrices of the widest
     // layer.

@@ -1,5 +1,6 @@
 #include "neurotlm/workloads/dataset.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "testing/require.h"
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/params.h"
 #include "testing/errors.h"
 #include "testing/paths.h"
 
@@ -244,5 +246,159 @@ TEST(FashionMnist, FirstHundredTestImagesIfInstalled) {
     for (float p : d.pixels) {
         ASSERT_GE(p, 0.0f);
         ASSERT_LE(p, 1.0f);
+    }
+}
+
+namespace {
+
+Dataset image_of(int height, int width, const std::vector<float>& pixels, int label = 3) {
+    Dataset d;
+    d.count = 1;
+    d.height = height;
+    d.width = width;
+    d.pixels = pixels;
+    d.labels = {label};
+    return d;
+}
+
+} // namespace
+
+TEST(Preprocessing, ResizeToAWholeFractionAveragesBlocks) {
+    // 4x4 -> 2x2: each output is the mean of one 2x2 block.
+    const Dataset d = image_of(4, 4, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    const Dataset r = resize_images(d, 2, 2);
+    EXPECT_EQ(r.height, 2);
+    EXPECT_EQ(r.width, 2);
+    EXPECT_EQ(r.count, 1);
+    EXPECT_EQ(r.labels, std::vector<int>{3});
+    const std::vector<float> want{3.5f, 5.5f, 11.5f, 13.5f};
+    ASSERT_EQ(r.pixels.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i)
+        EXPECT_FLOAT_EQ(r.pixels[i], want[i]) << i;
+}
+
+TEST(Preprocessing, ResizeCountsCutPixelsByTheFractionCovered) {
+    // 5x5 -> 2x2: an output spans 2.5 input pixels, so along each axis output 0 weighs inputs
+    // 0, 1, 2 by 0.4, 0.4, 0.2 and output 1 weighs inputs 2, 3, 4 by 0.2, 0.4, 0.4. On the
+    // image 5 r + c the weighted index means are 0.8 and 3.2, so the outputs are
+    // 5 x 0.8 + 0.8 = 4.8, 5 x 0.8 + 3.2 = 7.2, 5 x 3.2 + 0.8 = 16.8 and 5 x 3.2 + 3.2 = 19.2.
+    std::vector<float> ramp;
+    for (int r = 0; r < 5; ++r)
+        for (int c = 0; c < 5; ++c)
+            ramp.push_back(static_cast<float>(5 * r + c));
+    const Dataset r = resize_images(image_of(5, 5, ramp), 2, 2);
+    const std::vector<float> want{4.8f, 7.2f, 16.8f, 19.2f};
+    for (std::size_t i = 0; i < want.size(); ++i)
+        EXPECT_NEAR(r.pixels[i], want[i], 1e-5f) << i;
+}
+
+TEST(Preprocessing, ResizeTo20x20KeepsAConstantImageAndTheMean) {
+    std::vector<float> flat(28 * 28, 0.25f), noise;
+    for (int i = 0; i < 28 * 28; ++i)
+        noise.push_back(static_cast<float>((i * 37 + 11) % 256) / 255.0f);
+    Dataset two;
+    two.count = 2;
+    two.height = two.width = 28;
+    two.pixels = flat;
+    two.pixels.insert(two.pixels.end(), noise.begin(), noise.end());
+    two.labels = {1, 7};
+    const Dataset r = resize_images(two, 20, 20);
+    ASSERT_EQ(r.pixels.size(), 2u * 400u);
+    EXPECT_EQ(r.labels, (std::vector<int>{1, 7}));
+    for (int i = 0; i < 400; ++i)
+        EXPECT_NEAR(r.pixels[static_cast<std::size_t>(i)], 0.25f, 1e-6f) << i;
+    double in_mean = 0.0, out_mean = 0.0;
+    for (float v : noise)
+        in_mean += v / noise.size();
+    for (int i = 400; i < 800; ++i)
+        out_mean += r.pixels[static_cast<std::size_t>(i)] / 400.0;
+    EXPECT_NEAR(out_mean, in_mean, 1e-5);
+    // Enlarging by a whole factor repeats each pixel.
+    const Dataset big = resize_images(image_of(2, 2, {0.0f, 0.25f, 0.5f, 1.0f}), 4, 4);
+    EXPECT_FLOAT_EQ(big.pixels[0], 0.0f);
+    EXPECT_FLOAT_EQ(big.pixels[3], 0.25f);
+    EXPECT_FLOAT_EQ(big.pixels[12], 0.5f);
+    EXPECT_FLOAT_EQ(big.pixels[15], 1.0f);
+}
+
+TEST(Preprocessing, BinarizeSplitsAtTheThresholdIntoTheTwoLevels) {
+    Dataset d = image_of(1, 5, {0.0f, 0.2f, 0.5f, 0.51f, 1.0f});
+    binarize_images(d, 0.5f, -1.0f, 1.0f);
+    EXPECT_EQ(d.pixels, (std::vector<float>{-1.0f, -1.0f, -1.0f, 1.0f, 1.0f}));
+
+    Dataset e = image_of(2, 2, {0.1f, 0.3f, 0.6f, 0.9f});
+    ImagePreprocessing p;
+    p.resize_height = p.resize_width = 1; // mean 0.475
+    p.binarize = true;
+    p.threshold = 0.4f;
+    preprocess(e, p);
+    EXPECT_EQ(e.pixels, std::vector<float>{1.0f});
+    EXPECT_EQ(describe(p), "resize 1x1 (area average), binarize > 0.4 -> {0, 1}");
+    EXPECT_EQ(describe(ImagePreprocessing{}), "none");
+}
+
+TEST(Preprocessing, BadSettingsAreRefusedNamingThem) {
+    const Dataset d = image_of(2, 2, {0.1f, 0.3f, 0.6f, 0.9f});
+    EXPECT_NE(error_of([&] { resize_images(d, 0, 2); }).find("resize"), std::string::npos);
+    EXPECT_NE(error_of([&] { resize_images(d, 2, 70000); }).find("resize"), std::string::npos);
+    EXPECT_NE(error_of([&] { resize_images(d, 65536, 65536); }).find("pixels"), std::string::npos);
+    Dataset e = d;
+    EXPECT_NE(
+        error_of([&] { binarize_images(e, std::nanf(""), 0.0f, 1.0f); }).find("binarize threshold"),
+        std::string::npos);
+    EXPECT_NE(error_of([&] { binarize_images(e, 0.5f, 1.0f, 1.0f); }).find("binarize levels"),
+              std::string::npos);
+    EXPECT_EQ(e.pixels, d.pixels); // refused before anything changed
+}
+
+TEST(Preprocessing, DeclaredKeysValidateWithTheirPointers) {
+    ParamTable table;
+    add_preprocessing_params(table, "dataset.");
+    auto read = [&](const json& dataset) {
+        const Params p = Params::validate(json{{"dataset", dataset}}, table, "w.json", "");
+        return preprocessing_from(p, "dataset.");
+    };
+    const ImagePreprocessing none = read(json::object());
+    EXPECT_FALSE(none.resizes());
+    EXPECT_FALSE(none.binarize);
+    const ImagePreprocessing p =
+        read({{"resize", {{"height", 20}, {"width", 20}}},
+              {"binarize", {{"threshold", 0.5}, {"low", -1}, {"high", 1}}}});
+    EXPECT_EQ(p.resize_height, 20);
+    EXPECT_EQ(p.resize_width, 20);
+    EXPECT_TRUE(p.binarize);
+    EXPECT_FLOAT_EQ(p.threshold, 0.5f);
+    EXPECT_FLOAT_EQ(p.low, -1.0f);
+    EXPECT_FLOAT_EQ(p.high, 1.0f);
+    const ImagePreprocessing defaults = read({{"binarize", {{"threshold", 0.3}}}});
+    EXPECT_FLOAT_EQ(defaults.low, 0.0f);
+    EXPECT_FLOAT_EQ(defaults.high, 1.0f);
+    // What a run writes as its effective configuration reads back the same: no levels are
+    // written without a threshold.
+    ParamTable t2;
+    add_preprocessing_params(t2, "");
+    const json effective = Params::validate(json::object(), t2, "w.json", "").effective();
+    EXPECT_FALSE(effective.contains("binarize")) << effective.dump();
+
+    const std::pair<json, const char*> bad[] = {
+        {{{"resize", {{"height", 20}}}}, "/dataset/resize/width"},
+        {{{"resize", {{"height", -1}, {"width", 20}}}}, "/dataset/resize/height"},
+        {{{"resize", {{"width", 20}, {"height", 1 << 20}}}}, "/dataset/resize/height"},
+        {{{"resize", {{"width", 65536}, {"height", 65536}}}}, "/dataset/resize/width"},
+        {{{"resize", 20}}, "/dataset/resize"},
+        {{{"binarize", {{"threshold", 1.5}}}}, "/dataset/binarize/threshold"},
+        {{{"binarize", {{"threshold", "half"}}}}, "/dataset/binarize/threshold"},
+        {{{"binarize", {{"low", -1}}}}, "/dataset/binarize/threshold"},
+        {{{"binarize", {{"threshold", 0.5}, {"low", 1}, {"high", 0}}}}, "/dataset/binarize/high"},
+        {{{"binarize", {{"threshold", 0.5}, {"low", 2}}}}, "/dataset/binarize/low"},
+        {{{"binarize", {{"threshold", 0.5}, {"levels", 2}}}}, "/dataset/binarize/levels"},
+    };
+    for (const auto& [dataset, pointer] : bad) {
+        try {
+            read(dataset);
+            ADD_FAILURE() << dataset.dump() << " accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.pointer(), pointer) << dataset.dump() << ": " << e.what();
+        }
     }
 }

@@ -129,6 +129,13 @@ TEST(MlpInferenceWorkload, KeysAreCheckedWithTheirPointers) {
         {{{"dataset", {{"images", test_data("bad_files/truncated-images.gz")}}}},
          "/workload/dataset/images"},
         {{{"tiles", "nothing"}}, "/workload/tiles"},
+        {{{"dataset", {{"resize", {{"height", 2}}}}}}, "/workload/dataset/resize/width"},
+        {{{"dataset", {{"resize", {{"height", 0}, {"width", -2}}}}}},
+         "/workload/dataset/resize/width"},
+        {{{"dataset", {{"binarize", {{"threshold", 2}}}}}}, "/workload/dataset/binarize/threshold"},
+        {{{"dataset", {{"binarize", {{"high", 2}}}}}}, "/workload/dataset/binarize/threshold"},
+        {{{"dataset", {{"binarize", {{"threshold", 0.5}, {"low", 1}}}}}},
+         "/workload/dataset/binarize/low"},
     };
     for (const Case& c : cases) {
         const auto e = config_error_of([&] { create_workload(tiny_mlp(c.patch), p.info); });
@@ -173,6 +180,23 @@ TEST(MlpInferenceWorkload, PartialSumsBeyondFloat32AreRefusedBeforeTheRun) {
     for (const auto& layer : dynamic_cast<MlpInference*>(w.get())->mapping())
         for (const auto& b : layer.blocks)
             EXPECT_TRUE(std::isfinite(b.y_max));
+}
+
+TEST(MlpInferenceWorkload, TheDatasetIsPreprocessedBeforeTheNetworkSeesIt) {
+    FakePlatform p;
+    add_tiles(p, 5);
+    // Binarised 4x4 images still fit the 16-input network.
+    EXPECT_NO_THROW(create_workload(
+        tiny_mlp({{"dataset", {{"binarize", {{"threshold", 0.5}, {"low", -1}}}}}}), p.info));
+    // Resized to 2x2 they no longer do: said at the images, naming the resize.
+    const auto e = config_error_of([&] {
+        create_workload(tiny_mlp({{"dataset", {{"resize", {{"height", 2}, {"width", 2}}}}}}),
+                        p.info);
+    });
+    ASSERT_TRUE(e.thrown);
+    EXPECT_EQ(e.pointer, "/workload/dataset/images") << e.what;
+    EXPECT_NE(e.expected.find("dataset.resize"), std::string::npos) << e.what;
+    EXPECT_NE(e.found.find("2x2"), std::string::npos) << e.what;
 }
 
 TEST(MlpInferenceWorkload, AnOffsetPastTheLastImageIsRefused) {

@@ -12,6 +12,7 @@
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/params.h"
 #include "neurotlm/workloads/npy.h"
+#include "testing/errors.h"
 #include "testing/paths.h"
 
 using namespace neurotlm;
@@ -418,3 +419,80 @@ TEST_F(NetworkTest, NanInNpyNamesTheElement) {
         EXPECT_EQ(e.found(), "NaN at element [1, 1]");
     }
 }
+
+TEST_F(NetworkTest, TernaryLayersHoldLevelsInTheFilesAndTheScaleApplied) {
+    // The hidden layer as ternary levels with a gain of 0.5; the output layer with a plain scale
+    // of 2 (the same as writing its weights doubled).
+    json doc = example();
+    doc["description"] = "hand-made";
+    doc["layers"][0]["weights"] = json::array({{1, -1}, {0, 1}, {-1, 0}});
+    doc["layers"][0]["bias"] = {0, 1, -1};
+    doc["layers"][0]["scale"] = 0.5;
+    doc["layers"][0]["quantization"] = "ternary";
+    doc["layers"][1]["scale"] = 2;
+    const Network net = load_network(write(doc));
+    EXPECT_EQ(net.description, "hand-made");
+    const DenseLayer& h = net.layers[0];
+    EXPECT_TRUE(h.ternary);
+    EXPECT_FLOAT_EQ(h.scale, 0.5f);
+    EXPECT_FLOAT_EQ(h.weight(0, 0), 0.5f);
+    EXPECT_FLOAT_EQ(h.weight(1, 0), -0.5f);
+    EXPECT_FLOAT_EQ(h.weight(0, 2), -0.5f);
+    EXPECT_EQ(h.bias, (std::vector<float>{0.0f, 0.5f, -0.5f}));
+    EXPECT_FALSE(net.layers[1].ternary);
+    EXPECT_FLOAT_EQ(net.layers[1].weight(2, 0), 6.0f);
+    // x = [1, 2]: z1 = 0.5 [1 - 2, 0 + 2 + 1, -1 - 1] = [-0.5, 1.5, -1] -> relu [0, 1.5, 0];
+    // y = 2 ([2, 0] x 1.5 + [0.5, -0.5]) = [7, -1].
+    const float x[2] = {1.0f, 2.0f};
+    EXPECT_EQ(forward(net, x), (std::vector<float>{7.0f, -1.0f}));
+
+    const std::string out = dir + "/saved/ternary.json";
+    save_network(net, out);
+    EXPECT_EQ(read_npy(dir + "/saved/tiny_hidden_w.npy").data,
+              (std::vector<float>{1, -1, 0, 1, -1, 0}));
+    EXPECT_EQ(read_npy(dir + "/saved/tiny_hidden_b.npy").data, (std::vector<float>{0, 1, -1}));
+    const Network back = load_network(out);
+    EXPECT_EQ(back.description, "hand-made");
+    for (std::size_t l = 0; l < 2; ++l) {
+        EXPECT_EQ(back.layers[l].weights, net.layers[l].weights);
+        EXPECT_EQ(back.layers[l].bias, net.layers[l].bias);
+        EXPECT_EQ(back.layers[l].scale, net.layers[l].scale);
+        EXPECT_EQ(back.layers[l].ternary, net.layers[l].ternary);
+    }
+    // A file without the new keys still means scale 1, any values.
+    const Network plain = load_network(write(example(), "plain.json"));
+    EXPECT_FALSE(plain.layers[0].ternary);
+    EXPECT_EQ(plain.layers[0].scale, 1.0f);
+
+    Network off = net;
+    off.layers[0].weights[1] = 0.25f; // half the scale: not a ternary level
+    const std::string why =
+        neurotlm::testing::error_of([&] { save_network(off, dir + "/x.json"); });
+    EXPECT_NE(why.find("ternary"), std::string::npos) << why;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    TernaryNetwork, MalformedNetwork,
+    ::testing::Values(
+        Malformed{"ternary_weight_not_a_level",
+                  [](json& d, auto&) {
+                      d["layers"][1]["weights"] = json::array({{1, 0, -1}, {0, 2, 1}});
+                      d["layers"][1]["quantization"] = "ternary";
+                  },
+                  "/layers/1/weights"},
+        Malformed{"ternary_bias_not_a_level",
+                  [](json& d, auto&) {
+                      d["layers"][1]["weights"] = json::array({{1, 0, -1}, {0, 1, 1}});
+                      d["layers"][1]["quantization"] = "ternary";
+                  },
+                  "/layers/1/bias"},
+        Malformed{"unknown_quantization",
+                  [](json& d, auto&) { d["layers"][0]["quantization"] = "binary"; },
+                  "/layers/0/quantization"},
+        Malformed{"zero_scale", [](json& d, auto&) { d["layers"][0]["scale"] = 0; },
+                  "/layers/0/scale"},
+        Malformed{"negative_scale", [](json& d, auto&) { d["layers"][0]["scale"] = -0.5; },
+                  "/layers/0/scale"},
+        Malformed{"scale_as_text", [](json& d, auto&) { d["layers"][0]["scale"] = "big"; },
+                  "/layers/0/scale"}),
+    [](const ::testing::TestParamInfo<Malformed>& i) { return i.param.what; });

@@ -1,6 +1,7 @@
 #include "neurotlm/workloads/trainer.h"
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,8 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/rng.h"
+#include "neurotlm/workloads/npy.h"
+#include "testing/paths.h"
 
 using namespace neurotlm;
 
@@ -165,4 +168,131 @@ TEST(Trainer, TheMemoryEstimateFollowsTheLayersByHand) {
     // The mistyped --hidden 100000000 needs hundreds of GiB: what neurotlm-train refuses.
     o.hidden = {100000000};
     EXPECT_GT(estimate_training_memory(784, 60000, 10000, 10, o).parameters_B, 1e12);
+}
+
+namespace {
+
+/// Every weight and bias of @p layer is -scale, 0 or +scale; counts the zeros and non-zeros.
+void expect_ternary(const DenseLayer& layer, int& zeros, int& nonzeros) {
+    ASSERT_TRUE(layer.ternary) << layer.name;
+    ASSERT_GT(layer.scale, 0.0f) << layer.name;
+    auto check = [&](const std::vector<float>& values, const char* what) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const float v = values[i];
+            ASSERT_TRUE(v == 0.0f || v == layer.scale || v == -layer.scale)
+                << layer.name << " " << what << " " << i << " = " << v << ", scale " << layer.scale;
+            (v == 0.0f ? zeros : nonzeros) += 1;
+        }
+    };
+    check(layer.weights, "weight");
+    check(layer.bias, "bias");
+}
+
+} // namespace
+
+TEST(Trainer, TernaryWeightsAreLevelsTimesAScaleAndStillLearn) {
+    const Dataset train = blocks(400, 11), test = blocks(200, 12);
+    TrainOptions o = small_options();
+    o.activation = Activation::reverse_sigmoid;
+    o.weights = WeightQuantization::ternary;
+    o.epochs = 10;
+    o.learning_rate = 0.05;
+    std::vector<EpochReport> reports;
+    const Network net =
+        train_classifier(train, &test, o, [&](const EpochReport& r) { reports.push_back(r); });
+    ASSERT_EQ(net.layers.size(), 2u);
+    for (const DenseLayer& layer : net.layers) {
+        int zeros = 0, nonzeros = 0;
+        expect_ternary(layer, zeros, nonzeros);
+        // TWN's threshold (0.7 x mean |w|) zeroes some weights and keeps others.
+        EXPECT_GT(zeros, 0) << layer.name;
+        EXPECT_GT(nonzeros, 0) << layer.name;
+    }
+    EXPECT_NE(net.layers[0].scale, net.layers[1].scale); // one gain per layer
+    EXPECT_GT(accuracy(net, test), 0.9);
+    // The trainer evaluated the same ternary weights it returns.
+    EXPECT_DOUBLE_EQ(accuracy(net, test), reports.back().test_accuracy);
+
+    // Saved as levels plus a scale; loads back to the same values.
+    const std::string dir = neurotlm::testing::scratch_dir("trainer-ternary");
+    save_network(net, dir + "/t.json");
+    const NpyArray w = read_npy(dir + "/blocks_fc1_w.npy");
+    for (float v : w.data)
+        ASSERT_TRUE(v == -1.0f || v == 0.0f || v == 1.0f) << v;
+    const Network back = load_network(dir + "/t.json");
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        EXPECT_EQ(back.layers[l].weights, net.layers[l].weights);
+        EXPECT_EQ(back.layers[l].bias, net.layers[l].bias);
+        EXPECT_EQ(back.layers[l].scale, net.layers[l].scale);
+        EXPECT_TRUE(back.layers[l].ternary);
+    }
+
+    // Deterministic for a seed, as float training is.
+    const Network again = train_classifier(train, &test, o);
+    for (std::size_t l = 0; l < net.layers.size(); ++l)
+        EXPECT_EQ(again.layers[l].weights, net.layers[l].weights);
+    // A float run of the same options is not ternary.
+    TrainOptions real = o;
+    real.weights = WeightQuantization::none;
+    EXPECT_FALSE(train_classifier(train, nullptr, real).layers[0].ternary);
+}
+
+TEST(Trainer, TheTernaryThresholdSetsHowManyWeightsAreZero) {
+    const Dataset train = blocks(200, 13);
+    TrainOptions o = small_options();
+    o.weights = WeightQuantization::ternary;
+    auto zero_share = [&](double threshold) {
+        o.ternary_threshold = threshold;
+        const Network net = train_classifier(train, nullptr, o);
+        int zeros = 0, nonzeros = 0;
+        for (const DenseLayer& layer : net.layers)
+            expect_ternary(layer, zeros, nonzeros);
+        return static_cast<double>(zeros) / (zeros + nonzeros);
+    };
+    // 0 keeps every weight's sign (binary weights) but for values exactly 0: a dead ReLU unit's
+    // bias never leaves its initial 0. A larger threshold zeroes more.
+    EXPECT_LT(zero_share(0.0), 0.02);
+    EXPECT_LT(zero_share(0.3), zero_share(1.2));
+    for (double bad : {-0.1, 2.5, static_cast<double>(std::nanf(""))}) {
+        o.ternary_threshold = bad;
+        try {
+            train_classifier(train, nullptr, o);
+            ADD_FAILURE() << bad << " accepted";
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("ternary threshold"), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+TEST(Trainer, TheShippedTernaryNetworkHasIMACSimsShape) {
+    const std::string path = neurotlm::testing::source_dir() + "/traces/fmnist_ternary_mlp.json";
+    const Network net = load_network(path);
+    ASSERT_EQ(net.layers.size(), 3u);
+    EXPECT_EQ(net.input_size(), 400);
+    EXPECT_EQ(net.layers[0].outputs, 120);
+    EXPECT_EQ(net.layers[1].outputs, 84);
+    EXPECT_EQ(net.output_size(), 10);
+    EXPECT_EQ(net.layers[0].activation, Activation::reverse_sigmoid);
+    EXPECT_EQ(net.layers[1].activation, Activation::reverse_sigmoid);
+    EXPECT_EQ(net.layers[2].activation, Activation::none);
+    for (const DenseLayer& layer : net.layers) {
+        int zeros = 0, nonzeros = 0;
+        expect_ternary(layer, zeros, nonzeros);
+    }
+
+    const std::string dir = default_fashion_mnist_dir();
+    if (!std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz"))
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+    // The inputs it was trained on (traces/README.md): 20x20, binarised at 0.25 to {-1, 1}.
+    Dataset test =
+        load_idx(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", 1000);
+    ImagePreprocessing p;
+    p.resize_height = p.resize_width = 20;
+    p.binarize = true;
+    p.threshold = 0.25f;
+    p.low = -1.0f;
+    preprocess(test, p);
+    // 85.60 % on these 1000 images when it was trained (85.34 % on all 10 000).
+    EXPECT_GT(accuracy(net, test), 0.83);
 }

@@ -11,6 +11,9 @@
 
 namespace neurotlm {
 
+class ParamTable;
+class Params;
+
 /// @brief Images as floats in [0, 1] (byte / 255), one row per image, and optional labels.
 struct Dataset {
     int count = 0, height = 0, width = 0;
@@ -51,6 +54,51 @@ void write_idx_images(const std::string& path, int count, int height, int width,
                       const std::vector<std::uint8_t>& bytes);
 /// @brief Write an IDX1 unsigned-byte label file; a ".gz" suffix writes it gzip'd.
 void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels);
+
+/// @brief The most pixels an image may have, read or resized (a larger one is a corrupt header
+/// or a typo, not a dataset).
+inline constexpr std::int64_t max_image_pixels = std::int64_t{1} << 24;
+
+/// @brief What to do to images after loading them, in this order: resize, then binarize.
+/// The trainer and the inference workload share it, so a network sees at inference the inputs
+/// it was trained on.
+struct ImagePreprocessing {
+    int resize_height = 0, resize_width = 0; ///< both 0: keep the file's size
+    bool binarize = false;
+    float threshold = 0.5f;        ///< a pixel (0..1) above it becomes high, any other low
+    float low = 0.0f, high = 1.0f; ///< the two levels a binarised pixel takes
+    bool resizes() const { return resize_height > 0 || resize_width > 0; }
+};
+
+/// @brief Shrink (or enlarge) every image to @p height x @p width by area averaging: an output
+/// pixel is the mean of the input area it covers, input pixels cut by its border counted by
+/// the fraction inside (28 -> 20: each output pixel spans 1.4 input pixels). Shrinking, this
+/// is what OpenCV's INTER_AREA computes; it keeps a constant image constant and the image's
+/// mean intensity. Labels are kept. Throws InputError for a side below 1 or above 65536, or
+/// more than max_image_pixels.
+Dataset resize_images(const Dataset& data, int height, int width);
+
+/// @brief Replace every pixel by @p high if it is above @p threshold, else by @p low.
+/// Throws InputError for a non-finite threshold or level, or @p low not below @p high.
+void binarize_images(Dataset& data, float threshold, float low, float high);
+
+/// @brief Apply @p p to @p data (resize, then binarize); throws InputError naming the bad
+/// setting ("resize", "binarize threshold", ...).
+void preprocess(Dataset& data, const ImagePreprocessing& p);
+
+/// @brief One line for logs and reports: "resize 20x20 (area average), binarize > 0.5 -> {0, 1}";
+/// "none" when @p p does nothing.
+std::string describe(const ImagePreprocessing& p);
+
+/// @brief Declare the preprocessing keys under @p prefix ("dataset." gives dataset.resize.height,
+/// dataset.resize.width, dataset.binarize.threshold, dataset.binarize.low,
+/// dataset.binarize.high), so every workload that loads images spells and bounds them alike.
+void add_preprocessing_params(ParamTable& table, const std::string& prefix);
+
+/// @brief Read what add_preprocessing_params() declared from validated @p p, with the checks a
+/// table cannot state (both resize sides or neither, low below high, levels only with a
+/// threshold); throws ConfigError at the offending key.
+ImagePreprocessing preprocessing_from(const Params& p, const std::string& prefix);
 
 /// @brief Where Debian's dataset-fashion-mnist package installs its files.
 std::string default_fashion_mnist_dir();

@@ -26,6 +26,12 @@ struct DenseLayer {
     std::vector<float> weights;
     std::vector<float> bias; ///< outputs (zeros if the file has none)
     Activation activation = Activation::none;
+    /// The file's tensors times this give weights and bias (already applied to them here): a
+    /// ternary layer's per-layer gain, which hardware realises in its readout amplifier.
+    float scale = 1.0f;
+    /// Weights and bias are each -scale, 0 or +scale (the file holds -1, 0, 1; checked on load
+    /// and on save).
+    bool ternary = false;
 
     float weight(int input, int output) const {
         return weights[static_cast<std::size_t>(input) * outputs + output];
@@ -34,7 +40,8 @@ struct DenseLayer {
 
 struct Network {
     std::string name;
-    std::string path; ///< file it was loaded from
+    std::string description; ///< free text ("" if none); the trainer records its inputs here
+    std::string path;        ///< file it was loaded from
     std::vector<DenseLayer> layers;
     int input_size() const;
     int output_size() const;

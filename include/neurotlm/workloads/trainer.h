@@ -13,6 +13,9 @@
 
 namespace neurotlm {
 
+/// @brief How the trainer represents weights: float, or ternary by quantisation-aware training.
+enum class WeightQuantization { none, ternary };
+
 struct TrainOptions {
     std::vector<int> hidden{128};             ///< hidden layer widths; empty = a linear classifier
     Activation activation = Activation::relu; ///< of every hidden layer; the output is linear
@@ -25,6 +28,14 @@ struct TrainOptions {
     int batch = 32;
     std::uint64_t seed = 1;
     std::string name = "mlp";
+    std::string description; ///< written into the network file
+    /// ternary: float shadow weights, forward and backward passes with each layer's weights and
+    /// bias as alpha x {-1, 0, 1} (Ternary Weight Networks, Li & Liu 2016), gradients passed
+    /// straight through to the shadow weights; the network returned holds the ternary values.
+    WeightQuantization weights = WeightQuantization::none;
+    /// Ternary: a weight whose magnitude is at most this x the layer's mean |w| (weights and
+    /// bias together) becomes 0; 0.7 is TWN's approximation of the optimal threshold.
+    double ternary_threshold = 0.7;
 };
 
 struct EpochReport {
@@ -39,10 +50,11 @@ struct EpochReport {
 /// @brief Train a dense classifier on @p train, evaluating on @p test (may be null) after each
 /// epoch and calling @p on_epoch with the figures.
 ///
-/// Deterministic for a seed on a given build: initialisation (He for ReLU, Xavier otherwise) and
-/// shuffling draw from RngStream, and the arithmetic runs on one thread. Throws InputError on
-/// unusable input (no labels, a label outside [0, classes), mismatched image sizes, bad options)
-/// and when the loss diverges to NaN or infinity.
+/// With options.weights ternary, every layer of the result is ternary (DenseLayer::ternary, its
+/// scale the alpha of its last update). Deterministic for a seed on a given build: initialisation
+/// (He for ReLU, Xavier otherwise) and shuffling draw from RngStream, and the arithmetic runs on
+/// one thread. Throws InputError on unusable input (no labels, a label outside [0, classes),
+/// mismatched image sizes, bad options) and when the loss diverges to NaN or infinity.
 Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
                          const std::function<void(const EpochReport&)>& on_epoch = {});
 
