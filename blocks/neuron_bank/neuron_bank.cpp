@@ -12,13 +12,12 @@ const SpecTable<NeuronBankSpec>& NeuronBankSpec::table() {
                   "neurons in the bank (IMAC-Sim: one per output of a 32-column tile)", 1, 65536);
         t.include<SotNeuronSpec>("neuron", NEUROTLM_FIELD(neuron), SotNeuronSpec::table());
         t.include<ReadoutAmpSpec>("readout", NEUROTLM_FIELD(readout), ReadoutAmpSpec::table());
-        t.choice<NeuronTiming>("timing", NEUROTLM_FIELD(timing),
-                               {{"window", NeuronTiming::window},
-                                {"settling", NeuronTiming::settling}},
-                               "window",
-                               "how long an activation takes: the sampling window "
-                               "(neuron.window; IMAC-Sim's latency) or the slowest neuron's "
-                               "settling time at its input; rounded up to cycles");
+        t.choice<NeuronTiming>(
+            "timing", NEUROTLM_FIELD(timing),
+            {{"window", NeuronTiming::window}, {"settling", NeuronTiming::settling}}, "window",
+            "how long an activation takes: the sampling window "
+            "(neuron.window; IMAC-Sim's latency) or the slowest neuron's "
+            "settling time at its input; rounded up to cycles");
         t.number("off_current", Unit::ampere, NEUROTLM_FIELD(off_current_A), 50e-9,
                  "current of a power-gated neuron between activations (assumed: tens of nA at "
                  "PTM-MG HP's 100 nA/um off-current); leakage = neurons x this x swing",

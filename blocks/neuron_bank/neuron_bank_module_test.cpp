@@ -26,39 +26,38 @@ namespace {
 constexpr std::uint64_t kTile0 = 0x10000000, kTile1 = 0x10400000, kAct = 0x20000000;
 
 json tile(const std::string& name, int rows, int cols) {
-    return {{"name", name},         {"type", "crossbar_tile"}, {"rows", rows},
-            {"cols", cols},         {"device", "dev"},         {"adc", {{"bits", 0}}},
-            {"read_noise", false},  {"variation", false}};
+    return {{"name", name},        {"type", "crossbar_tile"}, {"rows", rows},
+            {"cols", cols},        {"device", "dev"},         {"adc", {{"bits", 0}}},
+            {"read_noise", false}, {"variation", false}};
 }
 
 // tile0 (4 inputs, 3 outputs) -> act0 (3 neurons) -> tile1 (3 inputs, 2 outputs).
 json chain_platform(bool analog = true) {
-    json doc = {
-        {"neurotlm", 1},
-        {"name", "chain"},
-        {"seed", 3},
-        {"devices",
-         {{"dev",
-           {{"type", "rram"},
-            {"levels", 1024},
-            {"r_on", "5 kohm"},
-            {"r_off", "15 kohm"},
-            {"read_voltage", "0.2 V"},
-            {"source", "test device"}}}}},
-        {"components",
-         {{{"name", "ctrl"}, {"type", "controller"}},
-          {{"name", "bus"}, {"type", "router"}},
-          tile("tile0", 4, 6),
-          tile("tile1", 3, 4),
-          {{"name", "act0"},
-           {"type", "neuron_bank"},
-           {"neurons", 3},
-           {"readout", {{"gain", 4}, {"r_unit", "1 kohm"}}}}}},
-        {"connections",
-         {{{"from", "ctrl.out"}, {"to", "bus.in"}},
-          {{"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}},
-          {{"from", "bus.out"}, {"to", "tile1.in"}, {"base", "0x10400000"}},
-          {{"from", "bus.out"}, {"to", "act0.in"}, {"base", "0x20000000"}}}}};
+    json doc = {{"neurotlm", 1},
+                {"name", "chain"},
+                {"seed", 3},
+                {"devices",
+                 {{"dev",
+                   {{"type", "rram"},
+                    {"levels", 1024},
+                    {"r_on", "5 kohm"},
+                    {"r_off", "15 kohm"},
+                    {"read_voltage", "0.2 V"},
+                    {"source", "test device"}}}}},
+                {"components",
+                 {{{"name", "ctrl"}, {"type", "controller"}},
+                  {{"name", "bus"}, {"type", "router"}},
+                  tile("tile0", 4, 6),
+                  tile("tile1", 3, 4),
+                  {{"name", "act0"},
+                   {"type", "neuron_bank"},
+                   {"neurons", 3},
+                   {"readout", {{"gain", 4}, {"r_unit", "1 kohm"}}}}}},
+                {"connections",
+                 {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+                  {{"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}},
+                  {{"from", "bus.out"}, {"to", "tile1.in"}, {"base", "0x10400000"}},
+                  {{"from", "bus.out"}, {"to", "act0.in"}, {"base", "0x20000000"}}}}};
     if (analog) {
         doc["connections"].push_back(
             {{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", "100 um"}});
@@ -67,8 +66,8 @@ json chain_platform(bool analog = true) {
     return doc;
 }
 
-const std::vector<float> kW0{0.5f, -0.25f, 1.0f,  -1.0f, 0.75f, 0.0f,
-                             0.25f, 0.5f,  -0.5f, 0.0f,  -0.75f, 0.25f};
+const std::vector<float> kW0{0.5f,  -0.25f, 1.0f,  -1.0f, 0.75f,  0.0f,
+                             0.25f, 0.5f,   -0.5f, 0.0f,  -0.75f, 0.25f};
 const std::vector<float> kW1{1.0f, -0.5f, -0.25f, 0.75f, 0.5f, 0.5f};
 // Multiples of 1/255, so the 8-bit input quantisation keeps them.
 const std::vector<float> kX{1.0f, -0.6f, 0.2f, 0.4f};
@@ -137,7 +136,8 @@ TEST(AnalogChain, OutputsEqualTheCompositionOfTheCircuitModels) {
     const SotNeuron neuron(bank->spec().neuron);
     std::vector<double> vout(3);
     for (int j = 0; j < 3; ++j)
-        vout[j] = neuron.output_V(bank->spec().readout.output_from_currents_V(i_plus[j], i_minus[j]));
+        vout[j] =
+            neuron.output_V(bank->spec().readout.output_from_currents_V(i_plus[j], i_minus[j]));
     // tile1 driven at those voltages: y = sum_i (V_i x_max / V_read) w_eff.
     const auto& w1 = t1->crossbar().effective_weights();
     for (int j = 0; j < 2; ++j) {

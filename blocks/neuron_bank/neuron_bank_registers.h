@@ -17,11 +17,16 @@ inline constexpr regmap::Register ACTIVATIONS{"ACTIVATIONS", 0x24, Access::ro, 0
                                               "activations so far (commands and analog samples)"};
 
 inline constexpr regmap::Window INPUT{
-    "INPUT", 0x10000, Access::rw, "NEURONS float32", false,
+    "INPUT",
+    0x10000,
+    Access::rw,
+    "NEURONS float32",
+    false,
     "neuron input voltages (V) ACTIVATE applies; an analog sample leaves the readout's outputs "
     "here"};
-inline constexpr regmap::Window OUTPUT{"OUTPUT", 0x20000, Access::ro, "NEURONS float32", true,
-                                       "output voltages (V) of the last activation"};
+inline constexpr regmap::Window OUTPUT{"OUTPUT",   0x20000,
+                                       Access::ro, "NEURONS float32",
+                                       true,       "output voltages (V) of the last activation"};
 
 inline constexpr regmap::Code ACTIVATE{1, "ACTIVATE",
                                        "the input window through the neurons to the output "

@@ -23,10 +23,10 @@ json doc_with(const json& links) {
     doc["components"].push_back(json{{"name", "act0"}, {"type", "neuron_bank"}, {"neurons", 4}});
     doc["components"].push_back(json{{"name", "act1"}, {"type", "neuron_bank"}, {"neurons", 3}});
     doc["components"].push_back(json{{"name", "narrow"},
-                                 {"type", "crossbar_tile"},
-                                 {"rows", 4},
-                                 {"cols", 8},
-                                 {"device", "ideal"}});
+                                     {"type", "crossbar_tile"},
+                                     {"rows", 4},
+                                     {"cols", 8},
+                                     {"device", "ideal"}});
     doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "act0.in"}});
     doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "act1.in"}});
     doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "narrow.in"}});
@@ -53,8 +53,8 @@ json analog_link(const std::string& from, const std::string& to) {
 } // namespace
 
 TEST(AnalogLinkConfig, AcceptsAChainAndKeepsTheLinksApartFromTheBus) {
-    const PlatformConfig cfg =
-        config_from(doc_with(json::array({analog_link("tile0.aout", "act0.ain"), analog_link("act0.aout", "narrow.ain")})));
+    const PlatformConfig cfg = config_from(doc_with(json::array(
+        {analog_link("tile0.aout", "act0.ain"), analog_link("act0.aout", "narrow.ain")})));
     ASSERT_EQ(cfg.analog_links.size(), 2u);
     EXPECT_EQ(cfg.analog_links[0].from_port, "aout");
     EXPECT_EQ(cfg.analog_links[1].to, "narrow");
@@ -63,8 +63,10 @@ TEST(AnalogLinkConfig, AcceptsAChainAndKeepsTheLinksApartFromTheBus) {
 }
 
 TEST(AnalogLinkConfig, AVoltageOutputMayDriveSeveralInputs) {
-    json doc = doc_with(json::array({analog_link("tile0.aout", "act0.ain"), analog_link("act0.aout", "narrow.ain"),
-                         {{"from", "act0.aout"}, {"to", "narrow2.ain"}, {"length", "1 mm"}}}));
+    json doc =
+        doc_with(json::array({analog_link("tile0.aout", "act0.ain"),
+                              analog_link("act0.aout", "narrow.ain"),
+                              {{"from", "act0.aout"}, {"to", "narrow2.ain"}, {"length", "1 mm"}}}));
     json narrow2 = doc["components"][5];
     narrow2["name"] = "narrow2";
     doc["components"].push_back(narrow2);
@@ -106,8 +108,8 @@ TEST(AnalogLinkConfig, RefusesAnInputAsTheSource) {
 }
 
 TEST(AnalogLinkConfig, RefusesASecondLinkIntoOneInput) {
-    const ConfigError e =
-        refusal(json::array({analog_link("act0.aout", "narrow.ain"), analog_link("act0.aout", "narrow.ain")}));
+    const ConfigError e = refusal(json::array(
+        {analog_link("act0.aout", "narrow.ain"), analog_link("act0.aout", "narrow.ain")}));
     EXPECT_EQ(e.pointer(), "/connections/6/to");
 }
 
@@ -139,14 +141,19 @@ TEST(AnalogLinkConfig, RefusesALoop) {
 }
 
 TEST(AnalogLinkConfig, RefusesAddressesAndBadLengths) {
-    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"base", 0}}})).pointer(),
-              "/connections/5/base");
-    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", "5 ns"}}})).pointer(),
-              "/connections/5/length");
-    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", 0}}})).pointer(),
+    EXPECT_EQ(
+        refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"base", 0}}})).pointer(),
+        "/connections/5/base");
+    EXPECT_EQ(
+        refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", "5 ns"}}}))
+            .pointer(),
+        "/connections/5/length");
+    EXPECT_EQ(refusal(json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"length", 0}}}))
+                  .pointer(),
               "/connections/5/length");
     // A length on a bus connection means nothing.
-    EXPECT_EQ(refusal(json::array({{{"from", "bus.out"}, {"to", "act0.in"}, {"length", "1 um"}}})).pointer(),
+    EXPECT_EQ(refusal(json::array({{{"from", "bus.out"}, {"to", "act0.in"}, {"length", "1 um"}}}))
+                  .pointer(),
               "/connections/5/length");
 }
 

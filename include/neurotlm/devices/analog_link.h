@@ -25,10 +25,10 @@ struct AnalogLinkSpec {
     double length_m = 0.0;            ///< wire length, sender to receiver
     double wire_cap_F_per_m = 0.2e-9; ///< from the technology
     double wire_res_ohm_per_m = 6.17e6;
-    int wires_per_value = 1;          ///< 2 for a differential pair (I+ and I- lines)
-    double load_ohm = 0.0;            ///< current links: receiver's input resistance
-    double driver_settle_s = 0.0;     ///< sender's own settling before the wire
-    double settle_tolerance = 0.01;   ///< the wire is settled within this fraction of the step
+    int wires_per_value = 1;        ///< 2 for a differential pair (I+ and I- lines)
+    double load_ohm = 0.0;          ///< current links: receiver's input resistance
+    double driver_settle_s = 0.0;   ///< sender's own settling before the wire
+    double settle_tolerance = 0.01; ///< the wire is settled within this fraction of the step
 
     /// Wire figures from @p tech, the rest as given.
     static AnalogLinkSpec in_technology(const Technology& tech, AnalogSignal signal,

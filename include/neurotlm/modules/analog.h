@@ -24,10 +24,10 @@ struct AnalogPortSpec {
     std::string name;
     bool output = false;
     AnalogSignal signal = AnalogSignal::voltage;
-    int width = 0;               ///< values per sample
-    bool required = false;       ///< inputs: the block cannot work without a connection
-    int wires_per_value = 1;     ///< outputs: 2 for differential pairs
-    double load_ohm = 0.0;       ///< current inputs: input resistance the wires see
+    int width = 0;                ///< values per sample
+    bool required = false;        ///< inputs: the block cannot work without a connection
+    int wires_per_value = 1;      ///< outputs: 2 for differential pairs
+    double load_ohm = 0.0;        ///< current inputs: input resistance the wires see
     double driver_settle_s = 0.0; ///< outputs: the driver's own settling time
     std::string description;
 };
