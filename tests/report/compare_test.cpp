@@ -57,7 +57,8 @@ TEST(Compare, RowsCarryEachRunsFiguresAndRatiosToTheFirst) {
     // A figure a run lacks is empty, and so is its ratio.
     std::vector<ComparedRun> partial = runs;
     partial[1].report["workload"].erase("accuracy");
-    const CompareRow* acc = find(compare_rows(partial), "accuracy");
+    const std::vector<CompareRow> partial_rows = compare_rows(partial);
+    const CompareRow* acc = find(partial_rows, "accuracy");
     ASSERT_NE(acc, nullptr);
     EXPECT_FALSE(acc->values[1].has_value());
     EXPECT_FALSE(ratio_to_first(*acc, 1).has_value());
