@@ -260,6 +260,13 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
              "weight to conductance: G+ - G- on column pairs, or G - G_ref on one column (a "
              "reference column subtracted; sliced: offset-binary codes); twos_complement: "
              "sliced only, the sign bit on its own slice")
+            .choice<PairZero>(
+                "zero_level", NEUROTLM_FIELD(zero_level),
+                {{"g_min", PairZero::g_min}, {"g_max", PairZero::g_max}}, "g_min",
+                "differential mapping with analog weights: the level both cells of a zero "
+                "weight hold and the cell not carrying a weight keeps: g_min (least read "
+                "current) or g_max (IMAC-Sim: 0 -> (R_low, R_low)); same weights, different "
+                "read energy and IR drop")
             .integer("weight_bits", NEUROTLM_FIELD(weight_bits), 0,
                      "weight precision: 0 = analog (each weight at the nearest of the cell's "
                      "levels); 2-16 = a code of that many bits spread over cells of "
@@ -557,7 +564,13 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
                 continue;
             }
             const double u = static_cast<double>(w) / w_max;
-            if (m_spec.mapping == WeightMapping::differential) {
+            if (m_spec.mapping == WeightMapping::differential &&
+                m_spec.zero_level == PairZero::g_max) {
+                const int top = static_cast<int>(levels.size()) - 1;
+                const double g_max = levels.back();
+                write(2 * j, u < 0.0 ? nearest(g_max + u * range) : top);
+                write(2 * j + 1, u > 0.0 ? nearest(g_max - u * range) : top);
+            } else if (m_spec.mapping == WeightMapping::differential) {
                 write(2 * j, u > 0.0 ? nearest(g_min + u * range) : 0);
                 write(2 * j + 1, u < 0.0 ? nearest(g_min - u * range) : 0);
             } else {
@@ -1026,6 +1039,16 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     }
     cost.array_energy_J = energy_J;
     return cost;
+}
+
+double Crossbar::nominal_amperes_per_output(const CrossbarSpec& spec, float x_max, float w_max) {
+    const CellSpec& cell = spec.cell;
+    const double vr = cell.read_voltage_V;
+    const double range = cell.conductance_at(cell.levels() - 1, vr) - cell.conductance_at(0, vr);
+    // As rebuild(): the differential pair spans the range for w_max, G - G_ref half of it.
+    const double w_per_S =
+        (spec.mapping == WeightMapping::differential ? w_max : 2.0 * w_max) / range;
+    return vr / x_max / w_per_S;
 }
 
 double Crossbar::amperes_per_output() const {
