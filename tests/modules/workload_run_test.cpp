@@ -392,3 +392,77 @@ TEST(WorkloadRun, AnAnalogChainClassifiesAsTheChainComputedByHand) {
     EXPECT_GE(w.at("agreement_with_software").get<double>(), 0.9);
     EXPECT_EQ(r.items, 40u);
 }
+
+namespace {
+
+// The workload is created, and checks the chain, when the platform is built.
+ConfigError chain_refusal(const json& doc) {
+    try {
+        Platform p(neurotlm::testing::config_from(doc));
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "accepted";
+    return ConfigError("", "", "", "");
+}
+
+/// The index in /connections of the link from @p from to @p to.
+std::size_t link_index(const json& doc, const std::string& from, const std::string& to) {
+    const json& c = doc["connections"];
+    for (std::size_t i = 0; i < c.size(); ++i)
+        if (c[i]["from"] == from && c[i]["to"] == to) return i;
+    ADD_FAILURE() << "no link " << from << " -> " << to;
+    return 0;
+}
+
+} // namespace
+
+json good_chain() {
+    return tiny_chain(reverse_sigmoid_tiny(::testing::TempDir()));
+}
+
+TEST(WorkloadRun, AnAnalogChainBankAveragesAsManyPartsAsTheLayerHasRowBlocks) {
+    json doc = good_chain();
+    doc["components"][5]["parts"] = 2;
+    doc["connections"].erase(link_index(doc, "a4.aout", "n0.ain2"));
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/components/5/parts");
+    EXPECT_NE(std::string(e.what()).find("3 parts"), std::string::npos) << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainReadsALastLayerWithoutActivationLinearly) {
+    json doc = good_chain();
+    doc["components"][7].erase("mode");
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/components/7/mode");
+    EXPECT_NE(std::string(e.what()).find("\"linear\" for none"), std::string::npos) << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainRefusesTheWrongNeuronsOnATilesRows) {
+    // b1 takes fc1's outputs 8-11, not 4-7.
+    json doc = good_chain();
+    const std::size_t k = link_index(doc, "n1.aout", "b1.ain");
+    doc["connections"][k] = {{"from", "n0.aout"}, {"to", "b1.ain"}, {"first", 4}, {"count", 4}};
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/connections/" + std::to_string(k));
+    EXPECT_NE(std::string(e.what()).find("outputs 8 to 11"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("outputs 4 to 7 of n0"), std::string::npos) << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainDrivesEachBiasRowFromTheSupply) {
+    json doc = good_chain();
+    doc["components"][4].erase("bias_rows");
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/components/4/bias_rows");
+}
+
+TEST(WorkloadRun, AnAnalogChainTakesTheFirstLayersInputsFromTheController) {
+    json doc = good_chain();
+    doc["components"].push_back({{"name", "extra"}, {"type", "neuron_bank"}, {"neurons", 8}});
+    doc["connections"].push_back({{"from", "bus.out"}, {"to", "extra.in"}});
+    doc["connections"].push_back({{"from", "extra.aout"}, {"to", "a0.ain"}});
+    doc["components"][2]["ain_rows"] = 8;
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_NE(std::string(e.what()).find("the controller writes the inputs"), std::string::npos)
+        << e.what();
+}
