@@ -139,7 +139,7 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     for (const auto& layer : m_net.layers)
         m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
     calibrate(platform, p.pointer_of("network"));
-    if (m_chain_mode) set_chain_gains();
+    if (m_chain_mode) set_chain_gains(file, p.pointer_of("tiles"));
 }
 
 void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
@@ -473,12 +473,23 @@ void MlpInference::plan_chain_layer(const PlatformInfo& platform, std::size_t l)
 // part's amplifier gives gain r_unit times that, and the neuron sees the parts' average. So
 // the whole pre-activation z reaches the neuron as gain r_unit a z / parts, which must be
 // scale_V z.
-void MlpInference::set_chain_gains() {
+void MlpInference::set_chain_gains(const std::string& file, const std::string& tiles_pointer) {
     for (std::size_t l = 0; l < m_chain.size(); ++l) {
         ChainLayer& layer = m_chain[l];
         const MatrixMap& lm = m_map[l];
         const double a =
             Crossbar::nominal_amperes_per_output(*lm.blocks.front().spec, lm.x_max, lm.w_max);
+        // The parts are averaged with one gain: tiles of other cells or read voltages would
+        // weigh their partial sums differently.
+        for (const TileBlock& b : lm.blocks) {
+            const double ab = Crossbar::nominal_amperes_per_output(*b.spec, lm.x_max, lm.w_max);
+            if (std::fabs(ab - a) > 1e-9 * a)
+                throw ConfigError(file, tiles_pointer,
+                                  "tiles of one layer of an analog chain that give the same "
+                                  "current per unit of pre-activation (one cell and read voltage)",
+                                  lm.blocks.front().tile + " and " + b.tile + " of layer " +
+                                      m_net.layers[l].name + " differ");
+        }
         for (auto& bank : layer.banks) {
             if (bank.linear) continue;
             bank.gain = layer.scale_V * bank.parts / (bank.r_unit_ohm * a);

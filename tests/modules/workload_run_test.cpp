@@ -466,3 +466,15 @@ TEST(WorkloadRun, AnAnalogChainTakesTheFirstLayersInputsFromTheController) {
     EXPECT_NE(std::string(e.what()).find("the controller writes the inputs"), std::string::npos)
         << e.what();
 }
+
+TEST(WorkloadRun, AnAnalogChainAveragesPartsOfOneCurrentPerUnit) {
+    // b1 on cells read at another voltage: its partial sums would weigh differently.
+    json doc = good_chain();
+    doc["devices"]["other"] = doc["devices"]["ideal"];
+    doc["devices"]["other"]["read_voltage"] = "0.3 V";
+    doc["components"][4]["device"] = "other";
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/workload/tiles");
+    EXPECT_NE(std::string(e.what()).find("b0 and b1 of layer fc2 differ"), std::string::npos)
+        << e.what();
+}

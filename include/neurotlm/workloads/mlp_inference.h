@@ -72,8 +72,10 @@ private:
     /// Layer @p l of an analog chain from the platform's links, checked against its blocks (and
     /// the previous layer's banks); ConfigError at the offending link or parameter.
     void plan_chain_layer(const PlatformInfo& platform, std::size_t l);
-    /// Readout gains: a pre-activation of 1 reaches the neuron input as the fitted scale_V.
-    void set_chain_gains();
+    /// Readout gains: a pre-activation of 1 reaches the neuron input as the fitted scale_V; the
+    /// tiles of a layer must give the same current per unit (else ConfigError at @p file /
+    /// @p tiles_pointer).
+    void set_chain_gains(const std::string& file, const std::string& tiles_pointer);
     /// One image through the analog chain; returns the predicted class.
     int infer_chain(RunContext& ctx, Drivers& drivers, int image) const;
     /// The activation buffer (the parameter "buffer"), checked to hold two activations.
