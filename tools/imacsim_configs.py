@@ -26,7 +26,7 @@ T = 32  # tile rows and logical columns (64 physical columns: differential pairs
 WORKLOAD_NOTE = ("IMAC-Sim (iCAS-Lab; Amin et al., GLSVLSI 2022, arXiv:2204.09918) default "
                  "architecture: MLP 400-120-84-10 on 20x20 binarised Fashion-MNIST, 32x32 tiles "
                  "of differential ternary weights (+1 -> (5 kohm, 15 kohm), 0 -> (5 kohm, 5 kohm)), "
-                 "a bias row from VDD, 11.55 ohm wire segments, a layer split into "
+                 "a bias row from VDD, wire segments of 9.24 ohm along the input lines (rows) and 11.55 ohm along the output lines (columns), a layer split into "
                  "ceil((n_in+1)/32) x ceil(n_out/32) tiles, one inference per 1 ns window. ")
 
 
@@ -35,7 +35,8 @@ def tile(name, count=None, **extra):
     if count is not None:
         t["count"] = count
     t.update({"rows": T, "cols": 2 * T, "device": "rram_imacsim", "zero_level": "g_max",
-              "read_time": "1 ns", "wire_resistance": "11.55 ohm", "ir_drop": False,
+              "read_time": "1 ns", "wire_resistance": "9.24 ohm", "column_wire_resistance": "11.55 ohm",
+              "ir_drop": False,
               "variation": False, "read_noise": False})
     t.update(extra)
     return t

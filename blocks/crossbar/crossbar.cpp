@@ -293,6 +293,13 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                     "solve loses its precision, above 1 kohm a line drops more than its cells)",
                     1e-6, 1e3)
             .or_zero()
+            .number("column_wire_resistance", Unit::ohm, NEUROTLM_FIELD(column_wire_resistance_ohm),
+                    0.0,
+                    "resistance of one segment of the column wires (bit lines, the outputs) when "
+                    "it differs from wire_resistance, which then applies to the rows: 0 = the "
+                    "same; else 1 uohm to 1 kohm",
+                    1e-6, 1e3)
+            .or_zero()
             .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,
                      "solve the resistive network with wire resistance on every read")
             .boolean("read_noise", NEUROTLM_FIELD(read_noise), true,
@@ -739,9 +746,10 @@ void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
         // the rows like a data column. An ideal reference (G_ref * sum V) was 5 % (first) to
         // 13 % (last) of full scale off ngspice on a 32x32 array with 1 ohm segments; this
         // agrees to 1e-7 (ir_drop_test, OffsetMappingAgreesWithNgspiceOn32x32...).
-        ir.net = diff ? std::make_unique<detail::IrNetwork>(m_g, rows, cols, r)
+        const double r_col = m_spec.column_segment_ohm();
+        ir.net = diff ? std::make_unique<detail::IrNetwork>(m_g, rows, cols, r, r_col)
                       : std::make_unique<detail::IrNetwork>(
-                            m_g, rows, cols, r,
+                            m_g, rows, cols, r, r_col,
                             detail::ReferenceColumn{m_g_ref_S, m_spec.reference_position});
         ir.v_V.assign(static_cast<std::size_t>(rows), 0.0);
         ir.column_A.assign(static_cast<std::size_t>(cols), 0.0);

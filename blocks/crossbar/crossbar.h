@@ -90,9 +90,15 @@ struct CrossbarSpec {
     double read_time_s = 10e-9;       ///< duration of one read (integration window)
     double clock_Hz = 1e9;            ///< tile clock: latencies are whole cycles of it
     double wire_resistance_ohm = 0.0; ///< resistance of one wire segment between cells
-    bool ir_drop = false;             ///< solve the resistive network (needs wire_resistance > 0)
-    bool read_noise = true;           ///< apply cell.read_noise_sigma on every read
-    bool variation = true;            ///< apply cell.variation_sigma and stuck-at at programming
+    /// Segments of the column wires (bit lines, the outputs) when they differ from the rows'
+    /// (IMAC-Sim: 9.24 ohm along the input lines, 11.55 ohm along the output lines); 0 = the same.
+    double column_wire_resistance_ohm = 0.0;
+    double column_segment_ohm() const {
+        return column_wire_resistance_ohm > 0.0 ? column_wire_resistance_ohm : wire_resistance_ohm;
+    }
+    bool ir_drop = false;   ///< solve the resistive network (needs wire_resistance > 0)
+    bool read_noise = true; ///< apply cell.read_noise_sigma on every read
+    bool variation = true;  ///< apply cell.variation_sigma and stuck-at at programming
 
     ShiftAddSpec shift_add;
     ArrayPeripherySpec periphery; ///< derived by the tile (no parameters of its own)
