@@ -260,6 +260,13 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
              "weight to conductance: G+ - G- on column pairs, or G - G_ref on one column (a "
              "reference column subtracted; sliced: offset-binary codes); twos_complement: "
              "sliced only, the sign bit on its own slice")
+            .choice<PairZero>(
+                "zero_level", NEUROTLM_FIELD(zero_level),
+                {{"g_min", PairZero::g_min}, {"g_max", PairZero::g_max}}, "g_min",
+                "differential mapping with analog weights: the level both cells of a zero "
+                "weight hold and the cell not carrying a weight keeps: g_min (least read "
+                "current) or g_max (IMAC-Sim: 0 -> (R_low, R_low)); same weights, different "
+                "read energy and IR drop")
             .integer("weight_bits", NEUROTLM_FIELD(weight_bits), 0,
                      "weight precision: 0 = analog (each weight at the nearest of the cell's "
                      "levels); 2-16 = a code of that many bits spread over cells of "
@@ -284,6 +291,13 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
                     "resistance of one wire segment between adjacent cells: 0 = ideal wires, "
                     "else 1 uohm to 1 kohm (real segments are ~10 ohm; below 1 uohm the network "
                     "solve loses its precision, above 1 kohm a line drops more than its cells)",
+                    1e-6, 1e3)
+            .or_zero()
+            .number("column_wire_resistance", Unit::ohm, NEUROTLM_FIELD(column_wire_resistance_ohm),
+                    0.0,
+                    "resistance of one segment of the column wires (bit lines, the outputs) when "
+                    "it differs from wire_resistance, which then applies to the rows: 0 = the "
+                    "same; else 1 uohm to 1 kohm",
                     1e-6, 1e3)
             .or_zero()
             .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,
@@ -557,7 +571,13 @@ CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_use
                 continue;
             }
             const double u = static_cast<double>(w) / w_max;
-            if (m_spec.mapping == WeightMapping::differential) {
+            if (m_spec.mapping == WeightMapping::differential &&
+                m_spec.zero_level == PairZero::g_max) {
+                const int top = static_cast<int>(levels.size()) - 1;
+                const double g_max = levels.back();
+                write(2 * j, u < 0.0 ? nearest(g_max + u * range) : top);
+                write(2 * j + 1, u > 0.0 ? nearest(g_max - u * range) : top);
+            } else if (m_spec.mapping == WeightMapping::differential) {
                 write(2 * j, u > 0.0 ? nearest(g_min + u * range) : 0);
                 write(2 * j + 1, u < 0.0 ? nearest(g_min - u * range) : 0);
             } else {
@@ -726,9 +746,10 @@ void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
         // the rows like a data column. An ideal reference (G_ref * sum V) was 5 % (first) to
         // 13 % (last) of full scale off ngspice on a 32x32 array with 1 ohm segments; this
         // agrees to 1e-7 (ir_drop_test, OffsetMappingAgreesWithNgspiceOn32x32...).
-        ir.net = diff ? std::make_unique<detail::IrNetwork>(m_g, rows, cols, r)
+        const double r_col = m_spec.column_segment_ohm();
+        ir.net = diff ? std::make_unique<detail::IrNetwork>(m_g, rows, cols, r, r_col)
                       : std::make_unique<detail::IrNetwork>(
-                            m_g, rows, cols, r,
+                            m_g, rows, cols, r, r_col,
                             detail::ReferenceColumn{m_g_ref_S, m_spec.reference_position});
         ir.v_V.assign(static_cast<std::size_t>(rows), 0.0);
         ir.column_A.assign(static_cast<std::size_t>(cols), 0.0);
@@ -1026,6 +1047,16 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     }
     cost.array_energy_J = energy_J;
     return cost;
+}
+
+double Crossbar::nominal_amperes_per_output(const CrossbarSpec& spec, float x_max, float w_max) {
+    const CellSpec& cell = spec.cell;
+    const double vr = cell.read_voltage_V;
+    const double range = cell.conductance_at(cell.levels() - 1, vr) - cell.conductance_at(0, vr);
+    // As rebuild(): the differential pair spans the range for w_max, G - G_ref half of it.
+    const double w_per_S =
+        (spec.mapping == WeightMapping::differential ? w_max : 2.0 * w_max) / range;
+    return vr / x_max / w_per_S;
 }
 
 double Crossbar::amperes_per_output() const {

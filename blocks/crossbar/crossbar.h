@@ -64,10 +64,19 @@ enum class ReferencePosition {
     last,  ///< after the data columns, at the far end of the word lines
 };
 
+/// Where the differential mapping's pairs rest: the level both cells of a zero weight hold, and
+/// the one the cell not carrying a weight keeps. The weight is the same either way; the read
+/// current (energy, IR drop) is not.
+enum class PairZero {
+    g_min, ///< least conductance: least read current
+    g_max, ///< highest conductance (IMAC-Sim: 0 -> (R_low, R_low))
+};
+
 struct CrossbarSpec {
     int rows = 128; ///< physical rows (word lines)
     int cols = 128; ///< physical columns (bit lines)
     WeightMapping mapping = WeightMapping::differential;
+    PairZero zero_level = PairZero::g_min; ///< differential analog weights only
     ReferencePosition reference_position = ReferencePosition::last; ///< offset mapping only
     CellSpec cell;
     AdcSpec adc;
@@ -81,9 +90,15 @@ struct CrossbarSpec {
     double read_time_s = 10e-9;       ///< duration of one read (integration window)
     double clock_Hz = 1e9;            ///< tile clock: latencies are whole cycles of it
     double wire_resistance_ohm = 0.0; ///< resistance of one wire segment between cells
-    bool ir_drop = false;             ///< solve the resistive network (needs wire_resistance > 0)
-    bool read_noise = true;           ///< apply cell.read_noise_sigma on every read
-    bool variation = true;            ///< apply cell.variation_sigma and stuck-at at programming
+    /// Segments of the column wires (bit lines, the outputs) when they differ from the rows'
+    /// (IMAC-Sim: 9.24 ohm along the input lines, 11.55 ohm along the output lines); 0 = the same.
+    double column_wire_resistance_ohm = 0.0;
+    double column_segment_ohm() const {
+        return column_wire_resistance_ohm > 0.0 ? column_wire_resistance_ohm : wire_resistance_ohm;
+    }
+    bool ir_drop = false;   ///< solve the resistive network (needs wire_resistance > 0)
+    bool read_noise = true; ///< apply cell.read_noise_sigma on every read
+    bool variation = true;  ///< apply cell.variation_sigma and stuck-at at programming
 
     ShiftAddSpec shift_add;
     ArrayPeripherySpec periphery; ///< derived by the tile (no parameters of its own)
@@ -236,6 +251,9 @@ public:
     CrossbarCost analog_read(const float* v_rows_V, float* y);
     /// The differential column current (I+ - I-, or I - I_ref) per output unit of analog_read().
     double amperes_per_output() const;
+    /// amperes_per_output() of an analog-weight array of @p spec programmed at weight range
+    /// @p w_max and read at input range @p x_max, before it is built (a mapping's readout gain).
+    static double nominal_amperes_per_output(const CrossbarSpec& spec, float x_max, float w_max);
     /// The row voltages the drivers apply in one read for inputs @p x: x quantised to
     /// input_bits, V_read at the input range (the DAC of a tile whose outputs stay analog).
     void row_voltages(const float* x, float* v_V) const;

@@ -86,6 +86,32 @@ TEST(Crossbar, ReadEnergyIsSumV2GtOnA3x2Array) {
     EXPECT_EQ(c.reads, 2u);
 }
 
+TEST(Crossbar, PairsRestingAtGMaxHoldTheSameWeightsAtMoreReadEnergy) {
+    // IMAC-Sim's ternary pairs: +1 -> (R_low, R_high), -1 -> (R_high, R_low), 0 -> (R_low,
+    // R_low). With g_min = 1e-5 S and g_max = 1e-4 S:
+    //   row 0 (+1): (1e-4, 1e-5); row 1 (-1): (1e-5, 1e-4); row 2 (0): (1e-4, 1e-4).
+    CrossbarSpec s = ideal_spec(3, 2, rram(10e3, 100e3, 2));
+    s.input_bits = 2;
+    s.dac.bits = 2;
+    s.cell.read_voltage_V = 0.2;
+    s.read_time_s = 10e-9;
+    s.zero_level = PairZero::g_max;
+    Crossbar xb(s, RngStream(1, "xb"));
+    const float w[3] = {1.0f, -1.0f, 0.0f};
+    xb.program(w, 3, 1, 1.0f);
+    const std::vector<double> g_expected = {1e-4, 1e-5, 1e-5, 1e-4, 1e-4, 1e-4};
+    for (size_t k = 0; k < 6; ++k)
+        EXPECT_NEAR(xb.conductances_S()[k], g_expected[k], 1e-18) << k;
+    for (int i = 0; i < 3; ++i)
+        EXPECT_NEAR(xb.effective_weights()[static_cast<size_t>(i)], w[i], 1e-6);
+    // Same output; the zero row now draws 2e-4 S: 10 ns * (4.4e-6 + 4.888889e-7 + 0.04 * 2e-4).
+    const float x[3] = {1.0f, 1.0f / 3.0f, -1.0f};
+    float y = 0.0f;
+    const CrossbarCost c = xb.mvm(x, &y);
+    EXPECT_NEAR(y, 1.0 - 1.0 / 3.0, 1e-6);
+    EXPECT_NEAR(c.array_energy_J, 10e-9 * (4.4e-6 + 4.888889e-7 + 0.04 * 2e-4), 1e-20);
+}
+
 TEST(Crossbar, ReadEnergyMatchesConductanceMatrixWithVariation) {
     // Any programmed state: E = t * sum_ij V_i^2 G_ij over the slices, computed here from the
     // conductance matrix cell by cell.

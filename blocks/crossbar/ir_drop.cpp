@@ -31,17 +31,20 @@ std::vector<double> with_reference(const std::vector<double>& g_S, int rows, int
 } // namespace
 
 IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
-                     const ReferenceColumn& ref)
-    : IrNetwork(with_reference(g_S, rows, cols, ref), rows, cols + 1, r_wire_ohm) {
+                     double r_col_ohm, const ReferenceColumn& ref)
+    : IrNetwork(with_reference(g_S, rows, cols, ref), rows, cols + 1, r_wire_ohm, r_col_ohm) {
     m_reference = ref.position == ReferencePosition::first ? 0 : cols;
     m_first_data = ref.position == ReferencePosition::first ? 1 : 0;
 }
 
-IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm)
-    : m_rows(rows), m_cols(cols), m_g_wire_S(1.0 / r_wire_ohm) {
+IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
+                     double r_col_ohm)
+    : m_rows(rows), m_cols(cols), m_g_wire_S(1.0 / r_wire_ohm),
+      m_g_col_S(1.0 / (r_col_ohm > 0.0 ? r_col_ohm : r_wire_ohm)) {
     if (rows <= 0 || cols <= 0 || g_S.size() != static_cast<size_t>(rows) * cols)
         throw std::invalid_argument("IrNetwork: conductance matrix does not match rows x cols");
-    if (!(r_wire_ohm > 0.0)) throw std::invalid_argument("IrNetwork: wire resistance must be > 0");
+    if (!(r_wire_ohm > 0.0) || !(r_col_ohm >= 0.0))
+        throw std::invalid_argument("IrNetwork: wire resistance must be > 0");
 
     const int n = 2 * rows * cols;
     std::vector<Eigen::Triplet<double>> t;
@@ -52,7 +55,7 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
         t.emplace_back(a, b, -g);
         t.emplace_back(b, a, -g);
     };
-    const double gw = m_g_wire_S;
+    const double gw = m_g_wire_S, gc = m_g_col_S;
     for (int i = 0; i < rows; ++i) {
         for (int j = 0; j < cols; ++j) {
             branch(row_node(i, j), col_node(i, j), g_S[static_cast<size_t>(i) * cols + j]);
@@ -63,9 +66,9 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
                 branch(row_node(i, j - 1), row_node(i, j), gw);
             // Column wire: the last segment leads to the virtual ground at 0 V.
             if (i + 1 < rows)
-                branch(col_node(i, j), col_node(i + 1, j), gw);
+                branch(col_node(i, j), col_node(i + 1, j), gc);
             else
-                t.emplace_back(col_node(i, j), col_node(i, j), gw);
+                t.emplace_back(col_node(i, j), col_node(i, j), gc);
         }
     }
     Eigen::SparseMatrix<double> a(n, n);

@@ -15,6 +15,7 @@
 #include "testing/require.h"
 
 #include "neurotlm/blocks/crossbar/crossbar.h"
+#include "neurotlm/blocks/crossbar/ir_drop.h"
 #include "neurotlm/core/error.h"
 #include "testing/paths.h"
 
@@ -31,6 +32,22 @@ TEST(IrDrop, SingleCellIsASeriesCircuit) {
     EXPECT_NEAR(i[1], 0.0, 1e-15);
     EXPECT_NEAR(drv[0], 1.0 / 1030.0, 1e-15);
     EXPECT_NEAR(drv[1], 0.0, 1e-15);
+}
+
+TEST(IrDrop, ColumnSegmentsMayDifferFromRowSegments) {
+    // Cell (0,0) of a 2 x 2 array at 1 mS, rows of 10 ohm, columns of 30 ohm: source -> 10 ohm
+    // -> cell -> two 30 ohm column segments -> ground: I = 1 V / 1070 ohm.
+    const std::vector<double> g = {1e-3, 0.0, 0.0, 0.0};
+    detail::IrNetwork net(g, 2, 2, 10.0, 30.0);
+    const double v[2] = {1.0, 0.0};
+    double col[2], drv[2];
+    net.solve(v, col, drv);
+    EXPECT_NEAR(col[0], 1.0 / 1070.0, 1e-15);
+    EXPECT_NEAR(drv[0], 1.0 / 1070.0, 1e-15);
+    // 0 keeps the rows' resistance, as before.
+    detail::IrNetwork same(g, 2, 2, 10.0, 0.0);
+    same.solve(v, col, drv);
+    EXPECT_NEAR(col[0], 1.0 / 1030.0, 1e-15);
 }
 
 TEST(IrDrop, HandSolved2x2) {

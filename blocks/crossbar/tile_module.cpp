@@ -33,6 +33,16 @@ CrossbarSpec spec_from(const Params& p, const ComponentContext& ctx, double cloc
 
 ParamTable CrossbarTile::param_table() {
     ParamTable t = CrossbarSpec::table().params();
+    // How an analog sample meets the rows: IMAC-Sim's tiles take the previous layer's neurons on
+    // their first rows and drive the bias row from VDD, not from a neuron.
+    t.integer("ain_rows", 0,
+              "rows an analog sample on ain drives, from the first (the port's width); 0 = all "
+              "rows",
+              0, 4096)
+        .integer("bias_rows", 0,
+                 "rows after the ain rows that every analog sample drives at the full read "
+                 "voltage from the supply (a layer's bias row); ain_rows + bias_rows <= rows",
+                 0, 4096);
     add_common_params(t);
     return t;
 }
@@ -62,11 +72,20 @@ double CrossbarTile::estimate_bytes(const Params& p) {
 std::vector<AnalogPortSpec> CrossbarTile::analog_ports(const Params& p) {
     const CrossbarSpec s = CrossbarSpec::table().build(p);
     std::vector<AnalogPortSpec> ports;
+    const int ain_rows =
+        p.integer("ain_rows") > 0 ? static_cast<int>(p.integer("ain_rows")) : s.rows;
+    const int bias_rows = static_cast<int>(p.integer("bias_rows"));
+    if (ain_rows + bias_rows > s.rows)
+        p.fail(p.integer("ain_rows") > 0 ? "ain_rows" : "bias_rows",
+               "ain_rows + bias_rows at most the tile's " + std::to_string(s.rows) + " rows",
+               std::to_string(ain_rows) + " + " + std::to_string(bias_rows));
     AnalogPortSpec in;
     in.name = "ain";
     in.signal = AnalogSignal::voltage;
-    in.width = s.rows;
-    in.description = "row voltages (V); each sample starts an MVM without the DAC";
+    in.width = ain_rows;
+    in.description = bias_rows > 0 ? "row voltages (V) of the first ain_rows rows; each sample "
+                                     "starts an MVM without the DAC, bias rows at full scale"
+                                   : "row voltages (V); each sample starts an MVM without the DAC";
     ports.push_back(in);
     if (!s.sliced()) {
         AnalogPortSpec out;
@@ -124,6 +143,8 @@ CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& pa
             m_ain = &add_analog_in(p, [this](const std::vector<double>& v,
                                              const sc_core::sc_time& t) { on_row_voltages(v, t); });
     }
+    m_ain_rows = static_cast<std::uint32_t>(m_ain->spec().width);
+    m_bias_rows = static_cast<std::uint32_t>(params.integer("bias_rows"));
     m_row_V.assign(m_rows, 0.0f);
 }
 
@@ -160,8 +181,13 @@ void CrossbarTile::on_row_voltages(const std::vector<double>& v_V,
         refuse(error);
         return;
     }
+    // The link's rows, then the bias rows at the full read voltage from the supply, the rest
+    // undriven.
+    const float full_V = static_cast<float>(m_xbar->spec().cell.read_voltage_V);
     for (std::uint32_t i = 0; i < m_rows; ++i)
-        m_row_V[i] = static_cast<float>(v_V[i]);
+        m_row_V[i] = i < m_ain_rows                 ? static_cast<float>(v_V[i])
+                     : i < m_ain_rows + m_bias_rows ? full_V
+                                                    : 0.0f;
     const CrossbarCost read = m_xbar->analog_read(m_row_V.data(), m_output.data());
     // The output leaves on aout after the read; the ADC, if used, adds its cycles.
     const sc_core::sc_time start = busy_until() > arrival ? busy_until() : arrival;

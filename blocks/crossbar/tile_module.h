@@ -47,6 +47,8 @@ private:
     std::vector<float> m_row_V; ///< scratch: row voltages of an analog read
     std::uint32_t m_rows = 0;
     std::uint32_t m_cols = 0;
+    std::uint32_t m_ain_rows = 0;  ///< rows an `ain` sample drives (its width)
+    std::uint32_t m_bias_rows = 0; ///< rows after them an `ain` sample drives from the supply
     std::uint32_t m_rows_used = 0;
     std::uint32_t m_cols_used = 0;
     float m_weight_range = 1.0f;

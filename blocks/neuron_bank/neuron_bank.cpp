@@ -10,6 +10,16 @@ const SpecTable<NeuronBankSpec>& NeuronBankSpec::table() {
         SpecTable<NeuronBankSpec> t;
         t.integer("neurons", NEUROTLM_FIELD(neurons), 32,
                   "neurons in the bank (IMAC-Sim: one per output of a 32-column tile)", 1, 65536);
+        t.integer("parts", NEUROTLM_FIELD(parts), 1,
+                  "readouts averaged at each neuron input: a layer split over this many row "
+                  "blocks of tiles (IMAC-Sim: ceil((inputs + 1) / rows)); inputs ain0 .. "
+                  "ain<parts-1>, each required, or ain for one part",
+                  1, 1024);
+        t.choice<BankMode>("mode", NEUROTLM_FIELD(mode),
+                           {{"neuron", BankMode::neuron}, {"linear", BankMode::linear}}, "neuron",
+                           "neuron: the readout outputs through the SOT-MRAM neurons; linear: "
+                           "the readout outputs themselves (a last layer read for an argmax, "
+                           "IMAC-Sim's output layer), no neurons, no energy or area");
         t.include<SotNeuronSpec>("neuron", NEUROTLM_FIELD(neuron), SotNeuronSpec::table());
         t.include<ReadoutAmpSpec>("readout", NEUROTLM_FIELD(readout), ReadoutAmpSpec::table());
         t.choice<NeuronTiming>(
@@ -47,8 +57,14 @@ EnergyTable neuron_bank_energy_table() {
 
 NeuronBankResult activate_bank(const NeuronBankSpec& spec, const NeuronBankModel& model,
                                const std::vector<double>& vin_V) {
-    const NeuronBankModel::Activation a = model.activate(vin_V);
     NeuronBankResult r;
+    if (spec.mode == BankMode::linear) {
+        r.vout_V = vin_V;
+        r.hold_s = spec.timing == NeuronTiming::window ? spec.neuron.window_s : 0.0;
+        r.cycles = cycles_for(r.hold_s, spec.clock_Hz);
+        return r;
+    }
+    const NeuronBankModel::Activation a = model.activate(vin_V);
     r.vout_V = a.vout_V;
     const double window = spec.neuron.window_s;
     r.hold_s = spec.timing == NeuronTiming::window ? window : a.latency_s;

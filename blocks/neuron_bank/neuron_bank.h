@@ -17,8 +17,18 @@ enum class NeuronTiming {
     settling, ///< the slowest neuron's settling time at its input (SotNeuron::settling_time_s)
 };
 
+/// What the bank does with its readout outputs.
+enum class BankMode {
+    neuron, ///< through the SOT-MRAM neurons (a hidden layer's activation)
+    linear, ///< the readout outputs themselves (a last layer read out for an argmax)
+};
+
 struct NeuronBankSpec {
     int neurons = 32;
+    /// Readouts per neuron: a layer split over this many row blocks of tiles, one amplifier per
+    /// block, whose outputs are averaged at the neuron input (IMAC-Sim's 1 mohm ties).
+    int parts = 1;
+    BankMode mode = BankMode::neuron;
     SotNeuronSpec neuron;
     ReadoutAmpSpec readout;
     NeuronTiming timing = NeuronTiming::window;
@@ -34,10 +44,16 @@ struct NeuronBankSpec {
     double input_from_current_V(double i_diff_A) const {
         return readout.output_from_currents_V(i_diff_A, 0.0);
     }
-    /// Static power between activations: off_current x swing per neuron.
-    double leakage_W() const { return neurons * off_current_A * neuron.swing_V(); }
+    /// Static power between activations: off_current x swing per neuron (none in linear mode).
+    double leakage_W() const {
+        return mode == BankMode::linear ? 0.0 : neurons * off_current_A * neuron.swing_V();
+    }
     /// The neurons' area (two MTJs and two FinFETs each); the amplifiers are not modelled.
-    double area_m2() const { return neurons * neuron.area_m2(); }
+    double area_m2() const { return mode == BankMode::linear ? 0.0 : neurons * neuron.area_m2(); }
+    /// The analog input of part @p k: "ain" for a bank of one part, else "ain<k>".
+    std::string input_port(int k) const {
+        return parts == 1 ? std::string("ain") : "ain" + std::to_string(k);
+    }
 };
 
 /// The bank's actions, indexing neuron_bank_energy_table().
@@ -45,7 +61,9 @@ enum NeuronBankAction : std::size_t { kActivation };
 EnergyTable neuron_bank_energy_table();
 
 /// @brief One activation of @p model: outputs, energy (the neurons' DC power over the time the
-/// input is held: the window, or the settling time with NeuronTiming::settling) and cycles.
+/// input is held: the window, or the settling time with NeuronTiming::settling) and cycles. In
+/// linear mode the outputs are the inputs, held for the window (or no time with settling), and
+/// cost nothing (the amplifiers are not modelled).
 struct NeuronBankResult {
     std::vector<double> vout_V;
     double energy_J = 0.0;

@@ -1,5 +1,7 @@
 #include "neurotlm/blocks/neuron_bank/neuron_bank_driver.h"
 
+#include <cstring>
+
 #include "neurotlm/blocks/neuron_bank/neuron_bank_registers.h"
 
 namespace neurotlm {
@@ -35,6 +37,12 @@ std::vector<float> NeuronBankDriver::read_outputs() {
     std::vector<float> out(m_neurons);
     m_bus.read(m_base + r::OUTPUT.offset, out.data(), out.size() * sizeof(float));
     return out;
+}
+
+void NeuronBankDriver::set_gain(float gain) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &gain, sizeof bits);
+    m_bus.write32(m_base + r::GAIN.offset, bits);
 }
 
 std::uint32_t NeuronBankDriver::activations() {

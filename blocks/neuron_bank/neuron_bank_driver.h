@@ -23,6 +23,8 @@ public:
     /// The output voltages of the last activation (waits for it to finish).
     std::vector<float> read_outputs();
     std::uint32_t activations();
+    /// Set every readout amplifier's gain (R3/R1); 0 restores the configured one.
+    void set_gain(float gain);
 
 private:
     Initiator& m_bus;

@@ -1,5 +1,6 @@
 #include "neurotlm/blocks/neuron_bank/neuron_bank_module.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "neurotlm/blocks/neuron_bank/neuron_bank_registers.h"
@@ -16,21 +17,35 @@ ParamTable NeuronBank::param_table() {
 
 std::vector<AnalogPortSpec> NeuronBank::analog_ports(const Params& p) {
     const NeuronBankSpec s = NeuronBankSpec::table().build(p);
-    AnalogPortSpec in;
-    in.name = "ain";
-    in.signal = AnalogSignal::current;
-    in.width = s.neurons;
-    // The I+ line sees the amplifier's R2 + R4 to ground.
-    in.load_ohm = s.readout.plus_line_load_ohm();
-    in.description = "differential readout currents I+ - I- (A), one per neuron; each sample "
-                     "activates the bank";
+    std::vector<AnalogPortSpec> ports;
+    for (int k = 0; k < s.parts; ++k) {
+        AnalogPortSpec in;
+        in.name = s.input_port(k);
+        in.signal = AnalogSignal::current;
+        in.width = s.neurons;
+        // A bank waiting for a part that never comes would never activate.
+        in.required = s.parts > 1;
+        // The I+ line sees the amplifier's R2 + R4 to ground.
+        in.load_ohm = s.readout.plus_line_load_ohm();
+        in.description = s.parts == 1
+                             ? "differential readout currents I+ - I- (A), one per neuron; each "
+                               "sample activates the bank"
+                             : "differential readout currents I+ - I- (A) of row block " +
+                                   std::to_string(k) +
+                                   ", one per neuron; averaged with the other parts, the bank "
+                                   "activating when all have arrived";
+        ports.push_back(in);
+    }
     AnalogPortSpec out;
     out.name = "aout";
     out.output = true;
     out.signal = AnalogSignal::voltage;
     out.width = s.neurons;
-    out.description = "neuron output voltages (V) after each activation";
-    return {in, out};
+    out.description = s.mode == BankMode::linear
+                          ? "readout output voltages (V) after each sample"
+                          : "neuron output voltages (V) after each activation";
+    ports.push_back(out);
+    return ports;
 }
 
 NeuronBank::NeuronBank(const sc_core::sc_module_name& name, const Params& params,
@@ -47,19 +62,29 @@ NeuronBank::NeuronBank(const sc_core::sc_module_name& name, const Params& params
     regmap::RegisterBank& regs = registers();
     regs.bind(r::NEURONS, [this] { return m_neurons; });
     regs.bind(r::ACTIVATIONS, [this] { return m_activations; });
+    m_configured_gain = m_spec.readout.gain;
+    regs.bind(r::GAIN, m_gain, [this] {
+        m_spec.readout.gain = std::isfinite(m_gain) && m_gain > 0.0f ? static_cast<double>(m_gain)
+                                                                     : m_configured_gain;
+    });
     regs.bind(r::INPUT, m_input);
     regs.bind(r::OUTPUT, m_output);
     regs.check_complete();
 
     m_actions = ledger().declare(neuron_bank_energy_table());
     ledger().set_leakage_power(m_spec.leakage_W());
+    m_part_V.assign(static_cast<std::size_t>(m_spec.parts), std::vector<double>(m_neurons));
+    m_part_seen.assign(static_cast<std::size_t>(m_spec.parts), false);
+    int part = 0;
     for (const AnalogPortSpec& p : analog_ports(params)) {
-        if (p.output)
+        if (p.output) {
             m_aout = &add_analog_out(p);
-        else
-            add_analog_in(p, [this](const std::vector<double>& i, const sc_core::sc_time& t) {
-                on_currents(i, t);
-            });
+            continue;
+        }
+        add_analog_in(p, [this, part](const std::vector<double>& i, const sc_core::sc_time& t) {
+            on_currents(part, i, t);
+        });
+        ++part;
     }
 }
 
@@ -77,12 +102,34 @@ std::uint64_t NeuronBank::activate(const sc_core::sc_time& start) {
     return r.cycles;
 }
 
-void NeuronBank::on_currents(const std::vector<double>& i_A, const sc_core::sc_time& arrival) {
+void NeuronBank::on_currents(int part, const std::vector<double>& i_A,
+                             const sc_core::sc_time& arrival) {
     ++m_analog_samples;
-    for (std::uint32_t k = 0; k < m_neurons; ++k)
-        m_input[k] = static_cast<float>(m_spec.input_from_current_V(i_A[k]));
-    const sc_core::sc_time start = busy_until() > arrival ? busy_until() : arrival;
-    occupy(arrival, activate(start));
+    const std::size_t k = static_cast<std::size_t>(part);
+    if (m_part_seen[k]) {
+        // A part sent twice before the others: the sample's parts no longer belong together.
+        refuse(regmap::kErrBadSize.value);
+        return;
+    }
+    m_part_seen[k] = true;
+    ++m_parts_seen;
+    for (std::uint32_t n = 0; n < m_neurons; ++n)
+        m_part_V[k][n] = m_spec.input_from_current_V(i_A[n]);
+    if (m_parts_seen == 1 || arrival > m_last_arrival) m_last_arrival = arrival;
+    if (m_parts_seen < m_spec.parts) return;
+
+    // Every amplifier's output is tied to the neuron input through an equal resistor: the
+    // neuron sees their average (average_parts_V).
+    std::vector<double> parts(m_part_V.size());
+    for (std::uint32_t n = 0; n < m_neurons; ++n) {
+        for (std::size_t q = 0; q < parts.size(); ++q)
+            parts[q] = m_part_V[q][n];
+        m_input[n] = static_cast<float>(average_parts_V(parts));
+    }
+    std::fill(m_part_seen.begin(), m_part_seen.end(), false);
+    m_parts_seen = 0;
+    const sc_core::sc_time start = busy_until() > m_last_arrival ? busy_until() : m_last_arrival;
+    occupy(m_last_arrival, activate(start));
 }
 
 std::uint64_t NeuronBank::execute(std::uint32_t code, const sc_core::sc_time& start,
@@ -104,6 +151,7 @@ void NeuronBank::collect_stats(StatSet& stats) const {
     stats.set("analog_samples", static_cast<double>(m_analog_samples), Unit::none,
               "samples received on the analog input");
     stats.set("neurons", m_neurons, Unit::none, "neurons");
+    stats.set("parts", m_spec.parts, Unit::none, "readouts averaged at each neuron input");
 }
 
 NEUROTLM_REGISTER_COMPONENT("neuron_bank", NeuronBank,

@@ -2,7 +2,8 @@
 /// @brief Neuron bank block: SOT-MRAM analog neurons (sot_neuron.h) behind differential readout
 /// amplifiers. Inputs arrive on the analog input `ain` (a tile's differential column currents)
 /// or through the INPUT window (volts, ACTIVATE); outputs land in the OUTPUT window and leave on
-/// the analog output `aout` (volts, to the next tile's rows). Register map:
+/// the analog output `aout` (volts, to the next tile's rows). A bank of several parts averages
+/// the readouts of a layer split over row blocks (inputs ain0 .. ain<parts-1>). Register map:
 /// neuron_bank_registers.h.
 
 #include <cstdint>
@@ -34,12 +35,19 @@ protected:
 private:
     /// Activate on the INPUT window's voltages from @p start; returns the cycles.
     std::uint64_t activate(const sc_core::sc_time& start);
-    void on_currents(const std::vector<double>& i_A, const sc_core::sc_time& arrival);
+    /// A readout sample of part @p part; the bank activates once every part has one.
+    void on_currents(int part, const std::vector<double>& i_A, const sc_core::sc_time& arrival);
 
     NeuronBankSpec m_spec;
     NeuronBankModel m_model;
     AnalogOut* m_aout = nullptr;
     std::vector<float> m_input;
+    float m_gain = 0.0f; ///< GAIN: 0 = the configured readout gain
+    double m_configured_gain = 0.0;
+    std::vector<std::vector<double>> m_part_V; ///< [part][neuron]: readout outputs received
+    std::vector<bool> m_part_seen;
+    int m_parts_seen = 0;
+    sc_core::sc_time m_last_arrival; ///< the latest part of the pending sample
     std::vector<float> m_output;
     std::uint32_t m_neurons = 0;
     std::uint32_t m_activations = 0;

@@ -190,3 +190,125 @@ TEST(AnalogChain, ATileWithoutAnalogLinksBehavesAsBefore) {
     for (const auto& a : t0->ledger().actions())
         if (a.name == "analog_aout") EXPECT_EQ(a.count, 0u);
 }
+
+namespace {
+
+constexpr std::uint64_t kTile2 = 0x10800000;
+
+// A layer split over two row blocks: tile0 (inputs 0-3) and tile2 (inputs 4-7) feed act0's two
+// parts; act0's neurons 1 and 2 drive tile1's first two rows, its third row is a bias row.
+json split_platform(const std::string& mode = "neuron") {
+    json doc = chain_platform(false);
+    doc["components"].push_back(tile("tile2", 4, 6));
+    doc["components"][4]["parts"] = 2;
+    doc["components"][4]["mode"] = mode;
+    doc["components"][3]["ain_rows"] = 2;
+    doc["components"][3]["bias_rows"] = 1;
+    doc["connections"].push_back({{"from", "bus.out"}, {"to", "tile2.in"}, {"base", "0x10800000"}});
+    doc["connections"].push_back({{"from", "tile0.aout"}, {"to", "act0.ain0"}});
+    doc["connections"].push_back({{"from", "tile2.aout"}, {"to", "act0.ain1"}});
+    doc["connections"].push_back(
+        {{"from", "act0.aout"}, {"to", "tile1.ain"}, {"first", 1}, {"count", 2}});
+    return doc;
+}
+
+const std::vector<float> kW2{-0.5f, 0.25f, 0.75f, 1.0f,  0.0f,  -0.25f,
+                             0.5f,  0.5f,  -1.0f, 0.25f, -0.5f, 0.0f};
+const std::vector<float> kX2{0.2f, 1.0f, -0.4f, 0.6f};
+
+// Differential currents of @p t driven at @p x (x_max 1) times the read voltage.
+std::vector<double> currents(const CrossbarTile& t, const std::vector<float>& x, double vr) {
+    const auto& g = t.crossbar().conductances_S();
+    const int cols = t.crossbar().spec().cols;
+    std::vector<double> i(static_cast<std::size_t>(cols / 2), 0.0);
+    for (std::size_t r = 0; r < x.size(); ++r)
+        for (std::size_t j = 0; j < i.size(); ++j)
+            i[j] += x[r] * vr * (g[r * cols + 2 * j] - g[r * cols + 2 * j + 1]);
+    return i;
+}
+
+} // namespace
+
+TEST(AnalogChain, ABankOfTwoPartsAveragesTheReadoutsAndActivatesOnTheLastPart) {
+    Platform p(config_from(split_platform()));
+    auto* t0 = dynamic_cast<CrossbarTile*>(p.find("tile0"));
+    auto* t1 = dynamic_cast<CrossbarTile*>(p.find("tile1"));
+    auto* t2 = dynamic_cast<CrossbarTile*>(p.find("tile2"));
+    auto* bank = dynamic_cast<NeuronBank*>(p.find("act0"));
+    ASSERT_TRUE(t0 && t1 && t2 && bank);
+    std::vector<float> y(2);
+    double second_start = 0.0;
+    std::uint32_t after_first = 99;
+    const double end = run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d0(c, kTile0, "tile0"), d1(c, kTile1, "tile1"), d2(c, kTile2, "tile2");
+        NeuronBankDriver b(c, kAct, "act0");
+        for (auto* d : {&d0, &d1, &d2})
+            d->probe();
+        b.probe();
+        b.set_gain(6.0f); // replaces the configured 4
+        d0.program(kW0.data(), 4, 3, 1.0f);
+        d2.program(kW2.data(), 4, 3, 1.0f);
+        d1.program(kW1.data(), 3, 2, 1.0f);
+        for (auto* d : {&d0, &d1, &d2})
+            d->set_input_range(1.0f);
+        d0.start_mvm(kX.data(), 4);
+        after_first = b.activations();
+        c.digital(DigitalOp::accumulate, 5000); // time passes between the parts
+        second_start = c.now().to_seconds();
+        d2.start_mvm(kX2.data(), 4);
+        d1.collect(y.data(), 2);
+        EXPECT_EQ(b.activations(), 1u);
+    });
+    EXPECT_EQ(after_first, 0u) << "the bank waits for its second part";
+
+    const double vr = 0.2;
+    const std::vector<double> i0 = currents(*t0, kX, vr), i2 = currents(*t2, kX2, vr);
+    const SotNeuron neuron(bank->spec().neuron);
+    std::vector<double> vout(3);
+    for (std::size_t j = 0; j < 3; ++j)
+        vout[j] = neuron.output_V(average_parts_V({6.0 * 1e3 * i0[j], 6.0 * 1e3 * i2[j]}));
+    // tile1: rows 0-1 from neurons 1-2, row 2 the bias row at the full read voltage.
+    const auto& w1 = t1->crossbar().effective_weights();
+    for (std::size_t j = 0; j < 2; ++j) {
+        const double expect =
+            vout[1] / vr * w1[0 * 2 + j] + vout[2] / vr * w1[1 * 2 + j] + 1.0 * w1[2 * 2 + j];
+        EXPECT_NEAR(y[j], expect, 1e-4 * std::max(1.0, std::fabs(expect))) << "output " << j;
+    }
+    EXPECT_EQ(bank->ledger().actions().at(kActivation).count, 1u);
+    // From the later part: its read, the 1 ns window, tile1's read.
+    EXPECT_GT(end, second_start + 2 * 10e-9 + 1e-9);
+}
+
+TEST(AnalogChain, APartSentTwiceBeforeTheOthersIsRefused) {
+    Platform p(config_from(split_platform()));
+    std::uint32_t error = 0;
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d0(c, kTile0, "tile0");
+        d0.probe();
+        d0.program(kW0.data(), 4, 3, 1.0f);
+        d0.set_input_range(1.0f);
+        d0.start_mvm(kX.data(), 4);
+        d0.start_mvm(kX.data(), 4);
+        error = c.read32(kAct + regmap::ERROR_CODE.offset);
+    });
+    EXPECT_EQ(error, regmap::kErrBadSize.value);
+}
+
+TEST(AnalogChain, ALinearBankPassesTheReadoutOnWithoutNeurons) {
+    json doc = chain_platform(false);
+    doc["components"][4]["mode"] = "linear";
+    Platform p(config_from(doc));
+    const auto* bank = dynamic_cast<const NeuronBank*>(p.find("act0"));
+    std::vector<float> out;
+    const std::vector<float> vin{-0.3f, 0.0f, 0.7f};
+    run_job(p, [&](Controller& c) {
+        NeuronBankDriver d(c, kAct, "act0");
+        d.probe();
+        d.activate(vin);
+        out = d.read_outputs();
+    });
+    EXPECT_EQ(out, vin);
+    EXPECT_EQ(bank->ledger().dynamic_energy_J(), 0.0);
+    EXPECT_EQ(bank->area_m2(), 0.0);
+    EXPECT_EQ(bank->ledger().leakage_power_W(), 0.0);
+}

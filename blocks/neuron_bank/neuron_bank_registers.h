@@ -16,6 +16,11 @@ inline constexpr regmap::Register NEURONS{"NEURONS", 0x20, Access::ro, 0, "neuro
 inline constexpr regmap::Register ACTIVATIONS{"ACTIVATIONS", 0x24, Access::ro, 0,
                                               "activations so far (commands and analog samples)"};
 
+inline constexpr regmap::Register GAIN{
+    "GAIN", 0x28, Access::rw, 0,
+    "float32: readout gain R3/R1 of every amplifier; 0 = the configured readout.gain (a "
+    "workload sets it so a pre-activation of 1 reaches the neuron's fitted scale)"};
+
 inline constexpr regmap::Window INPUT{
     "INPUT",
     0x10000,

@@ -346,11 +346,11 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
     if (!c.is_object()) throw ConfigError(file, ptr, "a connection object", describe_json(c));
     for (auto it = c.begin(); it != c.end(); ++it)
         if (it.key() != "from" && it.key() != "to" && it.key() != "base" && it.key() != "size" &&
-            it.key() != "length")
-            throw ConfigError(
-                file, ptr + "/" + it.key(),
-                "one of the known keys (\"from\", \"to\", \"base\", \"size\", \"length\")",
-                "unknown key \"" + it.key() + "\"");
+            it.key() != "length" && it.key() != "first" && it.key() != "count")
+            throw ConfigError(file, ptr + "/" + it.key(),
+                              "one of the known keys (\"from\", \"to\", \"base\", \"size\", "
+                              "\"length\", \"first\", \"count\")",
+                              "unknown key \"" + it.key() + "\"");
     if (!c.contains("from"))
         throw ConfigError(file, ptr + "/from", "\"component.socket\"", "nothing");
     if (!c.contains("to")) throw ConfigError(file, ptr + "/to", "\"component.socket\"", "nothing");
@@ -362,11 +362,13 @@ void Loader::read_connection(const json& c, const std::string& ptr) {
                           "\"" + from + "\"");
     }
     if (read_analog_link(c, ptr, from, from_socket, to, to_socket)) return;
-    if (c.contains("length"))
-        throw ConfigError(file, ptr + "/length",
-                          "no length: only analog links (an analog output to an analog input) "
-                          "have one",
-                          describe_json(c["length"]));
+    for (const char* key : {"length", "first", "count"})
+        if (c.contains(key))
+            throw ConfigError(file, ptr + "/" + key,
+                              std::string("no ") + key +
+                                  ": only analog links (an analog output to an analog input) "
+                                  "have one",
+                              describe_json(c[key]));
     const std::optional<std::uint64_t> base = read_address(c, "base", file, ptr);
     const std::optional<std::uint64_t> size = read_address(c, "size", file, ptr);
     if (size && *size == 0) throw ConfigError(file, ptr + "/size", "a size > 0", "0");
@@ -489,10 +491,30 @@ bool Loader::read_analog_link(const json& c, const std::string& ptr, const std::
     if (in->signal != out->signal)
         throw ConfigError(file, ptr + "/to", expected_in,
                           endpoint_to + ", a " + analog_signal_name(in->signal) + " input");
-    if (in->width != out->width)
+    // A slice: the link carries values [first, first + count) of the output (a bank's outputs
+    // spread over the row blocks of the next layer's tiles, a tile's unused columns left out).
+    const auto slice_key = [&](const char* key, int low, int high, int fallback) {
+        if (!c.contains(key)) return fallback;
+        const json& v = c[key];
+        const std::string expected = "an integer from " + std::to_string(low) + " to " +
+                                     std::to_string(high) + " (" + from + "." + from_port +
+                                     " carries " + std::to_string(out->width) + " values)";
+        if (!v.is_number_integer() || v.get<long long>() < low || v.get<long long>() > high)
+            throw ConfigError(file, ptr + "/" + key, expected, describe_json(v));
+        return static_cast<int>(v.get<long long>());
+    };
+    const int first = slice_key("first", 0, out->width - 1, 0);
+    const int count = slice_key("count", 1, out->width - first, out->width - first);
+    const std::string carried = count == out->width
+                                    ? std::to_string(count)
+                                    : std::to_string(count) + " (values " + std::to_string(first) +
+                                          " to " + std::to_string(first + count - 1) + ")";
+    if (in->width != count)
         throw ConfigError(file, ptr + "/to",
-                          expected_in + "; " + from + "." + from_port + " carries " +
-                              std::to_string(out->width),
+                          "an analog " + std::string(analog_signal_name(out->signal)) +
+                              " input of " + std::to_string(count) + " values (" +
+                              (ins.empty() ? "a " + dst->type->name + " has none" : ins) + "); " +
+                              from + "." + from_port + " carries " + carried,
                           endpoint_to + " of " + std::to_string(in->width) + " values");
     for (const char* key : {"base", "size"})
         if (c.contains(key))
@@ -505,15 +527,23 @@ bool Loader::read_analog_link(const json& c, const std::string& ptr, const std::
                           "an analog input not yet connected (" + to + "." + to_port +
                               " takes one link)",
                           "a second link");
+    // A current cannot be shared: each value of a current output goes down one link (slices
+    // of one output may go to different inputs if they do not overlap).
     if (out->signal == AnalogSignal::current)
         for (const auto& l : cfg.analog_links)
-            if (l.from == from && l.from_port == from_port)
+            if (l.from == from && l.from_port == from_port && first < l.first + l.count &&
+                l.first < first + count)
                 throw ConfigError(file, ptr + "/from",
-                                  "one link per current output (" + from + "." + from_port +
-                                      " already drives " + l.to + "." + l.to_port +
-                                      "; a current cannot be shared)",
-                                  "a second link");
-    AnalogLinkConfig link{from, from_port, to, to_port, std::nullopt, ptr};
+                                  "one link per value of a current output (" + from + "." +
+                                      from_port + " already sends values " +
+                                      std::to_string(l.first) + " to " +
+                                      std::to_string(l.first + l.count - 1) + " to " + l.to + "." +
+                                      l.to_port + "; a current cannot be shared)",
+                                  "a second link over values " + std::to_string(first) + " to " +
+                                      std::to_string(first + count - 1));
+    AnalogLinkConfig link{from,    from_port,    to,
+                          to_port, std::nullopt, ptr,
+                          first,   count,        c.contains("first") || c.contains("count")};
     if (c.contains("length")) {
         const json& v = c["length"];
         const std::string expected = "a wire length in (0, 10 cm], e.g. \"200 um\"";
@@ -724,6 +754,9 @@ void Loader::fill_info() {
     cfg.info.config_dir = dir;
     cfg.info.devices = cfg.devices.get();
     cfg.info.technology = cfg.technology.get();
+    for (const auto& l : cfg.analog_links)
+        cfg.info.analog_links.push_back(
+            {l.from, l.from_port, l.to, l.to_port, l.first, l.count, l.pointer});
 }
 
 // Stage 8: the workload. Its parameters depend on its kind; an empty one is allowed unless the

@@ -87,7 +87,8 @@ void Platform::bind_analog() {
         const double length =
             l.length_m ? *l.length_m : analog_link_length_m(src->area_m2(), dst->area_m2());
         out->connect(
-            *in, AnalogLinkSpec::in_technology(*m_config.technology, out->spec().signal, length));
+            *in, AnalogLinkSpec::in_technology(*m_config.technology, out->spec().signal, length),
+            l.first, l.count);
         m_link_lengths_m.push_back(length);
     }
 }
@@ -301,9 +302,14 @@ json Platform::effective_config() const {
     }
     for (std::size_t i = 0; i < m_config.analog_links.size(); ++i) {
         const AnalogLinkConfig& l = m_config.analog_links[i];
-        conns.push_back({{"from", l.from + "." + l.from_port},
-                         {"to", l.to + "." + l.to_port},
-                         {"length", format_quantity(m_link_lengths_m[i], Unit::metre, 17)}});
+        json e = {{"from", l.from + "." + l.from_port},
+                  {"to", l.to + "." + l.to_port},
+                  {"length", format_quantity(m_link_lengths_m[i], Unit::metre, 17)}};
+        if (l.sliced) {
+            e["first"] = l.first;
+            e["count"] = l.count;
+        }
+        conns.push_back(e);
     }
     j["connections"] = conns;
     if (m_config.has_workload) {

@@ -9,6 +9,8 @@
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
 #include "neurotlm/blocks/crossbar/tile_widths.h"
+#include "neurotlm/blocks/neuron_bank/neuron_bank.h"
+#include "neurotlm/blocks/neuron_bank/neuron_bank_driver.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/workloads/dataset.h"
 
@@ -118,8 +120,12 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
 
     find_buffer(p, platform);
     if (!platform.devices) throw std::logic_error("mlp_inference without a device library");
-    m_mapper = std::make_unique<TileMapper>(find_tiles(p, platform), file, p.pointer_of("tiles"),
-                                            *platform.devices);
+    const std::vector<const ComponentInfo*> tiles = find_tiles(p, platform);
+    // Tiles whose currents leave on analog links run the network as an analog chain.
+    for (const auto* t : tiles)
+        for (const auto& l : platform.analog_links)
+            if (l.from == t->name && l.from_port == "aout") m_chain_mode = true;
+    m_mapper = std::make_unique<TileMapper>(tiles, file, p.pointer_of("tiles"), *platform.devices);
     int needed = 0;
     for (const auto& layer : m_net.layers)
         needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
@@ -132,7 +138,8 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                           std::to_string(m_mapper->tiles()) + " tiles");
     for (const auto& layer : m_net.layers)
         m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
-    calibrate(file, p.pointer_of("network"));
+    calibrate(platform, p.pointer_of("network"));
+    if (m_chain_mode) set_chain_gains(file, p.pointer_of("tiles"));
 }
 
 void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
@@ -197,7 +204,8 @@ std::vector<const ComponentInfo*> MlpInference::find_tiles(const Params& p,
     return tiles;
 }
 
-void MlpInference::calibrate(const std::string& file, const std::string& network_pointer) {
+void MlpInference::calibrate(const PlatformInfo& platform, const std::string& network_pointer) {
+    const std::string& file = platform.file;
     // Every layer's input on each calibration image, from the float reference.
     const std::size_t layers = m_net.layers.size();
     std::vector<std::vector<std::vector<float>>> inputs(static_cast<std::size_t>(m_calibration));
@@ -218,6 +226,11 @@ void MlpInference::calibrate(const std::string& file, const std::string& network
             for (float v : in[l])
                 x_max = std::max(x_max, std::fabs(v));
         x_max = x_max > 0 ? x_max : 1.0f;
+        // In a chain a neuron's output voltage drives the row: the input range is what the
+        // full read voltage stands for, so that V / swing is the activation r(x) in [0, 1].
+        if (m_chain_mode && l > 0)
+            x_max = static_cast<float>(m_mapper->next_spec().cell.read_voltage_V /
+                                       m_chain[l - 1].swing_V);
         float w = 0;
         for (float v : L.weights)
             w = std::max(w, std::fabs(v));
@@ -232,6 +245,7 @@ void MlpInference::calibrate(const std::string& file, const std::string& network
         map.x_max = x_max;
         map.w_max = w > 0 ? w : 1.0f;
         m_map.push_back(std::move(map));
+        if (m_chain_mode) plan_chain_layer(platform, l);
     }
     // ADC range per tile: the largest output of any one input slice over the calibration
     // images (what the converter must cover without clipping).
@@ -264,6 +278,221 @@ void MlpInference::calibrate(const std::string& file, const std::string& network
                                   "headroom for variation and noise (at most 3.4e34)",
                                   found);
             }
+        }
+    }
+}
+
+namespace {
+
+const AnalogLinkInfo* link_into(const PlatformInfo& platform, const std::string& comp,
+                                const std::string& port) {
+    for (const auto& k : platform.analog_links)
+        if (k.to == comp && k.to_port == port) return &k;
+    return nullptr;
+}
+
+std::string block_name(const std::string& layer, int rb, int cb, const std::string& tile) {
+    return "layer " + layer + ", block (" + std::to_string(rb) + ", " + std::to_string(cb) +
+           ") on " + tile;
+}
+
+} // namespace
+
+// The chain is read from the links, not declared twice: each tile of a layer sends its column
+// currents to the neuron bank of its column block (one part per row block), and each bank's
+// outputs reach the rows of the next layer's tiles that take those activations. Anything else
+// would compute a different network, so it is refused where the file says it.
+void MlpInference::plan_chain_layer(const PlatformInfo& platform, std::size_t l) {
+    const std::string& file = platform.file;
+    const MatrixMap& lm = m_map[l];
+    const DenseLayer& L = m_net.layers[l];
+    const bool last = l + 1 == m_net.layers.size();
+    ChainLayer layer;
+    layer.banks.resize(static_cast<std::size_t>(lm.col_blocks));
+    std::vector<std::vector<bool>> part_used(static_cast<std::size_t>(lm.col_blocks));
+    for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+        const TileBlock& b = lm.blocks[k];
+        const int rb = static_cast<int>(k) / lm.col_blocks;
+        const int cb = static_cast<int>(k) % lm.col_blocks;
+        const std::string where = block_name(L.name, rb, cb, b.tile);
+        const Params& tp = *platform.find(b.tile)->params;
+
+        // Its currents: one link from aout, the block's columns first, into a bank.
+        const AnalogLinkInfo* out = nullptr;
+        for (const auto& x : platform.analog_links)
+            if (x.from == b.tile && x.from_port == "aout") {
+                if (out)
+                    throw ConfigError(file, x.pointer,
+                                      "one link from " + b.tile + ".aout (" + where +
+                                          ": its columns feed one neuron bank)",
+                                      "a second link");
+                out = &x;
+            }
+        if (!out)
+            throw ConfigError(file, "/connections",
+                              "a link from " + b.tile + ".aout to a neuron bank (" + where +
+                                  "; every tile of an analog chain sends its currents on)",
+                              "none");
+        const ComponentInfo* bank = platform.find(out->to);
+        if (!bank || bank->type != "neuron_bank")
+            throw ConfigError(file, out->pointer + "/to", "a neuron_bank input (" + where + ")",
+                              "\"" + out->to + "." + out->to_port + "\"");
+        if (out->first != 0 || out->count < b.cols)
+            throw ConfigError(file, out->pointer,
+                              "a link carrying " + b.tile + "'s first " + std::to_string(b.cols) +
+                                  " outputs (" + where + " holds outputs " +
+                                  std::to_string(b.col0) + " to " +
+                                  std::to_string(b.col0 + b.cols - 1) + ")",
+                              "values " + std::to_string(out->first) + " to " +
+                                  std::to_string(out->first + out->count - 1));
+        const NeuronBankSpec spec = NeuronBankSpec::from_params(*bank->params);
+        ChainBank& cbank = layer.banks[static_cast<std::size_t>(cb)];
+        if (rb == 0) {
+            cbank.name = bank->name;
+            cbank.col0 = b.col0;
+            cbank.cols = b.cols;
+            cbank.parts = spec.parts;
+            cbank.linear = spec.mode == BankMode::linear;
+            cbank.r_unit_ohm = spec.readout.r_unit_ohm;
+            part_used[static_cast<std::size_t>(cb)].assign(static_cast<std::size_t>(spec.parts),
+                                                           false);
+            for (const auto& other : layer.banks)
+                if (&other != &cbank && other.name == bank->name)
+                    throw ConfigError(file, out->pointer + "/to",
+                                      "a bank of its own for each column block (" + where + ")",
+                                      bank->name + " already takes another column block");
+            if (spec.parts != lm.row_blocks)
+                bank->params->fail("parts",
+                                   std::to_string(lm.row_blocks) + " parts: layer " + L.name +
+                                       " is split over " + std::to_string(lm.row_blocks) +
+                                       " row blocks (ceil((inputs + 1) / rows)) whose readouts "
+                                       "it averages",
+                                   std::to_string(spec.parts));
+            const bool wants_neuron = L.activation == Activation::reverse_sigmoid;
+            const bool fits = cbank.linear ? L.activation == Activation::none : wants_neuron;
+            if (!fits || (!last && cbank.linear))
+                bank->params->fail(
+                    "mode",
+                    "a bank that realises layer " + L.name + "'s activation " +
+                        to_string(L.activation) +
+                        ": \"neuron\" for reverse_sigmoid (the SOT-MRAM neuron's curve), "
+                        "\"linear\" for none on the last layer",
+                    std::string(cbank.linear ? "linear" : "neuron") +
+                        (!wants_neuron && L.activation != Activation::none
+                             ? " (no analog neuron computes " +
+                                   std::string(to_string(L.activation)) + ")"
+                             : ""));
+            if (!cbank.linear) {
+                if (spec.neuron.rail_low_V != 0.0)
+                    bank->params->fail("neuron.rail_low",
+                                       "0 V: the outputs drive the next tiles' rows directly, "
+                                       "so the low rail is the activation 0",
+                                       std::to_string(spec.neuron.rail_low_V) + " V");
+                layer.swing_V = spec.neuron.swing_V();
+                const ReverseSigmoidFit fit = fit_reverse_sigmoid(
+                    SotNeuron(spec.neuron), -spec.neuron.swing_V(), spec.neuron.swing_V());
+                layer.center_V = fit.center_V;
+                layer.scale_V = fit.scale_V;
+            }
+            if (last && !bank->reachable)
+                throw ConfigError(file, out->pointer + "/to",
+                                  "a last-layer bank the controller can read (" + where + ")",
+                                  bank->name + " is not connected to it");
+        } else if (cbank.name != bank->name) {
+            throw ConfigError(file, out->pointer + "/to",
+                              "the bank of column block " + std::to_string(cb) + ", " + cbank.name +
+                                  " (" + where + ")",
+                              "\"" + out->to + "\"");
+        }
+        if (spec.neurons != out->count)
+            throw std::logic_error("analog chain: a link's width differs from its bank's");
+        // Which part: ain for one part, ain<k> for several, each used once.
+        int part = 0;
+        if (spec.parts > 1) part = std::atoi(out->to_port.c_str() + 3);
+        auto used = part_used[static_cast<std::size_t>(cb)].begin() + part;
+        if (*used) throw std::logic_error("analog chain: two links into one bank input");
+        *used = true;
+
+        // Its rows: the first layer's inputs come from the controller; a later layer's from
+        // the previous layer's banks, then the bias row from the supply.
+        const int inputs = L.inputs;
+        const int data_rows = std::min(b.rows, inputs - b.row0);
+        const bool has_bias = b.row0 + b.rows > inputs;
+        const AnalogLinkInfo* in = link_into(platform, b.tile, "ain");
+        if (l == 0) {
+            if (in)
+                throw ConfigError(file, in->pointer + "/to",
+                                  "no link into the first layer's tiles (" + where +
+                                      ": the controller writes the inputs)",
+                                  "a link from " + in->from + "." + in->from_port);
+            continue;
+        }
+        if (data_rows <= 0)
+            throw ConfigError(file, "/workload/network",
+                              "a layer whose last row block holds inputs as well as the bias "
+                              "row (" +
+                                  where +
+                                  " would hold only the bias row and nothing "
+                                  "would start it)",
+                              std::to_string(inputs) + " inputs");
+        if (!in)
+            throw ConfigError(file, "/connections",
+                              "a link into " + b.tile + ".ain from the banks of layer " +
+                                  m_net.layers[l - 1].name + " (" + where + " takes inputs " +
+                                  std::to_string(b.row0) + " to " +
+                                  std::to_string(b.row0 + data_rows - 1) + ")",
+                              "none");
+        const ChainLayer& prev = m_chain[l - 1];
+        const ChainBank* src = nullptr;
+        for (const auto& pb : prev.banks)
+            if (pb.name == in->from) src = &pb;
+        const int from0 = src ? src->col0 + in->first : -1;
+        if (!src || in->from_port != "aout" || from0 != b.row0 || in->count != data_rows ||
+            in->first + in->count > src->cols)
+            throw ConfigError(
+                file, in->pointer,
+                "a link carrying layer " + m_net.layers[l - 1].name + "'s outputs " +
+                    std::to_string(b.row0) + " to " + std::to_string(b.row0 + data_rows - 1) +
+                    " (" + where + "; set ain_rows " + std::to_string(data_rows) +
+                    " and the link's first and count)",
+                src ? "outputs " + std::to_string(from0) + " to " +
+                          std::to_string(from0 + in->count - 1) + " of " + in->from
+                    : "\"" + in->from + "." + in->from_port + "\", not a bank of that layer");
+        const int bias_rows = static_cast<int>(tp.integer("bias_rows"));
+        if (bias_rows != (has_bias ? 1 : 0))
+            tp.fail("bias_rows",
+                    std::string(has_bias ? "1" : "0") + " (" + where +
+                        (has_bias ? " holds the layer's bias row after its inputs)"
+                                  : " holds no bias row)"),
+                    std::to_string(bias_rows));
+    }
+    m_chain.push_back(std::move(layer));
+}
+
+// The tiles give y = a x (x_max, w_max) amperes per unit of a partial pre-activation; each
+// part's amplifier gives gain r_unit times that, and the neuron sees the parts' average. So
+// the whole pre-activation z reaches the neuron as gain r_unit a z / parts, which must be
+// scale_V z.
+void MlpInference::set_chain_gains(const std::string& file, const std::string& tiles_pointer) {
+    for (std::size_t l = 0; l < m_chain.size(); ++l) {
+        ChainLayer& layer = m_chain[l];
+        const MatrixMap& lm = m_map[l];
+        const double a =
+            Crossbar::nominal_amperes_per_output(*lm.blocks.front().spec, lm.x_max, lm.w_max);
+        // The parts are averaged with one gain: tiles of other cells or read voltages would
+        // weigh their partial sums differently.
+        for (const TileBlock& b : lm.blocks) {
+            const double ab = Crossbar::nominal_amperes_per_output(*b.spec, lm.x_max, lm.w_max);
+            if (std::fabs(ab - a) > 1e-9 * a)
+                throw ConfigError(file, tiles_pointer,
+                                  "tiles of one layer of an analog chain that give the same "
+                                  "current per unit of pre-activation (one cell and read voltage)",
+                                  lm.blocks.front().tile + " and " + b.tile + " of layer " +
+                                      m_net.layers[l].name + " differ");
+        }
+        for (auto& bank : layer.banks) {
+            if (bank.linear) continue;
+            bank.gain = layer.scale_V * bank.parts / (bank.r_unit_ohm * a);
         }
     }
 }
@@ -307,6 +536,7 @@ void MlpInference::check_precision() {
 /// The drivers of one run: a tile driver per block of every layer, and the buffer's.
 struct MlpInference::Drivers {
     std::vector<std::vector<CrossbarTileDriver>> tiles; ///< [layer][block]
+    std::vector<std::vector<NeuronBankDriver>> banks;   ///< analog chain: [layer][column block]
     std::unique_ptr<BufferDriver> buffer;
     /// [layer][group]: the blocks that share one slice of the input (same rows), which a
     /// multicast feeds at once.
@@ -363,6 +593,15 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
             t.set_output_range(b.y_max);
         }
     }
+    // A chain's readout gains are set with the weights: they belong to the mapping.
+    d.banks.resize(m_chain.size());
+    for (std::size_t l = 0; l < m_chain.size(); ++l)
+        for (const ChainBank& bank : m_chain[l].banks) {
+            d.banks[l].emplace_back(ctx.bus(), ctx.component(bank.name)->address, bank.name);
+            NeuronBankDriver& b = d.banks[l].back();
+            b.probe();
+            if (bank.gain > 0.0) b.set_gain(static_cast<float>(bank.gain));
+        }
     if (!m_buffer.empty()) {
         d.buffer =
             std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
@@ -434,6 +673,35 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
     return predicted;
 }
 
+int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) const {
+    // The controller writes the first layer's inputs (and its bias row) and starts its tiles;
+    // from there the currents and voltages travel on the links, and reading the last banks'
+    // outputs waits for the whole chain.
+    std::vector<float> x(m_data.image(image), m_data.image(image) + m_data.image_size());
+    ctx.phase("analog_chain");
+    if (d.buffer) {
+        d.buffer->write(0, x.data(), x.size() * sizeof(float), Drivers::width(d.in_bits[0]));
+        d.buffer->read(0, x.data(), x.size() * sizeof(float), Drivers::width(d.in_bits[0]));
+    }
+    const MatrixMap& first = m_map.front();
+    x.push_back(first.x_max);
+    for (const auto& group : d.groups[0]) {
+        const TileBlock& b = first.blocks[static_cast<std::size_t>(group.front() - &d.tiles[0][0])];
+        CrossbarTileDriver::start_mvm(ctx.bus(), group, x.data() + b.row0, b.rows);
+    }
+    std::vector<float> y(static_cast<std::size_t>(m_net.output_size()), 0.0f);
+    const ChainLayer& last = m_chain.back();
+    for (std::size_t k = 0; k < last.banks.size(); ++k) {
+        const std::vector<float> v = d.banks.back()[k].read_outputs();
+        std::copy_n(v.begin(), last.banks[k].cols, y.begin() + last.banks[k].col0);
+    }
+    ctx.phase("classify");
+    const int predicted = argmax(y.data(), static_cast<int>(y.size()));
+    ctx.digital(DigitalOp::compare, y.size() > 0 ? y.size() - 1 : 0);
+    ctx.phase("");
+    return predicted;
+}
+
 void MlpInference::run(RunContext& ctx) {
     Drivers drivers;
     program_tiles(ctx, drivers);
@@ -441,7 +709,7 @@ void MlpInference::run(RunContext& ctx) {
     const std::uint64_t step = std::max<std::uint64_t>(1, total / 100);
     for (int i = 0; i < m_data.count; ++i) {
         if (ctx.stop_requested()) break;
-        const int predicted = infer(ctx, drivers, i);
+        const int predicted = m_chain_mode ? infer_chain(ctx, drivers, i) : infer(ctx, drivers, i);
         int sw = -1;
         if (m_software) {
             const std::vector<float> ref = forward(m_net, m_data.image(i));
@@ -505,6 +773,29 @@ json MlpInference::results() const {
             conf.push_back(row);
         }
         j["confusion"] = conf;
+    }
+    if (m_chain_mode) {
+        json chain = json::array();
+        for (std::size_t l = 0; l < m_chain.size(); ++l) {
+            json banks = json::array();
+            for (const ChainBank& b : m_chain[l].banks)
+                banks.push_back({{"bank", b.name},
+                                 {"col0", b.col0},
+                                 {"cols", b.cols},
+                                 {"parts", b.parts},
+                                 {"mode", b.linear ? "linear" : "neuron"},
+                                 {"readout_gain", b.gain > 0.0 ? json(b.gain) : json(nullptr)}});
+            json e = {{"layer", m_net.layers[l].name}, {"banks", banks}};
+            if (m_chain[l].scale_V > 0.0) {
+                e["neuron_center_V"] = m_chain[l].center_V;
+                e["neuron_scale_V"] = m_chain[l].scale_V;
+                // The readout has no offset: a neuron centred off 0 V shifts every
+                // pre-activation by this much.
+                e["pre_activation_offset"] = -m_chain[l].center_V / m_chain[l].scale_V;
+            }
+            chain.push_back(e);
+        }
+        j["analog_chain"] = chain;
     }
     j["calibration_images"] = m_calibration;
     if (!m_buffer.empty()) j["activation_buffer"] = m_buffer;

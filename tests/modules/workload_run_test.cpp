@@ -2,6 +2,7 @@
 // (with ideal settings where an exact expectation needs them): the numbers they report must
 // follow from the circuit and from logic, not from an earlier run.
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -11,8 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "neurotlm/blocks/crossbar/tile_module.h"
+#include "neurotlm/blocks/neuron_bank/sot_neuron.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
+#include "neurotlm/workloads/dataset.h"
 #include "neurotlm/workloads/npy.h"
 #include "testing/paths.h"
 #include "testing/platforms.h"
@@ -231,4 +234,247 @@ TEST(WorkloadRun, MlpInputsAreMulticastToTheTilesThatShareThemAtTheirWidth) {
     // The interconnect's class holds the router's energy.
     for (const auto& [cls, e] : bus->energy_by_class_J())
         if (cls == energy_class::interconnect) EXPECT_DOUBLE_EQ(e, bus->dynamic_energy_J);
+}
+
+namespace {
+
+/// The tiny network with its hidden layer through the reverse sigmoid, weights negated so that
+/// r(-z) = sigmoid(z) keeps it a classifier: a chain of neurons can run it.
+std::string reverse_sigmoid_tiny(const std::string& dir) {
+    std::ifstream in(test_data("networks/tiny.json"));
+    json net = json::parse(in);
+    json& fc1 = net["layers"][0];
+    fc1["activation"] = "reverse_sigmoid";
+    for (auto& row : fc1["weights"])
+        for (auto& w : row)
+            w = -w.get<double>();
+    for (auto& b : fc1["bias"])
+        b = -b.get<double>();
+    const std::string path = dir + "/tiny_reverse_sigmoid.json";
+    std::ofstream(path) << net.dump();
+    return path;
+}
+
+/// The tiny network (16-12-4) as an analog chain on 8 x 16 tiles (8 inputs, 8 outputs): fc1's
+/// 17 rows in 3 row blocks x 2 column blocks, each column block into a neuron bank of 3 parts;
+/// fc2's 13 rows in 2 row blocks (8 neurons; 4 neurons and the bias row) into a linear bank.
+json tiny_chain(const std::string& network) {
+    json doc = neurotlm::testing::tile_platform(6, 8, 16, {{"input_bits", 8}});
+    doc["components"][2]["name"] = "a";
+    json b = doc["components"][2];
+    b.erase("count");
+    b["name"] = "b0";
+    doc["components"].push_back(b);
+    b["name"] = "b1";
+    b["ain_rows"] = 4;
+    b["bias_rows"] = 1;
+    doc["components"].push_back(b);
+    const json neuron = {{"ra_sigma", 0}, {"tmr_sigma", 0}};
+    doc["components"].push_back({{"name", "n0"},
+                                 {"type", "neuron_bank"},
+                                 {"neurons", 8},
+                                 {"parts", 3},
+                                 {"neuron", neuron}});
+    doc["components"].push_back({{"name", "n1"},
+                                 {"type", "neuron_bank"},
+                                 {"neurons", 4},
+                                 {"parts", 3},
+                                 {"neuron", neuron}});
+    doc["components"].push_back({{"name", "out"},
+                                 {"type", "neuron_bank"},
+                                 {"neurons", 4},
+                                 {"parts", 2},
+                                 {"mode", "linear"},
+                                 {"readout", {{"gain", 10}}}});
+    json& c = doc["connections"];
+    c[1]["to"] = "a.in";
+    for (const char* n : {"b0", "b1", "n0", "n1", "out"})
+        c.push_back({{"from", "bus.out"}, {"to", std::string(n) + ".in"}});
+    for (int rb = 0; rb < 3; ++rb) {
+        c.push_back({{"from", "a" + std::to_string(2 * rb) + ".aout"},
+                     {"to", "n0.ain" + std::to_string(rb)}});
+        c.push_back({{"from", "a" + std::to_string(2 * rb + 1) + ".aout"},
+                     {"to", "n1.ain" + std::to_string(rb)},
+                     {"count", 4}});
+    }
+    c.push_back({{"from", "n0.aout"}, {"to", "b0.ain"}});
+    c.push_back({{"from", "n1.aout"}, {"to", "b1.ain"}});
+    c.push_back({{"from", "b0.aout"}, {"to", "out.ain0"}, {"count", 4}});
+    c.push_back({{"from", "b1.aout"}, {"to", "out.ain1"}, {"count", 4}});
+    doc["workload"] = {{"kind", "mlp_inference"},
+                       {"network", network},
+                       {"dataset",
+                        {{"images", test_data("tiny/images-idx3-ubyte.gz")},
+                         {"labels", test_data("tiny/labels-idx1-ubyte.gz")},
+                         {"limit", 0}}},
+                       {"calibration_images", 4}};
+    return doc;
+}
+
+} // namespace
+
+TEST(WorkloadRun, AnAnalogChainClassifiesAsTheChainComputedByHand) {
+    const std::string net = reverse_sigmoid_tiny(::testing::TempDir());
+    Platform p(neurotlm::testing::config_from(tiny_chain(net)));
+    const Report r = p.run();
+    const json& w = r.workload_results;
+    ASSERT_EQ(w.at("images").get<int>(), 40);
+    const json& chain = w.at("analog_chain");
+    ASSERT_EQ(chain.size(), 2u);
+    EXPECT_EQ(chain[0]["banks"].size(), 2u);
+    EXPECT_EQ(chain[1]["banks"][0]["mode"], "linear");
+
+    // By hand: the tiles' effective weights and current per output unit, the readouts'
+    // average, the nominal neuron, the bias row at the full read voltage, the linear readout.
+    auto tile = [&](const std::string& n) { return dynamic_cast<const CrossbarTile*>(p.find(n)); };
+    const SotNeuronSpec neuron = [] {
+        SotNeuronSpec s;
+        s.ra_sigma = 0.0;
+        s.tmr_sigma = 0.0;
+        return s;
+    }();
+    const SotNeuron n(neuron);
+    const double x0_max = w["layers"][0]["input_range"].get<double>();
+    const double x1_max = w["layers"][1]["input_range"].get<double>();
+    EXPECT_NEAR(x1_max, 0.2 / neuron.swing_V(), 1e-6) << "V_read / swing";
+    const double gain0 = chain[0]["banks"][0]["readout_gain"].get<double>();
+    const double gain1 = chain[0]["banks"][1]["readout_gain"].get<double>();
+    EXPECT_NEAR(gain0, gain1, 1e-9 * gain0);
+
+    const Dataset data = load_idx(test_data("tiny/images-idx3-ubyte.gz"),
+                                  test_data("tiny/labels-idx1-ubyte.gz"), 0, 0);
+    int correct = 0;
+    for (int img = 0; img < data.count; ++img) {
+        std::vector<double> x(17);
+        for (int i = 0; i < 16; ++i)
+            x[static_cast<std::size_t>(i)] = quantised(data.image(img)[i], x0_max);
+        x[16] = x0_max;
+        // fc1: 3 row blocks (rows 0-7, 8-15, 16) x 2 column blocks (outputs 0-7, 8-11).
+        std::vector<double> h(12, 0.0);
+        for (int cb = 0; cb < 2; ++cb) {
+            for (int j = 0; j < (cb == 0 ? 8 : 4); ++j) {
+                double vin = 0.0;
+                for (int rb = 0; rb < 3; ++rb) {
+                    const CrossbarTile* t = tile("a" + std::to_string(2 * rb + cb));
+                    const auto& we = t->crossbar().effective_weights();
+                    double y = 0.0;
+                    for (int i = 0; i < 8 && rb * 8 + i < 17; ++i)
+                        y += x[static_cast<std::size_t>(rb * 8 + i)] *
+                             we[static_cast<std::size_t>(i * 8 + j)];
+                    vin += (cb == 0 ? gain0 : gain1) * 1e3 * y *
+                           t->crossbar().amperes_per_output() / 3.0;
+                }
+                h[static_cast<std::size_t>(cb * 8 + j)] = n.output_V(vin);
+            }
+        }
+        // fc2: b0 takes h[0..8), b1 h[8..12) and the bias row; the linear bank averages.
+        std::vector<double> out(4, 0.0);
+        for (int j = 0; j < 4; ++j) {
+            for (int rb = 0; rb < 2; ++rb) {
+                const CrossbarTile* t = tile(rb == 0 ? "b0" : "b1");
+                const auto& we = t->crossbar().effective_weights();
+                double y = 0.0;
+                const int rows = rb == 0 ? 8 : 4;
+                for (int i = 0; i < rows; ++i)
+                    y += h[static_cast<std::size_t>(rb * 8 + i)] / 0.2 * x1_max *
+                         we[static_cast<std::size_t>(i * 8 + j)];
+                if (rb == 1) y += x1_max * we[static_cast<std::size_t>(4 * 8 + j)];
+                out[static_cast<std::size_t>(j)] +=
+                    10.0 * 1e3 * y * t->crossbar().amperes_per_output() / 2.0;
+            }
+        }
+        const int predicted =
+            static_cast<int>(std::max_element(out.begin(), out.end()) - out.begin());
+        if (predicted == data.labels[static_cast<std::size_t>(img)]) ++correct;
+    }
+    EXPECT_DOUBLE_EQ(w.at("accuracy").get<double>(), correct / 40.0);
+    // The software reference runs the same network (reverse sigmoid, same weights).
+    EXPECT_GE(w.at("agreement_with_software").get<double>(), 0.9);
+    EXPECT_EQ(r.items, 40u);
+}
+
+namespace {
+
+// The workload is created, and checks the chain, when the platform is built.
+ConfigError chain_refusal(const json& doc) {
+    try {
+        Platform p(neurotlm::testing::config_from(doc));
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "accepted";
+    return ConfigError("", "", "", "");
+}
+
+/// The index in /connections of the link from @p from to @p to.
+std::size_t link_index(const json& doc, const std::string& from, const std::string& to) {
+    const json& c = doc["connections"];
+    for (std::size_t i = 0; i < c.size(); ++i)
+        if (c[i]["from"] == from && c[i]["to"] == to) return i;
+    ADD_FAILURE() << "no link " << from << " -> " << to;
+    return 0;
+}
+
+} // namespace
+
+json good_chain() {
+    return tiny_chain(reverse_sigmoid_tiny(::testing::TempDir()));
+}
+
+TEST(WorkloadRun, AnAnalogChainBankAveragesAsManyPartsAsTheLayerHasRowBlocks) {
+    json doc = good_chain();
+    doc["components"][5]["parts"] = 2;
+    doc["connections"].erase(link_index(doc, "a4.aout", "n0.ain2"));
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/components/5/parts");
+    EXPECT_NE(std::string(e.what()).find("3 parts"), std::string::npos) << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainReadsALastLayerWithoutActivationLinearly) {
+    json doc = good_chain();
+    doc["components"][7].erase("mode");
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/components/7/mode");
+    EXPECT_NE(std::string(e.what()).find("\"linear\" for none"), std::string::npos) << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainRefusesTheWrongNeuronsOnATilesRows) {
+    // b1 takes fc1's outputs 8-11, not 4-7.
+    json doc = good_chain();
+    const std::size_t k = link_index(doc, "n1.aout", "b1.ain");
+    doc["connections"][k] = {{"from", "n0.aout"}, {"to", "b1.ain"}, {"first", 4}, {"count", 4}};
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/connections/" + std::to_string(k));
+    EXPECT_NE(std::string(e.what()).find("outputs 8 to 11"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("outputs 4 to 7 of n0"), std::string::npos) << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainDrivesEachBiasRowFromTheSupply) {
+    json doc = good_chain();
+    doc["components"][4].erase("bias_rows");
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/components/4/bias_rows");
+}
+
+TEST(WorkloadRun, AnAnalogChainTakesTheFirstLayersInputsFromTheController) {
+    json doc = good_chain();
+    doc["components"].push_back({{"name", "extra"}, {"type", "neuron_bank"}, {"neurons", 8}});
+    doc["connections"].push_back({{"from", "bus.out"}, {"to", "extra.in"}});
+    doc["connections"].push_back({{"from", "extra.aout"}, {"to", "a0.ain"}});
+    doc["components"][2]["ain_rows"] = 8;
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_NE(std::string(e.what()).find("the controller writes the inputs"), std::string::npos)
+        << e.what();
+}
+
+TEST(WorkloadRun, AnAnalogChainAveragesPartsOfOneCurrentPerUnit) {
+    // b1 on cells read at another voltage: its partial sums would weigh differently.
+    json doc = good_chain();
+    doc["devices"]["other"] = doc["devices"]["ideal"];
+    doc["devices"]["other"]["read_voltage"] = "0.3 V";
+    doc["components"][4]["device"] = "other";
+    const ConfigError e = chain_refusal(doc);
+    EXPECT_EQ(e.pointer(), "/workload/tiles");
+    EXPECT_NE(std::string(e.what()).find("b0 and b1 of layer fc2 differ"), std::string::npos)
+        << e.what();
 }

@@ -179,3 +179,137 @@ TEST(AnalogLinkConfig, TheFloorPlanGivesTheLengthAndTheEffectiveConfigurationKee
     ASSERT_EQ(again.analog_links.size(), 1u);
     EXPECT_NEAR(*again.analog_links[0].length_m, expect, 1e-12 * expect);
 }
+
+TEST(AnalogLinkConfig, ALinkMayCarryASliceOfTheOutput) {
+    // tile0's 4 currents: the last 3 to act1, the first to a bank of one neuron.
+    json doc = doc_with(
+        json::array({{{"from", "tile0.aout"}, {"to", "act1.ain"}, {"first", 1}, {"count", 3}},
+                     {{"from", "tile0.aout"}, {"to", "one.ain"}, {"count", 1}}}));
+    doc["components"].push_back(json{{"name", "one"}, {"type", "neuron_bank"}, {"neurons", 1}});
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "one.in"}});
+    const PlatformConfig cfg = config_from(doc);
+    ASSERT_EQ(cfg.analog_links.size(), 2u);
+    EXPECT_EQ(cfg.analog_links[0].first, 1);
+    EXPECT_EQ(cfg.analog_links[0].count, 3);
+    EXPECT_EQ(cfg.analog_links[1].first, 0);
+    EXPECT_EQ(cfg.analog_links[1].count, 1);
+    ASSERT_EQ(cfg.info.analog_links.size(), 2u);
+    EXPECT_EQ(cfg.info.analog_links[0].first, 1);
+    EXPECT_EQ(cfg.info.analog_links[0].pointer, "/connections/5");
+
+    Platform p(config_from(doc));
+    const json eff = p.effective_config();
+    const json& conns = eff["connections"];
+    bool found = false;
+    for (const auto& c : conns)
+        if (c["to"] == "act1.ain") {
+            found = true;
+            EXPECT_EQ(c["first"], 1);
+            EXPECT_EQ(c["count"], 3);
+        }
+    EXPECT_TRUE(found);
+}
+
+TEST(AnalogLinkConfig, AWholeLinkWritesNoSliceInTheEffectiveConfiguration) {
+    Platform p(config_from(doc_with(json::array({analog_link("tile0.aout", "act0.ain")}))));
+    for (const auto& c : p.effective_config()["connections"])
+        EXPECT_FALSE(c.contains("first")) << c.dump();
+}
+
+TEST(AnalogLinkConfig, RefusesASliceOutsideTheOutput) {
+    ConfigError e = refusal(
+        json::array({{{"from", "tile0.aout"}, {"to", "act1.ain"}, {"first", 2}, {"count", 3}}}));
+    EXPECT_EQ(e.pointer(), "/connections/5/count");
+    EXPECT_NE(std::string(e.what()).find("from 1 to 2"), std::string::npos) << e.what();
+    e = refusal(json::array({{{"from", "tile0.aout"}, {"to", "act1.ain"}, {"first", 4}}}));
+    EXPECT_EQ(e.pointer(), "/connections/5/first");
+    e = refusal(json::array({{{"from", "tile0.aout"}, {"to", "act1.ain"}, {"first", -1}}}));
+    EXPECT_EQ(e.pointer(), "/connections/5/first");
+    e = refusal(json::array({{{"from", "tile0.aout"}, {"to", "act1.ain"}, {"count", 1.5}}}));
+    EXPECT_EQ(e.pointer(), "/connections/5/count");
+}
+
+TEST(AnalogLinkConfig, RefusesASliceOfAnotherWidthThanTheInput) {
+    const ConfigError e = refusal(
+        json::array({{{"from", "tile0.aout"}, {"to", "act0.ain"}, {"first", 1}, {"count", 3}}}));
+    EXPECT_EQ(e.pointer(), "/connections/5/to");
+    EXPECT_NE(std::string(e.what()).find("carries 3 (values 1 to 3)"), std::string::npos)
+        << e.what();
+}
+
+TEST(AnalogLinkConfig, RefusesOverlappingSlicesOfACurrentOutput) {
+    json doc = doc_with(
+        json::array({{{"from", "tile0.aout"}, {"to", "act1.ain"}, {"first", 1}, {"count", 3}},
+                     {{"from", "tile0.aout"}, {"to", "one.ain"}, {"first", 3}, {"count", 1}}}));
+    doc["components"].push_back(json{{"name", "one"}, {"type", "neuron_bank"}, {"neurons", 1}});
+    doc["connections"].push_back(json{{"from", "bus.out"}, {"to", "one.in"}});
+    try {
+        config_from(doc);
+        FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/connections/6/from");
+        EXPECT_NE(std::string(e.what()).find("values 1 to 3"), std::string::npos) << e.what();
+    }
+}
+
+TEST(AnalogLinkConfig, RefusesASliceOnABusConnection) {
+    json doc = doc_with(json::array());
+    doc["connections"][2]["first"] = 0;
+    try {
+        config_from(doc);
+        FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/connections/2/first");
+    }
+}
+
+TEST(AnalogLinkConfig, ABankOfSeveralPartsTakesOneLinkOnEachInput) {
+    // Two 8-row tiles feed one bank of 4 neurons of two parts.
+    json doc = doc_with(json::array(
+        {analog_link("tile0.aout", "act0.ain0"), analog_link("tile1.aout", "act0.ain1")}));
+    doc["components"][3]["parts"] = 2;
+    const PlatformConfig cfg = config_from(doc);
+    EXPECT_EQ(cfg.analog_links[1].to_port, "ain1");
+
+    // The plain ain is gone, and every part is required.
+    ConfigError e = [&] {
+        json bad = doc_with(json::array({analog_link("tile0.aout", "act0.ain")}));
+        bad["components"][3]["parts"] = 2;
+        try {
+            config_from(bad);
+        } catch (const ConfigError& err) {
+            return err;
+        }
+        return ConfigError("", "", "", "accepted");
+    }();
+    EXPECT_EQ(e.pointer(), "/connections/5/to");
+    EXPECT_NE(std::string(e.what()).find("act0.ain0"), std::string::npos) << e.what();
+    json missing = doc_with(json::array({analog_link("tile0.aout", "act0.ain0")}));
+    missing["components"][3]["parts"] = 2;
+    try {
+        config_from(missing);
+        FAIL() << "accepted";
+    } catch (const ConfigError& err) {
+        EXPECT_EQ(err.pointer(), "/components/3");
+        EXPECT_NE(std::string(err.what()).find("act0.ain1"), std::string::npos) << err.what();
+    }
+}
+
+TEST(AnalogLinkConfig, ATileTakesAinRowsFromItsLinkAndRefusesMoreRowsThanItHas) {
+    // narrow: 4 rows, of which 3 come from the link and 1 is a bias row.
+    json doc = doc_with(json::array({analog_link("act1.aout", "narrow.ain")}));
+    doc["components"][5]["ain_rows"] = 3;
+    doc["components"][5]["bias_rows"] = 1;
+    EXPECT_EQ(config_from(doc).analog_links.size(), 1u);
+
+    json bad = doc_with(json::array());
+    bad["components"][5]["ain_rows"] = 3;
+    bad["components"][5]["bias_rows"] = 2;
+    try {
+        config_from(bad);
+        FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.pointer(), "/components/5/ain_rows");
+        EXPECT_NE(std::string(e.what()).find("3 + 2"), std::string::npos) << e.what();
+    }
+}

@@ -26,12 +26,22 @@ struct ComponentInfo {
     const DeviceLibrary* devices = nullptr; ///< the platform's devices, to resolve a "device"
 };
 
+/// @brief An analog link as the workload sees it: which values of a sender's output reach which
+/// receiver's input (a workload that drives a chain learns its structure from these).
+struct AnalogLinkInfo {
+    std::string from, from_port, to, to_port;
+    int first = 0; ///< the slice of the output the link carries
+    int count = 0;
+    std::string pointer; ///< the connection's JSON pointer, for errors
+};
+
 /// @brief The platform as known at load time, before anything is built.
 struct PlatformInfo {
     std::string file;       ///< the configuration file (for error messages)
     std::string config_dir; ///< relative paths in the workload resolve against this
     std::uint64_t seed = 0; ///< the platform seed (workloads derive their streams)
     std::vector<ComponentInfo> components;
+    std::vector<AnalogLinkInfo> analog_links;
     const DeviceLibrary* devices = nullptr; ///< to build a block's typed spec from its params
     const Technology* technology = nullptr; ///< the platform's CMOS technology
     const ComponentInfo* find(const std::string& name) const;

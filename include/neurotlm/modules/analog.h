@@ -68,8 +68,9 @@ public:
     bool connected() const { return !m_links.empty(); }
 
     /// Connect to @p in over a link of @p link (checked; its signal, wires and driver settling
-    /// are taken from the ports).
-    void connect(AnalogIn& in, AnalogLinkSpec link);
+    /// are taken from the ports). The link carries values [first, first + count) of each sample
+    /// (count 0: to the end); @p in must be count values wide.
+    void connect(AnalogIn& in, AnalogLinkSpec link, int first = 0, int count = 0);
 
     /// Send one sample, valid at the sender at @p at: each link books C V^2 of its wires and
     /// delivers at @p at + its delay. @p values has width() elements.
@@ -78,6 +79,8 @@ public:
     struct Link {
         AnalogIn* in;
         AnalogLinkSpec spec;
+        int first = 0; ///< the slice of the sample the link carries
+        int count = 0;
     };
     const std::vector<Link>& links() const { return m_links; }
 
@@ -86,6 +89,7 @@ private:
     EnergyLedger& m_ledger;
     EnergyLedger::ActionId m_action;
     std::vector<Link> m_links;
+    std::vector<double> m_slice; ///< scratch: one link's values
 };
 
 } // namespace neurotlm

@@ -46,6 +46,9 @@ struct AnalogLinkConfig {
     std::string from, from_port, to, to_port;
     std::optional<double> length_m; ///< absent: from the floor plan, at build
     std::string pointer;
+    int first = 0;       ///< the slice of the output the link carries: [first, first + count)
+    int count = 0;       ///< resolved (never 0 once loaded)
+    bool sliced = false; ///< "first" or "count" was written (kept in the effective file)
 };
 
 struct PlatformConfig {

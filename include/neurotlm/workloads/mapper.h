@@ -46,6 +46,8 @@ public:
     /// Logical outputs per tile.
     int tile_cols() const { return m_tile_cols; }
     std::size_t tiles() const { return m_tiles.size(); }
+    /// The spec of the tile place() uses next (the first tile once all are used).
+    const CrossbarSpec& next_spec() const { return m_specs[m_next < m_specs.size() ? m_next : 0]; }
     /// Tiles an @p inputs x @p outputs matrix needs.
     int tiles_for(int inputs, int outputs) const;
 

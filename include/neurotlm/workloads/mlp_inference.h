@@ -8,6 +8,11 @@
 ///
 /// Input and ADC ranges are calibrated offline on the first images of the dataset with the
 /// float network: per layer the largest input magnitude, per tile the largest partial sum.
+///
+/// When the tiles send their currents on analog links (`aout`) the network runs as an analog
+/// chain instead: the structure (which tiles feed which neuron bank, which bank feeds which
+/// tiles' rows) is read from the links and checked against the mapping; the controller writes
+/// the first layer's inputs, starts its tiles and reads the last banks' outputs.
 
 #include <memory>
 #include <string>
@@ -37,15 +42,42 @@ public:
     /// How each layer (weights plus a bias row) is cut into tiles.
     const std::vector<MatrixMap>& mapping() const { return m_map; }
 
+    /// A neuron bank of an analog chain: the readouts of one column block of a layer.
+    struct ChainBank {
+        std::string name;
+        int col0 = 0, cols = 0;  ///< the layer's outputs on its first neurons
+        int parts = 1;           ///< the layer's row blocks, averaged at the neuron input
+        bool linear = false;     ///< readout outputs without neurons (a last layer)
+        double gain = 0.0;       ///< readout gain the mapping sets (0: the configured one)
+        double r_unit_ohm = 1e3; ///< the amplifier's R1 = R2
+    };
+    struct ChainLayer {
+        std::vector<ChainBank> banks; ///< one per column block
+        double swing_V = 0.0;         ///< the neurons' output swing (rail_low is 0 V)
+        double center_V = 0.0;        ///< fitted reverse sigmoid of the nominal neuron
+        double scale_V = 0.0;
+    };
+    /// The analog chain, one entry per layer; empty when activations are digital.
+    const std::vector<ChainLayer>& chain() const { return m_chain; }
+
 private:
     struct Drivers;
     /// Input and ADC ranges from the float network; a network whose partial sums overflow the
     /// tiles' float32 is a ConfigError at @p network_pointer of @p file.
-    void calibrate(const std::string& file, const std::string& network_pointer);
+    void calibrate(const PlatformInfo& platform, const std::string& network_pointer);
     /// Drivers for every block, the weights programmed (the set-up phase).
     void program_tiles(RunContext& ctx, Drivers& drivers) const;
     /// One image through the layers; returns the predicted class.
     int infer(RunContext& ctx, Drivers& drivers, int image) const;
+    /// Layer @p l of an analog chain from the platform's links, checked against its blocks (and
+    /// the previous layer's banks); ConfigError at the offending link or parameter.
+    void plan_chain_layer(const PlatformInfo& platform, std::size_t l);
+    /// Readout gains: a pre-activation of 1 reaches the neuron input as the fitted scale_V; the
+    /// tiles of a layer must give the same current per unit (else ConfigError at @p file /
+    /// @p tiles_pointer).
+    void set_chain_gains(const std::string& file, const std::string& tiles_pointer);
+    /// One image through the analog chain; returns the predicted class.
+    int infer_chain(RunContext& ctx, Drivers& drivers, int image) const;
     /// The activation buffer (the parameter "buffer"), checked to hold two activations.
     void find_buffer(const Params& p, const PlatformInfo& platform);
     /// The tiles the network is mapped onto (the parameter "tiles").
@@ -58,6 +90,8 @@ private:
     std::string m_buffer;            ///< activation buffer ("" = none)
     std::uint64_t m_buffer_half = 0; ///< bytes of each ping-pong half
     std::vector<MatrixMap> m_map;
+    bool m_chain_mode = false;
+    std::vector<ChainLayer> m_chain;
     int m_calibration = 0;
     float m_margin = 1.0f;
     bool m_software = true;
