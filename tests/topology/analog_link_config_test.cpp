@@ -212,7 +212,8 @@ TEST(AnalogLinkConfig, ALinkMayCarryASliceOfTheOutput) {
 
 TEST(AnalogLinkConfig, AWholeLinkWritesNoSliceInTheEffectiveConfiguration) {
     Platform p(config_from(doc_with(json::array({analog_link("tile0.aout", "act0.ain")}))));
-    for (const auto& c : p.effective_config()["connections"])
+    const json eff = p.effective_config(); // kept: the loop below refers into it
+    for (const auto& c : eff["connections"])
         EXPECT_FALSE(c.contains("first")) << c.dump();
 }
 
