@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -59,6 +60,37 @@ const ParamTable& platform_param_table() {
 }
 
 namespace {
+
+/// The edge (from, to) that closes a loop in @p graph (component -> components it reaches),
+/// searched depth first from each component in turn; nullopt if there is none. The search
+/// keeps its own stack: a chain of many thousand blocks must not exhaust the thread's.
+template <typename Components>
+std::optional<std::pair<std::string, std::string>>
+find_loop(const Components& components, std::map<std::string, std::vector<std::string>>& graph) {
+    std::map<std::string, int> state; // 0 new, 1 on the current path, 2 done
+    for (const auto& c : components) {
+        if (state[c.name] != 0) continue;
+        // Each entry: a component on the path and how many of its edges were followed.
+        std::vector<std::pair<std::string, std::size_t>> path{{c.name, 0}};
+        state[c.name] = 1;
+        while (!path.empty()) {
+            auto& [n, next] = path.back();
+            const auto& out = graph[n];
+            if (next == out.size()) {
+                state[n] = 2;
+                path.pop_back();
+                continue;
+            }
+            const std::string m = out[next++];
+            if (state[m] == 1) return std::make_pair(n, m);
+            if (state[m] == 0) {
+                state[m] = 1;
+                path.emplace_back(m, 0);
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -575,31 +607,16 @@ void Loader::check_analog() {
                                       "), e.g. {\"from\": \"tile0.aout\", \"to\": \"" + c.name +
                                       "." + p.name + "\"}",
                                   "analog input " + c.name + "." + p.name + " not connected");
-    std::map<std::string, std::vector<const AnalogLinkConfig*>> out_of;
+    std::map<std::string, std::vector<std::string>> out_of;
     for (const auto& l : cfg.analog_links)
-        out_of[l.from].push_back(&l);
-    std::map<std::string, int> state; // 0 new, 1 on the path, 2 done
-    for (const auto& c : cfg.components) {
-        if (state[c.name] != 0) continue;
-        std::vector<std::pair<std::string, std::size_t>> path{{c.name, 0}};
-        state[c.name] = 1;
-        while (!path.empty()) {
-            auto& [n, next] = path.back();
-            const auto& out = out_of[n];
-            if (next == out.size()) {
-                state[n] = 2;
-                path.pop_back();
-                continue;
-            }
-            const AnalogLinkConfig* l = out[next++];
-            if (state[l->to] == 1)
-                throw ConfigError(file, l->pointer + "/to", "an analog chain without loops",
-                                  "a loop through " + n + " and " + l->to);
-            if (state[l->to] == 0) {
-                state[l->to] = 1;
-                path.emplace_back(l->to, 0);
-            }
-        }
+        out_of[l.from].push_back(l.to);
+    if (const auto loop = find_loop(cfg.components, out_of)) {
+        const auto& [n, m] = *loop;
+        std::string where = "/connections";
+        for (const auto& l : cfg.analog_links)
+            if (l.from == n && l.to == m) where = l.pointer;
+        throw ConfigError(file, where + "/to", "an analog chain without loops",
+                          "a loop through " + n + " and " + m);
     }
 }
 
@@ -675,33 +692,13 @@ void Loader::check_ranges() {
 // Stage 7c: loops. A cycle among routers would forward a transaction forever. The search keeps
 // its own stack: a chain of many thousand routers must not exhaust the thread's.
 void Loader::check_loops() {
-    std::map<std::string, int> state; // 0 new, 1 on the current path, 2 done
-    for (const auto& c : cfg.components) {
-        if (state[c.name] != 0) continue;
-        // Each entry: a component on the path and how many of its edges were followed.
-        std::vector<std::pair<std::string, std::size_t>> path{{c.name, 0}};
-        state[c.name] = 1;
-        while (!path.empty()) {
-            auto& [n, next] = path.back();
-            const auto& out = edges[n];
-            if (next == out.size()) {
-                state[n] = 2;
-                path.pop_back();
-                continue;
-            }
-            const std::string m = out[next++];
-            if (state[m] == 1) {
-                std::string where = "/connections";
-                for (const auto& cc : cfg.connections)
-                    if (cc.from == n && cc.to == m) where = cc.pointer;
-                throw ConfigError(file, where + "/to", "an interconnect without loops",
-                                  "a loop through " + n + " and " + m);
-            }
-            if (state[m] == 0) {
-                state[m] = 1;
-                path.emplace_back(m, 0);
-            }
-        }
+    if (const auto loop = find_loop(cfg.components, edges)) {
+        const auto& [n, m] = *loop;
+        std::string where = "/connections";
+        for (const auto& cc : cfg.connections)
+            if (cc.from == n && cc.to == m) where = cc.pointer;
+        throw ConfigError(file, where + "/to", "an interconnect without loops",
+                          "a loop through " + n + " and " + m);
     }
 }
 
