@@ -10,16 +10,6 @@
 
 namespace neurotlm {
 
-// The factorised network lives behind a pointer so that Eigen stays out of the public header.
-// It is built lazily on the first IR-drop read after program(): conductances only change when
-// the array is written, so every read until then is a back-substitution.
-struct Crossbar::IrSolver {
-    std::unique_ptr<detail::IrNetwork> net;
-    std::vector<double> v_V;
-    std::vector<double> column_A;
-    std::vector<double> driver_A;
-};
-
 namespace {
 
 /// Signed input code: |x| clipped to x_max, rounded to q_max levels. Computed in double and
@@ -302,6 +292,13 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
             .or_zero()
             .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,
                      "solve the resistive network with wire resistance on every read")
+            .choice<UnusedRows>(
+                "unused_rows", NEUROTLM_FIELD(unused_rows),
+                {{"grounded", UnusedRows::grounded}, {"absent", UnusedRows::absent}}, "grounded",
+                "rows beyond the programmed block: grounded = held at 0 V by their drivers, "
+                "their cells loading the column lines; absent = not connected (IMAC-Sim's "
+                "netlists, where a partial tile has only the rows it uses). Matters with "
+                "ir_drop or a loaded readout on the outputs")
             .boolean("read_noise", NEUROTLM_FIELD(read_noise), true,
                      "apply the device's read noise on every read")
             .boolean("variation", NEUROTLM_FIELD(variation), true,
@@ -665,7 +662,19 @@ void Crossbar::rebuild() {
     m_sigabs_max = m_spec.sliced()
                        ? colabs(m_wsig, m_spec.signals(), m_cols_used * m_spec.weight_slices())
                        : m_colabs_max;
+    const int connected = connected_rows();
+    m_col_g_sum.assign(static_cast<std::size_t>(cols), 0.0);
+    for (int i = 0; i < connected; ++i)
+        for (int c = 0; c < cols; ++c)
+            m_col_g_sum[static_cast<std::size_t>(c)] += m_g[static_cast<std::size_t>(i) * cols + c];
     m_ir->net.reset();
+}
+
+std::vector<double> Crossbar::connected_conductances() const {
+    std::vector<double> g = m_g;
+    std::fill(g.begin() + static_cast<std::ptrdiff_t>(connected_rows()) * m_spec.cols, g.end(),
+              0.0);
+    return g;
 }
 
 // Sliced: the matrix of signals in digits (one column or pair per weight slice), and from it
@@ -747,9 +756,10 @@ void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
         // 13 % (last) of full scale off ngspice on a 32x32 array with 1 ohm segments; this
         // agrees to 1e-7 (ir_drop_test, OffsetMappingAgreesWithNgspiceOn32x32...).
         const double r_col = m_spec.column_segment_ohm();
-        ir.net = diff ? std::make_unique<detail::IrNetwork>(m_g, rows, cols, r, r_col)
+        const std::vector<double> g = connected_conductances();
+        ir.net = diff ? std::make_unique<detail::IrNetwork>(g, rows, cols, r, r_col)
                       : std::make_unique<detail::IrNetwork>(
-                            m_g, rows, cols, r, r_col,
+                            g, rows, cols, r, r_col,
                             detail::ReferenceColumn{m_g_ref_S, m_spec.reference_position});
         ir.v_V.assign(static_cast<std::size_t>(rows), 0.0);
         ir.column_A.assign(static_cast<std::size_t>(cols), 0.0);
@@ -1101,7 +1111,9 @@ CrossbarCost Crossbar::analog_read(const float* v_rows_V, float* y) {
     cost.columns_sensed = static_cast<std::uint64_t>(m_cols_used);
     cost.cycles = cycles_for(m_spec.read_time_s, m_spec.clock_Hz);
     double energy_J = 0.0;
-    if (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0) {
+    if (m_terminated) {
+        loaded_read(v_rows_V, y, &energy_J);
+    } else if (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0) {
         ir_read(m_xq.data(), m_sig.data(), &energy_J);
         std::fill(y, y + lcols, 0.0f);
         combine(m_sig.data(), 1.0, y);

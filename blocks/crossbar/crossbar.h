@@ -15,6 +15,7 @@
 #include "neurotlm/core/ledger.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/spec_table.h"
+#include "neurotlm/devices/analog_link.h"
 #include "neurotlm/devices/cell.h"
 #include "neurotlm/devices/periphery.h"
 #include "neurotlm/devices/technology.h"
@@ -72,6 +73,12 @@ enum class PairZero {
     g_max, ///< highest conductance (IMAC-Sim: 0 -> (R_low, R_low))
 };
 
+/// What the rows beyond a programmed block are on the array's lines.
+enum class UnusedRows {
+    grounded, ///< driven at 0 V: their cells load the column lines (a real fixed-size array)
+    absent,   ///< not connected (IMAC-Sim's netlists: a partial tile has only the rows it uses)
+};
+
 struct CrossbarSpec {
     int rows = 128; ///< physical rows (word lines)
     int cols = 128; ///< physical columns (bit lines)
@@ -96,7 +103,10 @@ struct CrossbarSpec {
     double column_segment_ohm() const {
         return column_wire_resistance_ohm > 0.0 ? column_wire_resistance_ohm : wire_resistance_ohm;
     }
-    bool ir_drop = false;   ///< solve the resistive network (needs wire_resistance > 0)
+    bool ir_drop = false; ///< solve the resistive network (needs wire_resistance > 0)
+    /// Rows beyond the programmed block: they matter when the lines are not virtual grounds
+    /// (IR drop, a loaded termination).
+    UnusedRows unused_rows = UnusedRows::grounded;
     bool read_noise = true; ///< apply cell.read_noise_sigma on every read
     bool variation = true;  ///< apply cell.variation_sigma and stuck-at at programming
 
@@ -251,6 +261,14 @@ public:
     CrossbarCost analog_read(const float* v_rows_V, float* y);
     /// The differential column current (I+ - I-, or I - I_ref) per output unit of analog_read().
     double amperes_per_output() const;
+    /// @brief How each output's pair of lines ends when analog_read()'s outputs leave as
+    /// currents: one LineTermination per output (logical column). Virtual grounds (the default)
+    /// leave analog_read() as described; with a loaded termination it solves each pair's lines
+    /// against the termination (with the wires when ir_drop is on) and its outputs are the
+    /// currents into the termination's resistors, I+ - I-, in output units. Differential arrays
+    /// of analog weights only (InputError otherwise).
+    void set_terminations(const std::vector<LineTermination>& per_output);
+    bool terminated() const { return m_terminated; }
     /// amperes_per_output() of an analog-weight array of @p spec programmed at weight range
     /// @p w_max and read at input range @p x_max, before it is built (a mapping's readout gain).
     static double nominal_amperes_per_output(const CrossbarSpec& spec, float x_max, float w_max);
@@ -299,6 +317,15 @@ private:
     void rebuild_signals();
     /// One read of @p x: every signal (digits x input units when sliced) into @p sig.
     void ir_read(const float* x, float* sig, double* energy_J);
+    /// analog_read() against loaded terminations (loaded_read.cpp).
+    void loaded_read(const float* v_rows_V, float* y, double* energy_J);
+    void build_loaded_network();
+    /// The conductance matrix the lines see: m_g with the rows of UnusedRows::absent cleared.
+    std::vector<double> connected_conductances() const;
+    /// Rows whose cells are on the lines.
+    int connected_rows() const {
+        return m_spec.unused_rows == UnusedRows::absent ? m_rows_used : m_spec.rows;
+    }
     /// Signals of the used columns to outputs: y_j += ck * scale * sum_p coef_p * sig_(j,p).
     void combine(const float* sig, double ck, float* y) const;
     int m_rows_used = 0;
@@ -329,12 +356,15 @@ private:
     RngStream m_rng;
     float m_w_max = 1.0f;
     float m_x_max = 1.0f;
-    float m_y_max = 0.0f;            ///< 0: not set, derived from the array's maximum
-    std::vector<int> m_level;        ///< programmed level per physical cell
-    std::vector<double> m_g;         ///< conductance per physical cell (rows x cols)
-    std::vector<float> m_weff;       ///< effective weights, logical rows x cols
-    std::vector<float> m_noise_var;  ///< per-cell output-noise variance in weight units^2
-    std::vector<double> m_row_g_sum; ///< sum_j G_ij per row, for read energy
+    float m_y_max = 0.0f;                ///< 0: not set, derived from the array's maximum
+    std::vector<int> m_level;            ///< programmed level per physical cell
+    std::vector<double> m_g;             ///< conductance per physical cell (rows x cols)
+    std::vector<float> m_weff;           ///< effective weights, logical rows x cols
+    std::vector<float> m_noise_var;      ///< per-cell output-noise variance in weight units^2
+    std::vector<double> m_row_g_sum;     ///< sum_j G_ij per row, for read energy
+    std::vector<double> m_col_g_sum;     ///< sum_i G_ij per physical column over connected rows
+    std::vector<LineTermination> m_term; ///< per output; empty: all virtual grounds
+    bool m_terminated = false;           ///< some output's termination is loaded
     std::unique_ptr<IrSolver> m_ir;
 };
 

@@ -1,5 +1,6 @@
 #include "neurotlm/blocks/crossbar/ir_drop.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -38,13 +39,26 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
 }
 
 IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
-                     double r_col_ohm)
+                     double r_col_ohm, const std::vector<double>* terminal_ohm)
     : m_rows(rows), m_cols(cols), m_g_wire_S(1.0 / r_wire_ohm),
       m_g_col_S(1.0 / (r_col_ohm > 0.0 ? r_col_ohm : r_wire_ohm)) {
     if (rows <= 0 || cols <= 0 || g_S.size() != static_cast<size_t>(rows) * cols)
         throw std::invalid_argument("IrNetwork: conductance matrix does not match rows x cols");
     if (!(r_wire_ohm > 0.0) || !(r_col_ohm >= 0.0))
         throw std::invalid_argument("IrNetwork: wire resistance must be > 0");
+    if (terminal_ohm && terminal_ohm->size() != static_cast<size_t>(cols))
+        throw std::invalid_argument("IrNetwork: one terminal resistance per column");
+    // A terminal resistance in series with the last segment: one conductance to the terminal
+    // voltage, no extra node.
+    m_g_end_S.assign(static_cast<size_t>(cols), m_g_col_S);
+    m_terminal_V.assign(static_cast<size_t>(cols), 0.0);
+    if (terminal_ohm)
+        for (int j = 0; j < cols; ++j) {
+            const double r = (*terminal_ohm)[static_cast<size_t>(j)];
+            if (!(r >= 0.0) || !std::isfinite(r))
+                throw std::invalid_argument("IrNetwork: terminal resistance must be >= 0");
+            m_g_end_S[static_cast<size_t>(j)] = 1.0 / (1.0 / m_g_col_S + r);
+        }
 
     const int n = 2 * rows * cols;
     std::vector<Eigen::Triplet<double>> t;
@@ -64,11 +78,12 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
                 t.emplace_back(row_node(i, 0), row_node(i, 0), gw);
             else
                 branch(row_node(i, j - 1), row_node(i, j), gw);
-            // Column wire: the last segment leads to the virtual ground at 0 V.
+            // Column wire: the last segment leads to the virtual ground at 0 V, or through the
+            // terminal resistance to the terminal voltage (in the RHS).
             if (i + 1 < rows)
                 branch(col_node(i, j), col_node(i + 1, j), gc);
             else
-                t.emplace_back(col_node(i, j), col_node(i, j), gc);
+                t.emplace_back(col_node(i, j), col_node(i, j), m_g_end_S[static_cast<size_t>(j)]);
         }
     }
     Eigen::SparseMatrix<double> a(n, n);
@@ -81,9 +96,14 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
 }
 
 void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A,
-                      double* reference_A) {
+                      double* reference_A, const double* terminal_V) {
     for (int i = 0; i < m_rows; ++i)
         m_rhs[row_node(i, 0)] = m_g_wire_S * v_rows_V[i];
+    for (int j = 0; j < m_cols; ++j) {
+        const double vt = terminal_V ? terminal_V[j] : 0.0;
+        m_terminal_V[static_cast<size_t>(j)] = vt;
+        m_rhs[col_node(m_rows - 1, j)] = m_g_end_S[static_cast<size_t>(j)] * vt;
+    }
     m_v = m_ldlt.solve(m_rhs);
     const int data_cols = m_reference < 0 ? m_cols : m_cols - 1;
     for (int j = 0; j < data_cols; ++j)

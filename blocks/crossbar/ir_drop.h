@@ -2,8 +2,10 @@
 // Internal: the sparse nodal model of a crossbar with wire resistance, shared by Crossbar and
 // solve_crossbar_network(). Not installed; Eigen stays out of the public headers.
 
+#include <memory>
 #include <vector>
 
+#include <Eigen/Dense>
 #include <Eigen/Sparse>
 #include <Eigen/SparseCholesky>
 
@@ -27,8 +29,10 @@ class IrNetwork {
 public:
     /// @p g_S is rows x cols row-major (S); @p r_wire_ohm > 0 per row segment, @p r_col_ohm per
     /// column segment (0: the same as the rows').
+    /// @p terminal_ohm, if given (size cols), puts a resistance in series with each column's
+    /// last segment, ending at a terminal voltage solve() is given (0: the virtual ground).
     IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
-              double r_col_ohm = 0.0);
+              double r_col_ohm = 0.0, const std::vector<double>* terminal_ohm = nullptr);
     /// The same data columns with a reference column @p ref inserted before (first) or after
     /// (last) them: a rows x (cols + 1) network.
     IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
@@ -38,23 +42,54 @@ public:
     /// source voltages (V). @p driver_A (size rows), if not null, receives each source's current
     /// (the reference column's share included); @p reference_A, if not null, the reference
     /// column's current (0 without one).
+    /// @p terminal_V (size cols), if not null, the voltage each column's terminal resistance
+    /// ends at (networks built with terminal_ohm); else 0 V.
     void solve(const double* v_rows_V, double* column_A, double* driver_A,
-               double* reference_A = nullptr);
+               double* reference_A = nullptr, const double* terminal_V = nullptr);
 
 private:
     int row_node(int i, int j) const { return i * m_cols + j; }
     int col_node(int i, int j) const { return m_rows * m_cols + i * m_cols + j; }
-    double column_current(int j) const { return m_g_col_S * m_v[col_node(m_rows - 1, j)]; }
+    double column_current(int j) const {
+        return m_g_end_S[static_cast<std::size_t>(j)] *
+               (m_v[col_node(m_rows - 1, j)] - m_terminal_V[static_cast<std::size_t>(j)]);
+    }
 
     int m_rows;
-    int m_cols;           ///< physical columns: data columns, plus the reference if any
-    int m_first_data = 0; ///< physical index of data column 0
-    int m_reference = -1; ///< physical index of the reference column, -1 without one
-    double m_g_wire_S;    ///< a row segment
-    double m_g_col_S;     ///< a column segment
+    int m_cols;                       ///< physical columns: data columns, plus the reference if any
+    int m_first_data = 0;             ///< physical index of data column 0
+    int m_reference = -1;             ///< physical index of the reference column, -1 without one
+    double m_g_wire_S;                ///< a row segment
+    double m_g_col_S;                 ///< a column segment
+    std::vector<double> m_g_end_S;    ///< per column: the last segment and any terminal resistance
+    std::vector<double> m_terminal_V; ///< per column: where that ends (0 V: a virtual ground)
     Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> m_ldlt;
     Eigen::VectorXd m_rhs;
     Eigen::VectorXd m_v;
 };
 
 } // namespace neurotlm::detail
+
+namespace neurotlm {
+
+// The factorised network lives behind a pointer so that Eigen stays out of the public header.
+// It is built lazily on the first IR-drop read after program() or a change of terminations:
+// conductances only change when the array is written, so every read until then is a
+// back-substitution.
+struct Crossbar::IrSolver {
+    std::unique_ptr<detail::IrNetwork> net;
+    std::vector<double> v_V;
+    std::vector<double> column_A;
+    std::vector<double> driver_A;
+    // Loaded terminations: the network is linear in the I- terminals' voltages, so their
+    // effect is superposed. Per loaded pair k, the response of every column current and every
+    // driver current to 1 V on pair k's I- terminal; and the factorised system that makes each
+    // I- terminal follow its I+ line (built with the network).
+    Eigen::MatrixXd column_response; ///< cols x pairs
+    Eigen::MatrixXd driver_response; ///< rows x pairs
+    Eigen::PartialPivLU<Eigen::MatrixXd> follow;
+    Eigen::VectorXd follow_gain;    ///< per pair: minus_follows x plus_ohm (0: virtual ground)
+    std::vector<double> terminal_V; ///< scratch: each column's far node
+};
+
+} // namespace neurotlm

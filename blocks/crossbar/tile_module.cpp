@@ -6,6 +6,7 @@
 
 #include "neurotlm/blocks/crossbar/tile_registers.h"
 #include "neurotlm/core/cycles.h"
+#include "neurotlm/core/error.h"
 #include "neurotlm/devices/library.h"
 #include "neurotlm/modules/registry.h"
 
@@ -148,6 +149,30 @@ CrossbarTile::CrossbarTile(const sc_core::sc_module_name& name, const Params& pa
     m_row_V.assign(m_rows, 0.0f);
 }
 
+void CrossbarTile::sync_terminations() {
+    if (!m_aout || !m_aout->connected()) return;
+    const std::size_t n = static_cast<std::size_t>(m_xbar->logical_cols());
+    m_term.assign(n, LineTermination{});
+    std::vector<int> receivers(n, 0);
+    bool loaded = false;
+    for (const AnalogOut::Link& l : m_aout->links()) {
+        const LineTermination& t = l.in->termination();
+        loaded = loaded || !t.virtual_ground();
+        for (int k = l.first; k < l.first + l.count; ++k) {
+            m_term[static_cast<std::size_t>(k)] = t;
+            ++receivers[static_cast<std::size_t>(k)];
+        }
+    }
+    if (loaded)
+        for (std::size_t k = 0; k < n; ++k)
+            if (receivers[k] > 1)
+                throw InputError(std::string(name()) + ".aout: output " + std::to_string(k) +
+                                 " goes to " + std::to_string(receivers[k]) +
+                                 " receivers and one of them loads its lines (a difference "
+                                 "amplifier): a pair of lines can end in one readout only");
+    m_xbar->set_terminations(m_term);
+}
+
 std::uint64_t CrossbarTile::finish_analog_read(const CrossbarCost& read,
                                                const sc_core::sc_time& done) {
     EnergyLedger& l = ledger();
@@ -188,6 +213,7 @@ void CrossbarTile::on_row_voltages(const std::vector<double>& v_V,
         m_row_V[i] = i < m_ain_rows                 ? static_cast<float>(v_V[i])
                      : i < m_ain_rows + m_bias_rows ? full_V
                                                     : 0.0f;
+    sync_terminations();
     const CrossbarCost read = m_xbar->analog_read(m_row_V.data(), m_output.data());
     // The output leaves on aout after the read; the ADC, if used, adds its cycles.
     const sc_core::sc_time start = busy_until() > arrival ? busy_until() : arrival;
@@ -230,6 +256,7 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
             // The outputs stay analog: the row drivers apply the quantised inputs in one read
             // and the column currents leave on aout, with no ADC.
             m_xbar->row_voltages(m_input.data(), m_row_V.data());
+            sync_terminations();
             const CrossbarCost read = m_xbar->analog_read(m_row_V.data(), m_output.data());
             std::uint64_t driven = 0;
             for (float v : m_row_V)

@@ -37,6 +37,9 @@ private:
     /// A sample of row voltages on `ain`: one converter-free read, then out on `aout` or
     /// through the ADC into the output window.
     void on_row_voltages(const std::vector<double>& v_V, const sc_core::sc_time& arrival);
+    /// Hand the array the terminations aout's receivers put on its lines now (a receiver's
+    /// gain can change them between reads).
+    void sync_terminations();
     /// Book an analog read's counts; the output leaves on `aout` at @p done if connected,
     /// else through the ADC. Returns the cycles the conversion adds.
     std::uint64_t finish_analog_read(const CrossbarCost& read, const sc_core::sc_time& done);
@@ -44,7 +47,8 @@ private:
     std::unique_ptr<Crossbar> m_xbar;
     AnalogOut* m_aout = nullptr;
     AnalogIn* m_ain = nullptr;
-    std::vector<float> m_row_V; ///< scratch: row voltages of an analog read
+    std::vector<float> m_row_V;          ///< scratch: row voltages of an analog read
+    std::vector<LineTermination> m_term; ///< scratch: each output's termination
     std::uint32_t m_rows = 0;
     std::uint32_t m_cols = 0;
     std::uint32_t m_ain_rows = 0;  ///< rows an `ain` sample drives (its width)

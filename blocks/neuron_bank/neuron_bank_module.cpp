@@ -25,8 +25,10 @@ std::vector<AnalogPortSpec> NeuronBank::analog_ports(const Params& p) {
         in.width = s.neurons;
         // A bank waiting for a part that never comes would never activate.
         in.required = s.parts > 1;
-        // The I+ line sees the amplifier's R2 + R4 to ground.
-        in.load_ohm = s.readout.plus_line_load_ohm();
+        // A difference amplifier's I+ line sees its R2 + R4 to ground and develops a voltage;
+        // a virtual ground holds the wires at 0 V.
+        in.termination = s.readout.termination();
+        in.load_ohm = in.termination.plus_ohm;
         in.description = s.parts == 1
                              ? "differential readout currents I+ - I- (A), one per neuron; each "
                                "sample activates the bank"
@@ -66,6 +68,9 @@ NeuronBank::NeuronBank(const sc_core::sc_module_name& name, const Params& params
     regs.bind(r::GAIN, m_gain, [this] {
         m_spec.readout.gain = std::isfinite(m_gain) && m_gain > 0.0f ? static_cast<double>(m_gain)
                                                                      : m_configured_gain;
+        // A difference amplifier's input resistors scale with its gain: the tiles see new loads.
+        for (AnalogIn* in : m_inputs)
+            in->set_termination(m_spec.readout.termination());
     });
     regs.bind(r::INPUT, m_input);
     regs.bind(r::OUTPUT, m_output);
@@ -81,9 +86,10 @@ NeuronBank::NeuronBank(const sc_core::sc_module_name& name, const Params& params
             m_aout = &add_analog_out(p);
             continue;
         }
-        add_analog_in(p, [this, part](const std::vector<double>& i, const sc_core::sc_time& t) {
-            on_currents(part, i, t);
-        });
+        m_inputs.push_back(&add_analog_in(
+            p, [this, part](const std::vector<double>& i, const sc_core::sc_time& t) {
+                on_currents(part, i, t);
+            }));
         ++part;
     }
 }

@@ -40,6 +40,7 @@ private:
 
     NeuronBankSpec m_spec;
     NeuronBankModel m_model;
+    std::vector<AnalogIn*> m_inputs; ///< one per part
     AnalogOut* m_aout = nullptr;
     std::vector<float> m_input;
     float m_gain = 0.0f; ///< GAIN: 0 = the configured readout gain

@@ -32,7 +32,7 @@ json tile(const std::string& name, int rows, int cols) {
 }
 
 // tile0 (4 inputs, 3 outputs) -> act0 (3 neurons) -> tile1 (3 inputs, 2 outputs).
-json chain_platform(bool analog = true) {
+json chain_platform(bool analog = true, const std::string& readout = "transimpedance") {
     json doc = {{"neurotlm", 1},
                 {"name", "chain"},
                 {"seed", 3},
@@ -52,7 +52,7 @@ json chain_platform(bool analog = true) {
                   {{"name", "act0"},
                    {"type", "neuron_bank"},
                    {"neurons", 3},
-                   {"readout", {{"gain", 4}, {"r_unit", "1 kohm"}}}}}},
+                   {"readout", {{"kind", readout}, {"gain", 4}, {"r_unit", "1 kohm"}}}}}},
                 {"connections",
                  {{{"from", "ctrl.out"}, {"to", "bus.in"}},
                   {{"from", "bus.out"}, {"to", "tile0.in"}, {"base", "0x10000000"}},
@@ -148,24 +148,91 @@ TEST(AnalogChain, OutputsEqualTheCompositionOfTheCircuitModels) {
     }
     EXPECT_EQ(bank->ledger().actions().at(kActivation).count, 1u);
 
-    // tile0's link: 100 um, two wires per value, each at I x (1 + gain) r_unit.
+    // tile0's link ends in a virtual ground: its wires do not swing and cost nothing.
     const Technology& tech = *p.config().technology;
     const double c_wire = tech.wire_cap_F_per_m * 100e-6;
-    double e_link = 0.0;
-    for (int j = 0; j < 3; ++j) {
-        const double v = (i_plus[j] - i_minus[j]) * 5e3;
-        e_link += 2.0 * c_wire * v * v;
-    }
     double booked = -1.0;
     for (const auto& a : t0->ledger().actions())
         if (a.name == "analog_aout") booked = a.energy_J;
-    EXPECT_NEAR(booked, e_link, 1e-3 * e_link);
+    EXPECT_EQ(booked, 0.0);
     // tile0 converts nothing: its outputs stay analog.
     EXPECT_EQ(t0->ledger().actions().at(kAdcConversion).count, 0u);
 
     // Timing: tile0's read, the link, one 1 ns window, the second link, tile1's read.
     const double link0 = 0.5 * tech.wire_res_ohm_per_m * 100e-6 * c_wire * std::log(100.0);
     EXPECT_GT(end, t_mvm_end + 1e-9 + 2 * 10e-9 + link0);
+}
+
+// IMAC-Sim's difference amplifier: the lines end in its input resistors, so each line's
+// voltage is the divider of its cells and the resistor, and the amplifier takes the currents
+// into the resistors. Composed by hand from the conductances (LineTermination::currents).
+TEST(AnalogChain, ADifferenceReadoutLoadsTheTilesLines) {
+    Platform p(config_from(chain_platform(true, "difference")));
+    auto* t0 = dynamic_cast<CrossbarTile*>(p.find("tile0"));
+    auto* t1 = dynamic_cast<CrossbarTile*>(p.find("tile1"));
+    auto* bank = dynamic_cast<NeuronBank*>(p.find("act0"));
+    ASSERT_TRUE(t0 && t1 && bank);
+    std::vector<float> y(2);
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d0(c, kTile0, "tile0"), d1(c, kTile1, "tile1");
+        d0.probe();
+        d1.probe();
+        d0.program(kW0.data(), 4, 3, 1.0f);
+        d1.program(kW1.data(), 3, 2, 1.0f);
+        d0.set_input_range(1.0f);
+        d1.set_input_range(1.0f);
+        d0.start_mvm(kX.data(), 4);
+        d1.collect(y.data(), 2);
+    });
+    const ReadoutAmpSpec& amp = bank->spec().readout;
+    ASSERT_EQ(amp.kind, ReadoutKind::difference);
+    const LineTermination term = amp.termination();
+    EXPECT_DOUBLE_EQ(term.plus_ohm, 5e3); // (1 + 4) x 1 kohm
+    EXPECT_DOUBLE_EQ(term.minus_ohm, 1e3);
+    EXPECT_DOUBLE_EQ(term.minus_follows, 0.8);
+
+    const double vr = 0.2;
+    const auto& g0 = t0->crossbar().conductances_S();
+    const SotNeuron neuron(bank->spec().neuron);
+    std::vector<double> vout(3);
+    double differs = 0.0;
+    for (int j = 0; j < 3; ++j) {
+        double isc_p = 0.0, isc_m = 0.0, g_p = 0.0, g_m = 0.0;
+        for (int i = 0; i < 4; ++i) {
+            const double v = kX[static_cast<std::size_t>(i)] * vr;
+            const double gp = g0[static_cast<std::size_t>(i) * 6 + 2 * j];
+            const double gm = g0[static_cast<std::size_t>(i) * 6 + 2 * j + 1];
+            isc_p += v * gp;
+            isc_m += v * gm;
+            g_p += gp;
+            g_m += gm;
+        }
+        double ip = 0.0, im = 0.0;
+        term.currents(isc_p, g_p, isc_m, g_m, &ip, &im);
+        // By hand: the I+ line's divider, then the I- line against the follower node.
+        const double v_plus = isc_p / (g_p + 1.0 / 5e3);
+        const double v_minus = (isc_m + 0.8 * v_plus / 1e3) / (g_m + 1.0 / 1e3);
+        EXPECT_NEAR(ip, v_plus / 5e3, 1e-15);
+        EXPECT_NEAR(im, (v_minus - 0.8 * v_plus) / 1e3, 1e-15);
+        EXPECT_NEAR(amp.output_from_currents_V(ip, im), amp.output_V(v_plus, v_minus), 1e-12);
+        vout[j] = neuron.output_V(amp.output_from_currents_V(ip, im));
+        differs = std::max(differs, std::fabs(amp.output_from_currents_V(ip, im) -
+                                              amp.output_from_currents_V(isc_p, isc_m)));
+    }
+    // The load matters here (a 4-row tile of 5-15 kohm cells into 1 and 5 kohm).
+    EXPECT_GT(differs, 1e-3);
+    const auto& w1 = t1->crossbar().effective_weights();
+    for (int j = 0; j < 2; ++j) {
+        double expect = 0.0;
+        for (int i = 0; i < 3; ++i)
+            expect += vout[i] / vr * w1[static_cast<std::size_t>(i) * 2 + j];
+        EXPECT_NEAR(y[j], expect, 1e-4 * std::max(1.0, std::fabs(expect))) << "output " << j;
+    }
+    // The lines now carry voltages: the link books C V^2 on both wires of each pair.
+    double booked = 0.0;
+    for (const auto& a : t0->ledger().actions())
+        if (a.name == "analog_aout") booked = a.energy_J;
+    EXPECT_GT(booked, 0.0);
 }
 
 TEST(AnalogChain, ATileWithoutAnalogLinksBehavesAsBefore) {

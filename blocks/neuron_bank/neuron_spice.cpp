@@ -23,20 +23,38 @@ void write_model(std::ostream& out, const char* name, const char* type, double v
 }
 
 void write_circuit(std::ostream& out, const SotNeuron& neuron) {
-    const SotNeuronSpec& s = neuron.spec();
     out << std::setprecision(12);
-    out << "* R_in " << neuron.r_in_ohm() << " ohm (P), R_fb " << neuron.r_fb_ohm()
-        << " ohm (AP), shift " << s.input_shift_V << " V\n";
+    write_neuron_models(out, neuron.spec());
+    write_neuron_instance(out, neuron, "", "in", "out", "vhi", "vlo");
+}
+
+} // namespace
+
+void write_neuron_models(std::ostream& out, const SotNeuronSpec& s) {
     write_model(out, "nfin", "nmos", s.nmos.vt_V, s.nmos);
     write_model(out, "pfin", "pmos", -s.pmos.vt_V, s.pmos);
     out << "VHI vhi 0 DC " << s.rail_high_V << "\n";
     out << "VLO vlo 0 DC " << s.rail_low_V << "\n";
-    out << "VSH s in DC " << s.input_shift_V << "\n";
-    out << "RIN s x " << neuron.r_in_ohm() << "\n";
-    out << "RFB x out " << neuron.r_fb_ohm() << "\n";
-    out << "MN out x vlo vlo nfin W=1u L=1u M=" << s.nmos.fins << "\n";
-    out << "MP out x vhi vhi pfin W=1u L=1u M=" << s.pmos.fins << "\n";
 }
+
+void write_neuron_instance(std::ostream& out, const SotNeuron& neuron, const std::string& tag,
+                           const std::string& in, const std::string& output, const std::string& vhi,
+                           const std::string& vlo) {
+    const SotNeuronSpec& s = neuron.spec();
+    const std::string x = tag.empty() ? "x" : "x" + tag;
+    const std::string sh = tag.empty() ? "s" : "s" + tag;
+    out << "* R_in " << neuron.r_in_ohm() << " ohm (P), R_fb " << neuron.r_fb_ohm()
+        << " ohm (AP), shift " << s.input_shift_V << " V\n";
+    out << "VSH" << tag << " " << sh << " " << in << " DC " << s.input_shift_V << "\n";
+    out << "RIN" << tag << " " << sh << " " << x << " " << neuron.r_in_ohm() << "\n";
+    out << "RFB" << tag << " " << x << " " << output << " " << neuron.r_fb_ohm() << "\n";
+    out << "MN" << tag << " " << output << " " << x << " " << vlo << " " << vlo
+        << " nfin W=1u L=1u M=" << s.nmos.fins << "\n";
+    out << "MP" << tag << " " << output << " " << x << " " << vhi << " " << vhi
+        << " pfin W=1u L=1u M=" << s.pmos.fins << "\n";
+}
+
+namespace {
 
 // Rows of an ngspice `print` table with three values each: an integer index, then the scale
 // (sweep value or time) and two vectors. Headers, rules and notes are skipped.

@@ -20,6 +20,16 @@
 
 namespace neurotlm {
 
+/// @brief The MOSFET model cards of @p spec's inverter (`nfin`, `pfin`) and its rails (sources
+/// `VHI`, `VLO` on nodes `vhi`, `vlo`): once per netlist.
+void write_neuron_models(std::ostream& out, const SotNeuronSpec& spec);
+/// @brief One neuron from node @p in to node @p output (element and internal node names suffixed
+/// with @p tag, so a netlist can hold many): the shift source, both MTJs and the inverter on the
+/// rails @p vhi, @p vlo.
+void write_neuron_instance(std::ostream& out, const SotNeuron& neuron, const std::string& tag,
+                           const std::string& in, const std::string& output,
+                           const std::string& vhi = "vhi", const std::string& vlo = "vlo");
+
 /// @brief One point of a DC sweep as ngspice printed it.
 struct NeuronSweepPoint {
     double vin_V = 0.0;

@@ -416,11 +416,30 @@ double ReadoutAmpSpec::output_from_norton_V(double i_sc_plus_A, double g_plus_S,
     return output_V(v_plus, v_minus);
 }
 
+LineTermination ReadoutAmpSpec::termination() const {
+    if (kind == ReadoutKind::transimpedance) return {};
+    return {plus_line_load_ohm(), r_unit_ohm, gain / (1.0 + gain)};
+}
+
 const SpecTable<ReadoutAmpSpec>& ReadoutAmpSpec::table() {
     static const SpecTable<ReadoutAmpSpec> table = [] {
         SpecTable<ReadoutAmpSpec> t;
+        t.choice<ReadoutKind>(
+            "kind", NEUROTLM_FIELD(kind),
+            {{"transimpedance", ReadoutKind::transimpedance},
+             {"difference", ReadoutKind::difference}},
+            "transimpedance",
+            "transimpedance: the crossbar's lines held at a virtual ground, output gain x r_unit "
+            "x (I+ - I-); difference: IMAC-Sim's op-amp difference amplifier, whose input "
+            "resistors load the lines (the I+ line (1 + gain) r_unit to ground, the I- line "
+            "r_unit), output gain (V+ - V-)");
         t.positive("gain", Unit::none, NEUROTLM_FIELD(gain), 30.0,
                    "difference amplifier gain R3/R1 (IMAC-Sim: 30, 30, 10 per layer)", 0.0, 1e6);
+        t.boolean("fit_gain", NEUROTLM_FIELD(fit_gain), true,
+                  "in an analog chain (mlp_inference), set the gain from the network: a "
+                  "pre-activation of 1 reaches the neuron as its fitted reverse-sigmoid scale "
+                  "(a difference amplifier's linearised at the layer's mean line conductance); "
+                  "false keeps gain as given");
         t.positive("r_unit", Unit::ohm, NEUROTLM_FIELD(r_unit_ohm), 1e3,
                    "input resistors R1 = R2 (IMAC-Sim: 1 kohm); R3 = R4 = gain x r_unit", 0.0,
                    1e12);

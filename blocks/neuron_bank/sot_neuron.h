@@ -17,6 +17,7 @@
 
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/spec_table.h"
+#include "neurotlm/devices/analog_link.h"
 
 namespace neurotlm {
 
@@ -200,13 +201,31 @@ ReverseSigmoidFit fit_reverse_sigmoid(const SotNeuron& neuron, double vin_low_V,
 /// @brief r(x) = 1 / (1 + e^x), the activation the neuron approximates.
 double reverse_sigmoid(double x);
 
-/// @brief IMAC-Sim's readout of one output: an ideal op-amp difference amplifier with
-/// R1 = R2 = r_unit and R3 = R4 = gain x r_unit. The I+ line sees R2 + R4 = (1 + gain) r_unit
-/// to ground; the I- line sees R1 into the inverting node, which the op-amp holds at the
-/// non-inverting node's voltage, V+ gain / (1 + gain).
+/// What the readout amplifier's inputs are to the crossbar's lines.
+enum class ReadoutKind {
+    /// The lines held at a virtual ground; the output gain x r_unit x (I+ - I-) from the
+    /// short-circuit currents.
+    transimpedance,
+    /// IMAC-Sim's op-amp difference amplifier of resistors: the lines end in its input
+    /// resistors and develop voltages; the output gain (V+ - V-).
+    difference,
+};
+
+/// @brief The readout of one output. IMAC-Sim's (kind difference): an ideal op-amp difference
+/// amplifier with R1 = R2 = r_unit and R3 = R4 = gain x r_unit. The I+ line sees
+/// R2 + R4 = (1 + gain) r_unit to ground; the I- line sees R1 into the inverting node, which the
+/// op-amp holds at the non-inverting node's voltage, V+ gain / (1 + gain). Either kind's output
+/// is gain x r_unit x (I+ - I-) for the currents actually into its inputs.
 struct ReadoutAmpSpec {
+    ReadoutKind kind = ReadoutKind::transimpedance;
     double gain = 30.0;      ///< R3/R1 (IMAC-Sim: 30, 30, 10 for its three layers)
     double r_unit_ohm = 1e3; ///< R1 = R2
+    /// An analog chain's mapping sets the gain from the network (mlp_inference); false keeps
+    /// `gain` as given.
+    bool fit_gain = true;
+
+    /// How the amplifier ends a crossbar's pair of lines (a virtual ground for transimpedance).
+    LineTermination termination() const;
 
     double plus_line_load_ohm() const { return (1.0 + gain) * r_unit_ohm; }
     /// Output for line voltages @p v_plus_V, @p v_minus_V: gain (V+ - V-).

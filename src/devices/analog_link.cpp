@@ -8,6 +8,34 @@
 
 namespace neurotlm {
 
+void LineTermination::currents(double isc_plus_A, double g_plus_S, double isc_minus_A,
+                               double g_minus_S, double* i_plus_A, double* i_minus_A) const {
+    if (virtual_ground()) {
+        *i_plus_A = isc_plus_A;
+        *i_minus_A = isc_minus_A;
+        return;
+    }
+    // Each line is its source conductance to the cells' Thevenin voltage isc / g, and the
+    // termination: solve the divider of the I+ line, then the I- line against the node that
+    // follows it.
+    const double gp = 1.0 / plus_ohm, gm = 1.0 / minus_ohm;
+    const double v_plus = isc_plus_A / (g_plus_S + gp);
+    const double v_node = minus_follows * v_plus;
+    const double v_minus = (isc_minus_A + gm * v_node) / (g_minus_S + gm);
+    *i_plus_A = gp * v_plus;
+    *i_minus_A = gm * (v_minus - v_node);
+}
+
+void LineTermination::check() const {
+    const bool ok =
+        std::isfinite(plus_ohm) && std::isfinite(minus_ohm) &&
+        ((plus_ohm == 0.0 && minus_ohm == 0.0) || (plus_ohm > 0.0 && minus_ohm > 0.0)) &&
+        minus_follows >= 0.0 && minus_follows < 1.0;
+    if (!ok)
+        throw InputError("line termination: both resistances > 0 (or both 0 for a virtual "
+                         "ground) and 0 <= minus_follows < 1");
+}
+
 AnalogLinkSpec AnalogLinkSpec::in_technology(const Technology& tech, AnalogSignal signal,
                                              double length_m) {
     AnalogLinkSpec s;

@@ -354,6 +354,9 @@ void MlpInference::plan_chain_layer(const PlatformInfo& platform, std::size_t l)
             cbank.parts = spec.parts;
             cbank.linear = spec.mode == BankMode::linear;
             cbank.r_unit_ohm = spec.readout.r_unit_ohm;
+            cbank.configured_gain = spec.readout.gain;
+            cbank.fit_gain = spec.readout.fit_gain;
+            cbank.difference = spec.readout.kind == ReadoutKind::difference;
             part_used[static_cast<std::size_t>(cb)].assign(static_cast<std::size_t>(spec.parts),
                                                            false);
             for (const auto& other : layer.banks)
@@ -490,11 +493,46 @@ void MlpInference::set_chain_gains(const std::string& file, const std::string& t
                                   lm.blocks.front().tile + " and " + b.tile + " of layer " +
                                       m_net.layers[l].name + " differ");
         }
+        const double g_line = mean_line_conductance(lm);
         for (auto& bank : layer.banks) {
-            if (bank.linear) continue;
+            if (bank.linear || !bank.fit_gain) continue;
+            // A transimpedance readout: gain r_unit a z / parts = scale_V z.
             bank.gain = layer.scale_V * bank.parts / (bank.r_unit_ohm * a);
+            // A difference amplifier sees each line's conductance-weighted mean of the row
+            // voltages, the I- line pulled towards the I+ line by its r_unit: linearised at the
+            // layer's mean line conductance g, its output is gain beta (I+ - I-) / g with
+            // beta = g / (g + 1 / r_unit). Equal to the transimpedance gain's output for
+            // gain = gain_ti r_unit g / beta; the lines' common mode is left (the circuit's).
+            if (bank.difference) {
+                const double beta = g_line / (g_line + 1.0 / bank.r_unit_ohm);
+                bank.gain *= bank.r_unit_ohm * g_line / beta;
+            }
         }
     }
+}
+
+// The mean conductance of a pair's line over a layer's used pairs, as programmed without
+// variation (each tile's rows on the lines: the used ones, or all with UnusedRows::grounded).
+double MlpInference::mean_line_conductance(const MatrixMap& lm) {
+    double sum = 0.0;
+    long lines = 0;
+    for (const TileBlock& b : lm.blocks) {
+        CrossbarSpec s = *b.spec;
+        s.variation = false;
+        s.read_noise = false;
+        s.ir_drop = false;
+        if (s.sliced() || s.mapping != WeightMapping::differential) return 0.0;
+        Crossbar x(s, RngStream(0, "line-conductance"));
+        x.program(b.weights.data(), b.rows, b.cols, lm.w_max);
+        const std::vector<double>& g = x.conductances_S();
+        const int connected = s.unused_rows == UnusedRows::absent ? b.rows : s.rows;
+        for (int c = 0; c < 2 * b.cols; ++c) {
+            for (int i = 0; i < connected; ++i)
+                sum += g[static_cast<std::size_t>(i) * s.cols + c];
+            ++lines;
+        }
+    }
+    return lines ? sum / static_cast<double>(lines) : 0.0;
 }
 
 // A network whose weights the cells cannot hold is not worth running silently: with analog
@@ -784,7 +822,8 @@ json MlpInference::results() const {
                                  {"cols", b.cols},
                                  {"parts", b.parts},
                                  {"mode", b.linear ? "linear" : "neuron"},
-                                 {"readout_gain", b.gain > 0.0 ? json(b.gain) : json(nullptr)}});
+                                 {"readout_gain", b.gain > 0.0 ? b.gain : b.configured_gain},
+                                 {"readout_gain_fitted", b.gain > 0.0}});
             json e = {{"layer", m_net.layers[l].name}, {"banks", banks}};
             if (m_chain[l].scale_V > 0.0) {
                 e["neuron_center_V"] = m_chain[l].center_V;

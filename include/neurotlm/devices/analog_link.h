@@ -19,6 +19,35 @@ struct Technology;
 /// What a link carries per element.
 enum class AnalogSignal { voltage, current };
 
+/// @brief How a receiver of differential line currents ends the two lines of a pair: what the
+/// sender's array sees at the far end of its I+ and I- lines. A virtual ground (the default)
+/// holds both lines at 0 V. A difference amplifier built of resistors loads them: the I+ line
+/// sees plus_ohm to ground, the I- line minus_ohm to a node the amplifier holds at
+/// minus_follows times the I+ line's voltage (IMAC-Sim's readout, gain g and input resistors R:
+/// (1 + g) R, R and g / (1 + g)). The current the receiver takes is the one into plus_ohm less
+/// the one into minus_ohm.
+struct LineTermination {
+    double plus_ohm = 0.0;  ///< 0: the I+ line is held at 0 V
+    double minus_ohm = 0.0; ///< 0: the I- line is held at 0 V
+    double minus_follows =
+        0.0; ///< the I- resistor's far node, as a fraction of the I+ line's voltage
+
+    bool virtual_ground() const { return plus_ohm == 0.0 && minus_ohm == 0.0; }
+    bool operator==(const LineTermination& o) const {
+        return plus_ohm == o.plus_ohm && minus_ohm == o.minus_ohm &&
+               minus_follows == o.minus_follows;
+    }
+    bool operator!=(const LineTermination& o) const { return !(*this == o); }
+    /// The currents into the two resistors (A) for lines with short-circuit currents
+    /// @p isc_plus_A, @p isc_minus_A (into a virtual ground) and own conductances @p g_plus_S,
+    /// @p g_minus_S to the sources (a Norton source each); a virtual ground passes the
+    /// short-circuit currents.
+    void currents(double isc_plus_A, double g_plus_S, double isc_minus_A, double g_minus_S,
+                  double* i_plus_A, double* i_minus_A) const;
+    /// Throws InputError unless both resistances are > 0 or both 0, and 0 <= minus_follows < 1.
+    void check() const;
+};
+
 /// @brief Physical description of one link.
 struct AnalogLinkSpec {
     AnalogSignal signal = AnalogSignal::voltage;

@@ -24,10 +24,13 @@ struct AnalogPortSpec {
     std::string name;
     bool output = false;
     AnalogSignal signal = AnalogSignal::voltage;
-    int width = 0;                ///< values per sample
-    bool required = false;        ///< inputs: the block cannot work without a connection
-    int wires_per_value = 1;      ///< outputs: 2 for differential pairs
-    double load_ohm = 0.0;        ///< current inputs: input resistance the wires see
+    int width = 0;           ///< values per sample
+    bool required = false;   ///< inputs: the block cannot work without a connection
+    int wires_per_value = 1; ///< outputs: 2 for differential pairs
+    double load_ohm = 0.0;   ///< current inputs: input resistance the wires see
+    /// Current inputs: how the receiver ends a sender's differential lines (the initial value;
+    /// AnalogIn::set_termination changes it, e.g. with a gain).
+    LineTermination termination;
     double driver_settle_s = 0.0; ///< outputs: the driver's own settling time
     std::string description;
 };
@@ -40,9 +43,17 @@ public:
     /// Called with the values and the time they have settled at the receiver.
     using Handler = std::function<void(const std::vector<double>&, const sc_core::sc_time&)>;
     AnalogIn(AnalogPortSpec spec, Handler handler)
-        : m_spec(std::move(spec)), m_handler(std::move(handler)) {}
+        : m_spec(std::move(spec)), m_handler(std::move(handler)),
+          m_termination(m_spec.termination) {}
 
     const AnalogPortSpec& spec() const { return m_spec; }
+    /// How this input ends the lines of a sender of currents, as it is now: a sender whose
+    /// array the termination loads reads it before each sample.
+    const LineTermination& termination() const { return m_termination; }
+    void set_termination(const LineTermination& t) {
+        t.check();
+        m_termination = t;
+    }
     bool connected() const { return m_connected; }
     /// The last sample received (empty before the first).
     const std::vector<double>& last() const { return m_last; }
@@ -54,6 +65,7 @@ private:
 
     AnalogPortSpec m_spec;
     Handler m_handler;
+    LineTermination m_termination;
     bool m_connected = false;
     std::vector<double> m_last;
     std::uint64_t m_samples = 0;

@@ -50,6 +50,11 @@ public:
         bool linear = false;     ///< readout outputs without neurons (a last layer)
         double gain = 0.0;       ///< readout gain the mapping sets (0: the configured one)
         double r_unit_ohm = 1e3; ///< the amplifier's R1 = R2
+        double configured_gain = 0.0;
+        /// A transimpedance readout's gain is fitted to the network; a difference amplifier's
+        /// (whose loaded lines make the signal depend on the weights) is kept as configured.
+        bool fit_gain = true;
+        bool difference = false; ///< the readout loads the lines (ReadoutKind::difference)
     };
     struct ChainLayer {
         std::vector<ChainBank> banks; ///< one per column block
@@ -75,6 +80,7 @@ private:
     /// Readout gains: a pre-activation of 1 reaches the neuron input as the fitted scale_V; the
     /// tiles of a layer must give the same current per unit (else ConfigError at @p file /
     /// @p tiles_pointer).
+    static double mean_line_conductance(const MatrixMap& lm);
     void set_chain_gains(const std::string& file, const std::string& tiles_pointer);
     /// One image through the analog chain; returns the predicted class.
     int infer_chain(RunContext& ctx, Drivers& drivers, int image) const;
