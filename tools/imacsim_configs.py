@@ -63,7 +63,7 @@ def tile(name, ir_drop, count=None, **extra):
         t["count"] = count
     t.update({"rows": T, "cols": 2 * T, "device": "rram_imacsim", "zero_level": "g_max",
               "read_time": "1 ns", "wire_resistance": "9.24 ohm", "column_wire_resistance": "11.55 ohm",
-              "ir_drop": ir_drop, "unused_rows": "absent",
+              "ir_drop": ir_drop, "row_segments": "pair", "unused_lines": "absent",
               "variation": False, "read_noise": False})
     t.update(extra)
     return t

@@ -292,13 +292,20 @@ const SpecTable<CrossbarSpec>& CrossbarSpec::table() {
             .or_zero()
             .boolean("ir_drop", NEUROTLM_FIELD(ir_drop), false,
                      "solve the resistive network with wire resistance on every read")
-            .choice<UnusedRows>(
-                "unused_rows", NEUROTLM_FIELD(unused_rows),
-                {{"grounded", UnusedRows::grounded}, {"absent", UnusedRows::absent}}, "grounded",
-                "rows beyond the programmed block: grounded = held at 0 V by their drivers, "
-                "their cells loading the column lines; absent = not connected (IMAC-Sim's "
-                "netlists, where a partial tile has only the rows it uses). Matters with "
-                "ir_drop or a loaded readout on the outputs")
+            .choice<bool>("row_segments", NEUROTLM_FIELD(row_segment_per_pair),
+                          {{"column", false}, {"pair", true}}, "column",
+                          "with ir_drop, where the row line's segments are: one per physical "
+                          "column (each cell at its own place on the word line), or one per "
+                          "differential pair (both cells of a pair on one node, as IMAC-Sim's "
+                          "netlists); pair needs the differential mapping")
+            .choice<UnusedLines>(
+                "unused_lines", NEUROTLM_FIELD(unused_lines),
+                {{"grounded", UnusedLines::grounded}, {"absent", UnusedLines::absent}}, "grounded",
+                "rows and columns beyond the programmed block: grounded = their cells stay "
+                "(unused rows held at 0 V load the columns, unused columns draw from the rows); "
+                "absent = not connected (IMAC-Sim's netlists, where a partial tile has only the "
+                "rows and columns it uses). Matters for the read energy, with ir_drop and with a "
+                "loaded readout on the outputs")
             .boolean("read_noise", NEUROTLM_FIELD(read_noise), true,
                      "apply the device's read noise on every read")
             .boolean("variation", NEUROTLM_FIELD(variation), true,
@@ -336,6 +343,8 @@ void CrossbarSpec::check() const {
     if (!sliced() && mapping == WeightMapping::differential && cols % 2 != 0)
         bad("differential mapping needs an even number of columns, got " + std::to_string(cols));
     if (cell.levels() < 2) bad("the cell needs at least 2 conductance levels");
+    if (row_segment_per_pair && (mapping != WeightMapping::differential || sliced()))
+        bad("row_segments \"pair\" needs the differential mapping with analog weights");
     if (const std::string why = slicing_problem(); !why.empty()) bad(why);
     for (int k = 0; k < cell.levels(); ++k) {
         const double g = cell.conductances_S[static_cast<std::size_t>(k)];
@@ -640,10 +649,12 @@ void Crossbar::rebuild() {
     const int rows = m_spec.rows;
     const int cols = m_spec.cols;
     const int lcols = logical_cols();
+    // Absent columns draw nothing from the rows (absent rows are never driven).
+    const int ccols = connected_cols();
     m_row_g_sum.assign(static_cast<std::size_t>(rows), 0.0);
     for (int i = 0; i < rows; ++i) {
         double sum = 0.0;
-        for (int c = 0; c < cols; ++c)
+        for (int c = 0; c < ccols; ++c)
             sum += m_g[static_cast<std::size_t>(i) * cols + c];
         m_row_g_sum[static_cast<std::size_t>(i)] = sum;
     }
@@ -665,15 +676,17 @@ void Crossbar::rebuild() {
     const int connected = connected_rows();
     m_col_g_sum.assign(static_cast<std::size_t>(cols), 0.0);
     for (int i = 0; i < connected; ++i)
-        for (int c = 0; c < cols; ++c)
+        for (int c = 0; c < ccols; ++c)
             m_col_g_sum[static_cast<std::size_t>(c)] += m_g[static_cast<std::size_t>(i) * cols + c];
     m_ir->net.reset();
 }
 
 std::vector<double> Crossbar::connected_conductances() const {
     std::vector<double> g = m_g;
-    std::fill(g.begin() + static_cast<std::ptrdiff_t>(connected_rows()) * m_spec.cols, g.end(),
-              0.0);
+    const int cols = m_spec.cols, rows = connected_rows(), ccols = connected_cols();
+    for (int i = 0; i < m_spec.rows; ++i)
+        for (int c = 0; c < cols; ++c)
+            if (i >= rows || c >= ccols) g[static_cast<std::size_t>(i) * cols + c] = 0.0;
     return g;
 }
 
@@ -757,7 +770,8 @@ void Crossbar::ir_read(const float* x, float* sig, double* energy_J) {
         // agrees to 1e-7 (ir_drop_test, OffsetMappingAgreesWithNgspiceOn32x32...).
         const double r_col = m_spec.column_segment_ohm();
         const std::vector<double> g = connected_conductances();
-        ir.net = diff ? std::make_unique<detail::IrNetwork>(g, rows, cols, r, r_col)
+        ir.net = diff ? std::make_unique<detail::IrNetwork>(g, rows, cols, r, r_col, nullptr,
+                                                            m_spec.row_segment_per_pair ? 2 : 1)
                       : std::make_unique<detail::IrNetwork>(
                             g, rows, cols, r, r_col,
                             detail::ReferenceColumn{m_g_ref_S, m_spec.reference_position});

@@ -73,10 +73,11 @@ enum class PairZero {
     g_max, ///< highest conductance (IMAC-Sim: 0 -> (R_low, R_low))
 };
 
-/// What the rows beyond a programmed block are on the array's lines.
-enum class UnusedRows {
-    grounded, ///< driven at 0 V: their cells load the column lines (a real fixed-size array)
-    absent,   ///< not connected (IMAC-Sim's netlists: a partial tile has only the rows it uses)
+/// What the rows and columns beyond a programmed block are on the array's lines.
+enum class UnusedLines {
+    grounded, ///< their cells stay: unused rows held at 0 V by their drivers load the columns,
+              ///< unused columns draw from the rows (a real fixed-size array)
+    absent,   ///< not connected (IMAC-Sim's netlists: a partial tile has only what it uses)
 };
 
 struct CrossbarSpec {
@@ -104,9 +105,12 @@ struct CrossbarSpec {
         return column_wire_resistance_ohm > 0.0 ? column_wire_resistance_ohm : wire_resistance_ohm;
     }
     bool ir_drop = false; ///< solve the resistive network (needs wire_resistance > 0)
-    /// Rows beyond the programmed block: they matter when the lines are not virtual grounds
-    /// (IR drop, a loaded termination).
-    UnusedRows unused_rows = UnusedRows::grounded;
+    /// Differential mapping: both cells of a pair on one node of the row line, one row segment
+    /// per pair (IMAC-Sim's netlists), instead of one per physical column.
+    bool row_segment_per_pair = false;
+    /// Rows and columns beyond the programmed block: they matter when the lines are not
+    /// virtual grounds (IR drop, a loaded termination) and for the read energy.
+    UnusedLines unused_lines = UnusedLines::grounded;
     bool read_noise = true; ///< apply cell.read_noise_sigma on every read
     bool variation = true;  ///< apply cell.variation_sigma and stuck-at at programming
 
@@ -303,6 +307,20 @@ public:
     /// cover).
     std::size_t held_bytes() const;
     int rows_used() const { return m_rows_used; }
+    /// Rows and physical columns whose cells are on the lines (all, or the programmed block's
+    /// with UnusedLines::absent).
+    int connected_rows() const {
+        return m_spec.unused_lines == UnusedLines::absent ? m_rows_used : m_spec.rows;
+    }
+    int connected_cols() const {
+        return m_spec.unused_lines == UnusedLines::absent
+                   ? m_cols_used * m_spec.columns_per_weight()
+                   : m_spec.cols;
+    }
+    /// Each output's termination (all virtual grounds unless set_terminations() said otherwise).
+    LineTermination termination(int output) const {
+        return m_term.empty() ? LineTermination{} : m_term.at(static_cast<std::size_t>(output));
+    }
     int cols_used() const { return m_cols_used; }
     /// The ADC full scale actually used: output_range() if set, else the largest |y| the
     /// programmed weights can produce (max_j sum_i x_max |w_eff_ij|).
@@ -320,12 +338,8 @@ private:
     /// analog_read() against loaded terminations (loaded_read.cpp).
     void loaded_read(const float* v_rows_V, float* y, double* energy_J);
     void build_loaded_network();
-    /// The conductance matrix the lines see: m_g with the rows of UnusedRows::absent cleared.
+    /// The conductance matrix the lines see: m_g with the cells of UnusedLines::absent cleared.
     std::vector<double> connected_conductances() const;
-    /// Rows whose cells are on the lines.
-    int connected_rows() const {
-        return m_spec.unused_rows == UnusedRows::absent ? m_rows_used : m_spec.rows;
-    }
     /// Signals of the used columns to outputs: y_j += ck * scale * sum_p coef_p * sig_(j,p).
     void combine(const float* sig, double ck, float* y) const;
     int m_rows_used = 0;

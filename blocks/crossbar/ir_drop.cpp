@@ -1,5 +1,6 @@
 #include "neurotlm/blocks/crossbar/ir_drop.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -39,13 +40,17 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
 }
 
 IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
-                     double r_col_ohm, const std::vector<double>* terminal_ohm)
-    : m_rows(rows), m_cols(cols), m_g_wire_S(1.0 / r_wire_ohm),
-      m_g_col_S(1.0 / (r_col_ohm > 0.0 ? r_col_ohm : r_wire_ohm)) {
+                     double r_col_ohm, const std::vector<double>* terminal_ohm,
+                     int cols_per_row_node)
+    : m_rows(rows), m_cols(cols), m_group(cols_per_row_node),
+      m_row_nodes((cols + cols_per_row_node - 1) / std::max(cols_per_row_node, 1)),
+      m_g_wire_S(1.0 / r_wire_ohm), m_g_col_S(1.0 / (r_col_ohm > 0.0 ? r_col_ohm : r_wire_ohm)) {
     if (rows <= 0 || cols <= 0 || g_S.size() != static_cast<size_t>(rows) * cols)
         throw std::invalid_argument("IrNetwork: conductance matrix does not match rows x cols");
     if (!(r_wire_ohm > 0.0) || !(r_col_ohm >= 0.0))
         throw std::invalid_argument("IrNetwork: wire resistance must be > 0");
+    if (cols_per_row_node < 1 || cols_per_row_node > 2)
+        throw std::invalid_argument("IrNetwork: one or two columns per row node");
     if (terminal_ohm && terminal_ohm->size() != static_cast<size_t>(cols))
         throw std::invalid_argument("IrNetwork: one terminal resistance per column");
     // A terminal resistance in series with the last segment: one conductance to the terminal
@@ -60,7 +65,7 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
             m_g_end_S[static_cast<size_t>(j)] = 1.0 / (1.0 / m_g_col_S + r);
         }
 
-    const int n = 2 * rows * cols;
+    const int n = rows * m_row_nodes + rows * cols;
     std::vector<Eigen::Triplet<double>> t;
     t.reserve(static_cast<size_t>(rows) * cols * 10);
     auto branch = [&](int a, int b, double g) {
@@ -73,10 +78,11 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
     for (int i = 0; i < rows; ++i) {
         for (int j = 0; j < cols; ++j) {
             branch(row_node(i, j), col_node(i, j), g_S[static_cast<size_t>(i) * cols + j]);
-            // Row wire: the first segment leads to the source, whose voltage is in the RHS.
+            // Row wire: the first segment leads to the source, whose voltage is in the RHS;
+            // one segment per row node.
             if (j == 0)
                 t.emplace_back(row_node(i, 0), row_node(i, 0), gw);
-            else
+            else if (j % m_group == 0)
                 branch(row_node(i, j - 1), row_node(i, j), gw);
             // Column wire: the last segment leads to the virtual ground at 0 V, or through the
             // terminal resistance to the terminal voltage (in the RHS).

@@ -31,8 +31,11 @@ public:
     /// column segment (0: the same as the rows').
     /// @p terminal_ohm, if given (size cols), puts a resistance in series with each column's
     /// last segment, ending at a terminal voltage solve() is given (0: the virtual ground).
+    /// @p cols_per_row_node 2 puts both cells of each pair of columns on one node of the row
+    /// line (one row segment per pair, as IMAC-Sim's netlists), 1 one segment per column.
     IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
-              double r_col_ohm = 0.0, const std::vector<double>* terminal_ohm = nullptr);
+              double r_col_ohm = 0.0, const std::vector<double>* terminal_ohm = nullptr,
+              int cols_per_row_node = 1);
     /// The same data columns with a reference column @p ref inserted before (first) or after
     /// (last) them: a rows x (cols + 1) network.
     IrNetwork(const std::vector<double>& g_S, int rows, int cols, double r_wire_ohm,
@@ -48,8 +51,8 @@ public:
                double* reference_A = nullptr, const double* terminal_V = nullptr);
 
 private:
-    int row_node(int i, int j) const { return i * m_cols + j; }
-    int col_node(int i, int j) const { return m_rows * m_cols + i * m_cols + j; }
+    int row_node(int i, int j) const { return i * m_row_nodes + j / m_group; }
+    int col_node(int i, int j) const { return m_rows * m_row_nodes + i * m_cols + j; }
     double column_current(int j) const {
         return m_g_end_S[static_cast<std::size_t>(j)] *
                (m_v[col_node(m_rows - 1, j)] - m_terminal_V[static_cast<std::size_t>(j)]);
@@ -57,6 +60,8 @@ private:
 
     int m_rows;
     int m_cols;                       ///< physical columns: data columns, plus the reference if any
+    int m_group = 1;                  ///< columns per row node
+    int m_row_nodes = 0;              ///< row nodes per row
     int m_first_data = 0;             ///< physical index of data column 0
     int m_reference = -1;             ///< physical index of the reference column, -1 without one
     double m_g_wire_S;                ///< a row segment

@@ -41,20 +41,21 @@ void Crossbar::build_loaded_network() {
     IrSolver& ir = *m_ir;
     std::vector<double> terminal_ohm(static_cast<std::size_t>(cols), 0.0);
     for (int j = 0; j < lcols; ++j) {
-        terminal_ohm[static_cast<std::size_t>(2 * j)] = m_term[static_cast<std::size_t>(j)].plus_ohm;
+        terminal_ohm[static_cast<std::size_t>(2 * j)] =
+            m_term[static_cast<std::size_t>(j)].plus_ohm;
         terminal_ohm[static_cast<std::size_t>(2 * j + 1)] =
             m_term[static_cast<std::size_t>(j)].minus_ohm;
     }
-    ir.net = std::make_unique<detail::IrNetwork>(connected_conductances(), rows, cols,
-                                                 m_spec.wire_resistance_ohm,
-                                                 m_spec.column_segment_ohm(), &terminal_ohm);
+    ir.net = std::make_unique<detail::IrNetwork>(
+        connected_conductances(), rows, cols, m_spec.wire_resistance_ohm,
+        m_spec.column_segment_ohm(), &terminal_ohm, m_spec.row_segment_per_pair ? 2 : 1);
     // One solve per loaded pair, rows at 0 V and 1 V on that pair's I- terminal.
     ir.column_response = Eigen::MatrixXd::Zero(cols, lcols);
     ir.driver_response = Eigen::MatrixXd::Zero(rows, lcols);
     ir.follow_gain = Eigen::VectorXd::Zero(lcols);
     const std::vector<double> zero_rows(static_cast<std::size_t>(rows), 0.0);
-    std::vector<double> unit(static_cast<std::size_t>(cols), 0.0), col(static_cast<std::size_t>(cols)),
-        drv(static_cast<std::size_t>(rows));
+    std::vector<double> unit(static_cast<std::size_t>(cols), 0.0),
+        col(static_cast<std::size_t>(cols)), drv(static_cast<std::size_t>(rows));
     for (int k = 0; k < lcols; ++k) {
         const LineTermination& t = m_term[static_cast<std::size_t>(k)];
         if (t.virtual_ground()) continue;
@@ -112,11 +113,12 @@ void Crossbar::loaded_read(const float* v_rows_V, float* y, double* energy_J) {
         // Ideal wires: each line is a Norton source (its short-circuit current and the
         // conductance of its connected cells) into the termination.
         std::vector<double> isc(static_cast<std::size_t>(cols), 0.0);
+        const int ccols = connected_cols();
         for (int i = 0; i < connected; ++i) {
             const double v = ir.v_V[static_cast<std::size_t>(i)];
             if (v == 0.0) continue;
             const double* g = m_g.data() + static_cast<std::size_t>(i) * cols;
-            for (int c = 0; c < cols; ++c)
+            for (int c = 0; c < ccols; ++c)
                 isc[static_cast<std::size_t>(c)] += g[c] * v;
             p_W += v * v * m_row_g_sum[static_cast<std::size_t>(i)];
         }

@@ -16,8 +16,7 @@ CrossbarSpec pair_spec(double r_wire_ohm, bool ir_drop) {
     CrossbarSpec s;
     s.rows = 6;
     s.cols = 8;
-    s.cell =
-        CellSpec::from_json({{"type", "rram"}, {"r_on", 5e3}, {"r_off", 15e3}, {"levels", 5}});
+    s.cell = CellSpec::from_json({{"type", "rram"}, {"r_on", 5e3}, {"r_off", 15e3}, {"levels", 5}});
     s.adc.bits = 0;
     s.input_bits = 8;
     s.read_noise = false;
@@ -27,9 +26,9 @@ CrossbarSpec pair_spec(double r_wire_ohm, bool ir_drop) {
     return s;
 }
 
-const std::vector<float> kW = {1,  -0.5f, 0, 0.25f, 0.75f,  -1, -0.25f, 0.5f,
-                               1,  1,     -1, 0,    0.5f,   0.5f, -1,   0,
-                               0,  0.25f, -0.75f, 1, -0.5f, 0.25f, 0,   1};
+const std::vector<float> kW = {1, -0.5f, 0,      0.25f, 0.75f, -1,    -0.25f, 0.5f,
+                               1, 1,     -1,     0,     0.5f,  0.5f,  -1,     0,
+                               0, 0.25f, -0.75f, 1,     -0.5f, 0.25f, 0,      1};
 const std::vector<float> kV = {0.2f, -0.1f, 0.0f, 0.05f, 0.2f, -0.2f};
 
 LineTermination imacsim_amp(double gain) {
@@ -121,7 +120,7 @@ TEST(LoadedRead, AbsentRowsDoNotLoadTheLines) {
     // absent, the read is that of a 4-row array.
     CrossbarSpec s = pair_spec(0.0, false);
     Crossbar grounded(s, RngStream(1, "x"));
-    s.unused_rows = UnusedRows::absent;
+    s.unused_lines = UnusedLines::absent;
     Crossbar absent(s, RngStream(1, "x"));
     CrossbarSpec small = pair_spec(0.0, false);
     small.rows = 4;

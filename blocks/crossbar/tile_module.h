@@ -28,6 +28,8 @@ public:
     void collect_stats(StatSet& stats) const override;
 
     const Crossbar& crossbar() const { return *m_xbar; }
+    /// The row voltages of the last analog read (all 0 before the first), one per row.
+    const std::vector<float>& last_row_voltages() const { return m_row_V; }
 
 protected:
     std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,

@@ -21,10 +21,12 @@ void write_tile(std::ostream& out, const Crossbar& xbar, const std::vector<doubl
     const CrossbarSpec& s = xbar.spec();
     const int rows = s.rows, cols = s.cols;
     const bool wires = s.ir_drop && s.wire_resistance_ohm > 0.0;
-    const int connected = s.unused_rows == UnusedRows::absent ? xbar.rows_used() : rows;
+    const int connected = xbar.connected_rows(), ccols = xbar.connected_cols();
     const std::vector<double>& g = xbar.conductances_S();
+    // Both cells of a pair on one row node with row_segments "pair".
+    const int group = s.row_segment_per_pair ? 2 : 1;
     auto row_node = [&](int i, int c) {
-        return wires ? "r" + tag + "_" + std::to_string(i) + "_" + std::to_string(c)
+        return wires ? "r" + tag + "_" + std::to_string(i) + "_" + std::to_string(c / group)
                      : "d" + tag + "_" + std::to_string(i);
     };
     auto line_end = [&](int c) {
@@ -33,19 +35,19 @@ void write_tile(std::ostream& out, const Crossbar& xbar, const std::vector<doubl
     auto col_node = [&](int i, int c) {
         return wires ? "c" + tag + "_" + std::to_string(i) + "_" + std::to_string(c) : line_end(c);
     };
-    out << "* tile " << tag << ": " << rows << " x " << cols << " cells, " << connected
-        << " rows on the lines\n";
+    out << "* tile " << tag << ": " << rows << " x " << cols << " cells, " << connected << " x "
+        << ccols << " on the lines\n";
     for (int i = 0; i < rows; ++i) {
         out << "VR" << tag << "_" << i << " d" << tag << "_" << i << " 0 DC "
             << v_rows_V[static_cast<std::size_t>(i)] << "\n";
         if (wires)
-            for (int c = 0; c < cols; ++c)
+            for (int c = 0; c < cols; c += group)
                 out << "RW" << tag << "_" << i << "_" << c << " "
                     << (c == 0 ? "d" + tag + "_" + std::to_string(i) : row_node(i, c - 1)) << " "
                     << row_node(i, c) << " " << s.wire_resistance_ohm << "\n";
     }
     for (int i = 0; i < connected; ++i)
-        for (int c = 0; c < cols; ++c) {
+        for (int c = 0; c < ccols; ++c) {
             const double gc = g[static_cast<std::size_t>(i) * cols + c];
             if (gc > 0.0)
                 out << "RX" << tag << "_" << i << "_" << c << " " << row_node(i, c) << " "
@@ -59,11 +61,17 @@ void write_tile(std::ostream& out, const Crossbar& xbar, const std::vector<doubl
                     << s.column_segment_ohm() << "\n";
 }
 
-// The readout of pair j of a tile: from its line ends to the amplifier output a<tag>_<j>.
-void write_readout(std::ostream& out, const ReadoutAmpSpec& amp, const std::string& tag, int j) {
+// The readout of pair j of a tile: from its line ends to the amplifier output a<tag>_<j>. A
+// pair the tile ends in a virtual ground (not linked to the bank) gets only the ammeters.
+void write_readout(std::ostream& out, const ReadoutAmpSpec& amp, const LineTermination& term,
+                   const std::string& tag, int j) {
     const std::string t = tag + "_" + std::to_string(j);
     const double r = amp.r_unit_ohm, rf = amp.gain * amp.r_unit_ohm;
-    if (amp.kind == ReadoutKind::difference) {
+    if (!term.virtual_ground()) {
+        const LineTermination want = amp.termination();
+        if (term != want)
+            throw InputError("write_chain_layer_netlist: tile " + tag + " ends pair " +
+                             std::to_string(j) + " in a load other than the bank's amplifier");
         out << "R1" << t << " m" << t << " n1" << t << " " << r << "\n";
         out << "R2" << t << " p" << t << " n2" << t << " " << r << "\n";
         out << "R3" << t << " n1" << t << " a" << t << " " << rf << "\n";
@@ -140,7 +148,13 @@ void write_chain_layer_netlist(std::ostream& out, const std::vector<ChainBankNet
                                  std::to_string(bank.outputs) + " outputs");
             write_tile(out, x, bank.v_rows_V[k], tag);
             for (int j = 0; j < x.logical_cols(); ++j) {
-                write_readout(out, bank.bank->readout, tag, j);
+                const LineTermination term = x.termination(j);
+                if (j < bank.outputs && term.virtual_ground() != (bank.bank->readout.kind ==
+                                                                  ReadoutKind::transimpedance))
+                    throw InputError("write_chain_layer_netlist: tile " + tag + " ends pair " +
+                                     std::to_string(j) + " otherwise than the bank's " +
+                                     "readout (set_terminations)");
+                write_readout(out, bank.bank->readout, term, tag, j);
                 if (j < bank.outputs)
                     out << "RT" << tag << "_" << j << " a" << tag << "_" << j << " n" << bt << "_"
                         << j << " " << tie_ohm << "\n";
@@ -153,8 +167,8 @@ void write_chain_layer_netlist(std::ostream& out, const std::vector<ChainBankNet
                     << " 1e-3\nRL" << bt << "_" << j << " " << chain_layer_output_node(b, j)
                     << " 0 1e12\n";
             else
-                write_neuron_instance(out, bank.neurons->neuron(j), bt + "_" + std::to_string(j),
-                                      n, chain_layer_output_node(b, j));
+                write_neuron_instance(out, bank.neurons->neuron(j), bt + "_" + std::to_string(j), n,
+                                      chain_layer_output_node(b, j));
         }
     }
     out << ".control\nset numdgt=12\nop\n";

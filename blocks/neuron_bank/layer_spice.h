@@ -10,14 +10,15 @@
 /// - row sources `VR<b>_<k>_<i>` at the row's voltage; with wires, the row line runs from the
 ///   source through one segment per cell (node `r<b>_<k>_<i>_<c>`), else every cell of the row
 ///   sits on the source's node;
-/// - a cell of conductance G between its row node and its column node; rows whose cells are not
-///   on the lines (UnusedRows::absent beyond the programmed block) have no cells;
+/// - a cell of conductance G between its row node and its column node, for the rows and columns
+///   on the lines (Crossbar::connected_rows, connected_cols: UnusedLines::absent leaves out those
+///   beyond the programmed block);
 /// - the column line from its first cell down one segment per cell to its last, and one more
 ///   segment to the readout input (`p<b>_<k>_<j>`, `m<b>_<k>_<j>`);
-/// - the readout: for ReadoutKind::difference IMAC-Sim's op-amp difference amplifier (R1, R2 of
-///   r_unit, R3, R4 of gain x r_unit, the op-amp a voltage-controlled source of gain 10^9); for
-///   ReadoutKind::transimpedance a 0 V source on each line and a current-controlled voltage
-///   source of gain x r_unit on their difference;
+/// - the readout, as the tile ends each pair (Crossbar::termination): into the bank's difference
+///   amplifier (R1, R2 of r_unit, R3, R4 of gain x r_unit, the op-amp a voltage-controlled
+///   source of gain 10^9), or at a virtual ground (a 0 V source on each line and a
+///   current-controlled voltage source of gain x r_unit on their difference);
 /// - each part's amplifier output tied to the neuron input `n<b>_<j>` through `tie_ohm` (IMAC-Sim:
 ///   1 milliohm), and the neuron of neuron_spice.h (its own MTJ resistances) from `n<b>_<j>` to
 ///   `o<b>_<j>`; in BankMode::linear the output is the neuron input itself.

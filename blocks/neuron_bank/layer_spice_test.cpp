@@ -25,7 +25,7 @@
 namespace neurotlm {
 namespace {
 
-CrossbarSpec imacsim_tile(bool wires) {
+CrossbarSpec imacsim_tile(bool wires, bool per_pair) {
     CrossbarSpec s;
     s.rows = 32;
     s.cols = 64;
@@ -42,7 +42,8 @@ CrossbarSpec imacsim_tile(bool wires) {
     s.wire_resistance_ohm = 9.24;
     s.column_wire_resistance_ohm = 11.55;
     s.ir_drop = wires;
-    s.unused_rows = UnusedRows::absent;
+    s.unused_lines = UnusedLines::absent;
+    s.row_segment_per_pair = per_pair;
     return s;
 }
 
@@ -90,7 +91,10 @@ Layer build_layer(bool wires, double gain, ReadoutKind kind, int n_out = 52) {
         std::vector<double> sum(static_cast<std::size_t>(pairs), 0.0);
         for (int rb = 0; rb < row_blocks; ++rb) {
             const int r0 = rb * rows, used = std::min(rows, n_in + 1 - r0);
-            auto x = std::make_unique<Crossbar>(imacsim_tile(wires), RngStream(3, "t"));
+            // IMAC-Sim's layout (a pair's cells on one row node) with its readout; one segment
+            // per column with the virtual grounds.
+            auto x = std::make_unique<Crossbar>(
+                imacsim_tile(wires, kind == ReadoutKind::difference), RngStream(3, "t"));
             std::vector<float> block(static_cast<std::size_t>(used) * outs);
             for (int i = 0; i < used; ++i)
                 for (int j = 0; j < outs; ++j)

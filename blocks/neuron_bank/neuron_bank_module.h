@@ -27,6 +27,8 @@ public:
 
     const NeuronBankSpec& spec() const { return m_spec; }
     const NeuronBankModel& model() const { return m_model; }
+    /// The OUTPUT window: the last activation's output voltages (or readouts, linear mode).
+    const std::vector<float>& last_outputs() const { return m_output; }
 
 protected:
     std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,

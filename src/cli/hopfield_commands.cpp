@@ -1,5 +1,7 @@
 #include "hopfield_commands.h"
 
+#include "chain_export.h"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +34,9 @@ struct ExportArgs {
     double flip_fraction = 0.1;
     long long seed = 1;
     std::vector<std::string> sets;
+    int layer = 1;
+    int image = 0;
+    bool check = false;
 } g_export;
 
 struct CapacityArgs {
@@ -71,10 +76,19 @@ int run_export() {
     if (a.seed < 0) throw InputError("--seed must be >= 0");
     if (a.memory < 0) throw InputError("--memory must be >= 0");
     if (a.pattern < 0) throw InputError("--pattern must be >= 0");
+    if (a.image < 0) throw InputError("--image must be >= 0");
     LoadOptions opt;
     opt.overrides = a.sets;
     opt.require_workload = true;
     PlatformConfig cfg = load_config(a.config, opt);
+    bool hopfield = false;
+    for (const ComponentConfig& c : cfg.components)
+        hopfield = hopfield || (c.type && c.type->name == "hopfield_array");
+    if (!hopfield && has_analog_chain(cfg)) {
+        // The workload runs up to and including the image whose layer is exported.
+        opt.overrides.push_back("/workload/dataset/limit=" + std::to_string(a.image + 1));
+        return export_chain_layer(load_config(a.config, opt), {a.config, a.out, a.layer, a.check});
+    }
     // Claimed before the run: the netlists replace the folder's old content as a whole.
     OutputFolder folder(a.out, "recall.txt", {a.config});
     const ComponentConfig& hop_cfg = hopfield_component(cfg, a.component);
@@ -254,8 +268,11 @@ int run_capacity() {
 void HopfieldCommands::add(CLI::App& app) {
     export_spice = app.add_subcommand(
         "export-spice",
-        "run a platform, then write one SPICE netlist per recall step of a Hopfield array");
-    export_spice->add_option("config", g_export.config, "platform JSON with a hopfield_array")
+        "run a platform, then write SPICE netlists: one per recall step of a Hopfield array, or "
+        "one layer of an analog chain (tiles, readouts, neuron banks) with the model's outputs");
+    export_spice
+        ->add_option("config", g_export.config,
+                     "platform JSON with a hopfield_array or an analog chain")
         ->required();
     export_spice->add_option("--out,-o", g_export.out, "folder for the netlists")->required();
     export_spice->add_option("--component", g_export.component,
@@ -267,6 +284,14 @@ void HopfieldCommands::add(CLI::App& app) {
                              "bits flipped in the probe (default 0.1)");
     export_spice->add_option("--seed", g_export.seed, "seed of the probe's flips");
     export_spice->add_option("--set", g_export.sets, "override a value: /json/pointer=value");
+    export_spice->add_option("--layer", g_export.layer,
+                             "analog chain: the layer to export, 1 = the first (default 1)");
+    export_spice->add_option("--image", g_export.image,
+                             "analog chain: the dataset image whose operating point is exported "
+                             "(default 0; the workload runs images 0..K)");
+    export_spice->add_flag("--check", g_export.check,
+                           "analog chain: solve the netlist with ngspice and compare with the "
+                           "model (exit 1 if they differ by more than 2 % of the swing)");
 
     capacity = app.add_subcommand(
         "hopfield-capacity",

@@ -512,7 +512,7 @@ void MlpInference::set_chain_gains(const std::string& file, const std::string& t
 }
 
 // The mean conductance of a pair's line over a layer's used pairs, as programmed without
-// variation (each tile's rows on the lines: the used ones, or all with UnusedRows::grounded).
+// variation (each tile's rows on the lines: the used ones, or all with UnusedLines::grounded).
 double MlpInference::mean_line_conductance(const MatrixMap& lm) {
     double sum = 0.0;
     long lines = 0;
@@ -525,7 +525,7 @@ double MlpInference::mean_line_conductance(const MatrixMap& lm) {
         Crossbar x(s, RngStream(0, "line-conductance"));
         x.program(b.weights.data(), b.rows, b.cols, lm.w_max);
         const std::vector<double>& g = x.conductances_S();
-        const int connected = s.unused_rows == UnusedRows::absent ? b.rows : s.rows;
+        const int connected = s.unused_lines == UnusedLines::absent ? b.rows : s.rows;
         for (int c = 0; c < 2 * b.cols; ++c) {
             for (int i = 0; i < connected; ++i)
                 sum += g[static_cast<std::size_t>(i) * s.cols + c];

@@ -1,0 +1,100 @@
+// `neurotlm export-spice` on an analog chain, as a user runs it: the last layer of the shipped
+// IMAC-Sim platform (trained weights, the activations of a real image, difference amplifiers on
+// wired tiles) exported after the run, solved by ngspice and compared with the model's outputs.
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/blocks/hopfield/spice_export.h"
+#include "neurotlm/blocks/neuron_bank/layer_spice.h"
+#include "testing/paths.h"
+#include "testing/require.h"
+
+using neurotlm::testing::scratch_dir;
+using neurotlm::testing::source_dir;
+
+namespace {
+
+int run(const std::string& args, std::string* out = nullptr, std::string* err = nullptr) {
+    const std::string dir = scratch_dir("chain-export-io");
+    const int status = std::system(
+        (std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err").c_str());
+    auto slurp = [](const std::string& path) {
+        std::ifstream in(path);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    if (out) *out = slurp(dir + "/out");
+    if (err) *err = slurp(dir + "/err");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+std::string imacsim() {
+    return source_dir() + "/configs/imacsim_mlp.json";
+}
+
+TEST(ChainExportCli, TheLastLayerOfTheImacSimChainAgreesWithNgspice) {
+    NEUROTLM_REQUIRE_TOOL(neurotlm::ngspice_available(), "ngspice");
+    const std::string out = scratch_dir("chain-export-l3");
+    std::string stdout_text, err;
+    ASSERT_EQ(run("export-spice " + imacsim() + " --layer 3 --image 2 --out " + out, &stdout_text,
+                  &err),
+              0)
+        << err;
+    EXPECT_NE(stdout_text.find("layer 3: 1 banks, 3 tiles"), std::string::npos) << stdout_text;
+    std::map<std::string, double> model;
+    std::ifstream csv(out + "/expected_outputs.csv");
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line, "bank,output,node,model_V");
+    while (std::getline(csv, line)) {
+        char bank[64], node[64];
+        int output = 0;
+        double v = 0.0;
+        ASSERT_EQ(std::sscanf(line.c_str(), "%63[^,],%d,%63[^,],%lf", bank, &output, node, &v), 4)
+            << line;
+        model[node] = v;
+    }
+    ASSERT_EQ(model.size(), 10u); // the ten classes' readouts
+    std::map<std::string, double> spice;
+    for (const auto& [node, v] :
+         neurotlm::parse_op_print(neurotlm::run_ngspice(out + "/layer3.cir")))
+        spice[node] = v;
+    double spread = 0.0, lo = 1e9, hi = -1e9;
+    for (const auto& [node, v] : model) {
+        ASSERT_EQ(spice.count(node), 1u) << node;
+        EXPECT_NEAR(spice[node], v, 0.02 * 0.8) << node;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    spread = hi - lo;
+    // Readouts that tell classes apart, not a row of zeros.
+    EXPECT_GT(spread, 0.1);
+    // --check does the same comparison and says so.
+    ASSERT_EQ(run("export-spice " + imacsim() + " --layer 3 --image 2 --check --out " + out,
+                  &stdout_text, &err),
+              0)
+        << err;
+    EXPECT_NE(stdout_text.find("within 2 %"), std::string::npos) << stdout_text;
+}
+
+TEST(ChainExportCli, ALayerOrImageOutsideTheChainIsRefused) {
+    const std::string out = scratch_dir("chain-export-bad");
+    std::string err;
+    EXPECT_EQ(run("export-spice " + imacsim() + " --layer 4 --out " + out, nullptr, &err), 2);
+    EXPECT_NE(err.find("layers 1..3"), std::string::npos) << err;
+    EXPECT_EQ(run("export-spice " + imacsim() + " --image -1 --out " + out, nullptr, &err), 2);
+    EXPECT_NE(err.find("--image"), std::string::npos) << err;
+}
+
+} // namespace
