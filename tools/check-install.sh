@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Install neurotlm into a temporary prefix and build and run examples/virtual_platform against
-# the installed CMake package: the components must work from someone else's SystemC platform.
+# Install neurotlm into a temporary prefix, move the installed tree elsewhere, then build and
+# run examples/virtual_platform against the moved CMake package: the components must work from
+# someone else's SystemC platform, from wherever the package was put. The example is built only
+# from the package (find_package), and must find its device presets inside the package.
+# Installs the project's build (build/, or $NEUROTLM_BUILD_DIR), built first if needed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${NEUROTLM_BUILD_DIR:-$ROOT/build}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    NEUROTLM_BUILD_DIR="$BUILD" "$ROOT/tools/setup.sh"
+fi
+cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+cmake --install "$BUILD" --prefix "$WORK/staged" >/dev/null
+# Moved after installing: nothing may point at the install prefix or at the build.
+mv "$WORK/staged" "$WORK/prefix"
 PREFIX="$WORK/prefix"
-# Build from a copy of the tracked sources, deleted before the example runs: the installed
-# package must work without the source tree (device presets, headers, CMake files).
-mkdir -p "$WORK/src"
-(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$WORK/src")
-# Configure for the prefix, so the library looks for its device presets there.
-cmake -S "$WORK/src" -B "$WORK/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_INSTALL_PREFIX="$PREFIX" -DNEUROTLM_BUILD_TESTS=OFF -DNEUROTLM_BUILD_BENCH=OFF >/dev/null
-cmake --build "$WORK/build" -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-cmake --install "$WORK/build" >/dev/null
 cp -r "$ROOT/examples/virtual_platform" "$WORK/example"
-rm -rf "$WORK/src" "$WORK/build"
 cmake -S "$WORK/example" -B "$WORK/vp" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$WORK/vp" >/dev/null
-SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$WORK/vp/virtual_platform"
-echo "install check: examples/virtual_platform built and ran against the installed package"
+OUT="$(SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$WORK/vp/virtual_platform")"
+echo "$OUT"
+preset="$(echo "$OUT" | sed -n 's/^device preset rram_neurosim: //p')"
+case "$preset" in
+"$PREFIX"/*) ;;
+*)
+    echo "install check: the example took its device preset from '$preset', not from the package" >&2
+    exit 1
+    ;;
+esac
+# The installed command line runs too.
+LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$PREFIX/bin/neurotlm" list >/dev/null
+echo "install check: examples/virtual_platform built and ran against the moved package"

@@ -72,6 +72,7 @@ int sc_main(int, char**) {
     const neurotlm::Params params = neurotlm::Params::validate(
         spec, neurotlm::CrossbarTile::param_table(), "main.cpp", "/tile");
     neurotlm::DeviceLibrary devices(neurotlm::DeviceLibrary::default_search_dirs(""));
+    std::printf("device preset rram_neurosim: %s\n", devices.find_preset("rram_neurosim").c_str());
     neurotlm::ComponentContext context;
     context.seed = 1;
     context.devices = &devices;

@@ -171,8 +171,8 @@ int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& a) {
         }
     }
     const bool ok = worst <= 0.02 * swing;
-    std::printf("ngspice: max |model - ngspice| = %.3g V (%.3g %% of the %.3g V swing): %s\n", worst,
-                100.0 * worst / swing, swing, ok ? "within 2 %" : "MORE THAN 2 %");
+    std::printf("ngspice: max |model - ngspice| = %.3g V (%.3g %% of the %.3g V swing): %s\n",
+                worst, 100.0 * worst / swing, swing, ok ? "within 2 %" : "MORE THAN 2 %");
     return ok ? 0 : 1;
 }
 

@@ -32,16 +32,18 @@ public:
     const std::vector<std::string>& search_dirs() const { return m_dirs; }
 
     /// Default search path: $NEUROTLM_DEVICE_PATH (colon-separated), @p config_dir/devices,
-    /// the source tree's and the installed configs/devices. (configs/default.json's folder
-    /// has devices/, so shipped presets are found beside shipped platforms.)
+    /// the installed configs/devices beside this library (wherever the installed tree is), the
+    /// source tree's, and the install prefix's. (configs/default.json's folder has devices/, so
+    /// shipped presets are found beside shipped platforms.)
     static std::vector<std::string> default_search_dirs(const std::string& config_dir);
+    /// The file of preset @p name on the search path, or empty if there is none.
+    std::string find_preset(const std::string& name) const;
 
 private:
     struct Entry {
         CellSpec spec;
         json effective;
     };
-    std::string find_preset(const std::string& name) const;
     Entry load(const json& object, const std::string& file, const std::string& pointer) const;
 
     std::vector<std::string> m_dirs;
