@@ -1,0 +1,533 @@
+#include "neurotlm/sweep/runner.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
+#include "neurotlm/core/stop.h"
+#include "neurotlm/report/compare.h"
+#include "neurotlm/report/sweep_page.h"
+
+namespace neurotlm {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kMaxResultsBytes = 1ull << 30;
+constexpr std::uint64_t kMaxReportBytes = 256ull << 20;
+constexpr std::size_t kErrorTail = 1500;
+
+json record_json(const PointRecord& r) {
+    json j = {{"id", r.id}, {"status", r.ok ? "ok" : "failed"}, {"figures", r.figures}};
+    if (!r.item.empty()) j["item"] = r.item;
+    j["wall_time_s"] = r.wall_time_s;
+    if (!r.ok) j["error"] = r.error;
+    return j;
+}
+
+std::optional<PointRecord> record_from(const json& j) {
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_string() || !j.contains("status"))
+        return std::nullopt;
+    PointRecord r;
+    r.id = j["id"];
+    r.ok = j["status"] == "ok";
+    r.figures = j.value("figures", json::object());
+    r.item = j.value("item", "");
+    r.error = j.value("error", "");
+    r.wall_time_s = j.value("wall_time_s", 0.0);
+    return r;
+}
+
+// The report of a finished point, if it is there and complete.
+std::optional<json> read_point_report(const std::string& folder, std::string* why) {
+    const std::string file = folder + "/report.json";
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        if (why) *why = "the point wrote no report (" + file + ")";
+        return std::nullopt;
+    }
+    try {
+        json doc =
+            parse_json_text(read_input_file(file, kMaxReportBytes, "a point's report"), file);
+        if (doc.value("schema", "") != "neurotlm-report") {
+            if (why) *why = file + " is not a neurotlm report";
+            return std::nullopt;
+        }
+        if (!doc.value("run", json::object()).value("complete", false)) {
+            if (why) *why = "the point's report is incomplete (the run was stopped)";
+            return std::nullopt;
+        }
+        return doc;
+    } catch (const InputError& e) {
+        if (why) *why = e.what();
+        return std::nullopt;
+    }
+}
+
+std::string log_tail(const std::string& path) {
+    std::string text;
+    try {
+        text = read_input_file(path, 64ull << 20, "a point's log");
+    } catch (const InputError&) {
+        return "";
+    }
+    if (text.size() > kErrorTail) {
+        text.erase(0, text.size() - kErrorTail);
+        const auto nl = text.find('\n');
+        if (nl != std::string::npos && nl + 1 < text.size()) text.erase(0, nl + 1);
+    }
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return printable(text, true);
+}
+
+std::string status_text(const PointOutcome& o, double timeout_s) {
+    if (o.timed_out) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "timed out after %.0f s", timeout_s);
+        return buf;
+    }
+    if (o.signal) {
+        const char* name = ::strsignal(o.signal);
+        return "killed by signal " + std::to_string(o.signal) +
+               (name ? std::string(" (") + name + ")" : "");
+    }
+    return "exit code " + std::to_string(o.exit_code);
+}
+
+std::string duration_text(double s) {
+    if (!std::isfinite(s) || s < 0) return "?";
+    char buf[48];
+    if (s < 90)
+        std::snprintf(buf, sizeof buf, "%.0f s", s);
+    else if (s < 5400)
+        std::snprintf(buf, sizeof buf, "%.0f min", s / 60);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
+    return buf;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// The results folder: claimed with a lock for the sweep's life, refused when it holds
+// something a sweep did not write.
+class SweepFolder {
+public:
+    explicit SweepFolder(const std::string& dir) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec) throw InputError(printable(dir) + ": cannot create the folder: " + ec.message());
+        if (!fs::is_directory(dir, ec)) throw InputError(printable(dir) + ": is not a folder");
+        const std::string lock = dir + "/.sweep.lock";
+        m_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            throw InputError(printable(dir) +
+                             ": cannot write in the folder: " + std::strerror(errno));
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(m_fd);
+            throw InputError(printable(dir) + ": another sweep is running in this folder now; "
+                                              "wait for it or choose another --out");
+        }
+        bool foreign = false;
+        for (const auto& e : fs::directory_iterator(dir, ec)) {
+            const std::string f = e.path().filename().string();
+            if (f != ".sweep.lock") foreign = true;
+        }
+        if (foreign && !fs::exists(dir + "/sweep.json", ec)) {
+            ::close(m_fd);
+            throw InputError(printable(dir) + ": is a folder with other content (no sweep.json); "
+                                              "choose a new or empty folder, or a sweep's");
+        }
+    }
+    ~SweepFolder() { ::close(m_fd); }
+    SweepFolder(const SweepFolder&) = delete;
+    SweepFolder& operator=(const SweepFolder&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+// results.jsonl: every complete line read back, then appended to line by line.
+class ResultsLog {
+public:
+    explicit ResultsLog(std::string path) : m_path(std::move(path)) {
+        std::error_code ec;
+        std::string text;
+        if (fs::exists(m_path, ec))
+            text = read_input_file(m_path, kMaxResultsBytes, "results.jsonl");
+        std::size_t lines = 0, start = 0;
+        bool damaged = false;
+        while (start < text.size()) {
+            const auto nl = text.find('\n', start);
+            if (nl == std::string::npos) {
+                damaged = true; // a line cut by a kill: its point runs again
+                break;
+            }
+            const std::string line = text.substr(start, nl - start);
+            start = nl + 1;
+            if (line.empty()) continue;
+            ++lines;
+            std::optional<PointRecord> r;
+            try {
+                r = record_from(json::parse(line));
+            } catch (const json::exception&) {
+            }
+            if (!r) {
+                damaged = true;
+                continue;
+            }
+            if (!m_records.count(r->id)) m_order.push_back(r->id);
+            m_records[r->id] = *r;
+        }
+        if (damaged || lines != m_records.size()) compact();
+        open_for_append();
+    }
+    ~ResultsLog() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    ResultsLog(const ResultsLog&) = delete;
+    ResultsLog& operator=(const ResultsLog&) = delete;
+
+    const PointRecord* find(const std::string& id) const {
+        const auto it = m_records.find(id);
+        return it == m_records.end() ? nullptr : &it->second;
+    }
+
+    void append(const PointRecord& r) {
+        const bool again = m_records.count(r.id) > 0;
+        if (!again) m_order.push_back(r.id);
+        m_records[r.id] = r;
+        const std::string line = dump_json(record_json(r)) + "\n";
+        std::size_t done = 0;
+        while (done < line.size()) {
+            const ssize_t n = ::write(m_fd, line.data() + done, line.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0)
+                throw InputError(printable(m_path) + ": write failed: " + std::strerror(errno));
+            done += static_cast<std::size_t>(n);
+        }
+        if (::fsync(m_fd) != 0)
+            throw InputError(printable(m_path) + ": write failed: " + std::strerror(errno));
+        m_duplicates = m_duplicates || again;
+    }
+
+    /// One line per point (a retried point's last outcome), rewritten atomically.
+    void compact() {
+        std::string text;
+        for (const auto& id : m_order)
+            text += dump_json(record_json(m_records.at(id))) + "\n";
+        write_file_atomic(m_path, text);
+        m_duplicates = false;
+        if (m_fd >= 0) {
+            ::close(m_fd);
+            m_fd = -1;
+            open_for_append();
+        }
+    }
+    bool has_duplicates() const { return m_duplicates; }
+
+private:
+    void open_for_append() {
+        m_fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            throw InputError(printable(m_path) + ": cannot write: " + std::strerror(errno));
+    }
+    std::string m_path;
+    int m_fd = -1;
+    bool m_duplicates = false;
+    std::map<std::string, PointRecord> m_records;
+    std::vector<std::string> m_order;
+};
+
+json sweep_manifest(const SweepSpec& spec, const std::vector<SweepPoint>& points) {
+    json params = json::array();
+    for (const auto& p : spec.parameters)
+        params.push_back({{"name", p.name},
+                          {"unit", p.unit},
+                          {"values", p.values},
+                          {"set", p.pointers},
+                          {"base_value", p.base_value}});
+    json pts = json::array();
+    for (const auto& p : points)
+        pts.push_back({{"id", p.id}, {"set", p.sets}});
+    const char* mode = spec.mode == SweepMode::grid  ? "grid"
+                       : spec.mode == SweepMode::zip ? "zip"
+                                                     : "each";
+    return {{"schema", "neurotlm-sweep"}, {"schema_version", 1}, {"name", spec.name},
+            {"sweep_file", spec.file},    {"base", spec.base},   {"mode", mode},
+            {"parameters", params},       {"points", pts}};
+}
+
+} // namespace
+
+json collect_figures(const SweepSpec& spec, const json& report) {
+    const std::vector<CompareRow> rows = compare_rows({ComparedRun{"point", report}});
+    json out = json::object();
+    for (const auto& f : spec.collect) {
+        std::optional<double> v;
+        if (!f.key.empty() && f.key[0] == '/') {
+            try {
+                const json::json_pointer p(f.key);
+                if (report.contains(p) && report.at(p).is_number()) v = report.at(p).get<double>();
+            } catch (const json::exception&) {
+            }
+        } else {
+            for (const auto& row : rows)
+                if (row.key == f.key && !row.values.empty()) v = row.values[0];
+        }
+        out[f.key] = v && std::isfinite(*v) ? json(*v) : json();
+    }
+    return out;
+}
+
+std::string sweep_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                      const std::vector<const PointRecord*>& records) {
+    std::ostringstream os;
+    os << "id,status";
+    if (spec.mode == SweepMode::each) os << ",varied";
+    for (const auto& p : spec.parameters)
+        os << ',' << csv_field(p.unit.empty() ? p.name : p.name + " [" + p.unit + "]");
+    for (const auto& f : spec.collect)
+        os << ',' << csv_field(f.key);
+    os << ",wall_time_s,error\n";
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const PointRecord* r = records[i];
+        if (!r) continue;
+        const SweepPoint& pt = points[i];
+        os << pt.id << ',' << (r->ok ? "ok" : "failed");
+        if (spec.mode == SweepMode::each)
+            os << ',' << csv_field(pt.varied < 0 ? "base" : spec.parameters[pt.varied].name);
+        for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+            const SweepParameter& sp = spec.parameters[p];
+            os << ','
+               << csv_field(
+                      sweep_value_text(pt.index[p] ? sp.values[*pt.index[p]] : sp.base_value));
+        }
+        for (const auto& f : spec.collect) {
+            const json v = r->figures.value(f.key, json());
+            char buf[48] = "";
+            if (v.is_number()) std::snprintf(buf, sizeof buf, "%.9g", v.get<double>());
+            os << ',' << buf;
+        }
+        char wall[32];
+        std::snprintf(wall, sizeof wall, "%.3f", r->wall_time_s);
+        os << ',' << wall << ',' << csv_field(r->error) << '\n';
+    }
+    return os.str();
+}
+
+std::string sweep_page(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                       const std::vector<const PointRecord*>& records) {
+    SweepPage page;
+    page.title = spec.name;
+    page.mode = spec.mode == SweepMode::grid  ? "grid"
+                : spec.mode == SweepMode::zip ? "zip"
+                                              : "each";
+    page.base = spec.base;
+    page.fixed = spec.fixed;
+    for (const auto& p : spec.parameters) {
+        SweepPageParameter pp;
+        pp.name = p.name;
+        pp.unit = p.unit;
+        pp.log_scale = p.log_scale;
+        for (const auto& v : p.values) {
+            pp.value_texts.push_back(sweep_value_text(v));
+            pp.numbers.push_back(sweep_value_number(v));
+        }
+        pp.base_text = sweep_value_text(p.base_value);
+        pp.base_number = sweep_value_number(p.base_value);
+        page.parameters.push_back(std::move(pp));
+    }
+    for (const auto& f : spec.collect)
+        page.figures.push_back(
+            {f.key, f.name, f.unit, f.unit_label, f.percent, f.higher_is_better});
+    page.pareto_x = spec.pareto_x;
+    page.pareto_y = spec.pareto_y;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const PointRecord* r = records[i];
+        SweepPagePoint pp;
+        pp.id = points[i].id;
+        pp.link = "points/" + points[i].id + "/report.html";
+        pp.index = points[i].index;
+        pp.varied = points[i].varied;
+        pp.done = r != nullptr;
+        if (r) {
+            pp.ok = r->ok;
+            pp.error = r->error;
+            if (page.item.empty() && !r->item.empty()) page.item = r->item;
+            for (const auto& f : spec.collect) {
+                const json v = r->figures.value(f.key, json());
+                pp.figures.push_back(v.is_number() ? std::optional<double>(v.get<double>())
+                                                   : std::nullopt);
+            }
+        }
+        page.points.push_back(std::move(pp));
+    }
+    return sweep_html(page);
+}
+
+SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                       Executor& executor, const SweepOptions& o) {
+    const std::string dir = o.out;
+    SweepFolder folder(dir);
+    write_file_atomic(dir + "/sweep.json", dump_json(sweep_manifest(spec, points), 2) + "\n");
+    std::error_code ec;
+    fs::create_directories(dir + "/points", ec);
+    fs::create_directories(dir + "/logs", ec);
+    if (ec) throw InputError(printable(dir) + ": cannot create its sub-folders: " + ec.message());
+    ResultsLog log(dir + "/results.jsonl");
+
+    SweepSummary sum;
+    sum.total = points.size();
+    std::vector<const PointRecord*> records(points.size(), nullptr);
+    std::deque<std::size_t> pending;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const std::string& id = points[i].id;
+        if (const PointRecord* r = log.find(id); r && (r->ok || !o.retry_failed)) {
+            records[i] = r;
+            continue;
+        }
+        // Finished, but killed before its line was written: its report is all there is to read.
+        if (!log.find(id)) {
+            if (auto report = read_point_report(dir + "/points/" + id, nullptr)) {
+                PointRecord r;
+                r.id = id;
+                r.ok = true;
+                r.figures = collect_figures(spec, *report);
+                r.item = report->value("totals", json::object()).value("item", "");
+                r.wall_time_s = report->value("run", json::object()).value("wall_time_s", 0.0);
+                log.append(r);
+                records[i] = log.find(id);
+                continue;
+            }
+        }
+        pending.push_back(i);
+    }
+    // Records may move as the log grows: look them up again when needed.
+    auto refresh = [&] {
+        for (std::size_t i = 0; i < points.size(); ++i)
+            records[i] = log.find(points[i].id);
+        if (o.retry_failed)
+            for (std::size_t i : pending)
+                records[i] = nullptr;
+    };
+    refresh();
+    sum.reused = points.size() - pending.size();
+    if (!o.quiet)
+        std::fprintf(stderr,
+                     "sweep %s: %zu points, %zu finished earlier, %zu to run on %zu workers\n",
+                     printable(spec.name).c_str(), points.size(), sum.reused, pending.size(),
+                     executor.capacity());
+
+    auto count = [&] {
+        sum.ok = sum.failed = 0;
+        for (const PointRecord* r : records)
+            if (r) ++(r->ok ? sum.ok : sum.failed);
+    };
+    auto write_tables = [&] {
+        write_file_atomic(dir + "/results.csv", sweep_csv(spec, points, records));
+    };
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::size_t to_run = pending.size();
+    auto progress = [&](const std::string& last) {
+        if (o.quiet) return;
+        count();
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double rate = elapsed > 0 ? static_cast<double>(sum.ran) / elapsed : 0.0;
+        const std::size_t left = to_run - sum.ran;
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "sweep: %zu/%zu points, %zu failed, %.2f points/s, %s left",
+                      sum.ok + sum.failed, sum.total, sum.failed, rate,
+                      rate > 0 ? duration_text(static_cast<double>(left) / rate).c_str() : "?");
+        if (o.tty)
+            std::fprintf(stderr, "\r%s   ", line);
+        else
+            std::fprintf(stderr, "%s (%s)\n", line, last.c_str());
+    };
+
+    std::map<std::size_t, std::string> logs;
+    while (!pending.empty() || executor.running() > 0) {
+        if (stop_requested()) {
+            executor.stop_all();
+            sum.stopped = true;
+            break;
+        }
+        while (!pending.empty() && executor.running() < executor.capacity()) {
+            const std::size_t i = pending.front();
+            pending.pop_front();
+            const SweepPoint& pt = points[i];
+            PointJob job;
+            job.slot = i;
+            job.argv = {o.program, "run", spec.base, "--out", dir + "/points/" + pt.id, "--quiet"};
+            for (const auto& s : pt.sets) {
+                job.argv.push_back("--set");
+                job.argv.push_back(s);
+            }
+            job.argv.insert(job.argv.end(), o.run_args.begin(), o.run_args.end());
+            job.log_file = dir + "/logs/" + pt.id + ".log";
+            job.timeout_s = spec.timeout_s;
+            logs[i] = job.log_file;
+            executor.start(job);
+        }
+        for (const PointOutcome& out : executor.poll(std::chrono::milliseconds(250))) {
+            const SweepPoint& pt = points[out.slot];
+            PointRecord r;
+            r.id = pt.id;
+            r.wall_time_s = out.wall_time_s;
+            std::string why;
+            if (out.ok()) {
+                if (auto report = read_point_report(dir + "/points/" + pt.id, &why)) {
+                    r.ok = true;
+                    r.figures = collect_figures(spec, *report);
+                    r.item = report->value("totals", json::object()).value("item", "");
+                }
+            } else {
+                why = status_text(out, spec.timeout_s);
+                const std::string tail = log_tail(logs[out.slot]);
+                if (!tail.empty()) why += ": " + tail;
+            }
+            if (!r.ok) {
+                r.error = why;
+                for (const auto& f : spec.collect)
+                    r.figures[f.key] = nullptr;
+            }
+            log.append(r);
+            ++sum.ran;
+            refresh();
+            write_tables();
+            progress(pt.id + (r.ok ? " ok" : " FAILED"));
+        }
+    }
+    if (o.tty && !o.quiet && sum.ran > 0) std::fprintf(stderr, "\n");
+    refresh();
+    if (log.has_duplicates()) log.compact();
+    refresh();
+    count();
+    write_tables();
+    write_file_atomic(dir + "/sweep.html", sweep_page(spec, points, records));
+    return sum;
+}
+
+} // namespace neurotlm
