@@ -57,6 +57,23 @@ std::string axis_label(const std::string& name, const std::string& unit) {
     return unit.empty() ? name : name + " (" + unit + ")";
 }
 
+// A tick's label: as many decimals as the step between ticks needs, so that neighbours differ.
+std::string tick_text(double v, double step) {
+    if (std::fabs(v) >= 1e6 || (v != 0 && std::fabs(v) < 1e-4)) return plain(v, 4);
+    const int decimals =
+        step > 0 ? std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9))) : 0;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", std::min(decimals + 1, 8), v);
+    std::string t = buf;
+    // One decimal more than the step's leading digit needs covers steps of 2.5; drop a final 0.
+    if (t.find('.') != std::string::npos) {
+        while (t.back() == '0')
+            t.pop_back();
+        if (t.back() == '.') t.pop_back();
+    }
+    return t;
+}
+
 // Round tick positions covering [lo, hi].
 std::vector<double> ticks(double lo, double hi, int wanted = 5) {
     if (!(hi > lo)) return {lo};
@@ -138,12 +155,13 @@ std::string svg(const Chart& c) {
        << esc(c.title) << "\">\n<title>" << esc(c.title) << "</title>\n";
     os << "<rect class=\"frame\" x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << pw
        << "\" height=\"" << ph << "\"/>\n";
-    for (double t : ticks(y0, y1)) {
+    const std::vector<double> yt = ticks(y0, y1);
+    for (double t : yt) {
         const double y = py(t);
         os << "<line class=\"grid\" x1=\"" << kLeft << "\" x2=\"" << kLeft + pw << "\" y1=\""
            << printf_str("%.1f", y) << "\" y2=\"" << printf_str("%.1f", y) << "\"/><text x=\""
            << kLeft - 6 << "\" y=\"" << printf_str("%.1f", y + 4) << "\" text-anchor=\"end\">"
-           << esc(plain(t, 4)) << "</text>\n";
+           << esc(tick_text(t, yt.size() > 1 ? yt[1] - yt[0] : 0)) << "</text>\n";
     }
     auto xtick = [&](double x, const std::string& label) {
         os << "<line class=\"grid\" x1=\"" << printf_str("%.1f", x) << "\" x2=\""
@@ -158,8 +176,9 @@ std::string svg(const Chart& c) {
         for (double e = std::ceil(x0); e <= x1; e += 1.0)
             xtick(pxi(e), plain(std::pow(10.0, e), 3));
     } else {
-        for (double t : ticks(x0, x1))
-            xtick(pxi(t), plain(t, 4));
+        const std::vector<double> xt = ticks(x0, x1);
+        for (double t : xt)
+            xtick(pxi(t), tick_text(t, xt.size() > 1 ? xt[1] - xt[0] : 0));
     }
     os << "<text x=\"" << kLeft + pw / 2 << "\" y=\"" << kPlotH - 8
        << "\" text-anchor=\"middle\" class=\"axis-label\">" << esc(c.x_label) << "</text>\n";
@@ -376,7 +395,8 @@ std::string figure_cell(const SweepPageFigure& f, double v) {
 }
 
 void write_table(std::ostringstream& os, const SweepPage& page) {
-    os << "<section id=\"points\">\n<h2>Points</h2>\n<table>\n<thead><tr><th>point</th>"
+    os << "<section id=\"points\">\n<h2>Points</h2>\n<div class=\"wide\"><table>\n<thead><tr>"
+          "<th>point</th>"
           "<th>status</th>";
     for (const auto& par : page.parameters)
         os << "<th>" << esc(axis_label(par.name, par.unit)) << "</th>";
@@ -404,7 +424,7 @@ void write_table(std::ostringstream& os, const SweepPage& page) {
                << "</td>";
         os << "</tr>\n";
     }
-    os << "</tbody>\n</table>\n</section>\n";
+    os << "</tbody>\n</table></div>\n</section>\n";
 }
 
 void write_failures(std::ostringstream& os, const SweepPage& page) {
@@ -463,7 +483,8 @@ std::string sweep_html(const SweepPage& page) {
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<title>neurotlm sweep: "
        << esc(page.title) << "</title>\n<style>" << kStyle
-       << "svg.chart rect.frame { fill: none; stroke: var(--rule); }\n"
+       << "div.wide { overflow-x: auto; }\n"
+          "svg.chart rect.frame { fill: none; stroke: var(--rule); }\n"
           "svg.chart line.grid { stroke: #eef1f4; }\n"
           "svg.chart polyline.series { fill: none; stroke-width: 1.5; }\n"
           "svg.chart polyline.front { fill: none; stroke: #e08a2c; stroke-width: 2; }\n"

@@ -9,17 +9,17 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
-#include "neurotlm/core/rng.h"
+#include "sweep_internal.h"
 
 namespace neurotlm {
 
 namespace {
 
 namespace fs = std::filesystem;
+using namespace sweep_detail;
 
 constexpr std::uint64_t kMaxSweepBytes = 16ull << 20;
 constexpr std::uint64_t kMaxBaseBytes = 64ull << 20;
-constexpr std::size_t kMaxValues = 100000;
 constexpr std::size_t kMaxPoints = 1000000;
 
 const char* const kTopKeys[] = {"name",    "description", "base",   "parameters", "mode",
@@ -40,182 +40,6 @@ void check_keys(const json& object, const char* const* keys, std::size_t n, cons
             throw ConfigError(file, where + "/" + k, "one of the keys " + join_keys(keys, n),
                               "the unknown key \"" + k + "\"");
     }
-}
-
-// A number in shortest round-trip-stable text, or an integer when it is one and integers were
-// asked for (integer parameters refuse 5.0).
-json clean_number(double v, bool integers) {
-    if (integers && std::nearbyint(v) == v && std::fabs(v) < 9e15)
-        return static_cast<std::int64_t>(std::llround(v));
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return std::strtod(buf, nullptr);
-}
-
-std::string number_text(double v) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-
-// A bound of a range: a number, or a quantity "5 ohm*um^2" (number and unit word).
-struct Bound {
-    double value = 0.0;
-    std::string unit;
-    bool integer = false;
-};
-
-Bound read_bound(const json& v, const std::string& file, const std::string& where) {
-    Bound b;
-    if (v.is_number()) {
-        b.value = v.get<double>();
-        b.integer = v.is_number_integer() || v.is_number_unsigned();
-    } else if (v.is_string()) {
-        const auto n = sweep_value_number(v);
-        if (!n)
-            throw ConfigError(file, where, "a number or a quantity such as \"5 ns\"",
-                              describe_json(v));
-        b.value = *n;
-        const std::string s = v.get<std::string>();
-        char* end = nullptr;
-        std::strtod(s.c_str(), &end);
-        std::string unit(end);
-        unit.erase(0, unit.find_first_not_of(" \t"));
-        while (!unit.empty() && (unit.back() == ' ' || unit.back() == '\t'))
-            unit.pop_back();
-        b.unit = unit;
-    } else {
-        throw ConfigError(file, where, "a number or a quantity such as \"5 ns\"", describe_json(v));
-    }
-    if (!std::isfinite(b.value))
-        throw ConfigError(file, where, "a finite number", describe_json(v));
-    return b;
-}
-
-json bound_value(double v, const Bound& from, const Bound& to) {
-    if (from.unit.empty()) return clean_number(v, from.integer && to.integer);
-    return number_text(v) + " " + from.unit;
-}
-
-std::int64_t read_count(const json& obj, const char* key, const std::string& file,
-                        const std::string& where, std::int64_t min, std::int64_t max) {
-    const std::string p = where + "/" + key;
-    if (!obj.contains(key)) throw ConfigError(file, p, "a count", "nothing");
-    const json& v = obj[key];
-    if (!v.is_number_integer() || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max)
-        throw ConfigError(
-            file, p, "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
-            describe_json(v));
-    return v.get<std::int64_t>();
-}
-
-struct RangeShape {
-    Bound from, to;
-    bool log = false;
-};
-
-RangeShape read_shape(const json& r, const std::string& file, const std::string& where,
-                      const std::vector<std::string>& keys) {
-    if (!r.is_object()) throw ConfigError(file, where, "an object", describe_json(r));
-    for (const auto& [k, v] : r.items())
-        if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
-            std::string list;
-            for (const auto& key : keys)
-                list += (list.empty() ? "\"" : ", \"") + key + "\"";
-            throw ConfigError(file, where + "/" + k, "one of the keys " + list,
-                              "the unknown key \"" + k + "\"");
-        }
-    RangeShape s;
-    for (const char* key : {"from", "to"})
-        if (!r.contains(key)) throw ConfigError(file, where + "/" + key, "a value", "nothing");
-    s.from = read_bound(r["from"], file, where + "/from");
-    s.to = read_bound(r["to"], file, where + "/to");
-    if (s.from.unit != s.to.unit)
-        throw ConfigError(file, where + "/to", "the unit of /from (\"" + s.from.unit + "\")",
-                          "\"" + s.to.unit + "\"");
-    if (r.contains("scale")) {
-        const json& sc = r["scale"];
-        if (!sc.is_string() || (sc != "linear" && sc != "log"))
-            throw ConfigError(file, where + "/scale", "\"linear\" or \"log\"", describe_json(sc));
-        s.log = sc == "log";
-    }
-    if (s.log && (s.from.value <= 0 || s.to.value <= 0))
-        throw ConfigError(file, where, "bounds > 0 for a log scale",
-                          number_text(s.from.value) + " to " + number_text(s.to.value));
-    return s;
-}
-
-double between(const RangeShape& s, double t) {
-    if (s.log)
-        return std::exp(std::log(s.from.value) +
-                        t * (std::log(s.to.value) - std::log(s.from.value)));
-    return s.from.value + t * (s.to.value - s.from.value);
-}
-
-std::vector<json> read_values(const json& p, const std::string& file, const std::string& where,
-                              bool& log_scale, std::string& unit_word) {
-    int kinds = 0;
-    for (const char* k : {"list", "range", "random"})
-        kinds += p.contains(k) ? 1 : 0;
-    if (kinds != 1)
-        throw ConfigError(file, where, "exactly one of \"list\", \"range\" or \"random\"",
-                          kinds == 0 ? "none" : "several");
-    std::vector<json> values;
-    if (p.contains("list")) {
-        const json& l = p["list"];
-        if (!l.is_array() || l.empty() || l.size() > kMaxValues)
-            throw ConfigError(file, where + "/list", "a non-empty array of values",
-                              describe_json(l));
-        for (std::size_t i = 0; i < l.size(); ++i) {
-            if (!l[i].is_number() && !l[i].is_string())
-                throw ConfigError(file, where + "/list/" + std::to_string(i),
-                                  "a number or a string", describe_json(l[i]));
-            values.push_back(l[i]);
-        }
-    } else if (p.contains("range")) {
-        const std::string w = where + "/range";
-        const RangeShape s = read_shape(p["range"], file, w, {"from", "to", "points", "scale"});
-        const auto n = read_count(p["range"], "points", file, w, 1, kMaxValues);
-        for (std::int64_t i = 0; i < n; ++i) {
-            const double t = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
-            // The end points exactly as written, not as the arithmetic rounds them.
-            const double v = i == 0 ? s.from.value : i == n - 1 ? s.to.value : between(s, t);
-            values.push_back(bound_value(v, s.from, s.to));
-        }
-        log_scale = s.log;
-        unit_word = s.from.unit;
-    } else {
-        const std::string w = where + "/random";
-        const RangeShape s =
-            read_shape(p["random"], file, w, {"from", "to", "samples", "seed", "scale"});
-        const auto n = read_count(p["random"], "samples", file, w, 1, kMaxValues);
-        std::uint64_t seed = 1;
-        if (p["random"].contains("seed"))
-            seed = static_cast<std::uint64_t>(
-                read_count(p["random"], "seed", file, w, 0, std::int64_t{1} << 62));
-        RngStream rng(seed, "sweep");
-        const bool integers = s.from.integer && s.to.integer && s.from.unit.empty() && !s.log;
-        for (std::int64_t i = 0; i < n; ++i) {
-            double v = between(s, rng.uniform());
-            if (integers)
-                v = std::floor(s.from.value + rng.uniform() * (s.to.value - s.from.value + 1));
-            char buf[48];
-            std::snprintf(buf, sizeof buf, "%.6g", v);
-            v = std::strtod(buf, nullptr);
-            values.push_back(s.from.unit.empty() ? clean_number(v, integers)
-                                                 : json(number_text(v) + " " + s.from.unit));
-        }
-        log_scale = s.log;
-        unit_word = s.from.unit;
-    }
-    for (std::size_t i = 0; i < values.size(); ++i)
-        for (std::size_t j = 0; j < i; ++j)
-            if (values[i] == values[j])
-                throw ConfigError(file, where,
-                                  "values that differ from each other (each point once)",
-                                  "value " + std::to_string(j) + " and value " + std::to_string(i) +
-                                      " are both " + describe_json(values[i]));
-    return values;
 }
 
 // Where a pointer may be set in the base document: every ancestor that exists is an object (or
@@ -359,28 +183,6 @@ std::vector<std::string> read_targets(const json& set, const json& base, const s
     return out;
 }
 
-// How many SI units one @p word is ("ohm*um^2" -> 1e-12), and of which kind.
-std::optional<std::pair<Unit, double>> unit_scale(const std::string& word) {
-    for (int u = static_cast<int>(Unit::none); u <= static_cast<int>(Unit::ohm_per_metre); ++u)
-        if (const auto v = parse_quantity("1 " + word, static_cast<Unit>(u)))
-            return std::make_pair(static_cast<Unit>(u), *v);
-    return std::nullopt;
-}
-
-// The base platform's value written as the swept values are: a default of 1e-11 (ohm m^2, as
-// the tables hold it) becomes "10 ohm*um^2" on an axis of ohm*um^2. Unchanged when the unit is
-// not known.
-json in_unit(const json& value, const std::string& word) {
-    if (word.empty() || value.is_null()) return value;
-    const auto scale = unit_scale(word);
-    if (!scale || scale->second == 0) return value;
-    std::optional<double> si;
-    if (value.is_number()) si = value.get<double>();
-    if (value.is_string()) si = parse_quantity(value.get<std::string>(), scale->first);
-    if (!si) return value;
-    return number_text(*si / scale->second) + " " + word;
-}
-
 // A --set value as the platform file would hold it: JSON, or a bare word as a string.
 json parse_set_value(const std::string& text) {
     try {
@@ -480,40 +282,6 @@ std::size_t figure_index(const std::vector<SweepFigure>& collect, const json& ke
     throw ConfigError(file, where, "a figure listed in /collect", describe_json(key));
 }
 
-// The overrides of one point. A target under an object the base platform does not have (a
-// bank without a "neuron" section) is written as that whole object, merged with every other
-// target under it, because --set only writes into objects that exist.
-std::vector<std::string> merge_sets(const json& base,
-                                    const std::vector<std::pair<std::string, json>>& assignments) {
-    std::vector<std::string> out;
-    std::vector<std::pair<std::string, json>> created; // (missing ancestor, object), in order
-    for (const auto& [pointer, value] : assignments) {
-        const json::json_pointer p(pointer);
-        json::json_pointer missing;
-        bool any_missing = false;
-        for (json::json_pointer q = p.parent_pointer(); !q.empty(); q = q.parent_pointer())
-            if (!base.contains(q)) {
-                missing = q;
-                any_missing = true;
-            }
-        if (!any_missing) {
-            out.push_back(sweep_assignment(pointer, value));
-            continue;
-        }
-        const std::string m = missing.to_string();
-        auto it = std::find_if(created.begin(), created.end(),
-                               [&](const auto& c) { return c.first == m; });
-        if (it == created.end()) {
-            created.emplace_back(m, json::object());
-            it = created.end() - 1;
-        }
-        it->second[json::json_pointer(pointer.substr(m.size()))] = value;
-    }
-    for (const auto& [m, object] : created)
-        out.push_back(sweep_assignment(m, object));
-    return out;
-}
-
 } // namespace
 
 const std::vector<SweepFigure>& known_sweep_figures() {
@@ -528,44 +296,6 @@ const std::vector<SweepFigure>& known_sweep_figures() {
         {"throughput_items_per_s", "items per second", Unit::none, "1/s", false, true},
     };
     return figures;
-}
-
-std::string sweep_value_text(const json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_null()) return "";
-    return value.dump();
-}
-
-std::optional<double> sweep_value_number(const json& value) {
-    if (value.is_number()) return value.get<double>();
-    if (!value.is_string()) return std::nullopt;
-    const std::string s = value;
-    const char* begin = s.c_str();
-    char* end = nullptr;
-    const double v = std::strtod(begin, &end);
-    if (end == begin || !std::isfinite(v)) return std::nullopt;
-    for (const char* c = begin; c != end; ++c)
-        if (std::isalpha(static_cast<unsigned char>(*c)) && *c != 'e' && *c != 'E')
-            return std::nullopt;
-    // A quantity: a number, a space or not, then a unit word.
-    if (*end != '\0' && *end != ' ' && !std::isalpha(static_cast<unsigned char>(*end)))
-        return std::nullopt;
-    return v;
-}
-
-std::string sweep_assignment(const std::string& pointer, const json& value) {
-    return pointer + "=" + value.dump();
-}
-
-std::string sweep_hash(const std::string& text) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
 }
 
 SweepSpec parse_sweep(const json& doc, const std::string& file, const std::string& base_path,
@@ -723,63 +453,6 @@ SweepSpec load_sweep(const std::string& path, const ParamDefaultLookup& defaults
         throw ConfigError(path, "/base", "a platform file that can be read", e.what());
     }
     return parse_sweep(doc, path, base_path.lexically_normal().string(), base_doc, defaults);
-}
-
-std::vector<SweepPoint> sweep_points(const SweepSpec& spec) {
-    const json& base = spec.base_doc;
-    std::vector<std::pair<std::string, json>> fixed;
-    for (const auto& f : spec.fixed) {
-        const auto eq = f.find('=');
-        fixed.emplace_back(f.substr(0, eq), json::parse(f.substr(eq + 1)));
-    }
-    const std::size_t n = spec.parameters.size();
-    std::vector<SweepPoint> points;
-    std::set<std::string> ids;
-    auto add = [&](std::vector<std::optional<std::size_t>> index, int varied) {
-        auto assignments = fixed;
-        for (std::size_t p = 0; p < n; ++p)
-            if (index[p])
-                for (const auto& t : spec.parameters[p].pointers)
-                    assignments.emplace_back(t, spec.parameters[p].values[*index[p]]);
-        SweepPoint pt;
-        pt.index = std::move(index);
-        pt.varied = varied;
-        pt.sets = merge_sets(base, assignments);
-        std::string key;
-        for (const auto& s : pt.sets)
-            key += s + "\n";
-        pt.id = sweep_hash(key);
-        // Two parameters of an `each` study that write the same value to the same place are
-        // one simulation: run it once.
-        if (!ids.insert(pt.id).second) return;
-        points.push_back(std::move(pt));
-    };
-    if (spec.mode == SweepMode::each) {
-        add(std::vector<std::optional<std::size_t>>(n), -1);
-        for (std::size_t p = 0; p < n; ++p)
-            for (std::size_t v = 0; v < spec.parameters[p].values.size(); ++v) {
-                std::vector<std::optional<std::size_t>> index(n);
-                index[p] = v;
-                add(std::move(index), static_cast<int>(p));
-            }
-    } else if (spec.mode == SweepMode::zip) {
-        for (std::size_t v = 0; v < spec.parameters.front().values.size(); ++v)
-            add(std::vector<std::optional<std::size_t>>(n, v), -1);
-    } else {
-        std::vector<std::size_t> at(n, 0);
-        for (;;) {
-            add(std::vector<std::optional<std::size_t>>(at.begin(), at.end()), -1);
-            std::size_t p = n;
-            while (p > 0) {
-                --p;
-                if (++at[p] < spec.parameters[p].values.size()) break;
-                at[p] = 0;
-                if (p == 0) return points;
-            }
-            if (n == 0) break;
-        }
-    }
-    return points;
 }
 
 } // namespace neurotlm

@@ -14,6 +14,7 @@
 
 #include "neurotlm/core/params.h"
 #include "neurotlm/sweep/executor.h"
+#include "neurotlm/sweep/results.h"
 #include "neurotlm/sweep/sweep_spec.h"
 
 namespace neurotlm {
@@ -27,16 +28,6 @@ struct SweepOptions {
     std::vector<std::string> run_args; ///< more arguments for each `run` (e.g. --memory-limit)
 };
 
-/// What happened to one point (a line of results.jsonl).
-struct PointRecord {
-    std::string id;
-    bool ok = false;
-    json figures = json::object(); ///< figure key -> number (null when the report lacks it)
-    std::string item;              ///< what the workload counts ("inference")
-    std::string error;             ///< why it failed: the exit status and the stderr tail
-    double wall_time_s = 0.0;
-};
-
 struct SweepSummary {
     std::size_t total = 0, ok = 0, failed = 0;
     std::size_t ran = 0;    ///< points run by this invocation
@@ -47,16 +38,5 @@ struct SweepSummary {
 /// Run every point of @p spec not yet finished in options.out, through @p executor.
 SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& points,
                        Executor& executor, const SweepOptions& options);
-
-/// The figures @p spec collects, read from a report.json document.
-json collect_figures(const SweepSpec& spec, const json& report);
-
-/// results.csv for the points with records (one row per point, in sweep order).
-std::string sweep_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                      const std::vector<const PointRecord*>& records);
-
-/// sweep.html for the points with records.
-std::string sweep_page(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                       const std::vector<const PointRecord*>& records);
 
 } // namespace neurotlm
