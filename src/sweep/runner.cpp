@@ -18,6 +18,7 @@
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
 #include "neurotlm/core/stop.h"
+#include "neurotlm/core/units.h"
 
 namespace neurotlm {
 
@@ -72,11 +73,8 @@ std::string log_tail(const std::string& path) {
 }
 
 std::string status_text(const PointOutcome& o, double timeout_s) {
-    if (o.timed_out) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "timed out after %.0f s", timeout_s);
-        return buf;
-    }
+    if (o.timed_out)
+        return "timed out after " + format_quantity(timeout_s, Unit::second) + " (/timeout)";
     if (o.signal) {
         const char* name = ::strsignal(o.signal);
         return "killed by signal " + std::to_string(o.signal) +
@@ -248,6 +246,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
     };
 
     std::map<std::size_t, std::string> logs;
+    auto last_page = std::chrono::steady_clock::now();
     while (!pending.empty() || executor.running() > 0) {
         if (stop_requested()) {
             executor.stop_all();
@@ -298,6 +297,12 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
             ++sum.ran;
             refresh();
             write_tables();
+            // The page takes longer to make than the table: often enough to watch a long sweep.
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_page > std::chrono::seconds(10)) {
+                write_file_atomic(dir + "/sweep.html", sweep_page(spec, points, records));
+                last_page = now;
+            }
             progress(pt.id + (r.ok ? " ok" : " FAILED"));
         }
     }

@@ -295,6 +295,20 @@ TEST(SweepCli, AFailedPointIsRecordedAndTheRestComplete) {
     EXPECT_EQ(jsonl(out + "/results.jsonl").size(), 3u);
 }
 
+TEST(SweepCli, APointOverItsTimeoutIsKilledAndRecorded) {
+    const std::string dir = scratch_dir("sweep_timeout");
+    // No run finishes in a microsecond: every point times out.
+    const std::string sweep = write_sweep(dir, json::array({kAdcBits}), {{"timeout", "1 us"}});
+    const auto r = run_program(NEUROTLM_CLI, "sweep " + sweep + " --out " + dir + "/out -j 2");
+    EXPECT_EQ(r.code, 3) << r.err;
+    const auto lines = jsonl(dir + "/out/results.jsonl");
+    ASSERT_EQ(lines.size(), 4u);
+    for (const auto& l : lines) {
+        EXPECT_EQ(l["status"], "failed");
+        EXPECT_EQ(l["error"].get<std::string>().rfind("timed out", 0), 0u) << l.dump();
+    }
+}
+
 TEST(SweepCli, BadSweepFilesAndFoldersAreBadInput) {
     const std::string dir = scratch_dir("sweep_bad");
     const json bad = {{"name", "ADC bits"}, {"list", {4}}, {"set", "/components/7/adc/bits"}};
