@@ -1,22 +1,30 @@
 #include "neurotlm/sweep/executor.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "neurotlm/core/error.h"
 
 namespace neurotlm {
 
-LocalExecutor::LocalExecutor(std::size_t jobs) : m_jobs(jobs == 0 ? 1 : jobs) {}
+LocalExecutor::LocalExecutor(std::size_t jobs) : m_jobs(jobs == 0 ? 1 : jobs) {
+    // SIGCHLD is blocked and waited for (sigtimedwait), so a point that ends is seen at once
+    // rather than at the next tick of a polling loop.
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &chld, &m_old_mask);
+}
 
 LocalExecutor::~LocalExecutor() {
     stop_all();
+    ::sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
 }
 
 void LocalExecutor::start(const PointJob& job) {
@@ -39,9 +47,10 @@ void LocalExecutor::start(const PointJob& job) {
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127); // the sweep died before the line above
-        // The sweep's own handlers are not the point's: start from the defaults.
+        // The sweep's own handlers and blocked signals are not the point's.
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);
+        ::sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
         const int null = ::open("/dev/null", O_RDWR);
         if (null >= 0) {
             ::dup2(null, STDIN_FILENO);
@@ -84,10 +93,28 @@ std::vector<PointOutcome> LocalExecutor::poll(std::chrono::milliseconds wait) {
                 ++it;
             }
         }
-        // A signal (Ctrl-C) interrupts the sleep, so the caller sees its stop request at once.
-        if (!done.empty() || m_children.empty() || std::chrono::steady_clock::now() >= until)
-            return done;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!done.empty() || m_children.empty()) return done;
+        // Sleep until a child ends, a timeout is due or the wait is over; a signal with a
+        // handler (Ctrl-C) ends the sleep too, so the caller sees a stop request at once.
+        auto wake = until;
+        for (const auto& c : m_children)
+            if (c.timeout_s > 0 && !c.timed_out)
+                wake = std::min(wake,
+                                c.started +
+                                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(c.timeout_s)));
+        const auto left = wake - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+            if (std::chrono::steady_clock::now() >= until) return done;
+            continue;
+        }
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+        timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+        sigset_t chld;
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        const int sig = ::sigtimedwait(&chld, nullptr, &ts);
+        if (sig < 0 && errno == EINTR) return done;
     }
 }
 

@@ -6,6 +6,7 @@
 /// (MPI ranks, a batch scheduler) implements the same four calls.
 
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -72,6 +73,7 @@ private:
     };
     std::size_t m_jobs;
     std::vector<Child> m_children;
+    sigset_t m_old_mask{};
 };
 
 } // namespace neurotlm
