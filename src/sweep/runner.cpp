@@ -246,14 +246,9 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
     };
 
     std::map<std::size_t, std::string> logs;
-    auto last_page = std::chrono::steady_clock::now();
-    while (!pending.empty() || executor.running() > 0) {
-        if (stop_requested()) {
-            executor.stop_all();
-            sum.stopped = true;
-            break;
-        }
-        while (!pending.empty() && executor.running() < executor.capacity()) {
+    // The queue of pending points goes to the executor as slots free up.
+    auto fill = [&] {
+        while (!pending.empty() && executor.running() < executor.capacity() && !stop_requested()) {
             const std::size_t i = pending.front();
             pending.pop_front();
             const SweepPoint& pt = points[i];
@@ -270,7 +265,21 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
             logs[i] = job.log_file;
             executor.start(job);
         }
-        for (const PointOutcome& out : executor.poll(std::chrono::milliseconds(250))) {
+    };
+
+    auto last_page = std::chrono::steady_clock::now();
+    while (!pending.empty() || executor.running() > 0) {
+        if (stop_requested()) {
+            executor.stop_all();
+            sum.stopped = true;
+            break;
+        }
+        fill();
+        const std::vector<PointOutcome> ended = executor.poll(std::chrono::milliseconds(250));
+        // The next points start before the finished ones are read and recorded (which syncs
+        // files to disk): the workers never wait for the bookkeeping.
+        fill();
+        for (const PointOutcome& out : ended) {
             const SweepPoint& pt = points[out.slot];
             PointRecord r;
             r.id = pt.id;
