@@ -13,6 +13,7 @@
 #include <map>
 #include <sstream>
 #include <sys/file.h>
+#include <thread>
 #include <unistd.h>
 
 #include "neurotlm/core/error.h"
@@ -133,6 +134,18 @@ private:
     int m_fd = -1;
 };
 
+// A point of a sweep that was killed a moment ago may still be dying (its parent-death signal
+// is on its way) and hold its folder's lock: wait a little for it rather than record the point
+// as failed because "another process is writing this folder".
+void wait_for_point_folder(const std::string& points, const std::string& id) {
+    const std::string lock = points + "/." + id + ".lock";
+    const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return; // never written: nobody holds it
+    for (int i = 0; i < 500 && ::flock(fd, LOCK_EX | LOCK_NB) != 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::close(fd);
+}
+
 json point_values(const SweepSpec& spec, const SweepPoint& pt) {
     json v = json::object();
     for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
@@ -205,9 +218,6 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
     auto refresh = [&] {
         for (std::size_t i = 0; i < points.size(); ++i)
             records[i] = log.find(points[i].id);
-        if (o.retry_failed)
-            for (std::size_t i : pending)
-                records[i] = nullptr;
     };
     refresh();
     sum.reused = points.size() - pending.size();
@@ -263,6 +273,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
             job.log_file = dir + "/logs/" + pt.id + ".log";
             job.timeout_s = spec.timeout_s;
             logs[i] = job.log_file;
+            wait_for_point_folder(dir + "/points", pt.id);
             executor.start(job);
         }
     };

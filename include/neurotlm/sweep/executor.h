@@ -3,7 +3,7 @@
 /// @brief Where the points of a sweep run. The runner keeps the queue of pending points and
 /// hands each to an Executor as a command line; the executor runs it somewhere and reports how
 /// it ended. LocalExecutor runs up to N child processes on this machine; a distributed executor
-/// (MPI ranks, a batch scheduler) implements the same four calls.
+/// (MPI ranks, a batch scheduler) implements the same five calls.
 
 #include <chrono>
 #include <csignal>
