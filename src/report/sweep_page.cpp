@@ -113,6 +113,7 @@ struct Chart {
     std::vector<Failure> failures;
     std::vector<std::size_t> front; // marks joined by the front's staircase (Pareto chart)
     bool join_series = true;
+    bool percent = false; // a fraction in %: the axis never passes 0 or 100
 };
 
 std::string svg(const Chart& c) {
@@ -137,6 +138,7 @@ std::string svg(const Chart& c) {
     }
     if (!std::isfinite(x0)) x0 = 0, x1 = 1;
     if (!std::isfinite(y0)) y0 = 0, y1 = 1;
+    const double data_y0 = y0, data_y1 = y1;
     if (x1 <= x0) x0 -= 0.5, x1 += 0.5;
     if (y1 <= y0) {
         const double pad = y0 == 0 ? 1.0 : std::fabs(y0) * 0.05;
@@ -145,6 +147,10 @@ std::string svg(const Chart& c) {
     const double xpad = c.categories.empty() ? (x1 - x0) * 0.04 : 0.0;
     const double ypad = (y1 - y0) * 0.06;
     x0 -= xpad, x1 += xpad, y0 -= ypad, y1 += ypad;
+    if (c.percent) {
+        if (data_y1 <= 100.0) y1 = std::min(y1, 100.0);
+        if (data_y0 >= 0.0) y0 = std::max(y0, 0.0);
+    }
     const double pw = kPlotW - kLeft - kRight, ph = kPlotH - kTop - kBottom;
     auto px = [&](double x) { return kLeft + (fx(x) - x0) / (x1 - x0) * pw; };
     auto pxi = [&](double xi) { return kLeft + (xi - x0) / (x1 - x0) * pw; };
@@ -320,6 +326,7 @@ void write_parameter(std::ostringstream& os, const SweepPage& page, std::size_t 
         c.x_label = axis_label(par.name, par.unit);
         c.y_label = axis_label(figure_name(fig, page.item), s.unit);
         c.log_x = par.log_scale && numeric;
+        c.percent = fig.percent;
         if (!numeric) c.categories = par.value_texts;
         for (const auto& pt : page.points) {
             if (!pt.done) continue;
@@ -363,6 +370,7 @@ void write_pareto(std::ostringstream& os, const SweepPage& page) {
                 (fx.higher_is_better ? " (higher is better)" : " (lower is better)");
     c.y_label = axis_label(figure_name(fy, page.item), sy.unit);
     c.join_series = false;
+    c.percent = fy.percent;
     std::vector<std::size_t> front_points = pareto_front(page, page.pareto_x, page.pareto_y);
     std::vector<std::pair<double, std::size_t>> front_marks;
     for (std::size_t i = 0; i < page.points.size(); ++i) {
