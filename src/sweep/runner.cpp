@@ -214,7 +214,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
         }
         pending.push_back(i);
     }
-    // Records may move as the log grows: look them up again when needed.
+    // The records of the points as the log holds them now (after a point ends or is retried).
     auto refresh = [&] {
         for (std::size_t i = 0; i < points.size(); ++i)
             records[i] = log.find(points[i].id);
