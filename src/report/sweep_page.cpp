@@ -97,11 +97,15 @@ void write_parameter(std::ostringstream& os, const SweepPage& page, std::size_t 
     bool numeric = std::all_of(par.numbers.begin(), par.numbers.end(),
                                [](const auto& n) { return n.has_value(); });
     os << "<section id=\"param-" << p << "\">\n<h2>" << esc(par.name) << "</h2>\n";
-    if (page.mode == "each")
+    if (page.mode == "each") {
         os << "<p class=\"note\">Only this parameter varies; the others keep the base platform's "
-              "values. The hollow dot is the base platform ("
-           << esc(par.base_text.empty() ? std::string("value unknown") : par.base_text)
-           << ").</p>\n";
+              "values. ";
+        if (par.base_text.empty())
+            os << "The base platform has no single value of it (its targets differ, or their "
+                  "default is unknown), so the base point is not on these charts.</p>\n";
+        else
+            os << "The hollow dot is the base platform (" << esc(par.base_text) << ").</p>\n";
+    }
     // Series in grid mode: the points that share the other parameters' values.
     std::map<std::vector<std::optional<std::size_t>>, int> series_of;
     std::vector<std::string> series_names;

@@ -76,6 +76,9 @@ std::vector<SweepPoint> sweep_points(const SweepSpec& spec) {
         add(std::vector<std::optional<std::size_t>>(n), -1);
         for (std::size_t p = 0; p < n; ++p)
             for (std::size_t v = 0; v < spec.parameters[p].values.size(); ++v) {
+                // The base platform's own value is the base point, run once.
+                const SweepParameter& par = spec.parameters[p];
+                if (!par.base_value.is_null() && par.values[v] == par.base_value) continue;
                 std::vector<std::optional<std::size_t>> index(n);
                 index[p] = v;
                 add(std::move(index), static_cast<int>(p));

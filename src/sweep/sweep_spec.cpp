@@ -365,9 +365,18 @@ SweepSpec parse_sweep(const json& doc, const std::string& file, const std::strin
                                   t + ", also set by " + it->second);
             owner.emplace(t, w);
         }
-        const auto at = value_at(base, sp.pointers.front());
-        sp.base_value = in_unit(
-            at ? *at : default_at(base, sp.pointers.front(), defaults).value_or(json()), unit_word);
+        // The base value is the targets' common value; when they differ (two layers' gains)
+        // there is no single base value to mark or to skip.
+        for (std::size_t t = 0; t < sp.pointers.size(); ++t) {
+            const auto at = value_at(base, sp.pointers[t]);
+            const json v = in_unit(
+                at ? *at : default_at(base, sp.pointers[t], defaults).value_or(json()), unit_word);
+            if (t == 0) sp.base_value = v;
+            if (v != sp.base_value) {
+                sp.base_value = json();
+                break;
+            }
+        }
         s.parameters.push_back(std::move(sp));
     }
     if (s.mode == SweepMode::zip)

@@ -31,10 +31,10 @@ struct SweepParameter {
     std::string unit;                  ///< display label; "" if none
     std::vector<json> values;          ///< numbers or strings, as written to the platform file
     std::vector<std::string> pointers; ///< targets in the base platform (all take the value)
-    json base_value;                   ///< the base platform's value at the first target (or its
-                                       ///< default; null when unknown)
-    bool log_scale = false;            ///< a log range: plotted on a log axis
-    std::string where;                 ///< the parameter's JSON pointer in the sweep file
+    json base_value; ///< the base platform's value at the targets (or their type's default), in
+                     ///< the range's unit; null when unknown or when the targets differ
+    bool log_scale = false; ///< a log range: plotted on a log axis
+    std::string where;      ///< the parameter's JSON pointer in the sweep file
 };
 
 /// A report figure collected from each point's report.json.
