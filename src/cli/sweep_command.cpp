@@ -29,6 +29,15 @@ std::optional<json> registered_default(const std::string& type, const std::strin
     return spec->default_value;
 }
 
+// A word a POSIX shell reads back as it is, so that a listed point can be pasted after
+// `neurotlm run BASE`.
+std::string shell_quoted(const std::string& s) {
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 // The executable each point runs: this one.
 std::string own_executable() {
     std::error_code ec;
@@ -64,7 +73,7 @@ int SweepCommand::run() {
         for (const auto& p : points) {
             std::printf("%s", p.id.c_str());
             for (const auto& s : p.sets)
-                std::printf(" --set '%s'", printable(s).c_str());
+                std::printf(" --set %s", shell_quoted(printable(s)).c_str());
             std::printf("\n");
         }
         return 0;

@@ -309,6 +309,16 @@ TEST(SweepCli, APointOverItsTimeoutIsKilledAndRecorded) {
     }
 }
 
+TEST(SweepCli, TheShippedStudyListsItsPoints) {
+    const auto r = run_program(NEUROTLM_CLI, "sweep " + neurotlm::testing::source_dir() +
+                                                 "/configs/imacsim_study.json --list");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::size_t points = count_of(r.out, "\n");
+    EXPECT_GE(points, 20u) << r.out;
+    // Every point on IMAC-DSE's 200 test images.
+    EXPECT_EQ(count_of(r.out, "--set '/workload/dataset/limit=200'"), points) << r.out;
+}
+
 TEST(SweepCli, BadSweepFilesAndFoldersAreBadInput) {
     const std::string dir = scratch_dir("sweep_bad");
     const json bad = {{"name", "ADC bits"}, {"list", {4}}, {"set", "/components/7/adc/bits"}};
