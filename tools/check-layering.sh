@@ -18,6 +18,7 @@ allowed() {
     block) echo "core devices drivers blocks" ;;
     report) echo "core drivers report version.h" ;;
     workloads) echo "core devices drivers blocks report workloads" ;;
+    sweep) echo "core report sweep version.h" ;;
     module) echo "core devices drivers blocks modules" ;;
     modules) echo "core devices drivers modules" ;;
     topology) echo "core devices drivers blocks modules report workloads topology version.h" ;;
@@ -40,7 +41,7 @@ layer_of() {
 }
 
 systemc_free() {
-    case "$1" in core | devices | drivers | block | report | workloads) return 0 ;; esac
+    case "$1" in core | devices | drivers | block | report | workloads | sweep) return 0 ;; esac
     return 1
 }
 

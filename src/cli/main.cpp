@@ -1,5 +1,6 @@
 // The neurotlm command: run, validate and list platforms.
-// Exit codes: 0 success, 2 bad input (configuration, files, arguments), 1 internal failure.
+// Exit codes: 0 success, 2 bad input (configuration, files, arguments), 1 internal failure,
+// 3 a sweep that ran to its end with failed points.
 
 #include <csignal>
 #include <cstdio>
@@ -27,6 +28,7 @@
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/version.h"
+#include "sweep_command.h"
 
 namespace fs = std::filesystem;
 using namespace neurotlm;
@@ -268,6 +270,8 @@ int sc_main(int argc, char** argv) {
     hopfield.add(app);
     cli::CompareCommand compare;
     compare.add(app);
+    cli::SweepCommand sweep;
+    sweep.add(app);
 
     try {
         app.parse(argc, argv);
@@ -286,6 +290,7 @@ int sc_main(int argc, char** argv) {
         }
         if (const int code = hopfield.run(); code >= 0) return code;
         if (const int code = compare.run(); code >= 0) return code;
+        if (const int code = sweep.run(); code >= 0) return code;
     } catch (const StopRequested& e) {
         std::fprintf(stderr, "%s\n", printable(e.what(), true).c_str());
         return kExitInterrupted;

@@ -1,0 +1,106 @@
+#include "sweep_command.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+#include <unistd.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
+#include "neurotlm/core/stop.h"
+#include "neurotlm/modules/registry.h"
+#include "neurotlm/sweep/executor.h"
+#include "neurotlm/sweep/runner.h"
+#include "neurotlm/sweep/sweep_spec.h"
+
+namespace neurotlm::cli {
+
+namespace {
+
+// A `where` filter or a base value reads a block's default from its registered table.
+std::optional<json> registered_default(const std::string& type, const std::string& key) {
+    const BlockType* t = Registry::instance().find(type);
+    if (!t) return std::nullopt;
+    std::string dotted = key;
+    for (char& c : dotted)
+        if (c == '/') c = '.';
+    const ParamSpec* spec = t->params.find(dotted);
+    if (!spec || spec->default_value.is_null()) return std::nullopt;
+    return spec->default_value;
+}
+
+// A word a POSIX shell reads back as it is, so that a listed point can be pasted after
+// `neurotlm run BASE`.
+std::string shell_quoted(const std::string& s) {
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// The executable each point runs: this one.
+std::string own_executable() {
+    std::error_code ec;
+    const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        throw InputError("cannot find the neurotlm executable (/proc/self/exe): " + ec.message());
+    return p.string();
+}
+
+} // namespace
+
+void SweepCommand::add(CLI::App& app) {
+    command = app.add_subcommand(
+        "sweep", "run a design-space sweep: every point a run of its own, in parallel; resumes "
+                 "where it stopped");
+    command->add_option("sweep", file, "sweep file (docs/sweep-format.md)")->required();
+    command->add_option("--out,-o", out, "results folder (default: neurotlm-out/<sweep name>)");
+    command->add_option("--jobs,-j", jobs, "points run at once (default: the number of cores)")
+        ->check(CLI::Range(1, 4096));
+    command->add_flag("--retry-failed", retry_failed, "run the points recorded as failed again");
+    command->add_flag("--list", list_points,
+                      "print the points (id and overrides) and exit without running");
+    command->add_flag("--quiet,-q", quiet, "print nothing but errors");
+    command->add_option("--memory-limit", memory_limit, "passed to each point's run (as for run)");
+}
+
+int SweepCommand::run() {
+    if (!command || !*command) return -1;
+    install_stop_handlers();
+    const SweepSpec spec = load_sweep(file, registered_default);
+    const std::vector<SweepPoint> points = sweep_points(spec);
+    if (list_points) {
+        for (const auto& p : points) {
+            std::printf("%s", p.id.c_str());
+            for (const auto& s : p.sets)
+                std::printf(" --set %s", shell_quoted(printable(s)).c_str());
+            std::printf("\n");
+        }
+        return 0;
+    }
+    SweepOptions o;
+    o.out = out.empty() ? "neurotlm-out/" + spec.name : out;
+    o.program = own_executable();
+    o.retry_failed = retry_failed;
+    o.quiet = quiet;
+    o.tty = ::isatty(STDERR_FILENO) != 0;
+    if (!memory_limit.empty()) o.run_args = {"--memory-limit", memory_limit};
+    const unsigned cores = std::thread::hardware_concurrency();
+    LocalExecutor executor(jobs ? jobs : (cores ? cores : 1));
+    const SweepSummary s = run_sweep(spec, points, executor, o);
+    if (!quiet) {
+        std::printf("sweep %s: %zu of %zu points finished (%zu ran now, %zu earlier), %zu failed\n",
+                    printable(spec.name).c_str(), s.ok + s.failed, s.total, s.ran, s.reused,
+                    s.failed);
+        std::printf("results: %s/results.csv, results.jsonl, sweep.html\n",
+                    printable(o.out).c_str());
+    }
+    if (s.stopped) {
+        std::fprintf(stderr, "sweep stopped; finished points are kept: run the same command to "
+                             "resume\n");
+        return 130;
+    }
+    return s.failed > 0 ? 3 : 0;
+}
+
+} // namespace neurotlm::cli
