@@ -47,9 +47,9 @@ TEST(ChainExportCli, TheLastLayerOfTheImacSimChainAgreesWithNgspice) {
     NEUROTLM_REQUIRE_TOOL(neurotlm::ngspice_available(), "ngspice");
     const std::string out = scratch_dir("chain-export-l3");
     std::string stdout_text, err;
-    ASSERT_EQ(run("export-spice " + imacsim() + " --layer 3 --image 2 --out " + out, &stdout_text,
-                  &err),
-              0)
+    ASSERT_EQ(
+        run("export-spice " + imacsim() + " --layer 3 --image 2 --out " + out, &stdout_text, &err),
+        0)
         << err;
     EXPECT_NE(stdout_text.find("layer 3: 1 banks, 3 tiles"), std::string::npos) << stdout_text;
     std::map<std::string, double> model;

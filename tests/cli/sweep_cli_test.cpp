@@ -309,14 +309,21 @@ TEST(SweepCli, APointOverItsTimeoutIsKilledAndRecorded) {
     }
 }
 
-TEST(SweepCli, TheShippedStudyListsItsPoints) {
-    const auto r = run_program(NEUROTLM_CLI, "sweep " + neurotlm::testing::source_dir() +
-                                                 "/configs/imacsim_study.json --list");
-    ASSERT_EQ(r.code, 0) << r.err;
-    const std::size_t points = count_of(r.out, "\n");
-    EXPECT_GE(points, 20u) << r.out;
-    // Every point on IMAC-DSE's 200 test images.
-    EXPECT_EQ(count_of(r.out, "--set '/workload/dataset/limit=200'"), points) << r.out;
+TEST(SweepCli, TheShippedStudiesListTheirPoints) {
+    // 7 RA + 7 TMR + 5 sigma + 10 gains + 5 supplies, less the four values equal to the base's
+    // (RA 10, TMR 2, sigma 0, 0.8 V) and the gain of 30, plus the base point; without the gain
+    // axis on the virtual-ground chain (its gains are fitted).
+    const std::pair<const char*, std::size_t> studies[] = {
+        {"imacsim_study.json", 30}, {"imacsim_study_transimpedance.json", 21}};
+    for (const auto& [file, expected] : studies) {
+        const auto r = run_program(NEUROTLM_CLI, "sweep " + neurotlm::testing::source_dir() +
+                                                     "/configs/" + file + " --list");
+        ASSERT_EQ(r.code, 0) << r.err;
+        const std::size_t points = count_of(r.out, "\n");
+        EXPECT_EQ(points, expected) << file << "\n" << r.out;
+        // Every point on the first 1000 test images.
+        EXPECT_EQ(count_of(r.out, "--set '/workload/dataset/limit=1000'"), points) << r.out;
+    }
 }
 
 TEST(SweepCli, BadSweepFilesAndFoldersAreBadInput) {
