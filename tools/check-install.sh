@@ -2,7 +2,8 @@
 # Install neurotlm into a temporary prefix, move the installed tree elsewhere, then build and
 # run examples/virtual_platform against the moved CMake package: the components must work from
 # someone else's SystemC platform, from wherever the package was put. The example is built only
-# from the package (find_package), and must find its device presets inside the package.
+# from the package (find_package), must find its device presets inside the package, and no
+# installed CMake file or header may name the source tree or the build.
 # Installs the project's build (build/, or $NEUROTLM_BUILD_DIR), built first if needed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,12 @@ case "$preset" in
     exit 1
     ;;
 esac
+# Nothing installed names the source tree or the build (the package's CMake files, headers).
+if grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >/dev/null 2>&1; then
+    echo "install check: installed files name the source tree or the build:" >&2
+    grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >&2
+    exit 1
+fi
 # The installed command line runs too.
 LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$PREFIX/bin/neurotlm" list >/dev/null
 echo "install check: examples/virtual_platform built and ran against the moved package"

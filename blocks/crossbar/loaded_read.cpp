@@ -25,9 +25,14 @@ void Crossbar::set_terminations(const std::vector<LineTermination>& per_output) 
         loaded = loaded || !t.virtual_ground();
     }
     if (loaded && (m_spec.mapping != WeightMapping::differential || m_spec.sliced()))
-        throw InputError("crossbar: a loaded readout (a difference amplifier on the lines) "
-                         "needs the differential mapping with analog weights (weight_bits 0): "
-                         "it takes a pair of lines per output");
+        throw InputError("a loaded readout (a difference amplifier on the lines) needs the "
+                         "differential mapping with analog weights (weight_bits 0): it takes a "
+                         "pair of lines per output");
+    // The read noise is drawn in virtual-ground output units; through the loaded lines' dividers
+    // it would be scaled per line, which is not modelled.
+    if (loaded && m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0)
+        throw InputError("read noise into a loaded readout (a difference amplifier on the "
+                         "lines) is not modelled: set read_noise to false on the tile");
     if (loaded == m_terminated && (!loaded || per_output == m_term)) return;
     m_term = per_output;
     m_terminated = loaded;

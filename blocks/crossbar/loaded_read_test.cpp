@@ -47,12 +47,68 @@ TEST(LoadedRead, VirtualGroundsLeaveTheReadAsItWas) {
         Crossbar term(pair_spec(2.0, wires), RngStream(1, "x"));
         plain.program(kW.data(), 6, 4, 1.0f);
         term.program(kW.data(), 6, 4, 1.0f);
+        // Loaded first (a read builds the loaded network), then back to virtual grounds.
+        term.set_terminations(std::vector<LineTermination>(4, imacsim_amp(30.0)));
+        const auto loaded = read(term, kV);
         term.set_terminations(std::vector<LineTermination>(4));
         EXPECT_FALSE(term.terminated());
         const auto a = read(plain, kV), b = read(term, kV);
-        for (std::size_t j = 0; j < a.size(); ++j)
+        for (std::size_t j = 0; j < a.size(); ++j) {
             EXPECT_EQ(a[j], b[j]) << "wires " << wires << " output " << j;
+            EXPECT_NE(loaded[j], a[j]) << "wires " << wires << " output " << j;
+        }
     }
+}
+
+TEST(LoadedRead, TheEnergyIsWhatTheRowDriversDeliverIntoTheLoadedLines) {
+    Crossbar x(pair_spec(0.0, false), RngStream(1, "x"));
+    x.program(kW.data(), 6, 4, 1.0f);
+    x.set_terminations(std::vector<LineTermination>(4, imacsim_amp(30.0)));
+    std::vector<float> y(4);
+    const CrossbarCost c = x.analog_read(kV.data(), y.data());
+    // By hand: each line's voltage from its divider, then sum_i V_i sum_c G_ic (V_i - V_c).
+    const auto& g = x.conductances_S();
+    std::vector<double> v_line(8);
+    for (int j = 0; j < 4; ++j) {
+        double isc_p = 0, isc_m = 0, gp = 0, gm = 0;
+        for (int i = 0; i < 6; ++i) {
+            isc_p += g[i * 8 + 2 * j] * kV[i];
+            isc_m += g[i * 8 + 2 * j + 1] * kV[i];
+            gp += g[i * 8 + 2 * j];
+            gm += g[i * 8 + 2 * j + 1];
+        }
+        v_line[2 * j] = isc_p / (gp + 1.0 / 31e3);
+        v_line[2 * j + 1] = (isc_m + v_line[2 * j] * 30.0 / 31.0 / 1e3) / (gm + 1.0 / 1e3);
+    }
+    double p = 0.0;
+    for (int i = 0; i < 6; ++i)
+        for (int col = 0; col < 8; ++col)
+            p += kV[i] * g[i * 8 + col] * (kV[i] - v_line[col]);
+    const double e = p * x.spec().read_time_s;
+    EXPECT_NEAR(c.array_energy_J, e, 1e-9 * e);
+    // With rows of one sign (a hidden layer's neuron outputs) the loaded lines sit near the
+    // rows' mean, and the same cells draw far less than into virtual grounds.
+    const std::vector<float> pos = {0.2f, 0.1f, 0.0f, 0.05f, 0.2f, 0.2f};
+    Crossbar vg(pair_spec(0.0, false), RngStream(1, "x"));
+    vg.program(kW.data(), 6, 4, 1.0f);
+    EXPECT_GT(vg.analog_read(pos.data(), y.data()).array_energy_J,
+              2.0 * x.analog_read(pos.data(), y.data()).array_energy_J);
+    // With wires of vanishing resistance the wired solve's energy tends to the same.
+    Crossbar wired(pair_spec(1e-3, true), RngStream(1, "x"));
+    wired.program(kW.data(), 6, 4, 1.0f);
+    wired.set_terminations(std::vector<LineTermination>(4, imacsim_amp(30.0)));
+    EXPECT_NEAR(wired.analog_read(kV.data(), y.data()).array_energy_J, e, 1e-4 * e);
+}
+
+TEST(LoadedRead, ReadNoiseIntoALoadedReadoutIsRefused) {
+    CrossbarSpec s = pair_spec(0.0, false);
+    s.read_noise = true;
+    s.cell.read_noise_sigma = 0.02;
+    Crossbar x(s, RngStream(1, "x"));
+    x.program(kW.data(), 6, 4, 1.0f);
+    EXPECT_THROW(x.set_terminations(std::vector<LineTermination>(4, imacsim_amp(30.0))),
+                 InputError);
+    EXPECT_NO_THROW(x.set_terminations(std::vector<LineTermination>(4)));
 }
 
 TEST(LoadedRead, IdealWiresAreEachLineADividerIntoTheAmplifier) {

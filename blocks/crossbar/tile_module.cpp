@@ -170,7 +170,11 @@ void CrossbarTile::sync_terminations() {
                                  " goes to " + std::to_string(receivers[k]) +
                                  " receivers and one of them loads its lines (a difference "
                                  "amplifier): a pair of lines can end in one readout only");
-    m_xbar->set_terminations(m_term);
+    try {
+        m_xbar->set_terminations(m_term);
+    } catch (const InputError& e) {
+        throw InputError(std::string(name()) + ".aout: " + e.what());
+    }
 }
 
 std::uint64_t CrossbarTile::finish_analog_read(const CrossbarCost& read,

@@ -62,7 +62,8 @@ void write_tile(std::ostream& out, const Crossbar& xbar, const std::vector<doubl
 }
 
 // The readout of pair j of a tile: from its line ends to the amplifier output a<tag>_<j>. A
-// pair the tile ends in a virtual ground (not linked to the bank) gets only the ammeters.
+// pair the tile ends in a virtual ground (a transimpedance readout, or a pair not linked to the
+// bank) gets ammeters and a transimpedance output (left untied when the pair is unlinked).
 void write_readout(std::ostream& out, const ReadoutAmpSpec& amp, const LineTermination& term,
                    const std::string& tag, int j) {
     const std::string t = tag + "_" + std::to_string(j);

@@ -194,7 +194,7 @@ TEST(AnalogChain, ADifferenceReadoutLoadsTheTilesLines) {
     const double vr = 0.2;
     const auto& g0 = t0->crossbar().conductances_S();
     const SotNeuron neuron(bank->spec().neuron);
-    std::vector<double> vout(3);
+    std::vector<double> vout(3), i_diff(3);
     double differs = 0.0;
     for (int j = 0; j < 3; ++j) {
         double isc_p = 0.0, isc_m = 0.0, g_p = 0.0, g_m = 0.0;
@@ -209,6 +209,7 @@ TEST(AnalogChain, ADifferenceReadoutLoadsTheTilesLines) {
         }
         double ip = 0.0, im = 0.0;
         term.currents(isc_p, g_p, isc_m, g_m, &ip, &im);
+        i_diff[static_cast<std::size_t>(j)] = ip - im;
         // By hand: the I+ line's divider, then the I- line against the follower node.
         const double v_plus = isc_p / (g_p + 1.0 / 5e3);
         const double v_minus = (isc_m + 0.8 * v_plus / 1e3) / (g_m + 1.0 / 1e3);
@@ -228,11 +229,19 @@ TEST(AnalogChain, ADifferenceReadoutLoadsTheTilesLines) {
             expect += vout[i] / vr * w1[static_cast<std::size_t>(i) * 2 + j];
         EXPECT_NEAR(y[j], expect, 1e-4 * std::max(1.0, std::fabs(expect))) << "output " << j;
     }
-    // The lines now carry voltages: the link books C V^2 on both wires of each pair.
+    // The lines now carry voltages: the link (100 um) books C V^2 on both wires of each pair,
+    // V the difference current across the I+ line's (1 + gain) r_unit.
+    const double c_wire = p.config().technology->wire_cap_F_per_m * 100e-6;
+    double e_link = 0.0;
+    for (int j = 0; j < 3; ++j) {
+        const double v = i_diff[static_cast<std::size_t>(j)] * 5e3;
+        e_link += 2.0 * c_wire * v * v;
+    }
     double booked = 0.0;
     for (const auto& a : t0->ledger().actions())
         if (a.name == "analog_aout") booked = a.energy_J;
     EXPECT_GT(booked, 0.0);
+    EXPECT_NEAR(booked, e_link, 1e-6 * e_link);
 }
 
 TEST(AnalogChain, ATileWithoutAnalogLinksBehavesAsBefore) {

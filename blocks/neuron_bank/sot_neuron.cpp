@@ -410,10 +410,11 @@ double ReadoutAmpSpec::output_from_currents_V(double i_plus_A, double i_minus_A)
 
 double ReadoutAmpSpec::output_from_norton_V(double i_sc_plus_A, double g_plus_S,
                                             double i_sc_minus_A, double g_minus_S) const {
-    const double v_plus = i_sc_plus_A / (g_plus_S + 1.0 / plus_line_load_ohm());
-    const double v_node = v_plus * gain / (1.0 + gain);
-    const double v_minus = (i_sc_minus_A + v_node / r_unit_ohm) / (g_minus_S + 1.0 / r_unit_ohm);
-    return output_V(v_plus, v_minus);
+    // The lines into the difference amplifier's resistors, whatever the kind.
+    const LineTermination t{plus_line_load_ohm(), r_unit_ohm, gain / (1.0 + gain)};
+    double i_plus = 0.0, i_minus = 0.0;
+    t.currents(i_sc_plus_A, g_plus_S, i_sc_minus_A, g_minus_S, &i_plus, &i_minus);
+    return output_from_currents_V(i_plus, i_minus);
 }
 
 LineTermination ReadoutAmpSpec::termination() const {

@@ -112,8 +112,6 @@ int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& a) {
 
     std::vector<ChainBankNet> nets;
     std::vector<const NeuronBank*> banks;
-    std::vector<std::vector<std::vector<double>>> rows; // kept alive for the nets
-    rows.reserve(layer.size());
     int tiles = 0;
     for (const BankParts& b : layer) {
         const auto* bank = dynamic_cast<const NeuronBank*>(platform.find(b.bank));
@@ -121,15 +119,13 @@ int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& a) {
         net.bank = &bank->spec();
         net.neurons = &bank->model();
         net.outputs = bank->spec().neurons;
-        rows.emplace_back();
         for (const std::string& t : b.tiles) {
             const auto* tile = dynamic_cast<const CrossbarTile*>(platform.find(t));
             net.parts.push_back(&tile->crossbar());
             const std::vector<float>& v = tile->last_row_voltages();
-            rows.back().emplace_back(v.begin(), v.end());
+            net.v_rows_V.emplace_back(v.begin(), v.end());
             ++tiles;
         }
-        net.v_rows_V = rows.back();
         nets.push_back(net);
         banks.push_back(bank);
     }
@@ -173,7 +169,7 @@ int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& a) {
     const bool ok = worst <= 0.02 * swing;
     std::printf("ngspice: max |model - ngspice| = %.3g V (%.3g %% of the %.3g V swing): %s\n",
                 worst, 100.0 * worst / swing, swing, ok ? "within 2 %" : "MORE THAN 2 %");
-    return ok ? 0 : 1;
+    return ok ? 0 : kExitCheckFailed;
 }
 
 } // namespace neurotlm::cli

@@ -15,12 +15,16 @@ struct ChainExportArgs {
     bool check = false; ///< run ngspice on the netlist and compare
 };
 
+/// Exit status of `export-spice --check` when ngspice and the model differ by more than 2 % of
+/// the swing (0 is agreement, 2 bad input, 1 an internal failure).
+inline constexpr int kExitCheckFailed = 3;
+
 /// True if @p cfg holds a neuron bank fed by tiles over analog links.
 bool has_analog_chain(const PlatformConfig& cfg);
 
 /// Run @p cfg's workload, then write `layer<L>.cir` and `expected_outputs.csv` (bank, output,
 /// node, model volts) into args.out; with args.check, solve the netlist with ngspice and print
-/// the largest difference (returns 1 if above 2 % of the neurons' swing).
+/// the largest difference (returns kExitCheckFailed if above 2 % of the neurons' swing).
 int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& args);
 
 } // namespace neurotlm::cli

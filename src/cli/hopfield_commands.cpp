@@ -86,7 +86,8 @@ int run_export() {
         hopfield = hopfield || (c.type && c.type->name == "hopfield_array");
     if (!hopfield && has_analog_chain(cfg)) {
         // The workload runs up to and including the image whose layer is exported.
-        opt.overrides.push_back("/workload/dataset/limit=" + std::to_string(a.image + 1));
+        // (calibration still sees the images it would in a full run).
+        opt.overrides.push_back("/workload/stop_after=" + std::to_string(a.image + 1));
         return export_chain_layer(load_config(a.config, opt), {a.config, a.out, a.layer, a.check});
     }
     // Claimed before the run: the netlists replace the folder's old content as a whole.
@@ -291,7 +292,7 @@ void HopfieldCommands::add(CLI::App& app) {
                              "(default 0; the workload runs images 0..K)");
     export_spice->add_flag("--check", g_export.check,
                            "analog chain: solve the netlist with ngspice and compare with the "
-                           "model (exit 1 if they differ by more than 2 % of the swing)");
+                           "model (exit 3 if they differ by more than 2 % of the swing)");
 
     capacity = app.add_subcommand(
         "hopfield-capacity",

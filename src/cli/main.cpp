@@ -1,6 +1,6 @@
 // The neurotlm command: run, validate and list platforms.
 // Exit codes: 0 success, 2 bad input (configuration, files, arguments), 1 internal failure,
-// 3 a sweep that ran to its end with failed points.
+// 3 a sweep that ran to its end with failed points, or an exported netlist ngspice disagrees with.
 
 #include <csignal>
 #include <cstdio>

@@ -35,6 +35,10 @@ ParamTable MlpInference::param_table() {
                 "label file; \"\" for none (no accuracy then)")
         .integer("dataset.limit", 1000, "images to run; 0 = all", 0, 1e9)
         .integer("dataset.offset", 0, "images to skip first", 0, 1e9)
+        .integer("stop_after", 0,
+                 "run only the first N of the loaded images (0 = all); calibration still takes "
+                 "its calibration_images from all of them",
+                 0, 1e9)
         .string("tiles", "",
                 "crossbar tiles to map the network on: a component or group name; \"\" = every "
                 "crossbar_tile")
@@ -105,6 +109,15 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                           std::to_string(m_data.height) + "x" + std::to_string(m_data.width));
     m_calibration =
         static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));
+    m_run_count = m_data.count;
+    if (const std::int64_t stop = p.integer("stop_after"); stop > 0) {
+        if (stop > m_data.count)
+            throw ConfigError(file, p.pointer_of("stop_after"),
+                              "at most the " + std::to_string(m_data.count) +
+                                  " images loaded (after dataset.offset and dataset.limit)",
+                              std::to_string(stop));
+        m_run_count = static_cast<int>(stop);
+    }
     m_margin = static_cast<float>(p.number("adc_range_margin"));
     m_software = p.boolean("software_reference");
     m_classes = m_net.output_size();
@@ -504,6 +517,12 @@ void MlpInference::set_chain_gains(const std::string& file, const std::string& t
             // beta = g / (g + 1 / r_unit). Equal to the transimpedance gain's output for
             // gain = gain_ti r_unit g / beta; the lines' common mode is left (the circuit's).
             if (bank.difference) {
+                if (!(g_line > 0.0))
+                    throw ConfigError(file, tiles_pointer,
+                                      "differential tiles of analog weights for " + bank.name +
+                                          "'s difference amplifier (it reads a pair of lines "
+                                          "per output)",
+                                      "tiles of layer " + m_net.layers[l].name + " without them");
                 const double beta = g_line / (g_line + 1.0 / bank.r_unit_ohm);
                 bank.gain *= bank.r_unit_ohm * g_line / beta;
             }
@@ -743,9 +762,9 @@ int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) const {
 void MlpInference::run(RunContext& ctx) {
     Drivers drivers;
     program_tiles(ctx, drivers);
-    const std::uint64_t total = static_cast<std::uint64_t>(m_data.count);
+    const std::uint64_t total = static_cast<std::uint64_t>(m_run_count);
     const std::uint64_t step = std::max<std::uint64_t>(1, total / 100);
-    for (int i = 0; i < m_data.count; ++i) {
+    for (int i = 0; i < m_run_count; ++i) {
         if (ctx.stop_requested()) break;
         const int predicted = m_chain_mode ? infer_chain(ctx, drivers, i) : infer(ctx, drivers, i);
         int sw = -1;
@@ -776,7 +795,7 @@ void MlpInference::run(RunContext& ctx) {
 WorkloadTotals MlpInference::totals() const {
     WorkloadTotals t;
     t.items = m_done;
-    t.items_requested = static_cast<std::uint64_t>(m_data.count);
+    t.items_requested = static_cast<std::uint64_t>(m_run_count);
     t.ops = 2.0 * m_macs_per_image * static_cast<double>(m_done);
     t.item_name = "inference";
     return t;

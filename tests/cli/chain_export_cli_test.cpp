@@ -2,8 +2,6 @@
 // IMAC-Sim platform (trained weights, the activations of a real image, difference amplifiers on
 // wired tiles) exported after the run, solved by ngspice and compared with the model's outputs.
 
-#include <sys/wait.h>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 
 #include "neurotlm/blocks/hopfield/spice_export.h"
 #include "neurotlm/blocks/neuron_bank/layer_spice.h"
+#include "testing/cli.h"
 #include "testing/paths.h"
 #include "testing/require.h"
 
@@ -24,19 +23,13 @@ using neurotlm::testing::source_dir;
 
 namespace {
 
+/// The command under run_program's timeout: a hung ngspice ends as a failure, not a stalled
+/// suite.
 int run(const std::string& args, std::string* out = nullptr, std::string* err = nullptr) {
-    const std::string dir = scratch_dir("chain-export-io");
-    const int status = std::system(
-        (std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err").c_str());
-    auto slurp = [](const std::string& path) {
-        std::ifstream in(path);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    };
-    if (out) *out = slurp(dir + "/out");
-    if (err) *err = slurp(dir + "/err");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    const neurotlm::testing::CliResult r = neurotlm::testing::run_program(NEUROTLM_CLI, args, 600);
+    if (out) *out = r.out;
+    if (err) *err = r.err;
+    return r.code;
 }
 
 std::string imacsim() {
@@ -95,6 +88,9 @@ TEST(ChainExportCli, ALayerOrImageOutsideTheChainIsRefused) {
     EXPECT_NE(err.find("layers 1..3"), std::string::npos) << err;
     EXPECT_EQ(run("export-spice " + imacsim() + " --image -1 --out " + out, nullptr, &err), 2);
     EXPECT_NE(err.find("--image"), std::string::npos) << err;
+    // The platform runs 1000 images: image 1000 is not among them.
+    EXPECT_EQ(run("export-spice " + imacsim() + " --image 1000 --out " + out, nullptr, &err), 2);
+    EXPECT_NE(err.find("stop_after"), std::string::npos) << err;
 }
 
 } // namespace

@@ -299,7 +299,7 @@ TEST(Cell, NonsenseTheRunCannotHonourIsRefusedWithItsReason) {
 
 TEST(DeviceLibrary, OverridingOneSwitchingValueKeepsThePresetsOthers) {
     // A preset whose switching differs from the built-in defaults in every key.
-    const std::string dir = ::testing::TempDir() + "/neurotlm-presets";
+    const std::string dir = neurotlm::testing::scratch_dir("presets");
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/mtj_test.json") << R"({"type": "mtj", "r_p": "5 kohm", "tmr": 1.0,
                "switching": {"delta": 70, "ic0": 3e-5, "pulse_width": 7e-9}})";

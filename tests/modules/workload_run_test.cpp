@@ -314,7 +314,7 @@ json tiny_chain(const std::string& network) {
 } // namespace
 
 TEST(WorkloadRun, AnAnalogChainClassifiesAsTheChainComputedByHand) {
-    const std::string net = reverse_sigmoid_tiny(::testing::TempDir());
+    const std::string net = reverse_sigmoid_tiny(neurotlm::testing::scratch_dir("reverse-sigmoid"));
     Platform p(neurotlm::testing::config_from(tiny_chain(net)));
     const Report r = p.run();
     const json& w = r.workload_results;
@@ -418,7 +418,7 @@ std::size_t link_index(const json& doc, const std::string& from, const std::stri
 } // namespace
 
 json good_chain() {
-    return tiny_chain(reverse_sigmoid_tiny(::testing::TempDir()));
+    return tiny_chain(reverse_sigmoid_tiny(neurotlm::testing::scratch_dir("reverse-sigmoid")));
 }
 
 TEST(WorkloadRun, AnAnalogChainBankAveragesAsManyPartsAsTheLayerHasRowBlocks) {

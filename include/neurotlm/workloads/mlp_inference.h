@@ -51,8 +51,8 @@ public:
         double gain = 0.0;       ///< readout gain the mapping sets (0: the configured one)
         double r_unit_ohm = 1e3; ///< the amplifier's R1 = R2
         double configured_gain = 0.0;
-        /// A transimpedance readout's gain is fitted to the network; a difference amplifier's
-        /// (whose loaded lines make the signal depend on the weights) is kept as configured.
+        /// readout.fit_gain: the mapping sets the gain from the network (a difference
+        /// amplifier's linearised at the layer's mean line conductance); else as configured.
         bool fit_gain = true;
         bool difference = false; ///< the readout loads the lines (ReadoutKind::difference)
     };
@@ -99,6 +99,7 @@ private:
     bool m_chain_mode = false;
     std::vector<ChainLayer> m_chain;
     int m_calibration = 0;
+    int m_run_count = 0; ///< images run: all loaded, or stop_after
     float m_margin = 1.0f;
     bool m_software = true;
     std::string m_images, m_labels;
