@@ -35,7 +35,8 @@ std::string join_keys(const char* const* keys, std::size_t n) {
 
 void check_keys(const json& object, const char* const* keys, std::size_t n, const std::string& file,
                 const std::string& where) {
-    for (const auto& [k, v] : object.items()) {
+    for (const auto& item : object.items()) {
+        const std::string& k = item.key();
         if (std::find_if(keys, keys + n, [&](const char* known) { return k == known; }) == keys + n)
             throw ConfigError(file, where + "/" + k, "one of the keys " + join_keys(keys, n),
                               "the unknown key \"" + k + "\"");
