@@ -162,8 +162,9 @@ int SweepCommand::run_under_mpi() {
     const std::vector<SweepPoint> points = sweep_points(spec);
     const SweepOptions o = options(spec);
     if (!quiet)
-        std::fprintf(stderr, "sweep: MPI job of %d ranks: rank 0 keeps the results, %d run the "
-                             "points (%zu at once each)\n",
+        std::fprintf(stderr,
+                     "sweep: MPI job of %d ranks: rank 0 keeps the results, %d run the "
+                     "points (%zu at once each)\n",
                      session.size(), session.size() - 1, per_rank);
     return finish(spec, o, run_sweep(spec, points, executor, o));
 }

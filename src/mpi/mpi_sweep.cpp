@@ -30,13 +30,13 @@ using namespace std::chrono_literals;
 // What rank 0 and a worker say to each other. Every message is a list of fields separated by
 // NUL bytes (command lines and error text go through as they are, whatever their encoding).
 enum Tag : int {
-    kJob = 1,      // 0 -> worker: run a point (slot, timeout, log file, argv...)
-    kOutcome = 2,  // worker -> 0: a point ended (slot, exit code, signal, timed out, wall time,
-                   // and the end of its log when it failed)
-    kStop = 3,     // 0 -> worker: kill your points (a stop was requested)
-    kStopped = 4,  // worker -> 0: they are killed
-    kQuit = 5,     // 0 -> worker: the sweep is over
-    kLeaving = 6,  // worker -> 0: I was asked to stop; my points were killed (their slots)
+    kJob = 1,     // 0 -> worker: run a point (slot, timeout, log file, argv...)
+    kOutcome = 2, // worker -> 0: a point ended (slot, exit code, signal, timed out, wall time,
+                  // and the end of its log when it failed)
+    kStop = 3,    // 0 -> worker: kill your points (a stop was requested)
+    kStopped = 4, // worker -> 0: they are killed
+    kQuit = 5,    // 0 -> worker: the sweep is over
+    kLeaving = 6, // worker -> 0: I was asked to stop; my points were killed (their slots)
 };
 
 std::string pack(const std::vector<std::string>& fields) {
@@ -246,8 +246,7 @@ std::vector<PointOutcome> MpiExecutor::poll(std::chrono::milliseconds wait) {
         while (auto m = m_impl->mpi.receive(mpi::any_source))
             m_impl->take(*m, out);
         m_impl->mpi.reap();
-        if (!out.empty() || running() == 0 || stop_requested() || Clock::now() >= until)
-            return out;
+        if (!out.empty() || running() == 0 || stop_requested() || Clock::now() >= until) return out;
         b.sleep();
     }
 }
