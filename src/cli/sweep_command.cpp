@@ -68,7 +68,10 @@ void SweepCommand::add(CLI::App& app) {
                  "where it stopped");
     command->add_option("sweep", file, "sweep file (docs/sweep-format.md)")->required();
     command->add_option("--out,-o", out, "results folder (default: neurotlm-out/<sweep name>)");
-    command->add_option("--jobs,-j", jobs, "points run at once (default: the number of cores)")
+    command
+        ->add_option("--jobs,-j", jobs,
+                     "points run at once (default: the number of cores); across MPI ranks, "
+                     "points each worker rank runs at once (default 1)")
         ->check(CLI::Range(1, 4096));
     command->add_flag("--retry-failed", retry_failed, "run the points recorded as failed again");
     command->add_flag("--list", list_points,

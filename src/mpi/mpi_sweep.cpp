@@ -337,8 +337,9 @@ int run_mpi_worker(MpiSession& session, std::size_t jobs, const std::string& pro
             }
         }
         if (local.running() > 0) {
-            // Sleeps until a point ends (SIGCHLD), 10 ms at most to look at the messages again.
-            for (const PointOutcome& o : local.poll(10ms)) {
+            // Sleeps until a point ends (SIGCHLD), 1 ms at most: with -j above 1 the next point
+            // may be waiting in a message while the others run.
+            for (const PointOutcome& o : local.poll(1ms)) {
                 busy = true;
                 report(o, o.ok() ? std::string() : point_log_tail(logs[o.slot]));
             }
