@@ -19,6 +19,7 @@ allowed() {
     report) echo "core drivers report version.h" ;;
     workloads) echo "core devices drivers blocks report workloads" ;;
     sweep) echo "core report sweep version.h" ;;
+    mpi) echo "core sweep mpi" ;;
     module) echo "core devices drivers blocks modules" ;;
     modules) echo "core devices drivers modules" ;;
     topology) echo "core devices drivers blocks modules report workloads topology version.h" ;;
@@ -41,7 +42,7 @@ layer_of() {
 }
 
 systemc_free() {
-    case "$1" in core | devices | drivers | block | report | workloads | sweep) return 0 ;; esac
+    case "$1" in core | devices | drivers | block | report | workloads | sweep | mpi) return 0 ;; esac
     return 1
 }
 

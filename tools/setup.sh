@@ -12,6 +12,7 @@ PACKAGES=(
     libsystemc-dev nlohmann-json3-dev libeigen3-dev libcli11-dev libfmt-dev zlib1g-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     dataset-fashion-mnist ngspice
+    libboost-mpi-dev openmpi-bin
     ${NEUROTLM_EXTRA_PACKAGES:-}
 )
 

@@ -10,8 +10,27 @@
 #include <unistd.h>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/files.h"
 
 namespace neurotlm {
+
+std::string point_log_tail(const std::string& log_file) {
+    constexpr std::size_t kTail = 1500;
+    std::string text;
+    try {
+        text = read_input_file(log_file, 64ull << 20, "a point's log");
+    } catch (const InputError&) {
+        return "";
+    }
+    if (text.size() > kTail) {
+        text.erase(0, text.size() - kTail);
+        const auto nl = text.find('\n');
+        if (nl != std::string::npos && nl + 1 < text.size()) text.erase(0, nl + 1);
+    }
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return printable(text, true);
+}
 
 LocalExecutor::LocalExecutor(std::size_t jobs) : m_jobs(jobs == 0 ? 1 : jobs) {
     // SIGCHLD is blocked and waited for (sigtimedwait), so a point that ends is seen at once
@@ -20,6 +39,10 @@ LocalExecutor::LocalExecutor(std::size_t jobs) : m_jobs(jobs == 0 ? 1 : jobs) {
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     ::sigprocmask(SIG_BLOCK, &chld, &m_old_mask);
+    // A caller may block SIGCHLD itself (an MPI rank does, before MPI starts its threads); the
+    // points start with it unblocked all the same.
+    m_child_mask = m_old_mask;
+    sigdelset(&m_child_mask, SIGCHLD);
 }
 
 LocalExecutor::~LocalExecutor() {
@@ -50,7 +73,7 @@ void LocalExecutor::start(const PointJob& job) {
         // The sweep's own handlers and blocked signals are not the point's.
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);
-        ::sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
+        ::sigprocmask(SIG_SETMASK, &m_child_mask, nullptr);
         const int null = ::open("/dev/null", O_RDWR);
         if (null >= 0) {
             ::dup2(null, STDIN_FILENO);

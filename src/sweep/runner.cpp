@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMaxReportBytes = 256ull << 20;
-constexpr std::size_t kErrorTail = 1500;
 
 // The report of a finished point, if it is there and complete.
 std::optional<json> read_point_report(const std::string& folder, std::string* why) {
@@ -54,23 +53,6 @@ std::optional<json> read_point_report(const std::string& folder, std::string* wh
         if (why) *why = e.what();
         return std::nullopt;
     }
-}
-
-std::string log_tail(const std::string& path) {
-    std::string text;
-    try {
-        text = read_input_file(path, 64ull << 20, "a point's log");
-    } catch (const InputError&) {
-        return "";
-    }
-    if (text.size() > kErrorTail) {
-        text.erase(0, text.size() - kErrorTail);
-        const auto nl = text.find('\n');
-        if (nl != std::string::npos && nl + 1 < text.size()) text.erase(0, nl + 1);
-    }
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    return printable(text, true);
 }
 
 std::string status_text(const PointOutcome& o, double timeout_s) {
@@ -285,12 +267,22 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
             sum.stopped = true;
             break;
         }
+        if (executor.capacity() == 0) {
+            std::fprintf(stderr, "sweep: no worker is left to run the %zu points still to run\n",
+                         pending.size());
+            sum.stopped = true;
+            break;
+        }
         fill();
         const std::vector<PointOutcome> ended = executor.poll(std::chrono::milliseconds(250));
         // The next points start before the finished ones are read and recorded (which syncs
         // files to disk): the workers never wait for the bookkeeping.
         fill();
         for (const PointOutcome& out : ended) {
+            if (out.lost) { // its worker left: the point runs again elsewhere
+                pending.push_front(out.slot);
+                continue;
+            }
             const SweepPoint& pt = points[out.slot];
             PointRecord r;
             r.id = pt.id;
@@ -305,7 +297,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const std::vector<SweepPoint>& poi
                 }
             } else {
                 why = status_text(out, spec.timeout_s);
-                const std::string tail = log_tail(logs[out.slot]);
+                const std::string tail =
+                    out.log_tail ? *out.log_tail : point_log_tail(logs[out.slot]);
                 if (!tail.empty()) why += ": " + tail;
             }
             if (!r.ok) {

@@ -1,15 +1,18 @@
 // `neurotlm sweep` on a small, fast platform: points run in parallel into results.jsonl,
 // results.csv and sweep.html; a sweep killed (SIGKILL) or stopped (SIGINT) part-way resumes with
 // every point exactly once and the figures of an uninterrupted run; a failed point is recorded
-// and the rest complete.
+// and the rest complete. The same across the ranks of an MPI job (`mpirun -np 3` on this
+// machine), killed once at the launcher and once at a rank.
 
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -342,5 +345,238 @@ TEST(SweepCli, BadSweepFilesAndFoldersAreBadInput) {
     EXPECT_EQ(f.code, 2);
     EXPECT_NE(f.err.find("other content"), std::string::npos) << f.err;
 }
+
+#ifndef NEUROTLM_MPIEXEC
+
+TEST(SweepMpiCli, SaysItWasBuiltWithoutMpi) {
+    const std::string dir = scratch_dir("sweep_no_mpi");
+    const std::string sweep = write_sweep(dir, json::array({kAdcBits}));
+    const auto r = run_program(NEUROTLM_CLI, "sweep --mpi " + sweep + " --out " + dir + "/out");
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("built without MPI"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir + "/out"));
+}
+
+#else
+
+// mpirun on this machine, as root too (CI runs as root), 3 ranks on 2 cores, shared memory
+// between the ranks; in a container Open MPI's single-copy transfers (CMA) need ptrace rights
+// it does not have. --bind-to none: a rank's points may use any core.
+void mpi_environment() {
+    ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+    ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+    ::setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
+}
+
+std::vector<std::string> mpirun_args(const std::string& sweep, const std::string& out) {
+    std::vector<std::string> args = {NEUROTLM_MPIEXEC};
+    for (const char* a : {"--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader"})
+        args.push_back(a);
+    for (const std::string& a : {std::string("-np"), std::string("3"), std::string(NEUROTLM_CLI),
+                                 std::string("sweep"), sweep, std::string("--out"), out})
+        args.push_back(a);
+    return args;
+}
+
+std::string joined(const std::vector<std::string>& args) {
+    std::string out;
+    for (const auto& a : args)
+        out += (out.empty() ? "" : " ") + a;
+    return out;
+}
+
+// The parent's pid and the state letter of process @p pid, from /proc (nullopt: no such
+// process).
+std::optional<std::pair<pid_t, char>> proc_stat(pid_t pid) {
+    const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 > stat.size()) return std::nullopt;
+    std::istringstream in(stat.substr(close + 2));
+    char state = '?';
+    pid_t ppid = 0;
+    in >> state >> ppid;
+    return std::make_pair(ppid, state);
+}
+
+bool running(pid_t pid) {
+    const auto st = proc_stat(pid);
+    return st && st->second != 'Z';
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> out;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+        const std::string name = e.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        const pid_t pid = std::stoi(name);
+        if (const auto st = proc_stat(pid); st && st->first == parent && st->second != 'Z')
+            out.push_back(pid);
+    }
+    return out;
+}
+
+std::vector<pid_t> descendants_of(pid_t root) {
+    std::vector<pid_t> out = children_of(root);
+    for (std::size_t i = 0; i < out.size(); ++i)
+        for (pid_t c : children_of(out[i]))
+            out.push_back(c);
+    return out;
+}
+
+// The rank Open MPI gave process @p pid ("" when none).
+std::string mpi_rank_of(pid_t pid) {
+    const std::string env = slurp("/proc/" + std::to_string(pid) + "/environ");
+    const std::string key = std::string("OMPI_COMM_WORLD_RANK=");
+    for (std::size_t p = 0; p < env.size();) {
+        const auto end = env.find('\0', p);
+        const std::string var = env.substr(p, end == std::string::npos ? end : end - p);
+        if (var.rfind(key, 0) == 0) return var.substr(key.size());
+        if (end == std::string::npos) break;
+        p = end + 1;
+    }
+    return "";
+}
+
+// Wait (two minutes at most) until none of @p pids runs; orphans come to this process (a
+// subreaper) and are reaped here. Returns those still running.
+std::vector<pid_t> wait_gone(const std::vector<pid_t>& pids) {
+    std::vector<pid_t> left = pids;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (!left.empty() && std::chrono::steady_clock::now() < give_up) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        std::vector<pid_t> still;
+        for (pid_t p : left)
+            if (running(p)) still.push_back(p);
+        left = still;
+        if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return left;
+}
+
+pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0644);
+    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    for (auto& a : copy)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid = -1;
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+std::size_t lines_in(const std::string& path) {
+    return count_of(slurp(path), "\n");
+}
+
+TEST(SweepMpiCli, RunsThePointsAcrossTheRanks) {
+    mpi_environment();
+    const std::string dir = scratch_dir("sweep_mpi");
+    const std::string sweep = write_sweep(dir, json::array({kAdcBits, kSeeds}));
+    ASSERT_EQ(run_program(NEUROTLM_CLI, "sweep -q " + sweep + " --out " + dir + "/ref -j 2").code,
+              0);
+    const auto r = run_program(joined(mpirun_args(sweep, dir + "/out")), "");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("MPI job of 3 ranks"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("to run on 2 workers"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("12/12 points"), std::string::npos) << r.err;
+    expect_same_results(dir + "/out", dir + "/ref");
+    EXPECT_TRUE(fs::is_regular_file(dir + "/out/sweep.html"));
+
+    // Run again under MPI: nothing to run, nothing added.
+    const auto again = run_program(joined(mpirun_args(sweep, dir + "/out")), "");
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_NE(again.err.find("12 finished earlier, 0 to run"), std::string::npos) << again.err;
+    EXPECT_EQ(jsonl(dir + "/out/results.jsonl").size(), 12u);
+}
+
+TEST(SweepMpiCli, AFailedPointIsRecordedWithTheRanksError) {
+    mpi_environment();
+    const std::string dir = scratch_dir("sweep_mpi_fail");
+    const json adc = {
+        {"name", "ADC bits"}, {"list", {4, 99, 5}}, {"set", "/components/2/adc/bits"}};
+    const std::string sweep = write_sweep(dir, json::array({adc}));
+    const auto r = run_program(joined(mpirun_args(sweep, dir + "/out")), "");
+    EXPECT_EQ(r.code, 3) << r.out << r.err;
+    const auto lines = jsonl(dir + "/out/results.jsonl");
+    ASSERT_EQ(lines.size(), 3u);
+    for (const auto& l : lines) {
+        if (l["values"]["ADC bits"] != 99) {
+            EXPECT_EQ(l["status"], "ok") << l.dump();
+            continue;
+        }
+        EXPECT_EQ(l["status"], "failed");
+        // The end of the point's stderr, read by the rank that ran it.
+        const std::string error = l["error"];
+        EXPECT_NE(error.find("exit code 2"), std::string::npos) << error;
+        EXPECT_NE(error.find("/components/2/adc/bits"), std::string::npos) << error;
+    }
+}
+
+TEST(SweepMpiCli, ResumesAfterTheLauncherAndThenARankAreKilled) {
+    mpi_environment();
+    // Orphans of the killed job come to this process: it sees them end and reaps them.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    const std::string dir = scratch_dir("sweep_mpi_kill");
+    const std::string sweep = write_sweep(dir, json::array({kAdcBits, kSeeds}));
+    ASSERT_EQ(run_program(NEUROTLM_CLI, "sweep -q " + sweep + " --out " + dir + "/ref -j 2").code,
+              0);
+    const std::string out = dir + "/out", log = dir + "/mpirun.log";
+    const auto args = mpirun_args(sweep, out);
+
+    // 1. kill -9 of mpirun once the first point is recorded: the ranks and their points end.
+    pid_t launcher = spawn_logged(args, log);
+    ASSERT_GT(launcher, 0);
+    for (int i = 0; i < 60000 && lines_in(out + "/results.jsonl") == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::vector<pid_t> job = descendants_of(launcher);
+    ::kill(launcher, SIGKILL);
+    EXPECT_EQ(wait_exit(launcher), 128 + SIGKILL);
+    const std::size_t after_launcher = lines_in(out + "/results.jsonl");
+    RecordProperty("points_recorded_when_the_launcher_was_killed",
+                   static_cast<int>(after_launcher));
+    EXPECT_GE(after_launcher, 1u);
+    EXPECT_EQ(wait_gone(job), std::vector<pid_t>{}) << "processes of the killed job run on";
+
+    // 2. Resumed, then kill -9 of rank 1 while it runs a point: the point ends with it, and
+    // the launcher ends the job.
+    launcher = spawn_logged(args, log);
+    ASSERT_GT(launcher, 0);
+    pid_t rank1 = -1;
+    std::vector<pid_t> points;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (rank1 < 0 && std::chrono::steady_clock::now() < give_up) {
+        for (pid_t p : children_of(launcher))
+            if (mpi_rank_of(p) == "1") {
+                points = children_of(p);
+                if (!points.empty()) rank1 = p;
+            }
+        if (rank1 < 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GT(rank1, 0) << slurp(log);
+    job = descendants_of(launcher);
+    RecordProperty("points_recorded_when_a_rank_was_killed",
+                   static_cast<int>(lines_in(out + "/results.jsonl")));
+    ::kill(rank1, SIGKILL);
+    EXPECT_NE(wait_exit(launcher), 0);
+    // The other ranks may finish a point or two while the launcher ends the job.
+    const std::size_t after_rank = lines_in(out + "/results.jsonl");
+    EXPECT_EQ(wait_gone(points), std::vector<pid_t>{}) << "the killed rank's point runs on";
+    EXPECT_EQ(wait_gone(job), std::vector<pid_t>{}) << "processes of the killed job run on";
+
+    // 3. Resumed to the end: every point once, with the figures of the uninterrupted run.
+    const auto r = run_program(joined(args), "");
+    ASSERT_EQ(r.code, 0) << r.err << "\n" << slurp(log);
+    EXPECT_LT(after_rank, 12u) << "the sweep ended before a rank was killed; nothing to resume";
+    expect_same_results(out, dir + "/ref");
+}
+
+#endif
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,13 +29,23 @@ struct PointOutcome {
     int signal = 0;     ///< when a signal ended it
     bool timed_out = false;
     double wall_time_s = 0.0;
-    bool ok() const { return exit_code == 0 && signal == 0 && !timed_out; }
+    /// The end of the point's stderr when it was read where the point ran (a remote executor);
+    /// unset: the runner reads the job's log_file.
+    std::optional<std::string> log_tail;
+    /// The point did not end: the executor lost it (its worker left the job). The runner queues
+    /// it again; nothing else in the outcome counts.
+    bool lost = false;
+    bool ok() const { return exit_code == 0 && signal == 0 && !timed_out && !lost; }
 };
+
+/// The end of a point's log (its last lines, up to 1500 characters, made printable): what a
+/// failed point's record quotes. "" when the log cannot be read.
+std::string point_log_tail(const std::string& log_file);
 
 class Executor {
 public:
     virtual ~Executor() = default;
-    /// How many points may run at once.
+    /// How many points may run at once (0: no worker is left; the runner stops).
     virtual std::size_t capacity() const = 0;
     /// Points started and not yet reported.
     virtual std::size_t running() const = 0;
@@ -74,6 +85,7 @@ private:
     std::size_t m_jobs;
     std::vector<Child> m_children;
     sigset_t m_old_mask{};
+    sigset_t m_child_mask{}; ///< the points' signal mask: the caller's, SIGCHLD unblocked
 };
 
 } // namespace neurotlm
