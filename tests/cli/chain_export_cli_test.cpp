@@ -39,12 +39,19 @@ std::string imacsim() {
 TEST(ChainExportCli, TheLastLayerOfTheImacSimChainAgreesWithNgspice) {
     NEUROTLM_REQUIRE_TOOL(neurotlm::ngspice_available(), "ngspice");
     const std::string out = scratch_dir("chain-export-l3");
+    std::string args = "export-spice " + imacsim() + " --layer 3 --image 2 --check --out " + out;
+#ifdef NEUROTLM_SANITIZED
+    // Under the sanitizers, solving the 67 wired tiles takes minutes; the wired loaded read is
+    // checked there by ChainLayerSpice and LoadedRead, so the tiles' wires are left ideal here.
+    for (int group = 2; group <= 6; ++group)
+        args += " --set /components/" + std::to_string(group) + "/ir_drop=false";
+#endif
     std::string stdout_text, err;
-    ASSERT_EQ(
-        run("export-spice " + imacsim() + " --layer 3 --image 2 --out " + out, &stdout_text, &err),
-        0)
-        << err;
+    ASSERT_EQ(run(args, &stdout_text, &err), 0) << err;
     EXPECT_NE(stdout_text.find("layer 3: 1 banks, 3 tiles"), std::string::npos) << stdout_text;
+    // --check compared the netlist's operating point with the model and said so.
+    EXPECT_NE(stdout_text.find("within 2 %"), std::string::npos) << stdout_text;
+    // The same comparison here, from the files a user gets.
     std::map<std::string, double> model;
     std::ifstream csv(out + "/expected_outputs.csv");
     std::string line;
@@ -63,22 +70,15 @@ TEST(ChainExportCli, TheLastLayerOfTheImacSimChainAgreesWithNgspice) {
     for (const auto& [node, v] :
          neurotlm::parse_op_print(neurotlm::run_ngspice(out + "/layer3.cir")))
         spice[node] = v;
-    double spread = 0.0, lo = 1e9, hi = -1e9;
+    double lo = 1e9, hi = -1e9;
     for (const auto& [node, v] : model) {
         ASSERT_EQ(spice.count(node), 1u) << node;
         EXPECT_NEAR(spice[node], v, 0.02 * 0.8) << node;
         lo = std::min(lo, v);
         hi = std::max(hi, v);
     }
-    spread = hi - lo;
     // Readouts that tell classes apart, not a row of zeros.
-    EXPECT_GT(spread, 0.1);
-    // --check does the same comparison and says so.
-    ASSERT_EQ(run("export-spice " + imacsim() + " --layer 3 --image 2 --check --out " + out,
-                  &stdout_text, &err),
-              0)
-        << err;
-    EXPECT_NE(stdout_text.find("within 2 %"), std::string::npos) << stdout_text;
+    EXPECT_GT(hi - lo, 0.1);
 }
 
 TEST(ChainExportCli, ALayerOrImageOutsideTheChainIsRefused) {
