@@ -100,6 +100,23 @@ TEST(NeuronBank, ActivatesWrittenInputsThroughTheModel) {
     EXPECT_GT(bank->ledger().leakage_power_W(), 0.0);
 }
 
+// Program both tiles, start tile0's MVM and read tile1's outputs into @p y (the read waits for
+// the whole chain); @p started, if given, gets the time the MVM was started. Returns the end.
+static double run_chain(Platform& p, std::vector<float>& y, double* started = nullptr) {
+    return run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d0(c, kTile0, "tile0"), d1(c, kTile1, "tile1");
+        d0.probe();
+        d1.probe();
+        d0.program(kW0.data(), 4, 3, 1.0f);
+        d1.program(kW1.data(), 3, 2, 1.0f);
+        d0.set_input_range(1.0f);
+        d1.set_input_range(1.0f);
+        if (started) *started = c.now().to_seconds();
+        d0.start_mvm(kX.data(), 4); // the chain propagates from here
+        d1.collect(y.data(), 2);
+    });
+}
+
 TEST(AnalogChain, OutputsEqualTheCompositionOfTheCircuitModels) {
     Platform p(config_from(chain_platform()));
     auto* t0 = dynamic_cast<CrossbarTile*>(p.find("tile0"));
@@ -108,19 +125,7 @@ TEST(AnalogChain, OutputsEqualTheCompositionOfTheCircuitModels) {
     ASSERT_TRUE(t0 && t1 && bank);
     std::vector<float> y(2);
     double t_mvm_end = 0.0;
-    const double end = run_job(p, [&](Controller& c) {
-        CrossbarTileDriver d0(c, kTile0, "tile0"), d1(c, kTile1, "tile1");
-        d0.probe();
-        d1.probe();
-        d0.program(kW0.data(), 4, 3, 1.0f);
-        d1.program(kW1.data(), 3, 2, 1.0f);
-        d0.set_input_range(1.0f);
-        d1.set_input_range(1.0f);
-        const double before = c.now().to_seconds();
-        d0.start_mvm(kX.data(), 4); // the chain propagates from here
-        t_mvm_end = before;
-        d1.collect(y.data(), 2); // waits for the whole chain
-    });
+    const double end = run_chain(p, y, &t_mvm_end);
 
     // tile0: differential column currents from the programmed conductances.
     const double vr = 0.2;
@@ -173,17 +178,7 @@ TEST(AnalogChain, ADifferenceReadoutLoadsTheTilesLines) {
     auto* bank = dynamic_cast<NeuronBank*>(p.find("act0"));
     ASSERT_TRUE(t0 && t1 && bank);
     std::vector<float> y(2);
-    run_job(p, [&](Controller& c) {
-        CrossbarTileDriver d0(c, kTile0, "tile0"), d1(c, kTile1, "tile1");
-        d0.probe();
-        d1.probe();
-        d0.program(kW0.data(), 4, 3, 1.0f);
-        d1.program(kW1.data(), 3, 2, 1.0f);
-        d0.set_input_range(1.0f);
-        d1.set_input_range(1.0f);
-        d0.start_mvm(kX.data(), 4);
-        d1.collect(y.data(), 2);
-    });
+    run_chain(p, y);
     const ReadoutAmpSpec& amp = bank->spec().readout;
     ASSERT_EQ(amp.kind, ReadoutKind::difference);
     const LineTermination term = amp.termination();

@@ -35,27 +35,11 @@ using neurotlm::testing::slurp;
 
 // Start `neurotlm run <config> --seed <seed> --out <out> -q` with output discarded.
 pid_t spawn_run(const std::string& config, int seed, const std::string& out) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> args = {NEUROTLM_CLI,         "run",   config, "--seed",
-                                     std::to_string(seed), "--out", out,    "-q"};
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    if (posix_spawn(&pid, NEUROTLM_CLI, &fa, nullptr, argv.data(), environ) != 0) pid = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    return pid;
+    return neurotlm::testing::spawn_quiet(
+        {NEUROTLM_CLI, "run", config, "--seed", std::to_string(seed), "--out", out, "-q"});
 }
 
-int wait_exit(pid_t pid) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using neurotlm::testing::wait_exit;
 
 // The files of a report folder, with report.json's wall-clock fields removed.
 struct Folder {

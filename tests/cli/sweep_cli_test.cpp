@@ -81,26 +81,10 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 }
 
 pid_t spawn_sweep(const std::string& sweep, const std::string& out) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> args = {NEUROTLM_CLI, "sweep", sweep, "--out", out, "-j", "2"};
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    if (posix_spawn(&pid, NEUROTLM_CLI, &fa, nullptr, argv.data(), environ) != 0) pid = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    return pid;
+    return neurotlm::testing::spawn_quiet({NEUROTLM_CLI, "sweep", sweep, "--out", out, "-j", "2"});
 }
 
-int wait_exit(pid_t pid) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using neurotlm::testing::wait_exit;
 
 // Start a sweep, wait until its first point is recorded, then send it `sig`; returns the
 // number of points recorded when the signal was sent.
