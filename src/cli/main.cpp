@@ -71,6 +71,7 @@ struct RunArgs {
     std::vector<std::string> sets;
     std::string memory_limit;
     bool quiet = false;
+    bool resume = false;
 };
 
 // An allocation failed although the estimate fitted the limit: the input asked for more than
@@ -122,6 +123,9 @@ int cmd_run(const RunArgs& a) {
     }
     Platform& platform = *built;
     stop_point("while building the platform");
+    if (platform.workload() && !platform.workload()->set_output(out, a.resume))
+        throw InputError(std::string("--resume: a ") + platform.workload()->kind() +
+                         " workload keeps nothing to continue from; run it without --resume");
 
     const bool tty = ::isatty(STDERR_FILENO);
     if (!a.quiet) {
@@ -244,6 +248,9 @@ int sc_main(int argc, char** argv) {
     run->add_option("--seed", run_args.seed, "override the platform's seed");
     run->add_option("--set", run_args.sets, "override a value: /json/pointer=value (repeatable)");
     run->add_flag("--quiet,-q", run_args.quiet, "print nothing but errors");
+    run->add_flag("--resume", run_args.resume,
+                  "continue an interrupted run from what its workload kept beside the report "
+                  "(gxnor_training: OUT.training/checkpoint.bin)");
     run->add_option("--memory-limit", run_args.memory_limit,
                     "refuse platforms estimated to need more memory (default: 80% of this "
                     "machine's memory), e.g. \"4 GiB\"");

@@ -1,6 +1,7 @@
 #include "neurotlm/report/html.h"
 
 #include "html_format.h"
+#include "training_curves.h"
 
 #include <algorithm>
 #include <cmath>
@@ -75,6 +76,8 @@ void write_header(std::ostringstream& os, const Report& r) {
         os << "<a href=\"#confusion\">Confusion matrix</a>";
     if (r.workload_results.is_object() && r.workload_results.contains("layers"))
         os << "<a href=\"#mapping\">Layer mapping</a>";
+    if (r.workload_results.is_object() && r.workload_results.contains("epochs"))
+        os << "<a href=\"#training\">Training</a>";
     os << "<a href=\"#workload\">Workload</a><a href=\"#config\">Configuration</a></nav>\n";
     os << "</header>\n";
 }
@@ -697,6 +700,7 @@ std::string to_html(const Report& report, const json& effective_config) {
     write_component_table(os, report);
     write_confusion(os, report);
     write_mapping(os, report);
+    os << html::training_curves(report.workload_results);
     write_workload(os, report);
     os << "<section id=\"config\">\n<h2>Effective configuration</h2>\n<p class=\"note\">The "
           "configuration as the simulator used it, defaults filled in (also in "

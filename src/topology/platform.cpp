@@ -330,6 +330,7 @@ public:
         return m_p.m_config.info.find(name);
     }
     double now_s() const override { return m_ctrl.now().to_seconds(); }
+    double dynamic_energy_J() const override { return dynamic_energy(); }
     void digital(DigitalOp op, std::uint64_t count) override { m_ctrl.digital(op, count); }
     bool stop_requested() const override { return m_ctrl.stop_seen(); }
     void progress(std::uint64_t done, std::uint64_t total, const std::string& status) override {
@@ -431,6 +432,10 @@ Report Platform::run() {
         r.ops = t.ops;
         r.item_name = t.item_name;
         r.workload_results = workload->results();
+        if (r.complete && !t.incomplete_reason.empty()) {
+            r.complete = false;
+            r.incomplete_reason = t.incomplete_reason;
+        }
     }
     for (const auto& b : m_blocks) {
         ComponentReport c;

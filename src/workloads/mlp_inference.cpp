@@ -714,9 +714,12 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
         if (L.activation != Activation::none) {
             for (auto& v : y)
                 v = activate(L.activation, v);
-            // A ReLU is a comparison; sigmoid-like curves need the controller's nonlinear unit.
+            // A ReLU or a ternary threshold is a comparison; sigmoid-like curves need the
+            // controller's nonlinear unit.
             const DigitalOp op =
-                L.activation == Activation::relu ? DigitalOp::activation : DigitalOp::nonlinear;
+                L.activation == Activation::relu || L.activation == Activation::ternary
+                    ? DigitalOp::activation
+                    : DigitalOp::nonlinear;
             ctx.digital(op, static_cast<std::uint64_t>(L.outputs));
         }
         stash((l + 1) % 2, y, l + 1);

@@ -30,6 +30,7 @@ constexpr ActivationName activation_names[] = {
     {Activation::sigmoid, "sigmoid"},
     {Activation::tanh, "tanh"},
     {Activation::reverse_sigmoid, "reverse_sigmoid"},
+    {Activation::ternary, "ternary"},
 };
 
 std::vector<std::string> activation_choices() {
@@ -189,6 +190,7 @@ float activate(Activation a, float x) {
     case Activation::sigmoid: return 1.0f / (1.0f + std::exp(-x));
     case Activation::tanh: return std::tanh(x);
     case Activation::reverse_sigmoid: return 1.0f / (1.0f + std::exp(x));
+    case Activation::ternary: return x >= 1.0f ? 1.0f : (x <= -1.0f ? -1.0f : 0.0f);
     }
     return x;
 }
@@ -208,6 +210,10 @@ float activation_derivative(Activation a, float x) {
     case Activation::reverse_sigmoid: {
         const float s = activate(a, x);
         return -s * (1.0f - s);
+    }
+    case Activation::ternary: { // straight through in a window around the two thresholds
+        const float a = std::fabs(x);
+        return a > 0.5f && a < 1.5f ? 1.0f : 0.0f;
     }
     }
     return 1.0f;

@@ -67,6 +67,9 @@ public:
     virtual void phase(const std::string& name) = 0;
     /// True once the user asked to stop (Ctrl-C): finish the current item and return.
     virtual bool stop_requested() const = 0;
+    /// Dynamic energy booked by every block so far (for workloads that report energy over
+    /// their own intervals, such as per training epoch).
+    virtual double dynamic_energy_J() const { return 0.0; }
     /// Report progress (done of total items, with a short status text).
     virtual void progress(std::uint64_t done, std::uint64_t total, const std::string& status) = 0;
 };

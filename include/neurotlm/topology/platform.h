@@ -36,6 +36,7 @@ public:
 
     /// The workload, or nullptr when the file has none.
     const Workload* workload() const { return m_workload.get(); }
+    Workload* workload() { return m_workload.get(); }
 
     void set_progress(ProgressFn fn) { m_progress = std::move(fn); }
     /// Run the workload (or just elaborate, if there is none) and return the report. Throws

@@ -9,10 +9,11 @@
 
 namespace neurotlm {
 
-enum class Activation { none, relu, sigmoid, tanh, reverse_sigmoid /* 1/(1+e^x) */ };
+/// ternary: +1 for x >= 1, -1 for x <= -1, 0 between (GXNOR's activation).
+enum class Activation { none, relu, sigmoid, tanh, reverse_sigmoid /* 1/(1+e^x) */, ternary };
 
-/// @brief Parse "none", "relu", "sigmoid", "tanh" or "reverse_sigmoid"; throws InputError
-/// listing the valid names otherwise.
+/// @brief Parse "none", "relu", "sigmoid", "tanh", "reverse_sigmoid" or "ternary"; throws
+/// InputError listing the valid names otherwise.
 Activation parse_activation(const std::string& name);
 const char* to_string(Activation a);
 float activate(Activation a, float x);

@@ -23,6 +23,9 @@ struct WorkloadTotals {
     std::uint64_t items_requested = 0;
     double ops = 0.0; ///< arithmetic operations (2 per MAC) in the completed items
     std::string item_name = "inference";
+    /// Set when the workload stopped short of what it was asked for on its own (a training run
+    /// told to stop after some epochs): the report is then incomplete, for this reason.
+    std::string incomplete_reason;
 };
 
 class Workload {
@@ -41,6 +44,13 @@ public:
     virtual json resolved_paths() const { return json::object(); }
     /// One line for the terminal summary ("accuracy 86.4% (software 86.9%)").
     virtual std::string summary() const { return {}; }
+    /// @brief Where the run's report folder is (@p dir), told before the run; a workload may keep
+    /// files beside it that outlive an interrupted run. @p resume: continue an interrupted run
+    /// from what it kept. Returns false when the workload cannot resume (the default).
+    virtual bool set_output(const std::string& dir, bool resume) {
+        (void)dir;
+        return !resume;
+    }
     /// Things the user must know about the results before trusting them (a platform that
     /// cannot represent the network's weights, ...): printed prominently and written to the
     /// report. Known once the workload is built.
