@@ -206,11 +206,15 @@ bool MtjSynapseArray::step(int r, int c, int direction, double p, RngStream& rng
     const bool p1 = s & kMtj1Parallel, p2 = s & kMtj2Parallel;
     int m = -1;
     if (direction > 0) {
-        if (!p1) m = 0;     // MTJ 1 towards P: -1 -> 0 or 0 (AP, AP) -> +1
-        else if (p2) m = 1; // MTJ 2 towards AP: 0 (P, P) -> +1
+        if (!p1)
+            m = 0; // MTJ 1 towards P: -1 -> 0 or 0 (AP, AP) -> +1
+        else if (p2)
+            m = 1; // MTJ 2 towards AP: 0 (P, P) -> +1
     } else {
-        if (p1) m = 0;       // MTJ 1 towards AP: +1 -> 0 or 0 (P, P) -> -1
-        else if (!p2) m = 1; // MTJ 2 towards P: 0 (AP, AP) -> -1
+        if (p1)
+            m = 0; // MTJ 1 towards AP: +1 -> 0 or 0 (P, P) -> -1
+        else if (!p2)
+            m = 1; // MTJ 2 towards P: 0 (AP, AP) -> -1
     }
     if (m < 0) return false;
     const MtjPulse pulse = pulse_for(p);
@@ -250,7 +254,8 @@ GxnorLayer::GxnorLayer(int inputs, int outputs, bool hidden, const TrainingUnitS
     if (inputs < 1 || outputs < 1) throw InputError("GxnorLayer: empty layer");
     const std::size_t n = static_cast<std::size_t>(inputs) * static_cast<std::size_t>(outputs);
     std::vector<std::int8_t> w(n);
-    for (auto& v : w) v = static_cast<std::int8_t>(static_cast<int>(init.below(3)) - 1);
+    for (auto& v : w)
+        v = static_cast<std::int8_t>(static_cast<int>(init.below(3)) - 1);
     if (device) {
         if (inputs > device->rows || outputs > device->columns)
             throw InputError("a layer of " + std::to_string(inputs) + " inputs and " +
@@ -325,8 +330,8 @@ const std::vector<float>& GxnorLayer::forward(const float* x, int batch, bool tr
             if (v != 0.0f && v != 1.0f && v != -1.0f)
                 v = std::round(std::clamp(v, -1.0f, 1.0f) * levels) / levels;
         // Read energy: each row's input squared x V^2 x its synapses' conductance x t.
-        const double v2t = m_device->read_voltage_V * m_device->read_voltage_V *
-                           m_device->read_time_s;
+        const double v2t =
+            m_device->read_voltage_V * m_device->read_voltage_V * m_device->read_time_s;
         for (int r = 0; r < m_in; ++r) {
             double sq = 0.0;
             for (int b = 0; b < batch; ++b) {
@@ -354,9 +359,11 @@ const std::vector<float>& GxnorLayer::forward(const float* x, int batch, bool tr
         const float kEps = static_cast<float>(m_hyper.bn_epsilon);
         for (int o = 0; o < m_out; ++o) {
             double mean = 0.0, var = 0.0;
-            for (int b = 0; b < batch; ++b) mean += h(b, o);
+            for (int b = 0; b < batch; ++b)
+                mean += h(b, o);
             mean /= batch;
-            for (int b = 0; b < batch; ++b) var += (h(b, o) - mean) * (h(b, o) - mean);
+            for (int b = 0; b < batch; ++b)
+                var += (h(b, o) - mean) * (h(b, o) - mean);
             var /= batch;
             const float inv = 1.0f / std::sqrt(static_cast<float>(var) + kEps);
             m_inv_std[static_cast<std::size_t>(o)] = inv;
@@ -395,7 +402,8 @@ const std::vector<float>& GxnorLayer::backward(const float* grad_out, bool want_
     const std::size_t bout = static_cast<std::size_t>(batch) * static_cast<std::size_t>(m_out);
     std::vector<float> dy(grad_out, grad_out + bout);
     if (m_hidden)
-        for (std::size_t k = 0; k < bout; ++k) dy[k] *= gxnor::activation_gradient(m_y[k]);
+        for (std::size_t k = 0; k < bout; ++k)
+            dy[k] *= gxnor::activation_gradient(m_y[k]);
     MatrixRM dh(batch, m_out);
     for (int o = 0; o < m_out; ++o) {
         double sum_dy = 0.0, sum_dy_xhat = 0.0;
@@ -450,9 +458,8 @@ UpdateStats GxnorLayer::update(double learning_rate, RngStream& rng) {
     for (int i = 0; i < m_in; ++i) {
         double row_up = 0.0, row_down = 0.0;
         for (int o = 0; o < m_out; ++o) {
-            const std::size_t k =
-                static_cast<std::size_t>(i) * static_cast<std::size_t>(m_out) +
-                static_cast<std::size_t>(o);
+            const std::size_t k = static_cast<std::size_t>(i) * static_cast<std::size_t>(m_out) +
+                                  static_cast<std::size_t>(o);
             const gxnor::Transition tr =
                 gxnor::split(adam(m_grad_w[k], m_m_w[k], m_v_w[k]), 1.0, hyper.steepness);
             if (tr.direction == 0) continue;
@@ -470,8 +477,7 @@ UpdateStats GxnorLayer::update(double learning_rate, RngStream& rng) {
                                  ? 1
                                  : 0;
                 if (tr.whole < room && tr.p > 0.0)
-                    moved += m_array->step(i, o, tr.direction, tr.p, rng, stats, row_up,
-                                           row_down)
+                    moved += m_array->step(i, o, tr.direction, tr.p, rng, stats, row_up, row_down)
                                  ? 1
                                  : 0;
             } else {
@@ -494,8 +500,7 @@ void GxnorLayer::folded_norm(std::vector<float>& scale, std::vector<float>& shif
     shift.resize(static_cast<std::size_t>(m_out));
     for (int o = 0; o < m_out; ++o) {
         const std::size_t k = static_cast<std::size_t>(o);
-        const float inv =
-            1.0f / std::sqrt(m_running_var[k] + static_cast<float>(hyper.bn_epsilon));
+        const float inv = 1.0f / std::sqrt(m_running_var[k] + static_cast<float>(hyper.bn_epsilon));
         scale[k] = m_gamma[k] * inv;
         shift[k] = m_beta[k] - scale[k] * m_running_mean[k];
     }
@@ -531,8 +536,8 @@ void GxnorLayer::restore(const State& s) {
     if (s.m_w.size() != n || s.v_w.size() != n || s.gamma.size() != o || s.beta.size() != o ||
         s.running_mean.size() != o || s.running_var.size() != o || s.m_g.size() != o ||
         s.v_g.size() != o || s.m_b.size() != o || s.v_b.size() != o)
-        throw InputError("a saved layer state does not match a layer of " +
-                         std::to_string(m_in) + " x " + std::to_string(m_out));
+        throw InputError("a saved layer state does not match a layer of " + std::to_string(m_in) +
+                         " x " + std::to_string(m_out));
     set_weights(s.weights);
     if (m_array && !s.mtj_states.empty()) {
         if (s.mtj_states.size() != n)

@@ -65,9 +65,9 @@ enum class PulseControl { width, current };
 /// @brief A training unit: an array of two-MTJ synapses and the near-memory circuits that train
 /// it. Every periphery number is assumed (the paper publishes none); see table().
 struct TrainingUnitSpec {
-    int rows = 256;    ///< inputs of the largest layer the array holds
-    int columns = 256; ///< outputs
-    CellSpec cell;     ///< the MTJ (type mtj or sot_mram) and its switching parameters
+    int rows = 256;            ///< inputs of the largest layer the array holds
+    int columns = 256;         ///< outputs
+    CellSpec cell;             ///< the MTJ (type mtj or sot_mram) and its switching parameters
     double ic0_sigma = 0.05;   ///< lognormal sigma of Ic0 from MTJ to MTJ
     double delta_sigma = 0.05; ///< lognormal sigma of Delta from MTJ to MTJ
     PulseControl pulse_control = PulseControl::width;
@@ -99,15 +99,15 @@ struct TrainingUnitSpec {
 
 /// @brief What one update of a layer did (summed over its synapses).
 struct UpdateStats {
-    std::uint64_t synapses = 0; ///< synapses of the layer
-    std::uint64_t proposed = 0; ///< with a non-zero proposed step
-    std::uint64_t blocked = 0;  ///< the step points beyond +-1 (no pulse)
-    std::uint64_t pulses = 0;   ///< write pulses applied (MTJs pulsed)
-    std::uint64_t switched = 0; ///< MTJs that switched
-    std::uint64_t transitions = 0;     ///< weights that changed
-    double intended_p = 0.0;           ///< sum of the target probabilities of stochastic pulses
-    double realised_p = 0.0;           ///< sum of the probabilities the pulsed MTJs realised
-    double abs_error_p = 0.0;          ///< sum of |realised - intended|
+    std::uint64_t synapses = 0;    ///< synapses of the layer
+    std::uint64_t proposed = 0;    ///< with a non-zero proposed step
+    std::uint64_t blocked = 0;     ///< the step points beyond +-1 (no pulse)
+    std::uint64_t pulses = 0;      ///< write pulses applied (MTJs pulsed)
+    std::uint64_t switched = 0;    ///< MTJs that switched
+    std::uint64_t transitions = 0; ///< weights that changed
+    double intended_p = 0.0;       ///< sum of the target probabilities of stochastic pulses
+    double realised_p = 0.0;       ///< sum of the probabilities the pulsed MTJs realised
+    double abs_error_p = 0.0;      ///< sum of |realised - intended|
     std::uint64_t stochastic_pulses = 0;
     double pulse_energy_J = 0.0;
     double pulse_time_s = 0.0; ///< rows one after another, each row's up and down phases
@@ -171,8 +171,8 @@ class GxnorLayer {
 public:
     /// @p device null: software GXNOR (ideal ternary store, exact Bernoulli draws). Weights start
     /// uniformly in {-1, 0, +1} from @p init.
-    GxnorLayer(int inputs, int outputs, bool hidden, const TrainingUnitSpec* device,
-               RngStream init, RngStream variation, const GxnorHyper& hyper = {});
+    GxnorLayer(int inputs, int outputs, bool hidden, const TrainingUnitSpec* device, RngStream init,
+               RngStream variation, const GxnorHyper& hyper = {});
     int inputs() const { return m_in; }
     int outputs() const { return m_out; }
     bool hidden() const { return m_hidden; }
@@ -215,9 +215,9 @@ private:
     bool m_hidden;
     const TrainingUnitSpec* m_device;
     GxnorHyper m_hyper;
-    std::vector<std::int8_t> m_ideal;          ///< software store
+    std::vector<std::int8_t> m_ideal;         ///< software store
     std::unique_ptr<MtjSynapseArray> m_array; ///< device store
-    std::vector<float> m_wf;                   ///< the weights as floats, for the arithmetic
+    std::vector<float> m_wf;                  ///< the weights as floats, for the arithmetic
     std::vector<float> m_gamma, m_beta, m_running_mean, m_running_var;
     std::vector<float> m_m_w, m_v_w, m_m_g, m_v_g, m_m_b, m_v_b;
     std::vector<float> m_grad_w, m_grad_g, m_grad_b;

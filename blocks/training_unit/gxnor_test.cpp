@@ -88,7 +88,8 @@ TEST(Gxnor, SynapseStepsSwitchAtTheTargetProbability) {
     EXPECT_EQ(down, 0.0);
     // Each weight that moved is now 0, the others still -1.
     int zeros = 0;
-    for (int c = 0; c < n; ++c) zeros += array.weight(0, c) == 0;
+    for (int c = 0; c < n; ++c)
+        zeros += array.weight(0, c) == 0;
     EXPECT_EQ(zeros, moved);
 }
 
@@ -126,7 +127,8 @@ TEST(Gxnor, DeviceVariationMakesTheRealisedProbabilityDiffer) {
         RngStream rng(3, "draws");
         UpdateStats stats;
         double up = 0, down = 0;
-        for (int c = 0; c < 5000; ++c) array.step(0, c, +1, 0.2, rng, stats, up, down);
+        for (int c = 0; c < 5000; ++c)
+            array.step(0, c, +1, 0.2, rng, stats, up, down);
         return stats.abs_error_p / static_cast<double>(stats.stochastic_pulses);
     };
     const double small = mean_error(0.02), large = mean_error(0.1);
@@ -141,14 +143,17 @@ TEST(Gxnor, BackwardMatchesFiniteDifferences) {
     GxnorLayer layer(in, out, false, nullptr, RngStream(1, "init"), RngStream(1, "v"));
     RngStream rng(2, "data");
     std::vector<float> x(batch * in), r(batch * out);
-    for (auto& v : x) v = static_cast<float>(rng.normal());
-    for (auto& v : r) v = static_cast<float>(rng.normal());
+    for (auto& v : x)
+        v = static_cast<float>(rng.normal());
+    for (auto& v : r)
+        v = static_cast<float>(rng.normal());
     auto loss = [&](const std::vector<float>& xs) {
-        GxnorLayer copy = GxnorLayer(in, out, false, nullptr, RngStream(1, "init"),
-                                     RngStream(1, "v"));
+        GxnorLayer copy =
+            GxnorLayer(in, out, false, nullptr, RngStream(1, "init"), RngStream(1, "v"));
         const std::vector<float>& y = copy.forward(xs.data(), batch, true);
         double s = 0;
-        for (std::size_t k = 0; k < y.size(); ++k) s += static_cast<double>(y[k]) * r[k];
+        for (std::size_t k = 0; k < y.size(); ++k)
+            s += static_cast<double>(y[k]) * r[k];
         return s;
     };
     layer.forward(x.data(), batch, true);
@@ -178,8 +183,10 @@ TEST(Gxnor, IdealDevicesTrainExactlyAsSoftware) {
     std::vector<float> x(batch * in), g(batch * out);
     std::uint64_t transitions = 0, switched = 0;
     for (int step = 0; step < 30; ++step) {
-        for (auto& v : x) v = static_cast<float>(static_cast<int>(data.below(3)) - 1);
-        for (auto& v : g) v = static_cast<float>(data.normal());
+        for (auto& v : x)
+            v = static_cast<float>(static_cast<int>(data.below(3)) - 1);
+        for (auto& v : g)
+            v = static_cast<float>(data.normal());
         const auto ys = sw.forward(x.data(), batch, true);
         const auto yh = hw.forward(x.data(), batch, true);
         ASSERT_EQ(ys, yh);
@@ -206,7 +213,8 @@ TEST(Gxnor, SoftwareGxnorLearnsASeparableProblem) {
     GxnorLayer l2(hidden, 2, false, nullptr, RngStream(1, "init2"), RngStream(1, "v"));
     RngStream data(4, "data"), draws(6, "draws");
     std::vector<float> proj(in);
-    for (auto& v : proj) v = static_cast<float>(static_cast<int>(data.below(3)) - 1);
+    for (auto& v : proj)
+        v = static_cast<float>(static_cast<int>(data.below(3)) - 1);
     auto make = [&](std::vector<float>& x, std::vector<int>& y) {
         x.resize(batch * in);
         y.resize(batch);
@@ -250,7 +258,8 @@ TEST(Gxnor, SoftwareGxnorLearnsASeparableProblem) {
         l1.update(0.01, draws);
     }
     double after = 0;
-    for (int k = 0; k < 10; ++k) after += accuracy() / 10;
+    for (int k = 0; k < 10; ++k)
+        after += accuracy() / 10;
     EXPECT_LT(before, 0.75);
     EXPECT_GT(after, 0.9);
 }

@@ -10,8 +10,8 @@ const regmap::RegisterMap& register_map() {
         "situ: feed-forward in the array, batch norm and the ternary activation, the backward "
         "pass, Adam's proposed step turned into GXNOR's discrete transitions by stochastic MTJ "
         "switching.",
-        {ROWS, COLUMNS, MAX_BATCH, INPUTS, OUTPUTS, FLAGS, BATCH, LEARNING_RATE, STEP,
-         RESTORE_STEP, DRAW_SEED_LO, DRAW_SEED_HI},
+        {ROWS, COLUMNS, MAX_BATCH, INPUTS, OUTPUTS, FLAGS, BATCH, LEARNING_RATE, STEP, RESTORE_STEP,
+         DRAW_SEED_LO, DRAW_SEED_HI},
         {STATS, INPUT, OUTPUT, GRAD_OUT, GRAD_IN, WEIGHTS, SYNAPSE_STATE, STATE},
         {CONFIGURE, PROGRAM, READ_WEIGHTS, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, UPDATE,
          SAVE_STATE, LOAD_STATE},

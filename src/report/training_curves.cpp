@@ -66,8 +66,8 @@ std::string training_curves(const json& results) {
                 std::ostringstream tip;
                 tip << lines[s].name << ", epoch " << *e << ": "
                     << (percent ? pct(*v, 2) : plain(*v, 4));
-                c.marks.push_back({*e, percent ? *v * 100.0 : *v, "", tip.str(),
-                                   static_cast<int>(s), false});
+                c.marks.push_back(
+                    {*e, percent ? *v * 100.0 : *v, "", tip.str(), static_cast<int>(s), false});
             }
         os << "<div class=\"figure\">" << xy_chart(c) << "</div>\n";
     };

@@ -63,10 +63,10 @@ std::string duration_text(double s) {
 template <typename T> void put(std::string& out, const std::vector<T>& v) {
     out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
-template <typename T> void take(const std::string& in, std::size_t& at, std::vector<T>& v,
-                                std::size_t n, const std::string& file) {
-    if (at + n * sizeof(T) > in.size())
-        throw InputError(file + ": the checkpoint is truncated");
+template <typename T>
+void take(const std::string& in, std::size_t& at, std::vector<T>& v, std::size_t n,
+          const std::string& file) {
+    if (at + n * sizeof(T) > in.size()) throw InputError(file + ": the checkpoint is truncated");
     v.resize(n);
     std::memcpy(v.data(), in.data() + at, n * sizeof(T));
     at += n * sizeof(T);
@@ -76,11 +76,11 @@ template <typename T> void take(const std::string& in, std::size_t& at, std::vec
 
 /// One network being trained: on the training units (drivers) or in software (layers).
 struct GxnorTraining::Side {
-    std::vector<TrainingUnitDriver> units;  ///< hardware
-    std::vector<GxnorLayer> layers;         ///< software
-    std::vector<std::uint64_t> draw_seeds;  ///< per layer
-    std::vector<std::uint64_t> steps;       ///< software: updates made per layer
-    std::vector<std::vector<float>> acts;   ///< each layer's output of the current batch
+    std::vector<TrainingUnitDriver> units; ///< hardware
+    std::vector<GxnorLayer> layers;        ///< software
+    std::vector<std::uint64_t> draw_seeds; ///< per layer
+    std::vector<std::uint64_t> steps;      ///< software: updates made per layer
+    std::vector<std::vector<float>> acts;  ///< each layer's output of the current batch
     std::vector<float> grad, grad_in;
     double best = -1.0;
     bool hardware() const { return !units.empty(); }
@@ -97,7 +97,8 @@ struct GxnorTraining::Side {
     /// The whole network on @p x: the scores.
     const std::vector<float>& run(const float* x, int batch, bool training) {
         const float* in = x;
-        for (std::size_t l = 0; l < size(); ++l) in = forward(l, in, batch, training).data();
+        for (std::size_t l = 0; l < size(); ++l)
+            in = forward(l, in, batch, training).data();
         return acts.back();
     }
     void backward(const std::vector<float>& grad_scores, int batch) {
@@ -155,13 +156,10 @@ ParamTable GxnorTraining::param_table() {
                 "\"\" = every training_unit of the platform")
         .integer("epochs", 10, "passes over the training set", 1, 100000)
         .integer("batch", 100, "images per update", 1, 4096)
-        .number("learning_rate.start", Unit::none, 0.003,
-                "Adam's learning rate in the first epoch", 1e-9, 10.0)
+        .number("learning_rate.start", Unit::none, 0.003, "Adam's learning rate in the first epoch",
+                1e-9, 10.0)
         .number("learning_rate.end", Unit::none, 0.0003,
                 "learning rate of the last epoch (decays geometrically per epoch)", 1e-9, 10.0)
-        .number("transition_steepness", Unit::none, 3.0,
-                "m in the transition probability tanh(m |nu| / dz) (the official code: 3)", 0.01,
-                100.0)
         .integer("stop_after_epochs", 0,
                  "stop after this many epochs as if interrupted (continue later with "
                  "--resume); 0 = run every epoch",
@@ -201,8 +199,8 @@ void GxnorTraining::load_data(const Params& p, const PlatformInfo& platform) {
             throw ConfigError(file, p.pointer_of(ikey), "a readable IDX image file", e.what());
         }
     };
-    m_train = load(m_train_images, m_train_labels, "dataset.train_images",
-                   "dataset.train_labels", "dataset.train_limit");
+    m_train = load(m_train_images, m_train_labels, "dataset.train_images", "dataset.train_labels",
+                   "dataset.train_limit");
     m_test = load(m_test_images, m_test_labels, "dataset.test_images", "dataset.test_labels",
                   "dataset.test_limit");
     if (m_train.count == 0)
@@ -210,12 +208,13 @@ void GxnorTraining::load_data(const Params& p, const PlatformInfo& platform) {
     if (m_test.image_size() != m_train.image_size())
         throw ConfigError(file, p.pointer_of("dataset.test_images"),
                           "test images of the training images' size (" +
-                              std::to_string(m_train.height) + "x" +
-                              std::to_string(m_train.width) + ")",
+                              std::to_string(m_train.height) + "x" + std::to_string(m_train.width) +
+                              ")",
                           std::to_string(m_test.height) + "x" + std::to_string(m_test.width));
     // Inputs in [-1, 1], as the official code scales them.
     for (Dataset* d : {&m_train, &m_test})
-        for (float& v : d->pixels) v = 2.0f * v - 1.0f;
+        for (float& v : d->pixels)
+            v = 2.0f * v - 1.0f;
 }
 
 GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
@@ -235,14 +234,14 @@ GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
     m_batch = static_cast<int>(p.integer("batch"));
     m_lr_start = p.number("learning_rate.start");
     m_lr_end = p.number("learning_rate.end");
-    m_hyper.steepness = p.number("transition_steepness");
     m_software = p.boolean("software_reference");
     m_stop_after = static_cast<int>(p.integer("stop_after_epochs"));
     m_seed = platform.seed;
 
     load_data(p, platform);
     int classes = 0;
-    for (int l : m_train.labels) classes = std::max(classes, l + 1);
+    for (int l : m_train.labels)
+        classes = std::max(classes, l + 1);
     if (m_train.labels.empty() || classes < 2)
         throw ConfigError(file, p.pointer_of("dataset.train_labels"),
                           "labels of at least two classes", "none");
@@ -289,8 +288,8 @@ GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
         if (u.params->integer("max_batch") < m_batch)
             throw ConfigError(file, u.params->pointer_of("max_batch"),
                               "at least the workload's batch of " + std::to_string(m_batch),
-                              std::to_string(u.params->integer("max_batch")) + " in \"" +
-                                  u.name + "\"");
+                              std::to_string(u.params->integer("max_batch")) + " in \"" + u.name +
+                                  "\"");
         if (!u.reachable)
             throw ConfigError(file, p.pointer_of("units"),
                               "training units the controller can address",
@@ -301,7 +300,8 @@ GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
 
 bool GxnorTraining::set_output(const std::string& dir, bool resume) {
     std::string base = dir;
-    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    while (base.size() > 1 && base.back() == '/')
+        base.pop_back();
     m_live_dir = base + ".training";
     m_resume = resume;
     return true;
@@ -331,17 +331,16 @@ void GxnorTraining::append_record(const json& record) const {
         const json& hw = r["hardware"];
         const json sw = r.contains("software") ? r["software"] : json::object();
         auto get = [&](const json& o, const char* k) { return o.contains(k) ? o[k] : json(); };
-        csv << r["epoch"].get<int>() << "," << num(r["learning_rate"]) << ","
-            << num(hw["loss"]) << "," << num(hw["train_accuracy"]) << ","
-            << num(hw["test_accuracy"]) << "," << num(hw["best_test_accuracy"]) << ","
-            << num(get(sw, "loss")) << "," << num(get(sw, "test_accuracy")) << ","
-            << num(get(sw, "best_test_accuracy")) << "," << num(r["update"]["pulses"]) << ","
-            << num(r["update"]["switched"]) << "," << num(r["update"]["transitions"]) << ","
-            << num(r["update"]["mean_intended_p"]) << "," << num(r["update"]["mean_realised_p"])
-            << "," << num(r["update"]["mean_abs_error_p"]) << ","
-            << num(r["energy_J"]["feed_forward"]) << "," << num(r["energy_J"]["update"]) << ","
-            << num(r["latency_s"]["feed_forward"]) << "," << num(r["latency_s"]["update"]) << ","
-            << num(r["tops_per_w"]["feed_forward"]) << "," << num(r["tops_per_w"]["update"])
+        csv << r["epoch"].get<int>() << "," << num(r["learning_rate"]) << "," << num(hw["loss"])
+            << "," << num(hw["train_accuracy"]) << "," << num(hw["test_accuracy"]) << ","
+            << num(hw["best_test_accuracy"]) << "," << num(get(sw, "loss")) << ","
+            << num(get(sw, "test_accuracy")) << "," << num(get(sw, "best_test_accuracy")) << ","
+            << num(r["update"]["pulses"]) << "," << num(r["update"]["switched"]) << ","
+            << num(r["update"]["transitions"]) << "," << num(r["update"]["mean_intended_p"]) << ","
+            << num(r["update"]["mean_realised_p"]) << "," << num(r["update"]["mean_abs_error_p"])
+            << "," << num(r["energy_J"]["feed_forward"]) << "," << num(r["energy_J"]["update"])
+            << "," << num(r["latency_s"]["feed_forward"]) << "," << num(r["latency_s"]["update"])
+            << "," << num(r["tops_per_w"]["feed_forward"]) << "," << num(r["tops_per_w"]["update"])
             << "\n";
     }
     write_file_atomic(m_live_dir + "/epochs.csv", csv.str());
@@ -390,22 +389,23 @@ bool GxnorTraining::read_checkpoint() {
     } catch (const json::exception& e) {
         throw InputError(file + ": unreadable checkpoint header (" + e.what() + ")");
     }
-    const json want = {{"widths", m_widths},   {"seed", m_seed},
-                       {"batch", m_batch},     {"epochs", m_epochs},
+    const json want = {{"widths", m_widths},
+                       {"seed", m_seed},
+                       {"batch", m_batch},
+                       {"epochs", m_epochs},
                        {"software_reference", m_software}};
     for (auto it = want.begin(); it != want.end(); ++it)
         if (meta.value(it.key(), json()) != it.value())
             throw InputError(file + " was written by a different run (" + it.key() + " " +
                              meta.value(it.key(), json()).dump() + ", this run " +
-                             it.value().dump() +
-                             "): run without --resume, or with another --out");
+                             it.value().dump() + "): run without --resume, or with another --out");
     std::size_t at = l2 + 1;
     std::size_t k = 0;
     for (Side* side : {m_hw.get(), m_sw.get()}) {
         if (!side) continue;
         for (std::size_t l = 0; l < side->size(); ++l) {
-            const std::size_t n = static_cast<std::size_t>(m_widths[l]) *
-                                  static_cast<std::size_t>(m_widths[l + 1]);
+            const std::size_t n =
+                static_cast<std::size_t>(m_widths[l]) * static_cast<std::size_t>(m_widths[l + 1]);
             const std::size_t o = static_cast<std::size_t>(m_widths[l + 1]);
             GxnorLayer::State s;
             s.step = meta["steps"].at(k++).get<std::uint64_t>();
@@ -447,7 +447,8 @@ void GxnorTraining::run(RunContext& context) {
         RngStream layer_init = init.derive("layer " + std::to_string(l));
         std::vector<std::int8_t> w(static_cast<std::size_t>(m_widths[l]) *
                                    static_cast<std::size_t>(m_widths[l + 1]));
-        for (auto& v : w) v = static_cast<std::int8_t>(static_cast<int>(layer_init.below(3)) - 1);
+        for (auto& v : w)
+            v = static_cast<std::int8_t>(static_cast<int>(layer_init.below(3)) - 1);
         m_hw->units[l].configure(m_widths[l], m_widths[l + 1], hidden);
         m_hw->units[l].program(w);
         if (m_sw) {
@@ -507,14 +508,15 @@ void GxnorTraining::run(RunContext& context) {
     };
 
     for (int epoch = m_start_epoch; epoch < m_epochs; ++epoch) {
-        const double lr =
-            m_epochs > 1 ? m_lr_start * std::pow(m_lr_end / m_lr_start,
-                                                 static_cast<double>(epoch) / (m_epochs - 1))
-                         : m_lr_start;
+        const double lr = m_epochs > 1
+                              ? m_lr_start * std::pow(m_lr_end / m_lr_start,
+                                                      static_cast<double>(epoch) / (m_epochs - 1))
+                              : m_lr_start;
         // Order and draws derive from the seed and the epoch, so a resumed run repeats them.
         RngStream shuffle(m_seed, "gxnor_training shuffle " + std::to_string(epoch));
         std::vector<int> order(static_cast<std::size_t>(n));
-        for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+        for (int i = 0; i < n; ++i)
+            order[static_cast<std::size_t>(i)] = i;
         for (int i = n - 1; i > 0; --i)
             std::swap(order[static_cast<std::size_t>(i)],
                       order[shuffle.below(static_cast<std::uint64_t>(i) + 1)]);
@@ -532,7 +534,8 @@ void GxnorTraining::run(RunContext& context) {
             for (int i = 0; i < b; ++i) {
                 const int k = order[static_cast<std::size_t>(bi * m_batch + i)];
                 std::copy(m_train.image(k), m_train.image(k) + in,
-                          x.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * in));
+                          x.begin() +
+                              static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * in));
                 labels[static_cast<std::size_t>(i)] = m_train.labels[static_cast<std::size_t>(k)];
             }
             // Hardware: feed-forward, then the backward pass and the update.
@@ -563,14 +566,14 @@ void GxnorTraining::run(RunContext& context) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start)
                     .count();
             const std::uint64_t done = static_cast<std::uint64_t>(epoch) * batches + bi + 1;
-            const double rate = wall > 0 ? batches_done_run * static_cast<double>(m_batch) / wall
-                                         : 0.0;
+            const double rate =
+                wall > 0 ? batches_done_run * static_cast<double>(m_batch) / wall : 0.0;
             const double left =
                 batches_done_run ? wall / batches_done_run * (total_batches - done) : 0.0;
             char status[160];
             std::snprintf(status, sizeof status,
-                          "epoch %d/%d batch %d/%d, %.0f images/s, %s left, loss %.4f",
-                          epoch + 1, m_epochs, bi + 1, batches, rate, duration_text(left).c_str(),
+                          "epoch %d/%d batch %d/%d, %.0f images/s, %s left, loss %.4f", epoch + 1,
+                          m_epochs, bi + 1, batches, rate, duration_text(left).c_str(),
                           loss_hw / static_cast<double>(images));
             context.progress(done, total_batches, status);
         }
@@ -596,18 +599,17 @@ void GxnorTraining::run(RunContext& context) {
                                   {"best_test_accuracy", m_sw->best}};
         }
         const double sp = static_cast<double>(stats.stochastic_pulses);
-        record["update"] = {
-            {"synapse_updates", static_cast<double>(synapses) * batches},
-            {"proposed", stats.proposed},
-            {"blocked", stats.blocked},
-            {"pulses", stats.pulses},
-            {"switched", stats.switched},
-            {"transitions", stats.transitions},
-            {"stochastic_pulses", stats.stochastic_pulses},
-            {"mean_intended_p", sp > 0 ? stats.intended_p / sp : 0.0},
-            {"mean_realised_p", sp > 0 ? stats.realised_p / sp : 0.0},
-            {"mean_abs_error_p", sp > 0 ? stats.abs_error_p / sp : 0.0},
-            {"pulse_energy_J", stats.pulse_energy_J}};
+        record["update"] = {{"synapse_updates", static_cast<double>(synapses) * batches},
+                            {"proposed", stats.proposed},
+                            {"blocked", stats.blocked},
+                            {"pulses", stats.pulses},
+                            {"switched", stats.switched},
+                            {"transitions", stats.transitions},
+                            {"stochastic_pulses", stats.stochastic_pulses},
+                            {"mean_intended_p", sp > 0 ? stats.intended_p / sp : 0.0},
+                            {"mean_realised_p", sp > 0 ? stats.realised_p / sp : 0.0},
+                            {"mean_abs_error_p", sp > 0 ? stats.abs_error_p / sp : 0.0},
+                            {"pulse_energy_J", stats.pulse_energy_J}};
         // One op: one synapse's multiply-accumulate in a forward pass, or one synapse's update
         // (its share of an array update) in the update phase.
         const double ff_ops = static_cast<double>(synapses) * static_cast<double>(images);
@@ -627,7 +629,8 @@ void GxnorTraining::run(RunContext& context) {
     }
     m_complete = static_cast<int>(m_records.size()) == m_epochs;
     m_trained.clear();
-    for (auto& u : m_hw->units) m_trained.push_back(u.read_weights());
+    for (auto& u : m_hw->units)
+        m_trained.push_back(u.read_weights());
     if (!m_live_dir.empty()) export_network(m_live_dir + "/trained_network.json");
 }
 

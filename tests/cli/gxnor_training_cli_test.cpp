@@ -20,7 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-
 /// 4x4 images of two classes: class 1 is bright in the top half, class 0 in the bottom half,
 /// with noise.
 void write_dataset(const std::string& dir, int count, std::uint64_t seed, const char* name) {
@@ -57,9 +56,15 @@ json platform(const std::string& dir, json workload) {
             {"components",
              {{{"name", "ctrl"}, {"type", "controller"}},
               {{"name", "bus"}, {"type", "router"}},
-              {{"name", "u0"}, {"type", "training_unit"}, {"rows", 16}, {"columns", 12},
+              {{"name", "u0"},
+               {"type", "training_unit"},
+               {"rows", 16},
+               {"columns", 12},
                {"max_batch", 20}},
-              {{"name", "u1"}, {"type", "training_unit"}, {"rows", 12}, {"columns", 2},
+              {{"name", "u1"},
+               {"type", "training_unit"},
+               {"rows", 12},
+               {"columns", 2},
                {"max_batch", 20}}}},
             {"connections",
              {{{"from", "ctrl.out"}, {"to", "bus.in"}},
@@ -84,11 +89,12 @@ Outcome train(const json& doc, const std::string& out, bool resume = false) {
         f << doc.dump(2);
     }
     Outcome o;
-    o.cli = neurotlm::testing::run_program(
-        NEUROTLM_CLI, "run -q " + file + " --out " + out + (resume ? " --resume" : ""));
+    o.cli = neurotlm::testing::run_program(NEUROTLM_CLI, "run -q " + file + " --out " + out +
+                                                             (resume ? " --resume" : ""));
     if (o.cli.code == 0 || o.cli.code == 130) {
         o.report = neurotlm::testing::load_json(out + "/report.json");
-        for (const json& e : o.report["workload"]["epochs"]) o.epochs.push_back(e);
+        for (const json& e : o.report["workload"]["epochs"])
+            o.epochs.push_back(e);
     }
     return o;
 }
@@ -96,7 +102,8 @@ Outcome train(const json& doc, const std::string& out, bool resume = false) {
 std::vector<std::string> lines(const std::string& file) {
     std::ifstream in(file);
     std::vector<std::string> out;
-    for (std::string line; std::getline(in, line);) out.push_back(line);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(line);
     return out;
 }
 
@@ -179,7 +186,8 @@ TEST_F(GxnorTrainingRun, TheTrainedNetworkInfersAsInTraining) {
     ASSERT_EQ(net.layers.size(), 2u);
     EXPECT_EQ(net.layers[0].activation, Activation::ternary);
     Dataset test = load_idx(dir + "/test-images.gz", dir + "/test-labels.gz");
-    for (float& v : test.pixels) v = 2.0f * v - 1.0f;
+    for (float& v : test.pixels)
+        v = 2.0f * v - 1.0f;
     int correct = 0;
     for (int i = 0; i < test.count; ++i) {
         const std::vector<float> y = forward(net, test.image(i));
