@@ -82,7 +82,7 @@ const SpecTable<TrainingUnitSpec>& TrainingUnitSpec::table() {
         t.positive("read_time", Unit::second, NEUROTLM_FIELD(read_time_s), 2e-9,
                    "integration window of one array read (default 2 ns: assumed)");
         t.integer("input_bits", NEUROTLM_FIELD(input_bits), 8,
-                  "DAC resolution of inputs that are not ternary (the first layer's pixels)", 1,
+                  "DAC resolution of inputs that are not ternary (the first layer's pixels)", 2,
                   16);
         t.number("dac_energy", Unit::joule, NEUROTLM_FIELD(dac_energy_J), 5e-15,
                  "one row driven for one read (default 5 fJ: assumed)", 0.0);
@@ -381,6 +381,7 @@ const std::vector<float>& GxnorLayer::forward(const float* x, int batch, bool tr
             }
         }
     } else {
+        m_batch = 0; // what backward() needs is gone
         for (int o = 0; o < m_out; ++o) {
             const float inv = 1.0f / std::sqrt(m_running_var[static_cast<std::size_t>(o)] +
                                                static_cast<float>(m_hyper.bn_epsilon));
@@ -398,7 +399,8 @@ const std::vector<float>& GxnorLayer::forward(const float* x, int batch, bool tr
 
 const std::vector<float>& GxnorLayer::backward(const float* grad_out, bool want_input) {
     const int batch = m_batch;
-    if (batch < 1) throw std::logic_error("GxnorLayer::backward without a training forward");
+    if (batch < 1)
+        throw std::logic_error("GxnorLayer::backward needs a training forward pass just before");
     const std::size_t bout = static_cast<std::size_t>(batch) * static_cast<std::size_t>(m_out);
     std::vector<float> dy(grad_out, grad_out + bout);
     if (m_hidden)
@@ -455,6 +457,10 @@ UpdateStats GxnorLayer::update(double learning_rate, RngStream& rng) {
     }
     UpdateStats stats;
     stats.synapses = static_cast<std::uint64_t>(m_in) * static_cast<std::uint64_t>(m_out);
+    // Whole steps are certain in the algorithm; on the device their strong pulses can still
+    // fail. They draw from their own stream, so the draws of the stochastic steps stay those a
+    // software network with the same stream makes.
+    RngStream whole_draws = rng.derive("whole steps");
     for (int i = 0; i < m_in; ++i) {
         double row_up = 0.0, row_down = 0.0;
         for (int o = 0; o < m_out; ++o) {
@@ -473,9 +479,10 @@ UpdateStats GxnorLayer::update(double learning_rate, RngStream& rng) {
             int moved = 0;
             if (m_array) {
                 for (int s = 0; s < std::min(tr.whole, room); ++s)
-                    moved += m_array->step(i, o, tr.direction, 1.0, rng, stats, row_up, row_down)
-                                 ? 1
-                                 : 0;
+                    moved +=
+                        m_array->step(i, o, tr.direction, 1.0, whole_draws, stats, row_up, row_down)
+                            ? 1
+                            : 0;
                 if (tr.whole < room && tr.p > 0.0)
                     moved += m_array->step(i, o, tr.direction, tr.p, rng, stats, row_up, row_down)
                                  ? 1

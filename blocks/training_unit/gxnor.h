@@ -186,10 +186,12 @@ public:
     /// ternary activations (hidden) or the normalised scores (output layer).
     const std::vector<float>& forward(const float* x, int batch, bool training);
     /// @brief Back-propagate the loss gradient w.r.t. this layer's output (of the last
-    /// training forward); accumulates the weight and batch-norm gradients and returns the
+    /// training forward); computes the weight and batch-norm gradients and returns the
     /// gradient w.r.t. the input (empty when @p want_input is false).
     const std::vector<float>& backward(const float* grad_out, bool want_input);
     /// Adam's step for the weights turned into discrete transitions, and for gamma and beta.
+    /// Stochastic steps draw one number each from @p rng (in synapse order); the strong pulses
+    /// of whole steps (device only) draw from a stream derived from it.
     UpdateStats update(double learning_rate, RngStream& rng);
 
     const LayerCounts& counts() const { return m_counts; }

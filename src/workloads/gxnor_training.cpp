@@ -47,6 +47,22 @@ double squared_hinge(const std::vector<float>& scores, const int* labels, int ba
     return loss / (static_cast<double>(batch) * classes);
 }
 
+/// Where @p a and @p b first differ, as "path: a, this run b" ("" when equal).
+std::string first_difference(const json& a, const json& b, const std::string& path) {
+    if (a.is_object() && b.is_object()) {
+        for (auto it = b.begin(); it != b.end(); ++it) {
+            const std::string d = first_difference(a.contains(it.key()) ? a[it.key()] : json(),
+                                                   it.value(), path + "/" + it.key());
+            if (!d.empty()) return d;
+        }
+        for (auto it = a.begin(); it != a.end(); ++it)
+            if (!b.contains(it.key())) return path + "/" + it.key() + " is no longer set";
+        return "";
+    }
+    if (a == b) return "";
+    return (path.empty() ? "the checkpoint" : path) + " " + a.dump() + ", this run " + b.dump();
+}
+
 std::string duration_text(double s) {
     char buf[32];
     if (s >= 3600)
@@ -263,6 +279,10 @@ GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
             if (c.type == "training_unit") units.push_back(&c);
     } else {
         units = platform.group(group);
+        if (units.empty())
+            throw ConfigError(file, p.pointer_of("units"),
+                              "the name of a training_unit component or group",
+                              "\"" + group + "\": no component or group has that name");
     }
     const std::size_t layers = m_widths.size() - 1;
     if (units.size() != layers)
@@ -279,7 +299,7 @@ GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
                               "\"" + u.name + "\", a " + u.type);
         const long long rows = u.params->integer("rows"), cols = u.params->integer("columns");
         if (rows < m_widths[l] || cols < m_widths[l + 1])
-            throw ConfigError(file, u.params->pointer_of("rows"),
+            throw ConfigError(file, u.params->pointer_of(rows < m_widths[l] ? "rows" : "columns"),
                               "an array of at least " + std::to_string(m_widths[l]) + " x " +
                                   std::to_string(m_widths[l + 1]) + " synapses for layer " +
                                   std::to_string(l + 1) + " (rows = inputs, columns = outputs)",
@@ -296,6 +316,28 @@ GxnorTraining::GxnorTraining(const Params& p, const PlatformInfo& platform) {
                               "\"" + u.name + "\" is not connected to its bus");
         m_units.push_back(u.name);
     }
+    if (m_train.count < m_batch)
+        throw ConfigError(file, p.pointer_of("batch"),
+                          "a batch of at most the " + std::to_string(m_train.count) +
+                              " training images",
+                          std::to_string(m_batch));
+    if (m_test.count == 0)
+        throw ConfigError(file, p.pointer_of("dataset.test_images"), "at least one test image",
+                          "none");
+    // The first unit's DAC quantises the pixels; the software network takes them the same way,
+    // so the two differ by the MTJs alone.
+    const int bits = static_cast<int>(units.front()->params->integer("input_bits"));
+    const float levels = static_cast<float>((1 << (bits - 1)) - 1);
+    for (Dataset* d : {&m_train, &m_test})
+        for (float& v : d->pixels)
+            v = std::round(std::clamp(v, -1.0f, 1.0f) * levels) / levels;
+    // What a checkpoint must have been written by: every setting of the workload but when to
+    // stop, the units' parameters, the seed.
+    json workload = p.effective();
+    workload.erase("stop_after_epochs");
+    m_fingerprint = {{"workload", workload}, {"seed", platform.seed}, {"units", json::array()}};
+    for (const ComponentInfo* u : units)
+        m_fingerprint["units"].push_back(u->params->effective());
 }
 
 bool GxnorTraining::set_output(const std::string& dir, bool resume) {
@@ -370,6 +412,7 @@ void GxnorTraining::write_checkpoint(int epochs_done) const {
         }
     }
     meta["mtj_states"] = true;
+    meta["fingerprint"] = m_fingerprint;
     write_file_atomic(m_live_dir + "/checkpoint.bin",
                       std::string(kCheckpointMagic) + "\n" + meta.dump() + "\n" + blob);
 }
@@ -389,16 +432,11 @@ bool GxnorTraining::read_checkpoint() {
     } catch (const json::exception& e) {
         throw InputError(file + ": unreadable checkpoint header (" + e.what() + ")");
     }
-    const json want = {{"widths", m_widths},
-                       {"seed", m_seed},
-                       {"batch", m_batch},
-                       {"epochs", m_epochs},
-                       {"software_reference", m_software}};
-    for (auto it = want.begin(); it != want.end(); ++it)
-        if (meta.value(it.key(), json()) != it.value())
-            throw InputError(file + " was written by a different run (" + it.key() + " " +
-                             meta.value(it.key(), json()).dump() + ", this run " +
-                             it.value().dump() + "): run without --resume, or with another --out");
+    const std::string difference =
+        first_difference(meta.value("fingerprint", json()), m_fingerprint, "");
+    if (!difference.empty())
+        throw InputError(file + " was written by a different run (" + difference +
+                         "): run without --resume, or with another --out");
     std::size_t at = l2 + 1;
     std::size_t k = 0;
     for (Side* side : {m_hw.get(), m_sw.get()}) {
@@ -483,9 +521,11 @@ void GxnorTraining::run(RunContext& context) {
             static_cast<std::uint64_t>(m_widths[l]) * static_cast<std::uint64_t>(m_widths[l + 1]);
     const int classes = m_widths.back();
     const int n = m_train.count;
-    const int batches = (n + m_batch - 1) / m_batch;
+    // As the official code: whole batches only (a remainder would give batch statistics of a
+    // few images); the shuffle changes which images are left out each epoch.
+    const int batches = n / m_batch;
     const std::uint64_t total_batches = static_cast<std::uint64_t>(batches) * m_epochs;
-    m_images_requested = static_cast<std::uint64_t>(n) * m_epochs;
+    m_images_requested = static_cast<std::uint64_t>(batches) * m_batch * (m_epochs - m_start_epoch);
     const std::size_t in = static_cast<std::size_t>(m_widths.front());
     std::vector<float> x(static_cast<std::size_t>(m_batch) * in);
     std::vector<int> labels(static_cast<std::size_t>(m_batch));
@@ -508,10 +548,11 @@ void GxnorTraining::run(RunContext& context) {
     };
 
     for (int epoch = m_start_epoch; epoch < m_epochs; ++epoch) {
-        const double lr = m_epochs > 1
-                              ? m_lr_start * std::pow(m_lr_end / m_lr_start,
-                                                      static_cast<double>(epoch) / (m_epochs - 1))
-                              : m_lr_start;
+        // The units hold the learning rate as float32: both networks use that value.
+        const double lr = static_cast<float>(
+            m_epochs > 1 ? m_lr_start * std::pow(m_lr_end / m_lr_start,
+                                                 static_cast<double>(epoch) / (m_epochs - 1))
+                         : m_lr_start);
         // Order and draws derive from the seed and the epoch, so a resumed run repeats them.
         RngStream shuffle(m_seed, "gxnor_training shuffle " + std::to_string(epoch));
         std::vector<int> order(static_cast<std::size_t>(n));
@@ -523,14 +564,14 @@ void GxnorTraining::run(RunContext& context) {
 
         double loss_hw = 0.0, loss_sw = 0.0, e_ff = 0.0, e_up = 0.0, t_ff = 0.0, t_up = 0.0;
         std::uint64_t correct_hw = 0, correct_sw = 0, images = 0;
-        UpdateStats stats;
+        UpdateStats stats, sw_stats;
         bool stopped = false;
         for (int bi = 0; bi < batches; ++bi) {
             if (context.stop_requested()) {
                 stopped = true;
                 break;
             }
-            const int b = std::min(m_batch, n - bi * m_batch);
+            const int b = m_batch;
             for (int i = 0; i < b; ++i) {
                 const int k = order[static_cast<std::size_t>(bi * m_batch + i)];
                 std::copy(m_train.image(k), m_train.image(k) + in,
@@ -557,7 +598,7 @@ void GxnorTraining::run(RunContext& context) {
                 const std::vector<float>& s = m_sw->run(x.data(), b, true);
                 loss_sw += b * squared_hinge(s, labels.data(), b, classes, grad, correct_sw);
                 m_sw->backward(grad, b);
-                m_sw->update(lr);
+                sw_stats.add(m_sw->update(lr));
             }
             images += static_cast<std::uint64_t>(b);
             m_images_trained += static_cast<std::uint64_t>(b);
@@ -579,7 +620,6 @@ void GxnorTraining::run(RunContext& context) {
         }
         if (stopped) break;
         ++epochs_this_run;
-        m_ops += 2.0 * static_cast<double>(synapses) * static_cast<double>(images);
 
         context.phase("evaluate");
         const double acc_hw = evaluate(*m_hw);
@@ -596,7 +636,9 @@ void GxnorTraining::run(RunContext& context) {
             record["software"] = {{"loss", loss_sw / static_cast<double>(images)},
                                   {"train_accuracy", static_cast<double>(correct_sw) / images},
                                   {"test_accuracy", acc_sw},
-                                  {"best_test_accuracy", m_sw->best}};
+                                  {"best_test_accuracy", m_sw->best},
+                                  {"transitions", sw_stats.transitions},
+                                  {"blocked", sw_stats.blocked}};
         }
         const double sp = static_cast<double>(stats.stochastic_pulses);
         record["update"] = {{"synapse_updates", static_cast<double>(synapses) * batches},
@@ -623,15 +665,19 @@ void GxnorTraining::run(RunContext& context) {
         record["wall_s"] =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         m_records.push_back(record);
+        context.phase("checkpoint");
         append_record(record);
         write_checkpoint(epoch + 1);
+        context.phase("");
         if (m_stop_after > 0 && epochs_this_run >= m_stop_after) break;
     }
     m_complete = static_cast<int>(m_records.size()) == m_epochs;
+    context.phase("checkpoint");
     m_trained.clear();
     for (auto& u : m_hw->units)
         m_trained.push_back(u.read_weights());
     if (!m_live_dir.empty()) export_network(m_live_dir + "/trained_network.json");
+    context.phase("");
 }
 
 void GxnorTraining::export_network(const std::string& path) const {
@@ -649,15 +695,20 @@ void GxnorTraining::export_network(const std::string& path) const {
         d.activation = l + 1 < m_hw->units.size() ? Activation::ternary : Activation::none;
         d.weights.resize(s.weights.size());
         d.bias.resize(static_cast<std::size_t>(d.outputs));
+        // The first layer saw pixels p in [0, 1] as 2p - 1: x W = 2 p W - sum_i W, so its
+        // weights double and its bias takes the sum, and the file takes pixels as they are.
+        const bool first = l == 0;
         for (int o = 0; o < d.outputs; ++o) {
             const std::size_t k = static_cast<std::size_t>(o);
             const float scale =
                 s.gamma[k] / std::sqrt(s.running_var[k] + static_cast<float>(m_hyper.bn_epsilon));
-            d.bias[k] = s.beta[k] - scale * s.running_mean[k];
+            float column = 0.0f;
             for (int i = 0; i < d.inputs; ++i) {
                 const std::size_t w = static_cast<std::size_t>(i) * d.outputs + k;
-                d.weights[w] = scale * static_cast<float>(s.weights[w]);
+                d.weights[w] = (first ? 2.0f : 1.0f) * scale * static_cast<float>(s.weights[w]);
+                column += static_cast<float>(s.weights[w]);
             }
+            d.bias[k] = s.beta[k] - scale * s.running_mean[k] - (first ? scale * column : 0.0f);
         }
         net.layers.push_back(std::move(d));
     }
@@ -697,7 +748,9 @@ WorkloadTotals GxnorTraining::totals() const {
     WorkloadTotals t;
     t.items = m_images_trained;
     t.items_requested = m_images_requested;
-    t.ops = m_ops;
+    // No single op count fits the whole run's energy (forward and update ops differ): the
+    // workload's results give TOPS/W for each; the report's generic figure is left out.
+    t.ops = 0.0;
     t.item_name = "training image";
     if (!m_complete && m_stop_after > 0 && !m_records.empty())
         t.incomplete_reason = "stopped after " + std::to_string(m_records.size()) + " of " +

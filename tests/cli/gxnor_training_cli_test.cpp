@@ -39,7 +39,7 @@ void write_dataset(const std::string& dir, int count, std::uint64_t seed, const 
     write_idx_labels(dir + "/" + name + "-labels.gz", labels);
 }
 
-json platform(const std::string& dir, json workload) {
+json platform(const std::string& dir, json workload, json unit = json::object()) {
     json w = {{"kind", "gxnor_training"},
               {"hidden", {12}},
               {"epochs", 3},
@@ -51,26 +51,29 @@ json platform(const std::string& dir, json workload) {
                 {"test_images", dir + "/test-images.gz"},
                 {"test_labels", dir + "/test-labels.gz"}}}};
     w.merge_patch(workload);
-    return {{"neurotlm", 1},
-            {"seed", 3},
-            {"components",
-             {{{"name", "ctrl"}, {"type", "controller"}},
-              {{"name", "bus"}, {"type", "router"}},
-              {{"name", "u0"},
-               {"type", "training_unit"},
-               {"rows", 16},
-               {"columns", 12},
-               {"max_batch", 20}},
-              {{"name", "u1"},
-               {"type", "training_unit"},
-               {"rows", 12},
-               {"columns", 2},
-               {"max_batch", 20}}}},
-            {"connections",
-             {{{"from", "ctrl.out"}, {"to", "bus.in"}},
-              {{"from", "bus.out"}, {"to", "u0.in"}, {"base", "0x10000000"}},
-              {{"from", "bus.out"}, {"to", "u1.in"}, {"base", "0x20000000"}}}},
-            {"workload", w}};
+    json doc = {{"neurotlm", 1},
+                {"seed", 3},
+                {"components",
+                 {{{"name", "ctrl"}, {"type", "controller"}},
+                  {{"name", "bus"}, {"type", "router"}},
+                  {{"name", "u0"},
+                   {"type", "training_unit"},
+                   {"rows", 16},
+                   {"columns", 12},
+                   {"max_batch", 20}},
+                  {{"name", "u1"},
+                   {"type", "training_unit"},
+                   {"rows", 12},
+                   {"columns", 2},
+                   {"max_batch", 20}}}},
+                {"connections",
+                 {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+                  {{"from", "bus.out"}, {"to", "u0.in"}, {"base", "0x10000000"}},
+                  {{"from", "bus.out"}, {"to", "u1.in"}, {"base", "0x20000000"}}}},
+                {"workload", w}};
+    doc["components"][2].merge_patch(unit);
+    doc["components"][3].merge_patch(unit);
+    return doc;
 }
 
 using neurotlm::testing::CliResult;
@@ -196,4 +199,48 @@ TEST_F(GxnorTrainingRun, TheTrainedNetworkInfersAsInTraining) {
     // The hardware network's last evaluation used the same weights and folded batch norm, up
     // to the first layer's 8-bit DAC.
     EXPECT_NEAR(correct / 100.0, r.epochs.back()["hardware"]["test_accuracy"].get<double>(), 0.03);
+}
+
+TEST_F(GxnorTrainingRun, WithIdealDevicesHardwareTrainsExactlyAsSoftware) {
+    // No variation of Ic0 or Delta: every pulse realises its target, the same random numbers
+    // decide, so the two networks make the same transitions and reach the same figures.
+    const Outcome r = train(platform(dir, {{"learning_rate", {{"start", 0.2}, {"end", 0.03}}}},
+                                     {{"ic0_sigma", 0}, {"delta_sigma", 0}}),
+                            dir + "/ideal");
+    ASSERT_EQ(r.cli.code, 0) << r.cli.err;
+    ASSERT_EQ(r.epochs.size(), 3u);
+    std::uint64_t transitions = 0;
+    for (const json& e : r.epochs) {
+        EXPECT_EQ(e["hardware"]["loss"], e["software"]["loss"]) << e.dump();
+        EXPECT_EQ(e["hardware"]["test_accuracy"], e["software"]["test_accuracy"]);
+        EXPECT_EQ(e["update"]["transitions"], e["software"]["transitions"]);
+        EXPECT_LT(e["update"]["mean_abs_error_p"].get<double>(), 1e-12); // inverse, rounded
+        transitions += e["update"]["transitions"].get<std::uint64_t>();
+    }
+    EXPECT_GT(transitions, 50u);
+}
+
+TEST_F(GxnorTrainingRun, ConfigurationMistakesAreNamed) {
+    struct Case {
+        json workload, unit;
+        std::string pointer;
+    };
+    const std::vector<Case> cases = {
+        {{{"hidden", "12"}}, json::object(), "/workload/hidden"},
+        {{{"hidden", {12, 4}}}, json::object(), "/workload/units"},
+        {json::object(), {{"columns", 4}}, "/components/2/columns"},
+        {{{"batch", 40}}, json::object(), "/components/2/max_batch"},
+        {{{"units", "nosuch"}}, json::object(), "/workload/units"},
+        {{{"dataset", {{"train_limit", 10}}}}, json::object(), "/workload/batch"},
+    };
+    for (const Case& c : cases) {
+        const std::string file = dir + "/bad.json";
+        {
+            std::ofstream f(file);
+            f << platform(dir, c.workload, c.unit).dump(2);
+        }
+        const CliResult r = neurotlm::testing::run_program(NEUROTLM_CLI, "validate " + file);
+        EXPECT_EQ(r.code, 2) << c.workload.dump() << r.err;
+        EXPECT_NE(r.err.find(c.pointer), std::string::npos) << c.pointer << ": " << r.err;
+    }
 }

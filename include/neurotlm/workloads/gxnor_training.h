@@ -44,7 +44,9 @@ public:
     void run(RunContext& context) override;
     json results() const override;
     WorkloadTotals totals() const override;
-    std::vector<std::string> setup_phases() const override { return {"program", "evaluate"}; }
+    std::vector<std::string> setup_phases() const override {
+        return {"program", "evaluate", "checkpoint"};
+    }
     std::string summary() const override;
     json resolved_paths() const override;
     bool set_output(const std::string& dir, bool resume) override;
@@ -77,12 +79,12 @@ private:
     bool m_resume = false;
     int m_start_epoch = 0;
     int m_stop_after = 0;
+    json m_fingerprint; ///< what a checkpoint must have been written by
 
     std::unique_ptr<Side> m_hw, m_sw;
     std::vector<json> m_records;
     std::vector<std::vector<std::int8_t>> m_trained;
     std::uint64_t m_images_trained = 0, m_images_requested = 0;
-    double m_ops = 0.0;
     bool m_complete = false;
 };
 
