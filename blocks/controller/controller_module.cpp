@@ -7,6 +7,11 @@
 
 namespace neurotlm {
 
+namespace {
+/// Activity labels of the controller's digital work, indexed by DigitalOp.
+constexpr const char* kDigitalNames[] = {"accumulate", "activation", "compare", "nonlinear"};
+} // namespace
+
 ParamTable Controller::param_table() {
     ParamTable t;
     // Widths (assumed defaults, stated in the README): a 128-row tile with 8-bit inputs and a
@@ -234,8 +239,8 @@ void Controller::digital(DigitalOp op, std::uint64_t count) {
     ledger().book(m_act[static_cast<int>(op)], count);
     const std::uint64_t per_lane = op == DigitalOp::nonlinear ? m_nonlinear_cycles : 1;
     const sc_core::sc_time t = cycles((count + m_simd_lanes - 1) / m_simd_lanes + (per_lane - 1));
+    add_busy(m_qk.get_current_time(), t, kDigitalNames[static_cast<int>(op)]);
     m_qk.inc(t);
-    add_busy(t);
     sync_if_needed();
 }
 

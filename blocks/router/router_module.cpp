@@ -209,7 +209,7 @@ sc_core::sc_time Router::occupy(std::uint64_t bits, std::uint64_t bytes, sc_core
     const sc_core::sc_time transfer = cycles(m_hop_cycles + beats);
     m_busy_until = start + transfer;
     m_queueing += start - now;
-    add_busy(transfer);
+    add_busy(start, transfer, "transfer");
     delay += (start - now) + transfer;
     ++m_transactions;
     m_bytes += bytes;

@@ -25,6 +25,7 @@
 #include "neurotlm/core/units.h"
 #include "neurotlm/drivers/initiator.h"
 #include "neurotlm/drivers/register_map.h"
+#include "neurotlm/report/trace_files.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/version.h"
@@ -72,7 +73,33 @@ struct RunArgs {
     std::string memory_limit;
     bool quiet = false;
     bool resume = false;
+    std::string trace;        ///< "", "vcd" or "perfetto"
+    std::string trace_window; ///< "START:END" in simulated time
+    std::size_t trace_limit = 1000000;
 };
+
+/// --trace-window "10 us:2 ms" (either side may be empty: from the start, to the end).
+void parse_trace_window(const std::string& text, ActivityOptions& o) {
+    if (text.empty()) return;
+    const std::size_t colon = text.find(':');
+    if (colon == std::string::npos)
+        throw InputError("--trace-window " + text +
+                         ": expected START:END in simulated time, e.g. \"0:10 us\" or \"1 ms:\"");
+    auto side = [&](const std::string& s, double& out) {
+        if (s.find_first_not_of(' ') == std::string::npos) return;
+        std::string why;
+        const auto v = parse_quantity(s, Unit::second, &why);
+        if (!v || *v < 0.0)
+            throw InputError("--trace-window " + text + ": \"" + s +
+                             "\" is not a time >= 0 (such as \"10 us\")" +
+                             (why.empty() ? std::string() : ": " + why));
+        out = *v;
+    };
+    side(text.substr(0, colon), o.window_start_s);
+    side(text.substr(colon + 1), o.window_end_s);
+    if (!(o.window_end_s > o.window_start_s))
+        throw InputError("--trace-window " + text + ": the end must be after the start");
+}
 
 // An allocation failed although the estimate fitted the limit: the input asked for more than
 // this machine has, so it is reported as bad input with the estimate, not as an internal error.
@@ -123,6 +150,15 @@ int cmd_run(const RunArgs& a) {
     }
     Platform& platform = *built;
     stop_point("while building the platform");
+    if (!a.trace.empty()) {
+        ActivityOptions activity;
+        activity.keep_events = true;
+        activity.max_events = a.trace_limit;
+        parse_trace_window(a.trace_window, activity);
+        platform.set_activity_options(activity);
+    } else if (!a.trace_window.empty()) {
+        throw InputError("--trace-window needs --trace vcd or --trace perfetto");
+    }
     if (platform.workload() && !platform.workload()->set_output(out, a.resume))
         throw InputError(std::string("--resume: a ") + platform.workload()->kind() +
                          " workload keeps nothing to continue from; run it without --resume");
@@ -157,6 +193,10 @@ int cmd_run(const RunArgs& a) {
     } catch (const std::bad_alloc&) {
         throw InputError(out_of_memory(estimate));
     }
+    if (a.trace == "vcd")
+        folder.write("activity.vcd", to_vcd(*platform.activity(), report.platform));
+    else if (a.trace == "perfetto")
+        folder.write("trace.json", to_trace_events(*platform.activity(), report.platform));
     write_report(folder, report, platform.effective_config());
     if (!a.quiet) {
         std::printf("%s", summary_table(report).c_str());
@@ -248,6 +288,16 @@ int sc_main(int argc, char** argv) {
     run->add_option("--seed", run_args.seed, "override the platform's seed");
     run->add_option("--set", run_args.sets, "override a value: /json/pointer=value (repeatable)");
     run->add_flag("--quiet,-q", run_args.quiet, "print nothing but errors");
+    run->add_option("--trace", run_args.trace,
+                    "also write the blocks' activity: vcd (activity.vcd, GTKWave) or perfetto "
+                    "(trace.json, Perfetto or chrome://tracing)")
+        ->check(CLI::IsMember({"vcd", "perfetto"}));
+    run->add_option("--trace-window", run_args.trace_window,
+                    "keep only activity within START:END of simulated time (\"0:20 us\")");
+    run->add_option("--trace-limit", run_args.trace_limit,
+                    "keep at most this many busy intervals (more are counted in the report's "
+                    "time_series.events_dropped; default 1000000, about 60 MB of trace)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
     run->add_flag("--resume", run_args.resume,
                   "continue an interrupted run from what its workload kept beside the report "
                   "(gxnor_training: OUT.training/checkpoint.bin)");

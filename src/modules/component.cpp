@@ -48,6 +48,35 @@ AnalogIn& Block::add_analog_in(const AnalogPortSpec& spec, AnalogIn::Handler han
     return *m_analog_ins.back();
 }
 
+void Block::set_activity(ActivityLog* log, int track) {
+    m_activity = log;
+    m_track = track;
+    m_logged_J.assign(energy_class::kActionClasses.size(), 0.0);
+    if (log) m_logged_J = energy_since_logged(); // what was booked before: not activity
+}
+
+std::vector<double> Block::energy_since_logged() {
+    std::vector<double> now(energy_class::kActionClasses.size(), 0.0);
+    for (const auto& a : m_ledger.actions())
+        for (std::size_t c = 0; c < now.size(); ++c)
+            if (a.energy_class == energy_class::kActionClasses[c]) now[c] += a.energy_J;
+    std::vector<double> delta(now.size());
+    for (std::size_t c = 0; c < now.size(); ++c)
+        delta[c] = now[c] - (c < m_logged_J.size() ? m_logged_J[c] : 0.0);
+    m_logged_J = std::move(now);
+    return delta;
+}
+
+void Block::add_busy(const sc_core::sc_time& start, const sc_core::sc_time& t, const char* label) {
+    m_busy_total += t;
+    if (m_activity)
+        m_activity->busy(m_track, start.to_seconds(), t.to_seconds(), label, energy_since_logged());
+}
+
+void Block::flush_activity(const sc_core::sc_time& time) {
+    if (m_activity) m_activity->energy_at(time.to_seconds(), energy_since_logged());
+}
+
 void Block::add_common_params(ParamTable& table, const char* default_clock) {
     // SystemC's time resolution is 1 ps: a 1 THz clock is the fastest whose period it can hold;
     // slower than 1 kHz would be an unlikely typo. Periods are rounded to whole picoseconds.
@@ -167,7 +196,7 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
                                  ": simulated time would pass 10^6 s; the parameters give access "
                                  "times far beyond any real hardware");
             *delay += cycles(own);
-            add_busy(cycles(own));
+            add_busy(now + *delay - cycles(own), cycles(own), is_write ? "write" : "read");
         }
     }
     return true;
@@ -181,7 +210,7 @@ sc_core::sc_time Component::occupy(const sc_core::sc_time& arrival, std::uint64_
                          ": simulated time would pass 10^6 s; the parameters give latencies far "
                          "beyond any real hardware");
     m_busy_until = start + cycles(latency);
-    add_busy(cycles(latency));
+    add_busy(start, cycles(latency), "sample");
     m_last_cycles = latency;
     m_error = regmap::kErrNone.value;
     m_status = regmap::kStatusDone;
@@ -192,6 +221,12 @@ void Component::refuse(std::uint32_t error) {
     m_error = error;
     m_last_cycles = 0;
     m_status = regmap::kStatusDone | regmap::kStatusError;
+}
+
+const char* Component::command_name(std::uint32_t code) const {
+    for (const auto& c : m_registers.map().commands)
+        if (c.value == code) return c.name;
+    return "command";
 }
 
 bool Component::header_access(std::uint64_t addr, bool is_write, std::uint32_t& value,
@@ -225,7 +260,7 @@ bool Component::header_access(std::uint64_t addr, bool is_write, std::uint32_t& 
     m_status = regmap::kStatusDone | (failed ? regmap::kStatusError : 0u);
     if (!failed) {
         m_busy_until = start + cycles(latency);
-        add_busy(cycles(latency));
+        add_busy(start, cycles(latency), command_name(value));
         ++m_commands;
     }
     return true;

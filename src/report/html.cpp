@@ -1,5 +1,6 @@
 #include "neurotlm/report/html.h"
 
+#include "activity_charts.h"
 #include "html_format.h"
 #include "training_curves.h"
 
@@ -72,6 +73,7 @@ void write_header(std::ostringstream& os, const Report& r) {
     os << "<nav><a href=\"#figures\">Key figures</a><a href=\"#classes\">Energy by class</a>"
           "<a href=\"#components\">Energy per component</a><a href=\"#actions\">Energy per "
           "action</a><a href=\"#phases\">Phases</a>";
+    if (!r.time_series.is_null()) os << "<a href=\"#activity\">Activity</a>";
     if (r.workload_results.is_object() && r.workload_results.contains("confusion"))
         os << "<a href=\"#confusion\">Confusion matrix</a>";
     if (r.workload_results.is_object() && r.workload_results.contains("layers"))
@@ -697,6 +699,7 @@ std::string to_html(const Report& report, const json& effective_config) {
     write_component_chart(os, report);
     write_action_chart(os, report);
     write_phases(os, report);
+    os << html::activity_section(report.time_series);
     write_component_table(os, report);
     write_confusion(os, report);
     write_mapping(os, report);

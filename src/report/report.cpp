@@ -241,7 +241,50 @@ json to_json(const Report& r, bool with_wall_clock) {
     }
     j["phases"] = phases;
     j["workload"] = r.workload_results;
+    if (!r.time_series.is_null()) j["time_series"] = r.time_series;
     return j;
+}
+
+json time_series_json(const ActivityLog& log, double end_s, double leakage_W) {
+    const std::size_t bins = log.bins_used(end_s);
+    const double bin = log.bin_s();
+    json classes = json::object();
+    std::vector<double> total(bins, leakage_W);
+    for (std::size_t c = 0; c < log.classes().size(); ++c) {
+        std::vector<double> w(bins);
+        double sum = 0.0;
+        for (std::size_t b = 0; b < bins; ++b) {
+            w[b] = log.energy_J(c, b) / bin;
+            total[b] += w[b];
+            sum += w[b];
+        }
+        if (sum > 0.0) classes[log.classes()[c]] = w;
+    }
+    std::size_t peak = 0;
+    for (std::size_t b = 1; b < bins; ++b)
+        if (total[b] > total[peak]) peak = b;
+    json busy = json::object();
+    for (std::size_t t = 0; t < log.track_names().size(); ++t) {
+        std::vector<double> f(bins);
+        for (std::size_t b = 0; b < bins; ++b)
+            f[b] = log.busy_s(static_cast<int>(t), b) / bin;
+        busy[log.track_names()[t]] = f;
+    }
+    json phases = json::array();
+    for (const PhaseMark& p : log.phases())
+        phases.push_back({{"time_s", p.time_s}, {"phase", p.name}});
+    // The last bin may extend past the end of the run: its power is over its full width.
+    return {{"bin_s", bin},
+            {"bins", bins},
+            {"power_W", classes},
+            {"leakage_W", leakage_W},
+            {"total_power_W", total},
+            {"peak_power_W", total[peak]},
+            {"peak_time_s", (static_cast<double>(peak) + 0.5) * bin},
+            {"utilisation", busy},
+            {"phase_marks", phases},
+            {"events_kept", log.events().size()},
+            {"events_dropped", log.dropped_events()}};
 }
 
 namespace {

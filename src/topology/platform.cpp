@@ -339,6 +339,7 @@ public:
 
     void phase(const std::string& name) override {
         const double t = now_s();
+        if (m_p.m_activity) m_p.m_activity->phase(t, name);
         const double e = dynamic_energy();
         ClassEnergies by_class = class_energy();
         if (m_current >= 0) {
@@ -397,6 +398,12 @@ private:
 Report Platform::run() {
     const auto wall_start = std::chrono::steady_clock::now();
     const std::time_t started = std::time(nullptr);
+    m_activity =
+        std::make_unique<ActivityLog>(std::vector<std::string>(energy_class::kActionClasses.begin(),
+                                                               energy_class::kActionClasses.end()),
+                                      m_activity_options);
+    for (const auto& b : m_blocks)
+        b->set_activity(m_activity.get(), m_activity->add_track(b->basename(), b->type_name()));
     Context ctx(*this);
     Workload* workload = m_workload.get();
     m_controller->set_job([&ctx, workload](Controller&) {
@@ -421,6 +428,12 @@ Report Platform::run() {
     r.simulated_time_s = m_controller->end_time_s();
     for (const auto& b : m_blocks)
         r.simulated_time_s = std::max(r.simulated_time_s, b->idle_at().to_seconds());
+    double leakage_W = 0.0;
+    for (const auto& b : m_blocks) {
+        b->flush_activity(sc_core::sc_time(r.simulated_time_s, sc_core::SC_SEC));
+        leakage_W += b->ledger().leakage_power_W();
+    }
+    r.time_series = time_series_json(*m_activity, r.simulated_time_s, leakage_W);
     r.complete = !m_controller->stopped_early();
     if (!r.complete)
         r.incomplete_reason = "stopped by request (signal) before the workload finished";
@@ -451,9 +464,6 @@ Report Platform::run() {
         b->collect_stats(c.stats);
         r.components.push_back(std::move(c));
     }
-    double leakage_W = 0;
-    for (const auto& b : m_blocks)
-        leakage_W += b->ledger().leakage_power_W();
     const std::vector<std::string> setup =
         workload ? workload->setup_phases() : std::vector<std::string>{};
     for (auto& p : ctx.phases()) {

@@ -12,6 +12,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "neurotlm/core/activity.h"
 #include "neurotlm/core/ledger.h"
 #include "neurotlm/core/params.h"
 #include "neurotlm/core/rng.h"
@@ -89,9 +90,18 @@ public:
     /// The common parameters every block type accepts.
     static void add_common_params(ParamTable& table, const char* default_clock = "1 GHz");
 
+    /// Record this block's busy intervals and the energy it books into @p log as track
+    /// @p track (the platform does, before the run); null: record nothing.
+    void set_activity(ActivityLog* log, int track);
+    /// Energy booked since the last busy interval goes to @p log at @p time (end of the run).
+    void flush_activity(const sc_core::sc_time& time);
+
 protected:
     RngStream& rng() { return m_rng; }
-    void add_busy(const sc_core::sc_time& t) { m_busy_total += t; }
+    /// The block is busy from @p start for @p t doing @p label (a static string): added to its
+    /// busy time and, when recording, to the activity log with the energy booked since the
+    /// previous interval.
+    void add_busy(const sc_core::sc_time& start, const sc_core::sc_time& t, const char* label);
     /// Declare analog ports in the constructor, from the same specs the block type gives the
     /// loader (its static analog_ports(params)).
     AnalogOut& add_analog_out(const AnalogPortSpec& spec);
@@ -105,6 +115,10 @@ private:
     EnergyLedger m_ledger;
     RngStream m_rng;
     sc_core::sc_time m_busy_total = sc_core::SC_ZERO_TIME;
+    ActivityLog* m_activity = nullptr;
+    int m_track = -1;
+    std::vector<double> m_logged_J; ///< energy by class already given to the log
+    std::vector<double> energy_since_logged();
 };
 
 /// @brief A memory-mapped hardware block: a TLM-2.0 target with a register interface on `in`
@@ -156,6 +170,7 @@ private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
     bool access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay);
+    const char* command_name(std::uint32_t code) const;
     bool header_access(std::uint64_t addr, bool is_write, std::uint32_t& value,
                        const sc_core::sc_time& now, sc_core::sc_time* delay);
 

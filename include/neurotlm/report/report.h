@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "neurotlm/core/activity.h"
 #include "neurotlm/core/files.h"
 #include "neurotlm/core/ledger.h"
 #include "neurotlm/core/params.h"
@@ -78,6 +79,9 @@ struct Report {
     std::vector<ComponentReport> components;
     std::vector<PhaseReport> phases;
     json workload_results = json::object();
+    /// Power by energy class and each block's utilisation over simulated time, binned
+    /// (time_series_json); null when not recorded.
+    json time_series;
 
     double dynamic_energy_J() const;
     double leakage_energy_J() const;
@@ -94,6 +98,11 @@ struct Report {
     /// divided by items.
     ClassEnergies work_energy_by_class_J() const;
 };
+
+/// @brief Power over time by class (dynamic energy per bin / bin width, leakage as a constant
+/// @p leakage_W), its total and peak, and each block's busy fraction per bin, over
+/// [0, @p end_s].
+json time_series_json(const ActivityLog& log, double end_s, double leakage_W);
 
 /// report.json; @p with_wall_clock false drops the wall-clock fields (for comparisons).
 json to_json(const Report& report, bool with_wall_clock = true);

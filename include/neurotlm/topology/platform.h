@@ -39,6 +39,10 @@ public:
     Workload* workload() { return m_workload.get(); }
 
     void set_progress(ProgressFn fn) { m_progress = std::move(fn); }
+    /// What the run keeps as events beside the binned power and utilisation (before run()).
+    void set_activity_options(const ActivityOptions& options) { m_activity_options = options; }
+    /// The run's activity (after run()): busy intervals, energy and phases over time.
+    const ActivityLog* activity() const { return m_activity.get(); }
     /// Run the workload (or just elaborate, if there is none) and return the report. Throws
     /// what the workload threw (InputError for bad data, BusError, ...).
     Report run();
@@ -64,6 +68,8 @@ private:
     std::vector<ConnectionConfig> m_bound; ///< connections with their final base and size
     std::vector<double> m_link_lengths_m;  ///< per analog link, as bound
     ProgressFn m_progress;
+    ActivityOptions m_activity_options;
+    std::unique_ptr<ActivityLog> m_activity;
 };
 
 /// @brief The floor plan's length of an analog link between blocks of areas @p a_m2 and @p b_m2:
