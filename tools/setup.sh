@@ -11,7 +11,7 @@ PACKAGES=(
     g++ cmake ninja-build pkg-config
     libsystemc-dev nlohmann-json3-dev libeigen3-dev libcli11-dev libfmt-dev zlib1g-dev
     libgtest-dev libgmock-dev libbenchmark-dev
-    dataset-fashion-mnist ngspice
+    dataset-fashion-mnist ngspice chromium
     libboost-mpi-dev openmpi-bin
     ${NEUROTLM_EXTRA_PACKAGES:-}
 )

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -16,6 +17,8 @@
 #include "neurotlm/topology/platform.h"
 
 namespace neurotlm::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -146,9 +149,21 @@ int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& a) {
                 << banks[b]->last_outputs()[static_cast<std::size_t>(j)] << '\n';
     folder.write("expected_outputs.csv", csv.str());
     folder.commit();
-    std::printf("layer %d: %zu banks, %d tiles; written %s/%s and expected_outputs.csv\n", a.layer,
-                banks.size(), tiles, printable(a.out).c_str(), cir_name.c_str());
-    if (!a.check) return 0;
+    json summary = {{"command", "export-spice"},
+                    {"kind", "analog_chain"},
+                    {"folder", fs::absolute(a.out).lexically_normal().string()},
+                    {"layer", a.layer},
+                    {"banks", banks.size()},
+                    {"tiles", tiles},
+                    {"netlist", cir_name},
+                    {"expected_outputs", "expected_outputs.csv"}};
+    if (!a.json)
+        std::printf("layer %d: %zu banks, %d tiles; written %s/%s and expected_outputs.csv\n",
+                    a.layer, banks.size(), tiles, printable(a.out).c_str(), cir_name.c_str());
+    if (!a.check) {
+        if (a.json) std::printf("%s\n", dump_json(summary, 2).c_str());
+        return 0;
+    }
 
     if (!ngspice_available())
         throw InputError("--check needs ngspice on the PATH (apt-get install ngspice)");
@@ -167,6 +182,14 @@ int export_chain_layer(PlatformConfig cfg, const ChainExportArgs& a) {
         }
     }
     const bool ok = worst <= 0.02 * swing;
+    if (a.json) {
+        summary["check"] = {{"max_difference_V", worst},
+                            {"swing_V", swing},
+                            {"within_2_percent", ok},
+                            {"exit_code", ok ? 0 : kExitCheckFailed}};
+        std::printf("%s\n", dump_json(summary, 2).c_str());
+        return ok ? 0 : kExitCheckFailed;
+    }
     std::printf("ngspice: max |model - ngspice| = %.3g V (%.3g %% of the %.3g V swing): %s\n",
                 worst, 100.0 * worst / swing, swing, ok ? "within 2 %" : "MORE THAN 2 %");
     return ok ? 0 : kExitCheckFailed;

@@ -13,6 +13,7 @@ struct ChainExportArgs {
     std::string out;
     int layer = 1;      ///< 1 = the banks fed by tiles that no bank drives
     bool check = false; ///< run ngspice on the netlist and compare
+    bool json = false;  ///< print what was written (and the check) as JSON
 };
 
 /// Exit status of `export-spice --check` when ngspice and the model differ by more than 2 % of

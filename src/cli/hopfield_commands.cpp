@@ -37,6 +37,7 @@ struct ExportArgs {
     int layer = 1;
     int image = 0;
     bool check = false;
+    bool json = false;
 } g_export;
 
 struct CapacityArgs {
@@ -49,6 +50,7 @@ struct CapacityArgs {
     std::string component;
     long long seed = 1;
     std::string out;
+    bool json = false;
 } g_capacity;
 
 // The Hopfield spec of @p component in @p config (or the only hopfield_array there).
@@ -88,7 +90,8 @@ int run_export() {
         // The workload runs up to and including the image whose layer is exported.
         // (calibration still sees the images it would in a full run).
         opt.overrides.push_back("/workload/stop_after=" + std::to_string(a.image + 1));
-        return export_chain_layer(load_config(a.config, opt), {a.config, a.out, a.layer, a.check});
+        return export_chain_layer(load_config(a.config, opt),
+                                  {a.config, a.out, a.layer, a.check, a.json});
     }
     // Claimed before the run: the netlists replace the folder's old content as a whole.
     OutputFolder folder(a.out, "recall.txt", {a.config});
@@ -153,6 +156,23 @@ int run_export() {
     state << "\n";
     folder.write("recall.txt", state.str());
     folder.commit();
+    if (a.json) {
+        std::printf("%s\n", dump_json({{"command", "export-spice"},
+                                       {"kind", "hopfield"},
+                                       {"component", name},
+                                       {"folder", fs::absolute(a.out).lexically_normal().string()},
+                                       {"netlists", r.steps.size()},
+                                       {"memory", a.memory},
+                                       {"pattern", a.pattern},
+                                       {"bits_flipped", flips},
+                                       {"iterations", r.iterations},
+                                       {"converged", r.converged},
+                                       {"two_cycle", r.cycle},
+                                       {"overlap", r.overlap}},
+                                      2)
+                                .c_str());
+        return 0;
+    }
     std::printf(
         "%zu netlists (one per recall step) in %s/step<k>.cir; the model's neuron input "
         "currents in %s/expected_currents.csv.\nCheck a step with: ngspice -b %s/step0.cir\n",
@@ -232,11 +252,7 @@ int run_capacity() {
     std::fprintf(stderr, "capacity: N = %d, %zu loads, %d trials, %zu storages\n", a.neurons,
                  o.loads.size(), a.trials, o.storages.size());
     const std::vector<CapacityRow> rows = run_capacity_experiment(o);
-    std::printf("storage     P/N     P    exact   m>=0.9   <m>     iterations  failed writes\n");
-    for (const auto& r : rows)
-        std::printf("%-10s %5.3f %5d   %.3f    %.3f   %.4f  %6.2f      %llu\n", r.storage.c_str(),
-                    r.load, r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
-                    r.mean_iterations, static_cast<unsigned long long>(r.failed_writes));
+    if (!a.out.empty()) write_capacity_csv(rows, a.out);
     // The capacity in one figure per storage: the largest load still retrieved from 90% of
     // the probes (m >= 0.9), and how it compares with the first storage listed.
     std::map<std::string, double> capacity;
@@ -249,6 +265,34 @@ int run_capacity() {
         if (r.retrieved_fraction >= 0.9)
             capacity[r.storage] = std::max(capacity[r.storage], r.load);
     }
+    if (a.json) {
+        json table = json::array();
+        for (const auto& r : rows)
+            table.push_back({{"storage", r.storage},
+                             {"load", r.load},
+                             {"patterns", r.patterns},
+                             {"exact", r.exact_fraction},
+                             {"retrieved", r.retrieved_fraction},
+                             {"mean_overlap", r.mean_overlap},
+                             {"mean_iterations", r.mean_iterations},
+                             {"failed_writes", r.failed_writes}});
+        json cap = json::object();
+        for (const auto& name : order)
+            cap[name] = capacity[name];
+        json j = {{"command", "hopfield-capacity"},
+                  {"neurons", a.neurons},
+                  {"trials", a.trials},
+                  {"rows", table},
+                  {"capacity", cap}};
+        if (!a.out.empty()) j["csv"] = fs::absolute(a.out).lexically_normal().string();
+        std::printf("%s\n", dump_json(j, 2).c_str());
+        return 0;
+    }
+    std::printf("storage     P/N     P    exact   m>=0.9   <m>     iterations  failed writes\n");
+    for (const auto& r : rows)
+        std::printf("%-10s %5.3f %5d   %.3f    %.3f   %.4f  %6.2f      %llu\n", r.storage.c_str(),
+                    r.load, r.patterns, r.exact_fraction, r.retrieved_fraction, r.mean_overlap,
+                    r.mean_iterations, static_cast<unsigned long long>(r.failed_writes));
     for (const auto& name : order) {
         std::printf("capacity (%s): retrieval from >= 90%% of probes up to P/N = %.3f",
                     name.c_str(), capacity[name]);
@@ -257,10 +301,7 @@ int run_capacity() {
                         order.front().c_str());
         std::printf("\n");
     }
-    if (!a.out.empty()) {
-        write_capacity_csv(rows, a.out);
-        std::printf("written %s\n", printable(a.out).c_str());
-    }
+    if (!a.out.empty()) std::printf("written %s\n", printable(a.out).c_str());
     return 0;
 }
 
@@ -293,6 +334,7 @@ void HopfieldCommands::add(CLI::App& app) {
     export_spice->add_flag("--check", g_export.check,
                            "analog chain: solve the netlist with ngspice and compare with the "
                            "model (exit 3 if they differ by more than 2 % of the swing)");
+    export_spice->add_flag("--json", g_export.json, "print what was written as JSON on stdout");
 
     capacity = app.add_subcommand(
         "hopfield-capacity",
@@ -309,6 +351,7 @@ void HopfieldCommands::add(CLI::App& app) {
     capacity->add_option("--component", g_capacity.component, "which hopfield_array in --config");
     capacity->add_option("--seed", g_capacity.seed, "seed");
     capacity->add_option("--out,-o", g_capacity.out, "CSV file to write");
+    capacity->add_flag("--json", g_capacity.json, "print the table and capacities as JSON");
 }
 
 int HopfieldCommands::run() {

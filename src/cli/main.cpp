@@ -11,6 +11,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +27,7 @@
 #include "neurotlm/drivers/initiator.h"
 #include "neurotlm/drivers/register_map.h"
 #include "neurotlm/report/trace_files.h"
+#include "neurotlm/report/progress.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/version.h"
@@ -59,7 +61,16 @@ const bool kBannerOff = [] {
     return true;
 }();
 
+// SystemC prints its warnings and errors on stdout, where they would corrupt a command's JSON;
+// they go to stderr like every other message.
+void systemc_messages_to_stderr(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
+    if (actions & sc_core::SC_DISPLAY)
+        std::fprintf(stderr, "%s\n", sc_core::sc_report_compose_message(rep).c_str());
+    sc_core::sc_report_handler::default_handler(rep, actions & ~sc_core::SC_DISPLAY);
+}
+
 void quiet_systemc() {
+    sc_core::sc_report_handler::set_handler(systemc_messages_to_stderr);
     // SystemC's info messages would interleave with ours; warnings and errors still print.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
@@ -76,6 +87,7 @@ struct RunArgs {
     std::string trace;        ///< "", "vcd" or "perfetto"
     std::string trace_window; ///< "START:END" in simulated time
     std::size_t trace_limit = 1000000;
+    bool json = false;
 };
 
 /// --trace-window "10 us:2 ms" (either side may be empty: from the start, to the end).
@@ -99,6 +111,41 @@ void parse_trace_window(const std::string& text, ActivityOptions& o) {
     side(text.substr(colon + 1), o.window_end_s);
     if (!(o.window_end_s > o.window_start_s))
         throw InputError("--trace-window " + text + ": the end must be after the start");
+}
+
+// What `run --json` prints: the figures a script wants from a run, read from the report's own
+// JSON so that both say the same. A figure the platform does not model (no block reports an
+// area) is null rather than 0.
+json run_summary_json(const Report& report, const std::string& out, int code,
+                      const std::vector<std::string>& warnings) {
+    const json r = to_json(report, false);
+    const json& t = r["totals"];
+    auto figure = [&](const char* key) -> json {
+        const json& v = t.contains(key) ? t[key] : json();
+        if (!v.is_number() || v.get<double>() == 0.0) return nullptr;
+        return v;
+    };
+    json s = {{"command", "run"},
+              {"platform", report.platform},
+              {"workload", report.workload_kind},
+              {"item", report.item_name},
+              {"items", report.items},
+              {"items_requested", report.items_requested},
+              {"complete", report.complete},
+              {"exit_reason", report.complete ? "completed" : report.incomplete_reason},
+              {"exit_code", code},
+              {"energy_per_item_J", figure("energy_per_item_J")},
+              {"latency_per_item_s", figure("latency_per_item_s")},
+              {"average_power_W", figure("average_power_W")},
+              {"area_m2", figure("area_m2")},
+              {"energy_J", t.value("energy_J", json())},
+              {"simulated_time_s", t.value("simulated_time_s", json())},
+              {"report", fs::absolute(out).lexically_normal().string()},
+              {"warnings", warnings}};
+    const json& w = report.workload_results;
+    for (const char* key : {"accuracy", "software_accuracy", "exact_recall", "mean_overlap"})
+        if (w.is_object() && w.contains(key) && w[key].is_number()) s[key] = w[key];
+    return s;
 }
 
 // An allocation failed although the estimate fitted the limit: the input asked for more than
@@ -143,6 +190,7 @@ int cmd_run(const RunArgs& a) {
     const double estimate = cfg.memory_estimate_bytes;
     // Everything that can be wrong with the input is found here, before the run.
     std::unique_ptr<Platform> built;
+    if (!a.quiet) std::fprintf(stderr, "neurotlm: building the platform\n");
     try {
         built = std::make_unique<Platform>(std::move(cfg));
     } catch (const std::bad_alloc&) {
@@ -163,23 +211,27 @@ int cmd_run(const RunArgs& a) {
         throw InputError(std::string("--resume: a ") + platform.workload()->kind() +
                          " workload keeps nothing to continue from; run it without --resume");
 
-    const bool tty = ::isatty(STDERR_FILENO);
+    // Declared before the run and ended before anything else is printed: a terminal line left
+    // open would take the start of the next message (a warning, the summary, an error).
+    ProgressLine::Options popt;
+    popt.tty = ::isatty(STDERR_FILENO);
+    if (popt.tty) {
+        struct winsize ws {};
+        if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0) popt.width = ws.ws_col;
+    }
+    ProgressLine line(
+        popt,
+        [](const std::string& s) {
+            std::fputs(s.c_str(), stderr);
+            std::fflush(stderr);
+        },
+        steady_seconds);
     if (!a.quiet) {
         std::fprintf(stderr, "neurotlm %s: running %s (%s)\n", NEUROTLM_VERSION,
                      platform.config().name.c_str(), printable(config).c_str());
         platform.set_progress(
-            [tty](std::uint64_t done, std::uint64_t total, const std::string& status) {
-                const int pct = total ? static_cast<int>(100 * done / total) : 100;
-                if (tty) {
-                    std::fprintf(stderr, "\r  [%3d%%] %llu/%llu %s   ", pct,
-                                 static_cast<unsigned long long>(done),
-                                 static_cast<unsigned long long>(total), status.c_str());
-                    if (done == total) std::fprintf(stderr, "\n");
-                } else if (pct % 10 == 0 || done == total) {
-                    std::fprintf(stderr, "  [%3d%%] %llu/%llu %s\n", pct,
-                                 static_cast<unsigned long long>(done),
-                                 static_cast<unsigned long long>(total), status.c_str());
-                }
+            [&line](std::uint64_t done, std::uint64_t total, const std::string& status) {
+                line.update(done, total, printable(status));
             });
     }
     // Before the run, so that nobody waits for results they should not trust.
@@ -197,8 +249,19 @@ int cmd_run(const RunArgs& a) {
         folder.write("activity.vcd", to_vcd(*platform.activity(), report.platform));
     else if (a.trace == "perfetto")
         folder.write("trace.json", to_trace_events(*platform.activity(), report.platform));
+    line.finish();
+    if (!report.complete && !a.quiet)
+        std::fprintf(
+            stderr, "neurotlm: incomplete (%s): %llu of %llu %ss; writing the partial report\n",
+            report.incomplete_reason.empty() ? "stopped"
+                                             : printable(report.incomplete_reason).c_str(),
+            static_cast<unsigned long long>(report.items),
+            static_cast<unsigned long long>(report.items_requested), report.item_name.c_str());
     write_report(folder, report, platform.effective_config());
-    if (!a.quiet) {
+    const int code = report.complete ? kExitOk : kExitInterrupted;
+    if (a.json) {
+        std::printf("%s\n", dump_json(run_summary_json(report, out, code, warnings), 2).c_str());
+    } else if (!a.quiet) {
         std::printf("%s", summary_table(report).c_str());
         if (platform.workload()) {
             const std::string s = platform.workload()->summary();
@@ -209,11 +272,11 @@ int cmd_run(const RunArgs& a) {
         std::printf("report: %s/report.json, report.csv, report.html, config.effective.json\n",
                     printable(out).c_str());
     }
-    return report.complete ? kExitOk : kExitInterrupted;
+    return code;
 }
 
 int cmd_validate(const std::string& file, const std::vector<std::string>& sets,
-                 const std::string& memory_limit) {
+                 const std::string& memory_limit, bool as_json) {
     LoadOptions opt;
     opt.overrides = sets;
     // Validating builds the platform, so it allocates what a run would: the same limit applies.
@@ -224,8 +287,17 @@ int cmd_validate(const std::string& file, const std::vector<std::string>& sets,
     // Building elaborates the platform: connections, address ranges and device presets are
     // checked too, without running anything.
     Platform platform(std::move(cfg));
-    std::printf("%s: valid (platform %s, %zu components)\n", printable(file).c_str(), name.c_str(),
-                n);
+    if (as_json)
+        std::printf("%s\n", dump_json({{"command", "validate"},
+                                       {"file", printable(file)},
+                                       {"valid", true},
+                                       {"platform", name},
+                                       {"components", n}},
+                                      2)
+                                .c_str());
+    else
+        std::printf("%s: valid (platform %s, %zu components)\n", printable(file).c_str(),
+                    name.c_str(), n);
     return kExitOk;
 }
 
@@ -298,6 +370,8 @@ int sc_main(int argc, char** argv) {
                     "keep at most this many busy intervals (more are counted in the report's "
                     "time_series.events_dropped; default 1000000, about 60 MB of trace)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
+    run->add_flag("--json", run_args.json,
+                  "print the run's key figures as JSON on stdout (nothing else goes there)");
     run->add_flag("--resume", run_args.resume,
                   "continue an interrupted run from what its workload kept beside the report "
                   "(gxnor_training: OUT.training/checkpoint.bin)");
@@ -314,6 +388,8 @@ int sc_main(int argc, char** argv) {
     std::string validate_memory_limit;
     validate->add_option("--memory-limit", validate_memory_limit,
                          "refuse platforms estimated to need more memory (as for run)");
+    bool validate_json = false;
+    validate->add_flag("--json", validate_json, "print the result as JSON");
 
     CLI::App* list =
         app.add_subcommand("list", "list component types, workloads and device parameters");
@@ -339,7 +415,8 @@ int sc_main(int argc, char** argv) {
 
     try {
         if (*run) return cmd_run(run_args);
-        if (*validate) return cmd_validate(validate_file, validate_sets, validate_memory_limit);
+        if (*validate)
+            return cmd_validate(validate_file, validate_sets, validate_memory_limit, validate_json);
         if (*list) return cmd_list();
         if (*docs) {
             std::fputs(regmap::render_markdown().c_str(), stdout);

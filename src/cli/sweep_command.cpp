@@ -19,6 +19,8 @@
 
 namespace neurotlm::cli {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 // A `where` filter or a base value reads a block's default from its registered table.
@@ -77,6 +79,8 @@ void SweepCommand::add(CLI::App& app) {
     command->add_flag("--list", list_points,
                       "print the points (id and overrides) and exit without running");
     command->add_flag("--quiet,-q", quiet, "print nothing but errors");
+    command->add_flag("--json", json,
+                      "print the summary (or, with --list, the points) as JSON on stdout");
     command->add_option("--memory-limit", memory_limit, "passed to each point's run (as for run)");
     command->add_flag("--mpi", mpi,
                       "run across the ranks of an MPI job even when no MPI launcher is seen "
@@ -90,6 +94,13 @@ int SweepCommand::run() {
     if (list_points) {
         if (!rank_zero) return 0; // under a launcher, one rank prints the list
         const SweepSpec spec = load_sweep(file, registered_default);
+        if (json) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& p : sweep_points(spec))
+                list.push_back({{"id", p.id}, {"sets", p.sets}});
+            std::printf("%s\n", dump_json(list, 2).c_str());
+            return 0;
+        }
         for (const auto& p : sweep_points(spec)) {
             std::printf("%s", p.id.c_str());
             for (const auto& s : p.sets)
@@ -135,7 +146,23 @@ int SweepCommand::run_here() {
 }
 
 int SweepCommand::finish(const SweepSpec& spec, const SweepOptions& o, const SweepSummary& s) {
-    if (!quiet) {
+    const int code = s.stopped ? 130 : s.failed > 0 ? 3 : 0;
+    if (json) {
+        std::printf("%s\n",
+                    dump_json({{"command", "sweep"},
+                               {"sweep", spec.name},
+                               {"points", s.total},
+                               {"finished", s.ok + s.failed},
+                               {"ok", s.ok},
+                               {"failed", s.failed},
+                               {"ran", s.ran},
+                               {"reused", s.reused},
+                               {"stopped", s.stopped},
+                               {"exit_code", code},
+                               {"results", fs::absolute(o.out).lexically_normal().string()}},
+                              2)
+                        .c_str());
+    } else if (!quiet) {
         std::printf("sweep %s: %zu of %zu points finished (%zu ran now, %zu earlier), %zu failed\n",
                     printable(spec.name).c_str(), s.ok + s.failed, s.total, s.ran, s.reused,
                     s.failed);
@@ -145,9 +172,8 @@ int SweepCommand::finish(const SweepSpec& spec, const SweepOptions& o, const Swe
     if (s.stopped) {
         std::fprintf(stderr, "sweep stopped; finished points are kept: run the same command to "
                              "resume\n");
-        return 130;
     }
-    return s.failed > 0 ? 3 : 0;
+    return code;
 }
 
 #ifdef NEUROTLM_HAVE_MPI

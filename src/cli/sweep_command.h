@@ -19,6 +19,7 @@ struct SweepCommand {
     bool retry_failed = false;
     bool list_points = false;
     bool quiet = false;
+    bool json = false;
     bool mpi = false;
     std::string memory_limit;
     void add(CLI::App& app);

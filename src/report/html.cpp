@@ -2,6 +2,7 @@
 
 #include "activity_charts.h"
 #include "html_format.h"
+#include "results_tables.h"
 #include "training_curves.h"
 
 #include <algorithm>
@@ -80,6 +81,9 @@ void write_header(std::ostringstream& os, const Report& r) {
         os << "<a href=\"#mapping\">Layer mapping</a>";
     if (r.workload_results.is_object() && r.workload_results.contains("epochs"))
         os << "<a href=\"#training\">Training</a>";
+    if (r.workload_kind == "hopfield_recall" && r.workload_results.is_object() &&
+        r.workload_results.contains("memories"))
+        os << "<a href=\"#recall\">Recall per memory</a>";
     os << "<a href=\"#workload\">Workload</a><a href=\"#config\">Configuration</a></nav>\n";
     os << "</header>\n";
 }
@@ -116,19 +120,33 @@ void write_key_figures(std::ostringstream& os, const Report& r, const Derived& d
     card(os, item + "s", count(r.items),
          r.items != r.items_requested ? "of " + count(r.items_requested) + " requested"
                                       : std::string("as requested"));
+    // A figure that is 0 because nothing on the platform models it (no block reports an area,
+    // books energy, or the workload counts no operations) is not a result: n/a, and why.
+    const bool energy = r.energy_J() > 0;
+    const std::string no_energy = "no block books energy";
     card(os, "latency per " + item, qty(d.latency_per_item_s, Unit::second), "set-up excluded");
     card(os, "throughput", rate(d.throughput), item + "s per second of work");
-    card(os, "energy per " + item, qty(d.energy_per_item_J, Unit::joule), "set-up excluded");
-    card(os, "average power", qty(d.avg_power_W, Unit::watt), "over the whole simulated time");
-    card(os, "efficiency",
-         std::isfinite(d.tops_per_w) ? plain(d.tops_per_w, 3) + " TOPS/W" : kNotAvailable,
-         many(r.ops, "operations"));
-    card(os, "area", area(r.area_m2()), count(r.components.size()) + " components");
-    card(os, "total energy", qty(r.energy_J(), Unit::joule),
-         "leakage " + qty(r.leakage_energy_J(), Unit::joule));
+    card(os, "energy per " + item, energy ? qty(d.energy_per_item_J, Unit::joule) : kNotAvailable,
+         energy ? "set-up excluded" : no_energy);
+    card(os, "average power", energy ? qty(d.avg_power_W, Unit::watt) : kNotAvailable,
+         energy ? "over the whole simulated time" : no_energy);
+    if (r.ops > 0)
+        card(os, "efficiency",
+             std::isfinite(d.tops_per_w) ? plain(d.tops_per_w, 3) + " TOPS/W" : kNotAvailable,
+             many(r.ops, "operations"));
+    else
+        card(os, "efficiency", kNotAvailable, "the workload counts no operations");
+    const double area_m2 = r.area_m2();
+    if (std::isfinite(area_m2) && area_m2 > 0)
+        card(os, "area", area(area_m2), count(r.components.size()) + " components");
+    else
+        card(os, "area", kNotAvailable,
+             "no block reports an area (" + count(r.components.size()) + " components)");
+    card(os, "total energy", energy ? qty(r.energy_J(), Unit::joule) : kNotAvailable,
+         energy ? "leakage " + qty(r.leakage_energy_J(), Unit::joule) : no_energy);
     if (r.setup_time_s() > 0 || r.setup_energy_J() > 0)
         card(os, "set-up (programming)", qty(r.setup_time_s(), Unit::second),
-             qty(r.setup_energy_J(), Unit::joule));
+             energy ? qty(r.setup_energy_J(), Unit::joule) : no_energy);
     const auto acc = json_number(r.workload_results, "accuracy");
     if (acc) {
         std::string sub;
@@ -641,37 +659,43 @@ void write_mapping(std::ostringstream& os, const Report& r) {
     os << "</section>\n";
 }
 
-// Scalars of the workload results as "key: value" rows, nested objects with dotted keys;
-// arrays and anything bulky stay in the JSON block below.
-void flatten(const json& j, const std::string& prefix,
-             std::vector<std::pair<std::string, std::string>>& rows) {
+// Scalars of the workload results as "key: value" rows, nested objects with dotted keys; arrays
+// of flat records become tables of their own (@p tables); other arrays and anything bulky stay
+// in the JSON block below. Keys with a section of their own are left out.
+void flatten(const json& j, const std::string& prefix, const std::vector<std::string>& skip,
+             std::vector<std::pair<std::string, std::string>>& rows,
+             std::vector<std::pair<std::string, const json*>>& tables) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (key == "confusion" || key == "layers") continue;
+        if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
         const json& v = it.value();
         if (v.is_object()) {
-            flatten(v, key, rows);
+            flatten(v, key, skip, rows, tables);
         } else if (v.is_string()) {
             rows.emplace_back(key, esc_name(v.get<std::string>()));
         } else if (v.is_number_float()) {
             rows.emplace_back(key, plain(v.get<double>(), 6));
+        } else if (flat_object_array(v)) {
+            tables.emplace_back(key, &v);
         } else if (v.is_array()) {
-            rows.emplace_back(key, "list of " + std::to_string(v.size()) +
-                                       " entries (see the JSON below)");
+            rows.emplace_back(key, v.empty() ? std::string("none")
+                                             : "list of " + std::to_string(v.size()) +
+                                                   " entries (see the JSON below)");
         } else {
             rows.emplace_back(key, esc(dump(v)));
         }
     }
 }
 
-void write_workload(std::ostringstream& os, const Report& r) {
+void write_workload(std::ostringstream& os, const Report& r, const std::vector<std::string>& skip) {
     os << "<section id=\"workload\">\n<h2>Workload results</h2>\n";
     if (!r.workload_results.is_object() || r.workload_results.empty()) {
         os << "<p class=\"note\">The workload reported no results.</p>\n</section>\n";
         return;
     }
     std::vector<std::pair<std::string, std::string>> rows;
-    flatten(r.workload_results, "", rows);
+    std::vector<std::pair<std::string, const json*>> tables;
+    flatten(r.workload_results, "", skip, rows, tables);
     if (!rows.empty()) {
         os << "<table>\n<thead><tr><th>result</th><th>value</th></tr></thead>\n<tbody>\n";
         for (const auto& [k, v] : rows)
@@ -679,6 +703,8 @@ void write_workload(std::ostringstream& os, const Report& r) {
                << "</td></tr>\n";
         os << "</tbody>\n</table>\n";
     }
+    for (const auto& [k, v] : tables)
+        os << records_table(k, *v);
     os << "<details>\n<summary>All workload results (JSON)</summary>\n<pre>"
        << esc(pretty(r.workload_results)) << "</pre>\n</details>\n</section>\n";
 }
@@ -703,8 +729,14 @@ std::string to_html(const Report& report, const json& effective_config) {
     write_component_table(os, report);
     write_confusion(os, report);
     write_mapping(os, report);
-    os << html::training_curves(report.workload_results);
-    write_workload(os, report);
+    // Results with a section of their own are not repeated in the workload's table.
+    std::vector<std::string> shown = {"confusion", "layers"};
+    const std::string curves = html::training_curves(report.workload_results);
+    if (!curves.empty()) shown.push_back("epochs");
+    const std::string recall = html::hopfield_memories(report);
+    if (!recall.empty()) shown.push_back("memories");
+    os << recall << curves;
+    write_workload(os, report, shown);
     os << "<section id=\"config\">\n<h2>Effective configuration</h2>\n<p class=\"note\">The "
           "configuration as the simulator used it, defaults filled in (also in "
           "config.effective.json); hash <code>"

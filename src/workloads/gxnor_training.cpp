@@ -63,19 +63,6 @@ std::string first_difference(const json& a, const json& b, const std::string& pa
     return (path.empty() ? "the checkpoint" : path) + " " + a.dump() + ", this run " + b.dump();
 }
 
-std::string duration_text(double s) {
-    char buf[32];
-    if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s / 3600),
-                      static_cast<int>(std::fmod(s, 3600) / 60));
-    else if (s >= 60)
-        std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s / 60),
-                      static_cast<int>(std::fmod(s, 60)));
-    else
-        std::snprintf(buf, sizeof buf, "%.0fs", s);
-    return buf;
-}
-
 template <typename T> void put(std::string& out, const std::vector<T>& v) {
     out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
@@ -609,13 +596,11 @@ void GxnorTraining::run(RunContext& context) {
             const std::uint64_t done = static_cast<std::uint64_t>(epoch) * batches + bi + 1;
             const double rate =
                 wall > 0 ? batches_done_run * static_cast<double>(m_batch) / wall : 0.0;
-            const double left =
-                batches_done_run ? wall / batches_done_run * (total_batches - done) : 0.0;
+            // The progress line adds the rate in batches and the time left.
             char status[160];
             std::snprintf(status, sizeof status,
-                          "epoch %d/%d batch %d/%d, %.0f images/s, %s left, loss %.4f", epoch + 1,
-                          m_epochs, bi + 1, batches, rate, duration_text(left).c_str(),
-                          loss_hw / static_cast<double>(images));
+                          "epoch %d/%d batch %d/%d, %.0f images/s, loss %.4f", epoch + 1, m_epochs,
+                          bi + 1, batches, rate, loss_hw / static_cast<double>(images));
             context.progress(done, total_batches, status);
         }
         if (stopped) break;

@@ -249,9 +249,11 @@ void HopfieldRecallWorkload::run(RunContext& ctx) {
                 m.iteration_sum += res.iterations;
                 m_ops += 2.0 * m_neurons * static_cast<double>(m_neurons) * res.iterations;
                 ++m_done;
+                ctx.progress(m_done, m_requested,
+                             "memory " + std::to_string(k) + ", " + std::to_string(m.exact) + "/" +
+                                 std::to_string(m.probes) + " exact");
             }
         }
-        ctx.progress(m_done, m_requested, "memory " + std::to_string(k) + " done");
     }
     ctx.phase("");
 }

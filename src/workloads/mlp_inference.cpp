@@ -766,7 +766,6 @@ void MlpInference::run(RunContext& ctx) {
     Drivers drivers;
     program_tiles(ctx, drivers);
     const std::uint64_t total = static_cast<std::uint64_t>(m_run_count);
-    const std::uint64_t step = std::max<std::uint64_t>(1, total / 100);
     for (int i = 0; i < m_run_count; ++i) {
         if (ctx.stop_requested()) break;
         const int predicted = m_chain_mode ? infer_chain(ctx, drivers, i) : infer(ctx, drivers, i);
@@ -783,7 +782,9 @@ void MlpInference::run(RunContext& ctx) {
             ++m_confusion[static_cast<std::size_t>(label * m_classes + predicted)];
         }
         ++m_done;
-        if (m_done % step == 0 || m_done == total) {
+        // Every item: the listener decides how often to show it (core of a progress line that
+        // can say when the first item is done and keep its rate current).
+        {
             char status[96];
             if (!m_data.labels.empty())
                 std::snprintf(status, sizeof status, "accuracy %.2f%%",

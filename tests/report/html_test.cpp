@@ -385,3 +385,109 @@ TEST(Html, EnergyByClassIsATableThatAddsUp) {
     EXPECT_NE(classes.find(">crossbar_tile<"), std::string::npos);
     EXPECT_NE(classes.find(">controller<"), std::string::npos);
 }
+
+TEST(Html, HopfieldRecallHasATableOfItsMemories) {
+    Report r = small_report();
+    r.workload_kind = "hopfield_recall";
+    r.item_name = "recall";
+    // Memory 0: 8 recalls in 8 us and 16 nJ, so 1 us and 2 nJ per recall.
+    r.phases = {phase("store", 100e-9, 0.1e-6, true, 1), phase("recall_m0", 8e-6, 16e-9, false, 8),
+                phase("recall_m1", 12e-6, 36e-9, false, 12)};
+    r.workload_results = {{"component", "hop"},
+                          {"corruption", "flip"},
+                          {"exact_recall", 0.85},
+                          {"memories",
+                           {{{"memory", 0},
+                             {"phase", "recall_m0"},
+                             {"source", "random"},
+                             {"patterns", 2},
+                             {"load", 0.0625},
+                             {"probes", 8},
+                             {"exact_recall", 0.875},
+                             {"mean_overlap", 0.96875},
+                             {"mean_iterations", 2.5},
+                             {"converged", 1.0},
+                             {"two_cycles", 0},
+                             {"failed_writes", 3}},
+                            {{"memory", 1},
+                             {"phase", "recall_m1"},
+                             {"source", "random"},
+                             {"patterns", 3},
+                             {"load", 0.09375},
+                             {"probes", 12},
+                             {"exact_recall", 0.75},
+                             {"mean_overlap", 0.9},
+                             {"mean_iterations", 3.25},
+                             {"converged", 0.5},
+                             {"two_cycles", 6},
+                             {"failed_writes", 0}}}}};
+    const std::string html = to_html(r, json::object());
+    expect_sound(html);
+    const std::string recall = section(html, "recall");
+    ASSERT_FALSE(recall.empty());
+    EXPECT_EQ(occurrences(recall, "<tr>"), 3u); // header and two memories
+    for (const std::string cell :
+         {"87.5 %", "0.9688", "2.5", "100.0 %", "1 \xC2\xB5s", "2 nJ", "3 nJ", "50.0 %"})
+        EXPECT_NE(recall.find(">" + cell + "<"), std::string::npos) << cell;
+    EXPECT_NE(html.find("href=\"#recall\""), std::string::npos);
+    // Not repeated as "list of 2 entries" in the workload section.
+    const std::string workload = section(html, "workload");
+    EXPECT_EQ(workload.find("list of"), std::string::npos) << workload;
+    EXPECT_EQ(workload.find("<h3>memories</h3>"), std::string::npos);
+}
+
+TEST(Html, ArraysOfFlatRecordsAreTables) {
+    Report r = small_report();
+    r.workload_results["per_bank"] = {{{"bank", "b0"}, {"outputs", 10}, {"gain", 30.5}},
+                                      {{"bank", "b1"}, {"outputs", 4}, {"clipped", true}}};
+    r.workload_results["nested"] = {{"steps", {{{"t", 1}}, {{"t", 2}}}}};
+    r.workload_results["ragged"] = {{{"a", {1, 2}}}}; // not flat: stays in the JSON block
+    const std::string workload = section(to_html(r, json::object()), "workload");
+    EXPECT_NE(workload.find("<h3>per_bank</h3>"), std::string::npos);
+    EXPECT_NE(workload.find("<h3>nested.steps</h3>"), std::string::npos);
+    // Columns are the union of the keys; a missing value is an empty cell.
+    EXPECT_NE(workload.find("<th class=\"n\">gain</th>"), std::string::npos);
+    EXPECT_NE(workload.find("<th>bank</th>"), std::string::npos);
+    EXPECT_NE(workload.find(">30.5<"), std::string::npos);
+    EXPECT_NE(workload.find(">yes<"), std::string::npos);
+    EXPECT_NE(workload.find("ragged</td><td class=\"name\">list of 1 entries"), std::string::npos);
+    EXPECT_EQ(workload.find("list of 2"), std::string::npos);
+}
+
+TEST(Html, LongRecordListsAreCut) {
+    Report r = small_report();
+    json rows = json::array();
+    for (int i = 0; i < 1000; ++i)
+        rows.push_back({{"i", i}});
+    r.workload_results["rows"] = rows;
+    const std::string workload = section(to_html(r, json::object()), "workload");
+    const std::size_t start = workload.find("<h3>rows</h3>");
+    ASSERT_NE(start, std::string::npos);
+    const std::string table = workload.substr(start, workload.find("<details>") - start);
+    EXPECT_EQ(occurrences(table, "<tr>"), 201u);
+    EXPECT_NE(table.find("The first 200 of 1000 entries"), std::string::npos);
+}
+
+TEST(Html, FiguresThePlatformDoesNotModelAreNotShownAsZero) {
+    Report r = small_report();
+    for (auto& c : r.components)
+        c.area_m2 = 0.0;
+    r.ops = 0;
+    const std::string figures = section(to_html(r, json::object()), "figures");
+    EXPECT_EQ(figures.find("0 mm"), std::string::npos) << figures;
+    EXPECT_EQ(figures.find("0 TOPS/W"), std::string::npos) << figures;
+    EXPECT_NE(figures.find("no block reports an area"), std::string::npos);
+    EXPECT_NE(figures.find("the workload counts no operations"), std::string::npos);
+    // No energy booked anywhere: no "0 J" energy or power.
+    Report silent = small_report();
+    for (auto& c : silent.components) {
+        c.dynamic_energy_J = 0;
+        c.actions.clear();
+    }
+    for (auto& p : silent.phases)
+        p.dynamic_energy_J = 0;
+    const std::string quiet = section(to_html(silent, json::object()), "figures");
+    EXPECT_EQ(quiet.find(">0 J<"), std::string::npos) << quiet;
+    EXPECT_EQ(quiet.find(">0 W<"), std::string::npos) << quiet;
+    EXPECT_NE(quiet.find("no block books energy"), std::string::npos);
+}
