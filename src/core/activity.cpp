@@ -20,11 +20,14 @@ int ActivityLog::add_track(std::string name, std::string type) {
 void ActivityLog::grow_to(double end_s) {
     while (end_s > m_bin_s * static_cast<double>(kBins)) {
         auto halve = [](std::vector<double>& v) {
-            for (std::size_t i = 0; i < kBins / 2; ++i) v[i] = v[2 * i] + v[2 * i + 1];
+            for (std::size_t i = 0; i < kBins / 2; ++i)
+                v[i] = v[2 * i] + v[2 * i + 1];
             std::fill(v.begin() + kBins / 2, v.end(), 0.0);
         };
-        for (auto& v : m_energy) halve(v);
-        for (auto& v : m_busy) halve(v);
+        for (auto& v : m_energy)
+            halve(v);
+        for (auto& v : m_busy)
+            halve(v);
         m_bin_s *= 2.0;
     }
 }
@@ -57,8 +60,7 @@ void ActivityLog::busy(int track, double start_s, double duration_s, const char*
             if (energy_J[c] != 0.0) m_energy[c][b] += f * energy_J[c];
     });
     if (!m_options.keep_events) return;
-    if (start_s + duration_s < m_options.window_start_s || start_s > m_options.window_end_s)
-        return;
+    if (start_s + duration_s < m_options.window_start_s || start_s > m_options.window_end_s) return;
     if (m_events.size() >= m_options.max_events) {
         ++m_dropped;
         return;

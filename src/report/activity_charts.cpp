@@ -39,7 +39,8 @@ PowerScale power_scale(double max_W) {
 std::vector<double> numbers(const json& a) {
     std::vector<double> v;
     if (!a.is_array()) return v;
-    for (const json& x : a) v.push_back(x.is_number() ? x.get<double>() : 0.0);
+    for (const json& x : a)
+        v.push_back(x.is_number() ? x.get<double>() : 0.0);
     return v;
 }
 
@@ -64,7 +65,8 @@ std::string activity_section(const json& ts) {
     if (ts.contains("power_W") && ts["power_W"].is_object())
         for (auto it = ts["power_W"].begin(); it != ts["power_W"].end(); ++it) {
             Series s{it.key(), numbers(it.value()), 0.0};
-            for (double w : s.w) s.sum += w;
+            for (double w : s.w)
+                s.sum += w;
             classes.push_back(std::move(s));
         }
     std::sort(classes.begin(), classes.end(),
@@ -109,7 +111,8 @@ std::string activity_section(const json& ts) {
         std::vector<Row> rows;
         for (auto it = ts["utilisation"].begin(); it != ts["utilisation"].end(); ++it) {
             Row r{it.key(), numbers(it.value()), 0.0};
-            for (double f : r.f) r.sum += f;
+            for (double f : r.f)
+                r.sum += f;
             rows.push_back(std::move(r));
         }
         std::stable_sort(rows.begin(), rows.end(),

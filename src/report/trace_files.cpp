@@ -25,8 +25,24 @@ std::string vcd_id(std::size_t n) {
 /// A name VCD readers accept as one token.
 std::string vcd_name(const std::string& s) {
     std::string out;
-    for (char c : s) out += (c == ' ' || c == '\t' || c == '$') ? '_' : c;
+    for (char c : s)
+        out += (c == ' ' || c == '\t' || c == '$') ? '_' : c;
     return out.empty() ? "_" : out;
+}
+
+/// The phase marks inside the log's event window, and the one in force when it opens.
+std::vector<PhaseMark> phases_in_window(const ActivityLog& log) {
+    const ActivityOptions& o = log.options();
+    std::vector<PhaseMark> out;
+    const PhaseMark* before = nullptr;
+    for (const PhaseMark& p : log.phases()) {
+        if (p.time_s < o.window_start_s)
+            before = &p;
+        else if (p.time_s <= o.window_end_s)
+            out.push_back(p);
+    }
+    if (before) out.insert(out.begin(), *before);
+    return out;
 }
 
 std::uint64_t picoseconds(double s) {
@@ -61,7 +77,7 @@ std::string to_vcd(const ActivityLog& log, const std::string& platform) {
         changes.push_back(
             {picoseconds(e.start_s + e.duration_s), 0, static_cast<std::size_t>(e.track), {}});
     }
-    for (const PhaseMark& p : log.phases())
+    for (const PhaseMark& p : phases_in_window(log))
         changes.push_back({picoseconds(p.time_s), 1, 0, p.name.empty() ? "-" : vcd_name(p.name)});
     std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
         return a.time != b.time ? a.time < b.time : a.kind < b.kind;
@@ -108,17 +124,21 @@ std::string to_vcd(const ActivityLog& log, const std::string& platform) {
 
 std::string to_trace_events(const ActivityLog& log, const std::string& platform) {
     json events = json::array();
-    events.push_back({{"ph", "M"}, {"pid", 1}, {"name", "process_name"},
-                      {"args", {{"name", platform}}}});
     events.push_back(
-        {{"ph", "M"}, {"pid", 1}, {"tid", 0}, {"name", "thread_name"}, {"args", {{"name", "phases"}}}});
+        {{"ph", "M"}, {"pid", 1}, {"name", "process_name"}, {"args", {{"name", platform}}}});
+    events.push_back({{"ph", "M"},
+                      {"pid", 1},
+                      {"tid", 0},
+                      {"name", "thread_name"},
+                      {"args", {{"name", "phases"}}}});
     for (std::size_t t = 0; t < log.track_names().size(); ++t)
-        events.push_back({{"ph", "M"},
-                          {"pid", 1},
-                          {"tid", t + 1},
-                          {"name", "thread_name"},
-                          {"args", {{"name", log.track_names()[t] + " (" + log.track_types()[t] + ")"}}}});
-    for (const PhaseMark& p : log.phases())
+        events.push_back(
+            {{"ph", "M"},
+             {"pid", 1},
+             {"tid", t + 1},
+             {"name", "thread_name"},
+             {"args", {{"name", log.track_names()[t] + " (" + log.track_types()[t] + ")"}}}});
+    for (const PhaseMark& p : phases_in_window(log))
         events.push_back({{"ph", "i"},
                           {"s", "g"},
                           {"pid", 1},

@@ -11,13 +11,15 @@ namespace {
 
 double total_energy(const ActivityLog& log, std::size_t c) {
     double s = 0;
-    for (std::size_t b = 0; b < ActivityLog::kBins; ++b) s += log.energy_J(c, b);
+    for (std::size_t b = 0; b < ActivityLog::kBins; ++b)
+        s += log.energy_J(c, b);
     return s;
 }
 
 double total_busy(const ActivityLog& log, int t) {
     double s = 0;
-    for (std::size_t b = 0; b < ActivityLog::kBins; ++b) s += log.busy_s(t, b);
+    for (std::size_t b = 0; b < ActivityLog::kBins; ++b)
+        s += log.busy_s(t, b);
     return s;
 }
 
@@ -72,7 +74,8 @@ TEST(Activity, EventsAreKeptOnlyWhenAskedWithinTheWindowAndTheLimit) {
     o.max_events = 3;
     ActivityLog log({"array"}, o);
     const int t = log.add_track("a", "x");
-    for (int k = 0; k < 30; ++k) log.busy(t, k * 1e-9, 0.5e-9, "MVM", {});
+    for (int k = 0; k < 30; ++k)
+        log.busy(t, k * 1e-9, 0.5e-9, "MVM", {});
     // Intervals starting at 10..20 ns meet the window (the one from 9 ns ends at 9.5 ns):
     // 11 events, the first 3 kept.
     EXPECT_EQ(log.events().size(), 3u);

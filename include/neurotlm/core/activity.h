@@ -71,9 +71,7 @@ public:
     /// Energy of class @p c in bin @p b.
     double energy_J(std::size_t c, std::size_t b) const { return m_energy[c][b]; }
     /// Busy time of track @p t in bin @p b.
-    double busy_s(int t, std::size_t b) const {
-        return m_busy[static_cast<std::size_t>(t)][b];
-    }
+    double busy_s(int t, std::size_t b) const { return m_busy[static_cast<std::size_t>(t)][b]; }
 
 private:
     void grow_to(double end_s);
