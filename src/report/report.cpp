@@ -396,14 +396,20 @@ std::string summary_table(const Report& r) {
                << format_quantity(per, Unit::joule) << (std::isfinite(per) ? share : "") << "\n";
         }
     }
-    if (std::isfinite(t.tops_per_w)) {
+    if (std::isfinite(t.tops_per_w) && r.ops > 0.0) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.3g", t.tops_per_w);
         line("efficiency", std::string(buf) + " TOPS/W");
+    } else {
+        line("efficiency", "n/a (the workload counts no operations over the whole run)");
     }
-    char area[32];
-    std::snprintf(area, sizeof area, "%.4g mm^2", r.area_m2() * 1e6);
-    line("area", area);
+    if (r.area_m2() > 0.0) {
+        char area[32];
+        std::snprintf(area, sizeof area, "%.4g mm^2", r.area_m2() * 1e6);
+        line("area", area);
+    } else {
+        line("area", "n/a (no block reports an area)");
+    }
     if (!r.phases.empty()) {
         os << "  per phase (latency, energy per pass):\n";
         for (const auto& p : r.phases) {

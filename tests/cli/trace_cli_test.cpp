@@ -74,8 +74,10 @@ TEST(TraceCli, PowerOverTimeAddsUpToTheRunsEnergy) {
     const double bin = ts["bin_s"].get<double>();
     double dynamic = 0, peak = 0;
     for (auto it = ts["power_W"].begin(); it != ts["power_W"].end(); ++it)
-        for (const json& w : it.value()) dynamic += w.get<double>() * bin;
-    for (const json& w : ts["total_power_W"]) peak = std::max(peak, w.get<double>());
+        for (const json& w : it.value())
+            dynamic += w.get<double>() * bin;
+    for (const json& w : ts["total_power_W"])
+        peak = std::max(peak, w.get<double>());
     const double expected = report["totals"]["dynamic_energy_J"].get<double>();
     EXPECT_NEAR(dynamic, expected, 1e-9 * expected);
     EXPECT_DOUBLE_EQ(ts["peak_power_W"].get<double>(), peak);
