@@ -52,7 +52,8 @@ void Block::set_activity(ActivityLog* log, int track) {
     m_activity = log;
     m_track = track;
     m_logged_J.assign(energy_class::kActionClasses.size(), 0.0);
-    if (log) m_logged_J = energy_since_logged(); // what was booked before: not activity
+    // What was booked before the run (while the platform was built) counts at time zero.
+    if (log) log->energy_at(0.0, energy_since_logged());
 }
 
 std::vector<double> Block::energy_since_logged() {
@@ -196,7 +197,9 @@ bool Component::access(tlm::tlm_generic_payload& trans, sc_core::sc_time* delay)
                                  ": simulated time would pass 10^6 s; the parameters give access "
                                  "times far beyond any real hardware");
             *delay += cycles(own);
-            add_busy(now + *delay - cycles(own), cycles(own), is_write ? "write" : "read");
+            // *delay already holds the caller's offset: the access ends at time stamp + delay.
+            add_busy(sc_core::sc_time_stamp() + *delay - cycles(own), cycles(own),
+                     is_write ? "write" : "read");
         }
     }
     return true;

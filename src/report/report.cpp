@@ -246,7 +246,17 @@ json to_json(const Report& r, bool with_wall_clock) {
 }
 
 json time_series_json(const ActivityLog& log, double end_s, double leakage_W) {
-    const std::size_t bins = log.bins_used(end_s);
+    // Work booked to end after the last block's idle time (a memory's own access time past
+    // its initiator's end) still shows: the bins reach the last one holding anything.
+    std::size_t bins = log.bins_used(end_s);
+    for (std::size_t b = bins; b < ActivityLog::kBins; ++b) {
+        bool used = false;
+        for (std::size_t c = 0; c < log.classes().size() && !used; ++c)
+            used = log.energy_J(c, b) != 0.0;
+        for (std::size_t t = 0; t < log.track_names().size() && !used; ++t)
+            used = log.busy_s(static_cast<int>(t), b) != 0.0;
+        if (used) bins = b + 1;
+    }
     const double bin = log.bin_s();
     json classes = json::object();
     std::vector<double> total(bins, leakage_W);
