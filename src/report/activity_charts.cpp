@@ -90,6 +90,7 @@ std::string activity_section(const json& ts) {
     c.title = "Power over time";
     c.x_label = std::string("simulated time (") + tsc.unit + ")";
     c.y_label = std::string("power (") + psc.unit + ")";
+    c.small_marks = true;
     for (std::size_t s = 0; s < shown.size(); ++s)
         for (std::size_t b = 0; b < shown[s].w.size() && b < bins; ++b) {
             const double t = (static_cast<double>(b) + 0.5) * bin;

@@ -318,6 +318,13 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 svg.chart text { font: 12px system-ui, "DejaVu Sans", Helvetica, Arial, sans-serif;
                  fill: var(--ink); }
 svg.chart text.inner { fill: #fff; font-size: 11px; }
+svg.chart rect.frame { fill: none; stroke: var(--rule); }
+svg.chart line.grid { stroke: #eef1f4; }
+svg.chart polyline.series { fill: none; stroke-width: 1.5; }
+svg.chart polyline.front { fill: none; stroke: #e08a2c; stroke-width: 2; }
+svg.chart path.failed { stroke: #c0392b; stroke-width: 2; }
+svg.chart text.axis-label { fill: var(--muted); }
+svg.chart text.base { font-size: 11px; fill: var(--muted); }
 svg.chart text.value { fill: var(--muted); }
 svg.chart g.muted text.label { font-style: italic; fill: var(--muted); }
 svg.chart line.axis { stroke: var(--rule); }

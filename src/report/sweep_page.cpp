@@ -306,15 +306,7 @@ std::string sweep_html(const SweepPage& page) {
     os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<title>neurotlm sweep: "
-       << esc(page.title) << "</title>\n<style>" << kStyle
-       << "div.wide { overflow-x: auto; }\n"
-          "svg.chart rect.frame { fill: none; stroke: var(--rule); }\n"
-          "svg.chart line.grid { stroke: #eef1f4; }\n"
-          "svg.chart polyline.series { fill: none; stroke-width: 1.5; }\n"
-          "svg.chart polyline.front { fill: none; stroke: #e08a2c; stroke-width: 2; }\n"
-          "svg.chart path.failed { stroke: #c0392b; stroke-width: 2; }\n"
-          "svg.chart text.axis-label { fill: var(--muted); }\n"
-          "svg.chart text.base { font-size: 11px; fill: var(--muted); }\n"
+       << esc(page.title) << "</title>\n<style>" << kStyle << "div.wide { overflow-x: auto; }\n"
        << "</style>\n</head>\n<body>\n<header>\n<h1>neurotlm sweep: " << esc(page.title)
        << "</h1>\n";
     const std::string status = std::to_string(done) + " of " + std::to_string(page.points.size()) +

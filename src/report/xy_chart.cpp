@@ -157,10 +157,16 @@ std::string xy_chart(const Chart& c) {
                                    : on_front      ? kPalette[1]
                                                    : kOtherColour;
         os << "<a href=\"" << esc(m.link) << "\"><circle cx=\"" << printf_str("%.1f", xpos(m))
-           << "\" cy=\"" << printf_str("%.1f", py(m.y)) << "\" r=\"" << (m.base ? 6 : 4)
+           << "\" cy=\"" << printf_str("%.1f", py(m.y)) << "\" r=\""
+           << (m.base          ? "6"
+               : c.small_marks ? "1.5"
+                               : "4")
            << "\" fill=\"" << (m.base ? "#fff" : colour) << "\" stroke=\"" << colour
-           << "\" stroke-width=\"" << (m.base ? 2.5 : 1) << "\"><title>" << esc(m.tip)
-           << "</title></circle></a>\n";
+           << "\" stroke-width=\""
+           << (m.base          ? 2.5
+               : c.small_marks ? 0
+                               : 1)
+           << "\"><title>" << esc(m.tip) << "</title></circle></a>\n";
         if (m.base)
             os << "<text class=\"base\" x=\"" << printf_str("%.1f", xpos(m) + 8) << "\" y=\""
                << printf_str("%.1f", py(m.y) - 8) << "\">base</text>\n";

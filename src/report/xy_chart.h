@@ -33,7 +33,8 @@ struct Chart {
     std::vector<Failure> failures;
     std::vector<std::size_t> front; // marks of a Pareto front, joined in x order
     bool join_series = true;
-    bool percent = false; // a fraction in %: the axis never passes 0 or 100
+    bool percent = false;     // a fraction in %: the axis never passes 0 or 100
+    bool small_marks = false; // dense series: small dots without outline (still with tooltips)
 };
 
 std::string xy_chart(const Chart& c);
