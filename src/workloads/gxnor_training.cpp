@@ -64,14 +64,14 @@ std::string first_difference(const json& a, const json& b, const std::string& pa
 }
 
 template <typename T> void put(std::string& out, const std::vector<T>& v) {
-    out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 template <typename T>
 void take(const std::string& in, std::size_t& at, std::vector<T>& v, std::size_t n,
           const std::string& file) {
     if (at + n * sizeof(T) > in.size()) throw InputError(file + ": the checkpoint is truncated");
     v.resize(n);
-    std::memcpy(v.data(), in.data() + at, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), in.data() + at, n * sizeof(T)); // no null pointer for n 0
     at += n * sizeof(T);
 }
 
