@@ -135,16 +135,8 @@ HopfieldSpec HopfieldSpec::from_params(const Params& p, const DeviceLibrary& dev
     if (s.storage != WeightStorage::multilevel && s.pairs_per_weight != 1)
         p.fail("pairs_per_weight", "1 (more pairs per weight need storage \"multilevel\")",
                std::to_string(s.pairs_per_weight));
-    const CellSpec& cell = devices.resolve(p.string("device"), p.file(), p.pointer_of("device"));
-    if (cell.type == CellType::rram || cell.levels() != 2)
-        p.fail("device", "a tunnel junction (a device of type mtj or sot_mram)",
-               "\"" + p.string("device") + "\", a " + to_string(cell.type) + " device");
-    s.cell = cell;
-    // The converter sets the read bias; the device's own read voltage does not apply here.
-    s.cell.read_voltage_V = s.read_voltage_V;
-    if (const std::string why = s.cell.contrast_problem(s.read_voltage_V); !why.empty())
-        p.fail("read_voltage", why + " (device \"" + p.string("device") + "\")",
-               format_quantity(s.read_voltage_V, Unit::volt));
+    // The converter sets the read bias.
+    s.cell = resolve_tunnel_junction(p, devices, s.read_voltage_V);
     return s;
 }
 

@@ -112,15 +112,7 @@ const SpecTable<TrainingUnitSpec>& TrainingUnitSpec::table() {
 
 TrainingUnitSpec TrainingUnitSpec::from_params(const Params& p, const DeviceLibrary& devices) {
     TrainingUnitSpec s = table().build(p);
-    const CellSpec& cell = devices.resolve(p.string("device"), p.file(), p.pointer_of("device"));
-    if (cell.type == CellType::rram || cell.levels() != 2)
-        p.fail("device", "a tunnel junction (a device of type mtj or sot_mram)",
-               "\"" + p.string("device") + "\", a " + to_string(cell.type) + " device");
-    s.cell = cell;
-    s.cell.read_voltage_V = s.read_voltage_V;
-    if (const std::string why = s.cell.contrast_problem(s.read_voltage_V); !why.empty())
-        p.fail("read_voltage", why + " (device \"" + p.string("device") + "\")",
-               format_quantity(s.read_voltage_V, Unit::volt));
+    s.cell = resolve_tunnel_junction(p, devices, s.read_voltage_V);
     const MtjSwitchingSpec& sw = s.cell.switching;
     if (s.pulse_control == PulseControl::current &&
         sw.regime(sw.write_current_A) == SwitchingRegime::thermal &&

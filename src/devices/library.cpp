@@ -167,4 +167,18 @@ json DeviceLibrary::effective() const {
     return out;
 }
 
+CellSpec resolve_tunnel_junction(const Params& p, const DeviceLibrary& devices,
+                                 double read_voltage_V) {
+    CellSpec cell = devices.resolve(p.string("device"), p.file(), p.pointer_of("device"));
+    if (cell.type == CellType::rram || cell.levels() != 2)
+        p.fail("device", "a tunnel junction (a device of type mtj or sot_mram)",
+               "\"" + p.string("device") + "\", a " + to_string(cell.type) + " device");
+    // The block sets the read bias; the device's own read voltage does not apply.
+    cell.read_voltage_V = read_voltage_V;
+    if (const std::string why = cell.contrast_problem(read_voltage_V); !why.empty())
+        p.fail("read_voltage", why + " (device \"" + p.string("device") + "\")",
+               format_quantity(read_voltage_V, Unit::volt));
+    return cell;
+}
+
 } // namespace neurotlm

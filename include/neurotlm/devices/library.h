@@ -51,4 +51,10 @@ private:
     mutable std::map<std::string, Entry> m_presets;
 };
 
+/// @brief The tunnel junction a block's "device" names, read at the block's own bias
+/// @p read_voltage_V (its "read_voltage"): refused (at the key's pointer) when the device is not
+/// a two-state MTJ or SOT-MRAM cell, or has too little TMR left at that bias.
+CellSpec resolve_tunnel_junction(const Params& p, const DeviceLibrary& devices,
+                                 double read_voltage_V);
+
 } // namespace neurotlm
