@@ -20,7 +20,7 @@ using neurotlm::testing::run_job;
 
 namespace {
 
-constexpr std::uint64_t kBase = 0x20000000;
+constexpr std::uint64_t kBufferBase = 0x20000000;
 
 json buffer_platform(json buffer) {
     json b = {{"name", "buf"}, {"type", "buffer"}};
@@ -44,7 +44,7 @@ TEST(SramBuffer, KeepsWhatIsWrittenAndBooksEveryWordTouched) {
     ASSERT_NE(buf, nullptr);
     std::vector<float> back(16);
     run_job(p, [&](Controller& c) {
-        BufferDriver d(c, kBase, "buf");
+        BufferDriver d(c, kBufferBase, "buf");
         d.probe();
         EXPECT_EQ(d.capacity(), 4096u);
         EXPECT_EQ(d.word_bytes(), 8u);
@@ -104,7 +104,7 @@ TEST(SramBuffer, ElementsOfAHardwareWidthFillFewerWords) {
     const auto* buf = dynamic_cast<const SramBuffer*>(p.find("buf"));
     std::vector<float> x(64, 3.0f), back(64, 0.0f);
     run_job(p, [&](Controller& c) {
-        BufferDriver d(c, kBase, "buf");
+        BufferDriver d(c, kBufferBase, "buf");
         d.probe();
         d.write(256, x.data(), 256, ElementWidth{4, 8});
         d.read(256, back.data(), 256, ElementWidth{4, 8});
@@ -126,7 +126,7 @@ TEST(SramBuffer, BanksReadInParallel) {
     double one = 0, four = 0;
     run_job(p, [&](Controller& c) {
         std::vector<unsigned char> x(64);
-        BufferDriver a(c, kBase, "one"), b(c, 0x30000000, "four");
+        BufferDriver a(c, kBufferBase, "one"), b(c, 0x30000000, "four");
         a.probe();
         b.probe();
         double t0 = c.now().to_seconds();
@@ -142,10 +142,10 @@ TEST(SramBuffer, BanksReadInParallel) {
 TEST(SramBuffer, HasNoCommands) {
     Platform p(config_from(buffer_platform({})));
     run_job(p, [&](Controller& c) {
-        c.write32(kBase + regmap::CTRL.offset, 1);
-        EXPECT_TRUE(c.read32(kBase + regmap::STATUS.offset) & regmap::kStatusError);
-        EXPECT_EQ(c.read32(kBase + regmap::ERROR_CODE.offset), regmap::kErrBadCommand.value);
-        EXPECT_EQ(c.read32(kBase + regmap::TYPE.offset), buffer::regs::kTypeCode);
+        c.write32(kBufferBase + regmap::CTRL.offset, 1);
+        EXPECT_TRUE(c.read32(kBufferBase + regmap::STATUS.offset) & regmap::kStatusError);
+        EXPECT_EQ(c.read32(kBufferBase + regmap::ERROR_CODE.offset), regmap::kErrBadCommand.value);
+        EXPECT_EQ(c.read32(kBufferBase + regmap::TYPE.offset), buffer::regs::kTypeCode);
     });
 }
 

@@ -17,7 +17,7 @@
 namespace neurotlm {
 namespace {
 
-CellSpec rram(int levels) {
+CellSpec sliced_rram(int levels) {
     return CellSpec::from_json(
         {{"type", "rram"}, {"r_on", 100e3}, {"r_off", 1.7e6}, {"levels", levels}});
 }
@@ -27,7 +27,7 @@ CrossbarSpec sliced_spec(int rows, int cols, int levels, WeightMapping mapping, 
     CrossbarSpec s;
     s.rows = rows;
     s.cols = cols;
-    s.cell = rram(levels);
+    s.cell = sliced_rram(levels);
     s.mapping = mapping;
     s.weight_bits = weight_bits;
     s.input_bits = 4;

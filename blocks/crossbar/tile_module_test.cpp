@@ -21,7 +21,7 @@ using neurotlm::testing::tile_platform;
 
 namespace {
 
-constexpr std::uint64_t kBase = 0x10000000;
+constexpr std::uint64_t kTileBase = 0x10000000;
 constexpr std::uint64_t kStride = 4 << 20;
 
 std::vector<float> ramp(int n, float scale) {
@@ -36,11 +36,11 @@ std::vector<float> ramp(int n, float scale) {
 TEST(CrossbarTile, IdentifiesItselfAndReportsItsSize) {
     Platform p(config_from(tile_platform(1, 16, 8)));
     run_job(p, [](Controller& c) {
-        CrossbarTileDriver d(c, kBase, "tile0");
+        CrossbarTileDriver d(c, kTileBase, "tile0");
         d.probe();
         EXPECT_EQ(d.rows(), 16);
         EXPECT_EQ(d.cols(), 4); // differential: two physical columns per output
-        EXPECT_EQ(c.read32(kBase + regmap::ID.offset), regmap::kIdMagic);
+        EXPECT_EQ(c.read32(kTileBase + regmap::ID.offset), regmap::kIdMagic);
     });
 }
 
@@ -64,7 +64,7 @@ TEST(CrossbarTile, MultiplyMatchesItsCircuitModelBitForBit) {
     reference.mvm(x.data(), y_ref.data());
 
     run_job(p, [&](Controller& c) {
-        CrossbarTileDriver d(c, kBase, "tile0");
+        CrossbarTileDriver d(c, kTileBase, "tile0");
         d.probe();
         d.program(w.data(), 32, 8, 0.5f);
         d.set_input_range(1.0f);
@@ -87,7 +87,7 @@ TEST(CrossbarTile, ArrayEnergyInTheLedgerIsTheCircuitsReadEnergy) {
     const CrossbarCost cost = reference.mvm(x.data(), y.data());
     ASSERT_GT(cost.array_energy_J, 0.0);
     run_job(p, [&](Controller& c) {
-        CrossbarTileDriver d(c, kBase, "tile0");
+        CrossbarTileDriver d(c, kTileBase, "tile0");
         d.probe();
         d.program(w.data(), 8, 4, 1.0f);
         d.set_input_range(1.0f);
@@ -104,7 +104,7 @@ TEST(CrossbarTile, MultiplyBeforeProgramIsRefusedWithAReason) {
     Platform p(config_from(tile_platform(1, 8, 8)));
     std::string message;
     run_job(p, [&](Controller& c) {
-        CrossbarTileDriver d(c, kBase, "tile0");
+        CrossbarTileDriver d(c, kTileBase, "tile0");
         d.probe();
         std::vector<float> x(8, 0.5f), y(4);
         d.start_mvm(x.data(), 8);
@@ -122,13 +122,13 @@ TEST(CrossbarTile, AccessOutsideTheMapIsAnAddressError) {
     bool threw = false;
     run_job(p, [&](Controller& c) {
         try {
-            c.read32(kBase + 0x300); // an unmapped register
+            c.read32(kTileBase + 0x300); // an unmapped register
         } catch (const BusError&) {
             threw = true;
         }
         // A window access running past the input vector.
         std::vector<float> big(9, 0.0f);
-        EXPECT_THROW(c.write(kBase + crossbar::regs::INPUT.offset, big.data(), big.size() * 4),
+        EXPECT_THROW(c.write(kTileBase + crossbar::regs::INPUT.offset, big.data(), big.size() * 4),
                      BusError);
         // Outside every router range.
         EXPECT_THROW(c.read32(0x20), BusError);
@@ -157,7 +157,7 @@ TEST(CrossbarTile, TwoTilesStartedTogetherFinishAtTheSlowerOnesTime) {
     const std::vector<float> x = ramp(64, 1.0f);
     double t_parallel = 0, t_sequential = 0, lat0 = 0, lat1 = 0;
     run_job(p, [&](Controller& c) {
-        CrossbarTileDriver a(c, kBase, "tile0"), b(c, kBase + kStride, "tile1");
+        CrossbarTileDriver a(c, kTileBase, "tile0"), b(c, kTileBase + kStride, "tile1");
         a.probe();
         b.probe();
         a.program(w.data(), 64, 32, 1.0f);
@@ -167,10 +167,10 @@ TEST(CrossbarTile, TwoTilesStartedTogetherFinishAtTheSlowerOnesTime) {
         double t0 = c.now().to_seconds();
         a.start_mvm(x.data(), 64);
         a.collect(y.data(), 32);
-        lat0 = c.read32(kBase + regmap::LAST_CYCLES.offset) * 1e-9;
+        lat0 = c.read32(kTileBase + regmap::LAST_CYCLES.offset) * 1e-9;
         b.start_mvm(x.data(), 64);
         b.collect(y.data(), 32);
-        lat1 = c.read32(kBase + kStride + regmap::LAST_CYCLES.offset) * 1e-9;
+        lat1 = c.read32(kTileBase + kStride + regmap::LAST_CYCLES.offset) * 1e-9;
         t_sequential = c.now().to_seconds() - t0;
         // Parallel: both started, then both collected.
         t0 = c.now().to_seconds();
@@ -244,7 +244,7 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
     // cycles) + 1 shift-add drain = 61 cycles; 4 x 4 conversions.
     std::uint32_t cycles = 0;
     run_job(p, [&](Controller& c) {
-        CrossbarTileDriver d(c, kBase, "tile0");
+        CrossbarTileDriver d(c, kTileBase, "tile0");
         d.probe();
         const std::vector<float> w(8 * 4, 0.5f);
         d.program(w.data(), 8, 4, 1.0f);
@@ -252,7 +252,7 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
         std::vector<float> y(4);
         d.start_mvm(x.data(), 8);
         d.collect(y.data(), 4);
-        cycles = c.read32(kBase + regmap::LAST_CYCLES.offset);
+        cycles = c.read32(kTileBase + regmap::LAST_CYCLES.offset);
     });
     EXPECT_EQ(cycles, 4u * (10u + 5u) + 1u);
     EXPECT_EQ(tile->ledger().find("adc_conversion")->count, 4u * 4u);

@@ -15,7 +15,7 @@ namespace neurotlm {
 namespace {
 
 // The error message of @p f, or "" if it does not throw InputError.
-template <typename F> std::string error_of(F f) {
+template <typename F> std::string sot_error_of(F f) {
     try {
         f();
     } catch (const InputError& e) {
@@ -229,7 +229,7 @@ TEST(SotNeuron, BadParametersAreRefusedByName) {
     auto spec_error = [](auto change) {
         SotNeuronSpec s;
         change(s);
-        return error_of([&] { s.check(); });
+        return sot_error_of([&] { s.check(); });
     };
     EXPECT_NE(spec_error([](SotNeuronSpec& s) { s.tmr = 0.0; }).find("tmr"), std::string::npos);
     EXPECT_NE(spec_error([](SotNeuronSpec& s) { s.tmr = -1.0; }).find("tmr"), std::string::npos);
@@ -258,7 +258,7 @@ TEST(SotNeuron, BadParametersAreRefusedByName) {
     bad.tmr = 0.0;
     EXPECT_THROW(SotNeuron{bad}, InputError);
     EXPECT_THROW(NeuronBankModel(bad, 4, RngStream(1, "b")), InputError);
-    EXPECT_NE(error_of([] { SotNeuron(SotNeuronSpec{}, -1e-11, 1e-11, 2.0); }).find("RA"),
+    EXPECT_NE(sot_error_of([] { SotNeuron(SotNeuronSpec{}, -1e-11, 1e-11, 2.0); }).find("RA"),
               std::string::npos);
     EXPECT_THROW(SotNeuron{SotNeuronSpec{}}.output_V(std::nan("")), InputError);
 
@@ -409,7 +409,7 @@ TEST(SotNeuron, ReadoutAmplifierAsImacSim) {
     EXPECT_NEAR(amp.output_from_norton_V(3e-6, 1 / 31e3, 2e-6, 1e-3), 30 * (vp - vm), 1e-12);
     ReadoutAmpSpec bad;
     bad.gain = -1;
-    EXPECT_NE(error_of([&] { bad.check(); }).find("gain"), std::string::npos);
+    EXPECT_NE(sot_error_of([&] { bad.check(); }).find("gain"), std::string::npos);
     // Split layers: the parts' amplifiers average.
     EXPECT_NEAR(average_parts_V({0.1, 0.2, 0.6}), 0.3, 1e-15);
     EXPECT_THROW(average_parts_V({}), InputError);

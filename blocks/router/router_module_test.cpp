@@ -82,7 +82,7 @@ json wired_platform(json bus) {
     doc["components"][1].merge_patch(bus);
     return doc;
 }
-constexpr std::uint64_t kTile0 = 0x10000000, kTile1 = 0x10400000;
+constexpr std::uint64_t kRouterTile0 = 0x10000000, kRouterTile1 = 0x10400000;
 } // namespace
 
 TEST(Router, AWireChangeCostsHalfItsCVSquaredAndChangesAreCounted) {
@@ -99,8 +99,8 @@ TEST(Router, AWireChangeCostsHalfItsCVSquaredAndChangesAreCounted) {
         // 128 bytes of ones: four beats on 256 wires; the first raises every wire, the others
         // change nothing. Then 32 bytes of zeros: every wire falls.
         std::vector<std::uint32_t> ones(32, 0xFFFFFFFFu), zeros(8, 0u);
-        c.write(kTile0 + crossbar::regs::WEIGHTS.offset, ones.data(), 128);
-        c.write(kTile0 + crossbar::regs::WEIGHTS.offset, zeros.data(), 32);
+        c.write(kRouterTile0 + crossbar::regs::WEIGHTS.offset, ones.data(), 128);
+        c.write(kRouterTile0 + crossbar::regs::WEIGHTS.offset, zeros.data(), 32);
     });
     const ActionRecord* a = bus->ledger().find("wire_change");
     ASSERT_NE(a, nullptr);
@@ -120,7 +120,7 @@ TEST(Router, AFixedToggleChargesEveryBitAlike) {
     EXPECT_NEAR(bus->energy_per_bit_J(), 0.5 * 64e-15, 1e-22);
     run_job(p, [](Controller& c) {
         std::uint32_t v[32] = {};
-        c.write(kTile0 + crossbar::regs::WEIGHTS.offset, v, sizeof v);
+        c.write(kRouterTile0 + crossbar::regs::WEIGHTS.offset, v, sizeof v);
     });
     const ActionRecord* a = bus->ledger().find("transfer_bit");
     ASSERT_NE(a, nullptr);
@@ -168,8 +168,8 @@ TEST(Router, ElementsAreChargedAtTheirHardwareWidth) {
     std::vector<float> x(8, 1.0f), back(8, 0.0f);
     run_job(p, [&](Controller& c) {
         // 8 float32 values that are 8-bit activations in hardware: 64 bits, not 256.
-        c.write_as(kTile0 + crossbar::regs::INPUT.offset, x.data(), 32, ElementWidth{4, 8});
-        c.read(kTile0 + crossbar::regs::INPUT.offset, back.data(), 32);
+        c.write_as(kRouterTile0 + crossbar::regs::INPUT.offset, x.data(), 32, ElementWidth{4, 8});
+        c.read(kRouterTile0 + crossbar::regs::INPUT.offset, back.data(), 32);
     });
     EXPECT_EQ(back, x); // the functional bytes are untouched
     StatSet stats;
@@ -186,11 +186,11 @@ TEST(Router, AMulticastCrossesTheWiresOnceAndReachesEveryTarget) {
     const auto* bus = dynamic_cast<const Router*>(p.find("bus"));
     std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8}, in0(8), in1(8);
     run_job(p, [&](Controller& c) {
-        c.multicast_write(
-            {kTile0 + crossbar::regs::INPUT.offset, kTile1 + crossbar::regs::INPUT.offset},
-            x.data(), 32);
-        c.read(kTile0 + crossbar::regs::INPUT.offset, in0.data(), 32);
-        c.read(kTile1 + crossbar::regs::INPUT.offset, in1.data(), 32);
+        c.multicast_write({kRouterTile0 + crossbar::regs::INPUT.offset,
+                           kRouterTile1 + crossbar::regs::INPUT.offset},
+                          x.data(), 32);
+        c.read(kRouterTile0 + crossbar::regs::INPUT.offset, in0.data(), 32);
+        c.read(kRouterTile1 + crossbar::regs::INPUT.offset, in1.data(), 32);
     });
     EXPECT_EQ(in0, x);
     EXPECT_EQ(in1, x);
@@ -209,11 +209,12 @@ TEST(Router, AMulticastWithAnAddressOutsideEveryRangeIsRefusedWhole) {
     bool refused = false;
     run_job(p, [&](Controller& c) {
         try {
-            c.multicast_write({kTile0 + crossbar::regs::INPUT.offset, 0x70000000}, x.data(), 32);
+            c.multicast_write({kRouterTile0 + crossbar::regs::INPUT.offset, 0x70000000}, x.data(),
+                              32);
         } catch (const BusError&) {
             refused = true;
         }
-        c.read(kTile0 + crossbar::regs::INPUT.offset, in0.data(), 32);
+        c.read(kRouterTile0 + crossbar::regs::INPUT.offset, in0.data(), 32);
     });
     EXPECT_TRUE(refused);
     EXPECT_EQ(in0, std::vector<float>(8, 0.0f));

@@ -25,7 +25,7 @@ namespace {
 
 /// The command under run_program's timeout: a hung ngspice ends as a failure, not a stalled
 /// suite.
-int run(const std::string& args, std::string* out = nullptr, std::string* err = nullptr) {
+int export_run(const std::string& args, std::string* out = nullptr, std::string* err = nullptr) {
     const neurotlm::testing::CliResult r = neurotlm::testing::run_program(NEUROTLM_CLI, args, 600);
     if (out) *out = r.out;
     if (err) *err = r.err;
@@ -47,7 +47,7 @@ TEST(ChainExportCli, TheLastLayerOfTheImacSimChainAgreesWithNgspice) {
         args += " --set /components/" + std::to_string(group) + "/ir_drop=false";
 #endif
     std::string stdout_text, err;
-    ASSERT_EQ(run(args, &stdout_text, &err), 0) << err;
+    ASSERT_EQ(export_run(args, &stdout_text, &err), 0) << err;
     EXPECT_NE(stdout_text.find("layer 3: 1 banks, 3 tiles"), std::string::npos) << stdout_text;
     // --check compared the netlist's operating point with the model and said so.
     EXPECT_NE(stdout_text.find("within 2 %"), std::string::npos) << stdout_text;
@@ -84,12 +84,15 @@ TEST(ChainExportCli, TheLastLayerOfTheImacSimChainAgreesWithNgspice) {
 TEST(ChainExportCli, ALayerOrImageOutsideTheChainIsRefused) {
     const std::string out = scratch_dir("chain-export-bad");
     std::string err;
-    EXPECT_EQ(run("export-spice " + imacsim() + " --layer 4 --out " + out, nullptr, &err), 2);
+    EXPECT_EQ(export_run("export-spice " + imacsim() + " --layer 4 --out " + out, nullptr, &err),
+              2);
     EXPECT_NE(err.find("layers 1..3"), std::string::npos) << err;
-    EXPECT_EQ(run("export-spice " + imacsim() + " --image -1 --out " + out, nullptr, &err), 2);
+    EXPECT_EQ(export_run("export-spice " + imacsim() + " --image -1 --out " + out, nullptr, &err),
+              2);
     EXPECT_NE(err.find("--image"), std::string::npos) << err;
     // The platform runs 1000 images: image 1000 is not among them.
-    EXPECT_EQ(run("export-spice " + imacsim() + " --image 1000 --out " + out, nullptr, &err), 2);
+    EXPECT_EQ(export_run("export-spice " + imacsim() + " --image 1000 --out " + out, nullptr, &err),
+              2);
     EXPECT_NE(err.find("stop_after"), std::string::npos) << err;
 }
 

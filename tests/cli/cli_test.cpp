@@ -27,11 +27,11 @@ namespace {
 using Result = neurotlm::testing::CliResult;
 using neurotlm::testing::slurp;
 
-Result run(const std::string& args) {
+Result cli_run(const std::string& args) {
     return neurotlm::testing::run_program(NEUROTLM_CLI, args);
 }
 
-json load(const std::string& path) {
+json cli_load(const std::string& path) {
     return neurotlm::testing::load_json(path);
 }
 
@@ -45,34 +45,34 @@ json comparable(json report) {
 } // namespace
 
 TEST(Cli, HelpAndVersion) {
-    Result h = run("--help");
+    Result h = cli_run("--help");
     EXPECT_EQ(h.code, 0);
     EXPECT_NE(h.out.find("run"), std::string::npos);
     EXPECT_NE(h.out.find("validate"), std::string::npos);
-    Result v = run("--version");
+    Result v = cli_run("--version");
     EXPECT_EQ(v.code, 0);
     EXPECT_NE(v.out.find(NEUROTLM_VERSION), std::string::npos);
 }
 
 TEST(Cli, BadArgumentsExitWithTwo) {
-    EXPECT_EQ(run("").code, 2);
-    EXPECT_EQ(run("frobnicate").code, 2);
-    EXPECT_EQ(run("run --seed notanumber").code, 2);
-    Result r = run("run --set rows=5 " + test_data("good/small_trace.json"));
+    EXPECT_EQ(cli_run("").code, 2);
+    EXPECT_EQ(cli_run("frobnicate").code, 2);
+    EXPECT_EQ(cli_run("run --seed notanumber").code, 2);
+    Result r = cli_run("run --set rows=5 " + test_data("good/small_trace.json"));
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("/json/pointer=value"), std::string::npos) << r.err;
 }
 
 TEST(Cli, MissingFileIsBadInputAndWritesNothing) {
     const std::string out = scratch_dir("missing") + "/report";
-    Result r = run("run /no/such/platform.json --out " + out);
+    Result r = cli_run("run /no/such/platform.json --out " + out);
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("/no/such/platform.json"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, ListPrintsEveryTypeWithItsParameters) {
-    Result r = run("list");
+    Result r = cli_run("list");
     ASSERT_EQ(r.code, 0) << r.err;
     for (const char* needle : {"crossbar_tile", "router", "controller", "mlp_inference", "trace",
                                "adc.bits", "read_time", "rram_imacsim", "sot_mram_amin2022"})
@@ -80,18 +80,18 @@ TEST(Cli, ListPrintsEveryTypeWithItsParameters) {
 }
 
 TEST(Cli, ValidateAcceptsAGoodFileWithoutRunningIt) {
-    Result r = run("validate " + test_data("good/tiny_mlp.json"));
+    Result r = cli_run("validate " + test_data("good/tiny_mlp.json"));
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("valid"), std::string::npos);
 }
 
 TEST(Cli, RunWritesTheReportFiles) {
     const std::string out = scratch_dir("run") + "/r";
-    Result r = run("run " + test_data("good/tiny_mlp.json") + " --out " + out);
+    Result r = cli_run("run " + test_data("good/tiny_mlp.json") + " --out " + out);
     ASSERT_EQ(r.code, 0) << r.err;
     for (const char* f : {"report.json", "report.csv", "config.effective.json"})
         EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
-    const json rep = load(out + "/report.json");
+    const json rep = cli_load(out + "/report.json");
     EXPECT_EQ(rep["schema_version"], 1);
     EXPECT_EQ(rep["totals"]["items"], 40);
     EXPECT_TRUE(rep["run"]["complete"].get<bool>());
@@ -108,14 +108,17 @@ TEST(Cli, RunWritesTheReportFiles) {
 
 TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
     const std::string dir = scratch_dir("determinism");
-    ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code, 0);
-    ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/b").code, 0);
+    ASSERT_EQ(cli_run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code,
+              0);
+    ASSERT_EQ(cli_run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/b").code,
+              0);
     ASSERT_EQ(
-        run("run -q --seed 12345 " + test_data("good/tiny_mlp.json") + " --out " + dir + "/c").code,
+        cli_run("run -q --seed 12345 " + test_data("good/tiny_mlp.json") + " --out " + dir + "/c")
+            .code,
         0);
-    const json a = comparable(load(dir + "/a/report.json"));
-    const json b = comparable(load(dir + "/b/report.json"));
-    const json c = comparable(load(dir + "/c/report.json"));
+    const json a = comparable(cli_load(dir + "/a/report.json"));
+    const json b = comparable(cli_load(dir + "/b/report.json"));
+    const json c = comparable(cli_load(dir + "/c/report.json"));
     EXPECT_EQ(a.dump(), b.dump());
     EXPECT_NE(a["totals"]["energy_J"], c["totals"]["energy_J"]);
     // The whole file, byte for byte, apart from the two wall-clock lines.
@@ -133,13 +136,14 @@ TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
 
 TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {
     const std::string dir = scratch_dir("effective");
-    ASSERT_EQ(run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code, 0);
+    ASSERT_EQ(cli_run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code,
+              0);
     // Relative paths in the effective file were resolved against the original's folder.
     const std::string again = dir + "/a/config.effective.json";
-    Result r = run("run -q " + again + " --out " + dir + "/b");
+    Result r = cli_run("run -q " + again + " --out " + dir + "/b");
     ASSERT_EQ(r.code, 0) << r.err;
-    json a = comparable(load(dir + "/a/report.json"));
-    json b = comparable(load(dir + "/b/report.json"));
+    json a = comparable(cli_load(dir + "/a/report.json"));
+    json b = comparable(cli_load(dir + "/b/report.json"));
     for (json* j : {&a, &b}) {
         (*j)["run"].erase("config_file");
         (*j)["workload"].erase("network");
@@ -150,12 +154,12 @@ TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {
 
 TEST(Cli, SetOverridesAnyValue) {
     const std::string out = scratch_dir("set") + "/r";
-    Result r = run("run -q " + test_data("good/tiny_mlp.json") +
-                   " --set /workload/dataset/limit=12 --out " + out);
+    Result r = cli_run("run -q " + test_data("good/tiny_mlp.json") +
+                       " --set /workload/dataset/limit=12 --out " + out);
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(load(out + "/report.json")["totals"]["items"], 12);
-    Result bad = run("run -q " + test_data("good/tiny_mlp.json") +
-                     " --set /components/2/rows=-4 --out " + out + "2");
+    EXPECT_EQ(cli_load(out + "/report.json")["totals"]["items"], 12);
+    Result bad = cli_run("run -q " + test_data("good/tiny_mlp.json") +
+                         " --set /components/2/rows=-4 --out " + out + "2");
     EXPECT_EQ(bad.code, 2);
     EXPECT_NE(bad.err.find("/components/2/rows"), std::string::npos) << bad.err;
 }
@@ -163,21 +167,22 @@ TEST(Cli, SetOverridesAnyValue) {
 TEST(Cli, APlatformOverTheMemoryLimitIsRefusedWithTheEstimate) {
     const std::string out = scratch_dir("memory") + "/r";
     Result r =
-        run("run " + test_data("good/tiny_mlp.json") + " --memory-limit '1 KiB' --out " + out);
+        cli_run("run " + test_data("good/tiny_mlp.json") + " --memory-limit '1 KiB' --out " + out);
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("memory limit of 1 KiB"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("estimated"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
     EXPECT_EQ(
-        run("run " + test_data("good/tiny_mlp.json") + " --memory-limit lots --out " + out).code,
+        cli_run("run " + test_data("good/tiny_mlp.json") + " --memory-limit lots --out " + out)
+            .code,
         2);
 }
 
 TEST(Cli, TraceReplayReportsEveryCollectedOutput) {
     const std::string out = scratch_dir("trace") + "/r";
-    Result r = run("run -q " + test_data("good/small_trace.json") + " --out " + out);
+    Result r = cli_run("run -q " + test_data("good/small_trace.json") + " --out " + out);
     ASSERT_EQ(r.code, 0) << r.err;
-    const json rep = load(out + "/report.json");
+    const json rep = cli_load(out + "/report.json");
     ASSERT_EQ(rep["workload"]["outputs"].size(), 3u);
     EXPECT_EQ(rep["totals"]["items"], 3);
     // tile1 holds an identity block: its outputs approximate the inputs.
@@ -192,9 +197,9 @@ TEST(Cli, ATraceReplaysOperationsOfEveryBlockType) {
     // trace. The array stores two orthogonal patterns (float weights) and recalls the first
     // from a probe with its first bit flipped.
     const std::string out = scratch_dir("trace") + "/mixed";
-    Result r = run("run -q " + test_data("good/mixed_trace.json") + " --out " + out);
+    Result r = cli_run("run -q " + test_data("good/mixed_trace.json") + " --out " + out);
     ASSERT_EQ(r.code, 0) << r.err;
-    const json rep = load(out + "/report.json");
+    const json rep = cli_load(out + "/report.json");
     const json& outputs = rep["workload"]["outputs"];
     ASSERT_EQ(outputs.size(), 2u);
     EXPECT_EQ(outputs[0]["component"], "hop");
@@ -218,11 +223,11 @@ TEST(Cli, TraceOperationsAreCheckedAgainstTheBlockType) {
     for (const auto& [trace, text] : std::vector<std::pair<std::string, std::string>>{
              {"recall_unstored.jsonl", "recall_unstored.jsonl:2"},
              {"recall_on_tile.jsonl", "tile0 is a crossbar_tile (operations: "}}) {
-        json doc = load(test_data("good/mixed_trace.json"));
+        json doc = cli_load(test_data("good/mixed_trace.json"));
         doc["workload"]["file"] = test_data("traces/" + trace);
         const std::string dir = scratch_dir("trace-bad");
         std::ofstream(dir + "/p.json") << doc.dump();
-        Result r = run("run " + dir + "/p.json --out " + dir + "/r");
+        Result r = cli_run("run " + dir + "/p.json --out " + dir + "/r");
         EXPECT_EQ(r.code, 2) << r.err;
         EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
     }
@@ -235,7 +240,7 @@ class BadConfig : public ::testing::TestWithParam<std::pair<std::string, std::st
 TEST_P(BadConfig, IsRefusedWithALocatedMessageAndNoReport) {
     const auto& [file, expected] = GetParam();
     const std::string out = scratch_dir("bad") + "/report";
-    Result r = run("run " + test_data("bad_configs/" + file) + " --out " + out);
+    Result r = cli_run("run " + test_data("bad_configs/" + file) + " --out " + out);
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find(expected), std::string::npos) << "stderr: " << r.err;
     EXPECT_NE(r.err.find("error: "), std::string::npos) << r.err;
@@ -269,13 +274,13 @@ TEST(Cli, TheCorpusIsThere) {
 // configuration states every figure used, and a finer node makes the periphery cheaper.
 TEST(Cli, TheTechnologyIsAPresetWithCheckedOverrides) {
     const std::string tiny = test_data("good/tiny_mlp.json");
-    Result bad = run("validate " + tiny + " --set '/technology=\"7nm\"'");
+    Result bad = cli_run("validate " + tiny + " --set '/technology=\"7nm\"'");
     EXPECT_EQ(bad.code, 2);
     EXPECT_NE(bad.err.find("/technology: expected a technology preset (22nm, 32nm, 45nm, 65nm)"),
               std::string::npos)
         << bad.err;
     Result volts =
-        run("validate " + tiny + " --set '/technology={\"preset\":\"22nm\",\"vdd\":\"9 V\"}'");
+        cli_run("validate " + tiny + " --set '/technology={\"preset\":\"22nm\",\"vdd\":\"9 V\"}'");
     EXPECT_EQ(volts.code, 2);
     EXPECT_NE(volts.err.find("/technology/vdd"), std::string::npos) << volts.err;
 
@@ -283,13 +288,13 @@ TEST(Cli, TheTechnologyIsAPresetWithCheckedOverrides) {
     const char* nodes[2] = {"65nm", "22nm"};
     for (int k = 0; k < 2; ++k) {
         const std::string out = scratch_dir(std::string("tech_") + nodes[k]) + "/r";
-        Result r = run("run " + tiny + " --quiet --out " + out + " --set '/technology=\"" +
-                       nodes[k] + "\"'");
+        Result r = cli_run("run " + tiny + " --quiet --out " + out + " --set '/technology=\"" +
+                           nodes[k] + "\"'");
         ASSERT_EQ(r.code, 0) << r.err;
-        const json eff = load(out + "/config.effective.json");
+        const json eff = cli_load(out + "/config.effective.json");
         EXPECT_EQ(eff.at("technology").at("preset"), nodes[k]);
         EXPECT_TRUE(eff.at("technology").contains("full_adder_energy"));
-        const json report = load(out + "/report.json");
+        const json report = cli_load(out + "/report.json");
         for (const auto& c : report.at("components"))
             if (c.at("type") == "crossbar_tile")
                 for (const auto& a : c.at("actions"))

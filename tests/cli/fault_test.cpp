@@ -34,7 +34,7 @@ namespace {
 using neurotlm::testing::slurp;
 
 // Start `neurotlm run <config> --seed <seed> --out <out> -q` with output discarded.
-pid_t spawn_run(const std::string& config, int seed, const std::string& out) {
+pid_t spawn_fault_run(const std::string& config, int seed, const std::string& out) {
     return neurotlm::testing::spawn_quiet(
         {NEUROTLM_CLI, "run", config, "--seed", std::to_string(seed), "--out", out, "-q"});
 }
@@ -87,7 +87,7 @@ std::string make_config() {
 }
 
 const std::string kConfig = make_config();
-constexpr int kSeeds = 3;
+constexpr int kFaultSeeds = 3;
 
 } // namespace
 
@@ -96,18 +96,18 @@ TEST(Faults, KillsAtRandomMomentsNeverLeaveAMixedFolder) {
     // One complete reference folder per seed; consecutive runs use different seeds, so a folder
     // mixing two runs differs from every reference.
     std::vector<Folder> ref;
-    for (int s = 0; s < kSeeds; ++s) {
+    for (int s = 0; s < kFaultSeeds; ++s) {
         const std::string out = dir + "/ref" + std::to_string(s);
-        ASSERT_EQ(wait_exit(spawn_run(kConfig, s, out)), 0);
+        ASSERT_EQ(wait_exit(spawn_fault_run(kConfig, s, out)), 0);
         ref.push_back(read_folder(out));
     }
-    for (int a = 0; a < kSeeds; ++a)
+    for (int a = 0; a < kFaultSeeds; ++a)
         for (int b = 0; b < a; ++b)
             ASSERT_NE(ref[a].csv, ref[b].csv)
                 << "seeds " << a << " and " << b << " give the same report: the check is blind";
     // How long one run takes, to spread the kills over loading, running and writing.
     const auto t0 = std::chrono::steady_clock::now();
-    ASSERT_EQ(wait_exit(spawn_run(kConfig, 0, dir + "/timing")), 0);
+    ASSERT_EQ(wait_exit(spawn_fault_run(kConfig, 0, dir + "/timing")), 0);
     const auto run_us =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
             .count();
@@ -120,8 +120,8 @@ TEST(Faults, KillsAtRandomMomentsNeverLeaveAMixedFolder) {
     const int signals[] = {SIGKILL, SIGINT, SIGTERM};
     int kills = 0, with_report = 0, incomplete = 0;
     for (int i = 0; i < 40; ++i) {
-        const int seed = i % kSeeds;
-        const pid_t pid = spawn_run(kConfig, seed, out);
+        const int seed = i % kFaultSeeds;
+        const pid_t pid = spawn_fault_run(kConfig, seed, out);
         ASSERT_GT(pid, 0);
         const long wait_us = i % 2 ? near_end(rng) : anywhere(rng);
         std::this_thread::sleep_for(std::chrono::microseconds(wait_us));
@@ -134,7 +134,7 @@ TEST(Faults, KillsAtRandomMomentsNeverLeaveAMixedFolder) {
         if (!fs::exists(out + "/report.json")) continue;
         ++with_report;
         const Folder got = read_folder(out);
-        ASSERT_TRUE(got.seed >= 0 && got.seed < kSeeds);
+        ASSERT_TRUE(got.seed >= 0 && got.seed < kFaultSeeds);
         const json report = json::parse(slurp(out + "/report.json"));
         if (!report["run"]["complete"].get<bool>()) {
             // A run stopped by SIGINT/SIGTERM: its own configuration, and a CSV of the same
@@ -157,7 +157,7 @@ TEST(Faults, KillsAtRandomMomentsNeverLeaveAMixedFolder) {
     RecordProperty("incomplete_reports", incomplete);
 
     // A clean run afterwards removes what killed writers left behind.
-    ASSERT_EQ(wait_exit(spawn_run(kConfig, 1, out)), 0);
+    ASSERT_EQ(wait_exit(spawn_fault_run(kConfig, 1, out)), 0);
     for (const auto& e : fs::directory_iterator(dir)) {
         const std::string name = e.path().filename().string();
         EXPECT_EQ(name.find(".staging-"), std::string::npos) << name;
@@ -171,15 +171,16 @@ TEST(Faults, TwoWritersOfOneFolderNeverBothWrite) {
     const std::string dir = scratch_dir("fault-concurrent");
     const std::string out = dir + "/rep";
     for (int i = 0; i < 6; ++i) {
-        const pid_t a = spawn_run(kConfig, 0, out);
-        const pid_t b = spawn_run(kConfig, 1, out);
+        const pid_t a = spawn_fault_run(kConfig, 0, out);
+        const pid_t b = spawn_fault_run(kConfig, 1, out);
         const int ca = wait_exit(a), cb = wait_exit(b);
         // Either one was refused (exit 2), or they did not overlap and both finished.
         EXPECT_TRUE((ca == 0 && cb == 0) || (ca == 0 && cb == 2) || (ca == 2 && cb == 0))
             << ca << " " << cb;
         const Folder got = read_folder(out);
         const std::string winner = dir + "/ref" + std::to_string(got.seed);
-        if (!fs::exists(winner)) ASSERT_EQ(wait_exit(spawn_run(kConfig, got.seed, winner)), 0);
+        if (!fs::exists(winner))
+            ASSERT_EQ(wait_exit(spawn_fault_run(kConfig, got.seed, winner)), 0);
         EXPECT_EQ(got.csv, read_folder(winner).csv);
         EXPECT_EQ(got.effective, read_folder(winner).effective);
     }

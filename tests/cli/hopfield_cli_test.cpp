@@ -26,7 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-int run(const std::string& args, std::string* err = nullptr) {
+int hopfield_run(const std::string& args, std::string* err = nullptr) {
     const std::string dir = scratch_dir("hop-io");
     const int status = std::system(
         (std::string(NEUROTLM_CLI) + " " + args + " >" + dir + "/out 2>" + dir + "/err").c_str());
@@ -44,7 +44,8 @@ int run(const std::string& args, std::string* err = nullptr) {
 TEST(HopfieldCli, RecallRunReportsEveryMemory) {
     const std::string out = scratch_dir("hop-run") + "/r";
     std::string err;
-    ASSERT_EQ(run("run -q " + test_data("good/hopfield_small.json") + " --out " + out, &err), 0)
+    ASSERT_EQ(
+        hopfield_run("run -q " + test_data("good/hopfield_small.json") + " --out " + out, &err), 0)
         << err;
     std::ifstream in(out + "/report.json");
     const json rep = json::parse(in);
@@ -65,9 +66,9 @@ TEST(HopfieldCli, ExportedNetlistsAgreeWithNgspice) {
     NEUROTLM_REQUIRE_TOOL(neurotlm::ngspice_available(), "ngspice");
     const std::string out = scratch_dir("hop-spice");
     std::string err;
-    ASSERT_EQ(run("export-spice " + test_data("good/hopfield_small.json") +
-                      " --memory 1 --pattern 2 --flip-fraction 0.2 --out " + out,
-                  &err),
+    ASSERT_EQ(hopfield_run("export-spice " + test_data("good/hopfield_small.json") +
+                               " --memory 1 --pattern 2 --flip-fraction 0.2 --out " + out,
+                           &err),
               0)
         << err;
     // The model's currents per step and neuron.
@@ -99,10 +100,10 @@ TEST(HopfieldCli, ExportedNetlistsAgreeWithNgspice) {
 TEST(HopfieldCli, CapacityCurveCollapsesAboveTheLimit) {
     const std::string csv = scratch_dir("hop-capacity") + "/curve.csv";
     std::string err;
-    ASSERT_EQ(run("hopfield-capacity --neurons 200 --loads 0.05,0.3 --trials 2 --storage "
-                  "float,ternary --out " +
-                      csv,
-                  &err),
+    ASSERT_EQ(hopfield_run("hopfield-capacity --neurons 200 --loads 0.05,0.3 --trials 2 --storage "
+                           "float,ternary --out " +
+                               csv,
+                           &err),
               0)
         << err;
     std::ifstream in(csv);
@@ -134,5 +135,5 @@ TEST(HopfieldCli, CapacityCurveCollapsesAboveTheLimit) {
     EXPECT_GE(retrieved.at({"float", 0.05}), 0.9);
     EXPECT_LE(retrieved.at({"float", 0.3}), 0.2);
     EXPECT_LE(retrieved.at({"ternary", 0.3}), 0.2);
-    EXPECT_EQ(run("hopfield-capacity --neurons 200 --loads 0.05,x --out " + csv), 2);
+    EXPECT_EQ(hopfield_run("hopfield-capacity --neurons 200 --loads 0.05,x --out " + csv), 2);
 }

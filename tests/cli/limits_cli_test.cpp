@@ -28,11 +28,11 @@ namespace {
 
 using Result = neurotlm::testing::CliResult;
 
-Result run(const std::string& program, const std::string& args) {
+Result limits_run(const std::string& program, const std::string& args) {
     return neurotlm::testing::run_program(program, args);
 }
 
-json load(const std::string& path) {
+json limits_load(const std::string& path) {
     return neurotlm::testing::load_json(path);
 }
 
@@ -41,7 +41,7 @@ json load(const std::string& path) {
 std::string platform(const std::string& good, const std::string& name,
                      const std::function<void(json&)>& edit) {
     static const std::string dir = scratch_dir("limits");
-    json d = load(test_data("good/" + good));
+    json d = limits_load(test_data("good/" + good));
     if (d["workload"].contains("file"))
         d["workload"]["file"] =
             (fs::path(test_data("good")) / d["workload"]["file"].get<std::string>())
@@ -118,7 +118,7 @@ TEST(Limits, NonsenseIsRefusedByValidateWithItsPointerAndReason) {
          "/workload/adc_range_margin", "clips"},
     };
     for (const Case& c : cases) {
-        const Result r = run(NEUROTLM_CLI, "validate " + c.file);
+        const Result r = limits_run(NEUROTLM_CLI, "validate " + c.file);
         EXPECT_EQ(r.code, 2) << c.name << ": " << r.err;
         EXPECT_NE(r.err.find(c.pointer), std::string::npos) << c.name << ": " << r.err;
         EXPECT_NE(r.err.find(c.reason), std::string::npos) << c.name << ": " << r.err;
@@ -138,7 +138,7 @@ TEST(Limits, ATraceWhoseOutputsOverflowFloat32IsRefusedBeforeTheRun) {
     const std::string file = platform("small_trace.json", "ovf",
                                       [&](json& d) { d["workload"]["file"] = dir + "/ovf.jsonl"; });
     const std::string out = dir + "/r";
-    const Result r = run(NEUROTLM_CLI, "run -q " + file + " --out " + out);
+    const Result r = limits_run(NEUROTLM_CLI, "run -q " + file + " --out " + out);
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find("ovf.jsonl:2: /value"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("float32"), std::string::npos) << r.err;
@@ -158,7 +158,8 @@ TEST(Limits, HopfieldPatternSetsCountAgainstTheMemoryLimit) {
     });
     const std::string out = scratch_dir("limits-hop") + "/r";
     const auto started = std::chrono::steady_clock::now();
-    const Result r = run(NEUROTLM_CLI, "run " + file + " --memory-limit '3 GiB' --out " + out);
+    const Result r =
+        limits_run(NEUROTLM_CLI, "run " + file + " --memory-limit '3 GiB' --out " + out);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     EXPECT_EQ(r.code, 2) << r.err;
@@ -192,8 +193,8 @@ TEST(Limits, ATraceCountsItsNpyFilesOnceAndRunsSharingThem) {
     const std::string many = platform("small_trace.json", "npy_many", [&](json& d) {
         d["workload"]["file"] = dir + "/many.jsonl";
     });
-    const Result ok =
-        run(NEUROTLM_CLI, "run -q " + many + " --memory-limit '4 MiB' --out " + dir + "/many");
+    const Result ok = limits_run(NEUROTLM_CLI, "run -q " + many + " --memory-limit '4 MiB' --out " +
+                                                   dir + "/many");
     EXPECT_EQ(ok.code, 0) << ok.err;
 
     // A 4 MB array is counted from its header before it is read.
@@ -203,8 +204,8 @@ TEST(Limits, ATraceCountsItsNpyFilesOnceAndRunsSharingThem) {
     const std::string large = platform("small_trace.json", "npy_big", [&](json& d) {
         d["workload"]["file"] = dir + "/big.jsonl";
     });
-    const Result r =
-        run(NEUROTLM_CLI, "run -q " + large + " --memory-limit '4 MiB' --out " + dir + "/big");
+    const Result r = limits_run(NEUROTLM_CLI, "run -q " + large + " --memory-limit '4 MiB' --out " +
+                                                  dir + "/big");
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find("/workload"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("an estimated"), std::string::npos) << r.err;
@@ -217,7 +218,7 @@ TEST(Limits, TrainingOverTheMemoryLimitIsRefusedWithTheEstimate) {
                              test_data("tiny/labels-idx1-ubyte.gz") + " --test-images ''";
     // The mistyped width: hundreds of GiB, refused at once.
     const auto started = std::chrono::steady_clock::now();
-    Result r = run(NEUROTLM_TRAIN, data + " --hidden 100000000 --out " + out);
+    Result r = limits_run(NEUROTLM_TRAIN, data + " --hidden 100000000 --out " + out);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     EXPECT_EQ(r.code, 2) << r.err;
@@ -227,11 +228,12 @@ TEST(Limits, TrainingOverTheMemoryLimitIsRefusedWithTheEstimate) {
     EXPECT_LT(seconds, 10.0);
     EXPECT_FALSE(fs::exists(out));
     // The limit is an option, parsed like neurotlm run's.
-    r = run(NEUROTLM_TRAIN, data + " --hidden 1000 --memory-limit '1 MiB' --out " + out);
+    r = limits_run(NEUROTLM_TRAIN, data + " --hidden 1000 --memory-limit '1 MiB' --out " + out);
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find("memory limit of 1 MiB"), std::string::npos) << r.err;
-    EXPECT_EQ(run(NEUROTLM_TRAIN, data + " --memory-limit lots --out " + out).code, 2);
-    r = run(NEUROTLM_TRAIN, data + " --hidden 8 --epochs 1 --memory-limit '64 MiB' --out " + out);
+    EXPECT_EQ(limits_run(NEUROTLM_TRAIN, data + " --memory-limit lots --out " + out).code, 2);
+    r = limits_run(NEUROTLM_TRAIN,
+                   data + " --hidden 8 --epochs 1 --memory-limit '64 MiB' --out " + out);
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(fs::exists(out));
 }

@@ -5,6 +5,8 @@
 // or a factor around a published reference figure. A figure that moves outside its tolerance fails
 // with the figure, the bound and the reason the expectation is there.
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -30,6 +32,7 @@ std::vector<std::string> expectation_files() {
             name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
             out.push_back(e.path().string());
     }
+    std::sort(out.begin(), out.end());
     return out;
 }
 
@@ -72,40 +75,56 @@ std::string check(const json& report, const json& c) {
     return buf;
 }
 
-TEST(ShippedConfigs, HoldTheirExpectedFigures) {
-    const std::vector<std::string> files = expectation_files();
-    ASSERT_FALSE(files.empty()) << "no configs/*.expected.json";
-    for (const std::string& file : files) {
-        SCOPED_TRACE(file);
-        const json e = load_json(file);
-        const std::string config =
-            file.substr(0, file.size() - std::string(".expected.json").size()) + ".json";
-        const std::string out =
-            neurotlm::testing::scratch_dir("shipped_" + fs::path(config).stem().string());
-        std::string args = "run " + config + " --quiet --out " + out;
-        for (const auto& s : e.value("set", json::array()))
-            args += " --set '" + s.get<std::string>() + "'";
+// One test per shipped platform, so they run side by side.
+class ShippedConfigs : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedConfigs, HoldTheirExpectedFigures) {
+    const std::string& file = GetParam();
+    SCOPED_TRACE(file);
+    const json e = load_json(file);
+    const std::string config =
+        file.substr(0, file.size() - std::string(".expected.json").size()) + ".json";
+    const std::string out =
+        neurotlm::testing::scratch_dir("shipped_" + fs::path(config).stem().string());
+    std::string args = "run " + config + " --quiet --out " + out;
+    for (const auto& s : e.value("set", json::array()))
+        args += " --set '" + s.get<std::string>() + "'";
 #ifdef NEUROTLM_SANITIZED
-        // Under the sanitizers the figures are not the point (the optimised build checks them):
-        // a few images run every code path the figures come from, 10-50x slower. A file whose
-        // workload counts images otherwise says how in "sanitized_set".
-        for (const auto& s : e.value("sanitized_set", json::array({"/workload/dataset/limit=20"})))
-            args += " --set '" + s.get<std::string>() + "'";
+    // Under the sanitizers the figures are not the point (the optimised build checks them):
+    // a few images run every code path the figures come from, 10-50x slower. A file whose
+    // workload counts images otherwise says how in "sanitized_set".
+    for (const auto& s : e.value("sanitized_set", json::array({"/workload/dataset/limit=20"})))
+        args += " --set '" + s.get<std::string>() + "'";
 #endif
-        const auto r = neurotlm::testing::run_program(NEUROTLM_CLI, args, 600);
-        ASSERT_EQ(r.code, 0) << r.err;
-        const json report = load_json(out + "/report.json");
-        const json& checks = e.at("checks");
-        ASSERT_FALSE(checks.empty());
-        for (const auto& c : checks) {
+    const auto r = neurotlm::testing::run_program(NEUROTLM_CLI, args, 600);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json report = load_json(out + "/report.json");
+    const json& checks = e.at("checks");
+    ASSERT_FALSE(checks.empty());
+    for (const auto& c : checks) {
 #ifdef NEUROTLM_SANITIZED
-            EXPECT_NO_THROW(check(report, c)) << c.dump(); // every figure is in the report
+        EXPECT_NO_THROW(check(report, c)) << c.dump(); // every figure is in the report
 #else
-            const std::string problem = check(report, c);
-            EXPECT_EQ(problem, "") << problem;
+        const std::string problem = check(report, c);
+        EXPECT_EQ(problem, "") << problem;
 #endif
-        }
     }
 }
+
+TEST(ShippedConfigsFound, AtLeastOneHasExpectedFigures) {
+    EXPECT_FALSE(expectation_files().empty()) << "no configs/*.expected.json";
+}
+
+/// The test's name: the platform file's name without .json, as a test name may spell it.
+std::string config_name(const ::testing::TestParamInfo<std::string>& info) {
+    std::string name = fs::path(info.param).filename().string();
+    name = name.substr(0, name.size() - std::string(".expected.json").size());
+    for (char& ch : name)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, ShippedConfigs, ::testing::ValuesIn(expectation_files()),
+                         config_name);
 
 } // namespace

@@ -25,7 +25,7 @@ using neurotlm::testing::scratch_dir;
 
 namespace {
 
-template <class F> std::string error_of(F&& f) {
+template <class F> std::string files_error_of(F&& f) {
     try {
         f();
     } catch (const InputError& e) {
@@ -56,45 +56,49 @@ TEST(Files, RefusesAFifoWithoutWaitingForAWriter) {
     const std::string fifo = dir + "/pipe";
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
     // Opening a FIFO for reading would block until a writer appears: this returns at once.
-    const std::string e = error_of([&] { read_input_file(fifo, 100, "the platform file"); });
+    const std::string e = files_error_of([&] { read_input_file(fifo, 100, "the platform file"); });
     EXPECT_NE(e.find("FIFO"), std::string::npos) << e;
     EXPECT_NE(e.find("the platform file"), std::string::npos) << e;
-    EXPECT_NE(error_of([&] { check_input_file(fifo, "a trace"); }).find("FIFO"), std::string::npos);
+    EXPECT_NE(files_error_of([&] { check_input_file(fifo, "a trace"); }).find("FIFO"),
+              std::string::npos);
 }
 
 TEST(Files, RefusesDevicesAndFoldersBeforeReading) {
     // /dev/zero never ends: it must be refused from its type, not after reading gigabytes.
-    EXPECT_NE(error_of([] { read_input_file("/dev/zero", 64, "x"); }).find("character device"),
-              std::string::npos);
+    EXPECT_NE(
+        files_error_of([] { read_input_file("/dev/zero", 64, "x"); }).find("character device"),
+        std::string::npos);
     const std::string dir = scratch_dir("files-dir");
-    EXPECT_NE(error_of([&] { read_input_file(dir, 64, "x"); }).find("a folder"), std::string::npos);
+    EXPECT_NE(files_error_of([&] { read_input_file(dir, 64, "x"); }).find("a folder"),
+              std::string::npos);
 }
 
 TEST(Files, ChecksTheSizeBeforeReading) {
     const std::string dir = scratch_dir("files-size");
     std::ofstream(dir + "/big") << std::string(1000, 'x');
-    const std::string e = error_of([&] { read_input_file(dir + "/big", 999, "x"); });
+    const std::string e = files_error_of([&] { read_input_file(dir + "/big", 999, "x"); });
     EXPECT_NE(e.find("larger than"), std::string::npos) << e;
     EXPECT_EQ(read_input_file(dir + "/big", 1000, "x").size(), 1000u);
 }
 
 TEST(Files, SaysWhyAFileCannotBeOpened) {
     const std::string dir = scratch_dir("files-why");
-    EXPECT_NE(error_of([&] { check_input_file(dir + "/none", "x"); }).find("no such file"),
+    EXPECT_NE(files_error_of([&] { check_input_file(dir + "/none", "x"); }).find("no such file"),
               std::string::npos);
     // A symbolic link loop is not "no such file".
     fs::create_symlink(dir + "/loop_b", dir + "/loop_a");
     fs::create_symlink(dir + "/loop_a", dir + "/loop_b");
-    const std::string e = error_of([&] { check_input_file(dir + "/loop_a", "x"); });
+    const std::string e = files_error_of([&] { check_input_file(dir + "/loop_a", "x"); });
     EXPECT_NE(e.find("loop of symbolic links"), std::string::npos) << e;
     std::ofstream(dir + "/plain") << "x";
-    EXPECT_NE(error_of([&] { check_input_file(dir + "/plain/inside", "x"); }).find("not a folder"),
-              std::string::npos);
+    EXPECT_NE(
+        files_error_of([&] { check_input_file(dir + "/plain/inside", "x"); }).find("not a folder"),
+        std::string::npos);
 }
 
 TEST(Files, ParsesJsonWithLineAndColumn) {
     EXPECT_EQ(parse_json_text("{\"a\": [1, 2]}", "f.json")["a"][1], 2);
-    const std::string e = error_of([] { parse_json_text("{\n  \"a\": 1,\n}", "f.json"); });
+    const std::string e = files_error_of([] { parse_json_text("{\n  \"a\": 1,\n}", "f.json"); });
     EXPECT_EQ(e.rfind("f.json:3:1: not valid JSON", 0), 0u) << e;
 }
 
@@ -103,7 +107,7 @@ TEST(Files, BoundsNestingWithThePointer) {
     const int depth = 200000;
     const std::string deep =
         "{\"x\": [{\"y\": " + std::string(depth, '[') + std::string(depth, ']') + "}]}";
-    const std::string e = error_of([&] { parse_json_text(deep, "f.json"); });
+    const std::string e = files_error_of([&] { parse_json_text(deep, "f.json"); });
     EXPECT_NE(e.find("nested deeper than 64"), std::string::npos) << e.substr(0, 200);
     EXPECT_EQ(e.rfind("f.json: /x/0/y/0/0/", 0), 0u) << e.substr(0, 200);
     // The limit itself is accepted.
@@ -115,13 +119,13 @@ TEST(Files, BoundsNestingWithThePointer) {
 }
 
 TEST(Files, RefusesADuplicateKeyWithItsPointer) {
-    const std::string e =
-        error_of([] { parse_json_text("{\"a\": [0, {\"b\": 1, \"c\": 2, \"b\": 3}]}", "f.json"); });
+    const std::string e = files_error_of(
+        [] { parse_json_text("{\"a\": [0, {\"b\": 1, \"c\": 2, \"b\": 3}]}", "f.json"); });
     EXPECT_NE(e.find("f.json: /a/1/b: this key appears twice"), std::string::npos) << e;
     // The same key in different objects is fine.
     EXPECT_NO_THROW(parse_json_text("[{\"b\": 1}, {\"b\": 2}]", "f.json"));
     // Keys that need escaping in a pointer are escaped.
-    const std::string e2 = error_of([] { parse_json_text("{\"a/b\": 1, \"a/b\": 2}", "f"); });
+    const std::string e2 = files_error_of([] { parse_json_text("{\"a/b\": 1, \"a/b\": 2}", "f"); });
     EXPECT_NE(e2.find("/a~1b"), std::string::npos) << e2;
 }
 
@@ -166,7 +170,8 @@ TEST(Files, AFullDiskIsAnErrorAndLeavesTheOldFile) {
     struct rlimit small = old;
     small.rlim_cur = 4096;
     ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-    const std::string e = error_of([&] { write_file_atomic(path, std::string(100000, 'x')); });
+    const std::string e =
+        files_error_of([&] { write_file_atomic(path, std::string(100000, 'x')); });
     ::setrlimit(RLIMIT_FSIZE, &old);
     std::signal(SIGXFSZ, previous);
     EXPECT_NE(e.find("write failed"), std::string::npos) << e;
@@ -176,7 +181,7 @@ TEST(Files, AFullDiskIsAnErrorAndLeavesTheOldFile) {
 
 TEST(Files, UnwritablePlacesAreFoundBeforeWriting) {
     const std::string dir = scratch_dir("files-out");
-    EXPECT_NE(error_of([&] { check_output_file(dir, "--out"); }).find("is a folder"),
+    EXPECT_NE(files_error_of([&] { check_output_file(dir, "--out"); }).find("is a folder"),
               std::string::npos);
     std::ofstream(dir + "/file") << "x";
     EXPECT_THROW(check_output_file(dir + "/file/below.csv", "--out"), InputError);
@@ -227,11 +232,12 @@ TEST(OutputFolder, WithoutACommitNothingChanges) {
 TEST(OutputFolder, RefusesWhatIsNotOursToReplace) {
     const std::string dir = scratch_dir("folder-refuse");
     std::ofstream(dir + "/afile") << "x";
-    EXPECT_NE(error_of([&] { OutputFolder(dir + "/afile", "report.json"); }).find("not a folder"),
-              std::string::npos);
+    EXPECT_NE(
+        files_error_of([&] { OutputFolder(dir + "/afile", "report.json"); }).find("not a folder"),
+        std::string::npos);
     fs::create_directories(dir + "/mine");
     std::ofstream(dir + "/mine/thesis.tex") << "x";
-    const std::string e = error_of([&] { OutputFolder(dir + "/mine", "report.json"); });
+    const std::string e = files_error_of([&] { OutputFolder(dir + "/mine", "report.json"); });
     EXPECT_NE(e.find("other content"), std::string::npos) << e;
     EXPECT_TRUE(fs::exists(dir + "/mine/thesis.tex"));
     // An empty folder may be used.
@@ -240,14 +246,14 @@ TEST(OutputFolder, RefusesWhatIsNotOursToReplace) {
     // A folder holding an input is refused, even if it is a report folder.
     fs::create_directories(dir + "/rep");
     std::ofstream(dir + "/rep/report.json") << "{}";
-    const std::string e2 =
-        error_of([&] { OutputFolder(dir + "/rep", "report.json", {dir + "/rep/report.json"}); });
+    const std::string e2 = files_error_of(
+        [&] { OutputFolder(dir + "/rep", "report.json", {dir + "/rep/report.json"}); });
     EXPECT_NE(e2.find("holds the input"), std::string::npos) << e2;
     // The current folder (or one holding it) is refused.
     const fs::path cwd = fs::current_path();
     fs::current_path(dir + "/rep");
-    const std::string e3 = error_of([&] { OutputFolder(".", "report.json"); });
-    const std::string e4 = error_of([&] { OutputFolder("..", "report.json"); });
+    const std::string e3 = files_error_of([&] { OutputFolder(".", "report.json"); });
+    const std::string e4 = files_error_of([&] { OutputFolder("..", "report.json"); });
     fs::current_path(cwd);
     EXPECT_NE(e3.find("current folder"), std::string::npos) << e3;
     EXPECT_NE(e4.find("current folder"), std::string::npos) << e4;
@@ -257,7 +263,7 @@ TEST(OutputFolder, ASecondWriterIsRefused) {
     const std::string dir = scratch_dir("folder-lock");
     const std::string out = dir + "/report";
     OutputFolder first(out, "report.json");
-    const std::string e = error_of([&] { OutputFolder second(out, "report.json"); });
+    const std::string e = files_error_of([&] { OutputFolder second(out, "report.json"); });
     EXPECT_NE(e.find("another neurotlm process is writing"), std::string::npos) << e;
     // Another folder in the same place is independent.
     EXPECT_NO_THROW(OutputFolder(dir + "/other", "report.json"));

@@ -14,14 +14,14 @@
 namespace neurotlm {
 namespace {
 
-CellSpec load(const json& j) {
+CellSpec load_cell(const json& j) {
     return CellSpec::from_json(j, "platform.json", "/devices/x");
 }
 
 /// The JSON pointer of the ConfigError that building @p j throws ("" if none is thrown).
-std::string error_pointer(const json& j) {
+std::string cell_error_pointer(const json& j) {
     try {
-        load(j);
+        load_cell(j);
     } catch (const ConfigError& e) {
         return e.pointer();
     }
@@ -30,7 +30,7 @@ std::string error_pointer(const json& j) {
 
 TEST(Cell, RramLevelsAreEquallySpacedInConductance) {
     // 1/4 kohm = 0.25 mS ... 1/1 kohm = 1 mS in three equal steps of 0.25 mS.
-    CellSpec c = load({{"type", "rram"}, {"levels", 4}, {"r_on", "1 kohm"}, {"r_off", 4000}});
+    CellSpec c = load_cell({{"type", "rram"}, {"levels", 4}, {"r_on", "1 kohm"}, {"r_off", 4000}});
     ASSERT_EQ(c.levels(), 4);
     EXPECT_DOUBLE_EQ(c.conductances_S[0], 0.25e-3);
     EXPECT_DOUBLE_EQ(c.conductances_S[1], 0.50e-3);
@@ -43,12 +43,12 @@ TEST(Cell, RramLevelsAreEquallySpacedInConductance) {
 }
 
 TEST(Cell, DefaultsAndUnits) {
-    CellSpec c = load({{"type", "rram"},
-                       {"r_on", "5 kohm"},
-                       {"r_off", "15 kohm"},
-                       {"cell_area", "0.01 um^2"},
-                       {"write_energy", "2 pJ"},
-                       {"write_latency", "10 ns"}});
+    CellSpec c = load_cell({{"type", "rram"},
+                            {"r_on", "5 kohm"},
+                            {"r_off", "15 kohm"},
+                            {"cell_area", "0.01 um^2"},
+                            {"write_energy", "2 pJ"},
+                            {"write_latency", "10 ns"}});
     EXPECT_EQ(c.levels(), 2);
     EXPECT_DOUBLE_EQ(c.g_min(), 1.0 / 15e3);
     EXPECT_DOUBLE_EQ(c.g_max(), 1.0 / 5e3);
@@ -64,7 +64,7 @@ TEST(Cell, DefaultsAndUnits) {
 TEST(Cell, MtjStatesAndTmrBiasDependence) {
     // R_P = 5 kohm, TMR0 = 1.5 -> R_AP(0) = 12.5 kohm. At V = Vh = 0.5 V the TMR halves to 0.75:
     // R_AP = 8.75 kohm. At V = 1 V: TMR = 1.5 / (1 + 4) = 0.3, R_AP = 6.5 kohm.
-    CellSpec c = load({{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.5}, {"v_half", "0.5 V"}});
+    CellSpec c = load_cell({{"type", "mtj"}, {"r_p", "5 kohm"}, {"tmr", 1.5}, {"v_half", "0.5 V"}});
     ASSERT_EQ(c.levels(), 2);
     EXPECT_DOUBLE_EQ(c.g_max(), 1.0 / 5e3);
     EXPECT_DOUBLE_EQ(c.g_min(), 1.0 / 12.5e3);
@@ -77,7 +77,7 @@ TEST(Cell, MtjStatesAndTmrBiasDependence) {
     EXPECT_THROW(c.conductance_at(2, 0.0), std::out_of_range);
 
     // v_half absent: no bias dependence at all.
-    CellSpec flat = load({{"type", "sot_mram"}, {"r_p", 8488.26}, {"tmr", 2.0}});
+    CellSpec flat = load_cell({{"type", "sot_mram"}, {"r_p", 8488.26}, {"tmr", 2.0}});
     EXPECT_EQ(flat.type, CellType::sot_mram);
     EXPECT_DOUBLE_EQ(flat.conductance_at(0, 0.8), 1.0 / (8488.26 * 3.0));
 }
@@ -85,105 +85,105 @@ TEST(Cell, MtjStatesAndTmrBiasDependence) {
 TEST(Cell, AJunctionsResistanceFollowsFromItsRaAndShape) {
     // IMAC-Sim: RA 10 ohm um^2 on a 50 nm x 30 nm ellipse: 10 / (pi/4 x 0.05 x 0.03) ohm.
     EXPECT_NEAR(mtj_parallel_resistance_ohm(10e-12, 30e-9, 50e-9), 8488.26, 0.01);
-    const CellSpec c = load({{"type", "sot_mram"},
-                             {"ra", "10 ohm*um^2"},
-                             {"mtj_width", "30 nm"},
-                             {"mtj_length", "50 nm"},
-                             {"tmr", 2.0}});
+    const CellSpec c = load_cell({{"type", "sot_mram"},
+                                  {"ra", "10 ohm*um^2"},
+                                  {"mtj_width", "30 nm"},
+                                  {"mtj_length", "50 nm"},
+                                  {"tmr", 2.0}});
     EXPECT_NEAR(1.0 / c.g_max(), 10e-12 / (M_PI / 4 * 30e-9 * 50e-9), 1e-9);
     EXPECT_NEAR(c.g_max() / c.g_min(), 3.0, 1e-12); // R_AP = R_P (1 + TMR)
     // Twice the RA, twice the resistance; a larger junction, less.
-    const CellSpec hi = load({{"type", "mtj"},
-                              {"ra", "20 ohm*um^2"},
-                              {"mtj_width", "30 nm"},
-                              {"mtj_length", "50 nm"},
-                              {"tmr", 2.0}});
+    const CellSpec hi = load_cell({{"type", "mtj"},
+                                   {"ra", "20 ohm*um^2"},
+                                   {"mtj_width", "30 nm"},
+                                   {"mtj_length", "50 nm"},
+                                   {"tmr", 2.0}});
     EXPECT_NEAR(c.g_max() / hi.g_max(), 2.0, 1e-12);
     // Both ways at once, half a shape, or a shape on an RRAM cell are refused at the key.
-    EXPECT_EQ(error_pointer({{"type", "sot_mram"},
-                             {"r_p", 8000},
-                             {"ra", "10 ohm*um^2"},
-                             {"mtj_width", "30 nm"},
-                             {"mtj_length", "50 nm"},
-                             {"tmr", 2.0}}),
+    EXPECT_EQ(cell_error_pointer({{"type", "sot_mram"},
+                                  {"r_p", 8000},
+                                  {"ra", "10 ohm*um^2"},
+                                  {"mtj_width", "30 nm"},
+                                  {"mtj_length", "50 nm"},
+                                  {"tmr", 2.0}}),
               "/devices/x/r_p");
-    EXPECT_EQ(error_pointer({{"type", "sot_mram"}, {"ra", "10 ohm*um^2"}, {"tmr", 2.0}}),
+    EXPECT_EQ(cell_error_pointer({{"type", "sot_mram"}, {"ra", "10 ohm*um^2"}, {"tmr", 2.0}}),
               "/devices/x/mtj_width");
-    EXPECT_EQ(
-        error_pointer({{"type", "rram"}, {"r_on", 1000}, {"r_off", 2000}, {"ra", "10 ohm*um^2"}}),
-        "/devices/x/ra");
+    EXPECT_EQ(cell_error_pointer(
+                  {{"type", "rram"}, {"r_on", 1000}, {"r_off", 2000}, {"ra", "10 ohm*um^2"}}),
+              "/devices/x/ra");
 }
 
 TEST(Cell, ValidationErrorsCarryThePointer) {
     const json rram = {{"type", "rram"}, {"r_on", 1000}, {"r_off", 2000}};
-    EXPECT_EQ(error_pointer(rram), "");
+    EXPECT_EQ(cell_error_pointer(rram), "");
 
     json j = rram;
     j["r_off"] = 1000; // r_off == r_on
-    EXPECT_EQ(error_pointer(j), "/devices/x/r_off");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/r_off");
     j["r_off"] = "500 ohm"; // r_off < r_on
-    EXPECT_EQ(error_pointer(j), "/devices/x/r_off");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/r_off");
 
     j = rram;
     j["variation_sigma"] = -0.1;
-    EXPECT_EQ(error_pointer(j), "/devices/x/variation_sigma");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/variation_sigma");
     j = rram;
     j["read_noise_sigma"] = std::numeric_limits<double>::quiet_NaN();
-    EXPECT_EQ(error_pointer(j), "/devices/x/read_noise_sigma");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/read_noise_sigma");
     j = rram;
     j["r_on"] = std::numeric_limits<double>::quiet_NaN();
-    EXPECT_EQ(error_pointer(j), "/devices/x/r_on");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/r_on");
     j = rram;
     j["r_on"] = -5;
-    EXPECT_EQ(error_pointer(j), "/devices/x/r_on");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/r_on");
 
     // Keys of the other device family.
     j = rram;
     j["r_p"] = 1000;
-    EXPECT_EQ(error_pointer(j), "/devices/x/r_p");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/r_p");
     j = rram;
     j["tmr"] = 1.0;
-    EXPECT_EQ(error_pointer(j), "/devices/x/tmr");
-    EXPECT_EQ(error_pointer({{"type", "mtj"}, {"r_p", 1000}, {"tmr", 1.0}, {"r_on", 10}}),
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/tmr");
+    EXPECT_EQ(cell_error_pointer({{"type", "mtj"}, {"r_p", 1000}, {"tmr", 1.0}, {"r_on", 10}}),
               "/devices/x/r_on");
 
     // Missing type-specific keys, missing type, unknown type, unknown key.
-    EXPECT_EQ(error_pointer({{"type", "rram"}, {"r_on", 1000}}), "/devices/x/r_off");
-    EXPECT_EQ(error_pointer({{"type", "mtj"}, {"tmr", 1.0}}), "/devices/x/r_p");
-    EXPECT_EQ(error_pointer({{"type", "sot_mram"}, {"r_p", 1000}}), "/devices/x/tmr");
-    EXPECT_EQ(error_pointer({{"r_on", 1000}, {"r_off", 2000}}), "/devices/x/type");
-    EXPECT_EQ(error_pointer({{"type", "pcm"}}), "/devices/x/type");
+    EXPECT_EQ(cell_error_pointer({{"type", "rram"}, {"r_on", 1000}}), "/devices/x/r_off");
+    EXPECT_EQ(cell_error_pointer({{"type", "mtj"}, {"tmr", 1.0}}), "/devices/x/r_p");
+    EXPECT_EQ(cell_error_pointer({{"type", "sot_mram"}, {"r_p", 1000}}), "/devices/x/tmr");
+    EXPECT_EQ(cell_error_pointer({{"r_on", 1000}, {"r_off", 2000}}), "/devices/x/type");
+    EXPECT_EQ(cell_error_pointer({{"type", "pcm"}}), "/devices/x/type");
     j = rram;
     j["r_offf"] = 3;
-    EXPECT_EQ(error_pointer(j), "/devices/x/r_offf");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/r_offf");
 
     // MTJs have two states; levels must be >= 2 anywhere.
-    EXPECT_EQ(error_pointer({{"type", "mtj"}, {"r_p", 1000}, {"tmr", 1.0}, {"levels", 4}}),
+    EXPECT_EQ(cell_error_pointer({{"type", "mtj"}, {"r_p", 1000}, {"tmr", 1.0}, {"levels", 4}}),
               "/devices/x/levels");
     j = rram;
     j["levels"] = 1;
-    EXPECT_EQ(error_pointer(j), "/devices/x/levels");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/levels");
 
     // Fault fractions: each in [0, 1], together at most 1.
     j = rram;
     j["stuck_on_fraction"] = 1.5;
-    EXPECT_EQ(error_pointer(j), "/devices/x/stuck_on_fraction");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/stuck_on_fraction");
     j = rram;
     j["stuck_on_fraction"] = 0.6;
     j["stuck_off_fraction"] = 0.6;
-    EXPECT_EQ(error_pointer(j), "/devices/x/stuck_off_fraction");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/stuck_off_fraction");
 
     j = rram;
     j["read_voltage"] = 0;
-    EXPECT_EQ(error_pointer(j), "/devices/x/read_voltage");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/read_voltage");
     j = rram;
     j["cell_area"] = "3 ns"; // wrong unit kind
-    EXPECT_EQ(error_pointer(j), "/devices/x/cell_area");
+    EXPECT_EQ(cell_error_pointer(j), "/devices/x/cell_area");
 }
 
 TEST(Cell, ErrorMessageNamesFileAndExpectation) {
     try {
-        load({{"type", "rram"}, {"r_on", 2000}, {"r_off", 1000}});
+        load_cell({{"type", "rram"}, {"r_on", 2000}, {"r_off", 1000}});
         FAIL() << "r_off < r_on accepted";
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.file(), "platform.json");
@@ -278,7 +278,7 @@ TEST(Cell, NonsenseTheRunCannotHonourIsRefusedWithItsReason) {
     };
     for (const Case& c : cases) {
         try {
-            load(c.device);
+            load_cell(c.device);
             ADD_FAILURE() << c.device.dump() << " was accepted";
         } catch (const ConfigError& e) {
             EXPECT_EQ(e.pointer(), c.pointer) << e.what();
@@ -286,11 +286,11 @@ TEST(Cell, NonsenseTheRunCannotHonourIsRefusedWithItsReason) {
         }
     }
     // The bounds' edges are devices.
-    EXPECT_NO_THROW(load(with(with(rram, "variation_sigma", 1), "read_noise_sigma", 1)));
-    EXPECT_NO_THROW(load(with(rram, "r_off", "5.05 kohm")));
-    EXPECT_NO_THROW(load(with(mtj, "tmr", 0.02)));
-    EXPECT_NO_THROW(load(with(mtj, "v_half", 0)));
-    const CellSpec c = load(mtj);
+    EXPECT_NO_THROW(load_cell(with(with(rram, "variation_sigma", 1), "read_noise_sigma", 1)));
+    EXPECT_NO_THROW(load_cell(with(rram, "r_off", "5.05 kohm")));
+    EXPECT_NO_THROW(load_cell(with(mtj, "tmr", 0.02)));
+    EXPECT_NO_THROW(load_cell(with(mtj, "v_half", 0)));
+    const CellSpec c = load_cell(mtj);
     EXPECT_DOUBLE_EQ(c.tmr_at(0.0), 2.0);
     EXPECT_DOUBLE_EQ(c.tmr_at(0.5), 1.0);
     EXPECT_TRUE(c.contrast_problem(0.2).empty());

@@ -31,7 +31,7 @@ DacSpec dac_from_params(const Params& p) {
     return periphery_spec().build(p).dac;
 }
 
-std::string error_pointer(const json& j) {
+std::string periphery_error_pointer(const json& j) {
     try {
         Params::validate(j, periphery_table(), "p.json", "/components/0");
     } catch (const ConfigError& e) {
@@ -150,16 +150,16 @@ TEST(Periphery, ValuesWithUnits) {
 }
 
 TEST(Periphery, RangeErrorsCarryThePointer) {
-    EXPECT_EQ(error_pointer({{"adc", {{"bits", 17}}}}), "/components/0/adc/bits");
-    EXPECT_EQ(error_pointer({{"adc", {{"bits", -1}}}}), "/components/0/adc/bits");
-    EXPECT_EQ(error_pointer({{"adc", {{"shared_by_columns", 0}}}}),
+    EXPECT_EQ(periphery_error_pointer({{"adc", {{"bits", 17}}}}), "/components/0/adc/bits");
+    EXPECT_EQ(periphery_error_pointer({{"adc", {{"bits", -1}}}}), "/components/0/adc/bits");
+    EXPECT_EQ(periphery_error_pointer({{"adc", {{"shared_by_columns", 0}}}}),
               "/components/0/adc/shared_by_columns");
-    EXPECT_EQ(error_pointer({{"adc", {{"fom", 0}}}}), "/components/0/adc/fom");
-    EXPECT_EQ(error_pointer({{"adc", {{"clock", "5 ns"}}}}), "/components/0/adc/clock");
-    EXPECT_EQ(error_pointer({{"dac", {{"bits", 0}}}}), "/components/0/dac/bits");
-    EXPECT_EQ(error_pointer({{"dac", {{"bits", 9}}}}), "/components/0/dac/bits");
-    EXPECT_EQ(error_pointer({{"dac", {{"energy", -1e-15}}}}), "/components/0/dac/energy");
-    EXPECT_EQ(error_pointer({{"adc", {{"bitz", 3}}}}), "/components/0/adc/bitz");
+    EXPECT_EQ(periphery_error_pointer({{"adc", {{"fom", 0}}}}), "/components/0/adc/fom");
+    EXPECT_EQ(periphery_error_pointer({{"adc", {{"clock", "5 ns"}}}}), "/components/0/adc/clock");
+    EXPECT_EQ(periphery_error_pointer({{"dac", {{"bits", 0}}}}), "/components/0/dac/bits");
+    EXPECT_EQ(periphery_error_pointer({{"dac", {{"bits", 9}}}}), "/components/0/dac/bits");
+    EXPECT_EQ(periphery_error_pointer({{"dac", {{"energy", -1e-15}}}}), "/components/0/dac/energy");
+    EXPECT_EQ(periphery_error_pointer({{"adc", {{"bitz", 3}}}}), "/components/0/adc/bitz");
 }
 
 } // namespace

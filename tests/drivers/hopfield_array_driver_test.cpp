@@ -22,10 +22,10 @@ namespace h = neurotlm::hopfield::regs;
 
 namespace {
 
-constexpr std::uint64_t kBase = 0x20000000;
+constexpr std::uint64_t kHopBase = 0x20000000;
 constexpr int kN = 40; // two words per pattern, the second one partly used
 
-std::string message_of(const std::function<void()>& f) {
+std::string hop_message_of(const std::function<void()>& f) {
     try {
         f();
     } catch (const BusError& e) {
@@ -37,17 +37,17 @@ std::string message_of(const std::function<void()>& f) {
 FakeBus hop_bus(std::uint32_t neurons = kN, std::uint32_t memories = 3,
                 std::uint32_t max_patterns = 4) {
     FakeBus bus;
-    bus.set32(kBase + regmap::ID.offset, regmap::kIdMagic);
-    bus.set32(kBase + regmap::TYPE.offset, h::kTypeCode);
-    bus.set32(kBase + h::NEURONS.offset, neurons);
-    bus.set32(kBase + h::MEMORIES.offset, memories);
-    bus.set32(kBase + h::MAX_PATTERNS.offset, max_patterns);
-    bus.set32(kBase + regmap::STATUS.offset, regmap::kStatusDone);
+    bus.set32(kHopBase + regmap::ID.offset, regmap::kIdMagic);
+    bus.set32(kHopBase + regmap::TYPE.offset, h::kTypeCode);
+    bus.set32(kHopBase + h::NEURONS.offset, neurons);
+    bus.set32(kHopBase + h::MEMORIES.offset, memories);
+    bus.set32(kHopBase + h::MAX_PATTERNS.offset, max_patterns);
+    bus.set32(kHopBase + regmap::STATUS.offset, regmap::kStatusDone);
     return bus;
 }
 
 /// -1 everywhere except +1 at @p ones.
-std::vector<std::int8_t> pattern(std::initializer_list<int> ones) {
+std::vector<std::int8_t> hop_pattern(std::initializer_list<int> ones) {
     std::vector<std::int8_t> p(kN, -1);
     for (int i : ones)
         p[static_cast<std::size_t>(i)] = 1;
@@ -64,39 +64,39 @@ std::vector<std::uint32_t> words_of(const FakeBus::Access& a) {
 
 TEST(HopfieldArrayDriver, ProbeReadsTheSizes) {
     FakeBus bus = hop_bus(kN, 3, 4);
-    HopfieldArrayDriver d(bus, kBase, "hop");
+    HopfieldArrayDriver d(bus, kHopBase, "hop");
     d.probe();
     EXPECT_EQ(d.neurons(), kN);
     EXPECT_EQ(d.memories(), 3);
     EXPECT_EQ(d.max_patterns(), 4);
 
     FakeBus tile = hop_bus();
-    tile.set32(kBase + regmap::TYPE.offset, crossbar::regs::kTypeCode);
-    HopfieldArrayDriver t(tile, kBase, "hop");
-    const std::string m = message_of([&] { t.probe(); });
+    tile.set32(kHopBase + regmap::TYPE.offset, crossbar::regs::kTypeCode);
+    HopfieldArrayDriver t(tile, kHopBase, "hop");
+    const std::string m = hop_message_of([&] { t.probe(); });
     EXPECT_NE(m.find("not a Hopfield array"), std::string::npos) << m;
 }
 
 TEST(HopfieldArrayDriver, StorePacksNeuronIIntoBitIMod32OfWordIDiv32) {
     FakeBus bus = hop_bus();
-    bus.set32(kBase + h::FAILED_WRITES.offset, 5);
-    HopfieldArrayDriver d(bus, kBase, "hop");
+    bus.set32(kHopBase + h::FAILED_WRITES.offset, 5);
+    HopfieldArrayDriver d(bus, kHopBase, "hop");
     d.probe();
     bus.accesses.clear();
     // a: +1 at 0, 31, 32 and 39; b: all +1; c: +1 at 1 and 33.
-    const auto a = pattern({0, 31, 32, 39});
+    const auto a = hop_pattern({0, 31, 32, 39});
     const std::vector<std::int8_t> b(kN, 1);
-    const auto c = pattern({1, 33});
+    const auto c = hop_pattern({1, 33});
     d.select(2);
     const std::uint32_t failed = d.store({a, b, c});
     EXPECT_EQ(failed, 5u); // FAILED_WRITES, read after the command
 
-    const auto select = bus.find(kBase + h::SELECT.offset, true);
-    const auto window = bus.find(kBase + h::PATTERNS.offset, true);
-    const auto count = bus.find(kBase + h::PATTERN_COUNT.offset, true);
-    const auto ctrl = bus.find(kBase + regmap::CTRL.offset, true);
-    const auto status = bus.find(kBase + regmap::STATUS.offset, false);
-    const auto failed_read = bus.find(kBase + h::FAILED_WRITES.offset, false);
+    const auto select = bus.find(kHopBase + h::SELECT.offset, true);
+    const auto window = bus.find(kHopBase + h::PATTERNS.offset, true);
+    const auto count = bus.find(kHopBase + h::PATTERN_COUNT.offset, true);
+    const auto ctrl = bus.find(kHopBase + regmap::CTRL.offset, true);
+    const auto status = bus.find(kHopBase + regmap::STATUS.offset, false);
+    const auto failed_read = bus.find(kHopBase + h::FAILED_WRITES.offset, false);
     ASSERT_EQ(select.size(), 1u);
     ASSERT_EQ(window.size(), 1u);
     ASSERT_EQ(count.size(), 1u);
@@ -124,24 +124,24 @@ TEST(HopfieldArrayDriver, RecallPacksTheProbeAndUnpacksTheState) {
     FakeBus bus = hop_bus();
     // The state the array "recalled": +1 at 2, 30, 34 and 39.
     const std::uint32_t state[2] = {(1u << 2) | (1u << 30), (1u << 2) | (1u << 7)};
-    bus.set_bytes(kBase + h::STATE.offset, state, sizeof state);
-    bus.set32(kBase + h::ITERATIONS.offset, 7);
-    bus.set32(kBase + h::RECALL_FLAGS.offset, h::kCycle);
-    HopfieldArrayDriver d(bus, kBase, "hop");
+    bus.set_bytes(kHopBase + h::STATE.offset, state, sizeof state);
+    bus.set32(kHopBase + h::ITERATIONS.offset, 7);
+    bus.set32(kHopBase + h::RECALL_FLAGS.offset, h::kCycle);
+    HopfieldArrayDriver d(bus, kHopBase, "hop");
     d.probe();
     bus.accesses.clear();
 
-    const auto probe = pattern({5, 36});
+    const auto probe = hop_pattern({5, 36});
     const HopfieldArrayDriver::Result r = d.recall(probe);
-    EXPECT_EQ(r.state, pattern({2, 30, 34, 39}));
+    EXPECT_EQ(r.state, hop_pattern({2, 30, 34, 39}));
     EXPECT_EQ(r.iterations, 7);
     EXPECT_FALSE(r.converged);
     EXPECT_TRUE(r.cycle);
 
-    const auto window = bus.find(kBase + h::PROBE.offset, true);
-    const auto ctrl = bus.find(kBase + regmap::CTRL.offset, true);
-    const auto status = bus.find(kBase + regmap::STATUS.offset, false);
-    const auto read_state = bus.find(kBase + h::STATE.offset, false);
+    const auto window = bus.find(kHopBase + h::PROBE.offset, true);
+    const auto ctrl = bus.find(kHopBase + regmap::CTRL.offset, true);
+    const auto status = bus.find(kHopBase + regmap::STATUS.offset, false);
+    const auto read_state = bus.find(kHopBase + h::STATE.offset, false);
     ASSERT_EQ(window.size(), 1u);
     ASSERT_EQ(ctrl.size(), 1u);
     ASSERT_EQ(read_state.size(), 1u);
@@ -155,40 +155,42 @@ TEST(HopfieldArrayDriver, RecallPacksTheProbeAndUnpacksTheState) {
 
 TEST(HopfieldArrayDriver, ConvergedFlagIsBitZero) {
     FakeBus bus = hop_bus();
-    bus.set32(kBase + h::RECALL_FLAGS.offset, h::kConverged);
-    HopfieldArrayDriver d(bus, kBase, "hop");
+    bus.set32(kHopBase + h::RECALL_FLAGS.offset, h::kConverged);
+    HopfieldArrayDriver d(bus, kHopBase, "hop");
     d.probe();
-    const auto r = d.recall(pattern({}));
+    const auto r = d.recall(hop_pattern({}));
     EXPECT_TRUE(r.converged);
     EXPECT_FALSE(r.cycle);
-    EXPECT_EQ(r.state, pattern({})); // an all-zero STATE is all -1
+    EXPECT_EQ(r.state, hop_pattern({})); // an all-zero STATE is all -1
 }
 
 TEST(HopfieldArrayDriver, ErrorsCarryTheirReason) {
     FakeBus bus = hop_bus();
-    bus.set32(kBase + regmap::STATUS.offset, regmap::kStatusDone | regmap::kStatusError);
-    bus.set32(kBase + regmap::ERROR_CODE.offset, h::kErrBadSlot.value);
-    HopfieldArrayDriver d(bus, kBase, "hop2");
+    bus.set32(kHopBase + regmap::STATUS.offset, regmap::kStatusDone | regmap::kStatusError);
+    bus.set32(kHopBase + regmap::ERROR_CODE.offset, h::kErrBadSlot.value);
+    HopfieldArrayDriver d(bus, kHopBase, "hop2");
     d.probe();
-    std::string m = message_of([&] { d.recall(pattern({1})); });
+    std::string m = hop_message_of([&] { d.recall(hop_pattern({1})); });
     EXPECT_NE(m.find(h::kErrBadSlot.meaning), std::string::npos) << m;
     EXPECT_NE(m.find("RECALL"), std::string::npos) << m;
     EXPECT_NE(m.find("hop2"), std::string::npos) << m;
 
-    bus.set32(kBase + regmap::ERROR_CODE.offset, regmap::kErrBadSize.value);
-    m = message_of([&] { d.store({pattern({1})}); });
+    bus.set32(kHopBase + regmap::ERROR_CODE.offset, regmap::kErrBadSize.value);
+    m = hop_message_of([&] { d.store({hop_pattern({1})}); });
     EXPECT_NE(m.find("pattern count"), std::string::npos) << m;
     EXPECT_NE(m.find("STORE"), std::string::npos) << m;
 }
 
 TEST(HopfieldArrayDriver, PatternsThatCannotFitAreRefusedBeforeAnyWrite) {
     FakeBus bus = hop_bus(kN, 1, 2);
-    HopfieldArrayDriver d(bus, kBase, "hop");
+    HopfieldArrayDriver d(bus, kHopBase, "hop");
     d.probe();
     bus.accesses.clear();
-    EXPECT_THROW(d.store({}), BusError);                                      // none
-    EXPECT_THROW(d.store({pattern({}), pattern({}), pattern({})}), BusError); // > MAX_PATTERNS
-    EXPECT_THROW(d.store({pattern({}), std::vector<std::int8_t>(kN - 1, 1)}), BusError); // wrong N
+    EXPECT_THROW(d.store({}), BusError); // none
+    EXPECT_THROW(d.store({hop_pattern({}), hop_pattern({}), hop_pattern({})}),
+                 BusError); // > MAX_PATTERNS
+    EXPECT_THROW(d.store({hop_pattern({}), std::vector<std::int8_t>(kN - 1, 1)}),
+                 BusError); // wrong N
     EXPECT_THROW(d.recall(std::vector<std::int8_t>(kN + 1, 1)), BusError);
     EXPECT_EQ(bus.accesses.size(), 0u);
 }

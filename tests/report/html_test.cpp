@@ -19,8 +19,8 @@ namespace {
 
 constexpr const char* kHostile = "<script>alert(1)</script>&\"'";
 
-ActionRecord action(const std::string& name, std::uint64_t n, double energy_J,
-                    const std::string& description = "an action") {
+ActionRecord html_action(const std::string& name, std::uint64_t n, double energy_J,
+                         const std::string& description = "an action") {
     ActionRecord a;
     a.name = name;
     a.description = description;
@@ -59,7 +59,8 @@ Report small_report() {
     ComponentReport tile;
     tile.name = "tile0";
     tile.type = "crossbar_tile";
-    tile.actions = {action("adc_conversion", 100, 1.5e-6), action("dac_conversion", 50, 0.5e-6)};
+    tile.actions = {html_action("adc_conversion", 100, 1.5e-6),
+                    html_action("dac_conversion", 50, 0.5e-6)};
     tile.dynamic_energy_J = 2.0e-6;
     tile.busy_time_s = 450e-9;
     tile.utilisation = 0.5;
@@ -68,7 +69,7 @@ Report small_report() {
     ComponentReport ctrl;
     ctrl.name = "ctrl";
     ctrl.type = "controller";
-    ctrl.actions = {action("accumulate", 10, 0.1e-6)};
+    ctrl.actions = {html_action("accumulate", 10, 0.1e-6)};
     ctrl.dynamic_energy_J = 0.1e-6;
     r.components = {tile, ctrl};
 
@@ -114,7 +115,7 @@ Report big_report(std::size_t n) {
         c.name = "pe" + std::to_string(i);
         c.type = i % 2 ? "odd_pe" : "even_pe";
         c.dynamic_energy_J = static_cast<double>(i + 1) * 1e-9;
-        c.actions = {action("mac", i + 1, c.dynamic_energy_J)};
+        c.actions = {html_action("mac", i + 1, c.dynamic_energy_J)};
         r.components.push_back(c);
     }
     r.phases = {phase("compute", 1e-6, 1e-6, false, 1)};
@@ -138,7 +139,7 @@ Report hostile_report() {
     ComponentReport c;
     c.name = std::string("comp") + kHostile;
     c.type = kHostile;
-    c.actions = {action(kHostile, 3, std::nan(""), kHostile)};
+    c.actions = {html_action(kHostile, 3, std::nan(""), kHostile)};
     c.dynamic_energy_J = std::nan("");
     c.leakage_energy_J = std::numeric_limits<double>::infinity();
     c.busy_time_s = std::nan("");

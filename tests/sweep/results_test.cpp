@@ -14,7 +14,7 @@ namespace {
 
 using namespace neurotlm;
 
-std::string slurp(const std::string& path) {
+std::string results_text(const std::string& path) {
     std::stringstream ss;
     ss << std::ifstream(path).rdbuf();
     return ss.str();
@@ -46,7 +46,7 @@ TEST(ResultsLog, DropsACutLineAndKeepsTheLastLineOfAPoint) {
     EXPECT_NE(log.find("b"), nullptr);
     EXPECT_EQ(log.find("c"), nullptr);
     // Read back, the file was rewritten with one whole line per point.
-    const std::string text = slurp(path);
+    const std::string text = results_text(path);
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
     EXPECT_EQ(text.back(), '\n');
     log.append(record("c", true, 1.0));

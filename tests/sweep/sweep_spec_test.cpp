@@ -13,7 +13,7 @@ using namespace neurotlm;
 
 // A base platform: a tile, two neuron banks in neuron mode (one says so, one by default) and a
 // linear one.
-const json kBase = json::parse(R"({
+const json kBaseConfig = json::parse(R"({
   "neurotlm": 1, "seed": 1,
   "components": [
     {"name": "ctrl", "type": "controller"},
@@ -35,7 +35,7 @@ std::optional<json> defaults(const std::string& type, const std::string& key) {
 }
 
 SweepSpec parse(const std::string& text) {
-    return parse_sweep(json::parse(text), "sweep.json", "base.json", kBase, defaults);
+    return parse_sweep(json::parse(text), "sweep.json", "base.json", kBaseConfig, defaults);
 }
 
 // The pointer of the error a sweep text gets ("" if it is accepted).
