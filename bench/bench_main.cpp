@@ -121,5 +121,12 @@ int sc_main(int argc, char** argv) {
     std::printf("\nratio (wall time: ngspice runs in child processes):\n");
     print_ratio(reporter, "Hopfield N=32 recall: ngspice / neurotlm model",
                 "BM_hopfield_ngspice/32/real_time", "BM_hopfield_model/32/real_time", 0.0, true);
+    for (const char* n : {"16", "32", "64"})
+        print_ratio(
+            reporter,
+            (std::string("Hopfield N=") + n + " transient recall: ngspice / model (paper: 5.05e6)")
+                .c_str(),
+            std::string("BM_hopfield_transient_ngspice/") + n + "/iterations:1/real_time",
+            std::string("BM_hopfield_transient_model/") + n + "/real_time", 0.0, true);
     return 0;
 }

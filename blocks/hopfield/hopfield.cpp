@@ -350,11 +350,11 @@ const std::vector<std::uint8_t>& HopfieldNetwork::mtj_states(int slot) const {
     return m_slots[static_cast<std::size_t>(slot)].state;
 }
 
-double HopfieldNetwork::mtj_conductance_S(std::size_t index, bool parallel) const {
+double HopfieldNetwork::mtj_conductance_S(int slot, std::size_t index, bool parallel) const {
     const double g = parallel ? m_g_p_S : m_g_ap_S;
     if (m_variation.empty()) return g;
     const std::size_t per_slot = m_slots.front().state.size();
-    return g * m_variation[static_cast<std::size_t>(m_active) * per_slot + index];
+    return g * m_variation[static_cast<std::size_t>(slot) * per_slot + index];
 }
 
 void HopfieldNetwork::rebuild() {
@@ -418,25 +418,32 @@ std::vector<double> HopfieldNetwork::effective_weights() const {
     return w;
 }
 
-SynapseArray HopfieldNetwork::synapse_array() const {
+SynapseArray HopfieldNetwork::synapse_array(int slot) const {
     if (!uses_mtjs(m_spec.storage))
         throw InputError("HopfieldNetwork::synapse_array: float storage has no MTJ array");
+    check_slot(slot, "HopfieldNetwork::synapse_array");
     const int n = neurons();
-    const Slot& s = m_slots[static_cast<std::size_t>(m_active)];
+    const Slot& s = m_slots[static_cast<std::size_t>(slot)];
     SynapseArray a;
     a.neurons = n;
     a.cells_per_side = m_pairs;
     a.read_voltage_V = m_spec.read_voltage_V;
+    a.tmr0 = m_spec.cell.tmr0;
+    a.v_half_V = m_spec.cell.v_half_V;
     const std::size_t cells = static_cast<std::size_t>(n) * n * m_pairs;
     a.g_plus_S.assign(cells, 0.0);
     a.g_minus_S.assign(cells, 0.0);
+    a.parallel_plus.assign(cells, 0);
+    a.parallel_minus.assign(cells, 0);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) {
             if (i == j) continue;
             for (int l = 0; l < m_pairs; ++l) {
                 const std::size_t c = (static_cast<std::size_t>(i) * n + j) * m_pairs + l;
-                a.g_plus_S[c] = mtj_conductance_S(2 * c, s.state[2 * c] != 0);
-                a.g_minus_S[c] = mtj_conductance_S(2 * c + 1, s.state[2 * c + 1] != 0);
+                a.parallel_plus[c] = s.state[2 * c] != 0;
+                a.parallel_minus[c] = s.state[2 * c + 1] != 0;
+                a.g_plus_S[c] = mtj_conductance_S(slot, 2 * c, a.parallel_plus[c]);
+                a.g_minus_S[c] = mtj_conductance_S(slot, 2 * c + 1, a.parallel_minus[c]);
             }
         }
     return a;

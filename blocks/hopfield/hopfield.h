@@ -193,8 +193,8 @@ struct RecallOptions {
     std::function<void(int, const HopfieldPattern&)> on_flip;
 };
 
-/// @brief The synapse array of the selected slot as the read circuit sees it: conductances at
-/// the read bias, for netlist export and energy checks.
+/// @brief One slot of the synapse array as the read circuit sees it: conductances at the read
+/// bias, for netlist export and energy checks.
 struct SynapseArray {
     int neurons = 0;
     int cells_per_side = 0; ///< L
@@ -203,6 +203,14 @@ struct SynapseArray {
     /// +V row to neuron i's input); g_minus_S likewise on the -V row. 0 on the diagonal.
     std::vector<double> g_plus_S;
     std::vector<double> g_minus_S;
+    /// The MTJs' states, indexed as the conductances: 1 = parallel, 0 = antiparallel.
+    std::vector<std::uint8_t> parallel_plus;
+    std::vector<std::uint8_t> parallel_minus;
+    /// The bias dependence of the antiparallel state, TMR(V) = tmr0 / (1 + V^2 / v_half^2)
+    /// (v_half 0: none): an AP MTJ with conductance g at the read bias has
+    /// g (1 + TMR(V_read)) / (1 + TMR(V)) at bias V.
+    double tmr0 = 0.0;
+    double v_half_V = 0.0;
 };
 
 /// The array's actions, indexing HopfieldNetwork::energy_table().
@@ -250,7 +258,12 @@ public:
     std::vector<double> effective_weights() const;
     /// MTJ states of @p slot, 1 = parallel: index ((i*N + j)*L + l)*2 + side (0 = +, 1 = -).
     const std::vector<std::uint8_t>& mtj_states(int slot) const;
-    SynapseArray synapse_array() const;
+    /// The active slot's array, or @p slot's.
+    SynapseArray synapse_array() const { return synapse_array(m_active); }
+    SynapseArray synapse_array(int slot) const;
+    /// The neurons' thresholds in units of one weight step's current (what the comparator
+    /// compares I_i / unit_current_A() with).
+    const std::vector<double>& threshold_in_steps() const { return m_theta_m; }
 
     /// Current of one weight step at the read bias, V_read (G_P - G_AP(V_read)).
     double unit_current_A() const { return m_unit_current_A; }
@@ -272,7 +285,10 @@ private:
     };
     void check_slot(int slot, const char* who) const;
     void check_pattern(const HopfieldPattern& s, const char* who) const;
-    double mtj_conductance_S(std::size_t index, bool parallel) const;
+    double mtj_conductance_S(std::size_t index, bool parallel) const {
+        return mtj_conductance_S(m_active, index, parallel);
+    }
+    double mtj_conductance_S(int slot, std::size_t index, bool parallel) const;
     void rebuild();
     void field(const HopfieldPattern& s, std::vector<double>& h) const;
     void book_read(HopfieldReadCost& cost, int column) const;

@@ -92,7 +92,10 @@ std::vector<double> parse_neuron_currents(const std::string& output, int neurons
 }
 
 std::string run_ngspice(const std::string& netlist_path, const std::string& ngspice) {
-    const std::string command = ngspice + " -b '" + netlist_path + "' 2>&1";
+    // stderr goes to its own file: a transient run writes its progress there with carriage
+    // returns, which would otherwise land in the middle of printed lines.
+    const std::string err_path = netlist_path + ".stderr";
+    const std::string command = ngspice + " -b '" + netlist_path + "' 2>'" + err_path + "'";
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) throw InputError("run_ngspice: cannot start " + ngspice);
     std::string output;
@@ -102,6 +105,13 @@ std::string run_ngspice(const std::string& netlist_path, const std::string& ngsp
         output.append(buffer, got);
     // ngspice -b with a .control block exits with status 1 after a harmless note.
     ::pclose(pipe);
+    std::ifstream err(err_path, std::ios::binary);
+    if (err) {
+        std::ostringstream text;
+        text << err.rdbuf();
+        if (!text.str().empty()) output += "\n" + text.str();
+    }
+    std::remove(err_path.c_str());
     return output;
 }
 

@@ -34,7 +34,8 @@ std::map<std::string, double> parse_ngspice_values(const std::string& output);
 /// InputError naming the first one missing.
 std::vector<double> parse_neuron_currents(const std::string& output, int neurons);
 
-/// @brief Run `ngspice -b` on @p netlist_path and return what it printed (stdout and stderr).
+/// @brief Run `ngspice -b` on @p netlist_path and return what it printed: stdout, then stderr
+/// (kept apart while it runs, in @p netlist_path + ".stderr", removed afterwards).
 /// Throws InputError if ngspice cannot be started.
 std::string run_ngspice(const std::string& netlist_path, const std::string& ngspice = "ngspice");
 /// True if an `ngspice` executable is on the PATH.

@@ -2,6 +2,7 @@
 
 #include "chain_export.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "neurotlm/blocks/hopfield/array_module.h"
 #include "neurotlm/blocks/hopfield/hopfield.h"
 #include "neurotlm/blocks/hopfield/spice_export.h"
+#include "neurotlm/blocks/hopfield/spice_transient.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
 #include "neurotlm/core/memory.h"
@@ -37,6 +39,7 @@ struct ExportArgs {
     int layer = 1;
     int image = 0;
     bool check = false;
+    bool transient = false;
     bool json = false;
 } g_export;
 
@@ -70,6 +73,74 @@ const ComponentConfig& hopfield_component(const PlatformConfig& cfg, const std::
     return *found;
 }
 
+/// What one probe's transient export wrote and, with --check, what ngspice said.
+struct TransientCheck {
+    bool ran = false;
+    /// First clock at which ngspice's states differ from the model's (-1: none), and whether
+    /// every differing decision there was within the comparator's dead band of the threshold.
+    int first_divergence = -1;
+    int neurons_differing = 0;
+    bool divergence_within_band = false;
+    double worst_margin_steps = 0.0; ///< |current/step - threshold| of a differing neuron
+    double supply_energy_J = 0.0;
+    double ngspice_s = 0.0;
+    bool agrees() const { return first_divergence < 0 || divergence_within_band; }
+};
+
+/// Writes recall.cir and expected_states.csv for a synchronous recall @p r of @p probe; with
+/// @p check runs ngspice on it and compares.
+TransientCheck export_transient(OutputFolder& folder, const HopfieldNetwork& net,
+                                const HopfieldPattern& probe, const HopfieldRecall& r,
+                                const std::string& title, bool check) {
+    const HopfieldTransientOptions options;
+    const int n = net.neurons();
+    const std::string netlist = folder.staged("recall.cir");
+    write_hopfield_transient_netlist(netlist, net, probe, r.iterations, options, title);
+    const std::vector<HopfieldPattern> expected = states_per_clock(r);
+    const std::vector<double>& theta = net.threshold_in_steps();
+    auto margin = [&](int k, int i) {
+        return r.steps[static_cast<std::size_t>(k)].currents_A[static_cast<std::size_t>(i)] /
+                   net.unit_current_A() -
+               (theta.empty() ? 0.0 : theta[static_cast<std::size_t>(i)]);
+    };
+    std::ostringstream csv;
+    csv << "clock,neuron,state_after,input_current_A,margin_steps\n";
+    csv.precision(12);
+    for (int k = 0; k < r.iterations; ++k)
+        for (int i = 0; i < n; ++i)
+            csv << k << ',' << i << ',' << int(expected[static_cast<std::size_t>(k)][i]) << ','
+                << r.steps[static_cast<std::size_t>(k)].currents_A[static_cast<std::size_t>(i)]
+                << ',' << margin(k, i) << '\n';
+    folder.write("expected_states.csv", csv.str());
+    TransientCheck c;
+    if (!check) return c;
+    if (!ngspice_available())
+        throw InputError("--check needs ngspice on the PATH (Debian package ngspice)");
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string output = run_ngspice(netlist);
+    c.ngspice_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    folder.write("ngspice.log", output);
+    const HopfieldTransientResult got =
+        parse_transient_output(output, n, r.iterations, options.vdd_V);
+    c.ran = true;
+    c.supply_energy_J = got.supply_energy_J;
+    for (int k = 0; k < r.iterations && c.first_divergence < 0; ++k) {
+        const auto& want = expected[static_cast<std::size_t>(k)];
+        const auto& have = got.states[static_cast<std::size_t>(k)];
+        if (want == have) continue;
+        c.first_divergence = k;
+        c.divergence_within_band = true;
+        for (int i = 0; i < n; ++i) {
+            if (want[static_cast<std::size_t>(i)] == have[static_cast<std::size_t>(i)]) continue;
+            ++c.neurons_differing;
+            const double m = std::fabs(margin(k, i));
+            c.worst_margin_steps = std::max(c.worst_margin_steps, m);
+            if (m >= options.dead_band_steps) c.divergence_within_band = false;
+        }
+    }
+    return c;
+}
+
 int run_export() {
     const ExportArgs& a = g_export;
     // Everything checkable is checked before the (possibly long) run and before any output.
@@ -86,6 +157,9 @@ int run_export() {
     bool hopfield = false;
     for (const ComponentConfig& c : cfg.components)
         hopfield = hopfield || (c.type && c.type->name == "hopfield_array");
+    if (a.transient && !hopfield)
+        throw InputError(a.config + ": --transient exports a hopfield_array's recall, and the "
+                                    "platform has none");
     if (!hopfield && has_analog_chain(cfg)) {
         // The workload runs up to and including the image whose layer is exported.
         // (calibration still sees the images it would in a full run).
@@ -93,6 +167,9 @@ int run_export() {
         return export_chain_layer(load_config(a.config, opt),
                                   {a.config, a.out, a.layer, a.check, a.json});
     }
+    if (a.check && !a.transient)
+        throw InputError("--check for a hopfield_array compares a transient recall: add "
+                         "--transient (each per-step DC netlist can be run with ngspice -b)");
     // Claimed before the run: the netlists replace the folder's old content as a whole.
     OutputFolder folder(a.out, "recall.txt", {a.config});
     const ComponentConfig& hop_cfg = hopfield_component(cfg, a.component);
@@ -100,6 +177,10 @@ int run_export() {
     if (hop_cfg.params.string("storage") == "float")
         throw InputError(name + " stores float weights: there are no MTJs to export (use "
                                 "storage \"ternary\" or \"multilevel\")");
+    if (a.transient && hop_cfg.params.string("update") != "synchronous")
+        throw InputError(name + " updates \"" + hop_cfg.params.string("update") +
+                         "\": the transient circuit clocks every neuron at once (set \"update\": "
+                         "\"synchronous\")");
     if (a.memory >= static_cast<int>(hop_cfg.params.integer("memories")))
         throw InputError("--memory " + std::to_string(a.memory) + ": " + name +
                          " holds memories 0.." +
@@ -128,22 +209,6 @@ int run_export() {
     ro.record_steps = true;
     const HopfieldRecall r = net.recall(probe, ro);
 
-    const SynapseArray array = net.synapse_array();
-    std::ostringstream expected;
-    expected << "step,neuron,drive,current_A\n";
-    expected.precision(12);
-    for (std::size_t s = 0; s < r.steps.size(); ++s) {
-        const HopfieldStep& step = r.steps[s];
-        const std::string file = folder.staged("step" + std::to_string(s) + ".cir");
-        write_hopfield_netlist(file, array, step.drive,
-                               "neurotlm " + name + " memory " + std::to_string(a.memory) +
-                                   " pattern " + std::to_string(a.pattern) + " step " +
-                                   std::to_string(s));
-        for (std::size_t i = 0; i < step.currents_A.size(); ++i)
-            expected << s << ',' << i << ',' << int(step.drive[i]) << ',' << step.currents_A[i]
-                     << '\n';
-    }
-    folder.write("expected_currents.csv", expected.str());
     std::ostringstream state;
     state << "memory " << a.memory << ", pattern " << a.pattern << ", " << flips
           << " bits flipped\n"
@@ -155,6 +220,86 @@ int run_export() {
         state << ' ' << int(v);
     state << "\n";
     folder.write("recall.txt", state.str());
+    const std::string title = "neurotlm " + name + " memory " + std::to_string(a.memory) +
+                              " pattern " + std::to_string(a.pattern);
+    if (a.transient) {
+        const TransientCheck c = export_transient(folder, net, probe, r, title, a.check);
+        const double ratio = c.ran ? c.supply_energy_J / r.cost.synapse_energy_J : 0.0;
+        const bool energy_ok = !c.ran || (ratio > 0.8 && ratio < 1.25);
+        folder.commit();
+        if (a.json) {
+            json j = {{"command", "export-spice"},
+                      {"kind", "hopfield_transient"},
+                      {"component", name},
+                      {"folder", fs::absolute(a.out).lexically_normal().string()},
+                      {"netlist", "recall.cir"},
+                      {"neurons", net.neurons()},
+                      {"memory", a.memory},
+                      {"pattern", a.pattern},
+                      {"bits_flipped", flips},
+                      {"clocks", r.iterations},
+                      {"converged", r.converged},
+                      {"two_cycle", r.cycle},
+                      {"overlap", r.overlap},
+                      {"model_synapse_energy_J", r.cost.synapse_energy_J},
+                      {"model_energy_J", r.cost.energy_J()}};
+            if (c.ran) {
+                j["check"] = {{"states_identical", c.first_divergence < 0},
+                              {"first_divergence",
+                               c.first_divergence < 0 ? json(nullptr) : json(c.first_divergence)},
+                              {"neurons_differing", c.neurons_differing},
+                              {"divergence_within_dead_band", c.divergence_within_band},
+                              {"worst_margin_steps", c.worst_margin_steps},
+                              {"agrees", c.agrees()},
+                              {"supply_energy_J", c.supply_energy_J},
+                              {"supply_over_model_synapse_energy", ratio},
+                              {"supply_over_model_energy", c.supply_energy_J / r.cost.energy_J()},
+                              {"ngspice_s", c.ngspice_s}};
+            }
+            std::printf("%s\n", dump_json(j, 2).c_str());
+        } else {
+            std::printf("%s/recall.cir: %d neurons, %d memories, a synchronous recall of %d clocks "
+                        "(%s); the model's states per clock in %s/expected_states.csv.\n",
+                        a.out.c_str(), net.neurons(), net.spec().memories, r.iterations,
+                        r.converged ? "converged"
+                        : r.cycle   ? "2-cycle"
+                                    : "not converged",
+                        a.out.c_str());
+            if (!c.ran) {
+                std::printf("Run it with: ngspice -b %s/recall.cir\n", a.out.c_str());
+            } else {
+                if (c.first_divergence < 0)
+                    std::printf("ngspice: every neuron's state after every clock equals the "
+                                "model's.\n");
+                else
+                    std::printf("ngspice: %d neuron(s) differ after clock %d; %s (largest "
+                                "margin %.3g weight steps).\n",
+                                c.neurons_differing, c.first_divergence,
+                                c.divergence_within_band
+                                    ? "each was a near-tie inside the comparator's dead band"
+                                    : "NOT explained by the comparator's dead band",
+                                c.worst_margin_steps);
+                std::printf("supply energy %.4g J; model: synapse reads %.4g J (ratio %.4f), "
+                            "with converters and neurons %.4g J; ngspice took %.2f s.\n",
+                            c.supply_energy_J, r.cost.synapse_energy_J, ratio, r.cost.energy_J(),
+                            c.ngspice_s);
+            }
+        }
+        return c.agrees() && energy_ok ? 0 : 3;
+    }
+    const SynapseArray array = net.synapse_array();
+    std::ostringstream expected;
+    expected << "step,neuron,drive,current_A\n";
+    expected.precision(12);
+    for (std::size_t s = 0; s < r.steps.size(); ++s) {
+        const HopfieldStep& step = r.steps[s];
+        const std::string file = folder.staged("step" + std::to_string(s) + ".cir");
+        write_hopfield_netlist(file, array, step.drive, title + " step " + std::to_string(s));
+        for (std::size_t i = 0; i < step.currents_A.size(); ++i)
+            expected << s << ',' << i << ',' << int(step.drive[i]) << ',' << step.currents_A[i]
+                     << '\n';
+    }
+    folder.write("expected_currents.csv", expected.str());
     folder.commit();
     if (a.json) {
         std::printf("%s\n", dump_json({{"command", "export-spice"},
@@ -331,9 +476,15 @@ void HopfieldCommands::add(CLI::App& app) {
     export_spice->add_option("--image", g_export.image,
                              "analog chain: the dataset image whose operating point is exported "
                              "(default 0; the workload runs images 0..K)");
+    export_spice->add_flag("--transient", g_export.transient,
+                           "Hopfield: one netlist simulating the whole recall in time (latches, "
+                           "converters, memory select, integrating neurons, clocks) instead of "
+                           "one DC netlist per step");
     export_spice->add_flag("--check", g_export.check,
-                           "analog chain: solve the netlist with ngspice and compare with the "
-                           "model (exit 3 if they differ by more than 2 % of the swing)");
+                           "solve the netlist with ngspice and compare with the model: analog "
+                           "chain, exit 3 if they differ by more than 2 % of the swing; Hopfield "
+                           "--transient, exit 3 if a state differs other than at a near-tie or "
+                           "the supply energy is not within 20 % of the model's synapse energy");
     export_spice->add_flag("--json", g_export.json, "print what was written as JSON on stdout");
 
     capacity = app.add_subcommand(

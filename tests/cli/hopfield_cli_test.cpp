@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neurotlm/blocks/hopfield/spice_export.h"
+#include "testing/cli.h"
 #include "testing/paths.h"
 
 namespace fs = std::filesystem;
@@ -136,4 +137,49 @@ TEST(HopfieldCli, CapacityCurveCollapsesAboveTheLimit) {
     EXPECT_LE(retrieved.at({"float", 0.3}), 0.2);
     EXPECT_LE(retrieved.at({"ternary", 0.3}), 0.2);
     EXPECT_EQ(hopfield_run("hopfield-capacity --neurons 200 --loads 0.05,x --out " + csv), 2);
+}
+
+TEST(HopfieldCli, TransientRecallOfTheShippedPlatformAgreesWithNgspice) {
+    NEUROTLM_REQUIRE_TOOL(neurotlm::ngspice_available(), "ngspice");
+    // configs/hopfield_mtj.json (three memories on every synapse) at N = 16: the whole recall
+    // in time, every memory's MTJs in the circuit, the second memory selected.
+    const std::string out = scratch_dir("hop-transient") + "/t";
+    const auto r = neurotlm::testing::run_program(
+        NEUROTLM_CLI, "export-spice " + neurotlm::testing::source_dir() +
+                          "/configs/hopfield_mtj.json --set /components/2/neurons=16 --memory 1 "
+                          "--pattern 2 --transient --check --json --out " +
+                          out);
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["kind"], "hopfield_transient");
+    EXPECT_EQ(j["neurons"], 16);
+    EXPECT_GE(j["clocks"].get<int>(), 2) << "a probe with flipped bits takes a clock to restore";
+    const json& c = j["check"];
+    EXPECT_TRUE(c["states_identical"].get<bool>()) << c.dump();
+    EXPECT_GT(c["supply_over_model_synapse_energy"].get<double>(), 0.98);
+    EXPECT_LT(c["supply_over_model_synapse_energy"].get<double>(), 1.02);
+    for (const char* f : {"recall.cir", "expected_states.csv", "ngspice.log", "recall.txt"})
+        EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+}
+
+TEST(HopfieldCli, TransientExportSaysWhatItCannotDo) {
+    const std::string dir = scratch_dir("hop-transient-bad");
+    const std::string shipped = neurotlm::testing::source_dir() + "/configs/";
+    struct Case {
+        std::string args, expect;
+    };
+    const Case cases[] = {
+        {shipped + "imacsim_mlp.json --transient", "has none"},
+        {test_data("good/hopfield_small.json") + " --check", "--transient"},
+        {shipped + "hopfield_mtj.json --set /components/2/update=sequential --transient",
+         "synchronous"},
+        {shipped + "hopfield_mtj.json --set /components/2/storage=float --transient", "float"},
+    };
+    int k = 0;
+    for (const Case& c : cases) {
+        const auto r = neurotlm::testing::run_program(
+            NEUROTLM_CLI, "export-spice " + c.args + " --out " + dir + "/" + std::to_string(k++));
+        EXPECT_EQ(r.code, 2) << c.args << "\n" << r.err;
+        EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.args << "\n" << r.err;
+    }
 }
