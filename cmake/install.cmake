@@ -26,3 +26,19 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/neurotlmConfigVersion.cma
 install(FILES ${PROJECT_BINARY_DIR}/neurotlmConfig.cmake
               ${PROJECT_BINARY_DIR}/neurotlmConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/neurotlm)
+
+# The installed programs find the installed libraries (and the libraries each other) relative to
+# themselves, so a prefix works wherever it is installed or moved to, without LD_LIBRARY_PATH.
+file(RELATIVE_PATH NEUROTLM_LIB_FROM_BIN "${CMAKE_INSTALL_FULL_BINDIR}"
+     "${CMAKE_INSTALL_FULL_LIBDIR}")
+set_target_properties(neurotlm-cli neurotlm-train PROPERTIES
+    INSTALL_RPATH "$ORIGIN/${NEUROTLM_LIB_FROM_BIN}")
+set_target_properties(neurotlm PROPERTIES INSTALL_RPATH "$ORIGIN")
+
+# pkg-config: `pkg-config --cflags --libs neurotlm` for builds without CMake. The prefix is
+# derived from the .pc file's own place, so a moved prefix works here too.
+file(RELATIVE_PATH NEUROTLM_PREFIX_FROM_PC "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig"
+     "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" NEUROTLM_PREFIX_FROM_PC "${NEUROTLM_PREFIX_FROM_PC}")
+configure_file(cmake/neurotlm.pc.in ${PROJECT_BINARY_DIR}/neurotlm.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/neurotlm.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -37,6 +37,46 @@ if grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >/de
     grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >&2
     exit 1
 fi
-# The installed command line runs too.
-LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$PREFIX/bin/neurotlm" list >/dev/null
-echo "install check: examples/virtual_platform built and ran against the moved package"
+# A consumer that asks for C++20 keeps it (the package requires C++17 as a minimum) and still
+# links Debian's SystemC, which is built as C++17.
+cmake -S "$WORK/example" -B "$WORK/vp20" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" \
+    -DCMAKE_CXX_STANDARD=20 -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake --build "$WORK/vp20" >/dev/null
+if ! grep -q -e '-std=c++20' -e '-std=gnu++20' "$WORK/vp20/compile_commands.json"; then
+    echo "install check: a C++20 consumer was not compiled as C++20" >&2
+    exit 1
+fi
+SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$WORK/vp20/virtual_platform" >/dev/null
+# pkg-config: a build without CMake, against the moved prefix; the library it loads finds its
+# data inside the package.
+cat >"$WORK/pc.cpp" <<'CPP'
+#include <cstdio>
+#include "neurotlm/core/files.h"
+#include "neurotlm/version.h"
+int main() { std::printf("%s\n", neurotlm::installed_data_dir().c_str()); }
+CPP
+PC_FLAGS="$(PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" pkg-config --cflags --libs neurotlm)"
+# shellcheck disable=SC2086 # the flags are words
+g++ -std=c++17 "$WORK/pc.cpp" -o "$WORK/pc" $PC_FLAGS
+data="$("$WORK/pc")"
+case "$data" in
+"$PREFIX"/*) ;;
+*)
+    echo "install check: the pkg-config consumer found the data folder '$data', not the package's" >&2
+    exit 1
+    ;;
+esac
+# The installed command line runs from anywhere without LD_LIBRARY_PATH, and uses the package's
+# own default platform and presets, not the source tree's.
+(cd "$WORK" && "$PREFIX/bin/neurotlm" list >/dev/null)
+(cd "$WORK" && "$PREFIX/bin/neurotlm" run -q --out "$WORK/run" --set /workload/dataset/limit=5)
+config="$(sed -n 's/.*"config_file": *"\([^"]*\)".*/\1/p' "$WORK/run/report.json" | head -1)"
+case "$config" in
+"$PREFIX"/*) ;;
+*)
+    echo "install check: the installed command ran the platform '$config', not the package's" >&2
+    exit 1
+    ;;
+esac
+echo "install check: examples/virtual_platform (C++17 and C++20), a pkg-config build and the"
+echo "installed command all ran against the moved package"

@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 2 bad input (configuration, files, arguments), 1 internal failure,
 // 3 a sweep that ran to its end with failed points, or an exported netlist ngspice disagrees with.
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -45,6 +46,9 @@ constexpr int kExitInterrupted = 130;
 
 std::string default_config() {
     if (const char* env = std::getenv("NEUROTLM_DEFAULT_CONFIG")) return env;
+    // An installed command uses its own tree's platform, wherever the tree was put.
+    if (const std::string installed = installed_data_dir(); !installed.empty())
+        return installed + "/configs/default.json";
     const std::string candidates[] = {
         std::string(NEUROTLM_SOURCE_DIR) + "/configs/default.json",
         std::string(NEUROTLM_DATA_DIR) + "/configs/default.json",
@@ -301,44 +305,111 @@ int cmd_validate(const std::string& file, const std::vector<std::string>& sets,
     return kExitOk;
 }
 
-int cmd_list() {
-    std::printf("Platform file (top level):\n%s\n", describe(platform_param_table()).c_str());
-    for (const auto& name : Registry::instance().names()) {
-        const BlockType* t = Registry::instance().find(name);
-        std::printf("component type \"%s\": %s\n", name.c_str(), t->description.c_str());
-        std::string sockets = t->has_target ? "in (target)" : "";
-        for (const auto& s : t->initiators)
-            sockets += (sockets.empty() ? "" : ", ") + s.first +
-                       (s.second ? " (initiator, address-decoding)" : " (initiator)");
+/// What `neurotlm list` shows: every section, or those named (a component type, a workload
+/// kind, "platform", "device", "presets").
+int cmd_list(const std::vector<std::string>& what, bool as_json) {
+    const auto& blocks = Registry::instance();
+    const auto& workloads = WorkloadRegistry::instance();
+    for (const std::string& w : what) {
+        if (w == "platform" || w == "device" || w == "presets" || blocks.find(w) ||
+            workloads.find(w))
+            continue;
+        std::string known;
+        for (const auto& n : blocks.names())
+            known += (known.empty() ? "" : ", ") + n;
+        for (const auto& n : workloads.names())
+            known += ", " + n;
+        throw InputError("list: \"" + printable(w) +
+                         "\" is not a component type, a workload kind, \"platform\", \"device\" "
+                         "or \"presets\" (types and kinds: " +
+                         known + ")");
+    }
+    auto wanted = [&](const std::string& name) {
+        return what.empty() || std::find(what.begin(), what.end(), name) != what.end();
+    };
+    json doc = json::object();
+    if (wanted("platform")) {
+        if (as_json)
+            doc["platform"] = describe_as_json(platform_param_table());
+        else
+            std::printf("Platform file (top level):\n%s\n",
+                        describe(platform_param_table()).c_str());
+    }
+    for (const auto& name : blocks.names()) {
+        if (!wanted(name)) continue;
+        const BlockType* t = blocks.find(name);
+        json sockets = json::array();
+        std::string socket_text = t->has_target ? "in (target)" : "";
+        if (t->has_target) sockets.push_back({{"name", "in"}, {"role", "target"}});
+        for (const auto& s : t->initiators) {
+            socket_text += (socket_text.empty() ? "" : ", ") + s.first +
+                           (s.second ? " (initiator, address-decoding)" : " (initiator)");
+            sockets.push_back({{"name", s.first},
+                               {"role", s.second ? "initiator, address-decoding" : "initiator"}});
+        }
         // Analog ports as a block with the default parameters has them (widths follow them).
         std::string analog;
+        json ports = json::array();
         try {
             json defaults = json::object();
             if (t->params.find("device")) defaults["device"] = "ideal";
             for (const AnalogPortSpec& p :
-                 t->analog_ports(Params::validate(defaults, t->params, "", "")))
+                 t->analog_ports(Params::validate(defaults, t->params, "", ""))) {
                 analog += std::string(analog.empty() ? "" : "; ") + p.name + " (analog " +
                           (p.output ? "output" : "input") + ", " + analog_signal_name(p.signal) +
                           ", " + std::to_string(p.width) + " values by default: " + p.description +
                           ")";
+                ports.push_back({{"name", p.name},
+                                 {"direction", p.output ? "output" : "input"},
+                                 {"signal", analog_signal_name(p.signal)},
+                                 {"default_width", p.width},
+                                 {"description", p.description}});
+            }
         } catch (const InputError&) {
         }
-        std::printf("  sockets: %s\n", sockets.c_str());
+        if (as_json) {
+            doc["components"][name] = {{"description", t->description},
+                                       {"sockets", sockets},
+                                       {"analog_ports", ports},
+                                       {"parameters", describe_as_json(t->params)}};
+            continue;
+        }
+        std::printf("component type \"%s\": %s\n", name.c_str(), t->description.c_str());
+        std::printf("  sockets: %s\n", socket_text.c_str());
         if (!analog.empty()) std::printf("  analog ports: %s\n", analog.c_str());
         std::printf("%s\n", describe(t->params).c_str());
     }
-    for (const auto& name : WorkloadRegistry::instance().names()) {
-        const WorkloadKind* k = WorkloadRegistry::instance().find(name);
-        std::printf("workload kind \"%s\": %s\n%s\n", name.c_str(), k->description.c_str(),
-                    describe(k->params).c_str());
+    for (const auto& name : workloads.names()) {
+        if (!wanted(name)) continue;
+        const WorkloadKind* k = workloads.find(name);
+        if (as_json)
+            doc["workloads"][name] = {{"description", k->description},
+                                      {"parameters", describe_as_json(k->params)}};
+        else
+            std::printf("workload kind \"%s\": %s\n%s\n", name.c_str(), k->description.c_str(),
+                        describe(k->params).c_str());
     }
-    std::printf("device (under /devices/<name>, or a preset name):\n%s\n",
-                describe(CellSpec::param_table()).c_str());
-    DeviceLibrary lib(DeviceLibrary::default_search_dirs(""));
-    std::string presets;
-    for (const auto& n : lib.preset_names())
-        presets += (presets.empty() ? "" : ", ") + n;
-    std::printf("device presets: %s\n", presets.empty() ? "(none found)" : presets.c_str());
+    if (wanted("device")) {
+        if (as_json)
+            doc["device"] = describe_as_json(CellSpec::param_table());
+        else
+            std::printf("device (under /devices/<name>, or a preset name):\n%s\n",
+                        describe(CellSpec::param_table()).c_str());
+    }
+    if (wanted("presets") || wanted("device")) {
+        DeviceLibrary lib(DeviceLibrary::default_search_dirs(""));
+        std::string presets;
+        json list = json::array();
+        for (const auto& n : lib.preset_names()) {
+            presets += (presets.empty() ? "" : ", ") + n;
+            list.push_back({{"name", n}, {"file", lib.find_preset(n)}});
+        }
+        if (as_json)
+            doc["device_presets"] = list;
+        else
+            std::printf("device presets: %s\n", presets.empty() ? "(none found)" : presets.c_str());
+    }
+    if (as_json) std::printf("%s\n", dump_json(doc, 2).c_str());
     return kExitOk;
 }
 
@@ -393,6 +464,14 @@ int sc_main(int argc, char** argv) {
 
     CLI::App* list =
         app.add_subcommand("list", "list component types, workloads and device parameters");
+    std::vector<std::string> list_what;
+    list->add_option("what", list_what,
+                     "only these: component types, workload kinds, \"platform\", \"device\", "
+                     "\"presets\"");
+    bool list_json = false;
+    list->add_flag("--json", list_json,
+                   "print them as one JSON document (every parameter's kind, unit, default, range "
+                   "and description)");
     std::string docs_topic;
     CLI::App* docs = app.add_subcommand(
         "docs", "print generated documentation: `docs registers` is docs/registers.md");
@@ -417,7 +496,7 @@ int sc_main(int argc, char** argv) {
         if (*run) return cmd_run(run_args);
         if (*validate)
             return cmd_validate(validate_file, validate_sets, validate_memory_limit, validate_json);
-        if (*list) return cmd_list();
+        if (*list) return cmd_list(list_what, list_json);
         if (*docs) {
             std::fputs(regmap::render_markdown().c_str(), stdout);
             return kExitOk;

@@ -1,5 +1,7 @@
 #include "neurotlm/core/files.h"
 
+#include <dlfcn.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -523,6 +525,20 @@ void OutputFolder::commit() {
     }
     throw InputError(printable(m_path) +
                      ": cannot put the new output in place: " + std::strerror(err));
+}
+
+std::string installed_data_dir() {
+#ifdef NEUROTLM_DATA_FROM_LIB
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&installed_data_dir), &info) != 0 && info.dli_fname) {
+        const std::filesystem::path dir =
+            std::filesystem::path(info.dli_fname).parent_path() / NEUROTLM_DATA_FROM_LIB;
+        std::error_code ec;
+        if (std::filesystem::is_directory(dir / "configs", ec))
+            return dir.lexically_normal().string();
+    }
+#endif
+    return {};
 }
 
 } // namespace neurotlm

@@ -516,4 +516,30 @@ std::string describe(const ParamTable& table, const std::string& indent) {
     return os.str();
 }
 
+json describe_as_json(const ParamTable& table) {
+    json out = json::array();
+    for (const auto& s : table.specs()) {
+        json p = {{"name", s.name},
+                  {"kind", kind_name(s.kind)},
+                  {"required", s.required()},
+                  {"optional", s.optional},
+                  {"description", s.description}};
+        if (s.unit != Unit::none) p["unit"] = std::string(unit_symbol(s.unit));
+        if (!s.required() && !s.optional) p["default"] = s.default_value;
+        if (s.kind == ParamKind::integer || s.kind == ParamKind::number) {
+            if (std::isfinite(s.min) && s.min > std::numeric_limits<double>::lowest())
+                p["min"] = s.min;
+            if (std::isfinite(s.max) && s.max < std::numeric_limits<double>::max())
+                p["max"] = s.max;
+            if (s.min_exclusive) p["min_exclusive"] = true;
+            if (s.or_zero) p["or_zero"] = true;
+            const std::string range = range_text(s);
+            if (!range.empty()) p["range"] = range;
+        }
+        if (s.kind == ParamKind::choice) p["choices"] = s.choices;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
 } // namespace neurotlm

@@ -1,7 +1,5 @@
 #include "neurotlm/devices/library.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -18,27 +16,6 @@ namespace fs = std::filesystem;
 DeviceLibrary::DeviceLibrary(std::vector<std::string> search_dirs)
     : m_dirs(std::move(search_dirs)) {}
 
-namespace {
-
-/// The installed data folder as seen from this library's own file (an installed tree keeps
-/// its lib/ and share/ side by side): the presets are found wherever the tree was installed or
-/// moved to. Empty in a build tree without an install layout around it.
-std::string data_dir_beside_library() {
-#ifdef NEUROTLM_DATA_FROM_LIB
-    Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&DeviceLibrary::default_search_dirs), &info) != 0 &&
-        info.dli_fname) {
-        const fs::path dir = fs::path(info.dli_fname).parent_path() / NEUROTLM_DATA_FROM_LIB;
-        std::error_code ec;
-        if (fs::is_directory(dir / "configs" / "devices", ec))
-            return (dir / "configs" / "devices").lexically_normal().string();
-    }
-#endif
-    return {};
-}
-
-} // namespace
-
 std::vector<std::string> DeviceLibrary::default_search_dirs(const std::string& config_dir) {
     std::vector<std::string> dirs;
     if (const char* env = std::getenv("NEUROTLM_DEVICE_PATH")) {
@@ -50,8 +27,11 @@ std::vector<std::string> DeviceLibrary::default_search_dirs(const std::string& c
     // Only a devices/ folder beside the platform file: the file's own folder holds
     // platforms and traces, which are not presets.
     if (!config_dir.empty()) dirs.push_back(config_dir + "/devices");
-    if (const std::string installed = data_dir_beside_library(); !installed.empty())
-        dirs.push_back(installed);
+    // An installed tree uses its own presets only; a build tree those of its source tree.
+    if (const std::string installed = installed_data_dir(); !installed.empty()) {
+        dirs.push_back(installed + "/configs/devices");
+        return dirs;
+    }
 #ifdef NEUROTLM_SOURCE_DIR
     dirs.push_back(std::string(NEUROTLM_SOURCE_DIR) + "/configs/devices");
 #endif

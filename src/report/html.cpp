@@ -64,6 +64,12 @@ void write_header(std::ostringstream& os, const Report& r) {
     row("platform", text(r.platform));
     row("workload", text(r.workload_kind));
     row("configuration", code(r.config_file));
+    if (!r.overrides.empty()) {
+        std::string list;
+        for (const std::string& o : r.overrides)
+            list += (list.empty() ? "" : "<br>") + std::string("<code>") + esc(o) + "</code>";
+        row("overrides (--set)", list);
+    }
     row("config hash", code(r.config_hash));
     row("seed", std::to_string(r.seed));
     row("neurotlm version", text(r.version));

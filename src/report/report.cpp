@@ -144,6 +144,7 @@ json to_json(const Report& r, bool with_wall_clock) {
     json run = {{"platform", r.platform},       {"config_file", r.config_file},
                 {"config_hash", r.config_hash}, {"seed", r.seed},
                 {"version", r.version},         {"complete", r.complete}};
+    run["overrides"] = r.overrides;
     if (!r.complete) run["incomplete_reason"] = r.incomplete_reason;
     if (with_wall_clock) {
         run["wall_time_s"] = r.wall_time_s;

@@ -825,6 +825,49 @@ void check_memory(PlatformConfig& cfg, const LoadOptions& options) {
 
 } // namespace
 
+namespace {
+
+/// /components/<name>/... addresses the component of that name: the pointer with its index.
+std::string component_by_name(const json& document, const std::string& ptr,
+                              const std::string& assignment) {
+    const std::string prefix = "/components/";
+    if (ptr.compare(0, prefix.size(), prefix) != 0) return ptr;
+    const auto end = ptr.find('/', prefix.size());
+    const std::string segment = ptr.substr(
+        prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+    const bool index =
+        !segment.empty() &&
+        (segment == "-" || segment.find_first_not_of("0123456789") == std::string::npos);
+    if (index || !document.is_object() || !document.contains("components") ||
+        !document["components"].is_array())
+        return ptr;
+    // A JSON pointer escapes '~' and '/' in a name as ~0 and ~1.
+    std::string name;
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+        if (segment[i] == '~' && i + 1 < segment.size() &&
+            (segment[i + 1] == '0' || segment[i + 1] == '1')) {
+            name += segment[i + 1] == '0' ? '~' : '/';
+            ++i;
+        } else {
+            name += segment[i];
+        }
+    }
+    const json& components = document["components"];
+    for (std::size_t i = 0; i < components.size(); ++i)
+        if (components[i].is_object() && components[i].contains("name") &&
+            components[i]["name"] == name)
+            return prefix + std::to_string(i) +
+                   (end == std::string::npos ? std::string() : ptr.substr(end));
+    std::string names;
+    for (const auto& c : components)
+        if (c.is_object() && c.contains("name") && c["name"].is_string())
+            names += (names.empty() ? "" : ", ") + c["name"].get<std::string>();
+    throw InputError("--set " + assignment + ": no component named \"" + name +
+                     "\" (components: " + names + ")");
+}
+
+} // namespace
+
 void apply_override(json& document, const std::string& assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0 || assignment[0] != '/')
@@ -849,7 +892,7 @@ void apply_override(json& document, const std::string& assignment) {
     }
     json::json_pointer pointer;
     try {
-        pointer = json::json_pointer(ptr);
+        pointer = json::json_pointer(component_by_name(document, ptr, assignment));
     } catch (const json::exception& e) {
         throw InputError("--set " + assignment + ": " + ptr + " is not a JSON pointer");
     }
@@ -902,6 +945,7 @@ PlatformConfig parse_config(json doc, const std::string& file, const std::string
     loader.read_workload();
     check_memory(loader.cfg, options);
     loader.cfg.document = std::move(doc);
+    loader.cfg.overrides = options.overrides;
     return std::move(loader.cfg);
 }
 

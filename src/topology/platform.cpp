@@ -416,6 +416,7 @@ Report Platform::run() {
     Report r;
     r.platform = m_config.name;
     r.config_file = m_config.file;
+    r.overrides = m_config.overrides;
     r.seed = m_config.seed;
     r.version = NEUROTLM_VERSION;
     const json effective = effective_config();

@@ -164,6 +164,67 @@ TEST(Cli, SetOverridesAnyValue) {
     EXPECT_NE(bad.err.find("/components/2/rows"), std::string::npos) << bad.err;
 }
 
+TEST(Cli, SetAddressesComponentsByNameAndTheReportRecordsEveryOverride) {
+    const std::string out = scratch_dir("set-name") + "/r";
+    Result r = cli_run("run -q " + test_data("good/tiny_mlp.json") +
+                       " --set /workload/dataset/limit=12 --set /components/tile/adc/bits=6 "
+                       "--out " +
+                       out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json rep = cli_load(out + "/report.json");
+    EXPECT_EQ(rep["run"]["overrides"],
+              json({"/workload/dataset/limit=12", "/components/tile/adc/bits=6"}));
+    // The named component (index 2) is the one changed.
+    const json effective = cli_load(out + "/config.effective.json");
+    EXPECT_EQ(effective["components"][2]["adc"]["bits"], 6);
+    const std::string html = slurp(out + "/report.html");
+    EXPECT_NE(html.find("/components/tile/adc/bits=6"), std::string::npos);
+    // A name that is not there is refused with the names that are.
+    Result bad =
+        cli_run("validate " + test_data("good/tiny_mlp.json") + " --set /components/tiel/rows=64");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("no component named \"tiel\" (components: ctrl, bus, tile)"),
+              std::string::npos)
+        << bad.err;
+    // Without overrides the list is there and empty.
+    const std::string plain = scratch_dir("set-none") + "/r";
+    ASSERT_EQ(cli_run("run -q " + test_data("good/tiny_mlp.json") + " --out " + plain).code, 0);
+    EXPECT_EQ(cli_load(plain + "/report.json")["run"]["overrides"], json::array());
+}
+
+TEST(Cli, ListFiltersAndPrintsJson) {
+    Result r = cli_run("list crossbar_tile presets --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_TRUE(doc.contains("components"));
+    EXPECT_EQ(doc["components"].size(), 1u);
+    EXPECT_FALSE(doc.contains("workloads"));
+    EXPECT_FALSE(doc.contains("platform"));
+    const json& tile = doc["components"]["crossbar_tile"];
+    bool found = false;
+    for (const json& p : tile["parameters"])
+        if (p["name"] == "read_time") {
+            found = true;
+            EXPECT_EQ(p["kind"], "number");
+            EXPECT_EQ(p["unit"], "s");
+            EXPECT_TRUE(p.contains("default"));
+        }
+    EXPECT_TRUE(found) << tile.dump();
+    EXPECT_EQ(tile["sockets"][0]["name"], "in");
+    bool preset = false;
+    for (const json& p : doc["device_presets"])
+        preset = preset || p["name"] == "rram_imacsim";
+    EXPECT_TRUE(preset);
+    // Text, filtered: one workload kind only.
+    Result text = cli_run("list hopfield_recall");
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_NE(text.out.find("workload kind \"hopfield_recall\""), std::string::npos);
+    EXPECT_EQ(text.out.find("component type"), std::string::npos);
+    Result bad = cli_run("list crossbar");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("crossbar_tile"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, APlatformOverTheMemoryLimitIsRefusedWithTheEstimate) {
     const std::string out = scratch_dir("memory") + "/r";
     Result r =

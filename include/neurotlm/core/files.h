@@ -58,6 +58,11 @@ bool valid_utf8(std::string_view text);
 /// be any bytes) is written with U+FFFD in place of the bad bytes instead of failing.
 std::string dump_json(const nlohmann::json& document, int indent = -1);
 
+/// The data folder (share/neurotlm: configs/, device presets, traces/) of the installed tree this
+/// library was loaded from, found beside the library file itself, so a tree installed anywhere
+/// or moved afterwards finds its own data. Empty when the library runs from a build tree.
+std::string installed_data_dir();
+
 } // namespace neurotlm
 
 namespace neurotlm {

@@ -136,6 +136,12 @@ bool in_range(const ParamSpec& spec, double x);
 /// @brief Print a table as aligned text (name, kind/unit, default, range, description).
 std::string describe(const ParamTable& table, const std::string& indent = "  ");
 
+/// @brief The same as JSON, one object per parameter: name, kind, unit (its symbol, for a
+/// quantity), default (absent when required or optional), required, optional, min/max (when
+/// bounded; a quantity's in its SI unit), min_exclusive, or_zero, choices, range (as text) and
+/// description.
+json describe_as_json(const ParamTable& table);
+
 /// @brief A JSON value as a short string for error messages ("-3", "\"abc\"", "an object").
 std::string describe_json(const json& value);
 

@@ -61,7 +61,8 @@ struct Report {
     // Run metadata.
     std::string platform;
     std::string config_file;
-    std::string config_hash; ///< hash of the effective configuration
+    std::string config_hash;            ///< hash of the effective configuration
+    std::vector<std::string> overrides; ///< the --set assignments of the run, as given
     std::uint64_t seed = 0;
     std::string version;
     double wall_time_s = 0.0; ///< wall clock: the only field that differs between equal runs

@@ -58,8 +58,9 @@ struct PlatformConfig {
     std::string description;
     std::uint64_t seed = 1;
     double quantum_s = 1e-6;
-    json document;                    ///< after --set and --seed
-    double memory_estimate_bytes = 0; ///< what the platform and workload will allocate
+    json document;                      ///< after --set and --seed
+    std::vector<std::string> overrides; ///< the --set assignments applied, as given, in order
+    double memory_estimate_bytes = 0;   ///< what the platform and workload will allocate
     std::shared_ptr<DeviceLibrary> devices;
     std::shared_ptr<Technology> technology; ///< /technology: a preset with its overrides
     std::string technology_name;            ///< the preset it starts from
@@ -89,7 +90,9 @@ PlatformConfig load_config(const std::string& path, const LoadOptions& options =
 /// Validate an already parsed document; @p file names it in errors, @p dir resolves paths.
 PlatformConfig parse_config(json document, const std::string& file, const std::string& dir,
                             const LoadOptions& options = {});
-/// Apply one "--set /pointer=value" override to @p document; throws InputError.
+/// Apply one "--set /pointer=value" override to @p document; throws InputError. A component may
+/// be addressed by name as well as by index: /components/hop/neurons is /components/2/neurons
+/// when the third component is named "hop".
 void apply_override(json& document, const std::string& assignment);
 
 /// The parameters of a platform file's top level, for `neurotlm list`.
