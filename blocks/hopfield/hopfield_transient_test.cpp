@@ -148,9 +148,9 @@ double transient_against_model(HopfieldNetwork& net, const HopfieldPattern& prob
         const auto& step = r.steps[static_cast<std::size_t>(k)];
         bool near_tie = false;
         for (int i = 0; i < net.neurons(); ++i) {
-            const double margin = step.currents_A[static_cast<std::size_t>(i)] /
-                                      net.unit_current_A() -
-                                  (theta.empty() ? 0.0 : theta[static_cast<std::size_t>(i)]);
+            const double margin =
+                step.currents_A[static_cast<std::size_t>(i)] / net.unit_current_A() -
+                (theta.empty() ? 0.0 : theta[static_cast<std::size_t>(i)]);
             if (got.states[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)] ==
                 want[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)])
                 continue;
@@ -164,8 +164,8 @@ double transient_against_model(HopfieldNetwork& net, const HopfieldPattern& prob
     }
     const double ratio = got.supply_energy_J / r.cost.synapse_energy_J;
     std::printf("[%s] %d clocks (%s), supply %.4g J, model read energy %.4g J, ratio %.4f\n",
-                tag.c_str(), r.iterations, r.converged ? "converged" : "cycle",
-                got.supply_energy_J, r.cost.synapse_energy_J, ratio);
+                tag.c_str(), r.iterations, r.converged ? "converged" : "cycle", got.supply_energy_J,
+                r.cost.synapse_energy_J, ratio);
     return ratio;
 }
 
@@ -180,8 +180,9 @@ TEST(HopfieldTransient, NgspiceRecallsAsTheModelClockByClock) {
     net.store(1, stored);
     net.select(1);
     for (int k = 0; k < 2; ++k) {
-        const double ratio = transient_against_model(net, flip_bits(stored[static_cast<std::size_t>(k)], 4, rng),
-                                                     "probe" + std::to_string(k));
+        const double ratio =
+            transient_against_model(net, flip_bits(stored[static_cast<std::size_t>(k)], 4, rng),
+                                    "probe" + std::to_string(k));
         // The rails deliver the read energy the model books (sum V^2 G t over the read window)
         // plus the drivers' and the lines' small share.
         EXPECT_GT(ratio, 0.98);
@@ -220,8 +221,10 @@ TEST(HopfieldTransient, TwoCycleThresholdsAndVariationInNgspice) {
         const double weight_per_step = 1.0 / net.threshold_in_steps()[0];
         std::vector<double> theta(12);
         for (int i = 0; i < 12; ++i)
-            theta[static_cast<std::size_t>(i)] =
-                (i % 3 == 0 ? 1.5 : i % 3 == 1 ? -1.5 : 0.0) * weight_per_step;
+            theta[static_cast<std::size_t>(i)] = (i % 3 == 0   ? 1.5
+                                                  : i % 3 == 1 ? -1.5
+                                                               : 0.0) *
+                                                 weight_per_step;
         net.set_threshold(theta);
         ASSERT_NEAR(net.threshold_in_steps()[0], 1.5, 1e-12);
         const double ratio = transient_against_model(net, flip_bits(stored[0], 3, rng), "multi");

@@ -37,8 +37,7 @@ void check_options(const HopfieldSpec& spec, const HopfieldTransientOptions& o) 
     if (!(o.line_capacitance_per_cell_F >= 0.0))
         throw InputError("transient netlist: line_capacitance_per_cell must be >= 0");
     if (!(o.dead_band_steps < 0.5))
-        throw InputError("transient netlist: a dead band of " +
-                         std::to_string(o.dead_band_steps) +
+        throw InputError("transient netlist: a dead band of " + std::to_string(o.dead_band_steps) +
                          " weight steps would hide decisions one step apart (use < 0.5)");
     // Every phase must fit its edges.
     const double lat = spec.neuron_latency_s;
@@ -68,8 +67,7 @@ HopfieldTransientTiming transient_timing(const HopfieldSpec& spec,
 
 void write_hopfield_transient_netlist(std::ostream& out, const HopfieldNetwork& net,
                                       const HopfieldPattern& probe, int cycles,
-                                      const HopfieldTransientOptions& o,
-                                      const std::string& title) {
+                                      const HopfieldTransientOptions& o, const std::string& title) {
     const HopfieldSpec& spec = net.spec();
     const int n = net.neurons();
     if (spec.storage == WeightStorage::ideal)
@@ -119,12 +117,11 @@ void write_hopfield_transient_netlist(std::ostream& out, const HopfieldNetwork& 
         << t.load_s - e << " 0)\n";
     out << "VRD rd 0 PULSE(0 " << o.vdd_V << " " << t.load_s << " " << e << " " << e << " "
         << t.read_s - e << " " << t.period_s << ")\n";
-    out << "VLAT lat 0 PULSE(0 " << o.vdd_V << " " << t.load_s + t.read_s + kLatchStart * lat
-        << " " << e << " " << e << " " << (kLatchEnd - kLatchStart) * lat - e << " "
-        << t.period_s << ")\n";
-    out << "VRST rst 0 PULSE(0 " << o.vdd_V << " " << t.load_s + t.read_s + kResetStart * lat
-        << " " << e << " " << e << " " << (1.0 - kResetStart) * lat - 3 * e << " " << t.period_s
+    out << "VLAT lat 0 PULSE(0 " << o.vdd_V << " " << t.load_s + t.read_s + kLatchStart * lat << " "
+        << e << " " << e << " " << (kLatchEnd - kLatchStart) * lat - e << " " << t.period_s
         << ")\n";
+    out << "VRST rst 0 PULSE(0 " << o.vdd_V << " " << t.load_s + t.read_s + kResetStart * lat << " "
+        << e << " " << e << " " << (1.0 - kResetStart) * lat - 3 * e << " " << t.period_s << ")\n";
     out << "BRDN rdn 0 V = vdd - V(rd)\n";
     out << "* memory select\n";
     for (int k = 0; k < slots; ++k)
@@ -165,12 +162,11 @@ void write_hopfield_transient_netlist(std::ostream& out, const HopfieldNetwork& 
     }
 
     // An MTJ from row node `from` to input c<i>.
-    auto mtj = [&](const char* side, int k, int i, int j, int l, const std::string& from,
-                   double g, bool parallel) {
+    auto mtj = [&](const char* side, int k, int i, int j, int l, const std::string& from, double g,
+                   bool parallel) {
         if (!(g > 0.0)) return;
-        const std::string name =
-            std::string(side) + std::to_string(k) + "_" + std::to_string(i) + "_" +
-            std::to_string(j) + "_" + std::to_string(l);
+        const std::string name = std::string(side) + std::to_string(k) + "_" + std::to_string(i) +
+                                 "_" + std::to_string(j) + "_" + std::to_string(l);
         const std::string to = "c" + std::to_string(i);
         if (parallel || first.v_half_V <= 0.0) {
             out << "R" << name << " " << from << " " << to << " " << 1.0 / g << "\n";
@@ -210,8 +206,7 @@ void write_hopfield_transient_netlist(std::ostream& out, const HopfieldNetwork& 
         const double w = band / 20.0;
         out << "BK" << i << " k" << i << " 0 V = vdd*0.5*(1+tanh((" << x.str() << "-" << band
             << ")/" << w << ")) + V(q" << i << ")*(1-0.5*(1+tanh((" << x.str() << "-" << band
-            << ")/" << w << "))-0.5*(1+tanh((-" << x.str() << "-" << band << ")/" << w
-            << ")))\n";
+            << ")/" << w << "))-0.5*(1+tanh((-" << x.str() << "-" << band << ")/" << w << ")))\n";
     }
 
     const double t_end = t.end_s(cycles);

@@ -45,9 +45,9 @@ namespace neurotlm {
 
 /// The parts of the circuit the Hopfield model does not describe (all assumed).
 struct HopfieldTransientOptions {
-    double vdd_V = 1.0;                          ///< logic level of latches and clocks
-    double driver_on_ohm = 1.0;                  ///< converter switch to a rail or ground
-    double select_on_ohm = 1.0;                  ///< memory-select switch
+    double vdd_V = 1.0;                           ///< logic level of latches and clocks
+    double driver_on_ohm = 1.0;                   ///< converter switch to a rail or ground
+    double select_on_ohm = 1.0;                   ///< memory-select switch
     double line_capacitance_per_cell_F = 0.1e-15; ///< per MTJ on a row or input line
     double latch_capacitance_F = 10e-15;
     double integrator_gain = 1e6;
