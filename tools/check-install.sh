@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install neurotlm into a temporary prefix, move the installed tree elsewhere, then build and
-# run examples/virtual_platform against the moved CMake package: the components must work from
-# someone else's SystemC platform, from wherever the package was put. The example is built only
+# run examples/virtual_platform (one component) and examples/embedded_platform (a whole platform
+# file as one module) against the moved CMake package: the components must work from someone
+# else's SystemC platform, from wherever the package was put. The example is built only
 # from the package (find_package), must find its device presets inside the package, and no
 # installed CMake file or header may name the source tree or the build.
 # Installs the project's build (build/, or $NEUROTLM_BUILD_DIR), built first if needed.
@@ -35,6 +36,18 @@ esac
 if grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >/dev/null 2>&1; then
     echo "install check: installed files name the source tree or the build:" >&2
     grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >&2
+    exit 1
+fi
+# A whole platform file inside a host platform: the host's CPU programs the tile and runs an MVM
+# through the embedded platform's socket, checks the product and prints the report's energy;
+# the report is also written when the host's simulation ends.
+cp -r "$ROOT/examples/embedded_platform" "$WORK/embedded"
+cmake -S "$WORK/embedded" -B "$WORK/ep" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$WORK/ep" >/dev/null
+(cd "$WORK" && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$WORK/ep/embedded_platform" \
+    "$WORK/embedded/accelerator.json" "$WORK/ep-report")
+if [ ! -f "$WORK/ep-report/report.json" ]; then
+    echo "install check: the embedded platform wrote no report at the end of simulation" >&2
     exit 1
 fi
 # A consumer that asks for C++20 keeps it (the package requires C++17 as a minimum) and still
@@ -78,5 +91,5 @@ case "$config" in
     exit 1
     ;;
 esac
-echo "install check: examples/virtual_platform (C++17 and C++20), a pkg-config build and the"
-echo "installed command all ran against the moved package"
+echo "install check: examples/virtual_platform (C++17 and C++20), examples/embedded_platform,"
+echo "a pkg-config build and the installed command all ran against the moved package"

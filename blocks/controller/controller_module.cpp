@@ -142,7 +142,7 @@ void Controller::thread() {
     m_stopped_early = m_stop_seen;
     m_end_time_s = m_qk.get_current_time().to_seconds();
     m_qk.sync();
-    sc_core::sc_stop();
+    if (m_stop_when_done) sc_core::sc_stop();
 }
 
 void Controller::rethrow_if_failed() const {

@@ -45,6 +45,9 @@ public:
 
     /// The job the thread runs; it receives this controller as its RunContext's engine.
     void set_job(std::function<void(Controller&)> job) { m_job = std::move(job); }
+    /// Whether the thread stops the simulation when its job is done (the default). A platform
+    /// inside someone else's simulation leaves the kernel to its host.
+    void set_stop_when_done(bool stop) { m_stop_when_done = stop; }
     /// Rethrows what the job threw, if anything (call after sc_start returns).
     void rethrow_if_failed() const;
     bool finished() const { return m_finished; }
@@ -83,6 +86,7 @@ private:
     bool m_finished = false;
     bool m_stopped_early = false;
     bool m_stop_seen = false;
+    bool m_stop_when_done = true;
     double m_end_time_s = 0.0;
     unsigned m_simd_lanes;
     std::uint64_t m_transactions = 0;

@@ -9,6 +9,8 @@
 #include <set>
 #include <tuple>
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/core/units.h"
@@ -49,6 +51,10 @@ std::string overflow_problem(const ComponentReport& c, const std::string& pointe
 }
 
 Platform::Platform(PlatformConfig config) : m_config(std::move(config)) {
+    build();
+}
+
+void Platform::build() {
     ComponentContext ctx;
     ctx.seed = m_config.seed;
     ctx.devices = m_config.devices.get();
@@ -91,14 +97,6 @@ void Platform::bind_analog() {
             l.first, l.count);
         m_link_lengths_m.push_back(length);
     }
-}
-
-Platform::~Platform() {
-    m_workload.reset();
-    // Newest first: SystemC's registries search for a departing port from their end, so this
-    // order makes tearing down a platform of thousands of blocks linear, not quadratic.
-    while (!m_blocks.empty())
-        m_blocks.pop_back();
 }
 
 Block* Platform::find(const std::string& name) const {
@@ -395,24 +393,38 @@ private:
     ClassEnergies m_start_classes;
 };
 
-Report Platform::run() {
-    const auto wall_start = std::chrono::steady_clock::now();
-    const std::time_t started = std::time(nullptr);
+void Platform::start_activity() {
+    m_started = std::time(nullptr);
+    m_wall_start = std::chrono::steady_clock::now();
     m_activity =
         std::make_unique<ActivityLog>(std::vector<std::string>(energy_class::kActionClasses.begin(),
                                                                energy_class::kActionClasses.end()),
                                       m_activity_options);
     for (const auto& b : m_blocks)
         b->set_activity(m_activity.get(), m_activity->add_track(b->basename(), b->type_name()));
-    Context ctx(*this);
+    m_context = std::make_unique<Context>(*this);
+    Context* ctx = m_context.get();
     Workload* workload = m_workload.get();
-    m_controller->set_job([&ctx, workload](Controller&) {
-        if (workload) workload->run(ctx);
-        ctx.phase("");
+    m_controller->set_job([ctx, workload](Controller&) {
+        if (workload) workload->run(*ctx);
+        ctx->phase("");
     });
+}
+
+Report Platform::run() {
+    if (embedded())
+        throw std::logic_error("Platform::run: an embedded platform runs in its host's "
+                               "simulation; ask it for report()");
+    start_activity();
     sc_core::sc_start();
     m_controller->rethrow_if_failed();
+    return report();
+}
 
+Report Platform::make_report(double end_s, double wall_s, std::time_t started) {
+    m_controller->rethrow_if_failed();
+    Workload* workload = m_workload.get();
+    Context& ctx = *m_context;
     Report r;
     r.platform = m_config.name;
     r.config_file = m_config.file;
@@ -426,7 +438,7 @@ Report Platform::run() {
     r.started_at = iso;
     // The run ends when the controller is done and every block has finished what it accepted
     // (a trace may start a multiply it never collects).
-    r.simulated_time_s = m_controller->end_time_s();
+    r.simulated_time_s = end_s;
     for (const auto& b : m_blocks)
         r.simulated_time_s = std::max(r.simulated_time_s, b->idle_at().to_seconds());
     double leakage_W = 0.0;
@@ -472,8 +484,7 @@ Report Platform::run() {
         p.setup = std::find(setup.begin(), setup.end(), p.name) != setup.end();
         r.phases.push_back(p);
     }
-    r.wall_time_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    r.wall_time_s = wall_s;
     // Parameters within their bounds can still multiply into an overflow: that is the input's
     // fault, not the simulator's.
     for (const auto& c : r.components) {
@@ -491,6 +502,88 @@ Report Platform::run() {
         throw std::logic_error(what);
     }
     return r;
+}
+
+/// An embedded platform's face in the host's hierarchy: the module its blocks belong to, and a
+/// target socket whose transactions go out of the platform's controller socket into the file's
+/// address map, with the host's timing annotation.
+class Platform::Shell : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket_optional<Shell> in;
+
+    Shell(const sc_core::sc_module_name& name, Platform& platform)
+        : sc_core::sc_module(name), in("in"), m_platform(platform) {
+        in.register_b_transport(this, &Shell::b_transport);
+        in.register_transport_dbg(this, &Shell::transport_dbg);
+    }
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+        m_platform.controller().out->b_transport(trans, delay);
+    }
+    unsigned transport_dbg(tlm::tlm_generic_payload& trans) {
+        return m_platform.controller().out->transport_dbg(trans);
+    }
+    void end_of_simulation() override {
+        if (m_platform.m_embed.report_dir.empty()) return;
+        try {
+            m_platform.write_report(m_platform.m_embed.report_dir);
+        } catch (const std::exception& e) {
+            // The host's simulation is ending: say why the report is missing, do not abort it.
+            SC_REPORT_ERROR("neurotlm", (std::string(basename()) +
+                                         ": the report could not be written: " + e.what())
+                                            .c_str());
+        }
+    }
+    Platform& m_platform;
+};
+
+Platform::Platform(const sc_core::sc_module_name& name, const std::string& file,
+                   const EmbedOptions& options)
+    : m_config(load_config(file, options.load)), m_embed(options) {
+    // The shell is created while the host's module name is open, so the blocks built next are
+    // its children (accel.tile0, ...).
+    m_shell = std::make_unique<Shell>(name, *this);
+    build();
+    m_controller->set_stop_when_done(false);
+    if (!options.run_workload) m_workload.reset();
+    start_activity();
+}
+
+Platform::HostSocket& Platform::socket() {
+    if (!m_shell)
+        throw std::logic_error("Platform::socket: only a platform built inside another one "
+                               "(Platform(name, file)) has a socket for its host");
+    return m_shell->in;
+}
+
+sc_core::sc_module& Platform::module() {
+    if (!m_shell) throw std::logic_error("Platform::module: not an embedded platform");
+    return *m_shell;
+}
+
+Report Platform::report() {
+    if (!m_context) throw std::logic_error("Platform::report: the platform has not run");
+    const double end_s =
+        embedded() ? sc_core::sc_time_stamp().to_seconds() : m_controller->end_time_s();
+    return make_report(
+        end_s,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wall_start).count(),
+        m_started);
+}
+
+void Platform::write_report(const std::string& dir) {
+    neurotlm::write_report(dir, report(), effective_config());
+}
+
+Platform::~Platform() {
+    m_context.reset();
+    m_workload.reset();
+    // Newest first: SystemC's registries search for a departing port from their end, so this
+    // order makes tearing down a platform of thousands of blocks linear, not quadratic.
+    while (!m_blocks.empty())
+        m_blocks.pop_back();
+    m_shell.reset();
 }
 
 } // namespace neurotlm

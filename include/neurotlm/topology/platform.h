@@ -3,12 +3,26 @@
 /// connections (assigning addresses where the file left them out), sets the global quantum,
 /// runs the workload on the controller, and turns ledgers and phases into a Report.
 /// SystemC elaborates once per process: build one Platform per process.
+///
+/// Two ways to use one:
+/// - **On its own** (`neurotlm run`): `Platform p(load_config(file)); Report r = p.run();` runs
+///   the simulation (sc_start) until the workload is done.
+/// - **Inside another SystemC platform**: `Platform accel("accel", "platform.json");` is a module
+///   in the host's hierarchy (its blocks are accel.<name>). Bind the host's bus to
+///   `accel.socket()`: transactions reach the platform's address map as the file's controller
+///   sees it. It never starts or stops the kernel and runs no workload unless asked
+///   (EmbedOptions::run_workload); `accel.report()` gives the report up to now, and
+///   EmbedOptions::report_dir writes it when the host's simulation ends (sc_stop).
 
+#include <chrono>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <tlm>
 
 #include "neurotlm/blocks/controller/controller_module.h"
 #include "neurotlm/report/report.h"
@@ -16,12 +30,23 @@
 
 namespace neurotlm {
 
+/// How a platform inside another SystemC platform behaves.
+struct EmbedOptions {
+    LoadOptions load;          ///< --set overrides, seed, memory limit, as on the command line
+    bool run_workload = false; ///< run the file's workload on its controller from time zero
+    std::string report_dir;    ///< if set, the report is written there at the end of simulation
+};
+
 class Platform {
 public:
     using ProgressFn =
         std::function<void(std::uint64_t done, std::uint64_t total, const std::string& status)>;
 
     explicit Platform(PlatformConfig config);
+    /// A platform as a module named @p name inside the host's simulation, from the platform file
+    /// @p file (validated as `neurotlm validate` would; throws ConfigError/InputError).
+    Platform(const sc_core::sc_module_name& name, const std::string& file,
+             const EmbedOptions& options = {});
     ~Platform();
     Platform(const Platform&) = delete;
     Platform& operator=(const Platform&) = delete;
@@ -44,11 +69,32 @@ public:
     /// The run's activity (after run()): busy intervals, energy and phases over time.
     const ActivityLog* activity() const { return m_activity.get(); }
     /// Run the workload (or just elaborate, if there is none) and return the report. Throws
-    /// what the workload threw (InputError for bad data, BusError, ...).
+    /// what the workload threw (InputError for bad data, BusError, ...). Not for an embedded
+    /// platform, whose simulation the host runs.
     Report run();
+
+    /// True for a platform built inside another platform's simulation.
+    bool embedded() const { return m_shell != nullptr; }
+    /// An embedded platform's target socket (32-bit bus width, base protocol; may stay unbound
+    /// when the platform only runs its workload): bind the host's initiator or bus to it.
+    using HostSocket =
+        tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 1, sc_core::SC_ZERO_OR_MORE_BOUND>;
+    HostSocket& socket();
+    /// The module an embedded platform is, in the host's hierarchy.
+    sc_core::sc_module& module();
+    /// An embedded platform's report up to the current simulated time (energy, busy time, per
+    /// component); after run(), the same as run() returned. Rethrows what a workload threw.
+    Report report();
+    /// report(), written as report.json, report.csv, config.effective.json and report.html.
+    void write_report(const std::string& dir);
 
 private:
     class Context;
+    class Shell;
+    void build();
+    void start_activity();
+    /// The report of the simulation up to @p end_s.
+    Report make_report(double end_s, double wall_s, std::time_t started);
     void bind_all();
     /// The connections out of one block with every size known and checked (@p decoding: the
     /// block is a router, whose ranges must cover each target's register map).
@@ -70,6 +116,11 @@ private:
     ProgressFn m_progress;
     ActivityOptions m_activity_options;
     std::unique_ptr<ActivityLog> m_activity;
+    std::unique_ptr<Context> m_context;
+    std::unique_ptr<Shell> m_shell; ///< embedded only
+    EmbedOptions m_embed;
+    std::time_t m_started = 0;
+    std::chrono::steady_clock::time_point m_wall_start;
 };
 
 /// @brief The floor plan's length of an analog link between blocks of areas @p a_m2 and @p b_m2:
