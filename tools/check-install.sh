@@ -19,6 +19,8 @@ cmake --install "$BUILD" --prefix "$WORK/staged" >/dev/null
 # Moved after installing: nothing may point at the install prefix or at the build.
 mv "$WORK/staged" "$WORK/prefix"
 PREFIX="$WORK/prefix"
+LIBDIR="$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$BUILD/CMakeCache.txt")"
+LIBDIR="${LIBDIR:-lib}"
 cp -r "$ROOT/examples/virtual_platform" "$WORK/example"
 cmake -S "$WORK/example" -B "$WORK/vp" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$WORK/vp" >/dev/null
@@ -33,9 +35,11 @@ case "$preset" in
     ;;
 esac
 # Nothing installed names the source tree or the build (the package's CMake files, headers).
-if grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >/dev/null 2>&1; then
+if grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/$LIBDIR/cmake" "$PREFIX/$LIBDIR/pkgconfig" \
+    "$PREFIX/include" >/dev/null 2>&1; then
     echo "install check: installed files name the source tree or the build:" >&2
-    grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/lib/cmake" "$PREFIX/include" >&2
+    grep -rIl -e "$ROOT/" -e "$BUILD/" "$PREFIX/$LIBDIR/cmake" "$PREFIX/$LIBDIR/pkgconfig" \
+        "$PREFIX/include" >&2
     exit 1
 fi
 # A whole platform file inside a host platform: the host's CPU programs the tile and runs an MVM
@@ -62,16 +66,21 @@ fi
 SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$WORK/vp20/virtual_platform" >/dev/null
 # pkg-config: a build without CMake, against the moved prefix; the library it loads finds its
 # data inside the package.
+# As C++20, including SystemC: the flags must also let a later standard link Debian's SystemC.
 cat >"$WORK/pc.cpp" <<'CPP'
 #include <cstdio>
+#include <systemc>
 #include "neurotlm/core/files.h"
 #include "neurotlm/version.h"
-int main() { std::printf("%s\n", neurotlm::installed_data_dir().c_str()); }
+int sc_main(int, char**) {
+    std::printf("%s\n", neurotlm::installed_data_dir().c_str());
+    return 0;
+}
 CPP
-PC_FLAGS="$(PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" pkg-config --cflags --libs neurotlm)"
+PC_FLAGS="$(PKG_CONFIG_PATH="$PREFIX/$LIBDIR/pkgconfig" pkg-config --cflags --libs neurotlm)"
 # shellcheck disable=SC2086 # the flags are words
-g++ -std=c++17 "$WORK/pc.cpp" -o "$WORK/pc" $PC_FLAGS
-data="$("$WORK/pc")"
+g++ -std=c++20 "$WORK/pc.cpp" -o "$WORK/pc" $PC_FLAGS
+data="$(SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 env -u LD_LIBRARY_PATH "$WORK/pc")"
 case "$data" in
 "$PREFIX"/*) ;;
 *)
@@ -81,8 +90,9 @@ case "$data" in
 esac
 # The installed command line runs from anywhere without LD_LIBRARY_PATH, and uses the package's
 # own default platform and presets, not the source tree's.
-(cd "$WORK" && "$PREFIX/bin/neurotlm" list >/dev/null)
-(cd "$WORK" && "$PREFIX/bin/neurotlm" run -q --out "$WORK/run" --set /workload/dataset/limit=5)
+(cd "$WORK" && env -u LD_LIBRARY_PATH "$PREFIX/bin/neurotlm" list >/dev/null)
+(cd "$WORK" && env -u LD_LIBRARY_PATH "$PREFIX/bin/neurotlm" run -q --out "$WORK/run" \
+    --set /workload/dataset/limit=5)
 config="$(sed -n 's/.*"config_file": *"\([^"]*\)".*/\1/p' "$WORK/run/report.json" | head -1)"
 case "$config" in
 "$PREFIX"/*) ;;

@@ -1,5 +1,6 @@
 #include "neurotlm/blocks/hopfield/spice_transient.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <ostream>
@@ -47,7 +48,7 @@ void check_options(const HopfieldSpec& spec, const HopfieldTransientOptions& o) 
         throw InputError("transient netlist: read_time " + std::to_string(spec.read_time_s) +
                          " s and neuron_latency " + std::to_string(lat) +
                          " s are too short for clock edges of " + std::to_string(o.edge_s) +
-                         " s (the latency needs at least 15 edges)");
+                         " s (the neuron latency must hold about 12 edges)");
 }
 
 } // namespace
@@ -131,7 +132,11 @@ void write_hopfield_transient_netlist(std::ostream& out, const HopfieldNetwork& 
     out << ".model swdrv sw(vt=" << vt << " vh=0 ron=" << o.driver_on_ohm << " roff=1e12)\n";
     out << ".model swsel sw(vt=" << vt << " vh=0 ron=" << o.select_on_ohm << " roff=1e12)\n";
     out << ".model swlat sw(vt=" << vt << " vh=0 ron=1e3 roff=1e12)\n";
-    out << ".model swrst sw(vt=" << vt << " vh=0 ron=10 roff=1e12)\n";
+    // The reset must empty C_int within its window (20 time constants leave 2e-9 of the charge),
+    // however large the array makes C_int.
+    const double reset_window = (1.0 - kResetStart) * lat - 3 * e;
+    const double reset_ohm = std::min(10.0, reset_window / (20.0 * c_int));
+    out << ".model swrst sw(vt=" << vt << " vh=0 ron=" << reset_ohm << " roff=1e12)\n";
 
     const double row_cap = n * l_max * o.line_capacitance_per_cell_F;
     for (int j = 0; j < n; ++j) {

@@ -49,9 +49,12 @@ private:
         t.set_streaming_width(static_cast<unsigned>(len));
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         out->b_transport(t, delay);
-        if (!t.is_response_ok())
-            throw std::runtime_error("bus error at 0x" + std::to_string(address) + ": " +
+        if (!t.is_response_ok()) {
+            char where[32];
+            std::snprintf(where, sizeof where, "0x%llx", static_cast<unsigned long long>(address));
+            throw std::runtime_error(std::string("bus error at ") + where + ": " +
                                      t.get_response_string());
+        }
         wait(delay); // this CPU waits for every access to complete
     }
     std::uint32_t read32(std::uint64_t a) {
@@ -128,8 +131,8 @@ int sc_main(int argc, char** argv) {
     cpu.out.bind(accel.socket());
     sc_core::sc_start();
     const neurotlm::Report report = accel.report();
-    std::printf("accelerator: %.4g J over %.4g s simulated (%zu components)\n",
-                report.energy_J(), report.simulated_time_s, report.components.size());
+    std::printf("accelerator: %.4g J over %.4g s simulated (%zu components)\n", report.energy_J(),
+                report.simulated_time_s, report.components.size());
     for (const auto& c : report.components)
         std::printf("  %-6s %-14s %.4g J dynamic, busy %.4g s\n", c.name.c_str(), c.type.c_str(),
                     c.dynamic_energy_J, c.busy_time_s);

@@ -114,14 +114,21 @@ TransientCheck export_transient(OutputFolder& folder, const HopfieldNetwork& net
     folder.write("expected_states.csv", csv.str());
     TransientCheck c;
     if (!check) return c;
-    if (!ngspice_available())
-        throw InputError("--check needs ngspice on the PATH (Debian package ngspice)");
     const auto t0 = std::chrono::steady_clock::now();
     const std::string output = run_ngspice(netlist);
     c.ngspice_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stop_point("while ngspice ran");
     folder.write("ngspice.log", output);
-    const HopfieldTransientResult got =
-        parse_transient_output(output, n, r.iterations, options.vdd_V);
+    HopfieldTransientResult got;
+    try {
+        got = parse_transient_output(output, n, r.iterations, options.vdd_V);
+    } catch (const InputError& e) {
+        // Keep what is needed to see why: the netlist and everything ngspice printed.
+        folder.commit();
+        throw InputError(std::string(e.what()) +
+                         "\nThe netlist and ngspice's whole output are in " + folder.path() +
+                         "/ (recall.cir, ngspice.log).");
+    }
     c.ran = true;
     c.supply_energy_J = got.supply_energy_J;
     for (int k = 0; k < r.iterations && c.first_divergence < 0; ++k) {
@@ -170,6 +177,8 @@ int run_export() {
     if (a.check && !a.transient)
         throw InputError("--check for a hopfield_array compares a transient recall: add "
                          "--transient (each per-step DC netlist can be run with ngspice -b)");
+    if (a.check && !ngspice_available())
+        throw InputError("--check needs ngspice on the PATH (Debian package ngspice)");
     // Claimed before the run: the netlists replace the folder's old content as a whole.
     OutputFolder folder(a.out, "recall.txt", {a.config});
     const ComponentConfig& hop_cfg = hopfield_component(cfg, a.component);
@@ -484,7 +493,8 @@ void HopfieldCommands::add(CLI::App& app) {
                            "solve the netlist with ngspice and compare with the model: analog "
                            "chain, exit 3 if they differ by more than 2 % of the swing; Hopfield "
                            "--transient, exit 3 if a state differs other than at a near-tie or "
-                           "the supply energy is not within 20 % of the model's synapse energy");
+                           "the supply energy is not within 0.8-1.25x of the model's synapse "
+                           "energy");
     export_spice->add_flag("--json", g_export.json, "print what was written as JSON on stdout");
 
     capacity = app.add_subcommand(

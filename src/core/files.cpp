@@ -531,9 +531,14 @@ std::string installed_data_dir() {
 #ifdef NEUROTLM_DATA_FROM_LIB
     Dl_info info{};
     if (dladdr(reinterpret_cast<void*>(&installed_data_dir), &info) != 0 && info.dli_fname) {
-        const std::filesystem::path dir =
-            std::filesystem::path(info.dli_fname).parent_path() / NEUROTLM_DATA_FROM_LIB;
+        const std::filesystem::path lib = std::filesystem::path(info.dli_fname).parent_path();
         std::error_code ec;
+#ifdef NEUROTLM_BUILD_LIB_DIR
+        // The library as built, not installed: whatever lies beside the build folder is not its
+        // data (a build inside an install prefix would otherwise look installed).
+        if (std::filesystem::equivalent(lib, NEUROTLM_BUILD_LIB_DIR, ec)) return {};
+#endif
+        const std::filesystem::path dir = lib / NEUROTLM_DATA_FROM_LIB;
         if (std::filesystem::is_directory(dir / "configs", ec))
             return dir.lexically_normal().string();
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -69,9 +70,11 @@ void Platform::build() {
     bind_all();
     bind_analog();
     assign_addresses();
-    // The platform, not a leaf component, owns the global quantum.
-    tlm_utils::tlm_quantumkeeper::set_global_quantum(
-        sc_core::sc_time(m_config.quantum_s, sc_core::SC_SEC));
+    // The platform, not a leaf component, owns the global quantum; inside a host that set one,
+    // the host's stands.
+    if (!m_shell || tlm_utils::tlm_quantumkeeper::get_global_quantum() == sc_core::SC_ZERO_TIME)
+        tlm_utils::tlm_quantumkeeper::set_global_quantum(
+            sc_core::sc_time(m_config.quantum_s, sc_core::SC_SEC));
     if (m_config.has_workload)
         m_workload = m_config.workload_kind->create(m_config.workload_params, m_config.info);
 }
@@ -450,6 +453,11 @@ Report Platform::make_report(double end_s, double wall_s, std::time_t started) {
     r.complete = !m_controller->stopped_early();
     if (!r.complete)
         r.incomplete_reason = "stopped by request (signal) before the workload finished";
+    else if (workload && !m_controller->finished()) {
+        r.complete = false;
+        r.incomplete_reason = "the report was made (or the host's simulation ended) before the "
+                              "workload finished";
+    }
     if (workload) {
         r.workload_kind = workload->kind();
         const WorkloadTotals t = workload->totals();
@@ -524,19 +532,22 @@ private:
     unsigned transport_dbg(tlm::tlm_generic_payload& trans) {
         return m_platform.controller().out->transport_dbg(trans);
     }
-    void end_of_simulation() override {
-        if (m_platform.m_embed.report_dir.empty()) return;
-        try {
-            m_platform.write_report(m_platform.m_embed.report_dir);
-        } catch (const std::exception& e) {
-            // The host's simulation is ending: say why the report is missing, do not abort it.
-            SC_REPORT_ERROR("neurotlm", (std::string(basename()) +
-                                         ": the report could not be written: " + e.what())
-                                            .c_str());
-        }
-    }
+    void end_of_simulation() override { m_platform.write_final_report(); }
     Platform& m_platform;
 };
+
+void Platform::write_final_report() {
+    if (!m_shell || m_embed.report_dir.empty() || m_final_report_written) return;
+    m_final_report_written = true;
+    try {
+        write_report(m_embed.report_dir);
+    } catch (const std::exception& e) {
+        // The host's simulation is ending: say why the report is missing, but do not abort it
+        // (an SC_REPORT_ERROR would throw out of the host's sc_start).
+        std::fprintf(stderr, "%s: the report could not be written to %s: %s\n", m_shell->name(),
+                     m_embed.report_dir.c_str(), e.what());
+    }
+}
 
 Platform::Platform(const sc_core::sc_module_name& name, const std::string& file,
                    const EmbedOptions& options)
@@ -577,6 +588,9 @@ void Platform::write_report(const std::string& dir) {
 }
 
 Platform::~Platform() {
+    // A host whose simulation ran out of events never called sc_stop(), so end_of_simulation did
+    // not write the report: write it now.
+    write_final_report();
     m_context.reset();
     m_workload.reset();
     // Newest first: SystemC's registries search for a departing port from their end, so this

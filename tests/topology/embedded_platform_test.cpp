@@ -144,14 +144,22 @@ TEST(EmbeddedPlatform, RunsTheFilesWorkloadWhenAskedWithoutStoppingTheHost) {
     Sleeper host("host");
     EmbedOptions options;
     options.run_workload = true;
-    // Nothing binds the socket: a platform that only runs its workload needs no host bus.
-    Platform accel("accel", small_trace(), options);
-    sc_core::sc_start();
-    EXPECT_DOUBLE_EQ(host.woke_s, 1e-3) << "the workload's end must not stop the host";
-    const Report r = accel.report();
-    EXPECT_GT(r.items, 0u);
-    EXPECT_EQ(r.workload_kind, "trace");
-    EXPECT_DOUBLE_EQ(r.simulated_time_s, 1e-3);
+    options.report_dir = neurotlm::testing::scratch_dir("embedded-workload") + "/report";
+    {
+        // Nothing binds the socket: a platform that only runs its workload needs no host bus.
+        Platform accel("accel", small_trace(), options);
+        sc_core::sc_start();
+        EXPECT_DOUBLE_EQ(host.woke_s, 1e-3) << "the workload's end must not stop the host";
+        const Report r = accel.report();
+        EXPECT_GT(r.items, 0u);
+        EXPECT_EQ(r.workload_kind, "trace");
+        EXPECT_TRUE(r.complete);
+        EXPECT_DOUBLE_EQ(r.simulated_time_s, 1e-3);
+        // The simulation ran out of events (no sc_stop): nothing written yet.
+        EXPECT_FALSE(std::filesystem::exists(options.report_dir + "/report.json"));
+    }
+    // ... until the platform goes.
+    EXPECT_TRUE(std::filesystem::exists(options.report_dir + "/report.json"));
 }
 
 TEST(EmbeddedPlatform, ABadFileIsRefusedBeforeAnythingIsBuilt) {

@@ -10,9 +10,10 @@
 /// - **Inside another SystemC platform**: `Platform accel("accel", "platform.json");` is a module
 ///   in the host's hierarchy (its blocks are accel.<name>). Bind the host's bus to
 ///   `accel.socket()`: transactions reach the platform's address map as the file's controller
-///   sees it. It never starts or stops the kernel and runs no workload unless asked
-///   (EmbedOptions::run_workload); `accel.report()` gives the report up to now, and
-///   EmbedOptions::report_dir writes it when the host's simulation ends (sc_stop).
+///   sees it. It never starts or stops the kernel, keeps a global quantum the host set, and
+///   runs no workload unless asked (EmbedOptions::run_workload); `accel.report()` gives the
+///   report up to now, and EmbedOptions::report_dir writes it when the host's simulation ends
+///   (sc_stop) or, failing that, when the platform is destroyed.
 
 #include <chrono>
 #include <ctime>
@@ -34,7 +35,7 @@ namespace neurotlm {
 struct EmbedOptions {
     LoadOptions load;          ///< --set overrides, seed, memory limit, as on the command line
     bool run_workload = false; ///< run the file's workload on its controller from time zero
-    std::string report_dir;    ///< if set, the report is written there at the end of simulation
+    std::string report_dir;    ///< if set, the report is written there at sc_stop (or destruction)
 };
 
 class Platform {
@@ -83,7 +84,8 @@ public:
     /// The module an embedded platform is, in the host's hierarchy.
     sc_core::sc_module& module();
     /// An embedded platform's report up to the current simulated time (energy, busy time, per
-    /// component); after run(), the same as run() returned. Rethrows what a workload threw.
+    /// component; incomplete if its workload is still running); after run(), the report of that
+    /// run (wall time up to this call). Rethrows what a workload threw.
     Report report();
     /// report(), written as report.json, report.csv, config.effective.json and report.html.
     void write_report(const std::string& dir);
@@ -120,6 +122,9 @@ private:
     std::unique_ptr<Shell> m_shell; ///< embedded only
     EmbedOptions m_embed;
     std::time_t m_started = 0;
+    bool m_final_report_written = false;
+    /// EmbedOptions::report_dir, once: at the end of simulation (sc_stop) or on destruction.
+    void write_final_report();
     std::chrono::steady_clock::time_point m_wall_start;
 };
 
