@@ -187,10 +187,10 @@ json component_schema() {
         then["properties"]["name"] = name;
         then["properties"]["type"] = {{"const", t}, {"description", type->description}};
         then["properties"]["count"] = count;
-        s["allOf"].push_back({{"if",
-                               {{"properties", {{"type", {{"const", t}}}}},
-                                {"required", json::array({"type"})}}},
-                              {"then", then}});
+        s["allOf"].push_back(
+            {{"if",
+              {{"properties", {{"type", {{"const", t}}}}}, {"required", json::array({"type"})}}},
+             {"then", then}});
     }
     return s;
 }
@@ -198,22 +198,23 @@ json component_schema() {
 json workload_schema(const ParamTable& top) {
     const auto& registry = WorkloadRegistry::instance();
     const std::vector<std::string> kinds = sorted(registry.names());
-    json s = described(top, "workload",
-                       {{"type", "object"},
-                        {"properties",
-                         {{"kind", {{"type", "string"}, {"enum", kinds},
-                                    {"description", "what the controller runs"}}}}},
-                        // An empty workload is allowed (validate only); any other needs a kind.
-                        {"allOf", json::array({{{"if", {{"minProperties", 1}}},
-                                                {"then", {{"required", json::array({"kind"})}}}}})}});
+    json s = described(
+        top, "workload",
+        {{"type", "object"},
+         {"properties",
+          {{"kind",
+            {{"type", "string"}, {"enum", kinds}, {"description", "what the controller runs"}}}}},
+         // An empty workload is allowed (validate only); any other needs a kind.
+         {"allOf", json::array({{{"if", {{"minProperties", 1}}},
+                                 {"then", {{"required", json::array({"kind"})}}}}})}});
     for (const auto& k : kinds) {
         const WorkloadKind* kind = registry.find(k);
         json then = param_table_schema(kind->params);
         then["properties"]["kind"] = {{"const", k}, {"description", kind->description}};
-        s["allOf"].push_back({{"if",
-                               {{"properties", {{"kind", {{"const", k}}}}},
-                                {"required", json::array({"kind"})}}},
-                              {"then", then}});
+        s["allOf"].push_back(
+            {{"if",
+              {{"properties", {{"kind", {{"const", k}}}}}, {"required", json::array({"kind"})}}},
+             {"then", then}});
     }
     return s;
 }
@@ -238,14 +239,12 @@ json device_schema() {
 
 json technology_schema(const ParamTable& top) {
     const std::vector<std::string> presets = Technology::preset_names();
+    std::string list;
+    for (const auto& p : presets)
+        list += (list.empty() ? "" : ", ") + p;
     const json preset = {{"type", "string"},
                          {"examples", presets},
-                         {"description", "a technology preset (" + [&] {
-                              std::string list;
-                              for (const auto& p : presets)
-                                  list += (list.empty() ? "" : ", ") + p;
-                              return list;
-                          }() + ")"}};
+                         {"description", "a technology preset (" + list + ")"}};
     json object = param_table_schema(Technology::table().params());
     object["properties"]["preset"] = preset;
     object["properties"]["source"] = {
@@ -267,7 +266,8 @@ json connection_schema() {
         {"to", endpoint},
         {"base", address_schema("base address of the target on an address-decoding initiator "
                                 "(a group's member k sits at base + k * size)")},
-        {"size", [] {
+        {"size",
+         [] {
              json size = address_schema("size of the target's address range (> 0)");
              size["minimum"] = 1;
              return size;
@@ -298,8 +298,8 @@ json platform_schema() {
     // The name becomes the default report folder: a plain file name (or "": the file's).
     props["name"]["pattern"] = "^([A-Za-z0-9_-][A-Za-z0-9_.-]{0,63})?$";
     props["technology"] = technology_schema(top);
-    props["devices"] = described(
-        top, "devices", {{"type", "object"}, {"additionalProperties", device_schema()}});
+    props["devices"] =
+        described(top, "devices", {{"type", "object"}, {"additionalProperties", device_schema()}});
     props["components"] = described(
         top, "components", {{"type", "array"}, {"minItems", 1}, {"items", component_schema()}});
     props["connections"] =
@@ -324,13 +324,12 @@ json network_schema() {
     const json number = {{"type", "number"}};
     layer["properties"]["weights"] = described(
         network_layer_param_table(), "weights",
-        {{"anyOf", json::array({{{"type", "string"}},
-                                {{"type", "array"},
-                                 {"items", {{"type", "array"}, {"items", number}}}}})}});
+        {{"anyOf",
+          json::array({{{"type", "string"}},
+                       {{"type", "array"}, {"items", {{"type", "array"}, {"items", number}}}}})}});
     layer["properties"]["bias"] = described(
         network_layer_param_table(), "bias",
-        {{"anyOf", json::array({{{"type", "string"}},
-                                {{"type", "array"}, {"items", number}}})}});
+        {{"anyOf", json::array({{{"type", "string"}}, {{"type", "array"}, {"items", number}}})}});
     s["properties"]["layers"] =
         described(top, "layers", {{"type", "array"}, {"minItems", 1}, {"items", layer}});
     json out = {{"$schema", kDraft07},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -53,6 +54,34 @@ public:
         parser.populateSchema(adapter, m_schema);
 #else
         (void)format;
+#endif
+    }
+
+    /// Where the first (the innermost) error is, as a JSON pointer; a missing or unknown key
+    /// is named as the key itself ("/components/2/colums"), as the loader names it.
+    std::string first_error_pointer(const json& document) const {
+#ifdef NEUROTLM_HAVE_VALIJSON
+        valijson::Validator validator;
+        valijson::ValidationResults results;
+        valijson::adapters::NlohmannJsonAdapter target(document);
+        if (validator.validate(m_schema, target, &results)) return "";
+        valijson::ValidationResults::Error e;
+        if (!results.popError(e)) return "";
+        std::string pointer;
+        for (const auto& c : e.context)
+            if (c.size() > 2 && c.front() == '[' && c.back() == ']')
+                pointer += "/" + c.substr(1, c.size() - 2);
+        // "Missing required property 'type'." and "... constraints: 'colums'." end with the key.
+        const auto last = e.description.rfind('\'');
+        const auto first = last == std::string::npos ? last : e.description.rfind('\'', last - 1);
+        if (first != std::string::npos &&
+            (e.description.find("Missing required property") == 0 ||
+             e.description.find("could not be validated") != std::string::npos))
+            pointer += "/" + e.description.substr(first + 1, last - first - 1);
+        return pointer;
+#else
+        (void)document;
+        return "";
 #endif
     }
 
@@ -275,12 +304,27 @@ TEST(SchemaCli, BadCorpusIsRefusedWhereASchemaCanKnow) {
         "146_mlp_adc_range_margin_1e-30.json",
         "147_mlp_adc_range_margin_1000.json",
     };
+    // EXPECTED names the pointer the loader reports for each file: the schema must fault the
+    // same value, not some other mistake of the file.
+    std::map<std::string, std::string> expected;
+    {
+        std::ifstream in(source_dir() + "/tests/data/bad_configs/EXPECTED");
+        std::string line;
+        while (std::getline(in, line))
+            if (const auto tab = line.find('\t'); tab != std::string::npos)
+                expected[line.substr(0, tab)] = line.substr(tab + 1);
+    }
     for (const auto& name : refused) {
         const std::string path = source_dir() + "/tests/data/bad_configs/" + name;
         std::ifstream in(path);
         ASSERT_TRUE(in) << path;
         const json doc = json::parse(in);
         EXPECT_NE(platform.errors(doc), "") << name << " passes the schema";
+        const std::string where = expected[name];
+        if (!where.empty() && where[0] == '/')
+            EXPECT_EQ(platform.first_error_pointer(doc), where)
+                << name << ": the schema faults another value than the loader\n"
+                << platform.errors(doc);
     }
 }
 
