@@ -134,6 +134,7 @@ def platform(name):
                     for cb2 in range(C2):
                         links.append({"from": f"{bank}.aout", "to": f"{nxt[(cb, cb2)]}.ain"})
     doc = {
+        "$schema": "platform.schema.json",
         "neurotlm": 1,
         "name": name,
         "description": WORKLOAD_NOTE + DESCRIPTIONS[name],

@@ -10,7 +10,7 @@ BUILD_TYPE="${NEUROTLM_BUILD_TYPE:-Release}"
 PACKAGES=(
     g++ cmake ninja-build pkg-config
     libsystemc-dev nlohmann-json3-dev libeigen3-dev libcli11-dev libfmt-dev zlib1g-dev
-    libgtest-dev libgmock-dev libbenchmark-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
     dataset-fashion-mnist ngspice chromium
     libboost-mpi-dev openmpi-bin
     ${NEUROTLM_EXTRA_PACKAGES:-}

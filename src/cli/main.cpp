@@ -1,4 +1,4 @@
-// The neurotlm command: run, validate and list platforms.
+// The neurotlm command: run, validate and list platforms, print their schema.
 // Exit codes: 0 success, 2 bad input (configuration, files, arguments), 1 internal failure,
 // 3 a sweep that ran to its end with failed points, or an exported netlist ngspice disagrees with.
 
@@ -31,6 +31,7 @@
 #include "neurotlm/report/trace_files.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
+#include "neurotlm/topology/schema.h"
 #include "neurotlm/version.h"
 #include "sweep_command.h"
 
@@ -413,6 +414,17 @@ int cmd_list(const std::vector<std::string>& what, bool as_json) {
     return kExitOk;
 }
 
+/// `neurotlm schema`: the JSON Schema of a file format, generated from the loader's tables.
+int cmd_schema(const std::string& format, const std::string& out) {
+    const json schema = format == "network" ? network_schema() : platform_schema();
+    const std::string text = dump_json(schema, 2) + "\n";
+    if (out.empty())
+        std::fputs(text.c_str(), stdout);
+    else
+        write_file_atomic(out, text);
+    return kExitOk;
+}
+
 } // namespace
 
 int sc_main(int argc, char** argv) {
@@ -478,6 +490,13 @@ int sc_main(int argc, char** argv) {
     docs->add_option("topic", docs_topic, "what to print")
         ->required()
         ->check(CLI::IsMember({"registers"}));
+    std::string schema_format = "platform";
+    std::string schema_out;
+    CLI::App* schema = app.add_subcommand(
+        "schema", "print the JSON Schema of the platform or network file, for editors");
+    schema->add_option("format", schema_format, "platform (default) or network")
+        ->check(CLI::IsMember({"platform", "network"}));
+    schema->add_option("--out,-o", schema_out, "write it to this file instead of stdout");
     cli::HopfieldCommands hopfield;
     hopfield.add(app);
     cli::CompareCommand compare;
@@ -497,6 +516,7 @@ int sc_main(int argc, char** argv) {
         if (*validate)
             return cmd_validate(validate_file, validate_sets, validate_memory_limit, validate_json);
         if (*list) return cmd_list(list_what, list_json);
+        if (*schema) return cmd_schema(schema_format, schema_out);
         if (*docs) {
             std::fputs(regmap::render_markdown().c_str(), stdout);
             return kExitOk;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/param_limits.h"
 
 namespace neurotlm {
 
@@ -223,11 +224,9 @@ bool ParamTable::is_group(const std::string& name) const {
     return false;
 }
 
-namespace {
-
 // Above these, a quantity is a typo or an attack, not a device: a one-second read, a joule per
 // action, a kilovolt. Parameters may declare tighter bounds of their own.
-double unit_ceiling(Unit unit) {
+double quantity_ceiling(Unit unit) {
     switch (unit) {
     case Unit::second: return 1.0;
     case Unit::joule: return 1e-3;
@@ -242,6 +241,8 @@ double unit_ceiling(Unit unit) {
     default: return std::numeric_limits<double>::max();
     }
 }
+
+namespace {
 
 // A value out of range is answered with the range and what the parameter is, whose text
 // gives the reason for a bound that is not obvious.
@@ -370,9 +371,10 @@ Params Params::validate(const json& object, const ParamTable& table, const std::
             }
             if (!std::isfinite(d) || !in_range(spec, d))
                 throw ConfigError(file, where, range_with_reason(spec), describe_json(value));
-            if (std::fabs(d) > unit_ceiling(spec.unit))
+            if (std::fabs(d) > quantity_ceiling(spec.unit))
                 throw ConfigError(file, where,
-                                  "at most " + format_quantity(unit_ceiling(spec.unit), spec.unit) +
+                                  "at most " +
+                                      format_quantity(quantity_ceiling(spec.unit), spec.unit) +
                                       " (" + spec.description + ")",
                                   describe_json(value));
             v.number = d;

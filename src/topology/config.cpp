@@ -33,7 +33,10 @@ const ComponentConfig* PlatformConfig::find(const std::string& name) const {
 const ParamTable& platform_param_table() {
     static const ParamTable table = [] {
         ParamTable t;
-        t.integer("neurotlm", nullptr, "format version of the platform file; must be 1", 1, 1)
+        // An editor reads "$schema"; neurotlm accepts it so that a file can name its schema.
+        t.string("$schema", nullptr, "JSON Schema of this file, for editors; ignored by neurotlm")
+            .optional()
+            .integer("neurotlm", nullptr, "format version of the platform file; must be 1", 1, 1)
             .string("name", "", "platform name (default: the file name)")
             .string("description", "", "free text")
             .integer("seed", 1, "seed of every random stream (variation, noise, faults)", 0,

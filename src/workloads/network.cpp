@@ -8,6 +8,7 @@
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
 #include "neurotlm/core/params.h"
+#include "neurotlm/workloads/network_format.h"
 #include "neurotlm/workloads/npy.h"
 
 namespace neurotlm {
@@ -40,9 +41,13 @@ std::vector<std::string> activation_choices() {
     return out;
 }
 
-const ParamTable& network_table() {
+} // namespace
+
+const ParamTable& network_param_table() {
     static const ParamTable table =
         ParamTable()
+            .string("$schema", json(), "JSON Schema of this file, for editors; ignored by neurotlm")
+            .optional()
             .choice("format", {format_name}, json(), "identifies the file as a network description")
             .integer("version", json(), "format version", format_version, format_version)
             .string("name", json(), "network name")
@@ -54,7 +59,7 @@ const ParamTable& network_table() {
     return table;
 }
 
-const ParamTable& layer_table() {
+const ParamTable& network_layer_param_table() {
     static const ParamTable table =
         ParamTable()
             .string("name", json(), "layer name (default fc<index+1>)")
@@ -80,6 +85,8 @@ const ParamTable& layer_table() {
                     "ternary: every weight and bias value in the files is -1, 0 or 1 (checked)");
     return table;
 }
+
+namespace {
 
 std::string shape_string(const std::vector<std::size_t>& shape) {
     std::string s = "[";
@@ -229,7 +236,7 @@ int Network::output_size() const {
 Network load_network(const std::string& path) {
     const json doc =
         parse_json_text(read_input_file(path, std::uint64_t{256} << 20, "the network file"), path);
-    const Params top = Params::validate(doc, network_table(), path, "");
+    const Params top = Params::validate(doc, network_param_table(), path, "");
     const fs::path base_dir = fs::path(path).parent_path();
 
     Network net;
@@ -244,7 +251,7 @@ Network load_network(const std::string& path) {
     int inputs = static_cast<int>(top.integer("input"));
     for (std::size_t li = 0; li < layers.size(); ++li) {
         const std::string lp = "/layers/" + std::to_string(li);
-        const Params p = Params::validate(layers[li], layer_table(), path, lp);
+        const Params p = Params::validate(layers[li], network_layer_param_table(), path, lp);
         DenseLayer layer;
         layer.name = p.has("name") ? p.string("name") : "fc" + std::to_string(li + 1);
         for (const auto& other : net.layers)
