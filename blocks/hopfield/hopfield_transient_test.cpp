@@ -30,6 +30,16 @@ HopfieldSpec transient_spec(int n, int memories) {
     return s;
 }
 
+/// Two groups of n/2 neurons coupled antiferromagnetically (no coupling inside a group): started
+/// aligned, they swap sign together every synchronous clock, a 2-cycle.
+HopfieldWeights two_groups_in_antiphase(int n) {
+    HopfieldWeights w = empty_weights(n, HopfieldLearning::storkey);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if ((i < n / 2) != (j < n / 2)) w.w[static_cast<std::size_t>(i) * n + j] = -0.25f;
+    return w;
+}
+
 int lines_starting(const std::string& text, const std::string& prefix) {
     std::istringstream in(text);
     std::string line;
@@ -116,14 +126,9 @@ TEST(HopfieldTransient, ReadsStatesAndSupplyEnergy) {
 }
 
 TEST(HopfieldTransient, StatesPerClockFollowTheRecall) {
-    // Two groups coupled antiferromagnetically swap sign together every clock: a 2-cycle.
     const int n = 8;
-    HopfieldWeights w = empty_weights(n, HopfieldLearning::storkey);
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j)
-            if ((i < 4) != (j < 4)) w.w[static_cast<std::size_t>(i) * n + j] = -0.25f;
     HopfieldNetwork net(transient_spec(n, 1), RngStream(1, "net"));
-    net.program_weights(0, w);
+    net.program_weights(0, two_groups_in_antiphase(n));
     const HopfieldRecall r = net.recall(HopfieldPattern(n, 1));
     ASSERT_TRUE(r.cycle);
     const std::vector<HopfieldPattern> s = states_per_clock(r);
@@ -195,12 +200,8 @@ TEST(HopfieldTransient, TwoCycleThresholdsAndVariationInNgspice) {
     // The antiferromagnetic 2-cycle on MTJs.
     {
         const int n = 8;
-        HopfieldWeights w = empty_weights(n, HopfieldLearning::storkey);
-        for (int i = 0; i < n; ++i)
-            for (int j = 0; j < n; ++j)
-                if ((i < 4) != (j < 4)) w.w[static_cast<std::size_t>(i) * n + j] = -0.25f;
         HopfieldNetwork net(transient_spec(n, 1), RngStream(1, "net"));
-        net.program_weights(0, w);
+        net.program_weights(0, two_groups_in_antiphase(n));
         const double ratio = transient_against_model(net, HopfieldPattern(n, 1), "cycle");
         EXPECT_GT(ratio, 0.98);
         EXPECT_LT(ratio, 1.02);
