@@ -420,7 +420,12 @@ Report Platform::run() {
                                "simulation; ask it for report()");
     start_activity();
     sc_core::sc_start();
-    return report(); // rethrows what the workload threw
+    // Rethrown here, in the frame that called sc_start, not inside report(): after SystemC's
+    // stack switches, AddressSanitizer cannot unpoison the frames an exception leaves
+    // (__asan_handle_no_return sees the wrong stack), and a throw from deeper frames left
+    // poisoned shadow that the workload's destructor then ran into (a false stack-use-after-scope).
+    m_controller->rethrow_if_failed();
+    return report();
 }
 
 Report Platform::make_report(double end_s, double wall_s, std::time_t started) {
