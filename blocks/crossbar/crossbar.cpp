@@ -452,7 +452,11 @@ std::size_t Crossbar::held_bytes() const {
     return bytes(m_coef) + bytes(m_wsig) + bytes(m_sig_var) + bytes(m_sig) + bytes(m_digit_level) +
            bytes(m_fault) + bytes(m_level_g_S) + bytes(m_xq) + bytes(m_x2) + bytes(m_var) +
            bytes(m_code) + bytes(m_nz) + bytes(m_nz_slice) + bytes(m_level) + bytes(m_g) +
-           bytes(m_weff) + bytes(m_noise_var) + bytes(m_row_g_sum);
+           bytes(m_weff) + bytes(m_noise_var) + bytes(m_row_g_sum) +
+           // An IR-drop read's superposition transfer, once enough reads have paid for it.
+           (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0
+                ? detail::IrNetwork::transfer_bytes(m_spec.rows, m_spec.cols + 1)
+                : 0);
 }
 
 double Crossbar::leakage_W() const {

@@ -101,8 +101,8 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
     m_v.resize(n);
 }
 
-void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A,
-                      double* reference_A, const double* terminal_V) {
+void IrNetwork::solve_nodes(const double* v_rows_V, const double* terminal_V, double* all_columns_A,
+                            double* driver_A) {
     for (int i = 0; i < m_rows; ++i)
         m_rhs[row_node(i, 0)] = m_g_wire_S * v_rows_V[i];
     for (int j = 0; j < m_cols; ++j) {
@@ -111,13 +111,61 @@ void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A
         m_rhs[col_node(m_rows - 1, j)] = m_g_end_S[static_cast<size_t>(j)] * vt;
     }
     m_v = m_ldlt.solve(m_rhs);
-    const int data_cols = m_reference < 0 ? m_cols : m_cols - 1;
-    for (int j = 0; j < data_cols; ++j)
-        column_A[j] = column_current(m_first_data + j);
-    if (reference_A) *reference_A = m_reference < 0 ? 0.0 : column_current(m_reference);
+    for (int j = 0; j < m_cols; ++j)
+        all_columns_A[j] = column_current(j);
     if (driver_A)
         for (int i = 0; i < m_rows; ++i)
             driver_A[i] = m_g_wire_S * (v_rows_V[i] - m_v[row_node(i, 0)]);
+}
+
+void IrNetwork::build_transfer() {
+    if (has_transfer()) return;
+    const size_t stride = static_cast<size_t>(m_cols + m_rows);
+    std::vector<double> t(stride * static_cast<size_t>(m_rows));
+    std::vector<double> unit(static_cast<size_t>(m_rows), 0.0);
+    for (int i = 0; i < m_rows; ++i) {
+        unit[static_cast<size_t>(i)] = 1.0;
+        double* out = t.data() + stride * static_cast<size_t>(i);
+        solve_nodes(unit.data(), nullptr, out, out + m_cols);
+        unit[static_cast<size_t>(i)] = 0.0;
+    }
+    m_transfer = std::move(t);
+}
+
+void IrNetwork::solve(const double* v_rows_V, double* column_A, double* driver_A,
+                      double* reference_A, const double* terminal_V) {
+    bool grounded = true;
+    if (terminal_V)
+        for (int j = 0; j < m_cols && grounded; ++j)
+            grounded = terminal_V[j] == 0.0;
+    m_all_columns_A.resize(static_cast<size_t>(m_cols));
+    double* all = m_all_columns_A.data();
+    if (grounded && m_auto_transfer && !has_transfer() &&
+        m_grounded_solves >= static_cast<std::uint64_t>(m_rows))
+        build_transfer();
+    if (grounded && has_transfer()) {
+        // Superposition in a fixed order (row by row), whatever the rows' values.
+        const size_t stride = static_cast<size_t>(m_cols + m_rows);
+        std::fill(all, all + m_cols, 0.0);
+        if (driver_A) std::fill(driver_A, driver_A + m_rows, 0.0);
+        for (int i = 0; i < m_rows; ++i) {
+            const double v = v_rows_V[i];
+            if (v == 0.0) continue;
+            const double* __restrict t = m_transfer.data() + stride * static_cast<size_t>(i);
+            for (int j = 0; j < m_cols; ++j)
+                all[j] += v * t[j];
+            if (driver_A)
+                for (int k = 0; k < m_rows; ++k)
+                    driver_A[k] += v * t[m_cols + k];
+        }
+    } else {
+        solve_nodes(v_rows_V, grounded ? nullptr : terminal_V, all, driver_A);
+        if (grounded) ++m_grounded_solves;
+    }
+    const int data_cols = m_reference < 0 ? m_cols : m_cols - 1;
+    for (int j = 0; j < data_cols; ++j)
+        column_A[j] = all[m_first_data + j];
+    if (reference_A) *reference_A = m_reference < 0 ? 0.0 : all[m_reference];
 }
 
 } // namespace detail

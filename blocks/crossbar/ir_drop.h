@@ -2,6 +2,8 @@
 // Internal: the sparse nodal model of a crossbar with wire resistance, shared by Crossbar and
 // solve_crossbar_network(). Not installed; Eigen stays out of the public headers.
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -50,7 +52,30 @@ public:
     void solve(const double* v_rows_V, double* column_A, double* driver_A,
                double* reference_A = nullptr, const double* terminal_V = nullptr);
 
+    /// @brief The network is linear: with the terminals at 0 V, every column current and every
+    /// driver current is a fixed linear combination of the row voltages. build_transfer() finds
+    /// those combinations (one back-substitution per row, a unit voltage on that row alone) and
+    /// solve() then reads by superposition, rows x (cols + rows) multiply-adds instead of a
+    /// back-substitution over every node. solve() builds it by itself once it has done as many
+    /// back-substitutions with the terminals at 0 V as the transfer costs (rows): a run of many
+    /// reads pays at most twice the cheaper of the two ways, and a single read never pays for
+    /// the transfer. Both agree to rounding (a few 1e-13 of full scale; ir_drop_test).
+    void build_transfer();
+    bool has_transfer() const { return !m_transfer.empty(); }
+    /// Whether solve() may build the transfer by itself (default true); benchmarks and tests of
+    /// the back-substitution turn it off.
+    void set_auto_transfer(bool allowed) { m_auto_transfer = allowed; }
+    /// Bytes the transfer holds once built.
+    static std::size_t transfer_bytes(int rows, int cols) {
+        return sizeof(double) * static_cast<std::size_t>(rows) *
+               static_cast<std::size_t>(cols + rows);
+    }
+
 private:
+    /// Back-substitution for row voltages and terminal voltages (null: 0 V): every physical
+    /// column's current into @p all_columns_A (size m_cols) and, if given, the drivers'.
+    void solve_nodes(const double* v_rows_V, const double* terminal_V, double* all_columns_A,
+                     double* driver_A);
     int row_node(int i, int j) const { return i * m_row_nodes + j / m_group; }
     int col_node(int i, int j) const { return m_rows * m_row_nodes + i * m_cols + j; }
     double column_current(int j) const {
@@ -71,6 +96,12 @@ private:
     Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> m_ldlt;
     Eigen::VectorXd m_rhs;
     Eigen::VectorXd m_v;
+    std::vector<double> m_all_columns_A; ///< scratch: every physical column's current
+    /// Superposition: per row i, the physical columns' currents (m_cols values) and then the
+    /// drivers' currents (m_rows values) for 1 V on row i alone; empty until built.
+    std::vector<double> m_transfer;
+    std::uint64_t m_grounded_solves = 0; ///< back-substitutions with every terminal at 0 V
+    bool m_auto_transfer = true;
 };
 
 } // namespace neurotlm::detail

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -16,7 +16,9 @@
 
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/ir_drop.h"
+#include "neurotlm/blocks/crossbar/spice_export.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/devices/spice.h"
 #include "testing/paths.h"
 
 namespace neurotlm {
@@ -195,64 +197,31 @@ TEST(IrDrop, FactorisationIsReusedAndRefreshedOnProgram) {
     }
 }
 
-bool have_ngspice() {
-    return std::system("command -v ngspice > /dev/null 2>&1") == 0;
-}
-
 /// ngspice's operating point of the network solve_crossbar_network() describes (rows x cols
 /// cells @p g, segments of @p r_wire, row sources @p v): the current into each column's virtual
-/// ground, by column index (empty entries if ngspice failed; the caller checks the count).
+/// ground, by column index (empty if ngspice failed; the caller checks the count).
 std::map<int, double> ngspice_column_currents(const std::string& tag, const std::vector<double>& g,
                                               int rows, int cols, double r_wire,
                                               const std::vector<double>& v) {
-    const std::string dir = testing::scratch_dir(tag);
-    const std::string cir = dir + "/xbar.cir";
+    const std::string cir = testing::scratch_dir(tag) + "/xbar.cir";
     {
         std::ofstream out(cir);
-        out.precision(15);
-        out << "* " << rows << "x" << cols << " crossbar with wire resistance\n";
-        for (int i = 0; i < rows; ++i) {
-            out << "V" << i << " s" << i << " 0 DC " << v[i] << "\n";
-            out << "Rs" << i << " s" << i << " r" << i << "_0 " << r_wire << "\n";
-            for (int j = 0; j < cols; ++j) {
-                out << "Rc" << i << "_" << j << " r" << i << "_" << j << " c" << i << "_" << j
-                    << " " << 1.0 / g[size_t(i) * cols + j] << "\n";
-                if (j + 1 < cols)
-                    out << "Rr" << i << "_" << j << " r" << i << "_" << j << " r" << i << "_"
-                        << j + 1 << " " << r_wire << "\n";
-                if (i + 1 < rows)
-                    out << "Rw" << i << "_" << j << " c" << i << "_" << j << " c" << i + 1 << "_"
-                        << j << " " << r_wire << "\n";
-            }
-        }
-        // Zero-volt sources as ammeters into the virtual grounds.
-        for (int j = 0; j < cols; ++j) {
-            out << "Rg" << j << " c" << rows - 1 << "_" << j << " g" << j << " " << r_wire << "\n";
-            out << "Vm" << j << " g" << j << " 0 DC 0\n";
-        }
-        out << ".control\nset numdgt=15\nop\nprint";
-        for (int j = 0; j < cols; ++j)
-            out << " i(vm" << j << ")";
-        out << "\n.endc\n.end\n";
+        write_crossbar_dc_netlist(out, g, rows, cols, r_wire, v);
     }
-    // ngspice -b exits 1 after a harmless note in batch mode with .control: judge the output.
-    const std::string log = dir + "/xbar.log";
-    std::system(("ngspice -b " + cir + " > " + log + " 2>&1").c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string s = text.str();
+    const std::string text = run_ngspice(cir);
     std::map<int, double> spice;
-    const std::regex line(R"(i\(vm(\d+)\)\s*=\s*([-+0-9.eE]+))");
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), line); it != std::sregex_iterator();
-         ++it)
-        spice[std::stoi((*it)[1])] = std::stod((*it)[2]);
-    if (spice.size() != size_t(cols)) ADD_FAILURE() << s;
+    try {
+        const std::vector<double> i = parse_crossbar_column_currents(text, cols);
+        for (int j = 0; j < cols; ++j)
+            spice[j] = i[static_cast<size_t>(j)];
+    } catch (const InputError& e) {
+        ADD_FAILURE() << e.what() << "\n" << text;
+    }
     return spice;
 }
 
 TEST(IrDrop, AgreesWithNgspiceOn8x8) {
-    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
+    NEUROTLM_REQUIRE_TOOL(ngspice_available(), "ngspice");
     const int n = 8;
     const double r_wire = 25.0;
     RngStream r(77, "spice");
@@ -419,7 +388,7 @@ TEST(IrDrop, OffsetMappingAgreesWithNgspiceOn32x32WithARealReferenceColumn) {
     // binary, 0.8 V), 1 ohm segments, post-ReLU-like inputs in [0, 1] on the 8-bit grid. The
     // netlist is the physical array, reference column included, built from the same
     // conductances; the crossbar's outputs must be ngspice's (I_col - I_ref) in weight units.
-    NEUROTLM_REQUIRE_TOOL(have_ngspice(), "ngspice");
+    NEUROTLM_REQUIRE_TOOL(ngspice_available(), "ngspice");
     const int n = 32;
     const double r_wire = 1.0;
     const CellSpec cell = CellSpec::from_json(
@@ -472,6 +441,108 @@ TEST(IrDrop, OffsetMappingAgreesWithNgspiceOn32x32WithARealReferenceColumn) {
         EXPECT_LT(err, 1e-6);
         EXPECT_GT(old_err, first ? 0.04 : 0.1);
     }
+}
+
+/// Random conductances in [1e-5, 1e-4] S (10 to 100 kohm) and random row voltages of both
+/// signs, some rows silent.
+std::vector<double> transfer_test_conductances(int rows, int cols, unsigned seed) {
+    std::srand(seed);
+    std::vector<double> g(static_cast<size_t>(rows) * cols);
+    for (double& v : g)
+        v = 1e-5 + 9e-5 * (std::rand() / static_cast<double>(RAND_MAX));
+    return g;
+}
+std::vector<double> transfer_test_voltages(int rows) {
+    std::vector<double> v(static_cast<size_t>(rows));
+    for (int i = 0; i < rows; ++i)
+        v[static_cast<size_t>(i)] =
+            i % 5 == 3 ? 0.0 : 0.2 * (std::rand() / static_cast<double>(RAND_MAX)) - 0.1;
+    return v;
+}
+
+TEST(IrDrop, SuperpositionTransferAgreesWithTheBackSubstitution) {
+    // Every network shape the tiles build: plain, pairs on one row node, a reference column
+    // first or last, series terminals. One copy reads by back-substitution only (fresh for
+    // each read); the other builds the transfer on its own after `rows` reads.
+    const int rows = 12, cols = 20;
+    const double r = 2.0, r_col = 3.0;
+    const std::vector<double> g = transfer_test_conductances(rows, cols, 7);
+    std::vector<double> terminals(static_cast<size_t>(cols));
+    for (int j = 0; j < cols; ++j)
+        terminals[static_cast<size_t>(j)] = 500.0 + 100.0 * j;
+    struct Shape {
+        const char* name;
+        std::function<detail::IrNetwork()> make;
+        int data_cols;
+    };
+    const std::vector<Shape> shapes = {
+        {"plain", [&] { return detail::IrNetwork(g, rows, cols, r, r_col); }, cols},
+        {"pairs", [&] { return detail::IrNetwork(g, rows, cols, r, r_col, nullptr, 2); }, cols},
+        {"reference first",
+         [&] {
+             return detail::IrNetwork(g, rows, cols, r, r_col,
+                                      detail::ReferenceColumn{5e-5, ReferencePosition::first});
+         },
+         cols},
+        {"reference last",
+         [&] {
+             return detail::IrNetwork(g, rows, cols, r, r_col,
+                                      detail::ReferenceColumn{5e-5, ReferencePosition::last});
+         },
+         cols},
+        {"terminals", [&] { return detail::IrNetwork(g, rows, cols, r, r_col, &terminals); }, cols},
+    };
+    for (const Shape& shape : shapes) {
+        SCOPED_TRACE(shape.name);
+        detail::IrNetwork fast = shape.make();
+        double worst = 0.0;
+        for (int read = 0; read < 2 * rows; ++read) {
+            EXPECT_EQ(fast.has_transfer(), read > rows) << "read " << read;
+            const std::vector<double> v = transfer_test_voltages(rows);
+            std::vector<double> col(cols), drv(rows), col0(cols), drv0(rows);
+            double ref = 0.0, ref0 = 0.0;
+            fast.solve(v.data(), col.data(), drv.data(), &ref);
+            detail::IrNetwork exact = shape.make();
+            exact.solve(v.data(), col0.data(), drv0.data(), &ref0);
+            double full_scale = 0.0;
+            for (double c : col0)
+                full_scale = std::max(full_scale, std::fabs(c));
+            ASSERT_GT(full_scale, 0.0);
+            for (int j = 0; j < shape.data_cols; ++j)
+                worst = std::max(worst, std::fabs(col[j] - col0[j]) / full_scale);
+            for (int i = 0; i < rows; ++i)
+                worst = std::max(worst, std::fabs(drv[i] - drv0[i]) / full_scale);
+            worst = std::max(worst, std::fabs(ref - ref0) / full_scale);
+        }
+        EXPECT_TRUE(fast.has_transfer());
+        // A sign error, a transposed transfer or a missing driver term gives O(1).
+        EXPECT_LT(worst, 1e-10);
+    }
+}
+
+TEST(IrDrop, TerminalVoltagesStillSolveTheNetwork) {
+    // The transfer holds the terminals at 0 V: a read with terminal voltages goes around it
+    // and still equals a fresh network's.
+    const int rows = 6, cols = 8;
+    const std::vector<double> g = transfer_test_conductances(rows, cols, 11);
+    const std::vector<double> terminals(static_cast<size_t>(cols), 1000.0);
+    detail::IrNetwork net(g, rows, cols, 1.0, 0.0, &terminals);
+    net.build_transfer();
+    const std::vector<double> v = transfer_test_voltages(rows);
+    std::vector<double> vt(static_cast<size_t>(cols), 0.0);
+    vt[3] = 0.05;
+    std::vector<double> col(cols), drv(rows), col0(cols), drv0(rows);
+    net.solve(v.data(), col.data(), drv.data(), nullptr, vt.data());
+    detail::IrNetwork fresh(g, rows, cols, 1.0, 0.0, &terminals);
+    fresh.solve(v.data(), col0.data(), drv0.data(), nullptr, vt.data());
+    for (int j = 0; j < cols; ++j)
+        EXPECT_NEAR(col[j], col0[j], 1e-15) << j;
+    for (int i = 0; i < rows; ++i)
+        EXPECT_NEAR(drv[i], drv0[i], 1e-15) << i;
+    // And the terminal's voltage matters (the check is not vacuous).
+    std::vector<double> grounded(cols);
+    fresh.solve(v.data(), grounded.data(), drv0.data());
+    EXPECT_GT(std::fabs(grounded[3] - col0[3]), 1e-6 * std::fabs(col0[3]));
 }
 
 } // namespace

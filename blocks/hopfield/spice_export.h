@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "neurotlm/blocks/hopfield/hopfield.h"
+#include "neurotlm/devices/spice.h"
 
 namespace neurotlm {
 
@@ -28,17 +29,8 @@ void write_hopfield_netlist(std::ostream& out, const SynapseArray& array,
 void write_hopfield_netlist(const std::string& path, const SynapseArray& array,
                             const HopfieldPattern& drive, const std::string& title = "");
 
-/// @brief Every `name = value` line of ngspice output (names as printed, lower case).
-std::map<std::string, double> parse_ngspice_values(const std::string& output);
 /// @brief The neuron input currents i(vm0) .. i(vm<n-1>) from ngspice output; throws
 /// InputError naming the first one missing.
 std::vector<double> parse_neuron_currents(const std::string& output, int neurons);
-
-/// @brief Run `ngspice -b` on @p netlist_path and return what it printed: stdout, then stderr
-/// (kept apart while it runs, in @p netlist_path + ".stderr", removed afterwards).
-/// Throws InputError if ngspice cannot be started.
-std::string run_ngspice(const std::string& netlist_path, const std::string& ngspice = "ngspice");
-/// True if an `ngspice` executable is on the PATH.
-bool ngspice_available();
 
 } // namespace neurotlm
