@@ -96,6 +96,19 @@ void print_ratio(const RecordingReporter& rep, const char* what, const std::stri
         std::printf("  %-48s %.3gx\n", what, r);
 }
 
+/// Speed of @p ours relative to @p reference (reference time / ours): at least @p target.
+void print_speed(const RecordingReporter& rep, const char* what, const std::string& ours,
+                 const std::string& reference, double target) {
+    auto a = rep.times.find(ours), b = rep.times.find(reference);
+    if (a == rep.times.end() || b == rep.times.end()) {
+        std::printf("  %-56s (not run)\n", what);
+        return;
+    }
+    const double speed = b->second / a->second;
+    std::printf("  %-56s %6.2fx   (target >= %.2fx: %s)\n", what, speed, target,
+                speed >= target ? "met" : "MISSED");
+}
+
 } // namespace
 
 int sc_main(int argc, char** argv) {
@@ -117,6 +130,18 @@ int sc_main(int argc, char** argv) {
                     "BM_crossbar_ideal_mvm/" + s, "BM_gemv_reference/" + s, 2.0);
         print_ratio(reporter, ("(c)/(b) tile over TLM / crossbar model, " + s).c_str(),
                     "BM_tile_mvm_tlm/" + s, "BM_crossbar_ideal_mvm/" + s, 1.25);
+    }
+    std::printf("\nspeed against Eigen's GEMV built for this processor (CPU time):\n");
+    for (const char* n : {"128", "256"}) {
+        const std::string s = n;
+        print_speed(reporter, ("plain GEMV (portable build), " + s).c_str(),
+                    "BM_gemv_reference/" + s, "BM_gemv_eigen_native/" + s, 0.0);
+        print_speed(reporter, ("crossbar ideal MVM, " + s).c_str(), "BM_crossbar_ideal_mvm/" + s,
+                    "BM_gemv_eigen_native/" + s, 0.7);
+        print_speed(reporter, ("crossbar MVM converted by 8-bit ADCs, " + s).c_str(),
+                    "BM_crossbar_converted_mvm/" + s, "BM_gemv_eigen_native/" + s, 0.7);
+        print_speed(reporter, ("crossbar MVM, bit-sliced weights (2 signals each), " + s).c_str(),
+                    "BM_crossbar_bit_sliced_mvm/" + s, "BM_gemv_eigen_native_wide/" + s, 0.7);
     }
     std::printf("\nratio (wall time: ngspice runs in child processes):\n");
     print_ratio(reporter, "Hopfield N=32 recall: ngspice / neurotlm model",

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The same configuration and seed must give the same report.json from two builds (Release and
-# the sanitizer Debug build by default), apart from the wall-clock fields.
+# the sanitizer Debug build by default), apart from the wall-clock fields; and build A must give
+# the same report whichever instruction set its kernels run on (NEUROTLM_ISA=sse2 against the
+# widest this processor has).
 #   tools/check-determinism.sh [BUILD_A] [BUILD_B]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,4 +37,19 @@ for case in "${CASES[@]}"; do
         status=1
     fi
 done
+# The kernels' instruction sets: the portable SSE2 variant against the one chosen by default.
+cfg="configs/default.json"
+"$A/neurotlm" run -q "$ROOT/$cfg" --set /workload/dataset/limit=100 --out "$OUT/isa-default"
+NEUROTLM_ISA=sse2 "$A/neurotlm" run -q "$ROOT/$cfg" --set /workload/dataset/limit=100 \
+    --out "$OUT/isa-sse2"
+for side in default sse2; do
+    grep -v -e '"wall_time_s"' -e '"started_at"' "$OUT/isa-$side/report.json" > "$OUT/isa-$side.cmp"
+done
+if cmp -s "$OUT/isa-default.cmp" "$OUT/isa-sse2.cmp"; then
+    echo "determinism: default: identical reports with the SSE2 kernels and the default ones"
+else
+    echo "determinism: default: reports DIFFER between the SSE2 kernels and the default ones:" >&2
+    diff "$OUT/isa-default.cmp" "$OUT/isa-sse2.cmp" | head -n 20 >&2 || true
+    status=1
+fi
 exit $status

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "neurotlm/blocks/crossbar/ir_drop.h"
 #include "neurotlm/core/cycles.h"
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/kernels.h"
 
 namespace neurotlm {
 
@@ -16,35 +18,20 @@ namespace {
 /// clamped, so no input (NaN aside, refused earlier) can give a code outside [-q_max, q_max].
 std::int32_t quantise(float x, float x_max, std::int32_t q_max) {
     const double a = std::min(std::fabs(static_cast<double>(x)), static_cast<double>(x_max));
-    const double q = std::min(std::floor(a / x_max * q_max + 0.5), static_cast<double>(q_max));
-    const auto code = static_cast<std::int32_t>(q);
+    // floor(a / x_max * q_max + 0.5) of a non-negative value below 2^31: the conversion's
+    // truncation is that floor, without a call into the maths library.
+    const auto code = std::min(static_cast<std::int32_t>(a / x_max * q_max + 0.5),
+                               static_cast<std::int32_t>(q_max));
     return x < 0.0f ? -code : code;
 }
 
-/// y[0..cols) = sum over the listed rows i of x[i] * w[i, 0..cols): the functional core of every
-/// read. Four rows per pass keep y in registers for four multiply-adds per load/store; the inner
-/// loops are contiguous and branch-free so the compiler vectorises them.
-void gemv_rows(const float* __restrict x, const int* __restrict rows, int n_rows,
-               const float* __restrict w, int cols, float* __restrict y) {
-    std::fill(y, y + cols, 0.0f);
-    const std::size_t ld = static_cast<std::size_t>(cols);
-    int k = 0;
-    for (; k + 4 <= n_rows; k += 4) {
-        const float x0 = x[rows[k]], x1 = x[rows[k + 1]];
-        const float x2 = x[rows[k + 2]], x3 = x[rows[k + 3]];
-        const float* __restrict w0 = w + ld * static_cast<std::size_t>(rows[k]);
-        const float* __restrict w1 = w + ld * static_cast<std::size_t>(rows[k + 1]);
-        const float* __restrict w2 = w + ld * static_cast<std::size_t>(rows[k + 2]);
-        const float* __restrict w3 = w + ld * static_cast<std::size_t>(rows[k + 3]);
-        for (int j = 0; j < cols; ++j)
-            y[j] += (x0 * w0[j] + x1 * w1[j]) + (x2 * w2[j] + x3 * w3[j]);
-    }
-    for (; k < n_rows; ++k) {
-        const float xi = x[rows[k]];
-        const float* __restrict wi = w + ld * static_cast<std::size_t>(rows[k]);
-        for (int j = 0; j < cols; ++j)
-            y[j] += xi * wi[j];
-    }
+/// nearbyint(v) in the default rounding mode (to nearest, ties to even) for |v| < 2^52, without a
+/// call into the maths library: adding and removing 2^52 leaves no fraction bits, so the sum
+/// rounds exactly as nearbyint does. The loops that use it vectorise.
+inline double round_to_nearest(double v) {
+    constexpr double k2p52 = 4503599627370496.0;
+    const double r = (std::fabs(v) + k2p52) - k2p52;
+    return std::copysign(r, v);
 }
 
 /// The tiles' converter: mid-tread for b >= 2 bits, codes -(2^(b-1)-1) .. 2^(b-1)-1 with a true
@@ -56,10 +43,19 @@ struct AdcQuantiser {
         : sign_only(bits == 1), code_max(sign_only ? 0.0 : std::ldexp(1.0, bits - 1) - 1.0),
           step(sign_only ? fs : fs / code_max) {}
     void apply(float* sig, int n) const {
-        for (int j = 0; j < n; ++j)
+        if (sign_only) {
+            for (int j = 0; j < n; ++j)
+                sig[j] = static_cast<float>((sig[j] >= 0 ? 0.5 : -0.5) * step);
+            return;
+        }
+        // Clamped to one code past either end before rounding (the end codes are the same, and
+        // the rounding stays exact), then to the end codes.
+        const double outer = code_max + 1.0;
+        for (int j = 0; j < n; ++j) {
+            const double v = std::min(std::max(sig[j] / step, -outer), outer);
             sig[j] = static_cast<float>(
-                sign_only ? (sig[j] >= 0 ? 0.5 : -0.5) * step
-                          : std::clamp(std::nearbyint(sig[j] / step), -code_max, code_max) * step);
+                std::min(std::max(round_to_nearest(v), -code_max), code_max) * step);
+        }
     }
     bool sign_only;
     double code_max;
@@ -857,11 +853,22 @@ float Crossbar::max_slice_output(const float* w, int rows, int cols, const float
 
 void Crossbar::combine(const float* sig, double ck, float* y) const {
     const int P = m_spec.weight_slices();
+    const int lcols = logical_cols();
     const double k = ck * m_out_scale;
-    for (int j = 0; j < logical_cols(); ++j) {
+    const double* const coef = m_coef.data();
+    if (P == 1) {
+        const double c0 = coef[0];
+        for (int j = 0; j < lcols; ++j) {
+            double acc = 0.0;
+            acc += c0 * sig[j];
+            y[j] += static_cast<float>(k * acc);
+        }
+        return;
+    }
+    for (int j = 0; j < lcols; ++j) {
         double acc = 0.0;
         for (int p = 0; p < P; ++p)
-            acc += m_coef[static_cast<std::size_t>(p)] * sig[j * P + p];
+            acc += coef[p] * sig[j * P + p];
         y[j] += static_cast<float>(k * acc);
     }
 }
@@ -934,20 +941,36 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const bool sliced = m_spec.sliced();
 
     // Quantise: sign + in_bits magnitude code; the sign sets the drive polarity.
-    m_nz.clear();
-    double x_sum = 0.0; // of the quantised inputs: the offset-binary zero's digital correction
+    int finite = 1; // a loop without early exit, so that it vectorises
+    for (int i = 0; i < rows; ++i)
+        finite &= std::fabs(x[i]) <= std::numeric_limits<float>::max() ? 1 : 0;
+    if (!finite)
+        for (int i = 0; i < rows; ++i)
+            if (!std::isfinite(x[i]))
+                throw InputError("crossbar: input " + std::to_string(i) +
+                                 " is not a finite number");
+    // Raw pointers: stores through the vectors' elements would otherwise make the compiler
+    // reload the vectors themselves on every row.
+    m_nz.resize(static_cast<std::size_t>(rows));
+    int* const nz = m_nz.data();
+    std::int32_t* const codes = m_code.data();
+    float* const xq = m_xq.data();
+    // Codes first (a loop that vectorises), then the rows that are not 0 and the sum.
+    kernels::quantise_codes(x, rows, x_max, q_max, codes);
+    int n_nz = 0;
     for (int i = 0; i < rows; ++i) {
-        const float xi = x[i];
-        if (!std::isfinite(xi))
-            throw InputError("crossbar: input " + std::to_string(i) + " is not a finite number");
-        const std::int32_t code = quantise(xi, x_max, q_max);
-        const std::int32_t q = code < 0 ? -code : code;
-        m_code[static_cast<std::size_t>(i)] = code;
-        m_xq[static_cast<std::size_t>(i)] = static_cast<float>(code) * x_lsb;
-        x_sum += static_cast<double>(code) * x_lsb;
-        if (q != 0) m_nz.push_back(i);
+        const std::int32_t code = codes[i];
+        xq[i] = static_cast<float>(code) * x_lsb;
+        nz[n_nz] = i;
+        n_nz += code != 0 ? 1 : 0;
     }
-    const int n_nz = static_cast<int>(m_nz.size());
+    m_nz.resize(static_cast<std::size_t>(n_nz));
+    // The sum of the quantised inputs: the offset-binary zero's digital correction (needed only
+    // when there is one).
+    double x_sum = 0.0;
+    if (m_zero != 0.0)
+        for (int i = 0; i < rows; ++i)
+            x_sum += static_cast<double>(codes[i]) * x_lsb;
 
     // Slice k drives row i at V = sign * s_k,i / s_max * V_read; its output counts with weight
     // c_k = 2^(k b) s_max / q_max, so that sum_k c_k * (slice value) = the quantised input.
@@ -970,9 +993,12 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const std::uint64_t rounds =
         used == 0 ? 0 : (used + adc_count() - 1) / static_cast<std::uint64_t>(adc_count());
     std::uint64_t row_slices = 0; // sum over slices of the rows whose slice is not 0
-    for (int k = 0; k < slices; ++k)
-        for (int i : m_nz)
-            if (slice_of(m_code[static_cast<std::size_t>(i)], k) != 0) ++row_slices;
+    if (slices == 1)
+        row_slices = static_cast<std::uint64_t>(n_nz); // the one slice is the whole code
+    else
+        for (int k = 0; k < slices; ++k)
+            for (int n = 0; n < n_nz; ++n)
+                row_slices += slice_of(codes[nz[n]], k) != 0 ? 1 : 0;
     cost.dac_conversions = row_slices * rounds;
     cost.mux_phases = reads * rounds;
     cost.shift_adds = cost.adc_conversions;
@@ -992,14 +1018,26 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     double energy_J = 0.0;
     if (!ir) {
         // sum_ij V_i^2 G_ij t per slice; G_ref is the offset mappings' reference column.
-        double e = 0.0;
+        // V = s / s_max * V_read per row and slice: sum s^2 (G_row + G_ref), times
+        // (V_read / s_max)^2. Four partial sums over the rows in turn, added pairwise: a fixed
+        // order without one long chain of dependent additions.
+        double e4[4] = {0.0, 0.0, 0.0, 0.0};
+        const double* const row_g = m_row_g_sum.data();
+        const double g_ref = m_g_ref_S;
         for (int k = 0; k < slices; ++k) {
-            for (int i : m_nz) {
-                const std::int32_t code = m_code[static_cast<std::size_t>(i)];
-                const double v = static_cast<double>(slice_of(code, k)) / s_max * vr;
-                e += v * v * (m_row_g_sum[static_cast<std::size_t>(i)] + m_g_ref_S);
+            int i = 0;
+            for (; i + 4 <= rows; i += 4)
+                for (int l = 0; l < 4; ++l) {
+                    const double sl = slice_of(codes[i + l], k);
+                    e4[l] += sl * sl * (row_g[i + l] + g_ref);
+                }
+            for (; i < rows; ++i) {
+                const double sl = slice_of(codes[i], k);
+                e4[0] += sl * sl * (row_g[i] + g_ref);
             }
         }
+        const double v_step = vr / s_max;
+        const double e = ((e4[0] + e4[1]) + (e4[2] + e4[3])) * (v_step * v_step);
         energy_J = e * m_spec.read_time_s;
     }
 
@@ -1007,7 +1045,8 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     auto add_noise = [&](const float* x2, const std::vector<int>& nz, const std::vector<float>& var,
                          int width, float* out) {
         m_var.resize(static_cast<std::size_t>(std::max(width, lcols)));
-        gemv_rows(x2, nz.data(), static_cast<int>(nz.size()), var.data(), width, m_var.data());
+        kernels::gemv_rows(x2, nz.data(), static_cast<int>(nz.size()), var.data(), width,
+                           m_var.data());
         for (int j = 0; j < width; ++j)
             out[j] +=
                 static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) * m_read_rng.normal());
@@ -1017,7 +1056,7 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         // No quantisation between slices, so the slices sum linearly: one read of the quantised
         // input gives the same result (the fast path).
         if (!ir) {
-            gemv_rows(m_xq.data(), m_nz.data(), n_nz, m_weff.data(), lcols, y);
+            kernels::gemv_rows(m_xq.data(), m_nz.data(), n_nz, m_weff.data(), lcols, y);
         } else {
             ir_read(m_xq.data(), m_sig.data(), &energy_J);
             std::fill(y, y + lcols, 0.0f);
@@ -1048,20 +1087,26 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         const std::vector<float>& vsig = sliced ? m_sig_var : m_noise_var;
         float* sig = m_sig.data();
         std::fill(y, y + lcols, 0.0f);
+        float* const x2 = m_x2.data();
         for (int k = 0; k < slices; ++k) {
-            m_nz_slice.clear();
-            for (int i : m_nz) {
-                const std::int32_t code = m_code[static_cast<std::size_t>(i)];
+            m_nz_slice.resize(static_cast<std::size_t>(n_nz));
+            int* const nz_slice = m_nz_slice.data();
+            int n_slice = 0;
+            for (int n = 0; n < n_nz; ++n) {
+                const int i = nz[n];
+                const std::int32_t code = codes[i];
                 const std::int32_t s = slice_of(code, k);
                 const float xs = (code < 0 ? -1.0f : 1.0f) * static_cast<float>(s) /
                                  static_cast<float>(s_max) * x_max;
-                m_xq[static_cast<std::size_t>(i)] = xs;
-                m_x2[static_cast<std::size_t>(i)] = xs * xs;
-                if (s != 0) m_nz_slice.push_back(i);
+                xq[i] = xs;
+                if (noisy) x2[i] = xs * xs;
+                nz_slice[n_slice] = i;
+                n_slice += s != 0 ? 1 : 0;
             }
+            m_nz_slice.resize(static_cast<std::size_t>(n_slice));
             if (!ir)
-                gemv_rows(m_xq.data(), m_nz_slice.data(), static_cast<int>(m_nz_slice.size()),
-                          wsig.data(), nsig, sig);
+                kernels::gemv_rows(m_xq.data(), m_nz_slice.data(),
+                                   static_cast<int>(m_nz_slice.size()), wsig.data(), nsig, sig);
             else
                 ir_read(m_xq.data(), sig, &energy_J);
             if (noisy) add_noise(m_x2.data(), m_nz_slice, vsig, nsig, sig);
@@ -1136,13 +1181,14 @@ CrossbarCost Crossbar::analog_read(const float* v_rows_V, float* y) {
         std::fill(y, y + lcols, 0.0f);
         combine(m_sig.data(), 1.0, y);
     } else {
-        gemv_rows(m_xq.data(), m_nz.data(), static_cast<int>(m_nz.size()), m_weff.data(), lcols, y);
+        kernels::gemv_rows(m_xq.data(), m_nz.data(), static_cast<int>(m_nz.size()), m_weff.data(),
+                           lcols, y);
         energy_J = e * m_spec.read_time_s;
     }
     if (m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0) {
         m_var.resize(static_cast<std::size_t>(lcols));
-        gemv_rows(m_x2.data(), m_nz.data(), static_cast<int>(m_nz.size()), m_noise_var.data(),
-                  lcols, m_var.data());
+        kernels::gemv_rows(m_x2.data(), m_nz.data(), static_cast<int>(m_nz.size()),
+                           m_noise_var.data(), lcols, m_var.data());
         for (int j = 0; j < lcols; ++j)
             y[j] +=
                 static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) * m_read_rng.normal());

@@ -22,6 +22,7 @@
 #include "hopfield_commands.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
+#include "neurotlm/core/kernels.h"
 #include "neurotlm/core/memory.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/core/units.h"
@@ -429,9 +430,26 @@ int cmd_schema(const std::string& format, const std::string& out) {
 
 int sc_main(int argc, char** argv) {
     quiet_systemc();
+    // A kernel variant named in NEUROTLM_ISA that does not exist, or that this processor does not
+    // run, stops every command before it starts.
+    try {
+        neurotlm::kernels::active_isa();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return kExitInput;
+    }
     CLI::App app{"neurotlm: architecture-level simulator for spintronic and memristive "
                  "in-memory-computing hardware"};
-    app.set_version_flag("--version", std::string("neurotlm ") + NEUROTLM_VERSION);
+    app.set_version_flag("--version", [] {
+        // The kernels' instruction set: NEUROTLM_ISA or the widest this processor runs.
+        std::string isa;
+        try {
+            isa = neurotlm::kernels::isa_name(neurotlm::kernels::active_isa());
+        } catch (const std::exception& e) {
+            isa = e.what();
+        }
+        return std::string("neurotlm ") + NEUROTLM_VERSION + " (kernels: " + isa + ")";
+    });
     app.require_subcommand(1);
 
     RunArgs run_args;

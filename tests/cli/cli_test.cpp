@@ -54,6 +54,24 @@ TEST(Cli, HelpAndVersion) {
     EXPECT_NE(v.out.find(NEUROTLM_VERSION), std::string::npos);
 }
 
+TEST(Cli, TheKernelsInstructionSetIsShownAndCanBeChosen) {
+    // The version line names the kernels' instruction set; NEUROTLM_ISA picks one.
+    Result v = cli_run("--version");
+    EXPECT_NE(v.out.find("kernels: "), std::string::npos) << v.out;
+    Result sse2 = neurotlm::testing::run_program("env", std::string("NEUROTLM_ISA=sse2 ") +
+                                                            NEUROTLM_CLI + " --version");
+    EXPECT_EQ(sse2.code, 0);
+    EXPECT_NE(sse2.out.find("kernels: sse2"), std::string::npos) << sse2.out;
+    // A name it does not know stops a run before anything is computed, and says why.
+    Result bad = neurotlm::testing::run_program(
+        "env", std::string("NEUROTLM_ISA=avx9000 ") + NEUROTLM_CLI + " run --out " +
+                   neurotlm::testing::scratch_dir("bad-isa") + "/out");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("NEUROTLM_ISA=avx9000: not one of sse2, avx2, avx512"),
+              std::string::npos)
+        << bad.err;
+}
+
 TEST(Cli, BadArgumentsExitWithTwo) {
     EXPECT_EQ(cli_run("").code, 2);
     EXPECT_EQ(cli_run("frobnicate").code, 2);

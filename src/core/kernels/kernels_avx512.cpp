@@ -1,0 +1,52 @@
+// kernels::gemv_rows for AVX-512F. Compiled with -mavx512f -ffp-contract=off.
+
+#include <immintrin.h>
+
+namespace neurotlm::kernels::detail {
+
+namespace {
+using Vec = __m512;
+constexpr int kLanes = 16;
+inline Vec load(const float* p) {
+    return _mm512_loadu_ps(p);
+}
+inline void store(float* p, Vec v) {
+    _mm512_storeu_ps(p, v);
+}
+inline Vec add(Vec a, Vec b) {
+    return _mm512_add_ps(a, b);
+}
+inline Vec mul(Vec a, Vec b) {
+    return _mm512_mul_ps(a, b);
+}
+inline Vec splat(float a) {
+    return _mm512_set1_ps(a);
+}
+} // namespace
+
+#include "gemv_body.inc"
+
+namespace {
+/// quantise_codes for one input: the documented formula, for the tails.
+inline int quantise_code(float x, double xm, double qm) {
+    const double xi = x;
+    const double a0 = xi < 0.0 ? -xi : xi;
+    const double a = xm < a0 ? xm : a0;
+    const double v = a / xm * qm + 0.5;
+    const int c = static_cast<int>(qm < v ? qm : v);
+    return xi < 0.0 ? -c : c;
+}
+} // namespace
+
+#include "quantise_avx.inc"
+
+void gemv_rows_avx512(const float* x, const int* rows, int n_rows, const float* w, int cols,
+                      float* y) {
+    gemv_rows_body(x, rows, n_rows, w, cols, y);
+}
+
+void quantise_codes_avx512(const float* x, int n, float x_max, int q_max, int* codes) {
+    quantise_codes_avx(x, n, x_max, q_max, codes);
+}
+
+} // namespace neurotlm::kernels::detail
