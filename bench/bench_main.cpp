@@ -143,6 +143,38 @@ int sc_main(int argc, char** argv) {
         print_speed(reporter, ("crossbar MVM, bit-sliced weights (2 signals each), " + s).c_str(),
                     "BM_crossbar_bit_sliced_mvm/" + s, "BM_gemv_eigen_native_wide/" + s, 0.7);
     }
+    std::printf("\nIR drop (CPU time):\n");
+    for (const char* n : {"64", "128"}) {
+        const std::string s = n;
+        print_ratio(reporter, ("read: back-substitution / transfer, " + s).c_str(),
+                    "BM_ir_read_back_substitution/" + s, "BM_ir_read_transfer/" + s, 0.0);
+        print_ratio(reporter, ("transfer build / back-substitution (reads it costs), " + s).c_str(),
+                    "BM_ir_build_transfer/" + s, "BM_ir_read_back_substitution/" + s, 0.0);
+    }
+    {
+        auto a = reporter.real_times.find("BM_ir_ngspice_op/64/iterations:3/real_time");
+        auto b = reporter.real_times.find("BM_ir_factor_and_read/64");
+        if (a != reporter.real_times.end() && b != reporter.real_times.end()) {
+            const double r = a->second / b->second;
+            std::printf("  %-56s %6.0fx   (target >= 1000x: %s)\n",
+                        "64x64: ngspice DC operating point / factorisation + read", r,
+                        r >= 1000 ? "met" : "MISSED");
+        } else {
+            std::printf("  %-56s (not run)\n", "64x64: ngspice / factorisation + read");
+        }
+    }
+    {
+        auto a = reporter.real_times.find("BM_mlp_image_ir_drop/iterations:1/manual_time");
+        auto b = reporter.real_times.find("BM_mlp_image_ideal/iterations:1/manual_time");
+        if (a != reporter.real_times.end() && b != reporter.real_times.end()) {
+            const double r = a->second / b->second;
+            std::printf("  %-56s %6.2fx   (target <= 10x: %s)\n",
+                        "default MLP: time per image, IR drop / ideal wires", r,
+                        r <= 10 ? "met" : "MISSED");
+        } else {
+            std::printf("  %-56s (not run)\n", "default MLP: IR drop / ideal per image");
+        }
+    }
     std::printf("\nratio (wall time: ngspice runs in child processes):\n");
     print_ratio(reporter, "Hopfield N=32 recall: ngspice / neurotlm model",
                 "BM_hopfield_ngspice/32/real_time", "BM_hopfield_model/32/real_time", 0.0, true);

@@ -112,6 +112,11 @@ void BM_ir_ngspice_op(benchmark::State& state) {
         benchmark::DoNotOptimize(i.data());
     }
 }
-BENCHMARK(BM_ir_ngspice_op)->Arg(32)->Arg(64)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ir_ngspice_op)
+    ->Arg(32)
+    ->Arg(64)
+    ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace

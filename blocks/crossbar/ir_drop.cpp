@@ -1,6 +1,7 @@
 #include "neurotlm/blocks/crossbar/ir_drop.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -65,6 +66,7 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
             m_g_end_S[static_cast<size_t>(j)] = 1.0 / (1.0 / m_g_col_S + r);
         }
 
+    number_nodes();
     const int n = rows * m_row_nodes + rows * cols;
     std::vector<Eigen::Triplet<double>> t;
     t.reserve(static_cast<size_t>(rows) * cols * 10);
@@ -99,6 +101,58 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
         throw std::runtime_error("IrNetwork: factorisation of the crossbar network failed");
     m_rhs = Eigen::VectorXd::Zero(n);
     m_v.resize(n);
+}
+
+void IrNetwork::number_nodes() {
+    m_row_index.assign(static_cast<size_t>(m_rows) * m_row_nodes, -1);
+    m_col_index.assign(static_cast<size_t>(m_rows) * m_cols, -1);
+    int next = 0;
+    // A cell's row node (shared by a pair when m_group is 2) and then its column node.
+    auto number = [&](int i, int j) {
+        int& r = m_row_index[static_cast<size_t>(i * m_row_nodes + j / m_group)];
+        if (r < 0) r = next++;
+        m_col_index[static_cast<size_t>(i * m_cols + j)] = next++;
+    };
+    // Blocks of at most this many cells are numbered row by row (measured on 64 x 64: 2 to 16
+    // give the same factorisation time, within 10 %).
+    constexpr int kLeafCells = 8;
+    // Rows [r0, r1) x columns [c0, c1): both halves, then the separating line of the longer side.
+    std::vector<std::array<int, 5>> stack; // r0, r1, c0, c1, and 1 once its halves are done
+    stack.push_back({0, m_rows, 0, m_cols, 0});
+    while (!stack.empty()) {
+        const std::array<int, 5> b = stack.back();
+        stack.pop_back();
+        const int r0 = b[0], r1 = b[1], c0 = b[2], c1 = b[3];
+        const int h = r1 - r0, w = c1 - c0;
+        if (h <= 0 || w <= 0) continue;
+        if (h * w <= kLeafCells) {
+            for (int i = r0; i < r1; ++i)
+                for (int j = c0; j < c1; ++j)
+                    number(i, j);
+            continue;
+        }
+        const bool split_columns = w >= h;
+        const int m = split_columns ? c0 + w / 2 : r0 + h / 2;
+        if (b[4]) {
+            // Both halves are numbered: now the separator.
+            if (split_columns)
+                for (int i = r0; i < r1; ++i)
+                    number(i, m);
+            else
+                for (int j = c0; j < c1; ++j)
+                    number(m, j);
+            continue;
+        }
+        stack.push_back({r0, r1, c0, c1, 1});
+        // Pushed second half first, so the first half is numbered first.
+        if (split_columns) {
+            stack.push_back({r0, r1, m + 1, c1, 0});
+            stack.push_back({r0, r1, c0, m, 0});
+        } else {
+            stack.push_back({m + 1, r1, c0, c1, 0});
+            stack.push_back({r0, m, c0, c1, 0});
+        }
+    }
 }
 
 void IrNetwork::solve_nodes(const double* v_rows_V, const double* terminal_V, double* all_columns_A,
