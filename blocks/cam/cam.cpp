@@ -312,7 +312,7 @@ const SpecTable<CamSpec>& CamSpec::table() {
                  "match-line evaluation time; 0 = the time a word mismatching in all B bits "
                  "takes to fall to e^-2 VDD, 2 C_ML / (B G_LRS) (assumed design rule); the "
                  "block refuses one whose smallest step between adjacent counts is below twice "
-                 "sense_noise and says which times would do (about 0.05-0.3 ns at the defaults)",
+                 "sense_noise and says which times would do (8-155 ps at the defaults)",
                  0.0, 100e-9);
         t.positive("cell_area_f2", Unit::none, NEUROTLM_FIELD(cell_area_F2), 24.0,
                    "2T2R cell area in F^2 of the technology's node (default 24: assumed, two "
