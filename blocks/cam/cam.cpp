@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "neurotlm/core/cycles.h"
@@ -21,9 +22,19 @@ std::uint64_t bit(int i) {
 }
 } // namespace
 
-TernaryWord::TernaryWord(int n) : bits(n), value(limbs(n), 0), care(limbs(n), 0) {
+namespace {
+int checked_width(int n) {
     if (n < 0) throw InputError("a ternary word cannot have " + std::to_string(n) + " bits");
+    return n;
 }
+void check_index(int i, int bits) {
+    if (i < 0 || i >= bits)
+        throw InputError("bit " + std::to_string(i) + " of a ternary word of " +
+                         std::to_string(bits) + " bits");
+}
+} // namespace
+
+TernaryWord::TernaryWord(int n) : bits(checked_width(n)), value(limbs(n), 0), care(limbs(n), 0) {}
 
 TernaryWord TernaryWord::parse(std::string_view text) {
     TernaryWord w(static_cast<int>(text.size()));
@@ -60,12 +71,14 @@ std::string TernaryWord::str() const {
 }
 
 Trit TernaryWord::get(int i) const {
+    check_index(i, bits);
     const std::size_t l = static_cast<std::size_t>(i / 64);
     if (!(care.at(l) & bit(i))) return Trit::x;
     return value[l] & bit(i) ? Trit::one : Trit::zero;
 }
 
 void TernaryWord::set(int i, Trit t) {
+    check_index(i, bits);
     const std::size_t l = static_cast<std::size_t>(i / 64);
     care.at(l) &= ~bit(i);
     value[l] &= ~bit(i);
@@ -135,8 +148,49 @@ double CamSpec::t_eval_s() const {
 }
 
 double CamSpec::v_ml_V(int mismatches, int cared) const {
+    return v_ml_V(mismatches, cared, t_eval_s());
+}
+
+double CamSpec::v_ml_V(int mismatches, int cared, double t) const {
     const double g = mismatches * g_lrs_S() + (cared - mismatches) * g_hrs_S();
-    return vdd_V() * std::exp(-t_eval_s() * g / ml_capacitance_F());
+    return vdd_V() * std::exp(-t * g / ml_capacitance_F());
+}
+
+double CamSpec::min_count_step_V(double t) const {
+    // dV/dn is proportional to V: the step between the two lowest voltages is the smallest.
+    return v_ml_V(bits - 1, bits, t) - v_ml_V(bits, bits, t);
+}
+
+double CamSpec::required_step_V() const {
+    return std::max(kMinStepOverNoise * sense_noise_V, 1e-6 * vdd_V());
+}
+
+CamSpec::EvalRange CamSpec::eval_time_range() const {
+    // step(t) = VDD (e^{-t g1 / C} - e^{-t g2 / C}) rises from 0 to its peak at
+    // t* = C ln(g2 / g1) / (g2 - g1), then falls: the times that meet the step form [lo, hi].
+    const double c = ml_capacitance_F();
+    const double g1 = (bits - 1) * g_lrs_S() + g_hrs_S(), g2 = bits * g_lrs_S();
+    const double peak = c * std::log(g2 / g1) / (g2 - g1);
+    const double need = required_step_V();
+    EvalRange r;
+    if (min_count_step_V(peak) < need) return r;
+    const auto solve = [&](double a, double b, bool rising) {
+        for (int i = 0; i < 200; ++i) {
+            const double m = 0.5 * (a + b);
+            ((min_count_step_V(m) >= need) == rising ? b : a) = m;
+        }
+        return 0.5 * (a + b);
+    };
+    double far = 2.0 * peak;
+    while (min_count_step_V(far) >= need)
+        far *= 2.0;
+    r.lo_s = solve(0.0, peak, true);
+    r.hi_s = solve(peak, far, false);
+    return r;
+}
+
+double CamSpec::tap_switches() const {
+    return std::ldexp(2.0, sense_bits()) - 2.0;
 }
 
 double CamSpec::search_line_J() const {
@@ -152,9 +206,22 @@ double CamSpec::write_latch_J() const {
 }
 
 double CamSpec::sense_J() const {
-    // Each decision fires the comparator and clocks the SAR register's bit.
-    return sense_bits() * (Technology::kComparatorGates + Technology::kFlipFlopGates) *
+    // Each decision fires the comparator and clocks the SAR register's bit; over a conversion
+    // the tap-select tree's switches (2^(b+1) - 2) have their gates switched once each on
+    // average (decision i re-steers the 2^i switches of tree level i; assumed).
+    return (sense_bits() * (Technology::kComparatorGates + Technology::kFlipFlopGates) +
+            tap_switches() * kTapSwitchGates) *
            technology.gate_energy_J();
+}
+
+double CamSpec::ladder_J() const {
+    // The shared resistor string (total R) is sized so that a tap at its middle (source
+    // resistance R / 4) settles the W comparator inputs it may drive (W x the sense input) to
+    // half an LSB of b bits, (b + 1) ln 2 time constants, within one decision t_d; it draws
+    // VDD^2 / R for the b decisions: E = b t_d VDD^2 / R = (ln 2 / 4) b (b + 1) W C_in VDD^2,
+    // whatever t_d (a first-order sizing, assumed).
+    const double b = sense_bits();
+    return std::log(2.0) / 4.0 * b * (b + 1.0) * words * sense_input_cap_F * vdd_V() * vdd_V();
 }
 
 double CamSpec::resolve_J() const {
@@ -191,13 +258,15 @@ std::uint64_t CamSpec::write_cycles(int sets, int resets) const {
 
 double CamSpec::periphery_gates() const {
     const int b = sense_bits();
-    // Per word: comparator, b-bit SAR register and one gate of SAR logic per bit; the resolve
-    // tree's b-bit comparator (a full adder per bit). Per column: two SL drivers, a write driver.
-    // The key and write latches: 2B flip-flops each.
-    const double per_word = Technology::kComparatorGates +
+    // Per word: comparator, b-bit SAR register and one gate of SAR logic per bit, the tap-select
+    // tree; the resolve tree's b-bit comparator (a full adder per bit). Per column: two SL
+    // drivers, a write driver. The key and write latches: 2B flip-flops each. The reference
+    // ladder: 2^b resistors (area only: it draws current only while converting).
+    const double per_word = Technology::kComparatorGates + tap_switches() * kTapSwitchGates +
                             b * (Technology::kFlipFlopGates + 1.0 + Technology::kFullAdderGates);
     const double per_column = 2.0 * kSlDriverGates + kWriteDriverGates;
-    return words * per_word + bits * per_column + 4.0 * bits * Technology::kFlipFlopGates;
+    return words * per_word + bits * per_column + 4.0 * bits * Technology::kFlipFlopGates +
+           std::ldexp(1.0, b) * kLadderResistorGates;
 }
 
 double CamSpec::area_m2() const {
@@ -206,7 +275,9 @@ double CamSpec::area_m2() const {
 }
 
 double CamSpec::leakage_W() const {
-    return technology.leakage_W(periphery_gates());
+    // The ladder's resistors do not leak: it is switched off between conversions (assumed).
+    return technology.leakage_W(periphery_gates() -
+                                std::ldexp(1.0, sense_bits()) * kLadderResistorGates);
 }
 
 const SpecTable<CamSpec>& CamSpec::table() {
@@ -239,8 +310,10 @@ const SpecTable<CamSpec>& CamSpec::table() {
                    "match-line precharge, search lines settling meanwhile (default: assumed)");
         t.number("eval_time", Unit::second, NEUROTLM_FIELD(eval_time_s), 0.0,
                  "match-line evaluation time; 0 = the time a word mismatching in all B bits "
-                 "takes to fall to e^-2 VDD, 2 C_ML / (B G_LRS) (assumed design rule)",
-                 0.0, 1e-3);
+                 "takes to fall to e^-2 VDD, 2 C_ML / (B G_LRS) (assumed design rule); the "
+                 "block refuses one whose smallest step between adjacent counts is below twice "
+                 "sense_noise and says which times would do (8-155 ps at the defaults)",
+                 0.0, 100e-9);
         t.positive("cell_area_f2", Unit::none, NEUROTLM_FIELD(cell_area_F2), 24.0,
                    "2T2R cell area in F^2 of the technology's node (default 24: assumed, two "
                    "transistor-limited 1T1R cells of 12 F^2)");
@@ -259,13 +332,45 @@ CamSpec CamSpec::in_technology(const Params& p, const Technology& tech) {
     return s;
 }
 
+namespace {
+std::string cam_format(const char* fmt, double a, double b = 0.0, double c = 0.0, double d = 0.0) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, fmt, a, b, c, d);
+    return buf;
+}
+} // namespace
+
+std::string CamSpec::sensing_problem(std::string* param) const {
+    // The ladder must separate the counts: the smallest step between adjacent counts (at B - 1
+    // and B mismatches, where the line is lowest) against the noise of the sampled voltage.
+    const double step = min_count_step_V(), need = required_step_V();
+    if (step >= need) return "";
+    const EvalRange r = eval_time_range();
+    std::string why = "cam_array: at eval_time " + cam_format("%.4g ns", t_eval_s() * 1e9) +
+                      " the smallest step between adjacent counts (B - 1 and B of " +
+                      std::to_string(bits) + ") is " + cam_format("%.4g mV", step * 1e3) +
+                      ", below " + cam_format("%g", kMinStepOverNoise) + " x sense_noise (" +
+                      cam_format("%.4g mV", need * 1e3) + "); ";
+    if (r.empty()) {
+        const double c = ml_capacitance_F();
+        const double g1 = (bits - 1) * g_lrs_S() + g_hrs_S(), g2 = bits * g_lrs_S();
+        const double peak = c * std::log(g2 / g1) / (g2 - g1);
+        if (param) *param = "sense_noise";
+        return why + "no eval_time gives that at " + std::to_string(bits) +
+               " bits: the largest step is " +
+               cam_format("%.4g mV at %.4g ns", min_count_step_V(peak) * 1e3, peak * 1e9) +
+               " (fewer bits or less noise)";
+    }
+    if (param) *param = "eval_time";
+    return why + "eval_time must be within " +
+           cam_format("%.4g-%.4g ns", r.lo_s * 1e9, r.hi_s * 1e9) + " at " + std::to_string(bits) +
+           " bits (at most " + cam_format("%.4g ns", r.hi_s * 1e9) + ")";
+}
+
 void CamSpec::check() const {
     if (const auto out = table().check(*this); !out.empty())
         throw InputError("cam_array: " + out.front());
-    // The SAR's ladder must separate the counts: V at B mismatches well above the noise.
-    if (v_ml_V(bits, bits) < 1e-6 * vdd_V())
-        throw InputError("cam_array: eval_time discharges a fully mismatched match line below "
-                         "1 uV of VDD; the sense amplifier cannot count it");
+    if (const std::string why = sensing_problem(); !why.empty()) throw InputError(why);
 }
 
 EnergyTable cam_energy_table(const CamSpec& s) {
@@ -276,7 +381,11 @@ EnergyTable cam_energy_table(const CamSpec& s) {
         {"match_line", 0.0,
          "one word's match line precharged again: C_ML VDD (VDD - V_ML(t_eval)), from the data",
          ec::array},
-        {"sense", s.sense_J(), "one word's SAR conversion of its match-line voltage", ec::adc},
+        {"sense", s.sense_J(),
+         "one word's SAR conversion of its match-line voltage (comparator, register, tap tree)",
+         ec::adc},
+        {"reference_ladder", s.ladder_J(), "one search's current in the shared reference ladder",
+         ec::adc},
         {"resolve", s.resolve_J(), "one search's decision over the words' distances",
          ec::activation},
         {"key_latch", s.key_latch_J(), "one key latched into the search-line drivers",
@@ -384,9 +493,11 @@ CamSearchResult CamArray::search(const TernaryWord& key, const CamQuery& q) {
     for (std::size_t i = 0; i < w; ++i) {
         if (!m_valid[i]) continue;
         const double g = ml_conductance_S(static_cast<int>(i), key);
-        double v = vdd * std::exp(-t * g / c);
+        const double v_line = vdd * std::exp(-t * g / c);
+        // The charge restored is the line's; the noise is the sampler's, not charge lost.
+        r.match_line_J += c * vdd * (vdd - v_line);
+        double v = v_line;
         if (m_spec.sense_noise_V > 0.0) v += m_spec.sense_noise_V * m_noise.normal();
-        r.match_line_J += c * vdd * (vdd - std::min(vdd, std::max(0.0, v)));
         const int d = sense_count(v, r.cared_key_bits);
         r.distances[i] = d;
         r.exact_distances[i] = hamming_distance(m_stored[i], key);
@@ -421,7 +532,7 @@ CamSearchResult CamArray::search(const TernaryWord& key, const CamQuery& q) {
 
 double cam_search_energy_J(const CamSpec& s, const CamSearchResult& r) {
     return r.cared_key_bits * s.search_line_J() + r.match_line_J + r.words_sensed * s.sense_J() +
-           s.resolve_J();
+           s.ladder_J() + s.resolve_J();
 }
 
 double cam_write_energy_J(const CamSpec& s, const CamWriteCost& c) {
@@ -431,16 +542,31 @@ double cam_write_energy_J(const CamSpec& s, const CamWriteCost& c) {
 // ---------------------------------------------------------------------------------------------
 // The analytic error rate
 
-double predicted_sense_error(const CamSpec& s, int n, int k) {
-    const double gl = s.g_lrs_S(), gh = s.g_hrs_S();
+CamSenseTails predicted_sense_tails(const CamSpec& s, int n, int k) {
+    if (n < 0 || n > k || k > s.bits)
+        throw InputError("predicted_sense_error: " + std::to_string(n) + " mismatches of " +
+                         std::to_string(k) + " cared bits in a word of " + std::to_string(s.bits) +
+                         " (0 <= mismatches <= cared <= bits)");
+    const double gl = s.g_lrs_S(), gh = s.g_hrs_S(), half = (gl - gh) / 2.0;
     const double spread = std::exp(s.variation_sigma * s.variation_sigma) - 1.0;
     const double cells = (n * gl * gl + (k - n) * gh * gh) * spread;
-    const double v = s.v_ml_V(n, k);
-    const double noise = s.ml_capacitance_F() * s.sense_noise_V / (s.t_eval_s() * v);
-    const double sd = std::sqrt(cells + noise * noise);
-    if (sd == 0.0) return 0.0;
-    const double tail = 0.5 * std::erfc((gl - gh) / 2.0 / sd / std::sqrt(2.0));
-    return (n > 0 ? tail : 0.0) + (n < k ? tail : 0.0);
+    const double c = s.ml_capacitance_F(), t = s.t_eval_s();
+    const double g = n * gl + (k - n) * gh;
+    // Beyond a boundary at g +- half, where the reference voltage is V(g +- half).
+    const auto tail = [&](double boundary_g) {
+        const double v_ref = s.vdd_V() * std::exp(-t * boundary_g / c);
+        const double noise = c * s.sense_noise_V / (t * v_ref);
+        const double sd = std::sqrt(cells + noise * noise);
+        return sd == 0.0 ? 0.0 : 0.5 * std::erfc(half / sd / std::sqrt(2.0));
+    };
+    CamSenseTails r;
+    if (n > 0) r.low = tail(g - half);
+    if (n < k) r.high = tail(g + half);
+    return r;
+}
+
+double predicted_sense_error(const CamSpec& s, int n, int k) {
+    return predicted_sense_tails(s, n, k).total();
 }
 
 } // namespace neurotlm

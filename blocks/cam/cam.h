@@ -13,10 +13,13 @@
 /// - So a cared key bit gives the ML a path of G_LRS where the stored bit differs and G_HRS where
 ///   it matches or is X; a key X gives none. The ML is precharged to VDD and discharges for
 ///   t_eval: V_ML = VDD exp(-t_eval G / C_ML).
-/// - The sense amplifier samples V_ML and converts it with a b-bit successive-approximation
-///   converter whose reference levels sit at the nominal midpoints between V(n) and V(n+1)
-///   (a calibrated ladder, assumed), b = ceil(log2(B + 1)): in conductance terms it rounds
-///   (G - k G_HRS) / (G_LRS - G_HRS), k the key's cared bits.
+/// - At t_eval the search lines are released and the ML holds its voltage (it is its own
+///   sampling capacitor). Per word a b-bit successive-approximation converter, b =
+///   ceil(log2(B + 1)), compares it with taps of a reference ladder shared by the array (a
+///   resistor string, taps chosen by a switch tree per word; assumed) that sit at the geometric
+///   means sqrt(V(n) V(n+1)) of adjacent nominal voltages for the key's k cared bits (a
+///   calibrated ladder, assumed): in conductance that is rounding (G - k G_HRS) / (G_LRS -
+///   G_HRS), which is what sense_count() computes.
 /// - Cell conductances vary (lognormal, mean-preserving, drawn when a cell is programmed) and the
 ///   sampled voltage has Gaussian noise, so a sum near a decision boundary can be sensed one
 ///   count off; predicted_sense_error() gives the rate by a Gaussian approximation.
@@ -37,7 +40,8 @@ namespace neurotlm {
 enum class Trit : std::uint8_t { zero, one, x };
 
 /// @brief A ternary word of `bits` bits: a value and a care mask (1 = compared, 0 = X).
-/// Bit i is bit (i % 64) of element i / 64; bits beyond `bits` are 0 in both.
+/// Bit i is bit (i % 64) of element i / 64; bits beyond `bits` are 0 in both. get() and set()
+/// throw InputError for an index outside 0..bits-1.
 struct TernaryWord {
     int bits = 0;
     std::vector<std::uint64_t> value, care;
@@ -97,6 +101,15 @@ struct CamSpec {
     static constexpr double kWriteDriverGates = 8.0;
     /// FO4 delays of one SAR decision (comparator, DAC settling, register), assumed.
     static constexpr double kFo4PerDecision = 4.0;
+    /// Gate equivalents of one switch of a word's tap-select tree: a transmission gate, two
+    /// transistors of a NAND2's four (assumed).
+    static constexpr double kTapSwitchGates = 0.5;
+    /// Gate equivalents of area of one resistor of the shared reference ladder (assumed).
+    static constexpr double kLadderResistorGates = 1.0;
+    /// check(): the smallest ML voltage step between adjacent counts must be at least this many
+    /// times sense_noise (a count at the far end is then misread by noise alone with
+    /// probability at most 2 Phi(-1) = 32 %; assumed).
+    static constexpr double kMinStepOverNoise = 2.0;
 
     double g_lrs_S() const { return 1.0 / r_lrs_ohm; }
     double g_hrs_S() const { return 1.0 / (r_lrs_ohm * hrs_over_lrs); }
@@ -115,13 +128,30 @@ struct CamSpec {
     double sl_capacitance_F() const;
     /// The evaluation time (eval_time, or the default above).
     double t_eval_s() const;
-    /// Nominal ML voltage at t_eval for @p mismatches of @p cared key bits.
+    /// Nominal ML voltage at t_eval (or at @p t_s) for @p mismatches of @p cared key bits.
     double v_ml_V(int mismatches, int cared) const;
+    double v_ml_V(int mismatches, int cared, double t_s) const;
+    /// The smallest nominal voltage step between adjacent counts (B - 1 and B mismatches of B
+    /// cared bits) at evaluation time @p t_s (default: t_eval).
+    double min_count_step_V() const { return min_count_step_V(t_eval_s()); }
+    double min_count_step_V(double t_s) const;
+    /// The step check() asks for: kMinStepOverNoise x sense_noise, and at least 1e-6 VDD.
+    double required_step_V() const;
+    /// The evaluation times whose smallest step meets required_step_V(): [lo, hi], or
+    /// lo = hi = 0 when none does at this width and noise.
+    struct EvalRange {
+        double lo_s = 0.0, hi_s = 0.0;
+        bool empty() const { return hi_s <= 0.0; }
+    };
+    EvalRange eval_time_range() const;
+    /// Switches of one word's tap-select tree: 2^(b+1) - 2 (a binary tree over 2^b taps).
+    double tap_switches() const;
 
     /// Energies of the actions (prices of cam_energy_table).
     double search_line_J() const;    ///< one cared key bit driven on its SL across W words
     double key_latch_J() const;      ///< latching a key (2B flip-flops: value and care)
-    double sense_J() const;          ///< one word's b-bit conversion
+    double sense_J() const;          ///< one word's b-bit conversion (comparator, SAR, taps)
+    double ladder_J() const;         ///< one search's reference ladder current
     double resolve_J() const;        ///< the digital decision over W distances
     double write_latch_J() const;    ///< latching a word to write (2B flip-flops)
     double precharge_full_J() const; ///< restoring a fully discharged ML: C_ML VDD^2
@@ -140,8 +170,10 @@ struct CamSpec {
     static const SpecTable<CamSpec>& table();
     /// The spec of validated parameters @p p in technology @p tech.
     static CamSpec in_technology(const Params& p, const Technology& tech);
-    /// Throws InputError for an impossible spec (the table's ranges, a threshold ladder that
-    /// does not fit).
+    /// Why the sense amplifier cannot count at this spec ("" if it can), and the parameter to
+    /// change in @p param: eval_time if another evaluation time would do, else sense_noise.
+    std::string sensing_problem(std::string* param = nullptr) const;
+    /// Throws InputError for an impossible spec (the table's ranges, sensing_problem()).
     void check() const;
 };
 
@@ -150,6 +182,7 @@ enum CamAction : std::size_t {
     kCamSearchLine,
     kCamMatchLine,
     kCamSense,
+    kCamLadder,
     kCamResolve,
     kCamKeyLatch,
     kCamWriteLatch,
@@ -181,7 +214,7 @@ struct CamSearchResult {
     // Costs.
     int cared_key_bits = 0;
     int words_sensed = 0;
-    double match_line_J = 0.0; ///< restoring the ML charge lost (data-dependent)
+    double match_line_J = 0.0; ///< restoring the nominal (noiseless) ML charge lost
     std::uint64_t cycles = 0;
 };
 
@@ -228,16 +261,27 @@ private:
 };
 
 /// Dynamic energy of a search as the block books it (without the key's latch): search lines of
-/// the cared key bits, the match lines' charge, one conversion per word sensed, the decision.
+/// the cared key bits, the match lines' charge, one conversion per word sensed, the reference
+/// ladder, the decision.
 double cam_search_energy_J(const CamSpec& spec, const CamSearchResult& result);
 /// Dynamic energy of a word write as the block books it: the write latch, SETs and RESETs.
 double cam_write_energy_J(const CamSpec& spec, const CamWriteCost& cost);
 
-/// @brief Gaussian prediction of P(sensed != exact) for a word with @p mismatches of @p cared
+/// The two ways a count is misread: sensed below (low) or above (high) the exact one.
+struct CamSenseTails {
+    double low = 0.0, high = 0.0;
+    double total() const { return low + high; }
+};
+/// @brief Gaussian prediction of the misread tails for a word with @p mismatches of @p cared
 /// key bits: the ML conductance is a sum of independent lognormal cells (mean-preserving, so
 /// its mean is nominal; variance sum G_i^2 (e^{sigma^2} - 1)) plus the sampled-voltage noise
-/// carried to conductance (C sigma_V / (t_eval V)); it is sensed wrong when it leaves the
-/// half-step band around its nominal value (one side only at 0 and at `cared`).
+/// carried to conductance at each decision boundary (C sigma_V / (t_eval V_ref), V_ref the
+/// reference at that boundary, so the high tail, at the lower voltage, is the wider); it is
+/// sensed low (high) when it falls half a step below (above) its nominal value. No low tail at
+/// 0, no high tail at `cared` (the converter clamps). Throws InputError unless 0 <= mismatches
+/// <= cared <= B.
+CamSenseTails predicted_sense_tails(const CamSpec& spec, int mismatches, int cared);
+/// P(sensed != exact): the sum of the two tails.
 double predicted_sense_error(const CamSpec& spec, int mismatches, int cared);
 
 } // namespace neurotlm

@@ -61,7 +61,7 @@ int as_int(std::uint32_t v) {
 }
 } // namespace
 
-CamDriver::Result CamDriver::search(const CamQuery& q) {
+CamDriver::Result CamDriver::search(const CamQuery& q, Readback what) {
     if (m_words == 0) throw BusError("cam_array '" + m_name + "': probe() first");
     m_bus.write32(m_base + r::MODE.offset, static_cast<std::uint32_t>(q.mode));
     m_bus.write32(m_base + r::THRESHOLD.offset, static_cast<std::uint32_t>(q.threshold));
@@ -79,21 +79,25 @@ CamDriver::Result CamDriver::search(const CamQuery& q) {
     res.matches = static_cast<int>(m_bus.read32(m_base + r::MATCH_COUNT.offset));
     res.sense_errors = static_cast<int>(m_bus.read32(m_base + r::SENSE_ERRORS.offset));
     const std::size_t w = static_cast<std::size_t>(m_words);
-    m_buffer.assign(w, 0u);
-    m_bus.read(m_base + r::DISTANCES.offset, m_buffer.data(), w * sizeof(std::uint32_t));
-    for (std::uint32_t d : m_buffer)
-        res.distances.push_back(as_int(d));
-    const std::size_t mw = r::words(w);
-    m_buffer.assign(mw, 0u);
-    m_bus.read(m_base + r::MATCHES.offset, m_buffer.data(), mw * sizeof(std::uint32_t));
-    for (std::size_t i = 0; i < w; ++i)
-        res.matched.push_back((m_buffer[i / 32] >> (i % 32)) & 1u);
+    if (what.distances) {
+        m_buffer.assign(w, 0u);
+        m_bus.read(m_base + r::DISTANCES.offset, m_buffer.data(), w * sizeof(std::uint32_t));
+        for (std::uint32_t d : m_buffer)
+            res.distances.push_back(as_int(d));
+    }
+    if (what.matched) {
+        const std::size_t mw = r::words(w);
+        m_buffer.assign(mw, 0u);
+        m_bus.read(m_base + r::MATCHES.offset, m_buffer.data(), mw * sizeof(std::uint32_t));
+        for (std::size_t i = 0; i < w; ++i)
+            res.matched.push_back((m_buffer[i / 32] >> (i % 32)) & 1u);
+    }
     return res;
 }
 
-CamDriver::Result CamDriver::search(const TernaryWord& key, const CamQuery& q) {
+CamDriver::Result CamDriver::search(const TernaryWord& key, const CamQuery& q, Readback what) {
     load_key(key);
-    return search(q);
+    return search(q, what);
 }
 
 } // namespace neurotlm

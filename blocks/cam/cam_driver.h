@@ -11,6 +11,13 @@
 
 namespace neurotlm {
 
+/// What a search reads back beyond the result registers (flags, best two, match count,
+/// SENSE_ERRORS): each window is W words or W bits of bus reads, so read only what is used.
+struct CamReadback {
+    bool distances = true; ///< the DISTANCES window (W words)
+    bool matched = true;   ///< the MATCHES window (W bits)
+};
+
 class CamDriver {
 public:
     CamDriver(Initiator& bus, std::uint64_t base, std::string name = {});
@@ -31,13 +38,15 @@ public:
         int best = -1, best_distance = -1, second = -1, second_distance = -1; ///< -1: none
         int matches = 0;
         int sense_errors = 0;       ///< simulation insight (SENSE_ERRORS)
-        std::vector<int> distances; ///< per word; -1: never written
-        std::vector<bool> matched;  ///< exact/threshold: per word
+        std::vector<int> distances; ///< per word (-1: never written); empty unless read
+        std::vector<bool> matched;  ///< exact/threshold: per word; empty unless read
     };
-    /// Search the latched key (waits for the result in simulated time).
-    Result search(const CamQuery& query);
+    using Readback = CamReadback;
+    static constexpr Readback kResultOnly{false, false};
+    /// Search the latched key (waits for the result in simulated time) and read back @p what.
+    Result search(const CamQuery& query, Readback what = {});
     /// Load @p key, then search it.
-    Result search(const TernaryWord& key, const CamQuery& query);
+    Result search(const TernaryWord& key, const CamQuery& query, Readback what = {});
 
     /// The error code of the last refused command (0: none refused yet).
     std::uint32_t last_error() const { return m_last_error; }

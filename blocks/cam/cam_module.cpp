@@ -30,12 +30,15 @@ CamBlock::CamBlock(const sc_core::sc_module_name& name, const Params& params,
     : Component(name, params, context, r::register_map()),
       m_spec(CamSpec::in_technology(params, context.tech())) {
     m_spec.clock_Hz = clock_Hz();
-    try {
-        m_spec.check();
-    } catch (const InputError& e) {
-        params.fail("eval_time", "an evaluation time the sense amplifier can count within",
-                    e.what());
-    }
+    // The table's ranges are the parameters' own (validated already); what remains is whether
+    // the sense amplifier can tell adjacent counts apart, and which parameter to change.
+    std::string param = "eval_time";
+    if (const std::string why = m_spec.sensing_problem(&param); !why.empty())
+        params.fail(param,
+                    param == "eval_time"
+                        ? "an evaluation time whose smallest count step exceeds twice the noise"
+                        : "a noise (or a width) whose counts some evaluation time separates",
+                    why);
     m_array = std::make_unique<CamArray>(m_spec, rng().derive("array"));
     m_words = static_cast<std::uint32_t>(m_spec.words);
     m_bits = static_cast<std::uint32_t>(m_spec.bits);
@@ -149,6 +152,7 @@ std::uint64_t CamBlock::execute(std::uint32_t code, const sc_core::sc_time& star
         l.book(m_actions[kCamSearchLine], static_cast<std::uint64_t>(s.cared_key_bits));
         l.book(m_actions[kCamMatchLine], sensed, s.match_line_J);
         l.book(m_actions[kCamSense], sensed);
+        l.book(m_actions[kCamLadder]);
         l.book(m_actions[kCamResolve]);
         ++m_searches;
         ++m_by_mode[m_mode];

@@ -2,7 +2,9 @@
 // the model's costs; refused commands give the block's error codes.
 #include "neurotlm/blocks/cam/cam_module.h"
 
+#include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -112,7 +114,7 @@ TEST(CamBlock, SearchesThroughTheDriverGiveTheModelsResultsAndCosts) {
     // The ledger holds the model's costs.
     const EnergyLedger& l = cam->ledger();
     double booked_search = 0.0;
-    for (const char* a : {"search_line", "match_line", "sense", "resolve"})
+    for (const char* a : {"search_line", "match_line", "sense", "reference_ladder", "resolve"})
         booked_search += l.find(a)->energy_J;
     EXPECT_NEAR(booked_search, search_J, 1e-9 * search_J);
     EXPECT_EQ(l.find("cell_set")->count, static_cast<std::uint64_t>(sets));
@@ -188,6 +190,85 @@ TEST(CamBlock, RefusedCommandsGiveTheBlocksErrorCodes) {
     });
 }
 
+namespace {
+/// The pointer and message of the ConfigError building a platform with @p cam throws. One per
+/// test: a platform that failed half-built leaves its SystemC objects behind.
+std::pair<std::string, std::string> cam_failure(json cam) {
+    try {
+        Platform p(config_from(cam_platform(std::move(cam))));
+    } catch (const ConfigError& e) {
+        return {e.pointer(), e.what()};
+    }
+    return {"", "no error"};
+}
+} // namespace
+
 TEST(CamBlock, AnEvaluationTimeThatDrainsTheLineIsAConfigurationError) {
-    EXPECT_THROW(Platform(config_from(cam_platform({{"eval_time", "1 us"}}))), ConfigError);
+    // Too long: the message is the model's, with the largest evaluation time that would do.
+    const auto [pointer, what] = cam_failure({{"eval_time", "10 ns"}});
+    EXPECT_EQ(pointer, "/components/2/eval_time");
+    CamSpec d;
+    d.technology = *Technology::preset("45nm");
+    char hi[32];
+    std::snprintf(hi, sizeof hi, "at most %.4g ns", d.eval_time_range().hi_s * 1e9);
+    EXPECT_NE(what.find(hi), std::string::npos) << what;
+}
+
+TEST(CamBlock, AWidthNoEvaluationTimeCanCountBlamesTheNoise) {
+    const auto [pointer, what] = cam_failure({{"bits", 4096}});
+    EXPECT_EQ(pointer, "/components/2/sense_noise");
+    EXPECT_NE(what.find("no eval_time"), std::string::npos) << what;
+}
+
+namespace {
+/// Forwards to the controller and counts the bytes read.
+class CamCountingBus : public Initiator {
+public:
+    explicit CamCountingBus(Initiator& bus) : m_bus(bus) {}
+    void write(std::uint64_t a, const void* d, std::size_t n) override { m_bus.write(a, d, n); }
+    void read(std::uint64_t a, void* d, std::size_t n) override {
+        m_bus.read(a, d, n);
+        bytes_read += n;
+    }
+    std::size_t bytes_read = 0;
+
+private:
+    Initiator& m_bus;
+};
+} // namespace
+
+TEST(CamBlock, ASearchReadsBackOnlyTheWindowsAskedFor) {
+    // 40 words: DISTANCES is 40 words, MATCHES 2 (40 bits).
+    Platform p(config_from(cam_platform({{"words", 40}, {"bits", 16}})));
+    run_job(p, [&](Controller& c) {
+        CamCountingBus bus(c);
+        CamDriver d(bus, kCamBase, "cam");
+        d.probe();
+        d.write(0, TernaryWord::parse("0101010101010101"));
+        d.write(1, TernaryWord::parse("0101010101010111"));
+        d.load_key(TernaryWord::parse("0101010101010111"));
+        const CamQuery q{CamMode::threshold, 1, 1};
+        const auto read_by = [&](CamDriver::Readback what, CamDriver::Result& res) {
+            const std::size_t before = bus.bytes_read;
+            res = d.search(q, what);
+            return bus.bytes_read - before;
+        };
+        CamDriver::Result only, dist, match, all;
+        // STATUS after the command, then the seven result registers.
+        const std::size_t result = read_by(CamDriver::kResultOnly, only);
+        EXPECT_EQ(result, 8u * 4u);
+        EXPECT_TRUE(only.distances.empty());
+        EXPECT_TRUE(only.matched.empty());
+        EXPECT_EQ(only.best, 1);
+        EXPECT_EQ(only.matches, 2);
+        EXPECT_EQ(read_by({true, false}, dist), result + 40u * 4u);
+        EXPECT_EQ(dist.distances.size(), 40u);
+        EXPECT_TRUE(dist.matched.empty());
+        EXPECT_EQ(read_by({false, true}, match), result + 2u * 4u);
+        EXPECT_EQ(match.matched.size(), 40u);
+        EXPECT_TRUE(match.distances.empty());
+        EXPECT_EQ(read_by({}, all), result + 42u * 4u); // the default reads both
+        EXPECT_EQ(all.distances[0], 1);
+        EXPECT_TRUE(all.matched[0] && all.matched[1]);
+    });
 }

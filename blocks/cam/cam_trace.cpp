@@ -71,7 +71,8 @@ public:
     Search(CamTrace& c, TernaryWord key, CamQuery q, json expect, int line)
         : m_cam(c), m_key(std::move(key)), m_query(q), m_expect(std::move(expect)), m_line(line) {}
     void run(trace::Replay& r) override {
-        const CamDriver::Result res = m_cam.driver().search(m_key, m_query);
+        // The output is the result registers only: no distance or match window is read.
+        const CamDriver::Result res = m_cam.driver().search(m_key, m_query, CamDriver::kResultOnly);
         const auto none_or = [](int v) { return v < 0 ? json(nullptr) : json(v); };
         json out = {{"mode", to_string(m_query.mode)},
                     {"found", res.found},
@@ -109,8 +110,9 @@ TernaryWord CamTrace::word_at(const json& j, const char* key, const std::string&
         "a string of " + std::to_string(m_bits) + " characters 0, 1 or X (bit 0 first)";
     if (!j.contains(key)) throw ConfigError(where, pointer, want, "nothing");
     const json& v = j[key];
-    if (!v.is_string() || static_cast<int>(v.get<std::string>().size()) != m_bits)
-        throw ConfigError(where, pointer, want, describe_json(v));
+    if (!v.is_string()) throw ConfigError(where, pointer, want, describe_json(v));
+    if (const std::size_t n = v.get<std::string>().size(); static_cast<int>(n) != m_bits)
+        throw ConfigError(where, pointer, want, "a string of " + std::to_string(n) + " characters");
     try {
         return TernaryWord::parse(v.get<std::string>());
     } catch (const InputError& e) {
@@ -155,8 +157,27 @@ std::unique_ptr<trace::Step> CamTrace::parse(const std::string& op, const json& 
             throw ConfigError(where, "/mode", "\"exact\", \"best\", \"threshold\" or \"top2\"",
                               describe_json(m));
     }
-    q.threshold = integer_at(j, "threshold", 0, m_bits, "a distance threshold", where);
-    q.margin = integer_at(j, "margin", 1, m_bits, "a distance margin", where);
+    // Each parameter belongs to one mode: required there, refused elsewhere (a value nothing
+    // reads would look as if it mattered).
+    const auto mode_parameter = [&](const char* key, CamMode owner, const std::string& what) {
+        const std::string pointer = std::string("/") + key;
+        if (q.mode != owner) {
+            if (j.contains(key))
+                throw ConfigError(where, pointer,
+                                  std::string("no \"") + key + "\" in \"" + to_string(q.mode) +
+                                      "\" mode (only \"" + to_string(owner) + "\" mode reads it)",
+                                  describe_json(j[key]));
+            return 0;
+        }
+        if (!j.contains(key))
+            throw ConfigError(where, pointer,
+                              what + " (0.." + std::to_string(m_bits) + "), which \"" +
+                                  to_string(owner) + "\" mode needs",
+                              "nothing");
+        return integer_at(j, key, 0, m_bits, what, where);
+    };
+    q.threshold = mode_parameter("threshold", CamMode::threshold, "a distance threshold");
+    q.margin = mode_parameter("margin", CamMode::top2, "a distance margin");
     json expect;
     if (j.contains("expect")) {
         expect = j["expect"];
@@ -196,10 +217,10 @@ trace::BlockOps cam_trace_ops() {
     ops.ops = {{"cam_write", {"word", "value"}},
                {"cam_search", {"key", "mode", "threshold", "margin", "expect"}}};
     ops.create = [](const ComponentInfo& info) { return std::make_unique<CamTrace>(info); };
-    // A search keeps the key's two packed vectors, the distances and the match vector read back.
+    // A search keeps the key's two packed vectors (nothing per word is read back).
     ops.step_bytes = [](const ComponentInfo& info) {
         const CamSpec s = CamSpec::table().build(*info.params);
-        return 2.0 * s.bits / 8.0 + 8.0 * s.words;
+        return 2.0 * s.bits / 8.0 + 64.0;
     };
     return ops;
 }
