@@ -18,6 +18,9 @@ std::string scratch_dir(const std::string& tag) {
     fs::path dir =
         fs::temp_directory_path() / ("neurotlm-test-" + std::to_string(::getpid()) + "-" + tag);
     fs::remove_all(dir);
+    // A training run keeps its live folder beside its output (<out>.training); process ids are
+    // reused, so one left by an earlier process of the same id would read as a run to resume.
+    fs::remove_all(dir.string() + ".training");
     fs::create_directories(dir);
     return dir.string();
 }
