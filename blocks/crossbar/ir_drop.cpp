@@ -107,45 +107,46 @@ void IrNetwork::number_nodes() {
     m_row_index.assign(static_cast<size_t>(m_rows) * m_row_nodes, -1);
     m_col_index.assign(static_cast<size_t>(m_rows) * m_cols, -1);
     int next = 0;
-    // A cell's row node (shared by a pair when m_group is 2) and then its column node.
-    auto number = [&](int i, int j) {
-        int& r = m_row_index[static_cast<size_t>(i * m_row_nodes + j / m_group)];
-        if (r < 0) r = next++;
-        m_col_index[static_cast<size_t>(i * m_cols + j)] = next++;
+    // A site is one row node and the column nodes of the cells on it (one, or a pair).
+    auto number = [&](int i, int r) {
+        m_row_index[static_cast<size_t>(i * m_row_nodes + r)] = next++;
+        for (int j = r * m_group; j < std::min(m_cols, (r + 1) * m_group); ++j)
+            m_col_index[static_cast<size_t>(i * m_cols + j)] = next++;
     };
-    // Blocks of at most this many cells are numbered row by row (measured on 64 x 64: 2 to 16
+    // Blocks of at most this many sites are numbered row by row (measured on 64 x 64: 2 to 16
     // give the same factorisation time, within 10 %).
-    constexpr int kLeafCells = 8;
-    // Rows [r0, r1) x columns [c0, c1): both halves, then the separating line of the longer side.
+    constexpr int kLeafSites = 8;
+    // Rows [r0, r1) x sites [c0, c1): both halves, then the line of sites between them, across
+    // the longer side.
     std::vector<std::array<int, 5>> stack; // r0, r1, c0, c1, and 1 once its halves are done
-    stack.push_back({0, m_rows, 0, m_cols, 0});
+    stack.push_back({0, m_rows, 0, m_row_nodes, 0});
     while (!stack.empty()) {
         const std::array<int, 5> b = stack.back();
         stack.pop_back();
         const int r0 = b[0], r1 = b[1], c0 = b[2], c1 = b[3];
         const int h = r1 - r0, w = c1 - c0;
         if (h <= 0 || w <= 0) continue;
-        if (h * w <= kLeafCells) {
+        if (h * w <= kLeafSites) {
             for (int i = r0; i < r1; ++i)
-                for (int j = c0; j < c1; ++j)
-                    number(i, j);
+                for (int r = c0; r < c1; ++r)
+                    number(i, r);
             continue;
         }
-        const bool split_columns = w >= h;
-        const int m = split_columns ? c0 + w / 2 : r0 + h / 2;
+        const bool split_sites = w * m_group >= h;
+        const int m = split_sites ? c0 + w / 2 : r0 + h / 2;
         if (b[4]) {
             // Both halves are numbered: now the separator.
-            if (split_columns)
+            if (split_sites)
                 for (int i = r0; i < r1; ++i)
                     number(i, m);
             else
-                for (int j = c0; j < c1; ++j)
-                    number(m, j);
+                for (int r = c0; r < c1; ++r)
+                    number(m, r);
             continue;
         }
         stack.push_back({r0, r1, c0, c1, 1});
-        // Pushed second half first, so the first half is numbered first.
-        if (split_columns) {
+        // The second half pushed first, so the first half is numbered first.
+        if (split_sites) {
             stack.push_back({r0, r1, m + 1, c1, 0});
             stack.push_back({r0, r1, c0, m, 0});
         } else {
