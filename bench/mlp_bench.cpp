@@ -26,10 +26,10 @@ double run_cli_seconds(const std::string& args) {
 
 void mlp_per_image(benchmark::State& state, const std::string& args, int n1, int n2) {
     for (auto _ : state) {
-        const double a = run_cli_seconds(args + " --set /workload/dataset/limit=" +
-                                         std::to_string(n1));
-        const double b = run_cli_seconds(args + " --set /workload/dataset/limit=" +
-                                         std::to_string(n2));
+        const double a =
+            run_cli_seconds(args + " --set /workload/dataset/limit=" + std::to_string(n1));
+        const double b =
+            run_cli_seconds(args + " --set /workload/dataset/limit=" + std::to_string(n2));
         if (a < 0 || b < 0) {
             state.SkipWithError("neurotlm run failed (is the Fashion-MNIST test set installed?)");
             break;

@@ -102,8 +102,8 @@ private:
     double m_g_col_S;                 ///< a column segment
     std::vector<double> m_g_end_S;    ///< per column: the last segment and any terminal resistance
     std::vector<double> m_terminal_V; ///< per column: where that ends (0 V: a virtual ground)
-    std::vector<int> m_row_index; ///< per row node (rows x row nodes per row): its number
-    std::vector<int> m_col_index; ///< per column node (rows x cols): its number
+    std::vector<int> m_row_index;     ///< per row node (rows x row nodes per row): its number
+    std::vector<int> m_col_index;     ///< per column node (rows x cols): its number
     Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::NaturalOrdering<int>>
         m_ldlt;
     Eigen::VectorXd m_rhs;
