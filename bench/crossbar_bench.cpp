@@ -135,31 +135,9 @@ void BM_crossbar_bit_sliced_mvm(benchmark::State& state) {
 }
 BENCHMARK(BM_crossbar_bit_sliced_mvm)->Arg(128)->Arg(256);
 
+/// One read with an ideal converter (the fast path: one GEMV of the quantised input).
 void BM_crossbar_ideal_mvm(benchmark::State& state) {
-    const int n = static_cast<int>(state.range(0));
-    const BenchData& d = bench_data(n);
-    neurotlm::CrossbarSpec spec;
-    spec.rows = n;
-    spec.cols = 2 * n; // differential: n logical columns
-    spec.mapping = neurotlm::WeightMapping::differential;
-    spec.cell = neurotlm::CellSpec::from_json(
-        {{"type", "rram"}, {"levels", 16}, {"r_on", "10 kohm"}, {"r_off", "1 Mohm"}});
-    spec.adc.bits = 0;
-    spec.dac.bits = 8;
-    spec.input_bits = 8;
-    spec.read_noise = false;
-    spec.variation = false;
-    neurotlm::Crossbar xb(spec, neurotlm::RngStream(1, "bench"));
-    xb.program(d.w.data(), n, n, 1.0f);
-    std::vector<float> y(static_cast<std::size_t>(n));
-    for (auto _ : state) {
-        neurotlm::CrossbarCost cost = xb.mvm(d.x.data(), y.data());
-        benchmark::DoNotOptimize(cost);
-        benchmark::DoNotOptimize(y.data());
-        benchmark::ClobberMemory();
-    }
-    state.SetItemsProcessed(state.iterations() * n * n);
-    state.SetLabel(neurotlm::kernels::isa_name(neurotlm::kernels::active_isa()));
+    crossbar_mvm(state, 0, 0);
 }
 BENCHMARK(BM_crossbar_ideal_mvm)->Arg(128)->Arg(256);
 

@@ -1,5 +1,6 @@
 #include "testing/paths.h"
 
+#include <chrono>
 #include <filesystem>
 #include <unistd.h>
 
@@ -15,12 +16,14 @@ std::string test_data(const std::string& relative) {
 
 std::string scratch_dir(const std::string& tag) {
     namespace fs = std::filesystem;
-    fs::path dir =
-        fs::temp_directory_path() / ("neurotlm-test-" + std::to_string(::getpid()) + "-" + tag);
+    // Process ids are reused: the start time of this process tells it from an earlier one of
+    // the same id, whose folders (and what runs keep beside their output, such as a training
+    // run's <out>.training) would otherwise be found here.
+    static const std::string process =
+        std::to_string(::getpid()) + "-" +
+        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    fs::path dir = fs::temp_directory_path() / ("neurotlm-test-" + process + "-" + tag);
     fs::remove_all(dir);
-    // A training run keeps its live folder beside its output (<out>.training); process ids are
-    // reused, so one left by an earlier process of the same id would read as a run to resume.
-    fs::remove_all(dir.string() + ".training");
     fs::create_directories(dir);
     return dir.string();
 }

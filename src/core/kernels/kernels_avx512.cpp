@@ -24,19 +24,7 @@ inline Vec splat(float a) {
 }
 } // namespace
 
-#include "gemv_body.inc"
-
-namespace {
-/// quantise_codes for one input: the documented formula, for the tails.
-inline int quantise_code(float x, double xm, double qm) {
-    const double xi = x;
-    const double a0 = xi < 0.0 ? -xi : xi;
-    const double a = xm < a0 ? xm : a0;
-    const double v = a / xm * qm + 0.5;
-    const int c = static_cast<int>(qm < v ? qm : v);
-    return xi < 0.0 ? -c : c;
-}
-} // namespace
+#include "shared_body.inc"
 
 #include "quantise_avx.inc"
 
