@@ -219,6 +219,20 @@ void Controller::read_as(std::uint64_t address, void* data, std::size_t len, Ele
     transport(tlm::TLM_READ_COMMAND, address, data, len, width);
 }
 
+bool Controller::look_ahead(std::uint64_t address, const LookAheadRequest& request) {
+    tlm::tlm_generic_payload t;
+    LookAheadExtension ext;
+    ext.request = &request;
+    t.set_command(tlm::TLM_IGNORE_COMMAND);
+    t.set_address(address);
+    t.set_data_ptr(nullptr);
+    t.set_data_length(0);
+    t.set_extension(&ext);
+    out->transport_dbg(t);
+    t.clear_extension(&ext);
+    return ext.taken;
+}
+
 void Controller::multicast_write(const std::vector<std::uint64_t>& addresses, const void* data,
                                  std::size_t len, ElementWidth width) {
     if (addresses.empty()) return;

@@ -61,6 +61,8 @@ public:
     void write_as(std::uint64_t address, const void* data, std::size_t len,
                   ElementWidth width) override;
     void read_as(std::uint64_t address, void* data, std::size_t len, ElementWidth width) override;
+    /// A debug transport carrying a LookAheadExtension: no simulated time passes.
+    bool look_ahead(std::uint64_t address, const LookAheadRequest& request) override;
     void multicast_write(const std::vector<std::uint64_t>& addresses, const void* data,
                          std::size_t len, ElementWidth width = {}) override;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -400,9 +401,7 @@ Crossbar::Crossbar(const CrossbarSpec& spec, RngStream rng)
     const std::size_t lcols = static_cast<std::size_t>(logical_cols());
     m_xq.assign(rows, 0.0f);
     m_x2.assign(rows, 0.0f);
-    m_code.assign(rows, 0);
     m_nz.reserve(rows);
-    m_nz_slice.reserve(rows);
     m_var.assign(lcols, 0.0f);
     m_sig.assign(static_cast<std::size_t>(m_spec.signals()), 0.0f);
     if (m_spec.sliced()) {
@@ -447,7 +446,8 @@ std::size_t Crossbar::held_bytes() const {
     auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
     return bytes(m_coef) + bytes(m_wsig) + bytes(m_sig_var) + bytes(m_sig) + bytes(m_digit_level) +
            bytes(m_fault) + bytes(m_level_g_S) + bytes(m_xq) + bytes(m_x2) + bytes(m_var) +
-           bytes(m_code) + bytes(m_nz) + bytes(m_nz_slice) + bytes(m_level) + bytes(m_g) +
+           bytes(m_nz) + bytes(m_level) + bytes(m_g) + bytes(m_batch.in) + bytes(m_batch.x2) +
+           bytes(m_batch.out) + bytes(m_batch.var) + bytes(m_ahead_in) + bytes(m_ahead_out) +
            bytes(m_weff) + bytes(m_noise_var) + bytes(m_row_g_sum) +
            // An IR-drop read's superposition transfer, once enough reads have paid for it.
            (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0
@@ -480,6 +480,7 @@ EnergyTable Crossbar::energy_table() const {
 }
 
 void Crossbar::set_input_range(float x_max) {
+    drop_look_ahead();
     // The quantiser divides by it: it must leave codes per unit input finite.
     if (!(x_max >= kMinInputRange) || !std::isfinite(x_max))
         throw InputError("crossbar: input range must be a finite number >= 1e-30, got " +
@@ -488,6 +489,7 @@ void Crossbar::set_input_range(float x_max) {
 }
 
 void Crossbar::set_output_range(float y_max) {
+    drop_look_ahead();
     if (!(y_max >= 0.0f) || !std::isfinite(y_max))
         throw InputError("crossbar: output range must be >= 0, got " + std::to_string(y_max));
     m_y_max = y_max;
@@ -503,6 +505,7 @@ float Crossbar::effective_output_range() const {
 }
 
 CrossbarCost Crossbar::program(const float* weights, int rows_used, int cols_used, float w_max) {
+    drop_look_ahead();
     const int rows = m_spec.rows;
     const int cols = m_spec.cols;
     const int lcols = logical_cols();
@@ -929,8 +932,56 @@ float Crossbar::max_signal_output(const CrossbarSpec& spec, const float* w, int 
 CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const int rows = m_spec.rows;
     const int lcols = logical_cols();
+    if (m_ahead_next < m_ahead_count) {
+        // A read computed ahead: its result if this is the input it was computed for, else the
+        // noise goes back to where that read would have drawn from and this one is computed.
+        const std::size_t k = static_cast<std::size_t>(m_ahead_next);
+        if (std::memcmp(x, m_ahead_in.data() + k * static_cast<std::size_t>(rows),
+                        sizeof(float) * static_cast<std::size_t>(rows)) == 0) {
+            std::copy_n(m_ahead_out.data() + k * static_cast<std::size_t>(lcols), lcols, y);
+            ++m_ahead_next;
+            return m_ahead_cost[k];
+        }
+        drop_look_ahead();
+    }
+    CrossbarCost cost;
+    mvm_batch(x, 1, y, &cost, nullptr);
+    return cost;
+}
+
+bool Crossbar::look_ahead(const float* x, int n, float* y) {
+    drop_look_ahead();
+    const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
+    if (n <= 0 || ir) return false;
+    const std::size_t rows = static_cast<std::size_t>(m_spec.rows);
+    const std::size_t lcols = static_cast<std::size_t>(logical_cols());
+    const std::size_t count = static_cast<std::size_t>(n);
+    // An input mvm() would refuse is left for mvm() to refuse, at its time.
+    for (std::size_t i = 0; i < count * rows; ++i)
+        if (!std::isfinite(x[i])) return false;
+    m_ahead_in.assign(x, x + count * rows);
+    m_ahead_out.resize(count * lcols);
+    m_ahead_cost.assign(count, CrossbarCost{});
+    m_ahead_rng.clear();
+    mvm_batch(x, n, m_ahead_out.data(), m_ahead_cost.data(), &m_ahead_rng);
+    std::copy(m_ahead_out.begin(), m_ahead_out.end(), y);
+    m_ahead_count = n;
+    m_ahead_next = 0;
+    return true;
+}
+
+void Crossbar::drop_look_ahead() {
+    if (m_ahead_next < m_ahead_count)
+        m_read_rng = m_ahead_rng[static_cast<std::size_t>(m_ahead_next)];
+    m_ahead_count = 0;
+    m_ahead_next = 0;
+}
+
+void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* costs,
+                         std::vector<RngStream>* rng_before) {
+    const int rows = m_spec.rows;
+    const int lcols = logical_cols();
     const int nsig = m_spec.signals();
-    const int P = m_spec.weight_slices();
     const int in_bits = m_spec.input_bits;
     const int dac_bits = m_spec.dac.bits;
     const int slices = (in_bits + dac_bits - 1) / dac_bits;
@@ -938,39 +989,29 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
     const std::int32_t s_max = (std::int32_t{1} << dac_bits) - 1;
     const float x_max = m_x_max;
     const float x_lsb = x_max / static_cast<float>(q_max);
-    const bool sliced = m_spec.sliced();
+    const bool ideal = m_spec.adc.ideal();
+    const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
+    const bool noisy = m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0;
+    const double vr = m_spec.cell.read_voltage_V;
+    // Functional reads per input: one of the quantised input when the converter is ideal (the
+    // slices then sum linearly), else one per input slice. Each gives `width` values: the
+    // outputs themselves (ideal, no wires) or the signals.
+    const int reads = ideal ? 1 : slices;
+    const int width = ideal && !ir ? lcols : nsig;
+    const std::size_t R = static_cast<std::size_t>(rows);
+    const std::size_t N = static_cast<std::size_t>(n);
+    const std::size_t W = static_cast<std::size_t>(width);
 
     // Quantise: sign + in_bits magnitude code; the sign sets the drive polarity.
     int finite = 1; // a loop without early exit, so that it vectorises
-    for (int i = 0; i < rows; ++i)
-        finite &= std::fabs(x[i]) <= std::numeric_limits<float>::max() ? 1 : 0;
+    for (std::size_t i = 0; i < N * R; ++i)
+        finite &= std::fabs(x_all[i]) <= std::numeric_limits<float>::max() ? 1 : 0;
     if (!finite)
         for (int i = 0; i < rows; ++i)
-            if (!std::isfinite(x[i]))
-                throw InputError("crossbar: input " + std::to_string(i) +
-                                 " is not a finite number");
-    // Raw pointers: stores through the vectors' elements would otherwise make the compiler
-    // reload the vectors themselves on every row.
-    m_nz.resize(static_cast<std::size_t>(rows));
-    int* const nz = m_nz.data();
-    std::int32_t* const codes = m_code.data();
-    float* const xq = m_xq.data();
-    // Codes first (a loop that vectorises), then the rows that are not 0 and the sum.
-    kernels::quantise_codes(x, rows, x_max, q_max, codes);
-    int n_nz = 0;
-    for (int i = 0; i < rows; ++i) {
-        const std::int32_t code = codes[i];
-        xq[i] = static_cast<float>(code) * x_lsb;
-        nz[n_nz] = i;
-        n_nz += code != 0 ? 1 : 0;
-    }
-    m_nz.resize(static_cast<std::size_t>(n_nz));
-    // The sum of the quantised inputs: the offset-binary zero's digital correction (needed only
-    // when there is one).
-    double x_sum = 0.0;
-    if (m_zero != 0.0)
-        for (int i = 0; i < rows; ++i)
-            x_sum += static_cast<double>(codes[i]) * x_lsb;
+            for (std::size_t b = 0; b < N; ++b)
+                if (!std::isfinite(x_all[b * R + static_cast<std::size_t>(i)]))
+                    throw InputError("crossbar: input " + std::to_string(i) +
+                                     " is not a finite number");
 
     // Slice k drives row i at V = sign * s_k,i / s_max * V_read; its output counts with weight
     // c_k = 2^(k b) s_max / q_max, so that sum_k c_k * (slice value) = the quantised input.
@@ -982,144 +1023,229 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
         return std::ldexp(static_cast<double>(s_max), k * dac_bits) / static_cast<double>(q_max);
     };
 
-    CrossbarCost cost;
-    const std::uint64_t reads = static_cast<std::uint64_t>(slices);
-    cost.reads = reads;
-    const std::uint64_t used = static_cast<std::uint64_t>(m_cols_used) * P;
-    cost.columns_sensed = reads * used;
-    cost.adc_conversions = m_spec.adc.ideal() ? 0 : cost.columns_sensed;
+    // Every read's row values, squared values (for the noise) and driven rows: read r of input
+    // b at [r * N + b]. Rows not driven hold 0.
+    BatchScratch& bs = m_batch;
+    bs.code.resize(R);
+    bs.in.resize(static_cast<std::size_t>(reads) * N * R);
+    bs.x2.resize(noisy ? bs.in.size() : 0);
+    bs.x_sum.assign(N, 0.0);
+    bs.energy.assign(N, 0.0);
+    std::int32_t* const codes = bs.code.data();
+    const std::uint64_t used = static_cast<std::uint64_t>(m_cols_used) *
+                               static_cast<std::uint64_t>(m_spec.weight_slices());
     // The ADCs take their columns in turns (multiplexer phases); the rows are driven again for
     // every phase.
     const std::uint64_t rounds =
         used == 0 ? 0 : (used + adc_count() - 1) / static_cast<std::uint64_t>(adc_count());
-    std::uint64_t row_slices = 0; // sum over slices of the rows whose slice is not 0
-    if (slices == 1)
-        row_slices = static_cast<std::uint64_t>(n_nz); // the one slice is the whole code
-    else
-        for (int k = 0; k < slices; ++k)
-            for (int n = 0; n < n_nz; ++n)
-                row_slices += slice_of(codes[nz[n]], k) != 0 ? 1 : 0;
-    cost.dac_conversions = row_slices * rounds;
-    cost.mux_phases = reads * rounds;
-    cost.shift_adds = cost.adc_conversions;
-    if (sliced && m_zero != 0.0 && cost.adc_conversions > 0)
-        cost.shift_adds += static_cast<std::uint64_t>(n_nz + m_cols_used);
     const std::uint64_t adc_cycles =
-        m_spec.adc.ideal() ? 0 : rounds * cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz);
-    // The shift-adders are pipelined behind the converters: one cycle drains the last value.
-    cost.cycles = reads * (cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz) +
-                           adc_cycles) +
-                  (cost.shift_adds > 0 ? 1 : 0);
-
-    const bool ir = m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0;
-    const bool noisy = m_spec.read_noise && m_spec.cell.read_noise_sigma > 0.0;
-    const double vr = m_spec.cell.read_voltage_V;
-
-    double energy_J = 0.0;
-    if (!ir) {
-        // sum_ij V_i^2 G_ij t per slice; G_ref is the offset mappings' reference column.
-        // V = s / s_max * V_read per row and slice: sum s^2 (G_row + G_ref), times
-        // (V_read / s_max)^2. Four partial sums over the rows in turn, added pairwise: a fixed
-        // order without one long chain of dependent additions.
-        double e4[4] = {0.0, 0.0, 0.0, 0.0};
-        const double* const row_g = m_row_g_sum.data();
-        const double g_ref = m_g_ref_S;
-        for (int k = 0; k < slices; ++k) {
-            int i = 0;
-            for (; i + 4 <= rows; i += 4)
-                for (int l = 0; l < 4; ++l) {
-                    const double sl = slice_of(codes[i + l], k);
-                    e4[l] += sl * sl * (row_g[i + l] + g_ref);
-                }
-            for (; i < rows; ++i) {
-                const double sl = slice_of(codes[i], k);
-                e4[0] += sl * sl * (row_g[i] + g_ref);
+        ideal ? 0 : rounds * cycles_for(m_spec.adc.latency_s(), m_spec.clock_Hz);
+    const std::uint64_t read_cycles =
+        cycles_for(m_spec.read_time_s + m_spec.dac.latency_s, m_spec.clock_Hz);
+    std::vector<std::vector<int>>& lists = bs.lists;
+    lists.resize(static_cast<std::size_t>(reads) * N);
+    for (std::size_t b = 0; b < N; ++b) {
+        const float* const x = x_all + b * R;
+        kernels::quantise_codes(x, rows, x_max, q_max, codes);
+        CrossbarCost& cost = costs[b];
+        cost = CrossbarCost{};
+        // The rows that are not 0 and, for the ideal converter's single read, their values.
+        std::vector<int>& nz = ideal ? lists[b] : bs.nz;
+        nz.resize(R);
+        int n_nz = 0;
+        {
+            int* const nzp = nz.data();
+            float* const xq = ideal ? bs.in.data() + b * R : nullptr;
+            for (int i = 0; i < rows; ++i) {
+                const std::int32_t code = codes[i];
+                if (xq) xq[i] = static_cast<float>(code) * x_lsb;
+                nzp[n_nz] = i;
+                n_nz += code != 0 ? 1 : 0;
             }
         }
-        const double v_step = vr / s_max;
-        const double e = ((e4[0] + e4[1]) + (e4[2] + e4[3])) * (v_step * v_step);
-        energy_J = e * m_spec.read_time_s;
+        nz.resize(static_cast<std::size_t>(n_nz));
+        // The sum of the quantised inputs: the offset-binary zero's digital correction (needed
+        // only when there is one).
+        if (m_zero != 0.0)
+            for (int i = 0; i < rows; ++i)
+                bs.x_sum[b] += static_cast<double>(codes[i]) * x_lsb;
+
+        cost.reads = static_cast<std::uint64_t>(slices);
+        cost.columns_sensed = cost.reads * used;
+        cost.adc_conversions = ideal ? 0 : cost.columns_sensed;
+        std::uint64_t row_slices = 0; // sum over slices of the rows whose slice is not 0
+        if (slices == 1)
+            row_slices = static_cast<std::uint64_t>(n_nz); // the one slice is the whole code
+        else
+            for (int k = 0; k < slices; ++k)
+                for (int i : nz)
+                    row_slices += slice_of(codes[i], k) != 0 ? 1 : 0;
+        cost.dac_conversions = row_slices * rounds;
+        cost.mux_phases = cost.reads * rounds;
+        cost.shift_adds = cost.adc_conversions;
+        if (m_spec.sliced() && m_zero != 0.0 && cost.adc_conversions > 0)
+            cost.shift_adds += static_cast<std::uint64_t>(n_nz + m_cols_used);
+        // The shift-adders are pipelined behind the converters: one cycle drains the last value.
+        cost.cycles = cost.reads * (read_cycles + adc_cycles) + (cost.shift_adds > 0 ? 1 : 0);
+
+        if (!ir) {
+            // sum_ij V_i^2 G_ij t per slice; G_ref is the offset mappings' reference column.
+            // V = s / s_max * V_read per row and slice: sum s^2 (G_row + G_ref), times
+            // (V_read / s_max)^2. Four partial sums over the rows in turn, added pairwise: a
+            // fixed order without one long chain of dependent additions.
+            double e4[4] = {0.0, 0.0, 0.0, 0.0};
+            const double* const row_g = m_row_g_sum.data();
+            const double g_ref = m_g_ref_S;
+            for (int k = 0; k < slices; ++k) {
+                int i = 0;
+                for (; i + 4 <= rows; i += 4)
+                    for (int l = 0; l < 4; ++l) {
+                        const double sl = slice_of(codes[i + l], k);
+                        e4[l] += sl * sl * (row_g[i + l] + g_ref);
+                    }
+                for (; i < rows; ++i) {
+                    const double sl = slice_of(codes[i], k);
+                    e4[0] += sl * sl * (row_g[i] + g_ref);
+                }
+            }
+            const double v_step = vr / s_max;
+            const double e = ((e4[0] + e4[1]) + (e4[2] + e4[3])) * (v_step * v_step);
+            bs.energy[b] = e * m_spec.read_time_s;
+        }
+
+        if (ideal) {
+            if (noisy) {
+                // Each slice is a separate read with independent noise, so the variances add
+                // with the squared slice weights: var_j = sum_i (sum_k c_k^2 x_k,i^2) var_ij.
+                float* const x2 = bs.x2.data() + b * R;
+                std::fill(x2, x2 + R, 0.0f);
+                for (int i : nz) {
+                    double s2 = 0.0;
+                    for (int k = 0; k < slices; ++k) {
+                        const double xk =
+                            slice_weight(k) * slice_of(codes[i], k) / s_max * x_max;
+                        s2 += xk * xk;
+                    }
+                    x2[i] = static_cast<float>(s2);
+                }
+            }
+            continue;
+        }
+        for (int k = 0; k < slices; ++k) {
+            const std::size_t at = static_cast<std::size_t>(k) * N + b;
+            float* const xs_all = bs.in.data() + at * R;
+            float* const x2 = noisy ? bs.x2.data() + at * R : nullptr;
+            std::vector<int>& list = lists[at];
+            list.resize(static_cast<std::size_t>(n_nz));
+            int* const lp = list.data();
+            int n_slice = 0;
+            std::fill(xs_all, xs_all + R, 0.0f);
+            if (x2) std::fill(x2, x2 + R, 0.0f);
+            for (int i : nz) {
+                const std::int32_t code = codes[i];
+                const std::int32_t sv = slice_of(code, k);
+                const float xs = (code < 0 ? -1.0f : 1.0f) * static_cast<float>(sv) /
+                                 static_cast<float>(s_max) * x_max;
+                xs_all[i] = xs;
+                if (x2) x2[i] = xs * xs;
+                lp[n_slice] = i;
+                n_slice += sv != 0 ? 1 : 0;
+            }
+            list.resize(static_cast<std::size_t>(n_slice));
+        }
     }
 
-    // Independent read noise on each output (or signal) of one read.
-    auto add_noise = [&](const float* x2, const std::vector<int>& nz, const std::vector<float>& var,
-                         int width, float* out) {
-        m_var.resize(static_cast<std::size_t>(std::max(width, lcols)));
-        kernels::gemv_rows(x2, nz.data(), static_cast<int>(nz.size()), var.data(), width,
-                           m_var.data());
-        for (int j = 0; j < width; ++j)
-            out[j] +=
-                static_cast<float>(std::sqrt(static_cast<double>(m_var[j])) * m_read_rng.normal());
+    // The reads' values: without wires, each read of every input through the array's matrix
+    // (several inputs together where their rows overlap enough to share the weights' loads);
+    // with wires, the network, input by input and slice by slice, as single reads would go.
+    // The noise variances likewise.
+    const std::vector<float>& wsig = !ideal && m_spec.sliced() ? m_wsig : m_weff;
+    const std::vector<float>& vsig = !ideal && m_spec.sliced() ? m_sig_var : m_noise_var;
+    bs.out.resize(static_cast<std::size_t>(reads) * N * W);
+    bs.var.resize(noisy ? bs.out.size() : 0);
+    auto through = [&](int r, const std::vector<float>& in, const std::vector<float>& m,
+                       std::vector<float>& out) {
+        const std::size_t first = static_cast<std::size_t>(r) * N;
+        const float* const x = in.data() + first * R;
+        float* const y = out.data() + first * W;
+        if (N > 1) {
+            std::size_t own = 0;
+            for (std::size_t b = 0; b < N; ++b)
+                own += lists[first + b].size();
+            bs.mark.assign(R, 0);
+            for (std::size_t b = 0; b < N; ++b)
+                for (int i : lists[first + b])
+                    bs.mark[static_cast<std::size_t>(i)] = 1;
+            bs.list.clear();
+            for (int i = 0; i < rows; ++i)
+                if (bs.mark[static_cast<std::size_t>(i)]) bs.list.push_back(i);
+            // Shared loads pay when the inputs' rows mostly coincide (dense inputs); sparse
+            // inputs with different rows are cheaper each over its own. Same bits either way.
+            if (bs.list.size() * N * 2 <= own * 3) {
+                kernels::gemm_rows(x, rows, n, bs.list.data(), static_cast<int>(bs.list.size()),
+                                   m.data(), width, y, width);
+                return;
+            }
+        }
+        for (std::size_t b = 0; b < N; ++b) {
+            const std::vector<int>& list = lists[first + b];
+            kernels::gemv_rows(x + b * R, list.data(), static_cast<int>(list.size()), m.data(),
+                               width, y + b * W);
+        }
     };
+    if (!ir) {
+        for (int r = 0; r < reads; ++r)
+            through(r, bs.in, wsig, bs.out);
+    } else {
+        for (std::size_t b = 0; b < N; ++b)
+            for (int r = 0; r < reads; ++r) {
+                const std::size_t at = static_cast<std::size_t>(r) * N + b;
+                ir_read(bs.in.data() + at * R, bs.out.data() + at * W, &bs.energy[b]);
+            }
+    }
+    if (noisy)
+        for (int r = 0; r < reads; ++r)
+            through(r, bs.x2, vsig, bs.var);
 
-    if (m_spec.adc.ideal()) {
-        // No quantisation between slices, so the slices sum linearly: one read of the quantised
-        // input gives the same result (the fast path).
-        if (!ir) {
-            kernels::gemv_rows(m_xq.data(), m_nz.data(), n_nz, m_weff.data(), lcols, y);
+    // Noise, conversion and shift-and-add, input by input in order: each input draws its read
+    // noise as a read of its own would.
+    const AdcQuantiser adc(ideal ? 8 : m_spec.adc.bits, effective_output_range()); // unused if ideal
+    for (std::size_t b = 0; b < N; ++b) {
+        if (rng_before) rng_before->push_back(m_read_rng);
+        float* const y = y_all + b * static_cast<std::size_t>(lcols);
+        auto add_noise = [&](const float* var, int count, float* out) {
+            for (int j = 0; j < count; ++j)
+                out[j] += static_cast<float>(std::sqrt(static_cast<double>(var[j])) *
+                                             m_read_rng.normal());
+        };
+        if (ideal) {
+            const float* const out = bs.out.data() + b * W;
+            if (!ir) {
+                std::copy_n(out, lcols, y);
+            } else {
+                std::fill(y, y + lcols, 0.0f);
+                combine(out, 1.0, y);
+                if (m_zero != 0.0)
+                    for (int j = 0; j < lcols; ++j)
+                        y[j] -= static_cast<float>(m_out_scale * m_zero * bs.x_sum[b]);
+            }
+            if (noisy) add_noise(bs.var.data() + b * W, lcols, y);
         } else {
-            ir_read(m_xq.data(), m_sig.data(), &energy_J);
             std::fill(y, y + lcols, 0.0f);
-            combine(m_sig.data(), 1.0, y);
+            for (int k = 0; k < slices; ++k) {
+                const std::size_t at = static_cast<std::size_t>(k) * N + b;
+                float* const sig = bs.out.data() + at * W;
+                if (noisy) add_noise(bs.var.data() + at * W, nsig, sig);
+                adc.apply(sig, nsig);
+                combine(sig, slice_weight(k), y);
+            }
+            // The reference's and the zero code's share of the inputs' sum, restored digitally.
             if (m_zero != 0.0)
                 for (int j = 0; j < lcols; ++j)
-                    y[j] -= static_cast<float>(m_out_scale * m_zero * x_sum);
+                    y[j] -= static_cast<float>(m_out_scale * m_zero * bs.x_sum[b]);
         }
-        if (noisy) {
-            // Each slice is a separate read with independent noise, so the variances add with
-            // the squared slice weights: var_j = sum_i (sum_k c_k^2 x_k,i^2) var_ij.
-            for (int i : m_nz) {
-                double s2 = 0.0;
-                for (int k = 0; k < slices; ++k) {
-                    const double xk = slice_weight(k) *
-                                      slice_of(m_code[static_cast<std::size_t>(i)], k) / s_max *
-                                      x_max;
-                    s2 += xk * xk;
-                }
-                m_x2[static_cast<std::size_t>(i)] = static_cast<float>(s2);
-            }
-            add_noise(m_x2.data(), m_nz, m_noise_var, lcols, y);
-        }
-    } else {
-        const AdcQuantiser adc(m_spec.adc.bits, effective_output_range());
-        // Signals: the logical columns (analog) or the weight slices (sliced).
-        const std::vector<float>& wsig = sliced ? m_wsig : m_weff;
-        const std::vector<float>& vsig = sliced ? m_sig_var : m_noise_var;
-        float* sig = m_sig.data();
-        std::fill(y, y + lcols, 0.0f);
-        float* const x2 = m_x2.data();
-        for (int k = 0; k < slices; ++k) {
-            m_nz_slice.resize(static_cast<std::size_t>(n_nz));
-            int* const nz_slice = m_nz_slice.data();
-            int n_slice = 0;
-            for (int n = 0; n < n_nz; ++n) {
-                const int i = nz[n];
-                const std::int32_t code = codes[i];
-                const std::int32_t s = slice_of(code, k);
-                const float xs = (code < 0 ? -1.0f : 1.0f) * static_cast<float>(s) /
-                                 static_cast<float>(s_max) * x_max;
-                xq[i] = xs;
-                if (noisy) x2[i] = xs * xs;
-                nz_slice[n_slice] = i;
-                n_slice += s != 0 ? 1 : 0;
-            }
-            m_nz_slice.resize(static_cast<std::size_t>(n_slice));
-            if (!ir)
-                kernels::gemv_rows(m_xq.data(), m_nz_slice.data(),
-                                   static_cast<int>(m_nz_slice.size()), wsig.data(), nsig, sig);
-            else
-                ir_read(m_xq.data(), sig, &energy_J);
-            if (noisy) add_noise(m_x2.data(), m_nz_slice, vsig, nsig, sig);
-            adc.apply(sig, nsig);
-            combine(sig, slice_weight(k), y);
-        }
-        // The reference's and the zero code's share of the inputs' sum, restored digitally.
-        if (m_zero != 0.0)
-            for (int j = 0; j < lcols; ++j)
-                y[j] -= static_cast<float>(m_out_scale * m_zero * x_sum);
+        costs[b].array_energy_J = bs.energy[b];
     }
-    cost.array_energy_J = energy_J;
-    return cost;
 }
 
 double Crossbar::nominal_amperes_per_output(const CrossbarSpec& spec, float x_max, float w_max) {
@@ -1147,6 +1273,7 @@ void Crossbar::row_voltages(const float* x, float* v_V) const {
 }
 
 CrossbarCost Crossbar::analog_read(const float* v_rows_V, float* y) {
+    drop_look_ahead();
     if (m_spec.sliced())
         throw std::logic_error("crossbar: an analog read needs analog weights (weight_bits 0)");
     const int rows = m_spec.rows;

@@ -257,6 +257,19 @@ public:
     /// non-ideality. Unused rows must be given as 0.
     CrossbarCost mvm(const float* x, float* y);
 
+    /// @brief Compute the next @p n reads ahead (a batch): inputs @p x (n x logical_rows,
+    /// row-major), their outputs into @p y (n x logical_cols), exactly what n calls of mvm()
+    /// with these inputs in this order would give, computed together (the matrix loads shared
+    /// between inputs). Those mvm() calls then return the stored results and costs without
+    /// computing. A call with another input, or program(), a range change, an analog read or
+    /// another look_ahead(), first puts the read noise back where the first unused read would
+    /// have drawn from: results never depend on whether, or how well, reads were computed
+    /// ahead. Returns false and computes nothing when reads carry state beyond the noise (the
+    /// IR-drop solver) or an input is not finite (mvm() refuses it in its turn).
+    bool look_ahead(const float* x, int n, float* y);
+    /// Reads computed ahead and not yet used by mvm().
+    int reads_ahead() const { return m_ahead_count - m_ahead_next; }
+
     /// @brief One read without converters, for analog links: rows driven at @p v_rows_V (one per
     /// logical row, volts; unused rows 0), the column signals into @p y in output units,
     /// y_j = sum_i (V_i x_max / V_read) W_ij, through the same array as mvm() (effective weights,
@@ -331,6 +344,29 @@ public:
 
 private:
     struct IrSolver;
+    /// Reads of @p n inputs (x: n x rows), outputs to y (n x logical_cols), costs to @p costs;
+    /// the read-noise generator's state before each input's draws into @p rng_before if given.
+    void mvm_batch(const float* x, int n, float* y, CrossbarCost* costs,
+                   std::vector<RngStream>* rng_before);
+    /// Forget the reads computed ahead, the read noise back where the first unused one began.
+    void drop_look_ahead();
+    /// Scratch of mvm_batch: each read r of input b at [r * n + b].
+    struct BatchScratch {
+        std::vector<std::int32_t> code;       ///< one input's signed codes
+        std::vector<int> nz;                  ///< one input's rows that are not 0
+        std::vector<float> in, x2;            ///< reads x inputs x rows: row values, squared
+        std::vector<std::vector<int>> lists;  ///< the rows each read drives (not 0)
+        std::vector<int> list;                ///< the rows any input of one read drives
+        std::vector<unsigned char> mark;      ///< rows, while building `list`
+        std::vector<float> out, var;          ///< reads x inputs x width: values, noise variances
+        std::vector<double> x_sum, energy;    ///< per input
+    };
+    BatchScratch m_batch;
+    std::vector<float> m_ahead_in, m_ahead_out; ///< reads computed ahead: inputs, outputs
+    std::vector<CrossbarCost> m_ahead_cost;
+    std::vector<RngStream> m_ahead_rng; ///< the read noise's state before each
+    int m_ahead_count = 0;
+    int m_ahead_next = 0;
     void rebuild();
     void rebuild_signals();
     /// One read of @p x: every signal (digits x input units when sliced) into @p sig.
@@ -363,9 +399,7 @@ private:
     std::vector<float> m_xq;          ///< scratch: quantised (or sliced) input
     std::vector<float> m_x2;          ///< scratch: squared inputs for the noise GEMV
     std::vector<float> m_var;         ///< scratch: output-noise variances
-    std::vector<std::int32_t> m_code; ///< scratch: signed input codes
     std::vector<int> m_nz;            ///< scratch: indices of rows with non-zero input
-    std::vector<int> m_nz_slice;      ///< scratch: rows with a non-zero value in one slice
     CrossbarSpec m_spec;
     RngStream m_rng;
     float m_w_max = 1.0f;

@@ -1,7 +1,10 @@
 #include "neurotlm/blocks/crossbar/crossbar.h"
 
 #include <cmath>
+#include <cstring>
 #include <numeric>
+#include <random>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -628,6 +631,163 @@ TEST(Crossbar, SpecDefaultsAreTheTableDefaults) {
     CrossbarSpec s;
     s.input_bits = 17;
     EXPECT_FALSE(CrossbarSpec::table().check(s).empty());
+}
+
+} // namespace
+} // namespace neurotlm
+
+namespace neurotlm {
+namespace {
+
+/// Field-by-field equality of two reads' costs.
+void expect_same_cost(const CrossbarCost& a, const CrossbarCost& b, const std::string& what) {
+    EXPECT_EQ(a.cycles, b.cycles) << what;
+    EXPECT_EQ(a.reads, b.reads) << what;
+    EXPECT_EQ(a.dac_conversions, b.dac_conversions) << what;
+    EXPECT_EQ(a.adc_conversions, b.adc_conversions) << what;
+    EXPECT_EQ(a.shift_adds, b.shift_adds) << what;
+    EXPECT_EQ(a.mux_phases, b.mux_phases) << what;
+    EXPECT_EQ(a.columns_sensed, b.columns_sensed) << what;
+    EXPECT_EQ(0, std::memcmp(&a.array_energy_J, &b.array_energy_J, sizeof(double))) << what;
+}
+
+/// Crossbars of every functional path, with variation and read noise on.
+std::vector<std::pair<std::string, CrossbarSpec>> look_ahead_specs() {
+    std::vector<std::pair<std::string, CrossbarSpec>> out;
+    CrossbarSpec base = ideal_spec(40, 24, rram(10e3, 100e3, 16));
+    base.variation = true;
+    base.read_noise = true;
+    base.cell.variation_sigma = 0.05;
+    base.cell.read_noise_sigma = 0.02;
+    out.emplace_back("ideal converter", base);
+    CrossbarSpec adc = base;
+    adc.adc.bits = 5;
+    adc.adc.shared_by_columns = 4;
+    adc.dac.bits = 1;
+    out.emplace_back("5-bit ADC, bit-serial inputs", adc);
+    CrossbarSpec offset = adc;
+    offset.mapping = WeightMapping::offset;
+    offset.dac.bits = 2;
+    out.emplace_back("offset mapping, 2-bit DAC", offset);
+    CrossbarSpec sliced = adc;
+    sliced.cols = 32;
+    sliced.weight_bits = 4;
+    sliced.cell = rram(10e3, 100e3, 4);
+    sliced.cell.read_noise_sigma = 0.02;
+    out.emplace_back("4-bit weights on 2-bit cells", sliced);
+    CrossbarSpec quiet = adc;
+    quiet.read_noise = false;
+    out.emplace_back("5-bit ADC, no read noise", quiet);
+    return out;
+}
+
+TEST(CrossbarLookAhead, ReadsComputedAheadAreTheReadsOneAtATimeBitForBit) {
+    std::mt19937 gen(21);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::bernoulli_distribution zero(0.4);
+    for (const auto& [name, spec] : look_ahead_specs()) {
+        for (int n : {1, 2, 3, 4, 7, 13}) {
+            Crossbar ahead(spec, RngStream(3, "xb")), single(spec, RngStream(3, "xb"));
+            const int rows = spec.rows, lcols = ahead.logical_cols();
+            std::vector<float> w(static_cast<size_t>(rows * lcols));
+            for (float& v : w)
+                v = u(gen);
+            ahead.program(w.data(), rows, lcols, 1.0f);
+            single.program(w.data(), rows, lcols, 1.0f);
+            for (Crossbar* xb : {&ahead, &single})
+                xb->set_input_range(1.0f);
+            // Sparse inputs (zeros of both signs) and dense ones in one batch.
+            std::vector<float> x(static_cast<size_t>(n * rows));
+            for (size_t i = 0; i < x.size(); ++i)
+                x[i] = (i / rows) % 2 == 0 && zero(gen) ? (u(gen) < 0 ? -0.0f : 0.0f) : u(gen);
+            std::vector<float> y_ahead(static_cast<size_t>(n * lcols));
+            ASSERT_TRUE(ahead.look_ahead(x.data(), n, y_ahead.data()));
+            EXPECT_EQ(ahead.reads_ahead(), n);
+            for (int b = 0; b < n; ++b) {
+                std::vector<float> y1(lcols), y2(lcols);
+                const CrossbarCost c1 = single.mvm(x.data() + b * rows, y1.data());
+                const CrossbarCost c2 = ahead.mvm(x.data() + b * rows, y2.data());
+                const std::string what = name + ", batch of " + std::to_string(n) +
+                                         ", input " + std::to_string(b);
+                ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), sizeof(float) * lcols)) << what;
+                ASSERT_EQ(0, std::memcmp(y1.data(), y_ahead.data() + b * lcols,
+                                         sizeof(float) * lcols))
+                    << what;
+                expect_same_cost(c1, c2, what);
+            }
+            EXPECT_EQ(ahead.reads_ahead(), 0);
+            // And the noise goes on from the same place afterwards.
+            std::vector<float> y1(lcols), y2(lcols);
+            single.mvm(x.data(), y1.data());
+            ahead.mvm(x.data(), y2.data());
+            ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), sizeof(float) * lcols)) << name;
+        }
+    }
+}
+
+TEST(CrossbarLookAhead, AnInputOtherThanForetoldIsReadAsIfNothingHadBeenComputedAhead) {
+    std::mt19937 gen(22);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (const auto& [name, spec] : look_ahead_specs()) {
+        Crossbar ahead(spec, RngStream(4, "xb")), single(spec, RngStream(4, "xb"));
+        const int rows = spec.rows, lcols = ahead.logical_cols();
+        std::vector<float> w(static_cast<size_t>(rows * lcols));
+        for (float& v : w)
+            v = u(gen);
+        for (Crossbar* xb : {&ahead, &single}) {
+            xb->program(w.data(), rows, lcols, 1.0f);
+            xb->set_input_range(1.0f);
+        }
+        const int n = 6;
+        std::vector<float> x(static_cast<size_t>(n * rows)), other(static_cast<size_t>(rows));
+        for (float& v : x)
+            v = u(gen);
+        for (float& v : other)
+            v = u(gen);
+        std::vector<float> y_ahead(static_cast<size_t>(n * lcols));
+        ASSERT_TRUE(ahead.look_ahead(x.data(), n, y_ahead.data()));
+        // Two foretold reads, another input, then the rest as foretold; an output range set in
+        // between drops what is left.
+        std::vector<const float*> order = {x.data(), x.data() + rows, other.data(),
+                                           x.data() + 3 * rows};
+        for (size_t k = 0; k < order.size(); ++k) {
+            std::vector<float> y1(lcols), y2(lcols);
+            const CrossbarCost c1 = single.mvm(order[k], y1.data());
+            const CrossbarCost c2 = ahead.mvm(order[k], y2.data());
+            const std::string what = name + ", read " + std::to_string(k);
+            ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), sizeof(float) * lcols)) << what;
+            expect_same_cost(c1, c2, what);
+        }
+        EXPECT_EQ(ahead.reads_ahead(), 0) << name;
+        ASSERT_TRUE(ahead.look_ahead(x.data(), n, y_ahead.data()));
+        std::vector<float> y1(lcols), y2(lcols);
+        single.mvm(x.data(), y1.data());
+        ahead.mvm(x.data(), y2.data());
+        ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), sizeof(float) * lcols)) << name;
+        for (Crossbar* xb : {&ahead, &single})
+            xb->set_output_range(xb->effective_output_range() * 1.5f);
+        EXPECT_EQ(ahead.reads_ahead(), 0) << name;
+        single.mvm(x.data() + rows, y1.data());
+        ahead.mvm(x.data() + rows, y2.data());
+        ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), sizeof(float) * lcols)) << name;
+    }
+}
+
+TEST(CrossbarLookAhead, ReadsWithStateBeyondTheNoiseAreNotComputedAhead) {
+    CrossbarSpec s = ideal_spec(8, 8, rram(10e3, 100e3, 2));
+    s.wire_resistance_ohm = 1.0;
+    s.ir_drop = true;
+    Crossbar xb(s, RngStream(5, "xb"));
+    std::vector<float> w(8 * 4, 0.5f), x(8 * 2, 0.25f), y(4 * 2);
+    xb.program(w.data(), 8, 4, 1.0f);
+    EXPECT_FALSE(xb.look_ahead(x.data(), 2, y.data()));
+    EXPECT_EQ(xb.reads_ahead(), 0);
+    s.ir_drop = false;
+    Crossbar plain(s, RngStream(5, "xb"));
+    plain.program(w.data(), 8, 4, 1.0f);
+    x[3] = std::nanf("");
+    EXPECT_FALSE(plain.look_ahead(x.data(), 2, y.data()));
+    EXPECT_THROW(plain.mvm(x.data(), y.data()), InputError);
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 namespace neurotlm {
 
 void Crossbar::set_terminations(const std::vector<LineTermination>& per_output) {
+    drop_look_ahead();
     const int lcols = logical_cols();
     if (per_output.size() != static_cast<std::size_t>(lcols))
         throw std::logic_error("crossbar: " + std::to_string(per_output.size()) +

@@ -91,4 +91,14 @@ void CrossbarTileDriver::collect(float* y, int n) {
     }
 }
 
+bool CrossbarTileDriver::look_ahead(const float* x, int count, int n, float* y, int cols) {
+    LookAheadRequest r;
+    r.inputs = x;
+    r.count = count;
+    r.width = n;
+    r.outputs = y;
+    r.out_width = cols;
+    return m_bus.look_ahead(m_base, r);
+}
+
 } // namespace neurotlm

@@ -40,6 +40,11 @@ public:
     /// starts them together. The width is the first tile's.
     static void start_mvm(Initiator& bus, const std::vector<CrossbarTileDriver*>& tiles,
                           const float* x, int n);
+    /// Offer the tile @p count coming MVMs (input b: @p n values at x + b * n; outputs: @p cols
+    /// values at y + b * cols) to compute together now; true if it did. The MVMs are then
+    /// started and collected as usual and give these outputs; simulated time and energy are
+    /// booked by them, not here (Initiator::look_ahead).
+    bool look_ahead(const float* x, int count, int n, float* y, int cols);
     /// Waits (in simulated time) for the MVM and reads @p n outputs.
     void collect(float* y, int n);
 

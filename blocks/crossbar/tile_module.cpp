@@ -285,6 +285,30 @@ std::uint64_t CrossbarTile::execute(std::uint32_t code, const sc_core::sc_time& 
     }
 }
 
+bool CrossbarTile::look_ahead(const LookAheadRequest& r) {
+    if (!m_programmed || (m_aout && m_aout->connected())) return false;
+    if (!std::isfinite(m_input_range) || !(m_input_range >= kMinInputRange)) return false;
+    if (r.count <= 0 || r.width < 0 || r.width > static_cast<int>(m_rows) || r.out_width < 0 ||
+        r.out_width > static_cast<int>(m_cols) || !r.inputs || !r.outputs)
+        return false;
+    const std::size_t rows = m_input.size();
+    const std::size_t cols = static_cast<std::size_t>(m_xbar->logical_cols());
+    const std::size_t n = static_cast<std::size_t>(r.count);
+    const std::size_t width = static_cast<std::size_t>(r.width);
+    m_ahead_in.resize(n * rows);
+    for (std::size_t b = 0; b < n; ++b) {
+        float* const in = m_ahead_in.data() + b * rows;
+        std::copy(m_input.begin(), m_input.end(), in);
+        std::copy_n(r.inputs + b * width, width, in);
+    }
+    m_ahead_out.resize(n * cols);
+    if (!m_xbar->look_ahead(m_ahead_in.data(), r.count, m_ahead_out.data())) return false;
+    const std::size_t out_width = static_cast<std::size_t>(r.out_width);
+    for (std::size_t b = 0; b < n; ++b)
+        std::copy_n(m_ahead_out.data() + b * cols, out_width, r.outputs + b * out_width);
+    return true;
+}
+
 void CrossbarTile::collect_stats(StatSet& stats) const {
     stats.set("mvms", static_cast<double>(m_mvms), Unit::none, "matrix-vector multiplications");
     stats.set("analog_mvms", static_cast<double>(m_analog_mvms), Unit::none,

@@ -34,6 +34,11 @@ public:
 protected:
     std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,
                           std::uint32_t& error) override;
+    /// MVMs ahead (a batch through the array at once): each input is the input window with its
+    /// first `width` values replaced, the outputs the output window's first `out_width`. Taken
+    /// when an MVM command would compute through the crossbar's mvm() with the window's
+    /// ranges (programmed, digital outputs, no IR-drop solver).
+    bool look_ahead(const LookAheadRequest& request) override;
 
 private:
     /// A sample of row voltages on `ain`: one converter-free read, then out on `aout` or
@@ -63,6 +68,7 @@ private:
     bool m_programmed = false;
     std::vector<float> m_input;
     std::vector<float> m_output;
+    std::vector<float> m_ahead_in, m_ahead_out; ///< scratch of look_ahead()
     std::vector<float> m_weights;
     std::uint64_t m_mvms = 0;
     std::uint64_t m_analog_mvms = 0;

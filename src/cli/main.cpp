@@ -94,6 +94,7 @@ struct RunArgs {
     std::string trace_window; ///< "START:END" in simulated time
     std::size_t trace_limit = 1000000;
     bool json = false;
+    int batch = kDefaultBatchImages;
 };
 
 /// --trace-window "10 us:2 ms" (either side may be empty: from the start, to the end).
@@ -213,6 +214,7 @@ int cmd_run(const RunArgs& a) {
     } else if (!a.trace_window.empty()) {
         throw InputError("--trace-window needs --trace vcd or --trace perfetto");
     }
+    if (platform.workload()) platform.workload()->set_batch(a.batch);
     if (platform.workload() && !platform.workload()->set_output(out, a.resume))
         throw InputError(std::string("--resume: a ") + platform.workload()->kind() +
                          " workload keeps nothing to continue from; run it without --resume");
@@ -476,6 +478,12 @@ int sc_main(int argc, char** argv) {
     run->add_flag("--resume", run_args.resume,
                   "continue an interrupted run from what its workload kept beside the report "
                   "(gxnor_training: OUT.training/checkpoint.bin)");
+    run->add_option("--batch", run_args.batch,
+                    "images whose functional reads are computed together, ahead of their timed "
+                    "run (default " + std::to_string(kDefaultBatchImages) +
+                        "; 1: one at a time). The report is the same for any value: only the "
+                        "run's speed changes")
+        ->check(CLI::Range(1, 4096));
     run->add_option("--memory-limit", run_args.memory_limit,
                     "refuse platforms estimated to need more memory (default: 80% of this "
                     "machine's memory), e.g. \"4 GiB\"");

@@ -7,6 +7,7 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/modules/transfer.h"
+#include "neurotlm/modules/transfer.h"
 
 namespace neurotlm {
 
@@ -110,6 +111,10 @@ void Component::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& d
 }
 
 unsigned int Component::transport_dbg(tlm::tlm_generic_payload& trans) {
+    if (LookAheadExtension* ext = trans.get_extension<LookAheadExtension>()) {
+        ext->taken = ext->request != nullptr && trans.get_address() == 0 && look_ahead(*ext->request);
+        return 0;
+    }
     // Debug accesses touch data windows and plain registers only; they never start commands.
     if (trans.is_write() && trans.get_address() < regmap::kFirstBlockRegister) return 0;
     return access(trans, nullptr) ? trans.get_data_length() : 0;

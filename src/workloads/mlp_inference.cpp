@@ -666,6 +666,46 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
     }
 }
 
+void MlpInference::look_ahead(Drivers& d, int first, int count) const {
+    const std::size_t n = static_cast<std::size_t>(count);
+    std::size_t width = static_cast<std::size_t>(m_data.image_size());
+    std::vector<float> x(n * width), xb, in, part, y;
+    for (std::size_t b = 0; b < n; ++b)
+        std::copy_n(m_data.image(first + static_cast<int>(b)), width, x.begin() + b * width);
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        const DenseLayer& L = m_net.layers[l];
+        const MatrixMap& lm = m_map[l];
+        // The layer's inputs with the bias row's input, as infer() gives them to the tiles.
+        xb.resize(n * (width + 1));
+        for (std::size_t b = 0; b < n; ++b) {
+            std::copy_n(x.begin() + b * width, width, xb.begin() + b * (width + 1));
+            xb[b * (width + 1) + width] = lm.x_max;
+        }
+        const std::size_t outs = static_cast<std::size_t>(L.outputs);
+        y.assign(n * outs, 0.0f);
+        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+            const TileBlock& blk = lm.blocks[k];
+            const std::size_t rows = static_cast<std::size_t>(blk.rows);
+            const std::size_t cols = static_cast<std::size_t>(blk.cols);
+            in.resize(n * rows);
+            for (std::size_t b = 0; b < n; ++b)
+                std::copy_n(xb.begin() + b * (width + 1) + blk.row0, rows, in.begin() + b * rows);
+            part.resize(n * cols);
+            if (!d.tiles[l][k].look_ahead(in.data(), count, blk.rows, part.data(), blk.cols))
+                return;
+            // Partial sums in block order, as infer() adds them.
+            for (std::size_t b = 0; b < n; ++b)
+                for (std::size_t c = 0; c < cols; ++c)
+                    y[b * outs + static_cast<std::size_t>(blk.col0) + c] += part[b * cols + c];
+        }
+        if (L.activation != Activation::none)
+            for (auto& v : y)
+                v = activate(L.activation, v);
+        x.swap(y);
+        width = outs;
+    }
+}
+
 int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
     // Activations live in the buffer: layer l reads its input from half l % 2 and writes its
     // output to the other half.
@@ -768,6 +808,8 @@ void MlpInference::run(RunContext& ctx) {
     const std::uint64_t total = static_cast<std::uint64_t>(m_run_count);
     for (int i = 0; i < m_run_count; ++i) {
         if (ctx.stop_requested()) break;
+        if (m_batch > 1 && !m_chain_mode && i % m_batch == 0)
+            look_ahead(drivers, i, std::min(m_batch, m_run_count - i));
         const int predicted = m_chain_mode ? infer_chain(ctx, drivers, i) : infer(ctx, drivers, i);
         int sw = -1;
         if (m_software) {

@@ -15,20 +15,12 @@
 namespace neurotlm {
 namespace {
 
-/// kernels::gemv_rows's documented order, one output at a time.
+/// kernels::gemv_rows's documented order, one output at a time: from 0, one row at a time.
 void kernels_scalar_gemv_rows(const float* x, const int* rows, int n_rows, const float* w, int cols,
                               float* y) {
     for (int j = 0; j < cols; ++j) {
         float acc = 0.0f;
-        int k = 0;
-        for (; k + 4 <= n_rows; k += 4) {
-            const float a = x[rows[k]] * w[rows[k] * cols + j];
-            const float b = x[rows[k + 1]] * w[rows[k + 1] * cols + j];
-            const float c = x[rows[k + 2]] * w[rows[k + 2] * cols + j];
-            const float d = x[rows[k + 3]] * w[rows[k + 3] * cols + j];
-            acc += (a + b) + (c + d);
-        }
-        for (; k < n_rows; ++k)
+        for (int k = 0; k < n_rows; ++k)
             acc += x[rows[k]] * w[rows[k] * cols + j];
         y[j] = acc;
     }
@@ -50,9 +42,9 @@ TEST(Kernels, EveryInstructionSetGivesTheScalarOrderBitForBit) {
         ++variants;
         kernels::use_isa(isa);
         EXPECT_EQ(kernels::active_isa(), isa);
-        // Widths around every vector length (tails of 1..15), row counts around four, rows out
-        // of order and repeated.
-        for (int cols : {1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 100, 129}) {
+        // Widths around every vector length and strip (tails of 1..15), rows out of order and
+        // repeated.
+        for (int cols : {1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 100, 128, 129, 144}) {
             for (int n_rows : {0, 1, 3, 4, 5, 8, 13, 40}) {
                 const int all_rows = 41;
                 std::vector<float> w(static_cast<size_t>(all_rows) * cols), x(all_rows);
@@ -73,6 +65,58 @@ TEST(Kernels, EveryInstructionSetGivesTheScalarOrderBitForBit) {
         }
     }
     EXPECT_GE(variants, 1);
+}
+
+TEST(Kernels, ABatchOverTheUnionOfRowsGivesEachInputsOwnReadBitForBit) {
+    KernelsIsaGuard guard;
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::bernoulli_distribution zero(0.6);
+    for (kernels::Isa isa : {kernels::Isa::sse2, kernels::Isa::avx2, kernels::Isa::avx512}) {
+        if (!kernels::isa_supported(isa)) continue;
+        kernels::use_isa(isa);
+        // Batches of every remainder modulo 4 and 2, widths around every strip and vector.
+        for (int n : {1, 2, 3, 4, 5, 7, 9}) {
+            for (int cols : {1, 5, 8, 16, 24, 33, 64, 127, 130}) {
+                const int rows = 37;
+                const int ldx = rows + 3, ldy = cols + 5;
+                std::vector<float> w(static_cast<size_t>(rows) * cols);
+                std::vector<float> x(static_cast<size_t>(ldx) * n);
+                for (float& v : w)
+                    v = u(rng);
+                // Zeros of both signs in every input, so that each input's own list differs
+                // from the union, and negative weights make -0 products.
+                for (float& v : x)
+                    v = zero(rng) ? (u(rng) < 0 ? -0.0f : 0.0f) : u(rng) * 1e3f;
+                std::vector<int> all;
+                for (int i = 0; i < rows; ++i)
+                    for (int b = 0; b < n; ++b)
+                        if (x[static_cast<size_t>(b * ldx + i)] != 0.0f) {
+                            all.push_back(i);
+                            break;
+                        }
+                std::vector<float> got(static_cast<size_t>(ldy) * n, 7.0f);
+                kernels::gemm_rows(x.data(), ldx, n, all.data(), static_cast<int>(all.size()),
+                                   w.data(), cols, got.data(), ldy);
+                for (int b = 0; b < n; ++b) {
+                    const float* xb = x.data() + static_cast<size_t>(b) * ldx;
+                    std::vector<int> own;
+                    for (int i = 0; i < rows; ++i)
+                        if (xb[i] != 0.0f) own.push_back(i);
+                    std::vector<float> want(static_cast<size_t>(cols));
+                    kernels_scalar_gemv_rows(xb, own.data(), static_cast<int>(own.size()),
+                                             w.data(), cols, want.data());
+                    ASSERT_EQ(0, std::memcmp(got.data() + static_cast<size_t>(b) * ldy,
+                                             want.data(), sizeof(float) * cols))
+                        << kernels::isa_name(isa) << ", batch " << n << ", input " << b << ", "
+                        << cols << " columns";
+                    // The padding between outputs is left alone.
+                    for (int j = cols; j < ldy; ++j)
+                        ASSERT_EQ(got[static_cast<size_t>(b * ldy + j)], 7.0f);
+                }
+            }
+        }
+    }
 }
 
 TEST(Kernels, QuantiserCodesAreTheFloorFormulaOnEveryInstructionSet) {

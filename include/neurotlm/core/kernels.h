@@ -22,10 +22,19 @@ Isa active_isa();
 void use_isa(Isa isa);
 
 /// @brief y[0..cols) = sum over k < n_rows of x[rows[k]] * w[rows[k] * cols + (0..cols)]: the
-/// functional core of every crossbar read, over the listed (non-zero) rows of a row-major
-/// weight matrix. Four rows per pass: y[j] += (x0 w0j + x1 w1j) + (x2 w2j + x3 w3j), then one
-/// row at a time for the rest, each product rounded before it is added.
+/// functional core of every crossbar read, over the listed rows of a row-major weight matrix.
+/// Each output's sum starts at 0 and adds its products one row at a time in the listed order,
+/// each product rounded before it is added. A row whose x is 0 adds +-0, which changes no sum:
+/// any such rows may be listed or left out (the non-zero rows of each input, or the union of a
+/// batch's) with the same bits.
 void gemv_rows(const float* x, const int* rows, int n_rows, const float* w, int cols, float* y);
+
+/// @brief gemv_rows for @p n inputs at once (a batch of reads of one array): input b at
+/// x + b * ldx, its outputs at y + b * ldy, every input over the same row list (the rows any of
+/// them needs). Each row's weights are loaded once for several inputs. Bit-identical to
+/// gemv_rows of each input alone, whichever of its zero rows the list holds.
+void gemm_rows(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+               int cols, float* y, int ldy);
 
 /// @brief The crossbar's input quantiser over n inputs: codes[i] = sign(x_i) *
 /// min(floor(min(|x_i|, x_max) / x_max * q_max + 0.5), q_max), each step rounded in double as

@@ -30,6 +30,20 @@ struct ElementWidth {
     }
 };
 
+/// @brief Reads a target may compute ahead of the commands that will ask for them: @p count
+/// inputs of @p width values (input b at inputs + b * width) and room for as many outputs of
+/// @p out_width values. A target that takes it fills the outputs with exactly what those
+/// commands will return, and the commands then cost no computation; simulated time, energy and
+/// results are the same whether it takes it or not. A simulation speed-up only (functional
+/// results of a batch computed together), never a transaction of the hardware.
+struct LookAheadRequest {
+    const float* inputs = nullptr;
+    int count = 0;
+    int width = 0;
+    float* outputs = nullptr;
+    int out_width = 0;
+};
+
 class Initiator {
 public:
     virtual ~Initiator() = default;
@@ -55,6 +69,14 @@ public:
                                  std::size_t len, ElementWidth width = {}) {
         for (std::uint64_t a : addresses)
             write_as(a, data, len, width);
+    }
+
+    /// Offer the target at @p address a LookAheadRequest; true if it computed the outputs. An
+    /// initiator that cannot deliver one says false, and nothing is lost but speed.
+    virtual bool look_ahead(std::uint64_t address, const LookAheadRequest& request) {
+        (void)address;
+        (void)request;
+        return false;
     }
 
     void write32(std::uint64_t address, std::uint32_t value) { write(address, &value, 4); }

@@ -17,6 +17,7 @@
 #include "neurotlm/core/params.h"
 #include "neurotlm/core/rng.h"
 #include "neurotlm/core/stats.h"
+#include "neurotlm/drivers/initiator.h"
 #include "neurotlm/drivers/register_bank.h"
 #include "neurotlm/modules/analog.h"
 
@@ -157,6 +158,14 @@ protected:
     /// busy in simulated time until start + latency).
     virtual std::uint64_t execute(std::uint32_t code, const sc_core::sc_time& start,
                                   std::uint32_t& error) = 0;
+
+    /// A LookAheadRequest that arrived on a debug transport: compute the outputs the coming
+    /// commands will return and return true, or return false (the default) to let the commands
+    /// compute them. Nothing observable may change either way.
+    virtual bool look_ahead(const LookAheadRequest& request) {
+        (void)request;
+        return false;
+    }
 
     /// Work that arrives other than by a command (an analog sample at @p arrival): it starts at
     /// max(arrival, busy_until()), the block is busy for @p latency cycles, and STATUS,

@@ -7,7 +7,9 @@
 ///   Component windows count port beats and array accesses (a buffer's words) in them.
 /// - MulticastExtension: one write delivered to several targets (a layer's input to every tile
 ///   that shares it); a router charges it once on its wires and fans it out.
-/// Both are ignored by targets that do not know them; a payload without them is plain bytes.
+/// - LookAheadExtension: on a debug transport (no simulated time), a LookAheadRequest for the
+///   target the address decodes to; routers forward it like any debug access.
+/// All are ignored by targets that do not know them; a payload without them is plain bytes.
 
 #include <cstdint>
 #include <vector>
@@ -38,6 +40,17 @@ struct MulticastExtension : tlm::tlm_extension<MulticastExtension> {
         const auto& o = static_cast<const MulticastExtension&>(other);
         addresses = o.addresses;
         handled = o.handled;
+    }
+};
+
+struct LookAheadExtension : tlm::tlm_extension<LookAheadExtension> {
+    const LookAheadRequest* request = nullptr;
+    bool taken = false; ///< set by the target that computed the outputs
+    tlm::tlm_extension_base* clone() const override { return new LookAheadExtension(*this); }
+    void copy_from(const tlm::tlm_extension_base& other) override {
+        const auto& o = static_cast<const LookAheadExtension&>(other);
+        request = o.request;
+        taken = o.taken;
     }
 };
 

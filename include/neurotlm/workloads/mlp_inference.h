@@ -38,6 +38,7 @@ public:
     std::string summary() const override;
     std::vector<std::string> warnings() const override { return m_warnings; }
     json resolved_paths() const override;
+    void set_batch(int images) override { m_batch = images < 1 ? 1 : images; }
 
     /// How each layer (weights plus a bias row) is cut into tiles.
     const std::vector<MatrixMap>& mapping() const { return m_map; }
@@ -72,6 +73,10 @@ private:
     void calibrate(const PlatformInfo& platform, const std::string& network_pointer);
     /// Drivers for every block, the weights programmed (the set-up phase).
     void program_tiles(RunContext& ctx, Drivers& drivers) const;
+    /// Images @p first .. first + count - 1 layer by layer through the tiles at once, offered
+    /// to each tile as reads ahead (infer() then finds them computed); stops at the first tile
+    /// that declines.
+    void look_ahead(Drivers& drivers, int first, int count) const;
     /// One image through the layers; returns the predicted class.
     int infer(RunContext& ctx, Drivers& drivers, int image) const;
     /// Layer @p l of an analog chain from the platform's links, checked against its blocks (and
@@ -100,6 +105,7 @@ private:
     std::vector<ChainLayer> m_chain;
     int m_calibration = 0;
     int m_run_count = 0; ///< images run: all loaded, or stop_after
+    int m_batch = kDefaultBatchImages;
     float m_margin = 1.0f;
     bool m_software = true;
     std::string m_images, m_labels;

@@ -28,6 +28,9 @@ struct WorkloadTotals {
     std::string incomplete_reason;
 };
 
+/// Images a workload computes together by default (Workload::set_batch).
+inline constexpr int kDefaultBatchImages = 32;
+
 class Workload {
 public:
     virtual ~Workload() = default;
@@ -51,6 +54,11 @@ public:
         (void)dir;
         return !resume;
     }
+    /// @brief Up to @p images items whose functional computation may run together, ahead of
+    /// their timed run (the tiles compute a batch of reads at once; LookAheadRequest). Reports
+    /// are identical for any value; 1 computes each read when its command comes. Workloads that
+    /// cannot batch ignore it.
+    virtual void set_batch(int images) { (void)images; }
     /// Things the user must know about the results before trusting them (a platform that
     /// cannot represent the network's weights, ...): printed prominently and written to the
     /// report. Known once the workload is built.

@@ -10,12 +10,18 @@ namespace neurotlm::kernels {
 
 namespace detail {
 void quantise_codes_sse2(const float* x, int n, float x_max, int q_max, int* codes);
+void gemm_rows_sse2(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+                    int cols, float* y, int ldy);
 void gemv_rows_sse2(const float* x, const int* rows, int n_rows, const float* w, int cols,
                     float* y);
 void quantise_codes_avx2(const float* x, int n, float x_max, int q_max, int* codes);
+void gemm_rows_avx2(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+                    int cols, float* y, int ldy);
 void gemv_rows_avx2(const float* x, const int* rows, int n_rows, const float* w, int cols,
                     float* y);
 void quantise_codes_avx512(const float* x, int n, float x_max, int q_max, int* codes);
+void gemm_rows_avx512(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+                    int cols, float* y, int ldy);
 void gemv_rows_avx512(const float* x, const int* rows, int n_rows, const float* w, int cols,
                       float* y);
 } // namespace detail
@@ -23,21 +29,24 @@ void gemv_rows_avx512(const float* x, const int* rows, int n_rows, const float* 
 namespace {
 
 using GemvRows = void (*)(const float*, const int*, int, const float*, int, float*);
+using GemmRows = void (*)(const float*, int, int, const int*, int, const float*, int, float*, int);
 using QuantiseCodes = void (*)(const float*, int, float, int, int*);
 
 struct Variant {
     Isa isa;
     GemvRows gemv_rows;
+    GemmRows gemm_rows;
     QuantiseCodes quantise_codes;
 };
 
 Variant variant_of(Isa isa) {
     switch (isa) {
-    case Isa::avx512: return {isa, detail::gemv_rows_avx512, detail::quantise_codes_avx512};
-    case Isa::avx2: return {isa, detail::gemv_rows_avx2, detail::quantise_codes_avx2};
+    case Isa::avx512: return {isa, detail::gemv_rows_avx512, detail::gemm_rows_avx512,
+                           detail::quantise_codes_avx512};
+    case Isa::avx2: return {isa, detail::gemv_rows_avx2, detail::gemm_rows_avx2, detail::quantise_codes_avx2};
     case Isa::sse2: break;
     }
-    return {Isa::sse2, detail::gemv_rows_sse2, detail::quantise_codes_sse2};
+    return {Isa::sse2, detail::gemv_rows_sse2, detail::gemm_rows_sse2, detail::quantise_codes_sse2};
 }
 
 Isa widest_supported() {
@@ -103,6 +112,11 @@ void use_isa(Isa isa) {
 
 void gemv_rows(const float* x, const int* rows, int n_rows, const float* w, int cols, float* y) {
     active().gemv_rows(x, rows, n_rows, w, cols, y);
+}
+
+void gemm_rows(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+               int cols, float* y, int ldy) {
+    active().gemm_rows(x, ldx, n, rows, n_rows, w, cols, y, ldy);
 }
 
 void quantise_codes(const float* x, int n, float x_max, int q_max, int* codes) {

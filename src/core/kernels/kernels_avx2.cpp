@@ -1,4 +1,4 @@
-// kernels::gemv_rows for AVX2. Compiled with -mavx2 -ffp-contract=off.
+// kernels::gemv_rows and gemm_rows for AVX2. Compiled with -mavx2 -ffp-contract=off.
 
 #include <immintrin.h>
 
@@ -7,6 +7,8 @@ namespace neurotlm::kernels::detail {
 namespace {
 using Vec = __m256;
 constexpr int kLanes = 8;
+constexpr int kGemvStrip = 4; ///< one input: 4 registers of sums
+constexpr int kGemmStrip = 2; ///< four inputs: 2 registers of sums each
 inline Vec load(const float* p) {
     return _mm256_loadu_ps(p);
 }
@@ -31,6 +33,11 @@ inline Vec splat(float a) {
 void gemv_rows_avx2(const float* x, const int* rows, int n_rows, const float* w, int cols,
                     float* y) {
     gemv_rows_body(x, rows, n_rows, w, cols, y);
+}
+
+void gemm_rows_avx2(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+                    int cols, float* y, int ldy) {
+    gemm_rows_body(x, ldx, n, rows, n_rows, w, cols, y, ldy);
 }
 
 void quantise_codes_avx2(const float* x, int n, float x_max, int q_max, int* codes) {

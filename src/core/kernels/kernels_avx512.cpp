@@ -1,4 +1,4 @@
-// kernels::gemv_rows for AVX-512F. Compiled with -mavx512f -ffp-contract=off.
+// kernels::gemv_rows and gemm_rows for AVX-512F. Compiled with -mavx512f -ffp-contract=off.
 
 #include <immintrin.h>
 
@@ -7,6 +7,8 @@ namespace neurotlm::kernels::detail {
 namespace {
 using Vec = __m512;
 constexpr int kLanes = 16;
+constexpr int kGemvStrip = 8; ///< one input: 8 registers of sums
+constexpr int kGemmStrip = 4; ///< four inputs: 4 registers of sums each
 inline Vec load(const float* p) {
     return _mm512_loadu_ps(p);
 }
@@ -31,6 +33,11 @@ inline Vec splat(float a) {
 void gemv_rows_avx512(const float* x, const int* rows, int n_rows, const float* w, int cols,
                       float* y) {
     gemv_rows_body(x, rows, n_rows, w, cols, y);
+}
+
+void gemm_rows_avx512(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+                    int cols, float* y, int ldy) {
+    gemm_rows_body(x, ldx, n, rows, n_rows, w, cols, y, ldy);
 }
 
 void quantise_codes_avx512(const float* x, int n, float x_max, int q_max, int* codes) {

@@ -1,4 +1,4 @@
-// kernels::gemv_rows for SSE2 (every x86-64 processor). Compiled with -ffp-contract=off.
+// kernels::gemv_rows and gemm_rows for SSE2 (every x86-64 processor). Compiled with -ffp-contract=off.
 
 #include <immintrin.h>
 
@@ -7,6 +7,8 @@ namespace neurotlm::kernels::detail {
 namespace {
 using Vec = __m128;
 constexpr int kLanes = 4;
+constexpr int kGemvStrip = 4; ///< one input: 4 registers of sums
+constexpr int kGemmStrip = 2; ///< four inputs: 2 registers of sums each
 inline Vec load(const float* p) {
     return _mm_loadu_ps(p);
 }
@@ -29,6 +31,11 @@ inline Vec splat(float a) {
 void gemv_rows_sse2(const float* x, const int* rows, int n_rows, const float* w, int cols,
                     float* y) {
     gemv_rows_body(x, rows, n_rows, w, cols, y);
+}
+
+void gemm_rows_sse2(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
+                    int cols, float* y, int ldy) {
+    gemm_rows_body(x, ldx, n, rows, n_rows, w, cols, y, ldy);
 }
 
 void quantise_codes_sse2(const float* x, int n, float x_max, int q_max, int* codes) {
