@@ -963,7 +963,12 @@ bool Crossbar::look_ahead(const float* x, int n, float* y) {
     m_ahead_out.resize(count * lcols);
     m_ahead_cost.assign(count, CrossbarCost{});
     m_ahead_rng.clear();
-    mvm_batch(x, n, m_ahead_out.data(), m_ahead_cost.data(), &m_ahead_rng);
+    // A few inputs at a time: enough to share the matrix's loads (the kernels take four at
+    // once), few enough that the scratch of every read stays in cache.
+    constexpr std::size_t kChunk = 8;
+    for (std::size_t b = 0; b < count; b += kChunk)
+        mvm_batch(x + b * rows, static_cast<int>(std::min(kChunk, count - b)),
+                  m_ahead_out.data() + b * lcols, m_ahead_cost.data() + b, &m_ahead_rng);
     std::copy(m_ahead_out.begin(), m_ahead_out.end(), y);
     m_ahead_count = n;
     m_ahead_next = 0;

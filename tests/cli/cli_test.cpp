@@ -152,6 +152,50 @@ TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
     EXPECT_EQ(strip(slurp(dir + "/a/report.json")), strip(slurp(dir + "/b/report.json")));
 }
 
+TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
+    // The default platform (bit-serial inputs, 5-bit ADCs, variation and read noise), the same
+    // with ideal converters (one dense read per image: the batches share the matrix loads) and
+    // a small MLP, each image-at-a-time, in the default batches and in batches of 7 (71 images:
+    // a batch left over). Every byte of the reports, bar the wall-clock lines, must agree.
+    const std::string dir = scratch_dir("batches");
+    const std::string def = neurotlm::testing::source_dir() + "/configs/default.json";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"default", def + " --set /workload/dataset/limit=71"},
+        {"ideal_adc", def + " --set /workload/dataset/limit=71 --set /components/2/adc/bits=0"},
+        {"tiny", test_data("good/tiny_mlp.json")},
+    };
+    auto strip = [](const std::string& text) {
+        std::stringstream in(text), out;
+        std::string line;
+        while (std::getline(in, line))
+            if (line.find("wall_time_s") == std::string::npos &&
+                line.find("started_at") == std::string::npos)
+                out << line << "\n";
+        return out.str();
+    };
+    for (const auto& [name, args] : cases) {
+        std::vector<std::string> reports, tables;
+        for (const char* batch : {"1", "7", ""}) {
+            const std::string out = dir + "/" + name + "-" + (*batch ? batch : "default");
+            const std::string opt = *batch ? std::string(" --batch ") + batch : "";
+            const Result r = cli_run("run -q " + args + opt + " --out " + out);
+            ASSERT_EQ(r.code, 0) << name << opt << ": " << r.err;
+            reports.push_back(strip(slurp(out + "/report.json")));
+            tables.push_back(slurp(out + "/report.csv"));
+        }
+        EXPECT_NE(reports[0].find("\"accuracy\""), std::string::npos) << name;
+        for (std::size_t k = 1; k < reports.size(); ++k) {
+            EXPECT_EQ(reports[0], reports[k]) << name << ": batch case " << k;
+            EXPECT_EQ(tables[0], tables[k]) << name << ": batch case " << k;
+        }
+    }
+    // A batch size outside 1..4096 is refused before anything runs.
+    const Result bad = cli_run("run -q " + test_data("good/tiny_mlp.json") + " --batch 0 --out " +
+                               dir + "/bad");
+    EXPECT_NE(bad.code, 0);
+    EXPECT_NE(bad.err.find("--batch"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {
     const std::string dir = scratch_dir("effective");
     ASSERT_EQ(cli_run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code,
