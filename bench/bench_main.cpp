@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <systemc>
@@ -142,6 +144,28 @@ int sc_main(int argc, char** argv) {
                     "BM_crossbar_converted_mvm/" + s, "BM_gemv_eigen_native/" + s, 0.7);
         print_speed(reporter, ("crossbar MVM, bit-sliced weights (2 signals each), " + s).c_str(),
                     "BM_crossbar_bit_sliced_mvm/" + s, "BM_gemv_eigen_native_wide/" + s, 0.7);
+    }
+    std::printf("\nbatches: 32 inputs computed together / one at a time (CPU time, ideal "
+                "converter):\n");
+    for (const char* n : {"128", "256"}) {
+        const std::string s = n;
+        print_speed(reporter, ("crossbar reads, batched vs one at a time, " + s).c_str(),
+                    "BM_crossbar_mvm_batched/" + s, "BM_crossbar_mvm_one_at_a_time/" + s, 0.0);
+        print_speed(reporter, ("crossbar reads, batched, vs Eigen GEMV per input, " + s).c_str(),
+                    "BM_crossbar_mvm_batched/" + s, "BM_gemv_eigen_native/" + s, 0.0);
+    }
+    for (const auto& [what, name] : std::vector<std::pair<std::string, std::string>>{
+             {"default MLP images per second (5-bit ADCs), batched / one at a time",
+              "BM_mlp_image_ideal"},
+             {"default MLP images per second, ideal converters, batched / one at a time",
+              "BM_mlp_image_ideal_adc"}}) {
+        auto a = reporter.real_times.find(name + "_unbatched/iterations:1/manual_time");
+        auto b = reporter.real_times.find(name + "/iterations:1/manual_time");
+        if (a != reporter.real_times.end() && b != reporter.real_times.end())
+            std::printf("  %-72s %.0f / %.0f = %.2fx\n", what.c_str(), 1.0 / b->second,
+                        1.0 / a->second, a->second / b->second);
+        else
+            std::printf("  %-72s (not run)\n", what.c_str());
     }
     std::printf("\nIR drop (CPU time):\n");
     for (const char* n : {"64", "128"}) {

@@ -141,4 +141,50 @@ void BM_crossbar_ideal_mvm(benchmark::State& state) {
 }
 BENCHMARK(BM_crossbar_ideal_mvm)->Arg(128)->Arg(256);
 
+/// 32 different dense inputs through an ideal-converter array, one mvm() each (@p batched
+/// false) or computed together by look_ahead() and then taken by the same mvm() calls: the time
+/// per input of both, with the same results.
+void crossbar_batch(benchmark::State& state, bool batched) {
+    const int n = static_cast<int>(state.range(0));
+    constexpr int kInputs = 32;
+    const BenchData& d = bench_data(n);
+    neurotlm::CrossbarSpec spec;
+    spec.rows = n;
+    spec.cols = 2 * n;
+    spec.cell = neurotlm::CellSpec::from_json(
+        {{"type", "rram"}, {"levels", 16}, {"r_on", "10 kohm"}, {"r_off", "1 Mohm"}});
+    spec.adc.bits = 0;
+    spec.dac.bits = 8;
+    spec.read_noise = false;
+    spec.variation = false;
+    neurotlm::Crossbar xb(spec, neurotlm::RngStream(1, "bench"));
+    xb.program(d.w.data(), n, n, 1.0f);
+    std::vector<float> x(static_cast<std::size_t>(kInputs * n)), y(x.size()), ahead(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = d.x[(i * 7 + i / static_cast<std::size_t>(n)) % d.x.size()];
+    for (auto _ : state) {
+        if (batched) xb.look_ahead(x.data(), kInputs, ahead.data());
+        for (int b = 0; b < kInputs; ++b) {
+            neurotlm::CrossbarCost cost = xb.mvm(x.data() + b * n, y.data() + b * n);
+            benchmark::DoNotOptimize(cost);
+        }
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * kInputs);
+    state.counters["us_per_input"] = benchmark::Counter(
+        static_cast<double>(kInputs), benchmark::Counter::kIsIterationInvariantRate |
+                                          benchmark::Counter::kInvert);
+}
+
+void BM_crossbar_mvm_one_at_a_time(benchmark::State& state) {
+    crossbar_batch(state, false);
+}
+BENCHMARK(BM_crossbar_mvm_one_at_a_time)->Arg(128)->Arg(256);
+
+void BM_crossbar_mvm_batched(benchmark::State& state) {
+    crossbar_batch(state, true);
+}
+BENCHMARK(BM_crossbar_mvm_batched)->Arg(128)->Arg(256);
+
 } // namespace

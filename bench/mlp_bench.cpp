@@ -44,6 +44,29 @@ void BM_mlp_image_ideal(benchmark::State& state) {
 }
 BENCHMARK(BM_mlp_image_ideal)->UseManualTime()->Iterations(1)->Unit(benchmark::kMicrosecond);
 
+/// The same, each image's reads computed when their commands come (no batches).
+void BM_mlp_image_ideal_unbatched(benchmark::State& state) {
+    mlp_per_image(state, "--batch 1", 1000, 5000);
+}
+BENCHMARK(BM_mlp_image_ideal_unbatched)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMicrosecond);
+
+/// Ideal converters (one dense read of each image's input per tile), batched and not.
+void BM_mlp_image_ideal_adc(benchmark::State& state) {
+    mlp_per_image(state, "--set /components/tile/adc/bits=0", 1000, 5000);
+}
+BENCHMARK(BM_mlp_image_ideal_adc)->UseManualTime()->Iterations(1)->Unit(benchmark::kMicrosecond);
+
+void BM_mlp_image_ideal_adc_unbatched(benchmark::State& state) {
+    mlp_per_image(state, "--set /components/tile/adc/bits=0 --batch 1", 1000, 5000);
+}
+BENCHMARK(BM_mlp_image_ideal_adc_unbatched)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMicrosecond);
+
 void BM_mlp_image_ir_drop(benchmark::State& state) {
     mlp_per_image(state,
                   "--set /components/tile/ir_drop=true "

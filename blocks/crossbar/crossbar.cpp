@@ -42,7 +42,7 @@ inline double round_to_nearest(double v) {
 struct AdcQuantiser {
     AdcQuantiser(int bits, double fs)
         : sign_only(bits == 1), code_max(sign_only ? 0.0 : std::ldexp(1.0, bits - 1) - 1.0),
-          step(sign_only ? fs : fs / code_max) {}
+          step(sign_only ? fs : fs / code_max), per_step(1.0 / step) {}
     void apply(float* sig, int n) const {
         if (sign_only) {
             for (int j = 0; j < n; ++j)
@@ -53,7 +53,7 @@ struct AdcQuantiser {
         // the rounding stays exact), then to the end codes.
         const double outer = code_max + 1.0;
         for (int j = 0; j < n; ++j) {
-            const double v = std::min(std::max(sig[j] / step, -outer), outer);
+            const double v = std::min(std::max(sig[j] * per_step, -outer), outer);
             sig[j] = static_cast<float>(
                 std::min(std::max(round_to_nearest(v), -code_max), code_max) * step);
         }
@@ -61,6 +61,7 @@ struct AdcQuantiser {
     bool sign_only;
     double code_max;
     double step;
+    double per_step; ///< 1 / step: a multiply per signal instead of a division
 };
 
 int ceil_div(int a, int b) {
@@ -1143,18 +1144,28 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
             std::vector<int>& list = lists[at];
             list.resize(static_cast<std::size_t>(n_nz));
             int* const lp = list.data();
-            int n_slice = 0;
-            std::fill(xs_all, xs_all + R, 0.0f);
-            if (x2) std::fill(x2, x2 + R, 0.0f);
-            for (int i : nz) {
+            // Every row's value (0 where the code is 0), in a loop that vectorises; then the
+            // rows this slice drives.
+            const int shift = k * dac_bits;
+            const float fs_max = static_cast<float>(s_max);
+            for (int i = 0; i < rows; ++i) {
                 const std::int32_t code = codes[i];
-                const std::int32_t sv = slice_of(code, k);
-                const float xs = (code < 0 ? -1.0f : 1.0f) * static_cast<float>(sv) /
-                                 static_cast<float>(s_max) * x_max;
-                xs_all[i] = xs;
-                if (x2) x2[i] = xs * xs;
-                lp[n_slice] = i;
-                n_slice += sv != 0 ? 1 : 0;
+                const std::int32_t sv = ((code < 0 ? -code : code) >> shift) & s_max;
+                xs_all[i] = (code < 0 ? -1.0f : 1.0f) * static_cast<float>(sv) / fs_max * x_max;
+            }
+            if (x2)
+                for (int i = 0; i < rows; ++i)
+                    x2[i] = xs_all[i] * xs_all[i];
+            int n_slice = 0;
+            if (slices == 1) {
+                // The one slice is the whole code: it drives every row that is not 0.
+                std::copy(nz.begin(), nz.end(), lp);
+                n_slice = n_nz;
+            } else {
+                for (int i : nz) {
+                    lp[n_slice] = i;
+                    n_slice += slice_of(codes[i], k) != 0 ? 1 : 0;
+                }
             }
             list.resize(static_cast<std::size_t>(n_slice));
         }
