@@ -108,8 +108,10 @@ void IrNetwork::number_nodes() {
     m_col_index.assign(static_cast<size_t>(m_rows) * m_cols, -1);
     int next = 0;
     // A site is one row node and the column nodes of the cells on it (one, or a pair).
-    auto number = [&](int i, int r) {
+    auto number_row = [&](int i, int r) {
         m_row_index[static_cast<size_t>(i * m_row_nodes + r)] = next++;
+    };
+    auto number_cols = [&](int i, int r) {
         for (int j = r * m_group; j < std::min(m_cols, (r + 1) * m_group); ++j)
             m_col_index[static_cast<size_t>(i * m_cols + j)] = next++;
     };
@@ -117,7 +119,12 @@ void IrNetwork::number_nodes() {
     // give the same factorisation time, within 10 %).
     constexpr int kLeafSites = 8;
     // Rows [r0, r1) x sites [c0, c1): both halves, then the line of sites between them, across
-    // the longer side.
+    // the longer side. Only the wires along the cut join the halves: a cut across the row wires
+    // (between two columns of sites) is separated by the line's row nodes alone, and its column
+    // nodes (joined only to each other and to those row nodes) are numbered just before them,
+    // bit line by bit line; a cut across the column wires likewise by its column nodes, its
+    // row nodes (one word line's piece) just before them. Half the separator of whole sites,
+    // and the dense block its elimination leaves is a quarter of the size.
     std::vector<std::array<int, 5>> stack; // r0, r1, c0, c1, and 1 once its halves are done
     stack.push_back({0, m_rows, 0, m_row_nodes, 0});
     while (!stack.empty()) {
@@ -128,20 +135,28 @@ void IrNetwork::number_nodes() {
         if (h <= 0 || w <= 0) continue;
         if (h * w <= kLeafSites) {
             for (int i = r0; i < r1; ++i)
-                for (int r = c0; r < c1; ++r)
-                    number(i, r);
+                for (int r = c0; r < c1; ++r) {
+                    number_row(i, r);
+                    number_cols(i, r);
+                }
             continue;
         }
         const bool split_sites = w * m_group >= h;
         const int m = split_sites ? c0 + w / 2 : r0 + h / 2;
         if (b[4]) {
-            // Both halves are numbered: now the separator.
-            if (split_sites)
+            // Both halves are numbered: the line's other nodes, then the separator.
+            if (split_sites) {
+                for (int j = m * m_group; j < std::min(m_cols, (m + 1) * m_group); ++j)
+                    for (int i = r0; i < r1; ++i)
+                        m_col_index[static_cast<size_t>(i * m_cols + j)] = next++;
                 for (int i = r0; i < r1; ++i)
-                    number(i, m);
-            else
+                    number_row(i, m);
+            } else {
                 for (int r = c0; r < c1; ++r)
-                    number(m, r);
+                    number_row(m, r);
+                for (int r = c0; r < c1; ++r)
+                    number_cols(m, r);
+            }
             continue;
         }
         stack.push_back({r0, r1, c0, c1, 1});
