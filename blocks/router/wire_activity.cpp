@@ -1,7 +1,6 @@
 #include "neurotlm/blocks/router/wire_activity.h"
 
 #include <algorithm>
-#include <bitset>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -15,13 +14,47 @@ std::uint64_t low_mask(unsigned n) {
     return n >= kWordBits ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
 }
 
-int popcount(std::uint64_t v) {
-    return static_cast<int>(std::bitset<kWordBits>(v).count());
+/// Set bits of a word, without a call into the compiler's runtime (the portable build has no
+/// popcount instruction).
+inline unsigned popcount(std::uint64_t v) {
+    v = v - ((v >> 1) & 0x5555555555555555ULL);
+    v = (v & 0x3333333333333333ULL) + ((v >> 2) & 0x3333333333333333ULL);
+    v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<unsigned>((v * 0x0101010101010101ULL) >> 56);
 }
+
+/// std::round(v) (half away from zero) for |v| < 2^62, inline: the truncation and the
+/// remainder are exact there.
+inline double round_half_away(double v) {
+    const double t = static_cast<double>(static_cast<std::int64_t>(v));
+    const double d = v - t;
+    return d >= 0.5 ? t + 1.0 : d <= -0.5 ? t - 1.0 : t;
+}
+
+/// Appends values of a few bits to a stream of words, LSB first.
+struct BitWriter {
+    std::vector<std::uint64_t>& words;
+    std::uint64_t acc = 0;
+    unsigned filled = 0;
+    /// @p value holds no bits above @p nbits (1..64).
+    void put(std::uint64_t value, unsigned nbits) {
+        acc |= value << filled;
+        if (filled + nbits >= kWordBits) {
+            words.push_back(acc);
+            acc = filled == 0 ? 0 : value >> (kWordBits - filled);
+            filled = filled + nbits - kWordBits;
+        } else {
+            filled += nbits;
+        }
+    }
+    void finish() {
+        if (filled > 0) words.push_back(acc);
+    }
+};
 } // namespace
 
 WireActivity::WireActivity(unsigned wires)
-    : m_wires(wires), m_state((wires + kWordBits - 1) / kWordBits, 0), m_beat(m_state.size(), 0) {
+    : m_wires(wires), m_state((wires + kWordBits - 1) / kWordBits, 0) {
     if (wires == 0) throw std::invalid_argument("WireActivity: a bus needs at least one wire");
 }
 
@@ -29,71 +62,92 @@ double WireActivity::activity() const {
     return m_bits == 0 ? 0.0 : static_cast<double>(m_transitions) / static_cast<double>(m_bits);
 }
 
-void WireActivity::end_beat(unsigned driven) {
-    for (std::size_t w = 0; w < m_beat.size(); ++w) {
-        // Wires at or past `driven` were not driven in this beat: they hold their value.
-        const unsigned first = static_cast<unsigned>(w) * kWordBits;
-        const unsigned here = driven > first ? std::min(driven - first, kWordBits) : 0u;
-        const std::uint64_t mask = low_mask(here);
-        const std::uint64_t next = (m_beat[w] & mask) | (m_state[w] & ~mask);
-        m_counted += static_cast<std::uint64_t>(popcount(next ^ m_state[w]));
-        m_state[w] = next;
-        m_beat[w] = 0;
-    }
-    m_pos = 0;
-}
-
-void WireActivity::push(std::uint64_t value, unsigned nbits) {
-    m_bits += nbits;
-    while (nbits > 0) {
-        const unsigned offset = m_pos % kWordBits;
-        const unsigned take = std::min({nbits, m_wires - m_pos, kWordBits - offset});
-        m_beat[m_pos / kWordBits] |= (value & low_mask(take)) << offset;
-        value = take >= kWordBits ? 0 : value >> take;
-        nbits -= take;
-        m_pos += take;
-        if (m_pos == m_wires) end_beat(m_wires);
-    }
-}
-
 std::uint64_t WireActivity::send(const unsigned char* data, std::size_t len,
                                  const ElementWidth& width) {
-    m_counted = 0;
+    // The transfer's bits in order, LSB first, then cut into beats of one bit per wire.
+    std::vector<std::uint64_t>& s = m_stream;
+    s.clear();
+    std::uint64_t total = 0;
     if (!width.packed()) {
+        // Bytes as they are: on a little-endian machine a word of the stream is eight of them.
+        total = static_cast<std::uint64_t>(len) * 8;
+        s.assign((len + 7) / 8, 0);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (len > 0) std::memcpy(s.data(), data, len);
+#else
         for (std::size_t i = 0; i < len; ++i)
-            push(data[i], 8);
+            s[i / 8] |= static_cast<std::uint64_t>(data[i]) << (8 * (i % 8));
+#endif
     } else {
         const std::size_t n = len / width.element_bytes;
         const unsigned bits = std::min(width.bits, kWordBits);
+        total = static_cast<std::uint64_t>(n) * bits;
+        s.reserve(static_cast<std::size_t>((total + kWordBits - 1) / kWordBits) + 1);
+        BitWriter out{s};
         if (width.element_bytes == sizeof(float)) {
-            std::vector<float> v(n);
-            std::memcpy(v.data(), data, n * sizeof(float));
+            auto at = [&](std::size_t e) {
+                float x;
+                std::memcpy(&x, data + e * sizeof(float), sizeof x);
+                return x;
+            };
             float top = 0.0f;
             bool negative = false;
-            for (float x : v) {
+            for (std::size_t e = 0; e < n; ++e) {
+                const float x = at(e);
                 if (!std::isfinite(x)) continue;
                 top = std::max(top, std::fabs(x));
                 negative = negative || x < 0.0f;
             }
             const unsigned magnitude_bits = negative ? bits - 1 : bits;
             const double full = magnitude_bits == 0 ? 0.0 : std::ldexp(1.0, magnitude_bits) - 1.0;
-            for (float x : v) {
-                const double q = top > 0.0f && std::isfinite(x) ? std::round(x / top * full) : 0.0;
-                const auto code = static_cast<std::int64_t>(q);
-                push(static_cast<std::uint64_t>(code) & low_mask(bits), bits);
+            const bool inline_round = magnitude_bits <= 62;
+            const std::uint64_t mask = low_mask(bits);
+            for (std::size_t e = 0; e < n; ++e) {
+                const float x = at(e);
+                double q = 0.0;
+                if (top > 0.0f && std::isfinite(x)) {
+                    const double v = x / top * full;
+                    q = inline_round ? round_half_away(v) : std::round(v);
+                }
+                out.put(static_cast<std::uint64_t>(static_cast<std::int64_t>(q)) & mask, bits);
             }
         } else {
             for (std::size_t e = 0; e < n; ++e) {
                 std::uint64_t raw = 0;
                 std::memcpy(&raw, data + e * width.element_bytes,
                             std::min<std::size_t>(width.element_bytes, sizeof raw));
-                push(raw & low_mask(bits), bits);
+                out.put(raw & low_mask(bits), bits);
             }
         }
+        out.finish();
     }
-    if (m_pos > 0) end_beat(m_pos);
-    m_transitions += m_counted;
-    return m_counted;
+    s.push_back(0); // one word past the end: a beat's last word may read into it
+
+    // Beat by beat: the wires a beat drives take its bits, the others keep their value (a short
+    // last beat); count the wires that change.
+    std::uint64_t counted = 0;
+    const unsigned words = static_cast<unsigned>(m_state.size());
+    for (std::uint64_t start = 0; start < total; start += m_wires) {
+        const std::uint64_t driven = std::min<std::uint64_t>(m_wires, total - start);
+        for (unsigned w = 0; w < words; ++w) {
+            const std::uint64_t first = static_cast<std::uint64_t>(w) * kWordBits;
+            if (driven <= first) break;
+            const unsigned here = static_cast<unsigned>(std::min<std::uint64_t>(driven - first,
+                                                                                kWordBits));
+            const std::uint64_t at = start + first;
+            const std::size_t q = static_cast<std::size_t>(at / kWordBits);
+            const unsigned r = static_cast<unsigned>(at % kWordBits);
+            std::uint64_t value = s[q] >> r;
+            if (r != 0 && q + 1 < s.size()) value |= s[q + 1] << (kWordBits - r);
+            const std::uint64_t mask = low_mask(here);
+            const std::uint64_t next = (value & mask) | (m_state[w] & ~mask);
+            counted += popcount(next ^ m_state[w]);
+            m_state[w] = next;
+        }
+    }
+    m_bits += total;
+    m_transitions += counted;
+    return counted;
 }
 
 } // namespace neurotlm

@@ -35,16 +35,11 @@ public:
     double activity() const;
 
 private:
-    void push(std::uint64_t value, unsigned nbits);
-    void end_beat(unsigned driven);
-
     unsigned m_wires;
-    std::vector<std::uint64_t> m_state; ///< the wires' values after the last beat
-    std::vector<std::uint64_t> m_beat;  ///< the beat being filled
-    unsigned m_pos = 0;                 ///< wires of m_beat filled
+    std::vector<std::uint64_t> m_state;  ///< the wires' values after the last beat
+    std::vector<std::uint64_t> m_stream; ///< scratch: one transfer's bits, LSB first
     std::uint64_t m_transitions = 0;
     std::uint64_t m_bits = 0;
-    std::uint64_t m_counted = 0; ///< changes of the transfer in progress
 };
 
 } // namespace neurotlm

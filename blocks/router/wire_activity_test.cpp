@@ -1,6 +1,10 @@
 // The bus's wire changes against beats worked out by hand.
 #include "neurotlm/blocks/router/wire_activity.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -57,6 +61,115 @@ TEST(WireActivity, ElementsGoAsTheirEstimatedCodes) {
     WireActivity z(32);
     EXPECT_EQ(send_floats(z, {0.0f, 0.0f, 0.0f, 0.0f}, 8), 0u);
     EXPECT_EQ(z.bits(), 32u);
+}
+
+/// The bit-by-bit formulation, written out as directly as possible: values pushed onto the
+/// wires LSB first, a beat ending when every wire is driven (or at the end of the transfer, the
+/// undriven wires keeping their value), the changed wires counted per beat.
+class WireActivityByBits {
+public:
+    explicit WireActivityByBits(unsigned wires) : m_wires(wires), m_state(wires, 0), m_beat(wires, 0) {}
+    std::uint64_t send(const unsigned char* data, std::size_t len, const ElementWidth& width) {
+        m_counted = 0;
+        if (!width.packed()) {
+            for (std::size_t i = 0; i < len; ++i)
+                push(data[i], 8);
+        } else {
+            const std::size_t n = len / width.element_bytes;
+            const unsigned bits = std::min(width.bits, 64u);
+            if (width.element_bytes == sizeof(float)) {
+                std::vector<float> v(n);
+                std::memcpy(v.data(), data, n * sizeof(float));
+                float top = 0.0f;
+                bool negative = false;
+                for (float x : v) {
+                    if (!std::isfinite(x)) continue;
+                    top = std::max(top, std::fabs(x));
+                    negative = negative || x < 0.0f;
+                }
+                const unsigned magnitude_bits = negative ? bits - 1 : bits;
+                const double full =
+                    magnitude_bits == 0 ? 0.0 : std::ldexp(1.0, magnitude_bits) - 1.0;
+                for (float x : v) {
+                    const double q =
+                        top > 0.0f && std::isfinite(x) ? std::round(x / top * full) : 0.0;
+                    push(static_cast<std::uint64_t>(static_cast<std::int64_t>(q)), bits);
+                }
+            } else {
+                for (std::size_t e = 0; e < n; ++e) {
+                    std::uint64_t raw = 0;
+                    std::memcpy(&raw, data + e * width.element_bytes,
+                                std::min<std::size_t>(width.element_bytes, sizeof raw));
+                    push(raw, bits);
+                }
+            }
+        }
+        if (m_pos > 0) end_beat(m_pos);
+        return m_counted;
+    }
+
+private:
+    void push(std::uint64_t value, unsigned nbits) {
+        for (unsigned b = 0; b < nbits; ++b) {
+            m_beat[m_pos++] = static_cast<unsigned char>((value >> b) & 1u);
+            if (m_pos == m_wires) end_beat(m_wires);
+        }
+    }
+    void end_beat(unsigned driven) {
+        for (unsigned w = 0; w < driven; ++w) {
+            m_counted += m_beat[w] != m_state[w] ? 1 : 0;
+            m_state[w] = m_beat[w];
+        }
+        m_pos = 0;
+    }
+    unsigned m_wires;
+    std::vector<unsigned char> m_state, m_beat;
+    unsigned m_pos = 0;
+    std::uint64_t m_counted = 0;
+};
+
+TEST(WireActivity, CountsWhatTheBitByBitFormulationCounts) {
+    std::mt19937_64 gen(77);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (unsigned wires : {1u, 5u, 8u, 12u, 63u, 64u, 65u, 72u, 100u, 128u, 256u, 300u}) {
+        WireActivity fast(wires);
+        WireActivityByBits slow(wires);
+        std::uint64_t total = 0;
+        for (int t = 0; t < 60; ++t) {
+            const std::size_t n = gen() % 70;
+            const int kind = static_cast<int>(gen() % 4);
+            ElementWidth width;
+            std::vector<unsigned char> bytes;
+            if (kind == 0) { // raw bytes
+                bytes.resize(n * 3 + gen() % 5);
+                for (auto& b : bytes)
+                    b = static_cast<unsigned char>(gen());
+            } else if (kind == 1 || kind == 2) { // floats at 1..64 bits (non-negative or signed)
+                std::vector<float> v(n);
+                for (auto& x : v) {
+                    const auto r = gen() % 10;
+                    x = r == 0 ? 0.0f : r == 1 ? -0.0f : kind == 1 ? std::fabs(u(gen)) : u(gen);
+                    if (r == 2) x = std::nanf("");
+                    if (r == 3) x = 0.5f; // exact half steps of the code scale
+                }
+                if (!v.empty() && gen() % 3 == 0) v[0] = 1.0f;
+                bytes.resize(v.size() * sizeof(float));
+                std::memcpy(bytes.data(), v.data(), bytes.size());
+                width = {sizeof(float), static_cast<unsigned>(1 + gen() % 64)};
+            } else { // 2-byte elements at 1..16 bits
+                bytes.resize(2 * n);
+                for (auto& b : bytes)
+                    b = static_cast<unsigned char>(gen());
+                width = {2, static_cast<unsigned>(1 + gen() % 16)};
+            }
+            const std::uint64_t a = fast.send(bytes.data(), bytes.size(), width);
+            const std::uint64_t b = slow.send(bytes.data(), bytes.size(), width);
+            ASSERT_EQ(a, b) << wires << " wires, transfer " << t << " of kind " << kind;
+            total += b;
+        }
+        EXPECT_EQ(fast.transitions(), total) << wires;
+        EXPECT_GT(total, 0u) << wires;
+    }
 }
 
 TEST(WireActivity, RandomDataChangesHalfTheWires) {
