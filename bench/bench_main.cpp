@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -175,16 +176,22 @@ int sc_main(int argc, char** argv) {
         print_ratio(reporter, ("transfer build / back-substitution (reads it costs), " + s).c_str(),
                     "BM_ir_build_transfer/" + s, "BM_ir_read_back_substitution/" + s, 0.0);
     }
-    {
+    for (const auto& [what, name, target] : std::vector<std::tuple<std::string, std::string, double>>{
+             {"64x64: ngspice DC operating point / first read (iterative)", "BM_ir_first_read/64",
+              1000.0},
+             {"64x64: ngspice DC operating point / factorisation + read", "BM_ir_factor_and_read/64",
+              0.0}}) {
         auto a = reporter.real_times.find("BM_ir_ngspice_op/64/iterations:3/real_time");
-        auto b = reporter.real_times.find("BM_ir_factor_and_read/64");
+        auto b = reporter.real_times.find(name);
         if (a != reporter.real_times.end() && b != reporter.real_times.end()) {
             const double r = a->second / b->second;
-            std::printf("  %-56s %6.0fx   (target >= 1000x: %s)\n",
-                        "64x64: ngspice DC operating point / factorisation + read", r,
-                        r >= 1000 ? "met" : "MISSED");
+            if (target > 0)
+                std::printf("  %-60s %6.0fx   (target >= %.0fx: %s)\n", what.c_str(), r, target,
+                            r >= target ? "met" : "MISSED");
+            else
+                std::printf("  %-60s %6.0fx\n", what.c_str(), r);
         } else {
-            std::printf("  %-56s (not run)\n", "64x64: ngspice / factorisation + read");
+            std::printf("  %-60s (not run)\n", what.c_str());
         }
     }
     {

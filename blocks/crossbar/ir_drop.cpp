@@ -94,13 +94,107 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
                 t.emplace_back(col_node(i, j), col_node(i, j), m_g_end_S[static_cast<size_t>(j)]);
         }
     }
-    Eigen::SparseMatrix<double> a(n, n);
-    a.setFromTriplets(t.begin(), t.end());
-    m_ldlt.compute(a);
-    if (m_ldlt.info() != Eigen::Success)
-        throw std::runtime_error("IrNetwork: factorisation of the crossbar network failed");
+    m_a.resize(n, n);
+    m_a.setFromTriplets(t.begin(), t.end());
     m_rhs = Eigen::VectorXd::Zero(n);
     m_v.resize(n);
+
+    // The lines of the preconditioner: a word line's row nodes joined by row segments, a bit
+    // line's column nodes by column segments.
+    m_line_start.clear();
+    m_line_nodes.clear();
+    for (int i = 0; i < rows; ++i) {
+        m_line_start.push_back(static_cast<int>(m_line_nodes.size()));
+        for (int r = 0; r < m_row_nodes; ++r)
+            m_line_nodes.push_back(row_node(i, r * m_group));
+    }
+    const int first_bit_line = static_cast<int>(m_line_start.size());
+    for (int j = 0; j < cols; ++j) {
+        m_line_start.push_back(static_cast<int>(m_line_nodes.size()));
+        for (int i = 0; i < rows; ++i)
+            m_line_nodes.push_back(col_node(i, j));
+    }
+    m_line_start.push_back(static_cast<int>(m_line_nodes.size()));
+    m_line_l.assign(m_line_nodes.size(), 0.0);
+    m_line_d.assign(m_line_nodes.size(), 0.0);
+    for (std::size_t k = 0; k + 1 < m_line_start.size(); ++k) {
+        const double e = static_cast<int>(k) < first_bit_line ? -gw : -gc; // along the line
+        const int s0 = m_line_start[k], s1 = m_line_start[k + 1];
+        for (int q = s0; q < s1; ++q) {
+            const double d = m_a.coeff(m_line_nodes[static_cast<std::size_t>(q)],
+                                       m_line_nodes[static_cast<std::size_t>(q)]);
+            if (q == s0) {
+                m_line_d[static_cast<std::size_t>(q)] = d;
+            } else {
+                const double l = e / m_line_d[static_cast<std::size_t>(q - 1)];
+                m_line_l[static_cast<std::size_t>(q)] = l;
+                m_line_d[static_cast<std::size_t>(q)] = d - l * e;
+            }
+        }
+    }
+    if (m_iterative_limit <= 0) factorise();
+}
+
+void IrNetwork::factorise() {
+    if (m_factorised) return;
+    m_ldlt.compute(m_a);
+    if (m_ldlt.info() != Eigen::Success)
+        throw std::runtime_error("IrNetwork: factorisation of the crossbar network failed");
+    m_factorised = true;
+}
+
+bool IrNetwork::iterate() {
+    const Eigen::Index n = m_rhs.size();
+    Eigen::VectorXd& r = m_cg_r;
+    Eigen::VectorXd& z = m_cg_z;
+    Eigen::VectorXd& p = m_cg_p;
+    Eigen::VectorXd& q = m_cg_q;
+    // z = M^-1 r, line by line: forward, divide, backward.
+    auto precondition = [&]() {
+        for (std::size_t k = 0; k + 1 < m_line_start.size(); ++k) {
+            const int s0 = m_line_start[k], s1 = m_line_start[k + 1];
+            const int* const node = m_line_nodes.data();
+            double prev = 0.0;
+            for (int a = s0; a < s1; ++a) {
+                prev = r[node[a]] - m_line_l[static_cast<std::size_t>(a)] * prev;
+                z[node[a]] = prev;
+            }
+            for (int a = s0; a < s1; ++a)
+                z[node[a]] /= m_line_d[static_cast<std::size_t>(a)];
+            for (int a = s1 - 2; a >= s0; --a)
+                z[node[a]] -= m_line_l[static_cast<std::size_t>(a + 1)] * z[node[a + 1]];
+        }
+    };
+    m_v.setZero(n);
+    const double b_norm = m_rhs.norm();
+    if (b_norm == 0.0) return true;
+    r = m_rhs;
+    z.resize(n);
+    precondition();
+    p = z;
+    double rz = r.dot(z);
+    // Stopped on what a read returns: once the residual is small and an iteration moves no
+    // column's current by more than the tolerance of the largest one.
+    for (int it = 0; it < kMaxIterations; ++it) {
+        q.noalias() = m_a * p;
+        const double alpha = rz / p.dot(q);
+        m_v += alpha * p;
+        r -= alpha * q;
+        if (r.norm() <= kIterativeTolerance * b_norm) {
+            double step = 0.0, top = 0.0;
+            for (int j = 0; j < m_cols; ++j) {
+                const int node = col_node(m_rows - 1, j);
+                step = std::max(step, std::fabs(alpha * p[node]));
+                top = std::max(top, std::fabs(m_v[node] - m_terminal_V[static_cast<size_t>(j)]));
+            }
+            if (step <= kIterativeTolerance * top) return true;
+        }
+        precondition();
+        const double rz_next = r.dot(z);
+        p = z + (rz_next / rz) * p;
+        rz = rz_next;
+    }
+    return false;
 }
 
 void IrNetwork::number_nodes() {
@@ -180,7 +274,12 @@ void IrNetwork::solve_nodes(const double* v_rows_V, const double* terminal_V, do
         m_terminal_V[static_cast<size_t>(j)] = vt;
         m_rhs[col_node(m_rows - 1, j)] = m_g_end_S[static_cast<size_t>(j)] * vt;
     }
-    m_v = m_ldlt.solve(m_rhs);
+    if (!m_factorised && m_iterative_reads < m_iterative_limit && iterate()) {
+        ++m_iterative_reads;
+    } else {
+        factorise();
+        m_v = m_ldlt.solve(m_rhs);
+    }
     for (int j = 0; j < m_cols; ++j)
         all_columns_A[j] = column_current(j);
     if (driver_A)
@@ -190,6 +289,7 @@ void IrNetwork::solve_nodes(const double* v_rows_V, const double* terminal_V, do
 
 void IrNetwork::build_transfer() {
     if (has_transfer()) return;
+    factorise();
     const size_t stride = static_cast<size_t>(m_cols + m_rows);
     std::vector<double> t(stride * static_cast<size_t>(m_rows));
     std::vector<double> unit(static_cast<size_t>(m_rows), 0.0);
