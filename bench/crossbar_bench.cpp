@@ -173,8 +173,8 @@ void crossbar_batch(benchmark::State& state, bool batched) {
     }
     state.SetItemsProcessed(state.iterations() * kInputs);
     state.counters["us_per_input"] = benchmark::Counter(
-        static_cast<double>(kInputs), benchmark::Counter::kIsIterationInvariantRate |
-                                          benchmark::Counter::kInvert);
+        static_cast<double>(kInputs),
+        benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 void BM_crossbar_mvm_one_at_a_time(benchmark::State& state) {

@@ -1128,8 +1128,7 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
                 for (int i : nz) {
                     double s2 = 0.0;
                     for (int k = 0; k < slices; ++k) {
-                        const double xk =
-                            slice_weight(k) * slice_of(codes[i], k) / s_max * x_max;
+                        const double xk = slice_weight(k) * slice_of(codes[i], k) / s_max * x_max;
                         s2 += xk * xk;
                     }
                     x2[i] = static_cast<float>(s2);
@@ -1225,7 +1224,8 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
 
     // Noise, conversion and shift-and-add, input by input in order: each input draws its read
     // noise as a read of its own would.
-    const AdcQuantiser adc(ideal ? 8 : m_spec.adc.bits, effective_output_range()); // unused if ideal
+    const AdcQuantiser adc(ideal ? 8 : m_spec.adc.bits,
+                           effective_output_range()); // unused if ideal
     for (std::size_t b = 0; b < N; ++b) {
         if (rng_before) rng_before->push_back(m_read_rng);
         float* const y = y_all + b * static_cast<std::size_t>(lcols);

@@ -352,14 +352,14 @@ private:
     void drop_look_ahead();
     /// Scratch of mvm_batch: each read r of input b at [r * n + b].
     struct BatchScratch {
-        std::vector<std::int32_t> code;       ///< one input's signed codes
-        std::vector<int> nz;                  ///< one input's rows that are not 0
-        std::vector<float> in, x2;            ///< reads x inputs x rows: row values, squared
-        std::vector<std::vector<int>> lists;  ///< the rows each read drives (not 0)
-        std::vector<int> list;                ///< the rows any input of one read drives
-        std::vector<unsigned char> mark;      ///< rows, while building `list`
-        std::vector<float> out, var;          ///< reads x inputs x width: values, noise variances
-        std::vector<double> x_sum, energy;    ///< per input
+        std::vector<std::int32_t> code;      ///< one input's signed codes
+        std::vector<int> nz;                 ///< one input's rows that are not 0
+        std::vector<float> in, x2;           ///< reads x inputs x rows: row values, squared
+        std::vector<std::vector<int>> lists; ///< the rows each read drives (not 0)
+        std::vector<int> list;               ///< the rows any input of one read drives
+        std::vector<unsigned char> mark;     ///< rows, while building `list`
+        std::vector<float> out, var;         ///< reads x inputs x width: values, noise variances
+        std::vector<double> x_sum, energy;   ///< per input
     };
     BatchScratch m_batch;
     std::vector<float> m_ahead_in, m_ahead_out; ///< reads computed ahead: inputs, outputs
@@ -396,10 +396,10 @@ private:
     std::vector<double> m_level_g_S; ///< level conductances at the full-scale read bias
     RngStream m_write_rng;
     RngStream m_read_rng;
-    std::vector<float> m_xq;          ///< scratch: quantised (or sliced) input
-    std::vector<float> m_x2;          ///< scratch: squared inputs for the noise GEMV
-    std::vector<float> m_var;         ///< scratch: output-noise variances
-    std::vector<int> m_nz;            ///< scratch: indices of rows with non-zero input
+    std::vector<float> m_xq;  ///< scratch: quantised (or sliced) input
+    std::vector<float> m_x2;  ///< scratch: squared inputs for the noise GEMV
+    std::vector<float> m_var; ///< scratch: output-noise variances
+    std::vector<int> m_nz;    ///< scratch: indices of rows with non-zero input
     CrossbarSpec m_spec;
     RngStream m_rng;
     float m_w_max = 1.0f;

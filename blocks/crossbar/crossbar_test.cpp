@@ -707,11 +707,11 @@ TEST(CrossbarLookAhead, ReadsComputedAheadAreTheReadsOneAtATimeBitForBit) {
                 std::vector<float> y1(lcols), y2(lcols);
                 const CrossbarCost c1 = single.mvm(x.data() + b * rows, y1.data());
                 const CrossbarCost c2 = ahead.mvm(x.data() + b * rows, y2.data());
-                const std::string what = name + ", batch of " + std::to_string(n) +
-                                         ", input " + std::to_string(b);
+                const std::string what =
+                    name + ", batch of " + std::to_string(n) + ", input " + std::to_string(b);
                 ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), sizeof(float) * lcols)) << what;
-                ASSERT_EQ(0, std::memcmp(y1.data(), y_ahead.data() + b * lcols,
-                                         sizeof(float) * lcols))
+                ASSERT_EQ(0,
+                          std::memcmp(y1.data(), y_ahead.data() + b * lcols, sizeof(float) * lcols))
                     << what;
                 expect_same_cost(c1, c2, what);
             }

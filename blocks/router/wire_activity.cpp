@@ -132,8 +132,8 @@ std::uint64_t WireActivity::send(const unsigned char* data, std::size_t len,
         for (unsigned w = 0; w < words; ++w) {
             const std::uint64_t first = static_cast<std::uint64_t>(w) * kWordBits;
             if (driven <= first) break;
-            const unsigned here = static_cast<unsigned>(std::min<std::uint64_t>(driven - first,
-                                                                                kWordBits));
+            const unsigned here =
+                static_cast<unsigned>(std::min<std::uint64_t>(driven - first, kWordBits));
             const std::uint64_t at = start + first;
             const std::size_t q = static_cast<std::size_t>(at / kWordBits);
             const unsigned r = static_cast<unsigned>(at % kWordBits);

@@ -68,7 +68,8 @@ TEST(WireActivity, ElementsGoAsTheirEstimatedCodes) {
 /// undriven wires keeping their value), the changed wires counted per beat.
 class WireActivityByBits {
 public:
-    explicit WireActivityByBits(unsigned wires) : m_wires(wires), m_state(wires, 0), m_beat(wires, 0) {}
+    explicit WireActivityByBits(unsigned wires)
+        : m_wires(wires), m_state(wires, 0), m_beat(wires, 0) {}
     std::uint64_t send(const unsigned char* data, std::size_t len, const ElementWidth& width) {
         m_counted = 0;
         if (!width.packed()) {

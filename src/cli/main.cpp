@@ -480,7 +480,8 @@ int sc_main(int argc, char** argv) {
                   "(gxnor_training: OUT.training/checkpoint.bin)");
     run->add_option("--batch", run_args.batch,
                     "images whose functional reads are computed together, ahead of their timed "
-                    "run (default " + std::to_string(kDefaultBatchImages) +
+                    "run (default " +
+                        std::to_string(kDefaultBatchImages) +
                         "; 1: one at a time). The report is the same for any value: only the "
                         "run's speed changes")
         ->check(CLI::Range(1, 4096));

@@ -7,7 +7,6 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/modules/transfer.h"
-#include "neurotlm/modules/transfer.h"
 
 namespace neurotlm {
 
@@ -112,7 +111,8 @@ void Component::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& d
 
 unsigned int Component::transport_dbg(tlm::tlm_generic_payload& trans) {
     if (LookAheadExtension* ext = trans.get_extension<LookAheadExtension>()) {
-        ext->taken = ext->request != nullptr && trans.get_address() == 0 && look_ahead(*ext->request);
+        ext->taken =
+            ext->request != nullptr && trans.get_address() == 0 && look_ahead(*ext->request);
         return 0;
     }
     // Debug accesses touch data windows and plain registers only; they never start commands.

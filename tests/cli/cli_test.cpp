@@ -190,8 +190,8 @@ TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
         }
     }
     // A batch size outside 1..4096 is refused before anything runs.
-    const Result bad = cli_run("run -q " + test_data("good/tiny_mlp.json") + " --batch 0 --out " +
-                               dir + "/bad");
+    const Result bad =
+        cli_run("run -q " + test_data("good/tiny_mlp.json") + " --batch 0 --out " + dir + "/bad");
     EXPECT_NE(bad.code, 0);
     EXPECT_NE(bad.err.find("--batch"), std::string::npos) << bad.err;
 }

@@ -104,10 +104,10 @@ TEST(Kernels, ABatchOverTheUnionOfRowsGivesEachInputsOwnReadBitForBit) {
                     for (int i = 0; i < rows; ++i)
                         if (xb[i] != 0.0f) own.push_back(i);
                     std::vector<float> want(static_cast<size_t>(cols));
-                    kernels_scalar_gemv_rows(xb, own.data(), static_cast<int>(own.size()),
-                                             w.data(), cols, want.data());
-                    ASSERT_EQ(0, std::memcmp(got.data() + static_cast<size_t>(b) * ldy,
-                                             want.data(), sizeof(float) * cols))
+                    kernels_scalar_gemv_rows(xb, own.data(), static_cast<int>(own.size()), w.data(),
+                                             cols, want.data());
+                    ASSERT_EQ(0, std::memcmp(got.data() + static_cast<size_t>(b) * ldy, want.data(),
+                                             sizeof(float) * cols))
                         << kernels::isa_name(isa) << ", batch " << n << ", input " << b << ", "
                         << cols << " columns";
                     // The padding between outputs is left alone.

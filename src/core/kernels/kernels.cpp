@@ -21,7 +21,7 @@ void gemv_rows_avx2(const float* x, const int* rows, int n_rows, const float* w,
                     float* y);
 void quantise_codes_avx512(const float* x, int n, float x_max, int q_max, int* codes);
 void gemm_rows_avx512(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
-                    int cols, float* y, int ldy);
+                      int cols, float* y, int ldy);
 void gemv_rows_avx512(const float* x, const int* rows, int n_rows, const float* w, int cols,
                       float* y);
 } // namespace detail
@@ -41,9 +41,11 @@ struct Variant {
 
 Variant variant_of(Isa isa) {
     switch (isa) {
-    case Isa::avx512: return {isa, detail::gemv_rows_avx512, detail::gemm_rows_avx512,
-                           detail::quantise_codes_avx512};
-    case Isa::avx2: return {isa, detail::gemv_rows_avx2, detail::gemm_rows_avx2, detail::quantise_codes_avx2};
+    case Isa::avx512:
+        return {isa, detail::gemv_rows_avx512, detail::gemm_rows_avx512,
+                detail::quantise_codes_avx512};
+    case Isa::avx2:
+        return {isa, detail::gemv_rows_avx2, detail::gemm_rows_avx2, detail::quantise_codes_avx2};
     case Isa::sse2: break;
     }
     return {Isa::sse2, detail::gemv_rows_sse2, detail::gemm_rows_sse2, detail::quantise_codes_sse2};

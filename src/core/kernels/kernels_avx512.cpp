@@ -36,7 +36,7 @@ void gemv_rows_avx512(const float* x, const int* rows, int n_rows, const float* 
 }
 
 void gemm_rows_avx512(const float* x, int ldx, int n, const int* rows, int n_rows, const float* w,
-                    int cols, float* y, int ldy) {
+                      int cols, float* y, int ldy) {
     gemm_rows_body(x, ldx, n, rows, n_rows, w, cols, y, ldy);
 }
 

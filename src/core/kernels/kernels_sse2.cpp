@@ -1,4 +1,5 @@
-// kernels::gemv_rows and gemm_rows for SSE2 (every x86-64 processor). Compiled with -ffp-contract=off.
+// kernels::gemv_rows and gemm_rows for SSE2 (every x86-64 processor). Compiled with
+// -ffp-contract=off.
 
 #include <immintrin.h>
 
