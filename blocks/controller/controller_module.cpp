@@ -228,8 +228,13 @@ bool Controller::look_ahead(std::uint64_t address, const LookAheadRequest& reque
     t.set_data_ptr(nullptr);
     t.set_data_length(0);
     t.set_extension(&ext);
+    // Taken off however the transport ends: the payload would otherwise free it.
+    struct Detach {
+        tlm::tlm_generic_payload& t;
+        LookAheadExtension* e;
+        ~Detach() { t.clear_extension(e); }
+    } detach{t, &ext};
     out->transport_dbg(t);
-    t.clear_extension(&ext);
     return ext.taken;
 }
 

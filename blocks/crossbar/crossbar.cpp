@@ -1004,9 +1004,13 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
     // outputs themselves (ideal, no wires) or the signals.
     const int reads = ideal ? 1 : slices;
     const int width = ideal && !ir ? lcols : nsig;
+    // The read noise is drawn on what the ADCs see: the outputs when ideal (after the signals
+    // are combined), else the signals.
+    const int noise_width = ideal ? lcols : nsig;
     const std::size_t R = static_cast<std::size_t>(rows);
     const std::size_t N = static_cast<std::size_t>(n);
     const std::size_t W = static_cast<std::size_t>(width);
+    const std::size_t NW = static_cast<std::size_t>(noise_width);
 
     // Quantise: sign + in_bits magnitude code; the sign sets the drive polarity.
     int finite = 1; // a loop without early exit, so that it vectorises
@@ -1177,12 +1181,13 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
     const std::vector<float>& wsig = !ideal && m_spec.sliced() ? m_wsig : m_weff;
     const std::vector<float>& vsig = !ideal && m_spec.sliced() ? m_sig_var : m_noise_var;
     bs.out.resize(static_cast<std::size_t>(reads) * N * W);
-    bs.var.resize(noisy ? bs.out.size() : 0);
-    auto through = [&](int r, const std::vector<float>& in, const std::vector<float>& m,
+    bs.var.resize(noisy ? static_cast<std::size_t>(reads) * N * NW : 0);
+    auto through = [&](int r, const std::vector<float>& in, const std::vector<float>& m, int cols,
                        std::vector<float>& out) {
         const std::size_t first = static_cast<std::size_t>(r) * N;
+        const std::size_t C = static_cast<std::size_t>(cols);
         const float* const x = in.data() + first * R;
-        float* const y = out.data() + first * W;
+        float* const y = out.data() + first * C;
         if (N > 1) {
             std::size_t own = 0;
             for (std::size_t b = 0; b < N; ++b)
@@ -1198,19 +1203,19 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
             // inputs with different rows are cheaper each over its own. Same bits either way.
             if (bs.list.size() * N * 2 <= own * 3) {
                 kernels::gemm_rows(x, rows, n, bs.list.data(), static_cast<int>(bs.list.size()),
-                                   m.data(), width, y, width);
+                                   m.data(), cols, y, cols);
                 return;
             }
         }
         for (std::size_t b = 0; b < N; ++b) {
             const std::vector<int>& list = lists[first + b];
             kernels::gemv_rows(x + b * R, list.data(), static_cast<int>(list.size()), m.data(),
-                               width, y + b * W);
+                               cols, y + b * C);
         }
     };
     if (!ir) {
         for (int r = 0; r < reads; ++r)
-            through(r, bs.in, wsig, bs.out);
+            through(r, bs.in, wsig, width, bs.out);
     } else {
         for (std::size_t b = 0; b < N; ++b)
             for (int r = 0; r < reads; ++r) {
@@ -1220,7 +1225,7 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
     }
     if (noisy)
         for (int r = 0; r < reads; ++r)
-            through(r, bs.x2, vsig, bs.var);
+            through(r, bs.x2, vsig, noise_width, bs.var);
 
     // Noise, conversion and shift-and-add, input by input in order: each input draws its read
     // noise as a read of its own would.
@@ -1245,13 +1250,13 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
                     for (int j = 0; j < lcols; ++j)
                         y[j] -= static_cast<float>(m_out_scale * m_zero * bs.x_sum[b]);
             }
-            if (noisy) add_noise(bs.var.data() + b * W, lcols, y);
+            if (noisy) add_noise(bs.var.data() + b * NW, lcols, y);
         } else {
             std::fill(y, y + lcols, 0.0f);
             for (int k = 0; k < slices; ++k) {
                 const std::size_t at = static_cast<std::size_t>(k) * N + b;
                 float* const sig = bs.out.data() + at * W;
-                if (noisy) add_noise(bs.var.data() + at * W, nsig, sig);
+                if (noisy) add_noise(bs.var.data() + at * NW, nsig, sig);
                 adc.apply(sig, nsig);
                 combine(sig, slice_weight(k), y);
             }

@@ -199,8 +199,9 @@ enum class CellFault : std::uint8_t { none, stuck_on, stuck_off };
 /// segment; each column ends at the bottom in a virtual ground (0 V) through one segment. An
 /// offset-mapped array's reference column is one more column of @p g_S, all at G_ref.
 /// Returns the current into each column's virtual ground (A); fills @p driver_currents_A (the
-/// current each source delivers) if given. Factorises on every call: for repeated reads of the
-/// same array use Crossbar, which factorises once per program().
+/// current each source delivers) if given. Builds the network on every call (the read itself by
+/// conjugate gradients, IrNetwork): for repeated reads of the same array use Crossbar, which
+/// builds it once per program().
 std::vector<double> solve_crossbar_network(const std::vector<double>& g_S, int rows, int cols,
                                            double r_wire_ohm, const std::vector<double>& v_rows_V,
                                            std::vector<double>* driver_currents_A = nullptr);

@@ -675,6 +675,9 @@ std::vector<std::pair<std::string, CrossbarSpec>> look_ahead_specs() {
     sliced.cell = rram(10e3, 100e3, 4);
     sliced.cell.read_noise_sigma = 0.02;
     out.emplace_back("4-bit weights on 2-bit cells", sliced);
+    CrossbarSpec sliced_ideal = sliced;
+    sliced_ideal.adc.bits = 0;
+    out.emplace_back("4-bit weights, ideal converter", sliced_ideal);
     CrossbarSpec quiet = adc;
     quiet.read_noise = false;
     out.emplace_back("5-bit ADC, no read noise", quiet);

@@ -65,8 +65,10 @@ public:
     /// @brief The first reads of a network are solved iteratively, without the factorisation:
     /// conjugate gradients preconditioned by the word lines and bit lines (each line's
     /// tridiagonal block solved exactly; the cells, far weaker than the wires, are what the
-    /// iterations add), stopped when the residual is below kIterativeTolerance of the right-hand
-    /// side (column currents then within about 1e-12 of the direct solve; ir_drop_test). After
+    /// iterations add), stopped once the residual is below kIterativeTolerance of the
+    /// right-hand side and an iteration moves no column's current by more than
+    /// kIterativeTolerance of the largest (column currents then within about 1e-11 of full scale
+    /// of the direct solve; ir_drop_test). After
     /// @p reads such reads, or as soon as one does not converge in kMaxIterations, the network
     /// factorises and back-substitutes from then on. 0: factorise at once.
     void set_iterative_reads(int reads) { m_iterative_limit = reads; }

@@ -109,7 +109,15 @@ std::uint64_t WireActivity::send(const unsigned char* data, std::size_t len,
                     const double v = x / top * full;
                     q = inline_round ? round_half_away(v) : std::round(v);
                 }
-                out.put(static_cast<std::uint64_t>(static_cast<std::int64_t>(q)) & mask, bits);
+                // Two's complement of a negative code (|q| < 2^63 then); a non-negative one may
+                // reach 2^64 - 1 at 64 bits.
+                // (2^64 - 1 rounds to 2^64 in double: the top code then).
+                constexpr double k2p64 = 18446744073709551616.0;
+                const std::uint64_t code =
+                    q < 0.0     ? static_cast<std::uint64_t>(static_cast<std::int64_t>(q))
+                    : q < k2p64 ? static_cast<std::uint64_t>(q)
+                                : ~std::uint64_t{0};
+                out.put(code & mask, bits);
             }
         } else {
             for (std::size_t e = 0; e < n; ++e) {

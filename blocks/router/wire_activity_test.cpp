@@ -94,7 +94,12 @@ public:
                 for (float x : v) {
                     const double q =
                         top > 0.0f && std::isfinite(x) ? std::round(x / top * full) : 0.0;
-                    push(static_cast<std::uint64_t>(static_cast<std::int64_t>(q)), bits);
+                    std::uint64_t code = ~std::uint64_t{0}; // 2^64 - 1 rounds up to 2^64
+                    if (q < 0.0)
+                        code = static_cast<std::uint64_t>(static_cast<std::int64_t>(q));
+                    else if (q < 18446744073709551616.0)
+                        code = static_cast<std::uint64_t>(q);
+                    push(code, bits);
                 }
             } else {
                 for (std::size_t e = 0; e < n; ++e) {
