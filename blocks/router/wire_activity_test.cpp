@@ -80,7 +80,7 @@ public:
             const unsigned bits = std::min(width.bits, 64u);
             if (width.element_bytes == sizeof(float)) {
                 std::vector<float> v(n);
-                std::memcpy(v.data(), data, n * sizeof(float));
+                if (n > 0) std::memcpy(v.data(), data, n * sizeof(float));
                 float top = 0.0f;
                 bool negative = false;
                 for (float x : v) {
@@ -160,7 +160,7 @@ TEST(WireActivity, CountsWhatTheBitByBitFormulationCounts) {
                 }
                 if (!v.empty() && gen() % 3 == 0) v[0] = 1.0f;
                 bytes.resize(v.size() * sizeof(float));
-                std::memcpy(bytes.data(), v.data(), bytes.size());
+                if (!v.empty()) std::memcpy(bytes.data(), v.data(), bytes.size());
                 width = {sizeof(float), static_cast<unsigned>(1 + gen() % 64)};
             } else { // 2-byte elements at 1..16 bits
                 bytes.resize(2 * n);
