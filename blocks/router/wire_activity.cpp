@@ -23,6 +23,41 @@ inline unsigned popcount(std::uint64_t v) {
     return static_cast<unsigned>((v * 0x0101010101010101ULL) >> 56);
 }
 
+/// Wires that change when @p n words of wires go from @p state to @p next, and state = next:
+/// with the processor's popcount instruction where it has one (every x86-64 since 2008), else
+/// the portable count. The same count either way.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt"))) std::uint64_t
+flip_words_popcnt(std::uint64_t* state, const std::uint64_t* next, std::size_t n) {
+    std::uint64_t c = 0;
+    for (std::size_t w = 0; w < n; ++w) {
+        c += static_cast<std::uint64_t>(__builtin_popcountll(state[w] ^ next[w]));
+        state[w] = next[w];
+    }
+    return c;
+}
+#endif
+
+std::uint64_t flip_words_portable(std::uint64_t* state, const std::uint64_t* next, std::size_t n) {
+    std::uint64_t c = 0;
+    for (std::size_t w = 0; w < n; ++w) {
+        c += popcount(state[w] ^ next[w]);
+        state[w] = next[w];
+    }
+    return c;
+}
+
+using FlipWords = std::uint64_t (*)(std::uint64_t*, const std::uint64_t*, std::size_t);
+FlipWords flip_words() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const FlipWords f =
+        __builtin_cpu_supports("popcnt") ? flip_words_popcnt : flip_words_portable;
+    return f;
+#else
+    return flip_words_portable;
+#endif
+}
+
 /// std::round(v) (half away from zero) for |v| < 2^62, inline: the truncation and the
 /// remainder are exact there.
 inline double round_half_away(double v) {
@@ -135,7 +170,14 @@ std::uint64_t WireActivity::send(const unsigned char* data, std::size_t len,
     // last beat); count the wires that change.
     std::uint64_t counted = 0;
     const unsigned words = static_cast<unsigned>(m_state.size());
-    for (std::uint64_t start = 0; start < total; start += m_wires) {
+    std::uint64_t start = 0;
+    if (m_wires % kWordBits == 0) {
+        // Whole words per beat: every full beat is the stream's next words as they are.
+        const FlipWords flip = flip_words();
+        for (; start + m_wires <= total; start += m_wires)
+            counted += flip(m_state.data(), s.data() + start / kWordBits, words);
+    }
+    for (; start < total; start += m_wires) {
         const std::uint64_t driven = std::min<std::uint64_t>(m_wires, total - start);
         for (unsigned w = 0; w < words; ++w) {
             const std::uint64_t first = static_cast<std::uint64_t>(w) * kWordBits;
