@@ -175,7 +175,7 @@ bool IrNetwork::iterate() {
     double rz = r.dot(z);
     // Stopped on what a read returns: once the residual is small and an iteration moves no
     // column's current by more than the tolerance of the largest one.
-    for (int it = 0; it < kMaxIterations; ++it) {
+    for (int it = 0; it < m_max_iterations; ++it) {
         q.noalias() = m_a * p;
         const double alpha = rz / p.dot(q);
         m_v += alpha * p;

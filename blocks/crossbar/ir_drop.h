@@ -69,7 +69,7 @@ public:
     /// right-hand side and an iteration moves no column's current by more than
     /// kIterativeTolerance of the largest (column currents then within about 1e-11 of full scale
     /// of the direct solve; ir_drop_test). After
-    /// @p reads such reads, or as soon as one does not converge in kMaxIterations, the network
+    /// @p reads such reads, or as soon as one does not converge in max_iterations(), the network
     /// factorises and back-substitutes from then on. 0: factorise at once.
     void set_iterative_reads(int reads) { m_iterative_limit = reads; }
     /// Reads so far that were solved iteratively.
@@ -77,6 +77,10 @@ public:
     bool factorised() const { return m_factorised; }
     static constexpr double kIterativeTolerance = 1e-13;
     static constexpr int kMaxIterations = 200;
+    /// The iterations a read may take before the network factorises instead (kMaxIterations;
+    /// tests lower it to reach the fallback).
+    void set_max_iterations(int iterations) { m_max_iterations = iterations; }
+    int max_iterations() const { return m_max_iterations; }
     /// Iterative reads before the network factorises, by default: a 64 x 64 read takes 10 to 25
     /// iterations, about a fifth of the factorisation each.
     static constexpr int kDefaultIterativeReads = 3;
@@ -132,6 +136,7 @@ private:
     bool m_factorised = false;
     int m_iterative_limit = kDefaultIterativeReads;
     int m_iterative_reads = 0;
+    int m_max_iterations = kMaxIterations;
     /// The line preconditioner: every word line's row nodes and every bit line's column nodes
     /// in order along the line (lines back to back, line k from m_line_start[k]), each node's
     /// multiplier onto the next and pivot in the line's LDL^T.

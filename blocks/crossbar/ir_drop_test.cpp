@@ -669,3 +669,32 @@ TEST(IrDrop, ReadNoiseOnSlicedWeightsWithIdealConvertersIsTheWireFreeNoise) {
 
 } // namespace
 } // namespace neurotlm
+
+namespace neurotlm {
+namespace {
+
+TEST(IrDrop, AReadThatDoesNotConvergeFactorisesInstead) {
+    // Two iterations cannot solve a 32x32 network to the tolerance: the read must fall back to
+    // the factorisation, give the direct answer bit for bit, and leave the network factorised.
+    const int n = 32;
+    const std::vector<double> g = transfer_test_conductances(n, n, 21);
+    const std::vector<double> v = transfer_test_voltages(n);
+    detail::IrNetwork starved(g, n, n, 1.0), direct(g, n, n, 1.0);
+    starved.set_max_iterations(2);
+    direct.set_iterative_reads(0);
+    std::vector<double> col(n), drv(n), col0(n), drv0(n);
+    starved.solve(v.data(), col.data(), drv.data());
+    direct.solve(v.data(), col0.data(), drv0.data());
+    EXPECT_EQ(starved.iterative_reads(), 0);
+    EXPECT_TRUE(starved.factorised());
+    EXPECT_EQ(col, col0);
+    EXPECT_EQ(drv, drv0);
+    // With its iterations it would have converged (the fallback is not the normal path).
+    detail::IrNetwork normal(g, n, n, 1.0);
+    normal.solve(v.data(), col.data(), drv.data());
+    EXPECT_EQ(normal.iterative_reads(), 1);
+    EXPECT_FALSE(normal.factorised());
+}
+
+} // namespace
+} // namespace neurotlm
