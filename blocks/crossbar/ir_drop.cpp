@@ -132,7 +132,6 @@ IrNetwork::IrNetwork(const std::vector<double>& g_S, int rows, int cols, double 
             }
         }
     }
-    if (m_iterative_limit <= 0) factorise();
 }
 
 void IrNetwork::factorise() {

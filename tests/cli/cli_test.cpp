@@ -35,6 +35,17 @@ json cli_load(const std::string& path) {
     return neurotlm::testing::load_json(path);
 }
 
+// A report file's text without the two wall-clock lines, for byte-for-byte comparisons.
+std::string without_wall_clock(const std::string& text) {
+    std::stringstream in(text), out;
+    std::string line;
+    while (std::getline(in, line))
+        if (line.find("wall_time_s") == std::string::npos &&
+            line.find("started_at") == std::string::npos)
+            out << line << "\n";
+    return out.str();
+}
+
 // The report without the fields that legitimately change between equal runs.
 json comparable(json report) {
     report["run"].erase("wall_time_s");
@@ -140,16 +151,8 @@ TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
     EXPECT_EQ(a.dump(), b.dump());
     EXPECT_NE(a["totals"]["energy_J"], c["totals"]["energy_J"]);
     // The whole file, byte for byte, apart from the two wall-clock lines.
-    auto strip = [](const std::string& text) {
-        std::stringstream in(text), out;
-        std::string line;
-        while (std::getline(in, line))
-            if (line.find("wall_time_s") == std::string::npos &&
-                line.find("started_at") == std::string::npos)
-                out << line << "\n";
-        return out.str();
-    };
-    EXPECT_EQ(strip(slurp(dir + "/a/report.json")), strip(slurp(dir + "/b/report.json")));
+    EXPECT_EQ(without_wall_clock(slurp(dir + "/a/report.json")),
+              without_wall_clock(slurp(dir + "/b/report.json")));
 }
 
 TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
@@ -164,15 +167,6 @@ TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
         {"ideal_adc", def + " --set /workload/dataset/limit=71 --set /components/2/adc/bits=0"},
         {"tiny", test_data("good/tiny_mlp.json")},
     };
-    auto strip = [](const std::string& text) {
-        std::stringstream in(text), out;
-        std::string line;
-        while (std::getline(in, line))
-            if (line.find("wall_time_s") == std::string::npos &&
-                line.find("started_at") == std::string::npos)
-                out << line << "\n";
-        return out.str();
-    };
     for (const auto& [name, args] : cases) {
         std::vector<std::string> reports, tables;
         for (const char* batch : {"1", "7", ""}) {
@@ -180,7 +174,7 @@ TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
             const std::string opt = *batch ? std::string(" --batch ") + batch : "";
             const Result r = cli_run("run -q " + args + opt + " --out " + out);
             ASSERT_EQ(r.code, 0) << name << opt << ": " << r.err;
-            reports.push_back(strip(slurp(out + "/report.json")));
+            reports.push_back(without_wall_clock(slurp(out + "/report.json")));
             tables.push_back(slurp(out + "/report.csv"));
         }
         EXPECT_NE(reports[0].find("\"accuracy\""), std::string::npos) << name;
