@@ -85,6 +85,13 @@ Controller::Controller(const sc_core::sc_module_name& name, const Params& params
     m_act[static_cast<int>(DigitalOp::compare)] = ledger().declare(
         "compare", energy("compare_energy", tech.compare_energy_J(cmp_bits)),
         "comparison (" + std::to_string(cmp_bits) + " bits)", energy_class::activation);
+    // Pooling reuses the lanes' comparators (max) and adders (average).
+    m_act[static_cast<int>(DigitalOp::pool_compare)] = ledger().declare(
+        "max_pool", energy("compare_energy", tech.compare_energy_J(cmp_bits)),
+        "max-pooling comparison (" + std::to_string(cmp_bits) + " bits)", energy_class::pooling);
+    m_act[static_cast<int>(DigitalOp::pool_add)] = ledger().declare(
+        "average_pool", energy("accumulate_energy", tech.add_energy_J(acc_bits)),
+        "average-pooling addition (" + std::to_string(acc_bits) + " bits)", energy_class::pooling);
     NonlinearUnitSpec nl;
     NonlinearUnitSpec::table().apply(params, "nonlinear.", nl);
     m_nonlinear_cycles = static_cast<unsigned>(nl.cycles());

@@ -320,16 +320,38 @@ json network_schema() {
     const ParamTable& top = network_param_table();
     json s = param_table_schema(top);
     json layer = param_table_schema(network_layer_param_table());
-    layer["description"] = "a dense layer: y = activation(scale (W x + b))";
+    layer["description"] =
+        "a layer: dense or conv2d (y = activation(scale (W x + b))), maxpool, avgpool or add";
     const json number = {{"type", "number"}};
-    layer["properties"]["weights"] = described(
-        network_layer_param_table(), "weights",
-        {{"anyOf",
-          json::array({{{"type", "string"}},
-                       {{"type", "array"}, {"items", {{"type", "array"}, {"items", number}}}}})}});
+    const json matrix = {{"type", "array"}, {"items", {{"type", "array"}, {"items", number}}}};
+    const json kernel4 = {
+        {"type", "array"},
+        {"items", {{"type", "array"}, {"items", {{"type", "array"}, {"items", matrix["items"]}}}}}};
+    layer["properties"]["weights"] =
+        described(network_layer_param_table(), "weights",
+                  {{"anyOf", json::array({{{"type", "string"}}, matrix, kernel4})}});
     layer["properties"]["bias"] = described(
         network_layer_param_table(), "bias",
         {{"anyOf", json::array({{{"type", "string"}}, {{"type", "array"}, {"items", number}}})}});
+    // An integer, or a pair of them.
+    auto pair = [&](const char* key, int minimum) {
+        const json one = {{"type", "integer"}, {"minimum", minimum}};
+        layer["properties"][key] = described(
+            network_layer_param_table(), key,
+            {{"anyOf",
+              json::array(
+                  {one, {{"type", "array"}, {"items", one}, {"minItems", 2}, {"maxItems", 2}}})}});
+    };
+    pair("kernel", 1);
+    pair("stride", 1);
+    pair("padding", 0);
+    const json positive = {{"type", "integer"}, {"minimum", 1}};
+    s["properties"]["input"] = described(
+        top, "input",
+        {{"anyOf",
+          json::array(
+              {positive,
+               {{"type", "array"}, {"items", positive}, {"minItems", 3}, {"maxItems", 3}}})}});
     s["properties"]["layers"] =
         described(top, "layers", {{"type", "array"}, {"minItems", 1}, {"items", layer}});
     json out = {{"$schema", kDraft07},

@@ -671,12 +671,11 @@ void GxnorTraining::export_network(const std::string& path) const {
     Network net;
     net.name = "gxnor_trained";
     net.description = "trained in situ by gxnor_training (hardware network)";
+    net.input_shape = {m_widths[0], 1, 1};
     for (std::size_t l = 0; l < m_hw->units.size(); ++l) {
         const GxnorLayer::State s = m_hw->units[l].save_state();
-        DenseLayer d;
-        d.name = "fc" + std::to_string(l + 1);
-        d.inputs = m_widths[l];
-        d.outputs = m_widths[l + 1];
+        Layer d = make_dense("fc" + std::to_string(l + 1), m_widths[l], m_widths[l + 1],
+                             static_cast<int>(l) - 1);
         d.activation = l + 1 < m_hw->units.size() ? Activation::ternary : Activation::none;
         d.weights.resize(s.weights.size());
         d.bias.resize(static_cast<std::size_t>(d.outputs));

@@ -22,6 +22,15 @@ std::string fmnist(const char* file) {
     return default_fashion_mnist_dir() + "/" + file;
 }
 
+/// "3 layers: conv2d, maxpool, dense" for messages.
+std::string describe_layers(const Network& net) {
+    std::string s = std::to_string(net.layers.size()) + " layers:";
+    for (std::size_t l = 0; l < net.layers.size(); ++l)
+        s += (l ? ", " : " ") + std::string(to_string(net.layers[l].kind)) +
+             (net.layers[l].from != static_cast<int>(l) - 1 ? " (from elsewhere)" : "");
+    return s;
+}
+
 } // namespace
 
 ParamTable MlpInference::param_table() {
@@ -56,6 +65,10 @@ ParamTable MlpInference::param_table() {
                 0.01, 100.0)
         .boolean("software_reference", true,
                  "run the float network on the same images for comparison")
+        .integer("record_outputs", 0,
+                 "keep the last layer's outputs (as the hardware computed them) of the first N "
+                 "images in the report's workload results, under \"outputs\"",
+                 0, 10000)
         .string("buffer", "",
                 "the buffer block holding activations between layers: its name; \"\" = the "
                 "platform's only buffer, or none when it has no buffer block");
@@ -102,11 +115,19 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     if (m_data.count == 0)
         throw ConfigError(file, p.pointer_of("dataset.offset"),
                           "at least one image after the offset", "none");
-    if (m_data.image_size() != m_net.input_size())
+    const Shape& in = m_net.input_shape;
+    const bool image_input = in.height > 1 || in.width > 1;
+    if (image_input ? (in.channels != 1 || in.height != m_data.height || in.width != m_data.width)
+                    : m_data.image_size() != m_net.input_size())
         throw ConfigError(file, p.pointer_of("dataset.images"),
-                          "images of " + std::to_string(m_net.input_size()) +
-                              " pixels (the network's input), after any dataset.resize",
-                          std::to_string(m_data.height) + "x" + std::to_string(m_data.width));
+                          image_input ? "images of " + to_string(in) +
+                                            " (the network's input: channels x height x width), "
+                                            "after any dataset.resize"
+                                      : "images of " + std::to_string(m_net.input_size()) +
+                                            " pixels (the network's input), after any "
+                                            "dataset.resize",
+                          "1x" + std::to_string(m_data.height) + "x" +
+                              std::to_string(m_data.width));
     m_calibration =
         static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));
     m_run_count = m_data.count;
@@ -120,6 +141,7 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     }
     m_margin = static_cast<float>(p.number("adc_range_margin"));
     m_software = p.boolean("software_reference");
+    m_record = static_cast<int>(p.integer("record_outputs"));
     m_classes = m_net.output_size();
     if (!m_data.labels.empty()) {
         for (int l : m_data.labels)
@@ -138,10 +160,28 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     for (const auto* t : tiles)
         for (const auto& l : platform.analog_links)
             if (l.from == t->name && l.from_port == "aout") m_chain_mode = true;
+    if (m_chain_mode && !m_net.is_mlp())
+        throw ConfigError(file, p.pointer_of("network"),
+                          "dense layers, each taking the previous one's output (tiles on analog "
+                          "links run a network as an analog chain)",
+                          m_net.name + " has " + describe_layers(m_net));
     m_mapper = std::make_unique<TileMapper>(tiles, file, p.pointer_of("tiles"), *platform.devices);
     int needed = 0;
-    for (const auto& layer : m_net.layers)
-        needed += m_mapper->tiles_for(layer.inputs + 1, layer.outputs);
+    for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+        const Layer& layer = m_net.layers[l];
+        // A bias row only where there is a bias (a chain's bias rows are driven by the supply,
+        // so a chain keeps them all).
+        bool bias = m_chain_mode;
+        for (float b : layer.bias)
+            bias = bias || b != 0.0f;
+        m_bias_row.push_back(layer.weighted() && bias);
+        m_convolutions = m_convolutions || layer.kind == LayerKind::conv2d;
+        if (!layer.weighted()) continue;
+        needed += m_mapper->tiles_for(matrix_rows(l), layer.outputs);
+        // A grouped convolution's rows outside a group hold zeros: they are not operations.
+        m_macs_per_image +=
+            static_cast<double>(layer.inputs / layer.groups) * layer.outputs * layer.positions();
+    }
     if (static_cast<std::size_t>(needed) > m_mapper->tiles())
         throw ConfigError(file, p.pointer_of("tiles"),
                           std::to_string(needed) + " tiles of " +
@@ -149,10 +189,57 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                               std::to_string(m_mapper->tile_cols()) +
                               " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
                           std::to_string(m_mapper->tiles()) + " tiles");
-    for (const auto& layer : m_net.layers)
-        m_macs_per_image += static_cast<double>(layer.inputs) * layer.outputs;
     calibrate(platform, p.pointer_of("network"));
     if (m_chain_mode) set_chain_gains(file, p.pointer_of("tiles"));
+}
+
+int MlpInference::matrix_rows(std::size_t l) const {
+    return m_net.layers[l].inputs + (m_bias_row[l] ? 1 : 0);
+}
+
+void MlpInference::layer_input(std::size_t l, const float* x, int position,
+                               std::vector<float>& out) const {
+    const Layer& L = m_net.layers[l];
+    out.resize(static_cast<std::size_t>(matrix_rows(l)));
+    if (L.kind == LayerKind::conv2d)
+        L.patch(x, position / L.out_shape.width, position % L.out_shape.width, out.data());
+    else
+        std::copy_n(x, L.inputs, out.begin());
+    if (m_bias_row[l]) out.back() = m_map[l].x_max;
+}
+
+// Each activation (the image, every layer's output) takes a slot of the buffer from when it is
+// written until its last reader has read it; a slot is reused once free. A chain of layers
+// needs two (ping-pong), a residual connection a third.
+void MlpInference::plan_buffer_slots() {
+    const std::size_t layers = m_net.layers.size();
+    // last_use[t + 1]: the last layer reading tensor t (-1: the image); layers = classify.
+    std::vector<std::size_t> last_use(layers + 1, 0);
+    int widest = m_net.input_size();
+    for (std::size_t l = 0; l < layers; ++l) {
+        const Layer& L = m_net.layers[l];
+        last_use[static_cast<std::size_t>(L.from + 1)] = l;
+        if (L.kind == LayerKind::add) last_use[static_cast<std::size_t>(L.skip + 1)] = l;
+        widest = std::max(widest, L.out_shape.size());
+    }
+    last_use[layers] = layers;
+    m_buffer_slot_bytes = static_cast<std::uint64_t>(widest) * sizeof(float);
+    m_slot.assign(layers + 1, 0);
+    std::vector<int> holder; // per slot: the tensor in it (index into last_use), or -1
+    for (std::size_t t = 0; t <= layers; ++t) {
+        // Tensor t is written by layer t - 1 (the image first); slots whose tensor was last
+        // read before that layer are free.
+        std::size_t slot = holder.size();
+        for (std::size_t k = 0; k < holder.size(); ++k)
+            if (holder[k] < 0 || (t > 0 && last_use[static_cast<std::size_t>(holder[k])] < t - 1)) {
+                slot = k;
+                break;
+            }
+        if (slot == holder.size()) holder.push_back(-1);
+        holder[slot] = static_cast<int>(t);
+        m_slot[t] = static_cast<int>(slot);
+    }
+    m_slots = static_cast<int>(holder.size());
 }
 
 void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
@@ -180,16 +267,16 @@ void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
         if (!buffer->reachable)
             throw ConfigError(file, p.pointer_of("buffer"), "a buffer the controller can reach",
                               buffer->name + " is not connected to it");
-        int widest = m_net.input_size();
-        for (const auto& layer : m_net.layers)
-            widest = std::max(widest, layer.outputs);
-        m_buffer_half = static_cast<std::uint64_t>(widest) * sizeof(float);
+        plan_buffer_slots();
+        const std::uint64_t need = m_buffer_slot_bytes * static_cast<std::uint64_t>(m_slots);
         const SramSpec sram = SramSpec::table().build(*buffer->params);
-        if (2.0 * static_cast<double>(m_buffer_half) > sram.capacity_bytes)
+        if (static_cast<double>(need) > sram.capacity_bytes)
             throw ConfigError(file, p.pointer_of("buffer"),
-                              "a buffer of at least " + std::to_string(2 * m_buffer_half) +
-                                  " bytes (two halves of the widest activation, " +
-                                  std::to_string(widest) + " float32 values)",
+                              "a buffer of at least " + std::to_string(need) + " bytes (" +
+                                  std::to_string(m_slots) +
+                                  " activations held at once, each as wide as the widest, " +
+                                  std::to_string(m_buffer_slot_bytes / sizeof(float)) +
+                                  " float32 values)",
                               buffer->name + " holds " +
                                   std::to_string(static_cast<long long>(sram.capacity_bytes)));
         m_buffer = buffer->name;
@@ -219,20 +306,27 @@ std::vector<const ComponentInfo*> MlpInference::find_tiles(const Params& p,
 
 void MlpInference::calibrate(const PlatformInfo& platform, const std::string& network_pointer) {
     const std::string& file = platform.file;
-    // Every layer's input on each calibration image, from the float reference.
+    // Every weighted layer's input on each calibration image, from the float reference.
     const std::size_t layers = m_net.layers.size();
     std::vector<std::vector<std::vector<float>>> inputs(static_cast<std::size_t>(m_calibration));
     for (int i = 0; i < m_calibration; ++i) {
         auto& in = inputs[static_cast<std::size_t>(i)];
-        in.emplace_back(m_data.image(i), m_data.image(i) + m_data.image_size());
-        std::vector<std::vector<float>> outs = forward_layers(m_net, m_data.image(i));
-        outs.pop_back(); // the last layer's output feeds no tile
-        for (auto& o : outs)
-            in.push_back(std::move(o));
+        in.resize(layers);
+        const std::vector<std::vector<float>> outs = forward_layers(m_net, m_data.image(i));
+        for (std::size_t l = 0; l < layers; ++l) {
+            const Layer& L = m_net.layers[l];
+            if (!L.weighted()) continue;
+            if (L.from < 0)
+                in[l].assign(m_data.image(i), m_data.image(i) + m_data.image_size());
+            else
+                in[l] = outs[static_cast<std::size_t>(L.from)];
+        }
     }
 
+    m_map.resize(layers);
     for (std::size_t l = 0; l < layers; ++l) {
-        const DenseLayer& L = m_net.layers[l];
+        const Layer& L = m_net.layers[l];
+        if (!L.weighted()) continue;
         // x_max: the largest input magnitude. The bias row carries b / x_max at input x_max.
         float x_max = 0.0f;
         for (const auto& in : inputs)
@@ -249,26 +343,30 @@ void MlpInference::calibrate(const PlatformInfo& platform, const std::string& ne
             w = std::max(w, std::fabs(v));
         for (float v : L.bias)
             w = std::max(w, std::fabs(v) / x_max);
-        std::vector<float> matrix(static_cast<std::size_t>(L.inputs + 1) * L.outputs);
-        for (int r = 0; r <= L.inputs; ++r)
+        const int rows = matrix_rows(l);
+        std::vector<float> matrix(static_cast<std::size_t>(rows) * L.outputs);
+        std::copy(L.weights.begin(), L.weights.end(), matrix.begin());
+        if (m_bias_row[l])
             for (int c = 0; c < L.outputs; ++c)
-                matrix[static_cast<std::size_t>(r) * L.outputs + c] =
-                    r < L.inputs ? L.weight(r, c) : L.bias[static_cast<std::size_t>(c)] / x_max;
-        MatrixMap map = m_mapper->place(matrix, L.inputs + 1, L.outputs);
+                matrix[static_cast<std::size_t>(L.inputs) * L.outputs + c] =
+                    L.bias[static_cast<std::size_t>(c)] / x_max;
+        MatrixMap map = m_mapper->place(matrix, rows, L.outputs);
         map.x_max = x_max;
         map.w_max = w > 0 ? w : 1.0f;
-        m_map.push_back(std::move(map));
+        m_map[l] = std::move(map);
         if (m_chain_mode) plan_chain_layer(platform, l);
     }
     // ADC range per tile: the largest output of any one input slice over the calibration
-    // images (what the converter must cover without clipping).
-    for (const auto& in : inputs) {
+    // images (what the converter must cover without clipping); a convolution's every patch.
+    std::vector<float> xb;
+    for (const auto& in : inputs)
         for (std::size_t l = 0; l < layers; ++l) {
-            std::vector<float> xb(in[l]);
-            xb.push_back(m_map[l].x_max); // bias row input
-            TileMapper::observe(m_map[l], xb);
+            if (!m_net.layers[l].weighted()) continue;
+            for (int pos = 0; pos < m_net.layers[l].positions(); ++pos) {
+                layer_input(l, in[l].data(), pos, xb);
+                TileMapper::observe(m_map[l], xb);
+            }
         }
-    }
     for (auto& map : m_map)
         TileMapper::finish(map, m_margin);
     check_precision();
@@ -293,265 +391,6 @@ void MlpInference::calibrate(const PlatformInfo& platform, const std::string& ne
             }
         }
     }
-}
-
-namespace {
-
-const AnalogLinkInfo* link_into(const PlatformInfo& platform, const std::string& comp,
-                                const std::string& port) {
-    for (const auto& k : platform.analog_links)
-        if (k.to == comp && k.to_port == port) return &k;
-    return nullptr;
-}
-
-std::string block_name(const std::string& layer, int rb, int cb, const std::string& tile) {
-    return "layer " + layer + ", block (" + std::to_string(rb) + ", " + std::to_string(cb) +
-           ") on " + tile;
-}
-
-} // namespace
-
-// The chain is read from the links, not declared twice: each tile of a layer sends its column
-// currents to the neuron bank of its column block (one part per row block), and each bank's
-// outputs reach the rows of the next layer's tiles that take those activations. Anything else
-// would compute a different network, so it is refused where the file says it.
-void MlpInference::plan_chain_layer(const PlatformInfo& platform, std::size_t l) {
-    const std::string& file = platform.file;
-    const MatrixMap& lm = m_map[l];
-    const DenseLayer& L = m_net.layers[l];
-    const bool last = l + 1 == m_net.layers.size();
-    ChainLayer layer;
-    layer.banks.resize(static_cast<std::size_t>(lm.col_blocks));
-    std::vector<std::vector<bool>> part_used(static_cast<std::size_t>(lm.col_blocks));
-    for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-        const TileBlock& b = lm.blocks[k];
-        const int rb = static_cast<int>(k) / lm.col_blocks;
-        const int cb = static_cast<int>(k) % lm.col_blocks;
-        const std::string where = block_name(L.name, rb, cb, b.tile);
-        const Params& tp = *platform.find(b.tile)->params;
-
-        // Its currents: one link from aout, the block's columns first, into a bank.
-        const AnalogLinkInfo* out = nullptr;
-        for (const auto& x : platform.analog_links)
-            if (x.from == b.tile && x.from_port == "aout") {
-                if (out)
-                    throw ConfigError(file, x.pointer,
-                                      "one link from " + b.tile + ".aout (" + where +
-                                          ": its columns feed one neuron bank)",
-                                      "a second link");
-                out = &x;
-            }
-        if (!out)
-            throw ConfigError(file, "/connections",
-                              "a link from " + b.tile + ".aout to a neuron bank (" + where +
-                                  "; every tile of an analog chain sends its currents on)",
-                              "none");
-        const ComponentInfo* bank = platform.find(out->to);
-        if (!bank || bank->type != "neuron_bank")
-            throw ConfigError(file, out->pointer + "/to", "a neuron_bank input (" + where + ")",
-                              "\"" + out->to + "." + out->to_port + "\"");
-        if (out->first != 0 || out->count < b.cols)
-            throw ConfigError(file, out->pointer,
-                              "a link carrying " + b.tile + "'s first " + std::to_string(b.cols) +
-                                  " outputs (" + where + " holds outputs " +
-                                  std::to_string(b.col0) + " to " +
-                                  std::to_string(b.col0 + b.cols - 1) + ")",
-                              "values " + std::to_string(out->first) + " to " +
-                                  std::to_string(out->first + out->count - 1));
-        const NeuronBankSpec spec = NeuronBankSpec::from_params(*bank->params);
-        ChainBank& cbank = layer.banks[static_cast<std::size_t>(cb)];
-        if (rb == 0) {
-            cbank.name = bank->name;
-            cbank.col0 = b.col0;
-            cbank.cols = b.cols;
-            cbank.parts = spec.parts;
-            cbank.linear = spec.mode == BankMode::linear;
-            cbank.r_unit_ohm = spec.readout.r_unit_ohm;
-            cbank.configured_gain = spec.readout.gain;
-            cbank.fit_gain = spec.readout.fit_gain;
-            cbank.difference = spec.readout.kind == ReadoutKind::difference;
-            part_used[static_cast<std::size_t>(cb)].assign(static_cast<std::size_t>(spec.parts),
-                                                           false);
-            for (const auto& other : layer.banks)
-                if (&other != &cbank && other.name == bank->name)
-                    throw ConfigError(file, out->pointer + "/to",
-                                      "a bank of its own for each column block (" + where + ")",
-                                      bank->name + " already takes another column block");
-            if (spec.parts != lm.row_blocks)
-                bank->params->fail("parts",
-                                   std::to_string(lm.row_blocks) + " parts: layer " + L.name +
-                                       " is split over " + std::to_string(lm.row_blocks) +
-                                       " row blocks (ceil((inputs + 1) / rows)) whose readouts "
-                                       "it averages",
-                                   std::to_string(spec.parts));
-            const bool wants_neuron = L.activation == Activation::reverse_sigmoid;
-            const bool fits = cbank.linear ? L.activation == Activation::none : wants_neuron;
-            if (!fits || (!last && cbank.linear))
-                bank->params->fail(
-                    "mode",
-                    "a bank that realises layer " + L.name + "'s activation " +
-                        to_string(L.activation) +
-                        ": \"neuron\" for reverse_sigmoid (the SOT-MRAM neuron's curve), "
-                        "\"linear\" for none on the last layer",
-                    std::string(cbank.linear ? "linear" : "neuron") +
-                        (!wants_neuron && L.activation != Activation::none
-                             ? " (no analog neuron computes " +
-                                   std::string(to_string(L.activation)) + ")"
-                             : ""));
-            if (!cbank.linear) {
-                if (spec.neuron.rail_low_V != 0.0)
-                    bank->params->fail("neuron.rail_low",
-                                       "0 V: the outputs drive the next tiles' rows directly, "
-                                       "so the low rail is the activation 0",
-                                       std::to_string(spec.neuron.rail_low_V) + " V");
-                layer.swing_V = spec.neuron.swing_V();
-                const ReverseSigmoidFit fit = fit_reverse_sigmoid(
-                    SotNeuron(spec.neuron), -spec.neuron.swing_V(), spec.neuron.swing_V());
-                layer.center_V = fit.center_V;
-                layer.scale_V = fit.scale_V;
-            }
-            if (last && !bank->reachable)
-                throw ConfigError(file, out->pointer + "/to",
-                                  "a last-layer bank the controller can read (" + where + ")",
-                                  bank->name + " is not connected to it");
-        } else if (cbank.name != bank->name) {
-            throw ConfigError(file, out->pointer + "/to",
-                              "the bank of column block " + std::to_string(cb) + ", " + cbank.name +
-                                  " (" + where + ")",
-                              "\"" + out->to + "\"");
-        }
-        if (spec.neurons != out->count)
-            throw std::logic_error("analog chain: a link's width differs from its bank's");
-        // Which part: ain for one part, ain<k> for several, each used once.
-        int part = 0;
-        if (spec.parts > 1) part = std::atoi(out->to_port.c_str() + 3);
-        auto used = part_used[static_cast<std::size_t>(cb)].begin() + part;
-        if (*used) throw std::logic_error("analog chain: two links into one bank input");
-        *used = true;
-
-        // Its rows: the first layer's inputs come from the controller; a later layer's from
-        // the previous layer's banks, then the bias row from the supply.
-        const int inputs = L.inputs;
-        const int data_rows = std::min(b.rows, inputs - b.row0);
-        const bool has_bias = b.row0 + b.rows > inputs;
-        const AnalogLinkInfo* in = link_into(platform, b.tile, "ain");
-        if (l == 0) {
-            if (in)
-                throw ConfigError(file, in->pointer + "/to",
-                                  "no link into the first layer's tiles (" + where +
-                                      ": the controller writes the inputs)",
-                                  "a link from " + in->from + "." + in->from_port);
-            continue;
-        }
-        if (data_rows <= 0)
-            throw ConfigError(file, "/workload/network",
-                              "a layer whose last row block holds inputs as well as the bias "
-                              "row (" +
-                                  where +
-                                  " would hold only the bias row and nothing "
-                                  "would start it)",
-                              std::to_string(inputs) + " inputs");
-        if (!in)
-            throw ConfigError(file, "/connections",
-                              "a link into " + b.tile + ".ain from the banks of layer " +
-                                  m_net.layers[l - 1].name + " (" + where + " takes inputs " +
-                                  std::to_string(b.row0) + " to " +
-                                  std::to_string(b.row0 + data_rows - 1) + ")",
-                              "none");
-        const ChainLayer& prev = m_chain[l - 1];
-        const ChainBank* src = nullptr;
-        for (const auto& pb : prev.banks)
-            if (pb.name == in->from) src = &pb;
-        const int from0 = src ? src->col0 + in->first : -1;
-        if (!src || in->from_port != "aout" || from0 != b.row0 || in->count != data_rows ||
-            in->first + in->count > src->cols)
-            throw ConfigError(
-                file, in->pointer,
-                "a link carrying layer " + m_net.layers[l - 1].name + "'s outputs " +
-                    std::to_string(b.row0) + " to " + std::to_string(b.row0 + data_rows - 1) +
-                    " (" + where + "; set ain_rows " + std::to_string(data_rows) +
-                    " and the link's first and count)",
-                src ? "outputs " + std::to_string(from0) + " to " +
-                          std::to_string(from0 + in->count - 1) + " of " + in->from
-                    : "\"" + in->from + "." + in->from_port + "\", not a bank of that layer");
-        const int bias_rows = static_cast<int>(tp.integer("bias_rows"));
-        if (bias_rows != (has_bias ? 1 : 0))
-            tp.fail("bias_rows",
-                    std::string(has_bias ? "1" : "0") + " (" + where +
-                        (has_bias ? " holds the layer's bias row after its inputs)"
-                                  : " holds no bias row)"),
-                    std::to_string(bias_rows));
-    }
-    m_chain.push_back(std::move(layer));
-}
-
-// The tiles give y = a x (x_max, w_max) amperes per unit of a partial pre-activation; each
-// part's amplifier gives gain r_unit times that, and the neuron sees the parts' average. So
-// the whole pre-activation z reaches the neuron as gain r_unit a z / parts, which must be
-// scale_V z.
-void MlpInference::set_chain_gains(const std::string& file, const std::string& tiles_pointer) {
-    for (std::size_t l = 0; l < m_chain.size(); ++l) {
-        ChainLayer& layer = m_chain[l];
-        const MatrixMap& lm = m_map[l];
-        const double a =
-            Crossbar::nominal_amperes_per_output(*lm.blocks.front().spec, lm.x_max, lm.w_max);
-        // The parts are averaged with one gain: tiles of other cells or read voltages would
-        // weigh their partial sums differently.
-        for (const TileBlock& b : lm.blocks) {
-            const double ab = Crossbar::nominal_amperes_per_output(*b.spec, lm.x_max, lm.w_max);
-            if (std::fabs(ab - a) > 1e-9 * a)
-                throw ConfigError(file, tiles_pointer,
-                                  "tiles of one layer of an analog chain that give the same "
-                                  "current per unit of pre-activation (one cell and read voltage)",
-                                  lm.blocks.front().tile + " and " + b.tile + " of layer " +
-                                      m_net.layers[l].name + " differ");
-        }
-        const double g_line = mean_line_conductance(lm);
-        for (auto& bank : layer.banks) {
-            if (bank.linear || !bank.fit_gain) continue;
-            // A transimpedance readout: gain r_unit a z / parts = scale_V z.
-            bank.gain = layer.scale_V * bank.parts / (bank.r_unit_ohm * a);
-            // A difference amplifier sees each line's conductance-weighted mean of the row
-            // voltages, the I- line pulled towards the I+ line by its r_unit: linearised at the
-            // layer's mean line conductance g, its output is gain beta (I+ - I-) / g with
-            // beta = g / (g + 1 / r_unit). Equal to the transimpedance gain's output for
-            // gain = gain_ti r_unit g / beta; the lines' common mode is left (the circuit's).
-            if (bank.difference) {
-                if (!(g_line > 0.0))
-                    throw ConfigError(file, tiles_pointer,
-                                      "differential tiles of analog weights for " + bank.name +
-                                          "'s difference amplifier (it reads a pair of lines "
-                                          "per output)",
-                                      "tiles of layer " + m_net.layers[l].name + " without them");
-                const double beta = g_line / (g_line + 1.0 / bank.r_unit_ohm);
-                bank.gain *= bank.r_unit_ohm * g_line / beta;
-            }
-        }
-    }
-}
-
-// The mean conductance of a pair's line over a layer's used pairs, as programmed without
-// variation (each tile's rows on the lines: the used ones, or all with UnusedLines::grounded).
-double MlpInference::mean_line_conductance(const MatrixMap& lm) {
-    double sum = 0.0;
-    long lines = 0;
-    for (const TileBlock& b : lm.blocks) {
-        CrossbarSpec s = *b.spec;
-        s.variation = false;
-        s.read_noise = false;
-        s.ir_drop = false;
-        if (s.sliced() || s.mapping != WeightMapping::differential) return 0.0;
-        Crossbar x(s, RngStream(0, "line-conductance"));
-        x.program(b.weights.data(), b.rows, b.cols, lm.w_max);
-        const std::vector<double>& g = x.conductances_S();
-        const int connected = s.unused_lines == UnusedLines::absent ? b.rows : s.rows;
-        for (int c = 0; c < 2 * b.cols; ++c) {
-            for (int i = 0; i < connected; ++i)
-                sum += g[static_cast<std::size_t>(i) * s.cols + c];
-            ++lines;
-        }
-    }
-    return lines ? sum / static_cast<double>(lines) : 0.0;
 }
 
 // A network whose weights the cells cannot hold is not worth running silently: with analog
@@ -598,9 +437,14 @@ struct MlpInference::Drivers {
     /// [layer][group]: the blocks that share one slice of the input (same rows), which a
     /// multicast feeds at once.
     std::vector<std::vector<std::vector<CrossbarTileDriver*>>> groups;
-    /// [layer]: hardware bits of an input activation and of a tile's partial sum
-    /// (tile_widths.h; the widest tile of the layer).
+    /// [layer]: hardware bits of the layer's input activations and of a tile's partial sum
+    /// (tile_widths.h; the widest tile of the layer). A layer without tiles carries the
+    /// activations at the width of the next weighted layer's inputs (the last one's sums after
+    /// the last).
     std::vector<int> in_bits, out_bits;
+    /// Scratch of one image: every layer's output, and a layer's tile inputs.
+    std::vector<std::vector<float>> acts;
+    std::vector<float> image, xb, patch, part, ahead_in, ahead_out;
     /// Activations as float32 elements of their hardware width.
     static ElementWidth width(int bits) { return {sizeof(float), static_cast<unsigned>(bits)}; }
     /// The widths and multicast groups of every layer's tiles, once the tiles have drivers.
@@ -609,7 +453,7 @@ struct MlpInference::Drivers {
 
 void MlpInference::Drivers::plan(RunContext& ctx, const std::vector<MatrixMap>& map) {
     for (std::size_t l = 0; l < map.size(); ++l) {
-        int in = 1, out = 1;
+        int in = 0, out = 0;
         std::vector<int> group_row0;
         groups.emplace_back();
         for (std::size_t k = 0; k < map[l].blocks.size(); ++k) {
@@ -630,6 +474,23 @@ void MlpInference::Drivers::plan(RunContext& ctx, const std::vector<MatrixMap>& 
         in_bits.push_back(in);
         out_bits.push_back(out);
     }
+    // Layers without tiles: the width of what reads their output next.
+    int next_in = 1, last_out = 1;
+    for (std::size_t l = map.size(); l-- > 0;)
+        if (out_bits[l] > 0) {
+            last_out = out_bits[l];
+            break;
+        }
+    next_in = last_out;
+    for (std::size_t l = map.size(); l-- > 0;) {
+        if (in_bits[l] > 0) {
+            next_in = in_bits[l];
+        } else {
+            in_bits[l] = next_in;
+            out_bits[l] = next_in;
+        }
+    }
+    out_bits.push_back(last_out); // classify reads the last layer's output at this width
 }
 
 void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
@@ -664,116 +525,200 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
             std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
         d.buffer->probe();
     }
+    d.acts.resize(m_net.layers.size());
+    d.part.resize(static_cast<std::size_t>(m_mapper->tile_cols()));
+}
+
+void MlpInference::digital_layer(RunContext* ctx, std::size_t l, const float* x, const float* skip,
+                                 std::vector<float>& y) const {
+    const Layer& L = m_net.layers[l];
+    const std::uint64_t n = static_cast<std::uint64_t>(L.out_shape.size());
+    const std::uint64_t window = static_cast<std::uint64_t>(L.kernel_h) * L.kernel_w;
+    switch (L.kind) {
+    case LayerKind::dense:
+    case LayerKind::conv2d: break; // y holds the sums
+    case LayerKind::maxpool:
+    case LayerKind::avgpool:
+        y.resize(n);
+        pool_forward(L, x, y.data());
+        if (ctx)
+            ctx->digital(L.kind == LayerKind::maxpool ? DigitalOp::pool_compare
+                                                      : DigitalOp::pool_add,
+                         n * (window - 1));
+        break;
+    case LayerKind::add:
+        y.assign(x, x + n);
+        for (std::size_t i = 0; i < y.size(); ++i)
+            y[i] += skip[i];
+        if (ctx) ctx->digital(DigitalOp::accumulate, n);
+        break;
+    }
+    if (L.activation == Activation::none) return;
+    for (auto& v : y)
+        v = activate(L.activation, v);
+    // A ReLU or a ternary threshold is a comparison; sigmoid-like curves need the controller's
+    // nonlinear unit.
+    if (ctx)
+        ctx->digital(L.activation == Activation::relu || L.activation == Activation::ternary
+                         ? DigitalOp::activation
+                         : DigitalOp::nonlinear,
+                     n);
 }
 
 void MlpInference::look_ahead(Drivers& d, int first, int count) const {
+    // Every layer's outputs for the batch, computed from the reads ahead exactly as infer()
+    // computes them from the reads it collects (partial sums in block order).
     const std::size_t n = static_cast<std::size_t>(count);
-    std::size_t width = static_cast<std::size_t>(m_data.image_size());
-    std::vector<float> x(n * width), xb, in, part, y;
-    for (std::size_t b = 0; b < n; ++b)
-        std::copy_n(m_data.image(first + static_cast<int>(b)), width, x.begin() + b * width);
-    for (std::size_t l = 0; l < m_map.size(); ++l) {
-        const DenseLayer& L = m_net.layers[l];
-        const MatrixMap& lm = m_map[l];
-        // The layer's inputs with the bias row's input, as infer() gives them to the tiles.
-        xb.resize(n * (width + 1));
-        for (std::size_t b = 0; b < n; ++b) {
-            std::copy_n(x.begin() + b * width, width, xb.begin() + b * (width + 1));
-            xb[b * (width + 1) + width] = lm.x_max;
+    const std::size_t layers = m_net.layers.size();
+    std::vector<std::vector<float>> outs(layers);
+    std::vector<float> in, part, xb;
+    auto tensor = [&](int t, std::size_t b) -> const float* {
+        if (t < 0) return m_data.image(first + static_cast<int>(b));
+        const std::size_t size =
+            static_cast<std::size_t>(m_net.layers[static_cast<std::size_t>(t)].out_shape.size());
+        return outs[static_cast<std::size_t>(t)].data() + b * size;
+    };
+    for (std::size_t l = 0; l < layers; ++l) {
+        const Layer& L = m_net.layers[l];
+        const std::size_t size = static_cast<std::size_t>(L.out_shape.size());
+        std::vector<float>& y = outs[l];
+        y.assign(n * size, 0.0f);
+        if (!L.weighted()) {
+            std::vector<float> one;
+            for (std::size_t b = 0; b < n; ++b) {
+                digital_layer(nullptr, l, tensor(L.from, b),
+                              L.kind == LayerKind::add ? tensor(L.skip, b) : nullptr, one);
+                std::copy(one.begin(), one.end(), y.begin() + b * size);
+            }
+            continue;
         }
-        const std::size_t outs = static_cast<std::size_t>(L.outputs);
-        y.assign(n * outs, 0.0f);
+        const MatrixMap& lm = m_map[l];
+        const std::size_t positions = static_cast<std::size_t>(L.positions());
+        const std::size_t reads = n * positions; // in infer()'s order: image, then position
         for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
             const TileBlock& blk = lm.blocks[k];
             const std::size_t rows = static_cast<std::size_t>(blk.rows);
             const std::size_t cols = static_cast<std::size_t>(blk.cols);
-            in.resize(n * rows);
+            in.resize(reads * rows);
             for (std::size_t b = 0; b < n; ++b)
-                std::copy_n(xb.begin() + b * (width + 1) + blk.row0, rows, in.begin() + b * rows);
-            part.resize(n * cols);
-            if (!d.tiles[l][k].look_ahead(in.data(), count, blk.rows, part.data(), blk.cols))
+                for (std::size_t pos = 0; pos < positions; ++pos) {
+                    layer_input(l, tensor(L.from, b), static_cast<int>(pos), xb);
+                    std::copy_n(xb.begin() + blk.row0, rows,
+                                in.begin() + (b * positions + pos) * rows);
+                }
+            part.resize(reads * cols);
+            if (!d.tiles[l][k].look_ahead(in.data(), static_cast<int>(reads), blk.rows, part.data(),
+                                          blk.cols))
                 return;
-            // Partial sums in block order, as infer() adds them.
-            for (std::size_t b = 0; b < n; ++b)
+            for (std::size_t r = 0; r < reads; ++r) {
+                float* out = y.data() + (r / positions) * size + r % positions;
                 for (std::size_t c = 0; c < cols; ++c)
-                    y[b * outs + static_cast<std::size_t>(blk.col0) + c] += part[b * cols + c];
+                    out[(static_cast<std::size_t>(blk.col0) + c) * positions] += part[r * cols + c];
+            }
         }
         if (L.activation != Activation::none)
             for (auto& v : y)
                 v = activate(L.activation, v);
-        x.swap(y);
-        width = outs;
     }
 }
 
-int MlpInference::infer(RunContext& ctx, Drivers& d, int image) const {
-    // Activations live in the buffer: layer l reads its input from half l % 2 and writes its
-    // output to the other half.
-    // Activations at the width of the layer that reads them; the last layer's outputs at its
-    // partial sums' width.
-    const std::size_t layers = m_map.size();
-    auto bits_of_input = [&](std::size_t l) {
-        return l < layers ? d.in_bits[l] : d.out_bits[layers - 1];
+int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
+    // Activations live in the buffer (plan_buffer_slots()): a layer reads its inputs from their
+    // slots and writes its output to its own, at the width of the layer that reads it.
+    const std::size_t layers = m_net.layers.size();
+    auto tensor = [&](int t) -> std::vector<float>& {
+        return t < 0 ? d.image : d.acts[static_cast<std::size_t>(t)];
     };
-    auto stash = [&](std::size_t half, const std::vector<float>& v, std::size_t reader) {
+    auto address = [&](int t) {
+        return static_cast<std::uint64_t>(m_slot[static_cast<std::size_t>(t + 1)]) *
+               m_buffer_slot_bytes;
+    };
+    auto stash = [&](int t, int bits) {
         if (d.buffer)
-            d.buffer->write(half * m_buffer_half, v.data(), v.size() * sizeof(float),
-                            Drivers::width(bits_of_input(reader)));
+            d.buffer->write(address(t), tensor(t).data(), tensor(t).size() * sizeof(float),
+                            Drivers::width(bits));
     };
-    auto fetch = [&](std::size_t half, std::vector<float>& v, std::size_t reader) {
+    auto fetch = [&](int t, std::size_t reader) {
         if (d.buffer)
-            d.buffer->read(half * m_buffer_half, v.data(), v.size() * sizeof(float),
-                           Drivers::width(bits_of_input(reader)));
+            d.buffer->read(
+                address(t), tensor(t).data(), tensor(t).size() * sizeof(float),
+                Drivers::width(d.in_bits.size() > reader ? d.in_bits[reader] : d.out_bits.back()));
     };
-    std::vector<float> x(m_data.image(image), m_data.image(image) + m_data.image_size());
-    std::vector<float> xb, y, part(static_cast<std::size_t>(m_mapper->tile_cols()));
-    for (std::size_t l = 0; l < m_map.size(); ++l) {
-        const DenseLayer& L = m_net.layers[l];
-        const MatrixMap& lm = m_map[l];
+    d.image.assign(m_data.image(image), m_data.image(image) + m_data.image_size());
+    for (std::size_t l = 0; l < layers; ++l) {
+        const Layer& L = m_net.layers[l];
         ctx.phase(L.name);
-        if (l == 0) stash(0, x, 0);
-        fetch(l % 2, x, l);
-        xb = x;
-        xb.push_back(lm.x_max);
-        // Start every tile of the layer, then collect: the tiles work in parallel. Tiles that
-        // share a slice of the input get it in one multicast.
-        for (const auto& group : d.groups[l]) {
-            const TileBlock& b =
-                lm.blocks[static_cast<std::size_t>(group.front() - &d.tiles[l][0])];
-            CrossbarTileDriver::start_mvm(ctx.bus(), group, xb.data() + b.row0, b.rows);
+        if (l == 0) stash(-1, d.in_bits[0]);
+        fetch(L.from, l);
+        if (L.kind == LayerKind::add) fetch(L.skip, l);
+        std::vector<float>& y = d.acts[l];
+        if (L.weighted()) {
+            const MatrixMap& lm = m_map[l];
+            const int positions = L.positions();
+            const std::vector<float>& x = tensor(L.from);
+            y.assign(static_cast<std::size_t>(L.out_shape.size()), 0.0f);
+            const std::size_t rows = static_cast<std::size_t>(matrix_rows(l));
+            for (int pos0 = 0; pos0 < positions; pos0 += kPositionChunk) {
+                const int chunk = std::min(kPositionChunk, positions - pos0);
+                d.xb.resize(static_cast<std::size_t>(chunk) * rows);
+                for (int i = 0; i < chunk; ++i) {
+                    layer_input(l, x.data(), pos0 + i, d.patch);
+                    std::copy(d.patch.begin(), d.patch.end(), d.xb.begin() + i * rows);
+                }
+                // A convolution's patches are known before its reads: offered to each tile
+                // ahead, a chunk at a time, they are computed together (bit for bit as one by
+                // one; a tile that cannot simply declines).
+                if (chunk > 1 && m_batch > 1)
+                    for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+                        const TileBlock& b = lm.blocks[k];
+                        const std::size_t br = static_cast<std::size_t>(b.rows);
+                        d.ahead_in.resize(static_cast<std::size_t>(chunk) * br);
+                        for (int i = 0; i < chunk; ++i)
+                            std::copy_n(d.xb.begin() + i * rows + b.row0, br,
+                                        d.ahead_in.begin() + i * br);
+                        d.ahead_out.resize(static_cast<std::size_t>(chunk) * b.cols);
+                        d.tiles[l][k].look_ahead(d.ahead_in.data(), chunk, b.rows,
+                                                 d.ahead_out.data(), b.cols);
+                    }
+                for (int i = 0; i < chunk; ++i) {
+                    const float* xb = d.xb.data() + i * rows;
+                    // Start every tile of the layer, then collect: the tiles work in parallel.
+                    // Tiles that share a slice of the input get it in one multicast.
+                    for (const auto& group : d.groups[l]) {
+                        const TileBlock& b =
+                            lm.blocks[static_cast<std::size_t>(group.front() - &d.tiles[l][0])];
+                        CrossbarTileDriver::start_mvm(ctx.bus(), group, xb + b.row0, b.rows);
+                    }
+                    float* out = y.data() + pos0 + i;
+                    for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
+                        const TileBlock& b = lm.blocks[k];
+                        d.tiles[l][k].collect(d.part.data(), b.cols);
+                        for (int c = 0; c < b.cols; ++c)
+                            out[static_cast<std::size_t>(b.col0 + c) * positions] +=
+                                d.part[static_cast<std::size_t>(c)];
+                    }
+                }
+            }
+            ctx.digital(DigitalOp::accumulate, static_cast<std::uint64_t>(lm.row_blocks - 1) *
+                                                   static_cast<std::uint64_t>(L.outputs) *
+                                                   static_cast<std::uint64_t>(positions));
         }
-        y.assign(static_cast<std::size_t>(L.outputs), 0.0f);
-        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-            const TileBlock& b = lm.blocks[k];
-            d.tiles[l][k].collect(part.data(), b.cols);
-            for (int c = 0; c < b.cols; ++c)
-                y[static_cast<std::size_t>(b.col0 + c)] += part[static_cast<std::size_t>(c)];
-        }
-        ctx.digital(DigitalOp::accumulate, static_cast<std::uint64_t>(lm.row_blocks - 1) *
-                                               static_cast<std::uint64_t>(L.outputs));
-        if (L.activation != Activation::none) {
-            for (auto& v : y)
-                v = activate(L.activation, v);
-            // A ReLU or a ternary threshold is a comparison; sigmoid-like curves need the
-            // controller's nonlinear unit.
-            const DigitalOp op =
-                L.activation == Activation::relu || L.activation == Activation::ternary
-                    ? DigitalOp::activation
-                    : DigitalOp::nonlinear;
-            ctx.digital(op, static_cast<std::uint64_t>(L.outputs));
-        }
-        stash((l + 1) % 2, y, l + 1);
-        x.swap(y);
+        digital_layer(&ctx, l, tensor(L.from).data(),
+                      L.kind == LayerKind::add ? tensor(L.skip).data() : nullptr, y);
+        stash(static_cast<int>(l), l + 1 < layers ? d.in_bits[l + 1] : d.out_bits.back());
     }
     ctx.phase("classify");
-    fetch(m_map.size() % 2, x, layers);
+    const int last = static_cast<int>(layers) - 1;
+    fetch(last, layers);
+    const std::vector<float>& x = tensor(last);
+    if (image < m_record) m_outputs.push_back(x);
     const int predicted = argmax(x.data(), static_cast<int>(x.size()));
     ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
     ctx.phase("");
     return predicted;
 }
 
-int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) const {
+int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) {
     // The controller writes the first layer's inputs (and its bias row) and starts its tiles;
     // from there the currents and voltages travel on the links, and reading the last banks'
     // outputs waits for the whole chain.
@@ -795,6 +740,7 @@ int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) const {
         const std::vector<float> v = d.banks.back()[k].read_outputs();
         std::copy_n(v.begin(), last.banks[k].cols, y.begin() + last.banks[k].col0);
     }
+    if (image < m_record) m_outputs.push_back(y);
     ctx.phase("classify");
     const int predicted = argmax(y.data(), static_cast<int>(y.size()));
     ctx.digital(DigitalOp::compare, y.size() > 0 ? y.size() - 1 : 0);
@@ -808,7 +754,7 @@ void MlpInference::run(RunContext& ctx) {
     const std::uint64_t total = static_cast<std::uint64_t>(m_run_count);
     for (int i = 0; i < m_run_count; ++i) {
         if (ctx.stop_requested()) break;
-        if (m_batch > 1 && !m_chain_mode && i % m_batch == 0)
+        if (m_batch > 1 && !m_chain_mode && !m_convolutions && i % m_batch == 0)
             look_ahead(drivers, i, std::min(m_batch, m_run_count - i));
         const int predicted = m_chain_mode ? infer_chain(ctx, drivers, i) : infer(ctx, drivers, i);
         int sw = -1;
@@ -905,26 +851,58 @@ json MlpInference::results() const {
     if (!m_buffer.empty()) j["activation_buffer"] = m_buffer;
     json layers = json::array();
     for (std::size_t l = 0; l < m_map.size(); ++l) {
+        const Layer& L = m_net.layers[l];
         const auto& lm = m_map[l];
-        json blocks = json::array();
-        for (const auto& b : lm.blocks)
-            blocks.push_back({{"tile", b.tile},
-                              {"row0", b.row0},
-                              {"rows", b.rows},
-                              {"col0", b.col0},
-                              {"cols", b.cols},
-                              {"adc_range", b.y_max}});
-        layers.push_back({{"layer", m_net.layers[l].name},
-                          {"inputs", m_net.layers[l].inputs},
-                          {"outputs", m_net.layers[l].outputs},
-                          {"activation", to_string(m_net.layers[l].activation)},
-                          {"row_blocks", lm.row_blocks},
-                          {"col_blocks", lm.col_blocks},
-                          {"weight_range", lm.w_max},
-                          {"input_range", lm.x_max},
-                          {"tiles", blocks}});
+        auto shape = [](const Shape& sh) {
+            return json::array({sh.channels, sh.height, sh.width});
+        };
+        json e = {{"layer", L.name},
+                  {"type", to_string(L.kind)},
+                  {"input_shape", shape(L.in_shape)},
+                  {"output_shape", shape(L.out_shape)},
+                  {"inputs", L.inputs},
+                  {"outputs", L.outputs},
+                  {"activation", to_string(L.activation)}};
+        if (L.from != static_cast<int>(l) - 1)
+            e["from"] = L.from < 0 ? "input" : m_net.layers[static_cast<std::size_t>(L.from)].name;
+        if (L.kind == LayerKind::add)
+            e["skip"] = L.skip < 0 ? "input" : m_net.layers[static_cast<std::size_t>(L.skip)].name;
+        if (L.weighted()) {
+            json blocks = json::array();
+            double used = 0.0;
+            for (const auto& b : lm.blocks) {
+                blocks.push_back({{"tile", b.tile},
+                                  {"row0", b.row0},
+                                  {"rows", b.rows},
+                                  {"col0", b.col0},
+                                  {"cols", b.cols},
+                                  {"adc_range", b.y_max}});
+                used += static_cast<double>(b.rows) * b.cols;
+            }
+            const double capacity = static_cast<double>(lm.blocks.size()) * m_mapper->tile_rows() *
+                                    m_mapper->tile_cols();
+            e["reads_per_inference"] = L.positions(); // one read of every tile per output pixel
+            e["macs_per_inference"] =
+                static_cast<double>(L.inputs / L.groups) * L.outputs * L.positions();
+            e["bias_row"] = static_cast<bool>(m_bias_row[l]);
+            e["row_blocks"] = lm.row_blocks;
+            e["col_blocks"] = lm.col_blocks;
+            e["tiles_used"] = lm.blocks.size();
+            // Weights (and bias row) over the cells of the tiles the layer takes.
+            e["utilisation"] = capacity > 0.0 ? used / capacity : 0.0;
+            e["weight_range"] = lm.w_max;
+            e["input_range"] = lm.x_max;
+            e["tiles"] = blocks;
+        }
+        layers.push_back(std::move(e));
     }
     j["layers"] = layers;
+    if (m_record > 0) {
+        json outs = json::array();
+        for (const auto& o : m_outputs)
+            outs.push_back(o);
+        j["outputs"] = outs;
+    }
     return j;
 }
 

@@ -1,8 +1,10 @@
 #include "neurotlm/workloads/network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "neurotlm/core/error.h"
@@ -54,7 +56,9 @@ const ParamTable& network_param_table() {
             .optional()
             .string("description", json(), "free text: how it was trained, what inputs it expects")
             .optional()
-            .integer("input", json(), "input vector length", 1, max_width)
+            .any("input", json(),
+                 "input size: a vector length, or [channels, height, width] for images that "
+                 "convolutions take")
             .any("layers", json(), "array of layer objects, input side first");
     return table;
 }
@@ -62,17 +66,46 @@ const ParamTable& network_param_table() {
 const ParamTable& network_layer_param_table() {
     static const ParamTable table =
         ParamTable()
-            .string("name", json(), "layer name (default fc<index+1>)")
+            .string("name", json(), "layer name (default fc<index+1>, conv<index+1>, ...)")
             .optional()
-            .choice("type", {"dense"}, "dense", "layer kind")
-            .integer("inputs", json(), "input count; must equal the previous layer's outputs", 1,
+            .choice("type", {"dense", "conv2d", "maxpool", "avgpool", "add"}, "dense",
+                    "layer kind: dense and conv2d hold weights (on crossbar tiles); pooling and "
+                    "add (a residual connection) are computed digitally")
+            .string("from", json(),
+                    "the layer whose output this layer takes (\"input\": the network's input); "
+                    "default: the previous layer")
+            .optional()
+            .string("skip", json(),
+                    "add: the other operand, a layer name or \"input\" (same shape as the "
+                    "layer's input)")
+            .optional()
+            .integer("inputs", json(),
+                     "dense: input count; must equal the size of the layer's input", 1, max_width)
+            .optional()
+            .integer("outputs", json(), "dense: output count; conv2d: output channels", 1,
                      max_width)
             .optional()
-            .integer("outputs", json(), "output count", 1, max_width)
-            .choice("activation", activation_choices(), "none", "activation after the product")
-            .any("weights", json(), "weight matrix: a .npy path or nested arrays")
+            .any("kernel", json(), "conv2d and pooling: window size, an integer or [height, width]")
+            .optional()
+            .any("stride", json(),
+                 "conv2d and pooling: step, an integer or [height, width]; default 1 for conv2d, "
+                 "the kernel for pooling")
+            .optional()
+            .any("padding", json(),
+                 "conv2d and pooling: padding on each side, an integer or [height, width]; "
+                 "default 0")
+            .optional()
+            .integer("groups", 1,
+                     "conv2d: channel groups (input and output channels must divide by it)", 1,
+                     max_width)
+            .choice("activation", activation_choices(), "none", "activation after the layer")
+            .any("weights", json(),
+                 "dense and conv2d: a .npy path or nested arrays; conv2d: [outputs, "
+                 "inputs/groups, kernel height, kernel width] (PyTorch Conv2d.weight)")
+            .optional()
             .choice("weights_layout", {"out_in", "in_out"}, "out_in",
-                    "out_in: [outputs][inputs] (PyTorch nn.Linear); in_out: [inputs][outputs]")
+                    "out_in: [outputs][inputs] (PyTorch nn.Linear; conv2d [out][in][kh][kw], "
+                    "Conv2d); in_out: [inputs][outputs] (Keras Dense; conv2d [kh][kw][in][out])")
             .any("bias", json(), "bias vector: a .npy path or an array")
             .optional()
             // A ternary network's files hold -1, 0 and 1 and say the gain once per layer, as
@@ -95,7 +128,48 @@ std::string shape_string(const std::vector<std::size_t>& shape) {
     return s + "]";
 }
 
-/// Reads a tensor given either as a .npy path or as nested JSON arrays.
+/// "element [i, j, ...]" for flat index @p i of @p a.
+std::string element_name(const NpyArray& a, std::size_t i) {
+    if (a.shape.size() < 2) return "element " + std::to_string(i);
+    std::vector<std::size_t> idx(a.shape.size());
+    for (std::size_t k = a.shape.size(); k-- > 0;) {
+        const std::size_t n = a.shape[k] ? a.shape[k] : 1;
+        idx[k] = i % n;
+        i /= n;
+    }
+    std::string s = "element [";
+    for (std::size_t k = 0; k < idx.size(); ++k)
+        s += (k ? ", " : "") + std::to_string(idx[k]);
+    return s + "]";
+}
+
+/// Nested JSON arrays of numbers, @p rank deep, every level regular.
+void read_inline(const json& value, std::size_t depth, std::size_t rank, const std::string& file,
+                 const std::string& pointer, NpyArray& out) {
+    if (depth == rank) {
+        if (!value.is_number()) throw ConfigError(file, pointer, "a number", describe_json(value));
+        out.data.push_back(static_cast<float>(value.get<double>()));
+        return;
+    }
+    if (!value.is_array()) {
+        const std::string want =
+            depth + 1 == rank ? "an array of numbers"
+                              : "an array of arrays, " + std::to_string(rank - depth) + " deep";
+        throw ConfigError(file, pointer, want, describe_json(value));
+    }
+    if (out.shape.size() <= depth) {
+        out.shape.push_back(value.size());
+    } else if (out.shape[depth] != value.size()) {
+        throw ConfigError(file, pointer,
+                          "an array of " + std::to_string(out.shape[depth]) +
+                              " like the first at this depth",
+                          describe_json(value));
+    }
+    for (std::size_t i = 0; i < value.size(); ++i)
+        read_inline(value[i], depth + 1, rank, file, pointer + "/" + std::to_string(i), out);
+}
+
+/// Reads a tensor given either as a .npy path or as nested JSON arrays @p rank deep.
 NpyArray read_tensor(const json& value, std::size_t rank, const std::string& file,
                      const std::string& pointer, const fs::path& base_dir) {
     if (value.is_string()) {
@@ -107,46 +181,24 @@ NpyArray read_tensor(const json& value, std::size_t rank, const std::string& fil
             throw ConfigError(file, pointer, "a readable .npy file", e.what());
         }
     }
-    const std::string kind = rank == 1 ? "an array of numbers" : "an array of arrays of numbers";
     if (!value.is_array())
-        throw ConfigError(file, pointer, "a .npy path or " + kind, describe_json(value));
+        throw ConfigError(file, pointer,
+                          "a .npy path or " + std::string(rank == 1 ? "an array of numbers"
+                                                                    : "nested arrays of numbers"),
+                          describe_json(value));
     NpyArray out;
-    auto number = [&](const json& v, const std::string& where) {
-        if (!v.is_number()) throw ConfigError(file, where, "a number", describe_json(v));
-        out.data.push_back(static_cast<float>(v.get<double>()));
-    };
-    if (rank == 1) {
-        out.shape = {value.size()};
-        for (std::size_t i = 0; i < value.size(); ++i)
-            number(value[i], pointer + "/" + std::to_string(i));
-        return out;
-    }
-    std::size_t cols = 0;
-    for (std::size_t r = 0; r < value.size(); ++r) {
-        const std::string row_ptr = pointer + "/" + std::to_string(r);
-        const json& row = value[r];
-        if (!row.is_array()) throw ConfigError(file, row_ptr, "an array", describe_json(row));
-        if (r == 0) cols = row.size();
-        if (row.size() != cols)
-            throw ConfigError(file, row_ptr,
-                              "a row of " + std::to_string(cols) + " numbers like row 0",
-                              describe_json(row));
-        for (std::size_t c = 0; c < row.size(); ++c)
-            number(row[c], row_ptr + "/" + std::to_string(c));
-    }
-    out.shape = {value.size(), cols};
+    read_inline(value, 0, rank, file, pointer, out);
+    // An empty level leaves the deeper sizes unknown: they are 0.
+    out.shape.resize(rank, 0);
     return out;
 }
 
 void check_finite(const NpyArray& a, const std::string& file, const std::string& pointer) {
     for (std::size_t i = 0; i < a.data.size(); ++i) {
         if (std::isfinite(a.data[i])) continue;
-        std::string where = "element " + std::to_string(i);
-        if (a.shape.size() == 2 && a.shape[1] > 0)
-            where = "element [" + std::to_string(i / a.shape[1]) + ", " +
-                    std::to_string(i % a.shape[1]) + "]";
         throw ConfigError(file, pointer, "finite numbers",
-                          std::string(std::isnan(a.data[i]) ? "NaN" : "infinity") + " at " + where);
+                          std::string(std::isnan(a.data[i]) ? "NaN" : "infinity") + " at " +
+                              element_name(a, i));
     }
 }
 
@@ -155,12 +207,8 @@ void check_ternary(const NpyArray& a, const std::string& file, const std::string
     for (std::size_t i = 0; i < a.data.size(); ++i) {
         const float v = a.data[i];
         if (v == -1.0f || v == 0.0f || v == 1.0f) continue;
-        std::string where = "element " + std::to_string(i);
-        if (a.shape.size() == 2 && a.shape[1] > 0)
-            where = "element [" + std::to_string(i / a.shape[1]) + ", " +
-                    std::to_string(i % a.shape[1]) + "]";
         throw ConfigError(file, pointer, "only -1, 0 and 1 (the layer's quantization is ternary)",
-                          std::to_string(v) + " at " + where);
+                          std::to_string(v) + " at " + element_name(a, i));
     }
 }
 
@@ -226,12 +274,213 @@ float activation_derivative(Activation a, float x) {
     return 1.0f;
 }
 
-int Network::input_size() const {
-    return layers.empty() ? 0 : layers.front().inputs;
-}
 int Network::output_size() const {
-    return layers.empty() ? 0 : layers.back().outputs;
+    return layers.empty() ? 0 : layers.back().out_shape.size();
 }
+
+bool Network::is_mlp() const {
+    for (std::size_t l = 0; l < layers.size(); ++l)
+        if (layers[l].kind != LayerKind::dense || layers[l].from != static_cast<int>(l) - 1)
+            return false;
+    return true;
+}
+
+Layer make_dense(std::string name, int inputs, int outputs, int from) {
+    Layer l;
+    l.name = std::move(name);
+    l.inputs = inputs;
+    l.outputs = outputs;
+    l.in_shape = {inputs, 1, 1};
+    l.out_shape = {outputs, 1, 1};
+    l.from = from;
+    l.weights.assign(static_cast<std::size_t>(inputs) * static_cast<std::size_t>(outputs), 0.0f);
+    l.bias.assign(static_cast<std::size_t>(outputs), 0.0f);
+    return l;
+}
+
+const char* to_string(LayerKind k) {
+    switch (k) {
+    case LayerKind::dense: return "dense";
+    case LayerKind::conv2d: return "conv2d";
+    case LayerKind::maxpool: return "maxpool";
+    case LayerKind::avgpool: return "avgpool";
+    case LayerKind::add: return "add";
+    }
+    return "?";
+}
+
+std::string to_string(const Shape& s) {
+    return std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" +
+           std::to_string(s.width);
+}
+
+void Layer::patch(const float* x, int oy, int ox, float* out) const {
+    const int H = in_shape.height, W = in_shape.width;
+    for (int c = 0; c < in_shape.channels; ++c)
+        for (int ky = 0; ky < kernel_h; ++ky) {
+            const int y = oy * stride_h - pad_h + ky;
+            const bool row_in = y >= 0 && y < H;
+            for (int kx = 0; kx < kernel_w; ++kx) {
+                const int xx = ox * stride_w - pad_w + kx;
+                *out++ = row_in && xx >= 0 && xx < W
+                             ? x[(static_cast<std::size_t>(c) * H + y) * W + xx]
+                             : 0.0f;
+            }
+        }
+}
+
+namespace {
+
+struct Pair {
+    int h, w;
+};
+
+/// An integer or [height, width] of integers at least @p min.
+Pair read_pair(const Params& p, const char* key, Pair def, int min) {
+    if (!p.present(key)) return def;
+    const json& v = p.raw(key);
+    auto ok = [&](const json& e) {
+        return e.is_number_integer() && e.get<std::int64_t>() >= min &&
+               e.get<std::int64_t>() <= static_cast<std::int64_t>(max_width);
+    };
+    if (ok(v)) return {v.get<int>(), v.get<int>()};
+    if (v.is_array() && v.size() == 2 && ok(v[0]) && ok(v[1]))
+        return {v[0].get<int>(), v[1].get<int>()};
+    p.fail(key, "an integer of at least " + std::to_string(min) + ", or [height, width] of them",
+           describe_json(v));
+}
+
+/// The network's input: a length or [channels, height, width].
+Shape read_input(const json& v, const std::string& path) {
+    auto ok = [](const json& e) {
+        return e.is_number_integer() && e.get<std::int64_t>() >= 1 &&
+               e.get<std::int64_t>() <= static_cast<std::int64_t>(max_width);
+    };
+    Shape s;
+    if (ok(v)) {
+        s.channels = v.get<int>();
+    } else if (v.is_array() && v.size() == 3 && ok(v[0]) && ok(v[1]) && ok(v[2])) {
+        s = {v[0].get<int>(), v[1].get<int>(), v[2].get<int>()};
+    } else {
+        throw ConfigError(path, "/input",
+                          "a positive integer, or [channels, height, width] of them",
+                          describe_json(v));
+    }
+    if (static_cast<double>(s.channels) * s.height * s.width > max_width)
+        throw ConfigError(path, "/input", "at most 16777216 values", to_string(s));
+    return s;
+}
+
+/// A layer name or "input" to an index (-1 for the input) among the first @p before layers.
+int find_layer(const Network& net, const std::string& name, std::size_t before,
+               const std::string& path, const std::string& pointer) {
+    if (name == "input") return -1;
+    for (std::size_t i = 0; i < before; ++i)
+        if (net.layers[i].name == name) return static_cast<int>(i);
+    std::string names = "\"input\"";
+    for (std::size_t i = 0; i < before; ++i)
+        names += ", \"" + net.layers[i].name + "\"";
+    throw ConfigError(path, pointer, "an earlier layer's name or \"input\" (" + names + ")",
+                      "\"" + name + "\"");
+}
+
+/// Reads and checks a weighted layer's weights and bias into @p layer (whose shapes are set).
+void read_weights(const Params& p, Layer& layer, const std::string& path, const std::string& lp,
+                  const fs::path& base_dir, bool first) {
+    const bool conv = layer.kind == LayerKind::conv2d;
+    const bool out_in = p.string("weights_layout") == "out_in";
+    const std::string wp = lp + "/weights";
+    if (!p.present("weights"))
+        throw ConfigError(path, wp,
+                          std::string("weights (a ") + to_string(layer.kind) +
+                              " layer holds a weight tensor)",
+                          "none");
+    const auto out_n = static_cast<std::size_t>(layer.outputs);
+    const std::size_t group_in =
+        conv ? static_cast<std::size_t>(layer.in_shape.channels / layer.groups) : 0;
+    const auto kh = static_cast<std::size_t>(layer.kernel_h);
+    const auto kw = static_cast<std::size_t>(layer.kernel_w);
+    const auto in_n = static_cast<std::size_t>(layer.inputs);
+    const NpyArray w = read_tensor(p.raw("weights"), conv ? 4 : 2, path, wp, base_dir);
+    std::vector<std::size_t> want;
+    std::string meaning;
+    if (conv) {
+        want = out_in ? std::vector<std::size_t>{out_n, group_in, kh, kw}
+                      : std::vector<std::size_t>{kh, kw, group_in, out_n};
+        meaning = out_in ? " ([outputs, input channels / groups, kernel height, kernel width], "
+                           "layout out_in)"
+                         : " ([kernel height, kernel width, input channels / groups, outputs], "
+                           "layout in_out)";
+    } else {
+        want =
+            out_in ? std::vector<std::size_t>{out_n, in_n} : std::vector<std::size_t>{in_n, out_n};
+        meaning =
+            std::string(out_in ? " ([outputs, inputs], layout out_in"
+                               : " ([inputs, outputs], layout in_out") +
+            (first ? "; inputs = the network's input)" : "; inputs = the layer's input size)");
+    }
+    if (w.shape != want)
+        throw ConfigError(path, wp, "shape " + shape_string(want) + meaning,
+                          "shape " + shape_string(w.shape));
+    check_finite(w, path, wp);
+    if (layer.ternary) check_ternary(w, path, wp);
+    layer.weights.assign(in_n * out_n, 0.0f);
+    if (conv) {
+        // Row (c, ky, kx) of the patch, column o; a group's outputs see only its inputs.
+        const std::size_t group_out = out_n / static_cast<std::size_t>(layer.groups);
+        for (std::size_t o = 0; o < out_n; ++o) {
+            const std::size_t c0 = (o / group_out) * group_in;
+            for (std::size_t ci = 0; ci < group_in; ++ci)
+                for (std::size_t y = 0; y < kh; ++y)
+                    for (std::size_t x = 0; x < kw; ++x) {
+                        const std::size_t src = out_in ? ((o * group_in + ci) * kh + y) * kw + x
+                                                       : ((y * kw + x) * group_in + ci) * out_n + o;
+                        const std::size_t row = ((c0 + ci) * kh + y) * kw + x;
+                        layer.weights[row * out_n + o] = w.data[src];
+                    }
+        }
+    } else if (out_in) {
+        for (std::size_t o = 0; o < out_n; ++o)
+            for (std::size_t i = 0; i < in_n; ++i)
+                layer.weights[i * out_n + o] = w.data[o * in_n + i];
+    } else {
+        layer.weights = w.data;
+    }
+
+    if (p.present("bias")) {
+        const std::string bp = lp + "/bias";
+        const NpyArray b = read_tensor(p.raw("bias"), 1, path, bp, base_dir);
+        if (b.shape != std::vector<std::size_t>{out_n})
+            throw ConfigError(path, bp, "shape " + shape_string({out_n}) + " (outputs)",
+                              "shape " + shape_string(b.shape));
+        check_finite(b, path, bp);
+        if (layer.ternary) check_ternary(b, path, bp);
+        layer.bias = b.data;
+    } else {
+        layer.bias.assign(out_n, 0.0f);
+    }
+    if (layer.scale != 1.0f) {
+        for (float& v : layer.weights)
+            v *= layer.scale;
+        for (float& v : layer.bias)
+            v *= layer.scale;
+    }
+}
+
+/// Output size of a window of @p k with @p stride and @p pad over @p n; ConfigError when the
+/// window does not fit.
+int window_out(int n, int k, int stride, int pad, const char* axis, const std::string& path,
+               const std::string& pointer) {
+    const int span = n + 2 * pad - k;
+    if (span < 0)
+        throw ConfigError(path, pointer,
+                          std::string("a kernel no larger than the padded input ") + axis + " (" +
+                              std::to_string(n + 2 * pad) + ")",
+                          std::to_string(k));
+    return span / stride + 1;
+}
+
+} // namespace
 
 Network load_network(const std::string& path) {
     const json doc =
@@ -243,78 +492,163 @@ Network load_network(const std::string& path) {
     net.path = path;
     net.name = top.has("name") ? top.string("name") : fs::path(path).stem().string();
     if (top.has("description")) net.description = top.string("description");
+    net.input_shape = read_input(top.raw("input"), path);
     const json& layers = doc["layers"];
     if (!layers.is_array() || layers.empty())
         throw ConfigError(path, "/layers", "a non-empty array of layer objects",
                           describe_json(layers));
 
-    int inputs = static_cast<int>(top.integer("input"));
     for (std::size_t li = 0; li < layers.size(); ++li) {
         const std::string lp = "/layers/" + std::to_string(li);
         const Params p = Params::validate(layers[li], network_layer_param_table(), path, lp);
-        DenseLayer layer;
-        layer.name = p.has("name") ? p.string("name") : "fc" + std::to_string(li + 1);
+        Layer layer;
+        const std::string type = p.string("type");
+        layer.kind = type == "conv2d"    ? LayerKind::conv2d
+                     : type == "maxpool" ? LayerKind::maxpool
+                     : type == "avgpool" ? LayerKind::avgpool
+                     : type == "add"     ? LayerKind::add
+                                         : LayerKind::dense;
+        const char* prefix = layer.kind == LayerKind::dense    ? "fc"
+                             : layer.kind == LayerKind::conv2d ? "conv"
+                             : layer.kind == LayerKind::add    ? "add"
+                                                               : "pool";
+        layer.name = p.has("name") ? p.string("name") : prefix + std::to_string(li + 1);
+        if (layer.name == "input")
+            throw ConfigError(path, lp + "/name",
+                              "a name other than \"input\" (it means the "
+                              "network's input in from and skip)",
+                              "\"input\"");
         for (const auto& other : net.layers)
             if (other.name == layer.name)
                 throw ConfigError(path, lp + "/name", "a name no other layer uses",
                                   "\"" + layer.name + "\" again");
-        if (p.has("inputs") && p.integer("inputs") != inputs)
-            throw ConfigError(path, lp + "/inputs",
-                              std::to_string(inputs) + (li == 0
-                                                            ? " (the network's input)"
-                                                            : " (the previous layer's outputs)"),
-                              std::to_string(p.integer("inputs")));
-        layer.inputs = inputs;
-        layer.outputs = static_cast<int>(p.integer("outputs"));
+        layer.from = p.present("from") ? find_layer(net, p.string("from"), li, path, lp + "/from")
+                                       : static_cast<int>(li) - 1;
+        layer.in_shape = layer.from < 0
+                             ? net.input_shape
+                             : net.layers[static_cast<std::size_t>(layer.from)].out_shape;
         layer.activation = parse_activation(p.string("activation"));
         layer.scale = static_cast<float>(p.number("scale"));
         layer.ternary = p.string("quantization") == "ternary";
-        const auto in_n = static_cast<std::size_t>(layer.inputs);
-        const auto out_n = static_cast<std::size_t>(layer.outputs);
 
-        const bool out_in = p.string("weights_layout") == "out_in";
-        const std::string wp = lp + "/weights";
-        const NpyArray w = read_tensor(p.raw("weights"), 2, path, wp, base_dir);
-        const std::vector<std::size_t> want =
-            out_in ? std::vector<std::size_t>{out_n, in_n} : std::vector<std::size_t>{in_n, out_n};
-        if (w.shape != want)
-            throw ConfigError(path, wp,
-                              "shape " + shape_string(want) +
-                                  (out_in ? " ([outputs, inputs], layout out_in"
-                                          : " ([inputs, outputs], layout in_out") +
-                                  (li == 0 ? "; inputs = the network's input)"
-                                           : "; inputs = the previous layer's outputs)"),
-                              "shape " + shape_string(w.shape));
-        check_finite(w, path, wp);
-        if (layer.ternary) check_ternary(w, path, wp);
-        if (out_in) {
-            layer.weights.resize(in_n * out_n);
-            for (std::size_t o = 0; o < out_n; ++o)
-                for (std::size_t i = 0; i < in_n; ++i)
-                    layer.weights[i * out_n + o] = w.data[o * in_n + i];
-        } else {
-            layer.weights = w.data;
+        // Keys that only some kinds take.
+        const bool weighted = layer.weighted();
+        const bool windowed = layer.kind == LayerKind::conv2d || layer.kind == LayerKind::maxpool ||
+                              layer.kind == LayerKind::avgpool;
+        auto refuse = [&](const char* key, bool allowed, const char* kinds) {
+            if (!allowed && p.present(key))
+                throw ConfigError(path, lp + "/" + key,
+                                  std::string("no ") + key + " (it belongs to " + kinds + ")",
+                                  "it on a " + type + " layer");
+        };
+        refuse("kernel", windowed, "conv2d and pooling layers");
+        refuse("stride", windowed, "conv2d and pooling layers");
+        refuse("padding", windowed, "conv2d and pooling layers");
+        refuse("groups", layer.kind == LayerKind::conv2d, "conv2d layers");
+        refuse("skip", layer.kind == LayerKind::add, "add layers");
+        refuse("inputs", layer.kind == LayerKind::dense, "dense layers");
+        refuse("outputs", weighted, "dense and conv2d layers");
+        refuse("weights", weighted, "dense and conv2d layers");
+        refuse("weights_layout", weighted, "dense and conv2d layers");
+        refuse("bias", weighted, "dense and conv2d layers");
+        refuse("scale", weighted, "dense and conv2d layers");
+        refuse("quantization", weighted, "dense and conv2d layers");
+        if (weighted && !p.present("outputs"))
+            throw ConfigError(path, lp + "/outputs",
+                              layer.kind == LayerKind::dense ? "an output count"
+                                                             : "an output channel count",
+                              "none");
+
+        if (windowed) {
+            if (!p.present("kernel"))
+                throw ConfigError(path, lp + "/kernel", "a window size, an integer or [h, w]",
+                                  "none");
+            const Pair k = read_pair(p, "kernel", {1, 1}, 1);
+            const Pair s =
+                read_pair(p, "stride", layer.kind == LayerKind::conv2d ? Pair{1, 1} : k, 1);
+            const Pair pad = read_pair(p, "padding", {0, 0}, 0);
+            layer.kernel_h = k.h;
+            layer.kernel_w = k.w;
+            layer.stride_h = s.h;
+            layer.stride_w = s.w;
+            layer.pad_h = pad.h;
+            layer.pad_w = pad.w;
+            if (layer.kind != LayerKind::conv2d && (2 * pad.h > k.h || 2 * pad.w > k.w))
+                throw ConfigError(path, lp + "/padding",
+                                  "at most half the kernel on each side (a window of padding "
+                                  "only has no value)",
+                                  std::to_string(pad.h) + "x" + std::to_string(pad.w) + " with a " +
+                                      std::to_string(k.h) + "x" + std::to_string(k.w) + " kernel");
+            const int oh =
+                window_out(layer.in_shape.height, k.h, s.h, pad.h, "height", path, lp + "/kernel");
+            const int ow =
+                window_out(layer.in_shape.width, k.w, s.w, pad.w, "width", path, lp + "/kernel");
+            layer.out_shape = {layer.in_shape.channels, oh, ow};
         }
 
-        if (p.has("bias")) {
-            const std::string bp = lp + "/bias";
-            const NpyArray b = read_tensor(p.raw("bias"), 1, path, bp, base_dir);
-            if (b.shape != std::vector<std::size_t>{out_n})
-                throw ConfigError(path, bp, "shape " + shape_string({out_n}) + " (outputs)",
-                                  "shape " + shape_string(b.shape));
-            check_finite(b, path, bp);
-            if (layer.ternary) check_ternary(b, path, bp);
-            layer.bias = b.data;
-        } else {
-            layer.bias.assign(out_n, 0.0f);
+        switch (layer.kind) {
+        case LayerKind::dense:
+            if (p.present("inputs") && p.integer("inputs") != layer.in_shape.size())
+                throw ConfigError(
+                    path, lp + "/inputs",
+                    std::to_string(layer.in_shape.size()) +
+                        (layer.from < 0
+                             ? " (the network's input)"
+                             : " (the size of its input, " +
+                                   net.layers[static_cast<std::size_t>(layer.from)].name +
+                                   "'s output)"),
+                    std::to_string(p.integer("inputs")));
+            layer.inputs = layer.in_shape.size();
+            layer.outputs = static_cast<int>(p.integer("outputs"));
+            layer.out_shape = {layer.outputs, 1, 1};
+            read_weights(p, layer, path, lp, base_dir, li == 0);
+            break;
+        case LayerKind::conv2d: {
+            layer.groups = static_cast<int>(p.integer("groups"));
+            layer.outputs = static_cast<int>(p.integer("outputs"));
+            if (layer.in_shape.channels % layer.groups != 0 || layer.outputs % layer.groups != 0)
+                throw ConfigError(
+                    path, lp + "/groups",
+                    "a divisor of the input channels (" + std::to_string(layer.in_shape.channels) +
+                        ") and of the outputs (" + std::to_string(layer.outputs) + ")",
+                    std::to_string(layer.groups));
+            const double rows =
+                static_cast<double>(layer.in_shape.channels) * layer.kernel_h * layer.kernel_w;
+            if (rows > max_width)
+                throw ConfigError(path, lp + "/kernel", "a patch of at most 16777216 values",
+                                  std::to_string(static_cast<long long>(rows)));
+            layer.inputs = static_cast<int>(rows);
+            layer.out_shape.channels = layer.outputs;
+            if (static_cast<double>(layer.out_shape.size()) > max_width)
+                throw ConfigError(path, lp + "/outputs", "an output of at most 16777216 values",
+                                  to_string(layer.out_shape));
+            read_weights(p, layer, path, lp, base_dir, li == 0);
+            break;
         }
-        if (layer.scale != 1.0f) {
-            for (float& v : layer.weights)
-                v *= layer.scale;
-            for (float& v : layer.bias)
-                v *= layer.scale;
+        case LayerKind::maxpool:
+        case LayerKind::avgpool:
+            layer.inputs = layer.in_shape.size();
+            layer.outputs = layer.out_shape.size();
+            break;
+        case LayerKind::add: {
+            if (!p.present("skip"))
+                throw ConfigError(path, lp + "/skip",
+                                  "the other operand: an earlier layer's name or \"input\"",
+                                  "none");
+            layer.skip = find_layer(net, p.string("skip"), li, path, lp + "/skip");
+            const Shape other = layer.skip < 0
+                                    ? net.input_shape
+                                    : net.layers[static_cast<std::size_t>(layer.skip)].out_shape;
+            if (other != layer.in_shape)
+                throw ConfigError(path, lp + "/skip",
+                                  "a tensor of the layer's input shape " +
+                                      to_string(layer.in_shape),
+                                  p.string("skip") + " of " + to_string(other));
+            layer.out_shape = layer.in_shape;
+            layer.inputs = layer.outputs = layer.in_shape.size();
+            break;
         }
-        inputs = layer.outputs;
+        }
         net.layers.push_back(std::move(layer));
     }
     return net;
@@ -337,70 +671,120 @@ void save_network(const Network& net, const std::string& json_path) {
     doc["version"] = format_version;
     doc["name"] = net.name.empty() ? target.stem().string() : net.name;
     if (!net.description.empty()) doc["description"] = net.description;
-    doc["input"] = net.input_size();
+    if (net.input_shape.height == 1 && net.input_shape.width == 1)
+        doc["input"] = net.input_size();
+    else
+        doc["input"] = {net.input_shape.channels, net.input_shape.height, net.input_shape.width};
     doc["layers"] = nlohmann::ordered_json::array();
-    int inputs = net.input_size();
+    auto name_of = [&](int index) {
+        return index < 0 ? std::string("input") : net.layers[static_cast<std::size_t>(index)].name;
+    };
     for (std::size_t li = 0; li < net.layers.size(); ++li) {
-        const DenseLayer& l = net.layers[li];
-        const auto in_n = static_cast<std::size_t>(l.inputs);
-        const auto out_n = static_cast<std::size_t>(l.outputs);
-        if (l.inputs != inputs || l.outputs <= 0 || l.weights.size() != in_n * out_n ||
-            (!l.bias.empty() && l.bias.size() != out_n))
-            throw InputError(json_path + ": layer " + std::to_string(li) + " (" + l.name +
-                             ") has inconsistent sizes: " + std::to_string(l.inputs) + " -> " +
-                             std::to_string(l.outputs) + " with " +
-                             std::to_string(l.weights.size()) + " weights and " +
-                             std::to_string(l.bias.size()) + " biases");
-        const std::string layer_name = l.name.empty() ? "fc" + std::to_string(li + 1) : l.name;
-        const std::string prefix = stem + "_" + file_stem_safe(layer_name);
-        if (!(l.scale > 0.0f) || !std::isfinite(l.scale))
-            throw InputError(json_path + ": layer " + std::to_string(li) + " (" + l.name +
-                             ") has scale " + std::to_string(l.scale) +
-                             "; it must be a positive number");
-        // The files hold the values divided by the scale; a ternary layer's must come out as
-        // exactly -1, 0 or 1.
-        auto unscaled = [&](float v, const char* what) {
-            const float u = l.scale == 1.0f ? v : v / l.scale;
-            if (l.ternary && u != -1.0f && u != 0.0f && u != 1.0f)
-                throw InputError(json_path + ": layer " + std::to_string(li) + " (" + l.name +
-                                 ") is ternary but holds the " + what + " " + std::to_string(v) +
-                                 ", not -1, 0 or 1 times its scale " + std::to_string(l.scale));
-            return u;
-        };
-
-        NpyArray w;
-        w.shape = {out_n, in_n};
-        w.data.resize(in_n * out_n);
-        for (std::size_t i = 0; i < in_n; ++i)
-            for (std::size_t o = 0; o < out_n; ++o)
-                w.data[o * in_n + i] = unscaled(l.weights[i * out_n + o], "weight");
-        write_npy((dir / (prefix + "_w.npy")).string(), w);
-
-        nlohmann::ordered_json layer = {
-            {"name", layer_name},           {"type", "dense"},
-            {"outputs", l.outputs},         {"activation", to_string(l.activation)},
-            {"weights", prefix + "_w.npy"}, {"weights_layout", "out_in"}};
-        if (!l.bias.empty()) {
-            NpyArray b{{out_n}, {}};
-            for (float v : l.bias)
-                b.data.push_back(unscaled(v, "bias"));
-            write_npy((dir / (prefix + "_b.npy")).string(), b);
-            layer["bias"] = prefix + "_b.npy";
+        const Layer& l = net.layers[li];
+        const std::string where = json_path + ": layer " + std::to_string(li) + " (" + l.name + ")";
+        if (l.name.empty() || l.name == "input")
+            throw InputError(where + " needs a name other than \"\" and \"input\"");
+        if (l.from >= static_cast<int>(li) || l.from < -1 || l.skip >= static_cast<int>(li) ||
+            l.skip < -1)
+            throw InputError(where + " takes its input from a later layer");
+        const Shape in =
+            l.from < 0 ? net.input_shape : net.layers[static_cast<std::size_t>(l.from)].out_shape;
+        if (l.in_shape != in)
+            throw InputError(where + " expects " + to_string(l.in_shape) + " but its input is " +
+                             to_string(in));
+        nlohmann::ordered_json layer = {{"name", l.name}, {"type", to_string(l.kind)}};
+        if (l.from != static_cast<int>(li) - 1) layer["from"] = name_of(l.from);
+        if (l.kind == LayerKind::add) layer["skip"] = name_of(l.skip);
+        if (l.kind == LayerKind::conv2d || l.kind == LayerKind::maxpool ||
+            l.kind == LayerKind::avgpool) {
+            auto pair = [](int h, int w) {
+                return h == w ? nlohmann::ordered_json(h) : nlohmann::ordered_json({h, w});
+            };
+            layer["kernel"] = pair(l.kernel_h, l.kernel_w);
+            layer["stride"] = pair(l.stride_h, l.stride_w);
+            layer["padding"] = pair(l.pad_h, l.pad_w);
+            if (l.groups != 1) layer["groups"] = l.groups;
         }
-        if (l.scale != 1.0f) layer["scale"] = l.scale;
-        if (l.ternary) layer["quantization"] = "ternary";
+        if (l.weighted()) {
+            const auto in_n = static_cast<std::size_t>(l.inputs);
+            const auto out_n = static_cast<std::size_t>(l.outputs);
+            const bool conv = l.kind == LayerKind::conv2d;
+            const std::size_t want_in =
+                conv ? static_cast<std::size_t>(l.in_shape.channels) * l.kernel_h * l.kernel_w
+                     : static_cast<std::size_t>(l.in_shape.size());
+            if (in_n != want_in || l.outputs <= 0 || l.weights.size() != in_n * out_n ||
+                (!l.bias.empty() && l.bias.size() != out_n) || l.groups < 1 ||
+                (conv && (l.in_shape.channels % l.groups || l.outputs % l.groups)))
+                throw InputError(where + " has inconsistent sizes: " + std::to_string(l.inputs) +
+                                 " -> " + std::to_string(l.outputs) + " with " +
+                                 std::to_string(l.weights.size()) + " weights and " +
+                                 std::to_string(l.bias.size()) + " biases");
+            const std::string prefix = stem + "_" + file_stem_safe(l.name);
+            if (!(l.scale > 0.0f) || !std::isfinite(l.scale))
+                throw InputError(where + " has scale " + std::to_string(l.scale) +
+                                 "; it must be a positive number");
+            // The files hold the values divided by the scale; a ternary layer's must come out
+            // as exactly -1, 0 or 1.
+            auto unscaled = [&](float v, const char* what) {
+                const float u = l.scale == 1.0f ? v : v / l.scale;
+                if (l.ternary && u != -1.0f && u != 0.0f && u != 1.0f)
+                    throw InputError(where + " is ternary but holds the " + what + " " +
+                                     std::to_string(v) + ", not -1, 0 or 1 times its scale " +
+                                     std::to_string(l.scale));
+                return u;
+            };
+
+            NpyArray w;
+            if (conv) {
+                // [out, in / groups, kh, kw]: each output channel's own group of inputs.
+                const std::size_t group_in =
+                    static_cast<std::size_t>(l.in_shape.channels / l.groups);
+                const std::size_t group_out = out_n / static_cast<std::size_t>(l.groups);
+                const std::size_t kk = static_cast<std::size_t>(l.kernel_h) * l.kernel_w;
+                w.shape = {out_n, group_in, static_cast<std::size_t>(l.kernel_h),
+                           static_cast<std::size_t>(l.kernel_w)};
+                w.data.resize(out_n * group_in * kk);
+                for (std::size_t o = 0; o < out_n; ++o) {
+                    const std::size_t r0 = (o / group_out) * group_in * kk;
+                    for (std::size_t r = 0; r < group_in * kk; ++r)
+                        w.data[o * group_in * kk + r] =
+                            unscaled(l.weights[(r0 + r) * out_n + o], "weight");
+                }
+            } else {
+                w.shape = {out_n, in_n};
+                w.data.resize(in_n * out_n);
+                for (std::size_t i = 0; i < in_n; ++i)
+                    for (std::size_t o = 0; o < out_n; ++o)
+                        w.data[o * in_n + i] = unscaled(l.weights[i * out_n + o], "weight");
+            }
+            write_npy((dir / (prefix + "_w.npy")).string(), w);
+            layer["outputs"] = l.outputs;
+            layer["activation"] = to_string(l.activation);
+            layer["weights"] = prefix + "_w.npy";
+            layer["weights_layout"] = "out_in";
+            if (!l.bias.empty()) {
+                NpyArray b{{out_n}, {}};
+                for (float v : l.bias)
+                    b.data.push_back(unscaled(v, "bias"));
+                write_npy((dir / (prefix + "_b.npy")).string(), b);
+                layer["bias"] = prefix + "_b.npy";
+            }
+            if (l.scale != 1.0f) layer["scale"] = l.scale;
+            if (l.ternary) layer["quantization"] = "ternary";
+        } else {
+            layer["activation"] = to_string(l.activation);
+        }
         doc["layers"].push_back(std::move(layer));
-        inputs = l.outputs;
     }
     write_file_atomic(json_path, dump_json(doc, 2) + "\n");
 }
 
-std::vector<std::vector<float>> forward_layers(const Network& net, const float* input) {
-    std::vector<std::vector<float>> outs;
-    outs.reserve(net.layers.size());
-    const float* x = input;
-    for (const DenseLayer& l : net.layers) {
-        std::vector<float> y = l.bias;
+namespace {
+
+/// A dense layer or a convolution computed directly, window by window.
+void weighted_forward(const Layer& l, const float* x, std::vector<float>& y) {
+    if (l.kind == LayerKind::dense) {
+        y = l.bias;
         y.resize(static_cast<std::size_t>(l.outputs), 0.0f);
         for (int i = 0; i < l.inputs; ++i) {
             const float xi = x[i];
@@ -408,12 +792,95 @@ std::vector<std::vector<float>> forward_layers(const Network& net, const float* 
             if (xi == 0.0f) continue;
             const float* row = l.weights.data() + static_cast<std::size_t>(i) * l.outputs;
             for (int o = 0; o < l.outputs; ++o)
-                y[o] += xi * row[o];
+                y[static_cast<std::size_t>(o)] += xi * row[o];
         }
-        for (float& v : y)
-            v = activate(l.activation, v);
-        outs.push_back(std::move(y));
-        x = outs.back().data();
+        return;
+    }
+    const Shape& in = l.in_shape;
+    const Shape& out = l.out_shape;
+    y.assign(static_cast<std::size_t>(out.size()), 0.0f);
+    const int group_in = in.channels / l.groups, group_out = l.outputs / l.groups;
+    const std::size_t kk = static_cast<std::size_t>(l.kernel_h) * l.kernel_w;
+    for (int o = 0; o < out.channels; ++o) {
+        const int c0 = (o / group_out) * group_in;
+        float* plane = y.data() + static_cast<std::size_t>(o) * out.height * out.width;
+        for (int oy = 0; oy < out.height; ++oy)
+            for (int ox = 0; ox < out.width; ++ox) {
+                float acc = l.bias[static_cast<std::size_t>(o)];
+                for (int c = c0; c < c0 + group_in; ++c)
+                    for (int ky = 0; ky < l.kernel_h; ++ky) {
+                        const int iy = oy * l.stride_h - l.pad_h + ky;
+                        if (iy < 0 || iy >= in.height) continue;
+                        for (int kx = 0; kx < l.kernel_w; ++kx) {
+                            const int ix = ox * l.stride_w - l.pad_w + kx;
+                            if (ix < 0 || ix >= in.width) continue;
+                            const std::size_t row = static_cast<std::size_t>(c) * kk +
+                                                    static_cast<std::size_t>(ky) * l.kernel_w + kx;
+                            acc +=
+                                x[(static_cast<std::size_t>(c) * in.height + iy) * in.width + ix] *
+                                l.weights[row * static_cast<std::size_t>(l.outputs) + o];
+                        }
+                    }
+                plane[oy * out.width + ox] = acc;
+            }
+    }
+}
+
+} // namespace
+
+void pool_forward(const Layer& l, const float* x, float* y) {
+    const Shape& in = l.in_shape;
+    const Shape& out = l.out_shape;
+    const bool max = l.kind == LayerKind::maxpool;
+    const float area = static_cast<float>(l.kernel_h * l.kernel_w);
+    for (int c = 0; c < in.channels; ++c) {
+        const float* plane = x + static_cast<std::size_t>(c) * in.height * in.width;
+        for (int oy = 0; oy < out.height; ++oy)
+            for (int ox = 0; ox < out.width; ++ox) {
+                float acc = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+                for (int ky = 0; ky < l.kernel_h; ++ky) {
+                    const int iy = oy * l.stride_h - l.pad_h + ky;
+                    if (iy < 0 || iy >= in.height) continue;
+                    for (int kx = 0; kx < l.kernel_w; ++kx) {
+                        const int ix = ox * l.stride_w - l.pad_w + kx;
+                        if (ix < 0 || ix >= in.width) continue;
+                        const float v = plane[iy * in.width + ix];
+                        acc = max ? std::max(acc, v) : acc + v;
+                    }
+                }
+                *y++ = max ? acc : acc / area;
+            }
+    }
+}
+
+std::vector<std::vector<float>> forward_layers(const Network& net, const float* input) {
+    std::vector<std::vector<float>> outs(net.layers.size());
+    auto tensor = [&](int index) {
+        return index < 0 ? input : outs[static_cast<std::size_t>(index)].data();
+    };
+    for (std::size_t li = 0; li < net.layers.size(); ++li) {
+        const Layer& l = net.layers[li];
+        std::vector<float>& y = outs[li];
+        const float* x = tensor(l.from);
+        switch (l.kind) {
+        case LayerKind::dense:
+        case LayerKind::conv2d: weighted_forward(l, x, y); break;
+        case LayerKind::maxpool:
+        case LayerKind::avgpool:
+            y.resize(static_cast<std::size_t>(l.out_shape.size()));
+            pool_forward(l, x, y.data());
+            break;
+        case LayerKind::add: {
+            const float* z = tensor(l.skip);
+            y.assign(x, x + l.out_shape.size());
+            for (std::size_t i = 0; i < y.size(); ++i)
+                y[i] += z[i];
+            break;
+        }
+        }
+        if (l.activation != Activation::none)
+            for (float& v : y)
+                v = activate(l.activation, v);
     }
     return outs;
 }

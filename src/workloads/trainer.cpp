@@ -15,11 +15,11 @@ namespace neurotlm {
 namespace {
 
 // Row-major so that a weight matrix (inputs x outputs) is laid out exactly like
-// DenseLayer::weights and a batch is one image per row, as the dataset stores it.
+// Layer::weights (network.h) and a batch is one image per row, as the dataset stores it.
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 
-struct Layer {
+struct TrainLayer {
     Matrix w;
     RowVector b;
     Matrix w_velocity;
@@ -45,7 +45,7 @@ float ternary_level(float v, float delta, float alpha) {
 /// and the scale alpha = the mean |w| of the weights above delta, which minimises the L2
 /// distance to the float weights for that threshold. The bias is one more row of weights,
 /// driven by a constant input, so it shares the threshold and the scale.
-void ternarize(Layer& layer, double threshold) {
+void ternarize(TrainLayer& layer, double threshold) {
     const Eigen::Index n = layer.w.size() + layer.b.size();
     const double mean_abs =
         (static_cast<double>(layer.w.cwiseAbs().sum()) + layer.b.cwiseAbs().sum()) / n;
@@ -121,7 +121,7 @@ void apply_activation(Activation a, const Matrix& z, Matrix& out) {
 
 /// Forward through all layers; keeps pre-activations and activations for backpropagation.
 /// The last layer's pre-activations are the logits.
-void forward_batch(const std::vector<Layer>& layers, const Matrix& x, std::vector<Matrix>& z,
+void forward_batch(const std::vector<TrainLayer>& layers, const Matrix& x, std::vector<Matrix>& z,
                    std::vector<Matrix>& a) {
     z.resize(layers.size());
     a.resize(layers.size());
@@ -156,7 +156,7 @@ double softmax_cross_entropy(Matrix& logits, const Dataset& d, const int* indice
     return loss;
 }
 
-double evaluate(const std::vector<Layer>& layers, const Dataset& d) {
+double evaluate(const std::vector<TrainLayer>& layers, const Dataset& d) {
     constexpr int chunk = 256;
     std::vector<int> idx(static_cast<std::size_t>(d.count));
     std::iota(idx.begin(), idx.end(), 0);
@@ -219,11 +219,11 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
     std::vector<int> widths{train.image_size()};
     widths.insert(widths.end(), options.hidden.begin(), options.hidden.end());
     widths.push_back(classes);
-    std::vector<Layer> layers(widths.size() - 1);
+    std::vector<TrainLayer> layers(widths.size() - 1);
     for (std::size_t l = 0; l < layers.size(); ++l) {
         const int fan_in = widths[l], fan_out = widths[l + 1];
         const bool hidden = l + 1 < layers.size();
-        Layer& layer = layers[l];
+        TrainLayer& layer = layers[l];
         layer.activation = hidden ? options.activation : Activation::none;
         // He init keeps ReLU activations' variance steady; Xavier suits the rest.
         const double sigma = hidden && options.activation == Activation::relu
@@ -271,7 +271,7 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
             delta /= static_cast<float>(n);
 
             for (std::size_t l = layers.size(); l-- > 0;) {
-                Layer& layer = layers[l];
+                TrainLayer& layer = layers[l];
                 const Matrix& input = l == 0 ? x : a[l - 1];
                 grad_w.noalias() = input.transpose() * delta;
                 grad_b = delta.colwise().sum();
@@ -315,11 +315,10 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
     Network net;
     net.name = options.name;
     net.description = options.description;
+    net.input_shape = {widths[0], 1, 1};
     for (std::size_t l = 0; l < layers.size(); ++l) {
-        DenseLayer d;
-        d.name = "fc" + std::to_string(l + 1);
-        d.inputs = widths[l];
-        d.outputs = widths[l + 1];
+        Layer d = make_dense("fc" + std::to_string(l + 1), widths[l], widths[l + 1],
+                             static_cast<int>(l) - 1);
         const Matrix& w = layers[l].forward_w();
         const RowVector& b = layers[l].forward_b();
         d.weights.assign(w.data(), w.data() + w.size());

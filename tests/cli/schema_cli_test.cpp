@@ -224,11 +224,12 @@ TEST(SchemaCli, ShippedNetworksValidate) {
         EXPECT_EQ(load_json(file).value("$schema", ""), "../configs/network.schema.json") << file;
     }
     EXPECT_EQ(network.errors(load_json(source_dir() + "/tests/data/networks/tiny.json")), "");
-    EXPECT_NE(network.errors({{"format", "neurotlm-network"},
-                              {"version", 1},
-                              {"input", 4},
-                              {"layers", {{{"outputs", 2}, {"weights", "w.npy"}, {"stride", 1}}}}}),
-              "")
+    EXPECT_NE(
+        network.errors({{"format", "neurotlm-network"},
+                        {"version", 1},
+                        {"input", 4},
+                        {"layers", {{{"outputs", 2}, {"weights", "w.npy"}, {"dilation", 1}}}}}),
+        "")
         << "an unknown layer key";
 }
 

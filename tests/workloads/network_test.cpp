@@ -264,7 +264,7 @@ INSTANTIATE_TEST_SUITE_P(Network, MalformedNetwork,
                                                      "/layers/0/outputs"},
                                            Malformed{"bad_type",
                                                      [](json& d, auto&) {
-                                                         d["layers"][0]["type"] = "conv2d";
+                                                         d["layers"][0]["type"] = "conv3d";
                                                      },
                                                      "/layers/0/type"},
                                            Malformed{"bad_activation",
@@ -432,7 +432,7 @@ TEST_F(NetworkTest, TernaryLayersHoldLevelsInTheFilesAndTheScaleApplied) {
     doc["layers"][1]["scale"] = 2;
     const Network net = load_network(write(doc));
     EXPECT_EQ(net.description, "hand-made");
-    const DenseLayer& h = net.layers[0];
+    const Layer& h = net.layers[0];
     EXPECT_TRUE(h.ternary);
     EXPECT_FLOAT_EQ(h.scale, 0.5f);
     EXPECT_FLOAT_EQ(h.weight(0, 0), 0.5f);

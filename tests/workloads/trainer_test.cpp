@@ -173,7 +173,7 @@ TEST(Trainer, TheMemoryEstimateFollowsTheLayersByHand) {
 namespace {
 
 /// Every weight and bias of @p layer is -scale, 0 or +scale; counts the zeros and non-zeros.
-void expect_ternary(const DenseLayer& layer, int& zeros, int& nonzeros) {
+void expect_ternary(const Layer& layer, int& zeros, int& nonzeros) {
     ASSERT_TRUE(layer.ternary) << layer.name;
     ASSERT_GT(layer.scale, 0.0f) << layer.name;
     auto check = [&](const std::vector<float>& values, const char* what) {
@@ -201,7 +201,7 @@ TEST(Trainer, TernaryWeightsAreLevelsTimesAScaleAndStillLearn) {
     const Network net =
         train_classifier(train, &test, o, [&](const EpochReport& r) { reports.push_back(r); });
     ASSERT_EQ(net.layers.size(), 2u);
-    for (const DenseLayer& layer : net.layers) {
+    for (const Layer& layer : net.layers) {
         int zeros = 0, nonzeros = 0;
         expect_ternary(layer, zeros, nonzeros);
         // TWN's threshold (0.7 x mean |w|) zeroes some weights and keeps others.
@@ -245,7 +245,7 @@ TEST(Trainer, TheTernaryThresholdSetsHowManyWeightsAreZero) {
         o.ternary_threshold = threshold;
         const Network net = train_classifier(train, nullptr, o);
         int zeros = 0, nonzeros = 0;
-        for (const DenseLayer& layer : net.layers)
+        for (const Layer& layer : net.layers)
             expect_ternary(layer, zeros, nonzeros);
         return static_cast<double>(zeros) / (zeros + nonzeros);
     };
@@ -276,7 +276,7 @@ TEST(Trainer, TheShippedTernaryNetworkHasIMACSimsShape) {
     EXPECT_EQ(net.layers[0].activation, Activation::reverse_sigmoid);
     EXPECT_EQ(net.layers[1].activation, Activation::reverse_sigmoid);
     EXPECT_EQ(net.layers[2].activation, Activation::none);
-    for (const DenseLayer& layer : net.layers) {
+    for (const Layer& layer : net.layers) {
         int zeros = 0, nonzeros = 0;
         expect_ternary(layer, zeros, nonzeros);
     }

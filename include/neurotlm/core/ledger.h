@@ -19,6 +19,7 @@ inline constexpr const char* adc = "adc";                   ///< converters and 
 inline constexpr const char* row_drivers = "row_drivers";   ///< word lines, input latches, muxes
 inline constexpr const char* shift_add = "shift_add";       ///< shift-add and accumulation
 inline constexpr const char* activation = "activation";     ///< activation and comparison
+inline constexpr const char* pooling = "pooling";           ///< max and average pooling
 inline constexpr const char* buffers = "buffers";           ///< on-chip memories
 inline constexpr const char* interconnect = "interconnect"; ///< buses, routers, wires
 inline constexpr const char* write = "write";               ///< programming cells
@@ -27,8 +28,8 @@ inline constexpr const char* other = "other";
 /// it.
 inline constexpr const char* leakage = "leakage";
 /// Every class an action may belong to, in the order reports list them (leakage follows).
-inline constexpr std::array<const char*, 9> kActionClasses{
-    array, adc, row_drivers, shift_add, activation, buffers, interconnect, write, other};
+inline constexpr std::array<const char*, 10> kActionClasses{
+    array, adc, row_drivers, shift_add, activation, pooling, buffers, interconnect, write, other};
 } // namespace energy_class
 
 struct ActionRecord {

@@ -50,7 +50,10 @@ struct PlatformInfo {
 };
 
 /// @brief Digital work the controller performs itself (partial-sum accumulation, activation).
-enum class DigitalOp { accumulate, activation, compare, nonlinear };
+/// pool_compare: one comparison of a max-pooling window; pool_add: one addition of an
+/// average-pooling window (the division by a constant window area is a shift or a
+/// multiplication folded into the next layer's scale, not counted).
+enum class DigitalOp { accumulate, activation, compare, nonlinear, pool_compare, pool_add };
 
 class RunContext {
 public:

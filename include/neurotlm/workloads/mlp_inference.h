@@ -1,9 +1,11 @@
 #pragma once
-/// @brief MLP inference on crossbar tiles ("kind": "mlp_inference"). Each dense layer (plus a
-/// bias row) is split into tile-sized blocks, one tile per block, weight-stationary: the
-/// weights are programmed once (a setup phase), then for every image all tiles of a layer
-/// are started together and collected, partial sums from row blocks are added and the
-/// activation applied digitally at the controller. Accuracy is counted against the labels,
+/// @brief Network inference on crossbar tiles ("kind": "mlp_inference": MLPs and CNNs alike).
+/// Each dense or convolution layer's matrix (plus a bias row when it has a bias) is split into
+/// tile-sized blocks, one tile per block, weight-stationary: the weights are programmed once
+/// (a setup phase), then for every image all tiles of a layer are started together and
+/// collected (a convolution once per output pixel, its input patch unrolled onto the rows:
+/// im2col), partial sums from row blocks are added and the activation applied digitally at
+/// the controller, as are pooling and residual adds. Accuracy is counted against the labels,
 /// and the float software reference runs on the same images for comparison.
 ///
 /// Input and ADC ranges are calibrated offline on the first images of the dataset with the
@@ -75,10 +77,10 @@ private:
     void program_tiles(RunContext& ctx, Drivers& drivers) const;
     /// Images @p first .. first + count - 1 layer by layer through the tiles at once, offered
     /// to each tile as reads ahead (infer() then finds them computed); stops at the first tile
-    /// that declines.
+    /// that declines. Networks without convolutions.
     void look_ahead(Drivers& drivers, int first, int count) const;
     /// One image through the layers; returns the predicted class.
-    int infer(RunContext& ctx, Drivers& drivers, int image) const;
+    int infer(RunContext& ctx, Drivers& drivers, int image);
     /// Layer @p l of an analog chain from the platform's links, checked against its blocks (and
     /// the previous layer's banks); ConfigError at the offending link or parameter.
     void plan_chain_layer(const PlatformInfo& platform, std::size_t l);
@@ -88,9 +90,23 @@ private:
     static double mean_line_conductance(const MatrixMap& lm);
     void set_chain_gains(const std::string& file, const std::string& tiles_pointer);
     /// One image through the analog chain; returns the predicted class.
-    int infer_chain(RunContext& ctx, Drivers& drivers, int image) const;
-    /// The activation buffer (the parameter "buffer"), checked to hold two activations.
+    int infer_chain(RunContext& ctx, Drivers& drivers, int image);
+    /// The activation buffer (the parameter "buffer"), checked to hold the activations that
+    /// live at once (plan_buffer_slots()).
     void find_buffer(const Params& p, const PlatformInfo& platform);
+    /// Buffer slots: each activation from its writer to its last reader, slots reused.
+    void plan_buffer_slots();
+    /// Rows of layer @p l's matrix on the tiles: its inputs and, if it has a bias, a bias row.
+    int matrix_rows(std::size_t l) const;
+    /// What layer @p l drives its tiles' rows with for output @p position (a convolution's
+    /// patch, a dense layer's whole input) from its input tensor @p x, the bias row's input
+    /// last.
+    void layer_input(std::size_t l, const float* x, int position, std::vector<float>& out) const;
+    /// Pooling, residual adds and activations, computed where the activations are: layer @p l's
+    /// output @p y from its inputs (@p x, and @p skip for an add), or the activation on the
+    /// weighted layer's sums already in @p y. Books the operations when @p ctx is given.
+    void digital_layer(RunContext* ctx, std::size_t l, const float* x, const float* skip,
+                       std::vector<float>& y) const;
     /// The tiles the network is mapped onto (the parameter "tiles").
     std::vector<const ComponentInfo*> find_tiles(const Params& p,
                                                  const PlatformInfo& platform) const;
@@ -98,9 +114,17 @@ private:
     Network m_net;
     Dataset m_data;
     std::unique_ptr<TileMapper> m_mapper;
-    std::string m_buffer;            ///< activation buffer ("" = none)
-    std::uint64_t m_buffer_half = 0; ///< bytes of each ping-pong half
-    std::vector<MatrixMap> m_map;
+    std::string m_buffer;                  ///< activation buffer ("" = none)
+    std::uint64_t m_buffer_slot_bytes = 0; ///< bytes of each slot (the widest activation)
+    std::vector<int> m_slot; ///< [tensor + 1]: the slot the image (-1) or layer output is in
+    int m_slots = 0;
+    std::vector<MatrixMap> m_map; ///< per layer (no blocks for layers without weights)
+    std::vector<bool> m_bias_row; ///< per layer: its matrix has a bias row
+    /// A network with convolutions reads each image's patches ahead a chunk at a time (their
+    /// reads alone fill the kernels), not whole batches of images layer by layer (which would
+    /// hold every patch of a batch at once).
+    bool m_convolutions = false;
+    static constexpr int kPositionChunk = 64;
     bool m_chain_mode = false;
     std::vector<ChainLayer> m_chain;
     int m_calibration = 0;
@@ -108,6 +132,8 @@ private:
     int m_batch = kDefaultBatchImages;
     float m_margin = 1.0f;
     bool m_software = true;
+    int m_record = 0;                          ///< images whose outputs are kept
+    std::vector<std::vector<float>> m_outputs; ///< their outputs, in order
     std::string m_images, m_labels;
 
     // Results.

@@ -50,7 +50,7 @@ struct EpochReport {
 /// @brief Train a dense classifier on @p train, evaluating on @p test (may be null) after each
 /// epoch and calling @p on_epoch with the figures.
 ///
-/// With options.weights ternary, every layer of the result is ternary (DenseLayer::ternary, its
+/// With options.weights ternary, every layer of the result is ternary (Layer::ternary, its
 /// scale the alpha of its last update). Deterministic for a seed on a given build: initialisation
 /// (He for ReLU, Xavier otherwise) and shuffling draw from RngStream, and the arithmetic runs on
 /// one thread. Throws InputError on unusable input (no labels, a label outside [0, classes),

@@ -1,0 +1,289 @@
+// A small convolutional network with every layer kind (strided and padded convolutions, a
+// grouped one, a residual add, max and average pooling with padding, a dense layer after a
+// feature map) run through a platform of crossbar tiles: what the tiles compute must be the
+// network, computed here directly from the tiles' programmed weights and the inputs' quantiser.
+
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/blocks/crossbar/tile_module.h"
+#include "neurotlm/topology/config.h"
+#include "neurotlm/topology/platform.h"
+#include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/mlp_inference.h"
+#include "neurotlm/workloads/network.h"
+#include "testing/paths.h"
+
+using namespace neurotlm;
+
+namespace {
+
+constexpr int kImages = 6, kSide = 9, kClasses = 3;
+
+json random_tensor(std::mt19937& rng, std::vector<std::size_t> shape, float scale) {
+    std::uniform_real_distribution<float> u(-scale, scale);
+    if (shape.size() == 1) {
+        json a = json::array();
+        for (std::size_t i = 0; i < shape[0]; ++i)
+            a.push_back(u(rng));
+        return a;
+    }
+    json a = json::array();
+    const std::vector<std::size_t> rest(shape.begin() + 1, shape.end());
+    for (std::size_t i = 0; i < shape[0]; ++i)
+        a.push_back(random_tensor(rng, rest, scale));
+    return a;
+}
+
+/// 1x9x9 -> conv 3x3/2 pad 1 (4x5x5) -> grouped conv 3x3 pad 1 (4x5x5) -> add conv1 ->
+/// maxpool 2/2 pad 1 (4x3x3) -> avgpool 3/1 (4x1x1) -> dense 3.
+json cnn(std::mt19937& rng) {
+    json layers = json::array();
+    layers.push_back({{"name", "conv1"},
+                      {"type", "conv2d"},
+                      {"outputs", 4},
+                      {"kernel", 3},
+                      {"stride", 2},
+                      {"padding", 1},
+                      {"activation", "relu"},
+                      {"weights", random_tensor(rng, {4, 1, 3, 3}, 0.5f)},
+                      {"bias", random_tensor(rng, {4}, 0.2f)}});
+    layers.push_back({{"name", "conv2"},
+                      {"type", "conv2d"},
+                      {"outputs", 4},
+                      {"kernel", {3, 3}},
+                      {"padding", 1},
+                      {"groups", 2},
+                      {"activation", "relu"},
+                      {"weights", random_tensor(rng, {4, 2, 3, 3}, 0.4f)},
+                      {"bias", random_tensor(rng, {4}, 0.2f)}});
+    layers.push_back({{"name", "res"}, {"type", "add"}, {"skip", "conv1"}, {"activation", "relu"}});
+    layers.push_back(
+        {{"name", "pool"}, {"type", "maxpool"}, {"kernel", 2}, {"stride", 2}, {"padding", 1}});
+    layers.push_back({{"name", "gap"}, {"type", "avgpool"}, {"kernel", 3}, {"stride", 1}});
+    layers.push_back({{"name", "fc"},
+                      {"type", "dense"},
+                      {"outputs", kClasses},
+                      {"weights", random_tensor(rng, {kClasses, 4}, 1.0f)},
+                      {"bias", random_tensor(rng, {kClasses}, 0.3f)}});
+    return {{"format", "neurotlm-network"},
+            {"version", 1},
+            {"name", "small_cnn"},
+            {"input", {1, kSide, kSide}},
+            {"layers", layers}};
+}
+
+/// Ideal tiles (no variation, noise or converter error; 1024 levels, 16-bit inputs in two
+/// exact 8-bit slices) and a buffer for the activations.
+json platform(const std::string& network, const std::string& images, const std::string& labels) {
+    return {{"neurotlm", 1},
+            {"name", "small_cnn"},
+            {"seed", 5},
+            {"devices",
+             {{"cell",
+               {{"preset", "rram_imacsim"},
+                {"levels", 1024},
+                {"variation_sigma", 0},
+                {"read_noise_sigma", 0}}}}},
+            {"components",
+             {{{"name", "ctrl"}, {"type", "controller"}},
+              {{"name", "bus"}, {"type", "router"}},
+              {{"name", "tile"},
+               {"type", "crossbar_tile"},
+               {"count", 6},
+               {"rows", 16},
+               {"cols", 16},
+               {"device", "cell"},
+               {"variation", false},
+               {"read_noise", false},
+               {"adc", {{"bits", 0}}},
+               {"dac", {{"bits", 8}}},
+               {"input_bits", 16}},
+              {{"name", "act"}, {"type", "buffer"}, {"capacity", "4 KiB"}}}},
+            {"connections",
+             {{{"from", "ctrl.out"}, {"to", "bus.in"}},
+              {{"from", "bus.out"}, {"to", "tile.in"}, {"base", "0x10000000"}, {"size", "2 MiB"}},
+              {{"from", "bus.out"}, {"to", "act.in"}, {"base", "0x40000000"}}}},
+            {"workload",
+             {{"kind", "mlp_inference"},
+              {"network", network},
+              {"dataset", {{"images", images}, {"labels", labels}, {"limit", 0}}},
+              {"calibration_images", kImages},
+              {"record_outputs", kImages}}}};
+}
+
+/// The crossbar's input quantiser: |x| clipped to x_max, rounded to 2^bits - 1 steps.
+double quantised(double x, double x_max, int bits) {
+    const double steps = std::ldexp(1.0, bits) - 1.0;
+    const double a = std::min(std::fabs(x), x_max);
+    const double code = std::min(std::floor(a / x_max * steps + 0.5), steps);
+    return (x < 0 ? -1.0 : 1.0) * code * x_max / steps;
+}
+
+struct Files {
+    std::string dir, config;
+    std::vector<std::uint8_t> pixels;
+};
+
+Files write_files() {
+    Files f;
+    f.dir = neurotlm::testing::scratch_dir("cnn-run");
+    std::mt19937 rng(2024);
+    std::ofstream(f.dir + "/net.json") << cnn(rng).dump();
+    std::uniform_int_distribution<int> pixel(0, 255), label(0, kClasses - 1);
+    f.pixels.resize(static_cast<std::size_t>(kImages * kSide * kSide));
+    for (auto& p : f.pixels)
+        p = static_cast<std::uint8_t>(pixel(rng));
+    std::vector<std::uint8_t> labels(kImages);
+    for (auto& l : labels)
+        l = static_cast<std::uint8_t>(label(rng));
+    write_idx_images(f.dir + "/images.idx", kImages, kSide, kSide, f.pixels);
+    write_idx_labels(f.dir + "/labels.idx", labels);
+    f.config = f.dir + "/platform.json";
+    std::ofstream(f.config) << platform("net.json", "images.idx", "labels.idx").dump(2);
+    return f;
+}
+
+} // namespace
+
+TEST(CnnRun, TheTilesComputeTheConvolutionsPoolingAndResidualAddOfTheNetwork) {
+    const Files f = write_files();
+    Platform p(load_config(f.config));
+    const auto* work = dynamic_cast<const MlpInference*>(p.workload());
+    ASSERT_NE(work, nullptr);
+    const Report r = p.run();
+    const json& w = r.workload_results;
+    ASSERT_EQ(w.at("images").get<int>(), kImages);
+    const Network net = load_network(f.dir + "/net.json");
+    ASSERT_EQ(net.layers.size(), 6u);
+
+    // The reference: each weighted layer's inputs quantised as the tiles' drivers do, times the
+    // weights each tile holds (its effective weights), summed directly window by window.
+    const json& layers = w.at("layers");
+    for (int image = 0; image < kImages; ++image) {
+        std::vector<std::vector<double>> outs(net.layers.size());
+        std::vector<double> input(static_cast<std::size_t>(kSide * kSide));
+        for (std::size_t i = 0; i < input.size(); ++i)
+            input[i] = f.pixels[static_cast<std::size_t>(image * kSide * kSide) + i] / 255.0;
+        auto tensor = [&](int t) -> const std::vector<double>& {
+            return t < 0 ? input : outs[static_cast<std::size_t>(t)];
+        };
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+            const Layer& L = net.layers[l];
+            const std::vector<double>& x = tensor(L.from);
+            std::vector<double>& y = outs[l];
+            const Shape& in = L.in_shape;
+            const Shape& out = L.out_shape;
+            y.assign(static_cast<std::size_t>(out.size()), 0.0);
+            if (L.weighted()) {
+                const MatrixMap& map = work->mapping()[l];
+                const double x_max = layers[l].at("input_range").get<double>();
+                ASSERT_EQ(x_max, map.x_max);
+                // The weight of matrix row r, column o, as its tile holds it.
+                auto weight = [&](int row, int o) {
+                    for (const TileBlock& b : map.blocks) {
+                        if (row < b.row0 || row >= b.row0 + b.rows || o < b.col0 ||
+                            o >= b.col0 + b.cols)
+                            continue;
+                        const auto* tile = dynamic_cast<const CrossbarTile*>(p.find(b.tile));
+                        const Crossbar& xb = tile->crossbar();
+                        return static_cast<double>(
+                            xb.effective_weights()[static_cast<std::size_t>(row - b.row0) *
+                                                       static_cast<std::size_t>(xb.logical_cols()) +
+                                                   static_cast<std::size_t>(o - b.col0)]);
+                    }
+                    ADD_FAILURE() << "no tile holds row " << row << " column " << o;
+                    return 0.0;
+                };
+                const bool bias_row = layers[l].at("bias_row").get<bool>();
+                const int kh = L.kernel_h, kw = L.kernel_w;
+                for (int o = 0; o < out.channels; ++o)
+                    for (int oy = 0; oy < out.height; ++oy)
+                        for (int ox = 0; ox < out.width; ++ox) {
+                            double acc = bias_row ? x_max * weight(L.inputs, o) : 0.0;
+                            for (int c = 0; c < in.channels; ++c)
+                                for (int ky = 0; ky < kh; ++ky)
+                                    for (int kx = 0; kx < kw; ++kx) {
+                                        const int iy = oy * L.stride_h - L.pad_h + ky;
+                                        const int ix = ox * L.stride_w - L.pad_w + kx;
+                                        if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width)
+                                            continue;
+                                        const double v =
+                                            x[(static_cast<std::size_t>(c) * in.height + iy) *
+                                                  in.width +
+                                              ix];
+                                        acc += quantised(v, x_max, 16) *
+                                               weight((c * kh + ky) * kw + kx, o);
+                                    }
+                            y[(static_cast<std::size_t>(o) * out.height + oy) * out.width + ox] =
+                                acc;
+                        }
+            } else if (L.kind == LayerKind::add) {
+                const std::vector<double>& z = tensor(L.skip);
+                for (std::size_t i = 0; i < y.size(); ++i)
+                    y[i] = x[i] + z[i];
+            } else {
+                const bool max = L.kind == LayerKind::maxpool;
+                for (int c = 0; c < out.channels; ++c)
+                    for (int oy = 0; oy < out.height; ++oy)
+                        for (int ox = 0; ox < out.width; ++ox) {
+                            double acc = max ? -1e300 : 0.0;
+                            for (int ky = 0; ky < L.kernel_h; ++ky)
+                                for (int kx = 0; kx < L.kernel_w; ++kx) {
+                                    const int iy = oy * L.stride_h - L.pad_h + ky;
+                                    const int ix = ox * L.stride_w - L.pad_w + kx;
+                                    if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width)
+                                        continue; // -inf (max) or 0 (average) padding
+                                    const double v =
+                                        x[(static_cast<std::size_t>(c) * in.height + iy) *
+                                              in.width +
+                                          ix];
+                                    acc = max ? std::max(acc, v) : acc + v;
+                                }
+                            y[(static_cast<std::size_t>(c) * out.height + oy) * out.width + ox] =
+                                max ? acc : acc / (L.kernel_h * L.kernel_w);
+                        }
+            }
+            if (L.activation == Activation::relu)
+                for (double& v : y)
+                    v = std::max(v, 0.0);
+        }
+        const std::vector<float> hw = w.at("outputs").at(image).get<std::vector<float>>();
+        const std::vector<double>& want = outs.back();
+        ASSERT_EQ(hw.size(), want.size());
+        double scale = 0.0;
+        for (double v : want)
+            scale = std::max(scale, std::fabs(v));
+        ASSERT_GT(scale, 0.0);
+        // Float rounding, and a code of a 16-bit input that rounding can tip: 1e-5 of the range.
+        for (std::size_t k = 0; k < want.size(); ++k)
+            EXPECT_NEAR(hw[k], want[k], 1e-5 * scale) << "image " << image << " output " << k;
+        // And the network as trained (float weights, no quantiser) within the 1024 levels'
+        // step.
+        const std::vector<float> sw =
+            forward(net, std::vector<float>(input.begin(), input.end()).data());
+        for (std::size_t k = 0; k < want.size(); ++k)
+            EXPECT_NEAR(hw[k], sw[k], 2e-2 * scale) << "image " << image << " output " << k;
+    }
+
+    // The per-layer picture: reads, tiles and the pooling booked where it happened.
+    EXPECT_EQ(layers[0].at("reads_per_inference").get<int>(), 25);
+    EXPECT_EQ(layers[0].at("output_shape"), json::array({4, 5, 5}));
+    EXPECT_EQ(layers[1].at("row_blocks").get<int>(), 3); // 36 patch rows + a bias row over 16
+    EXPECT_EQ(layers[2].at("skip").get<std::string>(), "conv1");
+    EXPECT_EQ(layers[3].at("output_shape"), json::array({4, 3, 3}));
+    // MACs: conv1 25 x 9 x 4, conv2 25 x 18 x 4 (grouped: 2 of 4 input channels), fc 4 x 3.
+    EXPECT_DOUBLE_EQ(w.at("macs_per_inference").get<double>(), 900.0 + 1800.0 + 12.0);
+    bool pooled = false;
+    for (const auto& ph : r.phases)
+        if (ph.name == "pool")
+            for (const auto& [cls, joules] : ph.dynamic_by_class_J)
+                if (cls == "pooling") pooled = joules > 0.0;
+    EXPECT_TRUE(pooled) << "max pooling books its comparisons in the pooling class";
+}
