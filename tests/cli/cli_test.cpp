@@ -158,14 +158,18 @@ TEST(Cli, SameSeedGivesTheSameReportAndAnotherSeedDoesNot) {
 TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
     // The default platform (bit-serial inputs, 5-bit ADCs, variation and read noise), the same
     // with ideal converters (one dense read per image: the batches share the matrix loads) and
-    // a small MLP, each image-at-a-time, in the default batches and in batches of 7 (71 images:
-    // a batch left over). Every byte of the reports, bar the wall-clock lines, must agree.
+    // a small MLP and a small CNN, each image-at-a-time, in the default batches and in batches
+    // of 7 (71 images: a batch left over). Every byte of the reports, bar the wall-clock lines,
+    // must agree.
     const std::string dir = scratch_dir("batches");
     const std::string def = neurotlm::testing::source_dir() + "/configs/default.json";
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"default", def + " --set /workload/dataset/limit=71"},
         {"ideal_adc", def + " --set /workload/dataset/limit=71 --set /components/2/adc/bits=0"},
         {"tiny", test_data("good/tiny_mlp.json")},
+        // A convolution's patches are read ahead image by image (16 per image here), with
+        // variation, read noise and a 5-bit ADC; its outputs are in the report.
+        {"tiny_cnn", test_data("good/tiny_cnn.json")},
     };
     for (const auto& [name, args] : cases) {
         std::vector<std::string> reports, tables;
