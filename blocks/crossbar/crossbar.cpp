@@ -904,27 +904,37 @@ float Crossbar::nominal_weight(const CrossbarSpec& spec, float w, float w_max) {
                               range);
 }
 
-float Crossbar::max_signal_output(const CrossbarSpec& spec, const float* w, int rows, int cols,
-                                  const float* x, float x_max, float w_max) {
-    if (!spec.sliced())
-        return max_slice_output(w, rows, cols, x, x_max, spec.input_bits, spec.dac.bits);
+int Crossbar::signal_matrix(const CrossbarSpec& spec, const float* w, int rows, int cols,
+                            float w_max, std::vector<float>& out) {
+    const std::size_t n = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+    if (!spec.sliced()) {
+        out.assign(w, w + n);
+        return cols;
+    }
     // Sliced: the digits of every weight slice act as a weight matrix of their own.
     const Slicing s(spec);
     const int P = s.P;
     const bool diff = spec.mapping == WeightMapping::differential;
     const double h = diff ? 0.0 : 0.5 * s.mask; // the mid-level reference (rebuild_signals)
-    std::vector<float> digits(static_cast<std::size_t>(rows) * cols * P);
+    out.resize(n * static_cast<std::size_t>(P));
     std::vector<int> pos(static_cast<std::size_t>(P)), neg(pos.size());
     for (int i = 0; i < rows; ++i)
         for (int j = 0; j < cols; ++j) {
             s.digits(s.code(w[static_cast<std::size_t>(i) * cols + j], w_max), pos.data(),
                      neg.data());
             for (int p = 0; p < P; ++p)
-                digits[(static_cast<std::size_t>(i) * cols + j) * P + p] = static_cast<float>(
+                out[(static_cast<std::size_t>(i) * cols + j) * P + p] = static_cast<float>(
                     diff ? pos[static_cast<std::size_t>(p)] - neg[static_cast<std::size_t>(p)]
                          : pos[static_cast<std::size_t>(p)] - h);
         }
-    return max_slice_output(digits.data(), rows, cols * P, x, x_max, spec.input_bits,
+    return cols * P;
+}
+
+float Crossbar::max_signal_output(const CrossbarSpec& spec, const float* w, int rows, int cols,
+                                  const float* x, float x_max, float w_max) {
+    std::vector<float> signal;
+    const int signal_cols = signal_matrix(spec, w, rows, cols, w_max, signal);
+    return max_slice_output(signal.data(), rows, signal_cols, x, x_max, spec.input_bits,
                             spec.dac.bits);
 }
 

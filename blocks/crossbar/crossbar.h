@@ -234,6 +234,11 @@ public:
     /// units when analog; digits x input units when sliced). @p w_max is the weight range.
     static float max_signal_output(const CrossbarSpec& spec, const float* w, int rows, int cols,
                                    const float* x, float x_max, float w_max);
+    /// @brief What max_signal_output() reads inputs against: the weights themselves (analog),
+    /// or each weight's digits, one column per weight slice (sliced), rows x (returned columns)
+    /// into @p out. Computed once, it serves many max_slice_output() calls.
+    static int signal_matrix(const CrossbarSpec& spec, const float* w, int rows, int cols,
+                             float w_max, std::vector<float>& out);
 
     /// @brief The value @p w takes once encoded on cells of @p spec without variation: the
     /// nearest level (analog) or the nearest weight_bits code (sliced), in weight units.

@@ -303,8 +303,9 @@ void Loader::read_component(const json& c, const std::string& ptr) {
     auto count_it = c.find("count");
     if (count_it != c.end()) {
         if (!count_it->is_number_integer() || count_it->get<long long>() < 1 ||
-            count_it->get<long long>() > 4096)
-            throw ConfigError(file, ptr + "/count", "an integer in [1, 4096]",
+            count_it->get<long long>() > kMaxGroupCount)
+            throw ConfigError(file, ptr + "/count",
+                              "an integer in [1, " + std::to_string(kMaxGroupCount) + "]",
                               describe_json(*count_it));
         count = static_cast<int>(count_it->get<long long>());
     }

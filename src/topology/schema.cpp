@@ -168,7 +168,7 @@ json component_schema() {
                                        "with count, the members are name0, name1, ..."}};
     const json count = {{"type", "integer"},
                         {"minimum", 1},
-                        {"maximum", 4096},
+                        {"maximum", kMaxGroupCount},
                         {"description", "declare a group of this many identical components"}};
     json s = {{"type", "object"},
               {"description", "a component: {\"name\", \"type\", [\"count\"], parameters}"},
@@ -327,9 +327,18 @@ json network_schema() {
     const json kernel4 = {
         {"type", "array"},
         {"items", {{"type", "array"}, {"items", {{"type", "array"}, {"items", matrix["items"]}}}}}};
-    layer["properties"]["weights"] =
-        described(network_layer_param_table(), "weights",
-                  {{"anyOf", json::array({{{"type", "string"}}, matrix, kernel4})}});
+    layer["properties"]["weights"] = described(
+        network_layer_param_table(), "weights",
+        {{"anyOf", json::array({{{"type", "string"}},
+                                matrix,
+                                kernel4,
+                                {{"type", "object"},
+                                 {"required", {"random"}},
+                                 {"additionalProperties", false},
+                                 {"properties",
+                                  {{"random", {{"enum", {"uniform"}}}},
+                                   {"range", {{"type", "number"}, {"exclusiveMinimum", 0}}},
+                                   {"seed", {{"type", "integer"}, {"minimum", 0}}}}}}})}});
     layer["properties"]["bias"] = described(
         network_layer_param_table(), "bias",
         {{"anyOf", json::array({{{"type", "string"}}, {{"type", "array"}, {"items", number}}})}});

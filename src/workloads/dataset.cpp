@@ -15,6 +15,8 @@
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
 #include "neurotlm/core/params.h"
+#include "neurotlm/core/rng.h"
+#include "neurotlm/workloads/npy.h"
 
 namespace neurotlm {
 
@@ -380,6 +382,18 @@ Dataset resize_images(const Dataset& data, int height, int width) {
     if (data.height < 1 || data.width < 1)
         throw InputError("resize: the images are " + std::to_string(data.height) + "x" +
                          std::to_string(data.width));
+    if (data.channels > 1) {
+        // Channel by channel: each plane is resized as an image of its own.
+        Dataset planes = data;
+        planes.count = data.count * data.channels;
+        planes.channels = 1;
+        planes.labels.clear();
+        Dataset out = resize_images(planes, height, width);
+        out.count = data.count;
+        out.channels = data.channels;
+        out.labels = data.labels;
+        return out;
+    }
     Dataset out;
     out.count = data.count;
     out.height = height;
@@ -414,6 +428,107 @@ Dataset resize_images(const Dataset& data, int height, int width) {
             }
         }
     }
+    return out;
+}
+
+Dataset load_npy_images(const std::string& images_path, const std::string& labels_path,
+                        std::size_t limit, std::size_t offset) {
+    using Part = DatasetError::Part;
+    NpyInfo info;
+    try {
+        info = read_npy_header(images_path);
+    } catch (const InputError& e) {
+        throw DatasetError(Part::images, e.what());
+    }
+    const std::vector<std::size_t>& shape = info.shape;
+    if (shape.size() != 3 && shape.size() != 4)
+        throw DatasetError(Part::images,
+                           images_path +
+                               ": expected images of [count, height, width] or [count, "
+                               "channels, height, width], found a " +
+                               std::to_string(shape.size()) + "-D array");
+    const std::size_t count = shape[0];
+    const std::size_t channels = shape.size() == 4 ? shape[1] : 1;
+    const std::size_t height = shape[shape.size() - 2], width = shape.back();
+    if (channels < 1 || height < 1 || width < 1 ||
+        channels * height * width > static_cast<std::size_t>(max_image_pixels))
+        throw DatasetError(Part::images, images_path + ": images of " + std::to_string(channels) +
+                                             "x" + std::to_string(height) + "x" +
+                                             std::to_string(width) +
+                                             " (each side at least 1, at most " +
+                                             std::to_string(max_image_pixels) + " values)");
+    if (offset >= count)
+        throw DatasetError(Part::offset, images_path + " holds " + std::to_string(count) +
+                                             " images; the offset skips " + std::to_string(offset));
+    NpyArray a;
+    try {
+        a = read_npy(images_path);
+    } catch (const InputError& e) {
+        throw DatasetError(Part::images, e.what());
+    }
+    const bool bytes = info.descr.size() >= 2 && info.descr.substr(1) == "u1";
+    const std::size_t size = channels * height * width;
+    const std::size_t n = limit > 0 ? std::min(limit, count - offset) : count - offset;
+    Dataset out;
+    out.count = static_cast<int>(n);
+    out.channels = static_cast<int>(channels);
+    out.height = static_cast<int>(height);
+    out.width = static_cast<int>(width);
+    out.pixels.assign(a.data.begin() + static_cast<std::ptrdiff_t>(offset * size),
+                      a.data.begin() + static_cast<std::ptrdiff_t>((offset + n) * size));
+    for (std::size_t i = 0; i < out.pixels.size(); ++i) {
+        float& v = out.pixels[i];
+        if (!std::isfinite(v))
+            throw DatasetError(Part::images, images_path + ": a non-finite value in image " +
+                                                 std::to_string(offset + i / size));
+        if (bytes) v /= 255.0f;
+    }
+    if (labels_path.empty()) return out;
+    NpyArray l;
+    try {
+        l = read_npy(labels_path);
+    } catch (const InputError& e) {
+        throw DatasetError(Part::labels, e.what());
+    }
+    if (l.shape != std::vector<std::size_t>{count})
+        throw DatasetError(Part::labels,
+                           labels_path + ": expected " + std::to_string(count) +
+                               " labels (one per image, a 1-D array), found shape of " +
+                               std::to_string(l.shape.size()) + " dimensions and " +
+                               std::to_string(l.data.size()) + " values");
+    for (std::size_t i = offset; i < offset + n; ++i) {
+        const float v = l.data[i];
+        if (!(v >= 0.0f) || v != std::floor(v) || v > 1e6f)
+            throw DatasetError(Part::labels, labels_path + ": label " + std::to_string(i) + " is " +
+                                                 std::to_string(v) +
+                                                 ", not a class number (0, 1, 2, ...)");
+        out.labels.push_back(static_cast<int>(v));
+    }
+    return out;
+}
+
+Dataset random_images(int count, int channels, int height, int width, double zero_fraction,
+                      std::uint64_t seed) {
+    if (count < 1 || channels < 1 || height < 1 || width < 1 ||
+        std::int64_t{channels} * height * width > max_image_pixels)
+        throw InputError("random images of " + std::to_string(count) + " x " +
+                         std::to_string(channels) + "x" + std::to_string(height) + "x" +
+                         std::to_string(width) +
+                         ": every size must be at least 1 and an image at "
+                         "most " +
+                         std::to_string(max_image_pixels) + " values");
+    if (!(zero_fraction >= 0.0 && zero_fraction <= 1.0))
+        throw InputError("random images: a zero fraction of " + std::to_string(zero_fraction) +
+                         ", not in [0, 1]");
+    Dataset out;
+    out.count = count;
+    out.channels = channels;
+    out.height = height;
+    out.width = width;
+    out.pixels.resize(static_cast<std::size_t>(count) * out.image_size());
+    RngStream rng(seed, "random-images");
+    for (float& v : out.pixels)
+        v = rng.uniform() < zero_fraction ? 0.0f : static_cast<float>(1.0 - rng.uniform());
     return out;
 }
 

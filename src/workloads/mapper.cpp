@@ -74,16 +74,23 @@ MatrixMap TileMapper::place(const std::vector<float>& matrix, int inputs, int ou
 }
 
 void TileMapper::observe(MatrixMap& map, const std::vector<float>& x) {
-    for (auto& b : map.blocks)
-        b.y_max =
-            std::max(b.y_max, Crossbar::max_signal_output(*b.spec, b.weights.data(), b.rows, b.cols,
-                                                          x.data() + b.row0, map.x_max, map.w_max));
+    for (auto& b : map.blocks) {
+        if (b.signal.empty())
+            b.signal_cols = Crossbar::signal_matrix(*b.spec, b.weights.data(), b.rows, b.cols,
+                                                    map.w_max, b.signal);
+        b.y_max = std::max(b.y_max, Crossbar::max_slice_output(
+                                        b.signal.data(), b.rows, b.signal_cols, x.data() + b.row0,
+                                        map.x_max, b.spec->input_bits, b.spec->dac.bits));
+    }
 }
 
 void TileMapper::finish(MatrixMap& map, float margin) {
-    for (auto& b : map.blocks)
+    for (auto& b : map.blocks) {
         b.y_max =
             b.y_max > 0 ? b.y_max * margin : (b.spec->sliced() ? map.x_max : map.w_max * map.x_max);
+        b.signal = std::vector<float>();
+        b.signal_cols = 0;
+    }
 }
 
 } // namespace neurotlm

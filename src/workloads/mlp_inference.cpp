@@ -13,6 +13,7 @@
 #include "neurotlm/blocks/neuron_bank/neuron_bank_driver.h"
 #include "neurotlm/core/error.h"
 #include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/npy.h"
 
 namespace neurotlm {
 
@@ -37,13 +38,20 @@ ParamTable MlpInference::param_table() {
     ParamTable t;
     t.string("network", nullptr,
              "network description (neurotlm-network JSON, weights inline or in .npy files)")
-        .choice("dataset.format", {"idx"}, "idx",
-                "dataset file format (IDX, gzip'd or plain: MNIST, Fashion-MNIST)")
+        .choice("dataset.format", {"idx", "npy", "random"}, "idx",
+                "idx: IDX files, gzip'd or plain (MNIST, Fashion-MNIST); npy: NumPy arrays of "
+                "[count, (channels,) height, width] images (bytes / 255, else as stored) and "
+                "[count] labels; random: dataset.limit synthetic images of the network's input "
+                "shape, no labels")
         .string("dataset.images", fmnist("t10k-images-idx3-ubyte.gz"), "image file")
         .string("dataset.labels", fmnist("t10k-labels-idx1-ubyte.gz"),
                 "label file; \"\" for none (no accuracy then)")
         .integer("dataset.limit", 1000, "images to run; 0 = all", 0, 1e9)
         .integer("dataset.offset", 0, "images to skip first", 0, 1e9)
+        .number("dataset.zero_fraction", Unit::none, 0.5,
+                "random images: the share of pixels that are 0 (the rest uniform in (0, 1])", 0.0,
+                1.0)
+        .integer("dataset.seed", 1, "random images: their seed", 0, 1e15)
         .integer("stop_after", 0,
                  "run only the first N of the loaded images (0 = all); calibration still takes "
                  "its calibration_images from all of them",
@@ -90,34 +98,15 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
         throw ConfigError(file, p.pointer_of("network"), "a network with at least one layer",
                           net_path + " has none");
 
-    m_images = resolve_path(platform.config_dir, p.string("dataset.images"));
-    m_labels = p.string("dataset.labels").empty()
-                   ? std::string()
-                   : resolve_path(platform.config_dir, p.string("dataset.labels"));
-    try {
-        m_data = load_idx(m_images, m_labels, static_cast<std::size_t>(p.integer("dataset.limit")),
-                          static_cast<std::size_t>(p.integer("dataset.offset")));
-    } catch (const DatasetError& e) {
-        switch (e.part()) {
-        case DatasetError::Part::images:
-            throw ConfigError(file, p.pointer_of("dataset.images"), "a readable IDX image file",
-                              e.what());
-        case DatasetError::Part::labels:
-            throw ConfigError(file, p.pointer_of("dataset.labels"),
-                              "a readable IDX label file that matches the images", e.what());
-        case DatasetError::Part::offset:
-            throw ConfigError(file, p.pointer_of("dataset.offset"),
-                              "an offset below the number of images", e.what());
-        }
-        throw;
-    }
+    load_dataset(p, platform);
     preprocess(m_data, preprocessing_from(p, "dataset."));
     if (m_data.count == 0)
         throw ConfigError(file, p.pointer_of("dataset.offset"),
                           "at least one image after the offset", "none");
     const Shape& in = m_net.input_shape;
     const bool image_input = in.height > 1 || in.width > 1;
-    if (image_input ? (in.channels != 1 || in.height != m_data.height || in.width != m_data.width)
+    if (image_input ? (in.channels != m_data.channels || in.height != m_data.height ||
+                       in.width != m_data.width)
                     : m_data.image_size() != m_net.input_size())
         throw ConfigError(file, p.pointer_of("dataset.images"),
                           image_input ? "images of " + to_string(in) +
@@ -126,8 +115,8 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                                       : "images of " + std::to_string(m_net.input_size()) +
                                             " pixels (the network's input), after any "
                                             "dataset.resize",
-                          "1x" + std::to_string(m_data.height) + "x" +
-                              std::to_string(m_data.width));
+                          std::to_string(m_data.channels) + "x" + std::to_string(m_data.height) +
+                              "x" + std::to_string(m_data.width));
     m_calibration =
         static_cast<int>(std::min<std::int64_t>(p.integer("calibration_images"), m_data.count));
     m_run_count = m_data.count;
@@ -240,6 +229,59 @@ void MlpInference::plan_buffer_slots() {
         m_slot[t] = static_cast<int>(slot);
     }
     m_slots = static_cast<int>(holder.size());
+}
+
+void MlpInference::load_dataset(const Params& p, const PlatformInfo& platform) {
+    const std::string& file = platform.file;
+    const std::string format = p.string("dataset.format");
+    const auto limit = static_cast<std::size_t>(p.integer("dataset.limit"));
+    const auto offset = static_cast<std::size_t>(p.integer("dataset.offset"));
+    if (format == "random") {
+        // Synthetic inputs of the network's input shape, no labels.
+        for (const char* key : {"dataset.images", "dataset.labels", "dataset.offset"})
+            if (p.present(key))
+                throw ConfigError(file, p.pointer_of(key),
+                                  "no files or offset with random images (dataset.format)",
+                                  std::string(key) + " given");
+        if (limit == 0)
+            throw ConfigError(file, p.pointer_of("dataset.limit"),
+                              "the number of random images to make (at least 1)", "0");
+        const Shape& in = m_net.input_shape;
+        try {
+            m_data = random_images(static_cast<int>(limit), in.channels, in.height, in.width,
+                                   p.number("dataset.zero_fraction"),
+                                   static_cast<std::uint64_t>(p.integer("dataset.seed")));
+        } catch (const InputError& e) {
+            throw ConfigError(file, p.pointer_of("dataset.limit"), "random images", e.what());
+        }
+        m_random_images = true;
+        return;
+    }
+    m_images = resolve_path(platform.config_dir, p.string("dataset.images"));
+    m_labels = p.string("dataset.labels").empty()
+                   ? std::string()
+                   : resolve_path(platform.config_dir, p.string("dataset.labels"));
+    const bool idx = format == "idx";
+    try {
+        m_data = idx ? load_idx(m_images, m_labels, limit, offset)
+                     : load_npy_images(m_images, m_labels, limit, offset);
+    } catch (const DatasetError& e) {
+        switch (e.part()) {
+        case DatasetError::Part::images:
+            throw ConfigError(file, p.pointer_of("dataset.images"),
+                              idx ? "a readable IDX image file" : "a readable .npy image array",
+                              e.what());
+        case DatasetError::Part::labels:
+            throw ConfigError(file, p.pointer_of("dataset.labels"),
+                              idx ? "a readable IDX label file that matches the images"
+                                  : "a readable .npy label array that matches the images",
+                              e.what());
+        case DatasetError::Part::offset:
+            throw ConfigError(file, p.pointer_of("dataset.offset"),
+                              "an offset below the number of images", e.what());
+        }
+        throw;
+    }
 }
 
 void MlpInference::find_buffer(const Params& p, const PlatformInfo& platform) {
@@ -358,17 +400,17 @@ void MlpInference::calibrate(const PlatformInfo& platform, const std::string& ne
     }
     // ADC range per tile: the largest output of any one input slice over the calibration
     // images (what the converter must cover without clipping); a convolution's every patch.
+    // Layer by layer, so that only one layer's blocks keep their calibration scratch.
     std::vector<float> xb;
-    for (const auto& in : inputs)
-        for (std::size_t l = 0; l < layers; ++l) {
-            if (!m_net.layers[l].weighted()) continue;
+    for (std::size_t l = 0; l < layers; ++l) {
+        if (!m_net.layers[l].weighted()) continue;
+        for (const auto& in : inputs)
             for (int pos = 0; pos < m_net.layers[l].positions(); ++pos) {
                 layer_input(l, in[l].data(), pos, xb);
                 TileMapper::observe(m_map[l], xb);
             }
-        }
-    for (auto& map : m_map)
-        TileMapper::finish(map, m_margin);
+        TileMapper::finish(m_map[l], m_margin);
+    }
     check_precision();
     // Tiles compute in float32: a layer whose partial sums would overflow it gives infinite
     // outputs and ADC ranges (null in the report), so it is refused here, before the run.
@@ -797,7 +839,10 @@ json MlpInference::results() const {
     json j;
     j["network"] = m_net.path;
     j["network_name"] = m_net.name;
-    j["dataset"] = {{"images", m_images}, {"labels", m_labels}, {"count", m_data.count}};
+    j["dataset"] = {{"images", m_random_images ? json("random") : json(m_images)},
+                    {"labels", m_labels},
+                    {"count", m_data.count},
+                    {"shape", {m_data.channels, m_data.height, m_data.width}}};
     j["images"] = m_done;
     j["macs_per_inference"] = m_macs_per_image;
     j["warnings"] = m_warnings;
@@ -907,8 +952,9 @@ json MlpInference::results() const {
 }
 
 json MlpInference::resolved_paths() const {
-    json j = {{"network", absolute_path(m_net.path)},
-              {"dataset", {{"images", absolute_path(m_images)}}}};
+    json j = {{"network", absolute_path(m_net.path)}};
+    if (m_random_images) return j; // no files
+    j["dataset"] = {{"images", absolute_path(m_images)}};
     j["dataset"]["labels"] = m_labels.empty() ? std::string() : absolute_path(m_labels);
     return j;
 }
@@ -930,14 +976,25 @@ namespace {
 // Memory estimate: the images as floats; an unreadable file is reported when the workload
 // loads, not here.
 double estimate_dataset_bytes(const Params& p, const PlatformInfo& platform) {
+    const std::string format = p.string("dataset.format");
+    if (format == "random") return 0.0; // made to the network's input shape: not known here
     try {
-        const IdxShape s =
-            idx_image_shape(resolve_path(platform.config_dir, p.string("dataset.images")));
-        const double available =
-            static_cast<double>(s.count) - static_cast<double>(p.integer("dataset.offset"));
+        const std::string images = resolve_path(platform.config_dir, p.string("dataset.images"));
+        double count = 0.0, image = 0.0, read_peak = 0.0;
+        if (format == "npy") {
+            const NpyInfo info = read_npy_header(images);
+            count = info.shape.empty() ? 0.0 : static_cast<double>(info.shape[0]);
+            image = count > 0 ? static_cast<double>(info.size()) / count : 0.0;
+            read_peak = info.read_bytes(); // the whole array is read before the slice is kept
+        } else {
+            const IdxShape s = idx_image_shape(images);
+            count = static_cast<double>(s.count);
+            image = static_cast<double>(s.height) * s.width;
+        }
+        const double available = count - static_cast<double>(p.integer("dataset.offset"));
         const double limit = static_cast<double>(p.integer("dataset.limit"));
         const double n = std::max(0.0, limit > 0 ? std::min(limit, available) : available);
-        return n * (static_cast<double>(s.height) * s.width * 4.0 + 4.0);
+        return read_peak + n * (image * 4.0 + 4.0);
     } catch (const InputError&) {
         return 0.0;
     }

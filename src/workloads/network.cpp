@@ -10,6 +10,7 @@
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/files.h"
 #include "neurotlm/core/params.h"
+#include "neurotlm/core/rng.h"
 #include "neurotlm/workloads/network_format.h"
 #include "neurotlm/workloads/npy.h"
 
@@ -100,7 +101,8 @@ const ParamTable& network_layer_param_table() {
                      max_width)
             .choice("activation", activation_choices(), "none", "activation after the layer")
             .any("weights", json(),
-                 "dense and conv2d: a .npy path or nested arrays; conv2d: [outputs, "
+                 "dense and conv2d: a .npy path, nested arrays, or {\"random\": \"uniform\", "
+                 "\"range\": r, \"seed\": s} (uniform in [-r, r]); conv2d: [outputs, "
                  "inputs/groups, kernel height, kernel width] (PyTorch Conv2d.weight)")
             .optional()
             .choice("weights_layout", {"out_in", "in_out"}, "out_in",
@@ -384,6 +386,47 @@ int find_layer(const Network& net, const std::string& name, std::size_t before,
                       "\"" + name + "\"");
 }
 
+/// {"random": "uniform", "range": r, "seed": s}: weights drawn uniformly from [-r, r] (r = 1 by
+/// default), reproducibly from the seed and the layer's name; for architecture estimates of
+/// networks whose trained weights are not at hand.
+NpyArray random_tensor(const json& spec, const std::vector<std::size_t>& shape,
+                       const std::string& layer, const std::string& path,
+                       const std::string& pointer) {
+    double range = 1.0;
+    std::uint64_t seed = 1;
+    bool uniform = false;
+    for (auto it = spec.begin(); it != spec.end(); ++it) {
+        const json& v = it.value();
+        const std::string where = pointer + "/" + it.key();
+        if (it.key() == "random") {
+            if (!v.is_string() || v.get<std::string>() != "uniform")
+                throw ConfigError(path, where, "\"uniform\"", describe_json(v));
+            uniform = true;
+        } else if (it.key() == "range") {
+            if (!v.is_number() || !(v.get<double>() > 0.0) || !(v.get<double>() <= 1e9))
+                throw ConfigError(path, where, "a number in (0, 1e9]", describe_json(v));
+            range = v.get<double>();
+        } else if (it.key() == "seed") {
+            if (!v.is_number_integer() || v.get<std::int64_t>() < 0)
+                throw ConfigError(path, where, "a non-negative integer", describe_json(v));
+            seed = v.get<std::uint64_t>();
+        } else {
+            throw ConfigError(path, where, "only the keys random, range and seed",
+                              "\"" + it.key() + "\"");
+        }
+    }
+    if (!uniform)
+        throw ConfigError(path, pointer + "/random",
+                          "\"random\": \"uniform\" (weights drawn at random)", "none");
+    NpyArray out;
+    out.shape = shape;
+    out.data.resize(out.size());
+    RngStream rng(seed, "weights/" + layer);
+    for (float& v : out.data)
+        v = static_cast<float>(range * (2.0 * rng.uniform() - 1.0));
+    return out;
+}
+
 /// Reads and checks a weighted layer's weights and bias into @p layer (whose shapes are set).
 void read_weights(const Params& p, Layer& layer, const std::string& path, const std::string& lp,
                   const fs::path& base_dir, bool first) {
@@ -401,7 +444,6 @@ void read_weights(const Params& p, Layer& layer, const std::string& path, const 
     const auto kh = static_cast<std::size_t>(layer.kernel_h);
     const auto kw = static_cast<std::size_t>(layer.kernel_w);
     const auto in_n = static_cast<std::size_t>(layer.inputs);
-    const NpyArray w = read_tensor(p.raw("weights"), conv ? 4 : 2, path, wp, base_dir);
     std::vector<std::size_t> want;
     std::string meaning;
     if (conv) {
@@ -419,6 +461,9 @@ void read_weights(const Params& p, Layer& layer, const std::string& path, const 
                                : " ([inputs, outputs], layout in_out") +
             (first ? "; inputs = the network's input)" : "; inputs = the layer's input size)");
     }
+    const NpyArray w = p.raw("weights").is_object()
+                           ? random_tensor(p.raw("weights"), want, layer.name, path, wp)
+                           : read_tensor(p.raw("weights"), conv ? 4 : 2, path, wp, base_dir);
     if (w.shape != want)
         throw ConfigError(path, wp, "shape " + shape_string(want) + meaning,
                           "shape " + shape_string(w.shape));
@@ -801,28 +846,41 @@ void weighted_forward(const Layer& l, const float* x, std::vector<float>& y) {
     y.assign(static_cast<std::size_t>(out.size()), 0.0f);
     const int group_in = in.channels / l.groups, group_out = l.outputs / l.groups;
     const std::size_t kk = static_cast<std::size_t>(l.kernel_h) * l.kernel_w;
+    const std::size_t plane_size = static_cast<std::size_t>(out.height) * out.width;
+    // Each output starts at its bias and adds its window's products in (channel, ky, kx) order;
+    // looping over the window outside the pixels lets a row of pixels take one weight at once.
     for (int o = 0; o < out.channels; ++o) {
         const int c0 = (o / group_out) * group_in;
-        float* plane = y.data() + static_cast<std::size_t>(o) * out.height * out.width;
-        for (int oy = 0; oy < out.height; ++oy)
-            for (int ox = 0; ox < out.width; ++ox) {
-                float acc = l.bias[static_cast<std::size_t>(o)];
-                for (int c = c0; c < c0 + group_in; ++c)
-                    for (int ky = 0; ky < l.kernel_h; ++ky) {
+        float* plane = y.data() + static_cast<std::size_t>(o) * plane_size;
+        std::fill(plane, plane + plane_size, l.bias[static_cast<std::size_t>(o)]);
+        for (int c = c0; c < c0 + group_in; ++c)
+            for (int ky = 0; ky < l.kernel_h; ++ky)
+                for (int kx = 0; kx < l.kernel_w; ++kx) {
+                    const std::size_t row = static_cast<std::size_t>(c) * kk +
+                                            static_cast<std::size_t>(ky) * l.kernel_w + kx;
+                    const float w = l.weights[row * static_cast<std::size_t>(l.outputs) + o];
+                    // Output columns whose input column is inside the image.
+                    int ox0 = 0, ox1 = out.width;
+                    while (ox0 < ox1 && ox0 * l.stride_w - l.pad_w + kx < 0)
+                        ++ox0;
+                    while (ox1 > ox0 && (ox1 - 1) * l.stride_w - l.pad_w + kx >= in.width)
+                        --ox1;
+                    for (int oy = 0; oy < out.height; ++oy) {
                         const int iy = oy * l.stride_h - l.pad_h + ky;
                         if (iy < 0 || iy >= in.height) continue;
-                        for (int kx = 0; kx < l.kernel_w; ++kx) {
-                            const int ix = ox * l.stride_w - l.pad_w + kx;
-                            if (ix < 0 || ix >= in.width) continue;
-                            const std::size_t row = static_cast<std::size_t>(c) * kk +
-                                                    static_cast<std::size_t>(ky) * l.kernel_w + kx;
-                            acc +=
-                                x[(static_cast<std::size_t>(c) * in.height + iy) * in.width + ix] *
-                                l.weights[row * static_cast<std::size_t>(l.outputs) + o];
+                        const float* src =
+                            x + (static_cast<std::size_t>(c) * in.height + iy) * in.width;
+                        float* dst = plane + static_cast<std::size_t>(oy) * out.width;
+                        if (l.stride_w == 1) {
+                            const int shift = kx - l.pad_w;
+                            for (int ox = ox0; ox < ox1; ++ox)
+                                dst[ox] += src[ox + shift] * w;
+                        } else {
+                            for (int ox = ox0; ox < ox1; ++ox)
+                                dst[ox] += src[ox * l.stride_w - l.pad_w + kx] * w;
                         }
                     }
-                plane[oy * out.width + ox] = acc;
-            }
+                }
     }
 }
 

@@ -103,7 +103,8 @@ TEST_F(CnnNetwork, ConvolutionPoolingAndResidualAddForwardAsWorkedByHand) {
 TEST_F(CnnNetwork, KerasLayoutAndNpyKernelsGiveTheSameNetwork) {
     // [kh][kw][in][out]
     json doc = small_cnn();
-    doc["layers"][0]["weights"] = json::parse("[[[[1, 0.5]], [[0, 0.5]]], [[[0, 0.5]], [[1, 0.5]]]]");
+    doc["layers"][0]["weights"] =
+        json::parse("[[[[1, 0.5]], [[0, 0.5]]], [[[0, 0.5]], [[1, 0.5]]]]");
     doc["layers"][0]["weights_layout"] = "in_out";
     check_small(load_network(write(doc)));
     // PyTorch's Conv2d.weight saved with numpy.save.
@@ -147,7 +148,8 @@ TEST_F(CnnNetwork, StridedPaddedAndGroupedConvolutions) {
     // The patch the tiles see for output pixel (1, 0): rows 1-3 (3 is padding), columns -1-1.
     float patch[18];
     g.patch(x, 1, 0, patch);
-    EXPECT_EQ(std::vector<float>(patch, patch + 9), (std::vector<float>{0, 4, 5, 0, 7, 8, 0, 0, 0}));
+    EXPECT_EQ(std::vector<float>(patch, patch + 9),
+              (std::vector<float>{0, 4, 5, 0, 7, 8, 0, 0, 0}));
 }
 
 TEST_F(CnnNetwork, SaveAndLoadKeepTheGraph) {
@@ -208,30 +210,32 @@ TEST_P(MalformedCnn, IsAConfigErrorAtThePointer) {
 INSTANTIATE_TEST_SUITE_P(
     Cnn, MalformedCnn,
     ::testing::Values(
-        BadCnn{"input_of_two", [](json& d) { d["input"] = {1, 3}; }, "/input"},
-        BadCnn{"kernel_too_big", [](json& d) { d["layers"][0]["kernel"] = 4; },
-               "/layers/0/kernel"},
+        BadCnn{"input_of_two",
+               [](json& d) {
+                   d["input"] = {1, 3};
+               },
+               "/input"},
+        BadCnn{"kernel_too_big", [](json& d) { d["layers"][0]["kernel"] = 4; }, "/layers/0/kernel"},
         BadCnn{"no_kernel", [](json& d) { d["layers"][0].erase("kernel"); }, "/layers/0/kernel"},
-        BadCnn{"kernel_of_three", [](json& d) { d["layers"][0]["kernel"] = {2, 2, 2}; },
+        BadCnn{"kernel_of_three",
+               [](json& d) {
+                   d["layers"][0]["kernel"] = {2, 2, 2};
+               },
                "/layers/0/kernel"},
         BadCnn{"zero_stride", [](json& d) { d["layers"][0]["stride"] = 0; }, "/layers/0/stride"},
-        BadCnn{"kernel_shape", [](json& d) { d["layers"][0]["weights"] = json::parse("[[[[1, 0], [0, 1]]]]"); },
+        BadCnn{"kernel_shape",
+               [](json& d) { d["layers"][0]["weights"] = json::parse("[[[[1, 0], [0, 1]]]]"); },
                "/layers/0/weights"},
         BadCnn{"groups", [](json& d) { d["layers"][0]["groups"] = 2; }, "/layers/0/groups"},
-        BadCnn{"pool_padding", [](json& d) { d["layers"][1]["padding"] = 2; },
-               "/layers/1/padding"},
+        BadCnn{"pool_padding", [](json& d) { d["layers"][1]["padding"] = 2; }, "/layers/1/padding"},
         BadCnn{"pool_weights", [](json& d) { d["layers"][1]["weights"] = json::parse("[[1]]"); },
                "/layers/1/weights"},
         BadCnn{"stride_on_dense", [](json& d) { d["layers"][4]["stride"] = 1; },
                "/layers/4/stride"},
-        BadCnn{"unknown_from", [](json& d) { d["layers"][2]["from"] = "nope"; },
-               "/layers/2/from"},
+        BadCnn{"unknown_from", [](json& d) { d["layers"][2]["from"] = "nope"; }, "/layers/2/from"},
         BadCnn{"later_from", [](json& d) { d["layers"][2]["from"] = "fc"; }, "/layers/2/from"},
         BadCnn{"no_skip", [](json& d) { d["layers"][3].erase("skip"); }, "/layers/3/skip"},
-        BadCnn{"skip_shape", [](json& d) { d["layers"][3]["skip"] = "input"; },
-               "/layers/3/skip"},
-        BadCnn{"named_input", [](json& d) { d["layers"][1]["name"] = "input"; },
-               "/layers/1/name"},
-        BadCnn{"dense_inputs", [](json& d) { d["layers"][4]["inputs"] = 4; },
-               "/layers/4/inputs"}),
+        BadCnn{"skip_shape", [](json& d) { d["layers"][3]["skip"] = "input"; }, "/layers/3/skip"},
+        BadCnn{"named_input", [](json& d) { d["layers"][1]["name"] = "input"; }, "/layers/1/name"},
+        BadCnn{"dense_inputs", [](json& d) { d["layers"][4]["inputs"] = 4; }, "/layers/4/inputs"}),
     [](const ::testing::TestParamInfo<BadCnn>& i) { return i.param.what; });

@@ -19,6 +19,10 @@
 
 namespace neurotlm {
 
+/// The most members a component group ("count") may have: a chip of 64 Ki arrays (VGG-8 with
+/// 8-bit weights on 1-bit cells takes 6344 of 128x128).
+inline constexpr int kMaxGroupCount = 65536;
+
 struct LoadOptions {
     std::optional<std::uint64_t> seed; ///< overrides /seed
     std::vector<std::string>

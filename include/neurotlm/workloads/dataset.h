@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// @brief Image datasets in the IDX format of MNIST and Fashion-MNIST.
+/// @brief Image datasets: the IDX format of MNIST and Fashion-MNIST, NumPy arrays (colour
+/// images such as CIFAR-10 exported with numpy.save) and synthetic random images.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,12 +15,13 @@ namespace neurotlm {
 class ParamTable;
 class Params;
 
-/// @brief Images as floats in [0, 1] (byte / 255), one row per image, and optional labels.
+/// @brief Images as floats (IDX bytes / 255, in [0, 1]), one row per image, channel-major
+/// within an image, and optional labels.
 struct Dataset {
-    int count = 0, height = 0, width = 0;
-    std::vector<float> pixels; ///< count x (height * width)
+    int count = 0, channels = 1, height = 0, width = 0;
+    std::vector<float> pixels; ///< count x (channels * height * width)
     std::vector<int> labels;   ///< empty when no label file was given
-    int image_size() const { return height * width; }
+    int image_size() const { return channels * height * width; }
     const float* image(int i) const {
         return pixels.data() + static_cast<std::size_t>(i) * image_size();
     }
@@ -48,6 +50,22 @@ public:
 private:
     Part m_part;
 };
+
+/// @brief Read images from a .npy array of [count, height, width] or [count, channels, height,
+/// width] (unsigned bytes are divided by 255, other types taken as they are) and, unless
+/// @p labels_path is empty, labels from a .npy of [count] whole numbers. @p offset and
+/// @p limit as load_idx. Throws DatasetError naming the file and the problem (shape, a
+/// non-finite pixel, a label that is not a non-negative whole number, counts that differ).
+Dataset load_npy_images(const std::string& images_path, const std::string& labels_path,
+                        std::size_t limit = 0, std::size_t offset = 0);
+
+/// @brief @p count synthetic images of @p channels x @p height x @p width, no labels: each
+/// pixel 0 with probability @p zero_fraction, else uniform in (0, 1]: the activations an
+/// architecture estimate assumes when it has no data (NeuroSim's synthetic inputs have half
+/// zeros). The same @p seed gives the same images. Throws InputError for sizes below 1, more
+/// than max_image_pixels per image, or a fraction outside [0, 1].
+Dataset random_images(int count, int channels, int height, int width, double zero_fraction,
+                      std::uint64_t seed);
 
 /// @brief Write an IDX3 unsigned-byte image file; a ".gz" suffix writes it gzip'd.
 void write_idx_images(const std::string& path, int count, int height, int width,

@@ -24,6 +24,10 @@ struct TileBlock {
     const CrossbarSpec* spec =
         nullptr;                ///< the tile's spec (its cell resolved), owned by the mapper
     std::vector<float> weights; ///< rows x cols as programmed
+    /// Crossbar::signal_matrix() of the weights, kept while calibrating (observe()); emptied
+    /// by finish().
+    std::vector<float> signal;
+    int signal_cols = 0;
 };
 
 /// A matrix cut into blocks, with the ranges every block of it shares.

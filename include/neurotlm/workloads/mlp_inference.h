@@ -91,6 +91,8 @@ private:
     void set_chain_gains(const std::string& file, const std::string& tiles_pointer);
     /// One image through the analog chain; returns the predicted class.
     int infer_chain(RunContext& ctx, Drivers& drivers, int image);
+    /// The images (and labels) the parameters "dataset.*" name, or make.
+    void load_dataset(const Params& p, const PlatformInfo& platform);
     /// The activation buffer (the parameter "buffer"), checked to hold the activations that
     /// live at once (plan_buffer_slots()).
     void find_buffer(const Params& p, const PlatformInfo& platform);
@@ -134,7 +136,8 @@ private:
     bool m_software = true;
     int m_record = 0;                          ///< images whose outputs are kept
     std::vector<std::vector<float>> m_outputs; ///< their outputs, in order
-    std::string m_images, m_labels;
+    std::string m_images, m_labels;            ///< "" when there are none
+    bool m_random_images = false;
 
     // Results.
     std::uint64_t m_done = 0;
