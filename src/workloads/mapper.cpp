@@ -73,6 +73,13 @@ MatrixMap TileMapper::place(const std::vector<float>& matrix, int inputs, int ou
     return map;
 }
 
+bool TileMapper::place_copy(MatrixMap& map) {
+    if (map.blocks.empty() || map.blocks.size() > free_tiles()) return false;
+    for (std::size_t k = 0; k < map.blocks.size(); ++k)
+        map.copy_tiles.push_back(m_tiles[m_next++]->name);
+    return true;
+}
+
 void TileMapper::observe(MatrixMap& map, const std::vector<float>& x) {
     for (auto& b : map.blocks) {
         if (b.signal.empty())

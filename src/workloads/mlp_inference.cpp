@@ -73,6 +73,10 @@ ParamTable MlpInference::param_table() {
                 0.01, 100.0)
         .boolean("software_reference", true,
                  "run the float network on the same images for comparison")
+        .choice("duplication", {"none", "fill"}, "none",
+                "fill: the tiles the network leaves free hold copies of convolution layers' "
+                "weights, each copy reading other output pixels at the same time (weight "
+                "duplication); the copies go where they save the most reads per tile")
         .integer("record_outputs", 0,
                  "keep the last layer's outputs (as the hardware computed them) of the first N "
                  "images in the report's workload results, under \"outputs\"",
@@ -179,7 +183,38 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                               " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
                           std::to_string(m_mapper->tiles()) + " tiles");
     calibrate(platform, p.pointer_of("network"));
+    if (p.string("duplication") == "fill") duplicate_layers();
     if (m_chain_mode) set_chain_gains(file, p.pointer_of("tiles"));
+}
+
+// Greedy: copies go to the convolution whose rounds of reads they cut the most per tile they
+// take (a layer of P pixels in c copies reads in ceil(P / c) rounds, so the next copies that
+// help are those that bring it to ceil(P / c) - 1).
+void MlpInference::duplicate_layers() {
+    for (;;) {
+        double best_gain = 0.0;
+        std::size_t best = m_map.size();
+        int best_more = 0;
+        for (std::size_t l = 0; l < m_map.size(); ++l) {
+            const MatrixMap& map = m_map[l];
+            const int positions = m_net.layers[l].positions();
+            const int c = map.copies();
+            const int rounds = (positions + c - 1) / c;
+            if (map.blocks.empty() || rounds <= 1) continue;
+            const int next = (positions + rounds - 2) / (rounds - 1); // copies for rounds - 1
+            const std::size_t tiles = static_cast<std::size_t>(next - c) * map.blocks.size();
+            if (tiles > m_mapper->free_tiles()) continue;
+            const double gain = 1.0 / static_cast<double>(tiles);
+            if (gain > best_gain) {
+                best_gain = gain;
+                best = l;
+                best_more = next - c;
+            }
+        }
+        if (best == m_map.size()) return;
+        for (int k = 0; k < best_more; ++k)
+            m_mapper->place_copy(m_map[best]);
+    }
 }
 
 int MlpInference::matrix_rows(std::size_t l) const {
@@ -476,9 +511,9 @@ struct MlpInference::Drivers {
     std::vector<std::vector<CrossbarTileDriver>> tiles; ///< [layer][block]
     std::vector<std::vector<NeuronBankDriver>> banks;   ///< analog chain: [layer][column block]
     std::unique_ptr<BufferDriver> buffer;
-    /// [layer][group]: the blocks that share one slice of the input (same rows), which a
-    /// multicast feeds at once.
-    std::vector<std::vector<std::vector<CrossbarTileDriver*>>> groups;
+    /// [layer][copy][group]: the blocks of one copy that share one slice of the input (same
+    /// rows), which a multicast feeds at once. tiles[layer] holds the copies one after another.
+    std::vector<std::vector<std::vector<std::vector<CrossbarTileDriver*>>>> groups;
     /// [layer]: hardware bits of the layer's input activations and of a tile's partial sum
     /// (tile_widths.h; the widest tile of the layer). A layer without tiles carries the
     /// activations at the width of the next weighted layer's inputs (the last one's sums after
@@ -496,21 +531,26 @@ struct MlpInference::Drivers {
 void MlpInference::Drivers::plan(RunContext& ctx, const std::vector<MatrixMap>& map) {
     for (std::size_t l = 0; l < map.size(); ++l) {
         int in = 0, out = 0;
-        std::vector<int> group_row0;
-        groups.emplace_back();
-        for (std::size_t k = 0; k < map[l].blocks.size(); ++k) {
-            const TileBlock& b = map[l].blocks[k];
-            const CrossbarSpec spec = CrossbarSpec::table().build(*ctx.component(b.tile)->params);
-            tiles[l][k].set_element_bits(tile_input_bits(spec), tile_output_bits(spec));
+        const std::size_t blocks = map[l].blocks.size();
+        for (CrossbarTileDriver& t : tiles[l]) {
+            const CrossbarSpec spec = CrossbarSpec::table().build(*ctx.component(t.name())->params);
+            t.set_element_bits(tile_input_bits(spec), tile_output_bits(spec));
             in = std::max(in, tile_input_bits(spec));
             out = std::max(out, tile_output_bits(spec));
-            const auto it = std::find(group_row0.begin(), group_row0.end(), b.row0);
-            if (it == group_row0.end()) {
-                group_row0.push_back(b.row0);
-                groups[l].push_back({&tiles[l][k]});
-            } else {
-                groups[l][static_cast<std::size_t>(it - group_row0.begin())].push_back(
-                    &tiles[l][k]);
+        }
+        groups.emplace_back(static_cast<std::size_t>(map[l].copies()));
+        for (std::size_t r = 0; r < groups[l].size(); ++r) {
+            std::vector<int> group_row0;
+            for (std::size_t k = 0; k < blocks; ++k) {
+                CrossbarTileDriver* t = &tiles[l][r * blocks + k];
+                const int row0 = map[l].blocks[k].row0;
+                const auto it = std::find(group_row0.begin(), group_row0.end(), row0);
+                if (it == group_row0.end()) {
+                    group_row0.push_back(row0);
+                    groups[l][r].push_back({t});
+                } else {
+                    groups[l][r][static_cast<std::size_t>(it - group_row0.begin())].push_back(t);
+                }
             }
         }
         in_bits.push_back(in);
@@ -537,15 +577,19 @@ void MlpInference::Drivers::plan(RunContext& ctx, const std::vector<MatrixMap>& 
 
 void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
     d.tiles.resize(m_map.size());
-    for (std::size_t l = 0; l < m_map.size(); ++l)
+    for (std::size_t l = 0; l < m_map.size(); ++l) {
+        d.tiles[l].reserve(m_map[l].blocks.size() + m_map[l].copy_tiles.size());
         for (const auto& b : m_map[l].blocks)
             d.tiles[l].emplace_back(ctx.bus(), ctx.component(b.tile)->address, b.tile);
+        for (const auto& name : m_map[l].copy_tiles)
+            d.tiles[l].emplace_back(ctx.bus(), ctx.component(name)->address, name);
+    }
     d.plan(ctx, m_map);
     ctx.phase("program");
     for (std::size_t l = 0; l < m_map.size(); ++l) {
         const MatrixMap& lm = m_map[l];
-        for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-            const TileBlock& b = lm.blocks[k];
+        for (std::size_t k = 0; k < d.tiles[l].size(); ++k) {
+            const TileBlock& b = lm.blocks[k % lm.blocks.size()]; // copies hold the same
             CrossbarTileDriver& t = d.tiles[l][k];
             t.probe();
             t.program(b.weights.data(), b.rows, b.cols, lm.w_max);
@@ -700,8 +744,13 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
             const std::vector<float>& x = tensor(L.from);
             y.assign(static_cast<std::size_t>(L.out_shape.size()), 0.0f);
             const std::size_t rows = static_cast<std::size_t>(matrix_rows(l));
-            for (int pos0 = 0; pos0 < positions; pos0 += kPositionChunk) {
-                const int chunk = std::min(kPositionChunk, positions - pos0);
+            const std::size_t blocks = lm.blocks.size();
+            // With copies of the layer's weights, copy r reads pixel i + r of each round of
+            // `copies` pixels, all copies at once; a chunk holds whole rounds.
+            const int copies = lm.copies();
+            const int chunk_size = copies * ((kPositionChunk + copies - 1) / copies);
+            for (int pos0 = 0; pos0 < positions; pos0 += chunk_size) {
+                const int chunk = std::min(chunk_size, positions - pos0);
                 d.xb.resize(static_cast<std::size_t>(chunk) * rows);
                 for (int i = 0; i < chunk; ++i) {
                     layer_input(l, x.data(), pos0 + i, d.patch);
@@ -710,34 +759,45 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
                 // A convolution's patches are known before its reads: offered to each tile
                 // ahead, a chunk at a time, they are computed together (bit for bit as one by
                 // one; a tile that cannot simply declines).
-                if (chunk > 1 && m_batch > 1)
-                    for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-                        const TileBlock& b = lm.blocks[k];
-                        const std::size_t br = static_cast<std::size_t>(b.rows);
-                        d.ahead_in.resize(static_cast<std::size_t>(chunk) * br);
-                        for (int i = 0; i < chunk; ++i)
-                            std::copy_n(d.xb.begin() + i * rows + b.row0, br,
-                                        d.ahead_in.begin() + i * br);
-                        d.ahead_out.resize(static_cast<std::size_t>(chunk) * b.cols);
-                        d.tiles[l][k].look_ahead(d.ahead_in.data(), chunk, b.rows,
-                                                 d.ahead_out.data(), b.cols);
+                if (chunk > copies && m_batch > 1)
+                    for (int r = 0; r < copies; ++r)
+                        for (std::size_t k = 0; k < blocks; ++k) {
+                            const TileBlock& b = lm.blocks[k];
+                            const std::size_t br = static_cast<std::size_t>(b.rows);
+                            d.ahead_in.clear();
+                            int n = 0;
+                            for (int i = r; i < chunk; i += copies, ++n)
+                                d.ahead_in.insert(d.ahead_in.end(),
+                                                  d.xb.begin() + i * rows + b.row0,
+                                                  d.xb.begin() + i * rows + b.row0 + br);
+                            d.ahead_out.resize(static_cast<std::size_t>(n) * b.cols);
+                            d.tiles[l][static_cast<std::size_t>(r) * blocks + k].look_ahead(
+                                d.ahead_in.data(), n, b.rows, d.ahead_out.data(), b.cols);
+                        }
+                for (int i = 0; i < chunk; i += copies) {
+                    const int round = std::min(copies, chunk - i);
+                    // Start every tile of the layer (of every copy), then collect: the tiles
+                    // work in parallel. Tiles that share a slice of the input get it in one
+                    // multicast.
+                    for (int r = 0; r < round; ++r) {
+                        const float* xb = d.xb.data() + (i + r) * rows;
+                        for (const auto& group : d.groups[l][static_cast<std::size_t>(r)]) {
+                            const std::size_t k =
+                                static_cast<std::size_t>(group.front() - &d.tiles[l][0]) % blocks;
+                            CrossbarTileDriver::start_mvm(ctx.bus(), group, xb + lm.blocks[k].row0,
+                                                          lm.blocks[k].rows);
+                        }
                     }
-                for (int i = 0; i < chunk; ++i) {
-                    const float* xb = d.xb.data() + i * rows;
-                    // Start every tile of the layer, then collect: the tiles work in parallel.
-                    // Tiles that share a slice of the input get it in one multicast.
-                    for (const auto& group : d.groups[l]) {
-                        const TileBlock& b =
-                            lm.blocks[static_cast<std::size_t>(group.front() - &d.tiles[l][0])];
-                        CrossbarTileDriver::start_mvm(ctx.bus(), group, xb + b.row0, b.rows);
-                    }
-                    float* out = y.data() + pos0 + i;
-                    for (std::size_t k = 0; k < lm.blocks.size(); ++k) {
-                        const TileBlock& b = lm.blocks[k];
-                        d.tiles[l][k].collect(d.part.data(), b.cols);
-                        for (int c = 0; c < b.cols; ++c)
-                            out[static_cast<std::size_t>(b.col0 + c) * positions] +=
-                                d.part[static_cast<std::size_t>(c)];
+                    for (int r = 0; r < round; ++r) {
+                        float* out = y.data() + pos0 + i + r;
+                        for (std::size_t k = 0; k < blocks; ++k) {
+                            const TileBlock& b = lm.blocks[k];
+                            d.tiles[l][static_cast<std::size_t>(r) * blocks + k].collect(
+                                d.part.data(), b.cols);
+                            for (int c = 0; c < b.cols; ++c)
+                                out[static_cast<std::size_t>(b.col0 + c) * positions] +=
+                                    d.part[static_cast<std::size_t>(c)];
+                        }
                     }
                 }
             }
@@ -772,7 +832,7 @@ int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) {
     }
     const MatrixMap& first = m_map.front();
     x.push_back(first.x_max);
-    for (const auto& group : d.groups[0]) {
+    for (const auto& group : d.groups[0][0]) {
         const TileBlock& b = first.blocks[static_cast<std::size_t>(group.front() - &d.tiles[0][0])];
         CrossbarTileDriver::start_mvm(ctx.bus(), group, x.data() + b.row0, b.rows);
     }
@@ -932,7 +992,9 @@ json MlpInference::results() const {
             e["bias_row"] = static_cast<bool>(m_bias_row[l]);
             e["row_blocks"] = lm.row_blocks;
             e["col_blocks"] = lm.col_blocks;
-            e["tiles_used"] = lm.blocks.size();
+            e["copies"] = lm.copies();
+            e["tiles_used"] = lm.blocks.size() + lm.copy_tiles.size();
+            if (!lm.copy_tiles.empty()) e["copy_tiles"] = lm.copy_tiles;
             // Weights (and bias row) over the cells of the tiles the layer takes.
             e["utilisation"] = capacity > 0.0 ? used / capacity : 0.0;
             e["weight_range"] = lm.w_max;

@@ -1,5 +1,6 @@
 // The neurotlm command as a user meets it: exit codes, messages, reports, reproducibility.
 
+#include <cmath>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -192,6 +193,31 @@ TEST(Cli, ImagesComputedInBatchesGiveTheSameReportsByteForByte) {
         cli_run("run -q " + test_data("good/tiny_mlp.json") + " --batch 0 --out " + dir + "/bad");
     EXPECT_NE(bad.code, 0);
     EXPECT_NE(bad.err.find("--batch"), std::string::npos) << bad.err;
+}
+
+TEST(Cli, CopiesOfAConvolutionsWeightsShortenItsLayer) {
+    // tiny_cnn's conv1 reads 16 pixels on one tile; with 16 tiles and duplication "fill" it
+    // gets copies that read several pixels at once: its layer's time shrinks with its rounds.
+    const std::string dir = scratch_dir("duplication");
+    const std::string cfg = test_data("good/tiny_cnn.json") + " --set /components/2/count=16";
+    ASSERT_EQ(cli_run("run -q " + cfg + " --out " + dir + "/one").code, 0);
+    const Result r =
+        cli_run("run -q " + cfg + " --set /workload/duplication=fill --out " + dir + "/fill");
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto conv1 = [](const json& report) {
+        for (const json& ph : report.at("phases"))
+            if (ph.at("phase") == "conv1") return ph.at("latency_per_entry_s").get<double>();
+        return 0.0;
+    };
+    const json one = cli_load(dir + "/one/report.json"), fill = cli_load(dir + "/fill/report.json");
+    const int copies = fill.at("workload").at("layers").at(0).at("copies").get<int>();
+    ASSERT_GT(copies, 1);
+    EXPECT_EQ(one.at("workload").at("layers").at(0).at("copies").get<int>(), 1);
+    const double rounds = std::ceil(16.0 / copies);
+    // The same reads in `rounds` rounds instead of 16: the layer is at least half as much
+    // faster (its buffer traffic and accumulation do not shrink).
+    EXPECT_LT(conv1(fill), conv1(one) * (0.5 + 0.5 * rounds / 16.0))
+        << copies << " copies: " << conv1(fill) << " s against " << conv1(one) << " s";
 }
 
 TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {

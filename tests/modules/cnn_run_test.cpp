@@ -150,14 +150,10 @@ Files write_files() {
     return f;
 }
 
-} // namespace
-
-TEST(CnnRun, TheTilesComputeTheConvolutionsPoolingAndResidualAddOfTheNetwork) {
-    const Files f = write_files();
-    Platform p(load_config(f.config));
+/// The hardware's outputs against the reference, and the per-layer picture.
+void check_run(const Platform& p, const Report& r, const Files& f) {
     const auto* work = dynamic_cast<const MlpInference*>(p.workload());
     ASSERT_NE(work, nullptr);
-    const Report r = p.run();
     const json& w = r.workload_results;
     ASSERT_EQ(w.at("images").get<int>(), kImages);
     const Network net = load_network(f.dir + "/net.json");
@@ -286,4 +282,42 @@ TEST(CnnRun, TheTilesComputeTheConvolutionsPoolingAndResidualAddOfTheNetwork) {
             for (const auto& [cls, joules] : ph.dynamic_by_class_J)
                 if (cls == "pooling") pooled = joules > 0.0;
     EXPECT_TRUE(pooled) << "max pooling books its comparisons in the pooling class";
+}
+
+} // namespace
+
+TEST(CnnRun, TheTilesComputeTheConvolutionsPoolingAndResidualAddOfTheNetwork) {
+    const Files f = write_files();
+    Platform p(load_config(f.config));
+    const Report r = p.run();
+    check_run(p, r, f);
+    for (const json& layer : r.workload_results.at("layers"))
+        if (layer.contains("copies")) EXPECT_EQ(layer.at("copies").get<int>(), 1);
+}
+
+TEST(CnnRun, CopiesOfTheWeightsReadOtherPixelsAtTheSameTimeAndComputeTheSame) {
+    // 16 tiles: the network takes 5 (conv1 1, conv2 3, fc 1); the 11 free ones take copies
+    // where they save the most reads per tile: conv1 (25 pixels on 1 tile) first.
+    const Files f = write_files();
+    LoadOptions options;
+    options.overrides = {"/components/2/count=16", "/workload/duplication=fill"};
+    Platform p(load_config(f.config, options));
+    const Report r = p.run();
+    check_run(p, r, f);
+    const json& layers = r.workload_results.at("layers");
+    const int c1 = layers[0].at("copies").get<int>(), c2 = layers[1].at("copies").get<int>();
+    EXPECT_GT(c1, 1);
+    EXPECT_EQ(layers[5].at("copies").get<int>(), 1) << "one pixel: nothing to read in parallel";
+    const int used = c1 + 3 * c2 + 1;
+    EXPECT_EQ(layers[0].at("tiles_used").get<int>() + layers[1].at("tiles_used").get<int>() +
+                  layers[5].at("tiles_used").get<int>(),
+              used);
+    ASSERT_LE(used, 16);
+    // No copies the free tiles could hold would take a round of reads off either layer.
+    auto more_needed = [](int copies, int tiles_per_copy) {
+        const int rounds = (25 + copies - 1) / copies;
+        return rounds <= 1 ? 1 << 20 : ((25 + rounds - 2) / (rounds - 1) - copies) * tiles_per_copy;
+    };
+    EXPECT_GT(more_needed(c1, 1), 16 - used);
+    EXPECT_GT(more_needed(c2, 3), 16 - used);
 }

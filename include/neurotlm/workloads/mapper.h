@@ -36,6 +36,12 @@ struct MatrixMap {
     float w_max = 1.0f;            ///< |w| at the highest conductance
     float x_max = 1.0f;            ///< |x| at the full read voltage
     std::vector<TileBlock> blocks; ///< row-block major
+    /// Weight duplication: the tiles of the copies after the first, copy-major (copy r's block
+    /// k is copy_tiles[(r - 1) * blocks.size() + k]); each holds what blocks[k] holds.
+    std::vector<std::string> copy_tiles;
+    int copies() const {
+        return blocks.empty() ? 1 : 1 + static_cast<int>(copy_tiles.size() / blocks.size());
+    }
 };
 
 class TileMapper {
@@ -58,6 +64,12 @@ public:
     /// @brief Cut @p inputs x @p outputs (row-major, row = input) onto the next free tiles.
     /// The blocks get their weights; ranges and ADC ranges are set by calibrate().
     MatrixMap place(const std::vector<float>& matrix, int inputs, int outputs);
+
+    /// @brief One more copy of @p map on the next free tiles (its names appended to
+    /// map.copy_tiles); false, and nothing taken, when too few tiles are left.
+    bool place_copy(MatrixMap& map);
+    /// Tiles not yet placed on.
+    std::size_t free_tiles() const { return m_tiles.size() - m_next; }
 
     /// @brief Widen each block's ADC range to cover the largest output of any one input slice
     /// of @p x (the matrix's inputs, x_max already set on @p map).

@@ -96,6 +96,8 @@ private:
     /// The activation buffer (the parameter "buffer"), checked to hold the activations that
     /// live at once (plan_buffer_slots()).
     void find_buffer(const Params& p, const PlatformInfo& platform);
+    /// duplication "fill": copies of convolution layers on the tiles left free.
+    void duplicate_layers();
     /// Buffer slots: each activation from its writer to its last reader, slots reused.
     void plan_buffer_slots();
     /// Rows of layer @p l's matrix on the tiles: its inputs and, if it has a bias, a bias row.
