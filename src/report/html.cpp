@@ -428,21 +428,45 @@ void write_phases(std::ostringstream& os, const Report& r) {
             {p.name,
              {{lat, colour, p.name + ": " + qty(lat, Unit::second), {}}},
              qty(lat, Unit::second) + "  (" + pct(ratio(p.latency_s, r.work_time_s())) + ")"});
-        energy_bars.push_back(
-            {p.name,
-             {{en, colour, p.name + ": " + qty(en, Unit::joule), {}}},
-             qty(en, Unit::joule) + "  (" + pct(ratio(p.energy_J(), r.work_energy_J())) + ")"});
+        // Energy stacked by class (one colour per class, as in the legend), leakage last.
+        Bar eb{p.name,
+               {},
+               qty(en, Unit::joule) + "  (" + pct(ratio(p.energy_J(), r.work_energy_J())) + ")"};
+        for (std::size_t c = 0; c < energy_class::kActionClasses.size(); ++c) {
+            const char* cls = energy_class::kActionClasses[c];
+            double joules = 0.0;
+            for (const auto& [name, value] : p.dynamic_by_class_J)
+                if (name == cls) joules = value;
+            const double per_pass = ratio(joules, static_cast<double>(p.entries));
+            if (per_pass > 0.0)
+                eb.segments.push_back({per_pass,
+                                       kPalette[c % std::size(kPalette)],
+                                       p.name + ": " + cls + " " + qty(per_pass, Unit::joule),
+                                       {}});
+        }
+        const double leak = ratio(p.leakage_energy_J, static_cast<double>(p.entries));
+        if (leak > 0.0)
+            eb.segments.push_back(
+                {leak, kLeakageColour, p.name + ": leakage " + qty(leak, Unit::joule), {}});
+        energy_bars.push_back(std::move(eb));
     }
     if (!latency_bars.empty()) {
         const ChartGeometry half{540, 160, 150};
-        os << "<p class=\"note\">Per pass through the phase (one inference's layer in an MLP, "
-              "one recall in a Hopfield memory); set-up phases (programming) are left out of the "
+        os << "<p class=\"note\">Per pass through the phase (one inference's layer of a "
+              "network, one recall in a Hopfield memory); set-up phases (programming) are left out "
+              "of the "
               "charts and shown in "
               "the table. Shares are of the work (non-set-up) time and energy.</p>\n";
         os << "<div class=\"pair\">\n<div class=\"figure\"><h3>Latency per pass</h3>"
            << hbar_chart(latency_bars, "Latency per pass by phase", half)
-           << "</div>\n<div class=\"figure\"><h3>Energy per pass</h3>"
-           << hbar_chart(energy_bars, "Energy per pass by phase", half) << "</div>\n</div>\n";
+           << "</div>\n<div class=\"figure\"><h3>Energy per pass, by class</h3>"
+           << hbar_chart(energy_bars, "Energy per pass by phase and energy class", half)
+           << "<div class=\"legend\">";
+        for (std::size_t c = 0; c < energy_class::kActionClasses.size(); ++c)
+            os << "<span class=\"item\">" << swatch(kPalette[c % std::size(kPalette)]) << " "
+               << energy_class::kActionClasses[c] << "</span>";
+        os << "<span class=\"item\">" << swatch(kLeakageColour)
+           << " leakage</span></div></div>\n</div>\n";
     }
     os << "<table>\n<thead><tr><th>phase</th><th>kind</th><th class=\"n\">entries</th>"
           "<th class=\"n\">time</th><th class=\"n\">energy</th><th class=\"n\">leakage</th>"

@@ -188,8 +188,8 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
 }
 
 // Greedy: copies go to the convolution whose rounds of reads they cut the most per tile they
-// take (a layer of P pixels in c copies reads in ceil(P / c) rounds, so the next copies that
-// help are those that bring it to ceil(P / c) - 1).
+// take (a layer of P pixels in c copies reads in ceil(P / c) rounds; where one more copy cuts
+// none, the next that helps is the one that brings it to ceil(P / c) - 1).
 void MlpInference::duplicate_layers() {
     for (;;) {
         double best_gain = 0.0;
@@ -201,10 +201,16 @@ void MlpInference::duplicate_layers() {
             const int c = map.copies();
             const int rounds = (positions + c - 1) / c;
             if (map.blocks.empty() || rounds <= 1) continue;
-            const int next = (positions + rounds - 2) / (rounds - 1); // copies for rounds - 1
+            // One more copy, or as many as take a round off when one does not.
+            int next = c + 1;
+            int saved = rounds - (positions + next - 1) / next;
+            if (saved == 0) {
+                next = (positions + rounds - 2) / (rounds - 1);
+                saved = 1;
+            }
             const std::size_t tiles = static_cast<std::size_t>(next - c) * map.blocks.size();
             if (tiles > m_mapper->free_tiles()) continue;
-            const double gain = 1.0 / static_cast<double>(tiles);
+            const double gain = saved / static_cast<double>(tiles);
             if (gain > best_gain) {
                 best_gain = gain;
                 best = l;
