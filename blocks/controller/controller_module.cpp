@@ -1,5 +1,7 @@
 #include "neurotlm/blocks/controller/controller_module.h"
 
+#include <iterator>
+
 #include "neurotlm/blocks/controller/nonlinear_unit.h"
 #include "neurotlm/core/stop.h"
 #include "neurotlm/devices/technology.h"
@@ -9,7 +11,9 @@ namespace neurotlm {
 
 namespace {
 /// Activity labels of the controller's digital work, indexed by DigitalOp.
-constexpr const char* kDigitalNames[] = {"accumulate", "activation", "compare", "nonlinear"};
+constexpr const char* kDigitalNames[] = {"accumulate", "activation", "compare",
+                                         "nonlinear",  "max_pool",   "average_pool"};
+static_assert(std::size(kDigitalNames) == kDigitalOps, "a name for every DigitalOp");
 } // namespace
 
 ParamTable Controller::param_table() {

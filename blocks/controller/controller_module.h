@@ -92,7 +92,7 @@ private:
     double m_end_time_s = 0.0;
     unsigned m_simd_lanes;
     std::uint64_t m_transactions = 0;
-    EnergyLedger::ActionId m_act[6];
+    EnergyLedger::ActionId m_act[kDigitalOps];
     unsigned m_nonlinear_cycles = 1;
     double m_nonlinear_gates = 0.0;
     bool m_nonlinear_used = false;

@@ -951,6 +951,7 @@ CrossbarCost Crossbar::mvm(const float* x, float* y) {
                         sizeof(float) * static_cast<std::size_t>(rows)) == 0) {
             std::copy_n(m_ahead_out.data() + k * static_cast<std::size_t>(lcols), lcols, y);
             ++m_ahead_next;
+            ++m_ahead_served;
             return m_ahead_cost[k];
         }
         drop_look_ahead();

@@ -275,6 +275,9 @@ public:
     bool look_ahead(const float* x, int n, float* y);
     /// Reads computed ahead and not yet used by mvm().
     int reads_ahead() const { return m_ahead_count - m_ahead_next; }
+    /// Reads mvm() answered from reads computed ahead, since construction (not in reports:
+    /// results do not depend on it).
+    std::uint64_t reads_served_ahead() const { return m_ahead_served; }
 
     /// @brief One read without converters, for analog links: rows driven at @p v_rows_V (one per
     /// logical row, volts; unused rows 0), the column signals into @p y in output units,
@@ -373,6 +376,7 @@ private:
     std::vector<RngStream> m_ahead_rng; ///< the read noise's state before each
     int m_ahead_count = 0;
     int m_ahead_next = 0;
+    std::uint64_t m_ahead_served = 0;
     void rebuild();
     void rebuild_signals();
     /// One read of @p x: every signal (digits x input units when sliced) into @p sig.

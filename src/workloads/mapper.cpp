@@ -40,8 +40,8 @@ TileMapper::TileMapper(std::vector<const ComponentInfo*> tiles, const std::strin
     }
 }
 
-int TileMapper::tiles_for(int inputs, int outputs) const {
-    return ceil_div(inputs, m_tile_rows) * ceil_div(outputs, m_tile_cols);
+std::int64_t TileMapper::tiles_for(int inputs, int outputs) const {
+    return std::int64_t{ceil_div(inputs, m_tile_rows)} * ceil_div(outputs, m_tile_cols);
 }
 
 MatrixMap TileMapper::place(const std::vector<float>& matrix, int inputs, int outputs) {

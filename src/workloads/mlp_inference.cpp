@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "neurotlm/blocks/buffer/buffer_driver.h"
 #include "neurotlm/blocks/buffer/sram.h"
@@ -135,15 +136,27 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     m_margin = static_cast<float>(p.number("adc_range_margin"));
     m_software = p.boolean("software_reference");
     m_record = static_cast<int>(p.integer("record_outputs"));
+    if (static_cast<double>(m_record) * m_net.output_size() > kMaxRecordedValues)
+        throw ConfigError(file, p.pointer_of("record_outputs"),
+                          "at most " + std::to_string(static_cast<long long>(kMaxRecordedValues)) +
+                              " values in all (images x the network's outputs)",
+                          std::to_string(m_record) + " x " + std::to_string(m_net.output_size()));
     m_classes = m_net.output_size();
     if (!m_data.labels.empty()) {
+        // A classifier's outputs are its classes; a feature map as output is not one.
+        if (m_classes > kMaxClasses)
+            throw ConfigError(file, p.pointer_of("dataset.labels"),
+                              "a network of at most " + std::to_string(kMaxClasses) +
+                                  " outputs (classes) to count labels against",
+                              m_net.name + " has " + std::to_string(m_classes) + " outputs");
         for (int l : m_data.labels)
             if (l < 0 || l >= m_classes)
                 throw ConfigError(file, p.pointer_of("dataset.labels"),
                                   "labels below the network's " + std::to_string(m_classes) +
                                       " outputs",
                                   "label " + std::to_string(l));
-        m_confusion.assign(static_cast<std::size_t>(m_classes * m_classes), 0);
+        m_confusion.assign(
+            static_cast<std::size_t>(m_classes) * static_cast<std::size_t>(m_classes), 0);
     }
 
     find_buffer(p, platform);
@@ -159,7 +172,7 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                           "links run a network as an analog chain)",
                           m_net.name + " has " + describe_layers(m_net));
     m_mapper = std::make_unique<TileMapper>(tiles, file, p.pointer_of("tiles"), *platform.devices);
-    int needed = 0;
+    std::int64_t needed = 0;
     for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
         const Layer& layer = m_net.layers[l];
         // A bias row only where there is a bias (a chain's bias rows are driven by the supply,
@@ -279,10 +292,12 @@ void MlpInference::load_dataset(const Params& p, const PlatformInfo& platform) {
     const auto offset = static_cast<std::size_t>(p.integer("dataset.offset"));
     if (format == "random") {
         // Synthetic inputs of the network's input shape, no labels.
-        for (const char* key : {"dataset.images", "dataset.labels", "dataset.offset"})
+        for (const char* key : {"dataset.images", "dataset.labels", "dataset.offset",
+                                "dataset.resize.height", "dataset.resize.width"})
             if (p.present(key))
                 throw ConfigError(file, p.pointer_of(key),
-                                  "no files or offset with random images (dataset.format)",
+                                  "no files, offset or resize with random images (they are made "
+                                  "at the network's input shape)",
                                   std::string(key) + " given");
         if (limit == 0)
             throw ConfigError(file, p.pointer_of("dataset.limit"),
@@ -298,11 +313,17 @@ void MlpInference::load_dataset(const Params& p, const PlatformInfo& platform) {
         m_random_images = true;
         return;
     }
+    const bool idx = format == "idx";
+    // The defaults name Fashion-MNIST's IDX files: other formats name their own, labels
+    // optional.
+    if (!idx && !p.present("dataset.images"))
+        throw ConfigError(file, p.pointer_of("dataset.images"),
+                          "the .npy image array to read (dataset.format is " + format + ")",
+                          "none");
     m_images = resolve_path(platform.config_dir, p.string("dataset.images"));
-    m_labels = p.string("dataset.labels").empty()
+    m_labels = p.string("dataset.labels").empty() || (!idx && !p.present("dataset.labels"))
                    ? std::string()
                    : resolve_path(platform.config_dir, p.string("dataset.labels"));
-    const bool idx = format == "idx";
     try {
         m_data = idx ? load_idx(m_images, m_labels, limit, offset)
                      : load_npy_images(m_images, m_labels, limit, offset);
@@ -389,20 +410,27 @@ std::vector<const ComponentInfo*> MlpInference::find_tiles(const Params& p,
 
 void MlpInference::calibrate(const PlatformInfo& platform, const std::string& network_pointer) {
     const std::string& file = platform.file;
-    // Every weighted layer's input on each calibration image, from the float reference.
+    // Two passes over the calibration images through the float reference, one image at a time
+    // (a convolution's inputs are large): first each weighted layer's largest input, then,
+    // once the blocks are placed, the largest partial sum each block's converter sees.
     const std::size_t layers = m_net.layers.size();
-    std::vector<std::vector<std::vector<float>>> inputs(static_cast<std::size_t>(m_calibration));
+    auto input_of = [&](int image, const std::vector<std::vector<float>>& outs, std::size_t l) {
+        const int from = m_net.layers[l].from;
+        return from < 0 ? m_data.image(image) : outs[static_cast<std::size_t>(from)].data();
+    };
+    auto input_size = [&](std::size_t l) {
+        const int from = m_net.layers[l].from;
+        return from < 0 ? m_net.input_size()
+                        : m_net.layers[static_cast<std::size_t>(from)].out_shape.size();
+    };
+    std::vector<float> largest(layers, 0.0f);
     for (int i = 0; i < m_calibration; ++i) {
-        auto& in = inputs[static_cast<std::size_t>(i)];
-        in.resize(layers);
         const std::vector<std::vector<float>> outs = forward_layers(m_net, m_data.image(i));
         for (std::size_t l = 0; l < layers; ++l) {
-            const Layer& L = m_net.layers[l];
-            if (!L.weighted()) continue;
-            if (L.from < 0)
-                in[l].assign(m_data.image(i), m_data.image(i) + m_data.image_size());
-            else
-                in[l] = outs[static_cast<std::size_t>(L.from)];
+            if (!m_net.layers[l].weighted()) continue;
+            const float* x = input_of(i, outs, l);
+            for (int k = 0; k < input_size(l); ++k)
+                largest[l] = std::max(largest[l], std::fabs(x[k]));
         }
     }
 
@@ -411,11 +439,7 @@ void MlpInference::calibrate(const PlatformInfo& platform, const std::string& ne
         const Layer& L = m_net.layers[l];
         if (!L.weighted()) continue;
         // x_max: the largest input magnitude. The bias row carries b / x_max at input x_max.
-        float x_max = 0.0f;
-        for (const auto& in : inputs)
-            for (float v : in[l])
-                x_max = std::max(x_max, std::fabs(v));
-        x_max = x_max > 0 ? x_max : 1.0f;
+        float x_max = largest[l] > 0 ? largest[l] : 1.0f;
         // In a chain a neuron's output voltage drives the row: the input range is what the
         // full read voltage stands for, so that V / swing is the activation r(x) in [0, 1].
         if (m_chain_mode && l > 0)
@@ -441,17 +465,19 @@ void MlpInference::calibrate(const PlatformInfo& platform, const std::string& ne
     }
     // ADC range per tile: the largest output of any one input slice over the calibration
     // images (what the converter must cover without clipping); a convolution's every patch.
-    // Layer by layer, so that only one layer's blocks keep their calibration scratch.
     std::vector<float> xb;
-    for (std::size_t l = 0; l < layers; ++l) {
-        if (!m_net.layers[l].weighted()) continue;
-        for (const auto& in : inputs)
+    for (int i = 0; i < m_calibration; ++i) {
+        const std::vector<std::vector<float>> outs = forward_layers(m_net, m_data.image(i));
+        for (std::size_t l = 0; l < layers; ++l) {
+            if (!m_net.layers[l].weighted()) continue;
             for (int pos = 0; pos < m_net.layers[l].positions(); ++pos) {
-                layer_input(l, in[l].data(), pos, xb);
+                layer_input(l, input_of(i, outs, l), pos, xb);
                 TileMapper::observe(m_map[l], xb);
             }
-        TileMapper::finish(m_map[l], m_margin);
+        }
     }
+    for (auto& map : m_map)
+        TileMapper::finish(map, m_margin);
     check_precision();
     // Tiles compute in float32: a layer whose partial sums would overflow it gives infinite
     // outputs and ADC ranges (null in the report), so it is refused here, before the run.
@@ -493,10 +519,11 @@ void MlpInference::check_precision() {
                 sum2 += static_cast<double>(w) * w;
             }
         }
-        if (!spec || !(sum2 > 0.0)) continue;
-        const double rel = std::sqrt(err2 / sum2);
+        // One entry per layer: null (NaN) where there are no weights to hold.
+        const double rel =
+            spec && sum2 > 0.0 ? std::sqrt(err2 / sum2) : std::numeric_limits<double>::quiet_NaN();
         m_weight_error.push_back(rel);
-        if (rel <= kMaxWeightError) continue;
+        if (!(rel > kMaxWeightError)) continue;
         char buf[480];
         std::snprintf(
             buf, sizeof buf,
@@ -525,6 +552,9 @@ struct MlpInference::Drivers {
     /// activations at the width of the next weighted layer's inputs (the last one's sums after
     /// the last).
     std::vector<int> in_bits, out_bits;
+    /// [tensor + 1]: the width the image (-1) and each layer's output are held at in the
+    /// buffer: the widest of their readers' (classify reads the last at out_bits.back()).
+    std::vector<int> tensor_bits;
     /// Scratch of one image: every layer's output, and a layer's tile inputs.
     std::vector<std::vector<float>> acts;
     std::vector<float> image, xb, patch, part, ahead_in, ahead_out;
@@ -591,6 +621,17 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
             d.tiles[l].emplace_back(ctx.bus(), ctx.component(name)->address, name);
     }
     d.plan(ctx, m_map);
+    d.tensor_bits.assign(m_net.layers.size() + 1, 1);
+    for (std::size_t l = 0; l < m_net.layers.size(); ++l) {
+        const Layer& L = m_net.layers[l];
+        int& from = d.tensor_bits[static_cast<std::size_t>(L.from + 1)];
+        from = std::max(from, d.in_bits[l]);
+        if (L.kind == LayerKind::add) {
+            int& skip = d.tensor_bits[static_cast<std::size_t>(L.skip + 1)];
+            skip = std::max(skip, d.in_bits[l]);
+        }
+    }
+    d.tensor_bits.back() = std::max(d.tensor_bits.back(), d.out_bits.back());
     ctx.phase("program");
     for (std::size_t l = 0; l < m_map.size(); ++l) {
         const MatrixMap& lm = m_map[l];
@@ -725,24 +766,26 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
         return static_cast<std::uint64_t>(m_slot[static_cast<std::size_t>(t + 1)]) *
                m_buffer_slot_bytes;
     };
-    auto stash = [&](int t, int bits) {
+    auto width = [&](int t) {
+        return Drivers::width(d.tensor_bits[static_cast<std::size_t>(t + 1)]);
+    };
+    auto stash = [&](int t) {
         if (d.buffer)
             d.buffer->write(address(t), tensor(t).data(), tensor(t).size() * sizeof(float),
-                            Drivers::width(bits));
+                            width(t));
     };
-    auto fetch = [&](int t, std::size_t reader) {
+    auto fetch = [&](int t) {
         if (d.buffer)
-            d.buffer->read(
-                address(t), tensor(t).data(), tensor(t).size() * sizeof(float),
-                Drivers::width(d.in_bits.size() > reader ? d.in_bits[reader] : d.out_bits.back()));
+            d.buffer->read(address(t), tensor(t).data(), tensor(t).size() * sizeof(float),
+                           width(t));
     };
     d.image.assign(m_data.image(image), m_data.image(image) + m_data.image_size());
     for (std::size_t l = 0; l < layers; ++l) {
         const Layer& L = m_net.layers[l];
         ctx.phase(L.name);
-        if (l == 0) stash(-1, d.in_bits[0]);
-        fetch(L.from, l);
-        if (L.kind == LayerKind::add) fetch(L.skip, l);
+        if (l == 0) stash(-1);
+        fetch(L.from);
+        if (L.kind == LayerKind::add) fetch(L.skip);
         std::vector<float>& y = d.acts[l];
         if (L.weighted()) {
             const MatrixMap& lm = m_map[l];
@@ -813,11 +856,11 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
         }
         digital_layer(&ctx, l, tensor(L.from).data(),
                       L.kind == LayerKind::add ? tensor(L.skip).data() : nullptr, y);
-        stash(static_cast<int>(l), l + 1 < layers ? d.in_bits[l + 1] : d.out_bits.back());
+        stash(static_cast<int>(l));
     }
     ctx.phase("classify");
     const int last = static_cast<int>(layers) - 1;
-    fetch(last, layers);
+    fetch(last);
     const std::vector<float>& x = tensor(last);
     if (image < m_record) m_outputs.push_back(x);
     const int predicted = argmax(x.data(), static_cast<int>(x.size()));
@@ -875,7 +918,8 @@ void MlpInference::run(RunContext& ctx) {
             const int label = m_data.labels[static_cast<std::size_t>(i)];
             if (predicted == label) ++m_correct;
             if (sw == label) ++m_sw_correct;
-            ++m_confusion[static_cast<std::size_t>(label * m_classes + predicted)];
+            ++m_confusion[static_cast<std::size_t>(label) * static_cast<std::size_t>(m_classes) +
+                          static_cast<std::size_t>(predicted)];
         }
         ++m_done;
         // Every item: the listener decides how often to show it (core of a progress line that
@@ -929,7 +973,9 @@ json MlpInference::results() const {
         for (int r = 0; r < m_classes; ++r) {
             json row = json::array();
             for (int c = 0; c < m_classes; ++c)
-                row.push_back(m_confusion[static_cast<std::size_t>(r * m_classes + c)]);
+                row.push_back(
+                    m_confusion[static_cast<std::size_t>(r) * static_cast<std::size_t>(m_classes) +
+                                static_cast<std::size_t>(c)]);
             conf.push_back(row);
         }
         j["confusion"] = conf;

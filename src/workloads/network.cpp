@@ -23,6 +23,7 @@ namespace {
 constexpr const char* format_name = "neurotlm-network";
 constexpr int format_version = 1;
 constexpr double max_width = 1 << 24;
+constexpr double kMaxWeights = double(1 << 28);
 
 struct ActivationName {
     Activation value;
@@ -461,6 +462,12 @@ void read_weights(const Params& p, Layer& layer, const std::string& path, const 
                                : " ([inputs, outputs], layout in_out") +
             (first ? "; inputs = the network's input)" : "; inputs = the layer's input size)");
     }
+    // A matrix no tile mapping or memory could hold is a typo, refused before it is allocated
+    // (random weights would otherwise be drawn for it).
+    if (static_cast<double>(in_n) * static_cast<double>(out_n) > kMaxWeights)
+        throw ConfigError(path, lp + "/outputs",
+                          "a weight matrix of at most 2^28 values (1 GiB of float32)",
+                          std::to_string(in_n) + " inputs x " + std::to_string(out_n) + " outputs");
     const NpyArray w = p.raw("weights").is_object()
                            ? random_tensor(p.raw("weights"), want, layer.name, path, wp)
                            : read_tensor(p.raw("weights"), conv ? 4 : 2, path, wp, base_dir);
@@ -628,6 +635,10 @@ Network load_network(const std::string& path) {
                 window_out(layer.in_shape.height, k.h, s.h, pad.h, "height", path, lp + "/kernel");
             const int ow =
                 window_out(layer.in_shape.width, k.w, s.w, pad.w, "width", path, lp + "/kernel");
+            if (static_cast<double>(oh) * ow * layer.in_shape.channels > max_width)
+                throw ConfigError(path, lp + "/kernel", "an output of at most 16777216 values",
+                                  std::to_string(layer.in_shape.channels) + " channels of " +
+                                      std::to_string(oh) + "x" + std::to_string(ow));
             layer.out_shape = {layer.in_shape.channels, oh, ow};
         }
 
@@ -663,10 +674,14 @@ Network load_network(const std::string& path) {
                 throw ConfigError(path, lp + "/kernel", "a patch of at most 16777216 values",
                                   std::to_string(static_cast<long long>(rows)));
             layer.inputs = static_cast<int>(rows);
-            layer.out_shape.channels = layer.outputs;
-            if (static_cast<double>(layer.out_shape.size()) > max_width)
+            if (static_cast<double>(layer.outputs) * layer.out_shape.height *
+                    layer.out_shape.width >
+                max_width)
                 throw ConfigError(path, lp + "/outputs", "an output of at most 16777216 values",
-                                  to_string(layer.out_shape));
+                                  std::to_string(layer.outputs) + " channels of " +
+                                      std::to_string(layer.out_shape.height) + "x" +
+                                      std::to_string(layer.out_shape.width));
+            layer.out_shape.channels = layer.outputs;
             read_weights(p, layer, path, lp, base_dir, li == 0);
             break;
         }
@@ -852,7 +867,8 @@ void weighted_forward(const Layer& l, const float* x, std::vector<float>& y) {
     for (int o = 0; o < out.channels; ++o) {
         const int c0 = (o / group_out) * group_in;
         float* plane = y.data() + static_cast<std::size_t>(o) * plane_size;
-        std::fill(plane, plane + plane_size, l.bias[static_cast<std::size_t>(o)]);
+        std::fill(plane, plane + plane_size,
+                  l.bias.empty() ? 0.0f : l.bias[static_cast<std::size_t>(o)]);
         for (int c = c0; c < c0 + group_in; ++c)
             for (int ky = 0; ky < l.kernel_h; ++ky)
                 for (int kx = 0; kx < l.kernel_w; ++kx) {
@@ -890,7 +906,7 @@ void pool_forward(const Layer& l, const float* x, float* y) {
     const Shape& in = l.in_shape;
     const Shape& out = l.out_shape;
     const bool max = l.kind == LayerKind::maxpool;
-    const float area = static_cast<float>(l.kernel_h * l.kernel_w);
+    const float area = static_cast<float>(static_cast<double>(l.kernel_h) * l.kernel_w);
     for (int c = 0; c < in.channels; ++c) {
         const float* plane = x + static_cast<std::size_t>(c) * in.height * in.width;
         for (int oy = 0; oy < out.height; ++oy)

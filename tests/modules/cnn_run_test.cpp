@@ -41,18 +41,19 @@ json random_tensor(std::mt19937& rng, std::vector<std::size_t> shape, float scal
     return a;
 }
 
-/// 1x9x9 -> conv 3x3/2 pad 1 (4x5x5) -> grouped conv 3x3 pad 1 (4x5x5) -> add conv1 ->
-/// maxpool 2/2 pad 1 (4x3x3) -> avgpool 3/1 (4x1x1) -> dense 3.
+/// 1x9x9 -> conv 3x2, stride (2, 1), padding (1, 0) (4x5x8) -> grouped conv 3x3 pad 1 (4x5x8)
+/// -> add conv1 -> maxpool 2/2 pad 1 (4x3x5) -> avgpool 3/1 (4x1x3) -> dense 3. Nothing square
+/// beyond the input, so a height mistaken for a width shows.
 json cnn(std::mt19937& rng) {
     json layers = json::array();
     layers.push_back({{"name", "conv1"},
                       {"type", "conv2d"},
                       {"outputs", 4},
-                      {"kernel", 3},
-                      {"stride", 2},
-                      {"padding", 1},
+                      {"kernel", {3, 2}},
+                      {"stride", {2, 1}},
+                      {"padding", {1, 0}},
                       {"activation", "relu"},
-                      {"weights", random_tensor(rng, {4, 1, 3, 3}, 0.5f)},
+                      {"weights", random_tensor(rng, {4, 1, 3, 2}, 0.5f)},
                       {"bias", random_tensor(rng, {4}, 0.2f)}});
     layers.push_back({{"name", "conv2"},
                       {"type", "conv2d"},
@@ -70,7 +71,7 @@ json cnn(std::mt19937& rng) {
     layers.push_back({{"name", "fc"},
                       {"type", "dense"},
                       {"outputs", kClasses},
-                      {"weights", random_tensor(rng, {kClasses, 4}, 1.0f)},
+                      {"weights", random_tensor(rng, {kClasses, 12}, 1.0f)},
                       {"bias", random_tensor(rng, {kClasses}, 0.3f)}});
     return {{"format", "neurotlm-network"},
             {"version", 1},
@@ -198,28 +199,40 @@ void check_run(const Platform& p, const Report& r, const Files& f) {
                     return 0.0;
                 };
                 const bool bias_row = layers[l].at("bias_row").get<bool>();
-                const int kh = L.kernel_h, kw = L.kernel_w;
-                for (int o = 0; o < out.channels; ++o)
-                    for (int oy = 0; oy < out.height; ++oy)
-                        for (int ox = 0; ox < out.width; ++ox) {
-                            double acc = bias_row ? x_max * weight(L.inputs, o) : 0.0;
-                            for (int c = 0; c < in.channels; ++c)
-                                for (int ky = 0; ky < kh; ++ky)
-                                    for (int kx = 0; kx < kw; ++kx) {
-                                        const int iy = oy * L.stride_h - L.pad_h + ky;
-                                        const int ix = ox * L.stride_w - L.pad_w + kx;
-                                        if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width)
-                                            continue;
-                                        const double v =
-                                            x[(static_cast<std::size_t>(c) * in.height + iy) *
-                                                  in.width +
-                                              ix];
-                                        acc += quantised(v, x_max, 16) *
-                                               weight((c * kh + ky) * kw + kx, o);
-                                    }
-                            y[(static_cast<std::size_t>(o) * out.height + oy) * out.width + ox] =
-                                acc;
-                        }
+                if (L.kind == LayerKind::dense) {
+                    // The input flattened channel, height, width.
+                    for (int o = 0; o < L.outputs; ++o) {
+                        double acc = bias_row ? x_max * weight(L.inputs, o) : 0.0;
+                        for (int i = 0; i < L.inputs; ++i)
+                            acc +=
+                                quantised(x[static_cast<std::size_t>(i)], x_max, 16) * weight(i, o);
+                        y[static_cast<std::size_t>(o)] = acc;
+                    }
+                } else {
+                    const int kh = L.kernel_h, kw = L.kernel_w;
+                    for (int o = 0; o < out.channels; ++o)
+                        for (int oy = 0; oy < out.height; ++oy)
+                            for (int ox = 0; ox < out.width; ++ox) {
+                                double acc = bias_row ? x_max * weight(L.inputs, o) : 0.0;
+                                for (int c = 0; c < in.channels; ++c)
+                                    for (int ky = 0; ky < kh; ++ky)
+                                        for (int kx = 0; kx < kw; ++kx) {
+                                            const int iy = oy * L.stride_h - L.pad_h + ky;
+                                            const int ix = ox * L.stride_w - L.pad_w + kx;
+                                            if (iy < 0 || iy >= in.height || ix < 0 ||
+                                                ix >= in.width)
+                                                continue;
+                                            const double v =
+                                                x[(static_cast<std::size_t>(c) * in.height + iy) *
+                                                      in.width +
+                                                  ix];
+                                            acc += quantised(v, x_max, 16) *
+                                                   weight((c * kh + ky) * kw + kx, o);
+                                        }
+                                y[(static_cast<std::size_t>(o) * out.height + oy) * out.width +
+                                  ox] = acc;
+                            }
+                }
             } else if (L.kind == LayerKind::add) {
                 const std::vector<double>& z = tensor(L.skip);
                 for (std::size_t i = 0; i < y.size(); ++i)
@@ -269,13 +282,14 @@ void check_run(const Platform& p, const Report& r, const Files& f) {
     }
 
     // The per-layer picture: reads, tiles and the pooling booked where it happened.
-    EXPECT_EQ(layers[0].at("reads_per_inference").get<int>(), 25);
-    EXPECT_EQ(layers[0].at("output_shape"), json::array({4, 5, 5}));
+    EXPECT_EQ(layers[0].at("reads_per_inference").get<int>(), 40);
+    EXPECT_EQ(layers[0].at("output_shape"), json::array({4, 5, 8}));
     EXPECT_EQ(layers[1].at("row_blocks").get<int>(), 3); // 36 patch rows + a bias row over 16
     EXPECT_EQ(layers[2].at("skip").get<std::string>(), "conv1");
-    EXPECT_EQ(layers[3].at("output_shape"), json::array({4, 3, 3}));
-    // MACs: conv1 25 x 9 x 4, conv2 25 x 18 x 4 (grouped: 2 of 4 input channels), fc 4 x 3.
-    EXPECT_DOUBLE_EQ(w.at("macs_per_inference").get<double>(), 900.0 + 1800.0 + 12.0);
+    EXPECT_EQ(layers[3].at("output_shape"), json::array({4, 3, 5}));
+    EXPECT_EQ(layers[4].at("output_shape"), json::array({4, 1, 3}));
+    // MACs: conv1 40 x 6 x 4, conv2 40 x 18 x 4 (grouped: 2 of 4 input channels), fc 12 x 3.
+    EXPECT_DOUBLE_EQ(w.at("macs_per_inference").get<double>(), 960.0 + 2880.0 + 36.0);
     bool pooled = false;
     for (const auto& ph : r.phases)
         if (ph.name == "pool")
@@ -293,11 +307,21 @@ TEST(CnnRun, TheTilesComputeTheConvolutionsPoolingAndResidualAddOfTheNetwork) {
     check_run(p, r, f);
     for (const json& layer : r.workload_results.at("layers"))
         if (layer.contains("copies")) EXPECT_EQ(layer.at("copies").get<int>(), 1);
+    // Each image's patches were read ahead (40 a layer, in one chunk): the convolutions' tiles
+    // answered their reads from them. The fully connected layer's one read is not.
+    std::uint64_t served = 0;
+    for (int k = 0; k < 6; ++k) {
+        const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile" + std::to_string(k)));
+        ASSERT_NE(tile, nullptr);
+        served += tile->crossbar().reads_served_ahead();
+    }
+    // conv1 (1 tile) and conv2 (3 tiles) read 40 patches per image.
+    EXPECT_EQ(served, static_cast<std::uint64_t>(kImages) * 40 * 4);
 }
 
 TEST(CnnRun, CopiesOfTheWeightsReadOtherPixelsAtTheSameTimeAndComputeTheSame) {
     // 16 tiles: the network takes 5 (conv1 1, conv2 3, fc 1); the 11 free ones take copies
-    // where they save the most reads per tile: conv1 (25 pixels on 1 tile) first.
+    // where they save the most rounds of reads per tile (40 pixels each).
     const Files f = write_files();
     LoadOptions options;
     options.overrides = {"/components/2/count=16", "/workload/duplication=fill"};
@@ -315,8 +339,8 @@ TEST(CnnRun, CopiesOfTheWeightsReadOtherPixelsAtTheSameTimeAndComputeTheSame) {
     ASSERT_LE(used, 16);
     // No copies the free tiles could hold would take a round of reads off either layer.
     auto more_needed = [](int copies, int tiles_per_copy) {
-        const int rounds = (25 + copies - 1) / copies;
-        return rounds <= 1 ? 1 << 20 : ((25 + rounds - 2) / (rounds - 1) - copies) * tiles_per_copy;
+        const int rounds = (40 + copies - 1) / copies;
+        return rounds <= 1 ? 1 << 20 : ((40 + rounds - 2) / (rounds - 1) - copies) * tiles_per_copy;
     };
     EXPECT_GT(more_needed(c1, 1), 16 - used);
     EXPECT_GT(more_needed(c2, 3), 16 - used);

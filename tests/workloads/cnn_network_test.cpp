@@ -152,6 +152,39 @@ TEST_F(CnnNetwork, StridedPaddedAndGroupedConvolutions) {
               (std::vector<float>{0, 4, 5, 0, 7, 8, 0, 0, 0}));
 }
 
+TEST_F(CnnNetwork, RectangularWindowsStridesAndPaddingKeepHeightAndWidthApart) {
+    // x = [[1 2 3 4 5], [6 7 8 9 10], [11 12 13 14 15]]; a 2x3 kernel with ones at (0, 0) and
+    // (1, 2), stride (1, 2), padding (1, 0): out(oy, ox) = x(oy - 1, 2 ox) + x(oy, 2 ox + 2),
+    // 4x2: 3 5 | 9 13 | 19 23 | 11 13. Then a 1x2 max pool (stride 1x2): 5 13 23 13.
+    json doc = {{"format", "neurotlm-network"},
+                {"version", 1},
+                {"input", {1, 3, 5}},
+                {"layers",
+                 {{{"name", "c"},
+                   {"type", "conv2d"},
+                   {"outputs", 1},
+                   {"kernel", {2, 3}},
+                   {"stride", {1, 2}},
+                   {"padding", {1, 0}},
+                   {"weights", json::parse("[[[[1, 0, 0], [0, 0, 1]]]]")}},
+                  {{"name", "p"}, {"type", "maxpool"}, {"kernel", {1, 2}}}}}};
+    const Network net = load_network(write(doc, "rect.json"));
+    EXPECT_EQ(net.layers[0].out_shape, (Shape{1, 4, 2}));
+    EXPECT_EQ(net.layers[1].out_shape, (Shape{1, 4, 1}));
+    const float x[15] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const auto outs = forward_layers(net, x);
+    EXPECT_EQ(outs[0], (std::vector<float>{3, 5, 9, 13, 19, 23, 11, 13}));
+    EXPECT_EQ(outs[1], (std::vector<float>{5, 13, 23, 13}));
+    // The patch of pixel (0, 1): row -1 is padding, row 0 columns 2-4.
+    float patch[6];
+    net.layers[0].patch(x, 0, 1, patch);
+    EXPECT_EQ(std::vector<float>(patch, patch + 6), (std::vector<float>{0, 0, 0, 3, 4, 5}));
+    // A Keras kernel [kh][kw][in][out] of the same weights gives the same network.
+    doc["layers"][0]["weights"] = json::parse("[[[[1]], [[0]], [[0]]], [[[0]], [[0]], [[1]]]]");
+    doc["layers"][0]["weights_layout"] = "in_out";
+    EXPECT_EQ(forward_layers(load_network(write(doc, "rect_keras.json")), x)[0], outs[0]);
+}
+
 TEST_F(CnnNetwork, SaveAndLoadKeepTheGraph) {
     const Network net = load_network(write(small_cnn()));
     save_network(net, dir + "/saved/cnn.json");

@@ -54,6 +54,8 @@ struct PlatformInfo {
 /// average-pooling window (the division by a constant window area is a shift or a
 /// multiplication folded into the next layer's scale, not counted).
 enum class DigitalOp { accumulate, activation, compare, nonlinear, pool_compare, pool_add };
+/// How many DigitalOp values there are (for tables indexed by them).
+inline constexpr int kDigitalOps = static_cast<int>(DigitalOp::pool_add) + 1;
 
 class RunContext {
 public:

@@ -4,6 +4,7 @@
 /// blocks, one tile per block, and each block's ADC range is calibrated per input slice on
 /// sample inputs. Shared by every workload that maps layers onto tiles.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,7 @@ public:
     /// The spec of the tile place() uses next (the first tile once all are used).
     const CrossbarSpec& next_spec() const { return m_specs[m_next < m_specs.size() ? m_next : 0]; }
     /// Tiles an @p inputs x @p outputs matrix needs.
-    int tiles_for(int inputs, int outputs) const;
+    std::int64_t tiles_for(int inputs, int outputs) const;
 
     /// @brief Cut @p inputs x @p outputs (row-major, row = input) onto the next free tiles.
     /// The blocks get their weights; ranges and ADC ranges are set by calibrate().

@@ -148,7 +148,10 @@ private:
     std::uint64_t m_agree = 0;
     double m_macs_per_image = 0;
     std::vector<std::string> m_warnings;
-    std::vector<double> m_weight_error; ///< per layer: RMS(encoded - trained) / RMS(trained)
+    /// per layer: RMS(encoded - trained) / RMS(trained); NaN (null) for layers without weights
+    std::vector<double> m_weight_error;
+    static constexpr int kMaxClasses = 65536;
+    static constexpr double kMaxRecordedValues = 1e7;
     /// Above this relative RMS weight error a layer is reported as not held by its tiles.
     /// (The default platform's 16-level cells give 26% on fc1 without losing accuracy; 4-bit
     /// codes on the same network give 54% and lose 6 points.)
