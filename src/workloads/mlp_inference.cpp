@@ -77,7 +77,11 @@ ParamTable MlpInference::param_table() {
         .choice("duplication", {"none", "fill"}, "none",
                 "fill: the tiles the network leaves free hold copies of convolution layers' "
                 "weights, each copy reading other output pixels at the same time (weight "
-                "duplication); the copies go where they save the most reads per tile")
+                "duplication); the copies go where they save the most reads per tile (after "
+                "those \"copies\" asks for)")
+        .any("copies", json::object(),
+             "copies of a convolution layer's weights by layer name, e.g. {\"conv1\": 16}: each "
+             "copy reads other output pixels at the same time (1 = no duplication)")
         .integer("record_outputs", 0,
                  "keep the last layer's outputs (as the hardware computed them) of the first N "
                  "images in the report's workload results, under \"outputs\"",
@@ -196,8 +200,51 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
                               " (inputs x outputs) to hold " + m_net.name + " weight-stationary",
                           std::to_string(m_mapper->tiles()) + " tiles");
     calibrate(platform, p.pointer_of("network"));
+    place_copies(p, file);
     if (p.string("duplication") == "fill") duplicate_layers();
     if (m_chain_mode) set_chain_gains(file, p.pointer_of("tiles"));
+}
+
+void MlpInference::place_copies(const Params& p, const std::string& file) {
+    const json& copies = p.raw("copies");
+    const std::string ptr = p.pointer_of("copies");
+    if (!copies.is_object())
+        throw ConfigError(file, ptr, "an object of layer names and copy counts",
+                          describe_json(copies));
+    for (auto it = copies.begin(); it != copies.end(); ++it) {
+        const std::string where = ptr + "/" + it.key();
+        std::size_t l = 0;
+        while (l < m_net.layers.size() && m_net.layers[l].name != it.key())
+            ++l;
+        if (l == m_net.layers.size())
+            throw ConfigError(file, where, "the name of a layer of " + m_net.name,
+                              "\"" + it.key() + "\"");
+        const Layer& L = m_net.layers[l];
+        if (L.kind != LayerKind::conv2d)
+            throw ConfigError(file, where,
+                              "a convolution (copies read other output pixels at once; a " +
+                                  std::string(to_string(L.kind)) + " layer reads one)",
+                              it.key() + " is a " + to_string(L.kind) + " layer");
+        const json& v = it.value();
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 1 ||
+            v.get<std::int64_t>() > L.positions())
+            throw ConfigError(file, where,
+                              "a whole number of copies from 1 to the layer's " +
+                                  std::to_string(L.positions()) + " output pixels",
+                              describe_json(v));
+        MatrixMap& map = m_map[l];
+        const std::int64_t more = v.get<std::int64_t>() - 1;
+        if (static_cast<double>(more) * static_cast<double>(map.blocks.size()) >
+            static_cast<double>(m_mapper->free_tiles()))
+            throw ConfigError(file, where,
+                              "copies the free tiles can hold (" +
+                                  std::to_string(m_mapper->free_tiles()) + " free, " +
+                                  std::to_string(map.blocks.size()) + " per copy of " + it.key() +
+                                  ")",
+                              std::to_string(v.get<std::int64_t>()) + " copies");
+        for (std::int64_t k = 0; k < more; ++k)
+            m_mapper->place_copy(map);
+    }
 }
 
 // Greedy: copies go to the convolution whose rounds of reads they cut the most per tile they

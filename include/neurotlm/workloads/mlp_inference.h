@@ -96,6 +96,8 @@ private:
     /// The activation buffer (the parameter "buffer"), checked to hold the activations that
     /// live at once (plan_buffer_slots()).
     void find_buffer(const Params& p, const PlatformInfo& platform);
+    /// The copies the parameter "copies" asks for, on the tiles left free.
+    void place_copies(const Params& p, const std::string& file);
     /// duplication "fill": copies of convolution layers on the tiles left free.
     void duplicate_layers();
     /// Buffer slots: each activation from its writer to its last reader, slots reused.
