@@ -25,7 +25,8 @@ namespace {
 
 struct Args {
     std::string images, labels, test_images, test_labels, out, activation = "relu";
-    std::string memory_limit, resize, weights = "float";
+    std::string memory_limit, resize, weights = "float", arch;
+    bool layers_given = false; ///< --hidden or --activation
     std::size_t limit = 0, test_limit = 0;
     double binarize = -1.0, binarize_low = 0.0, binarize_high = 1.0;
     bool binarize_levels_given = false, ternary_threshold_given = false;
@@ -124,9 +125,17 @@ int run(const Args& args) {
                                       : static_cast<int>(shape.height * shape.width);
     const std::uint64_t train_n = images(args.images, args.limit);
     const std::uint64_t test_n = have_test ? images(args.test_images, args.test_limit) : 0;
-    check_memory(estimate_training_memory(inputs, train_n, test_n,
-                                          options.classes > 0 ? options.classes : 2, options),
-                 limit, args);
+    Network arch;
+    if (!args.arch.empty()) {
+        if (args.layers_given)
+            throw InputError("--arch gives the layers: --hidden and --activation do not apply");
+        arch = load_network(args.arch);
+        check_memory(estimate_network_training_memory(arch, train_n, test_n), limit, args);
+    } else {
+        check_memory(estimate_training_memory(inputs, train_n, test_n,
+                                              options.classes > 0 ? options.classes : 2, options),
+                     limit, args);
+    }
 
     const auto started = std::chrono::steady_clock::now();
     Dataset train = load_idx(args.images, args.labels, args.limit);
@@ -135,7 +144,7 @@ int run(const Args& args) {
     preprocess(train, prep);
     if (have_test) preprocess(test, prep);
     // Again with the classes the labels need, before the network is allocated.
-    if (options.classes == 0 && !train.labels.empty())
+    if (args.arch.empty() && options.classes == 0 && !train.labels.empty())
         check_memory(estimate_training_memory(
                          inputs, train_n, test_n,
                          1 + *std::max_element(train.labels.begin(), train.labels.end()), options),
@@ -146,9 +155,13 @@ int run(const Args& args) {
     fmt::print(stderr, "inputs: {}\n", describe(prep));
 
     const std::string hidden = hidden_list(options.hidden);
-    fmt::print(stderr, "hidden [{}] {}, seed {}, lr {} (x{} per epoch), momentum {}, batch {}\n",
-               hidden, to_string(options.activation), options.seed, options.learning_rate,
-               options.lr_decay, options.momentum, options.batch);
+    const std::string layers =
+        args.arch.empty() ? fmt::format("hidden [{}] {}", hidden, to_string(options.activation))
+                          : fmt::format("the layers of {} ({} layers, input {})", args.arch,
+                                        arch.layers.size(), to_string(arch.input_shape));
+    fmt::print(stderr, "{}, seed {}, lr {} (x{} per epoch), momentum {}, batch {}\n", layers,
+               options.seed, options.learning_rate, options.lr_decay, options.momentum,
+               options.batch);
     const bool ternary = options.weights == WeightQuantization::ternary;
     const std::string weights =
         ternary ? fmt::format("ternary (TWN, threshold {} x mean |w|, bias ternary too, scale "
@@ -156,17 +169,20 @@ int run(const Args& args) {
                               options.ternary_threshold)
                 : std::string("float");
     fmt::print(stderr, "weights: {}\n", weights);
-    options.description = fmt::format(
-        "trained by neurotlm-train: hidden [{}] {}, weights {}; inputs {}x{}, {}", hidden,
-        to_string(options.activation), weights, train.height, train.width, describe(prep));
+    options.description = fmt::format("trained by neurotlm-train: {}, weights {}; inputs {}x{}, {}",
+                                      layers, weights, train.height, train.width, describe(prep));
+    if (!args.arch.empty() && !arch.description.empty())
+        options.description += "; architecture: " + arch.description;
 
-    const Network net =
-        train_classifier(train, have_test ? &test : nullptr, options, [](const EpochReport& r) {
-            fmt::print(stderr, "epoch {:3d}  lr {:.4g}  loss {:.4f}  train acc {:.4f}", r.epoch,
-                       r.learning_rate, r.loss, r.train_accuracy);
-            if (r.test_accuracy >= 0.0) fmt::print(stderr, "  test acc {:.4f}", r.test_accuracy);
-            fmt::print(stderr, "  {:.1f} s\n", r.seconds);
-        });
+    auto log = [](const EpochReport& r) {
+        fmt::print(stderr, "epoch {:3d}  lr {:.4g}  loss {:.4f}  train acc {:.4f}", r.epoch,
+                   r.learning_rate, r.loss, r.train_accuracy);
+        if (r.test_accuracy >= 0.0) fmt::print(stderr, "  test acc {:.4f}", r.test_accuracy);
+        fmt::print(stderr, "  {:.1f} s\n", r.seconds);
+    };
+    const Network net = args.arch.empty()
+                            ? train_classifier(train, have_test ? &test : nullptr, options, log)
+                            : train_network(arch, train, have_test ? &test : nullptr, options, log);
     save_network(net, args.out);
 
     // Measure the file as written, with the same float reference the simulator compares with.
@@ -194,8 +210,9 @@ int main(int argc, char** argv) {
     args.test_images = dir + "/t10k-images-idx3-ubyte.gz";
     args.test_labels = dir + "/t10k-labels-idx1-ubyte.gz";
 
-    CLI::App app{"Train a dense classifier on IDX images (Fashion-MNIST by default) and write it "
-                 "as a neurotlm network (JSON + .npy)."};
+    CLI::App app{"Train a classifier (dense, or any network of the network format with --arch) on "
+                 "IDX images (Fashion-MNIST by default) and write it as a neurotlm network "
+                 "(JSON + .npy)."};
     app.add_option("--images", args.images, "training images (IDX, optionally gzip'd)")
         ->capture_default_str();
     app.add_option("--labels", args.labels, "training labels (IDX)")->capture_default_str();
@@ -258,6 +275,11 @@ int main(int argc, char** argv) {
                    "with --weights ternary: weights at most this x the layer's mean |w| become 0")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 2.0));
+    app.add_option("--arch", args.arch,
+                   "train this network instead of a dense one: a network file (dense, conv2d, "
+                   "pooling and add layers; docs/network-format.md) whose layers are trained "
+                   "from a fresh initialisation (its weights are not used); not with --hidden "
+                   "or --activation");
     app.add_option("--memory-limit", args.memory_limit,
                    "refuse a training run estimated to need more memory (default: 80% of this "
                    "machine's memory), e.g. \"4 GiB\"");
@@ -271,6 +293,7 @@ int main(int argc, char** argv) {
     args.binarize_levels_given =
         app.count("--binarize-low") > 0 || app.count("--binarize-high") > 0;
     args.ternary_threshold_given = app.count("--ternary-threshold") > 0;
+    args.layers_given = app.count("--hidden") > 0 || app.count("--activation") > 0;
     try {
         return run(args);
     } catch (const neurotlm::InputError& e) {

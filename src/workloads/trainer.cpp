@@ -9,6 +9,7 @@
 
 #include "neurotlm/core/error.h"
 #include "neurotlm/core/rng.h"
+#include "trainer_internal.h"
 
 namespace neurotlm {
 
@@ -36,66 +37,12 @@ struct TrainLayer {
     const RowVector& forward_b() const { return ternary ? b_ternary : b; }
 };
 
-float ternary_level(float v, float delta, float alpha) {
-    return v > delta ? alpha : (v < -delta ? -alpha : 0.0f);
-}
-
-/// Ternary Weight Networks (Li & Liu 2016, arXiv:1605.04711): threshold delta = t x E|w|, the
-/// approximation of the optimal threshold for weights spread uniformly or normally (t = 0.7),
-/// and the scale alpha = the mean |w| of the weights above delta, which minimises the L2
-/// distance to the float weights for that threshold. The bias is one more row of weights,
-/// driven by a constant input, so it shares the threshold and the scale.
 void ternarize(TrainLayer& layer, double threshold) {
-    const Eigen::Index n = layer.w.size() + layer.b.size();
-    const double mean_abs =
-        (static_cast<double>(layer.w.cwiseAbs().sum()) + layer.b.cwiseAbs().sum()) / n;
-    const auto delta = static_cast<float>(threshold * mean_abs);
-    double kept_sum = 0.0;
-    Eigen::Index kept = 0;
-    auto tally = [&](float v) {
-        if (std::abs(v) > delta) {
-            kept_sum += std::abs(v);
-            ++kept;
-        }
-    };
-    for (Eigen::Index i = 0; i < layer.w.size(); ++i)
-        tally(layer.w.data()[i]);
-    for (Eigen::Index i = 0; i < layer.b.size(); ++i)
-        tally(layer.b.data()[i]);
-    // With nothing above the threshold every level is 0 and alpha is only a positive
-    // placeholder for the file.
-    layer.alpha = kept ? static_cast<float>(kept_sum / kept) : 1.0f;
     layer.w_ternary.resize(layer.w.rows(), layer.w.cols());
     layer.b_ternary.resize(layer.b.size());
-    for (Eigen::Index i = 0; i < layer.w.size(); ++i)
-        layer.w_ternary.data()[i] = ternary_level(layer.w.data()[i], delta, layer.alpha);
-    for (Eigen::Index i = 0; i < layer.b.size(); ++i)
-        layer.b_ternary.data()[i] = ternary_level(layer.b.data()[i], delta, layer.alpha);
-}
-
-void check_images(const Dataset& d, const char* which) {
-    if (d.count < 0 || d.height < 0 || d.width < 0 ||
-        d.pixels.size() != static_cast<std::size_t>(d.count) * d.image_size())
-        throw InputError(std::string("the ") + which + " set has " +
-                         std::to_string(d.pixels.size()) + " pixels for " +
-                         std::to_string(d.count) + " images of " + std::to_string(d.height) +
-                         " x " + std::to_string(d.width));
-    for (std::size_t i = 0; i < d.pixels.size(); ++i)
-        if (!std::isfinite(d.pixels[i]))
-            throw InputError(std::string("the ") + which + " set's image " +
-                             std::to_string(i / d.image_size()) + " holds a NaN or infinity");
-}
-
-void check_labels(const Dataset& d, int classes, const char* which) {
-    if (d.labels.size() != static_cast<std::size_t>(d.count))
-        throw InputError(std::string("the ") + which + " set has " +
-                         std::to_string(d.labels.size()) + " labels for " +
-                         std::to_string(d.count) + " images");
-    for (std::size_t i = 0; i < d.labels.size(); ++i)
-        if (d.labels[i] < 0 || d.labels[i] >= classes)
-            throw InputError(std::string("the ") + which + " set's label " +
-                             std::to_string(d.labels[i]) + " (image " + std::to_string(i) +
-                             ") is outside [0, " + std::to_string(classes) + ")");
+    layer.alpha = ternarize_values(layer.w.data(), static_cast<std::size_t>(layer.w.size()),
+                                   layer.b.data(), static_cast<std::size_t>(layer.b.size()),
+                                   threshold, layer.w_ternary.data(), layer.b_ternary.data());
 }
 
 void gather(const Dataset& d, const int* indices, int n, Matrix& x) {
@@ -180,19 +127,7 @@ double evaluate(const std::vector<TrainLayer>& layers, const Dataset& d) {
 
 Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
                          const std::function<void(const EpochReport&)>& on_epoch) {
-    if (train.count <= 0) throw InputError("the training set is empty");
-    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
-    if (options.epochs < 0) throw InputError("epochs must be >= 0");
-    if (options.batch < 1) throw InputError("the batch size must be >= 1");
-    if (!(options.learning_rate > 0.0) || !std::isfinite(options.learning_rate))
-        throw InputError("the learning rate must be a positive number");
-    if (!(options.momentum >= 0.0 && options.momentum < 1.0))
-        throw InputError("momentum must be in [0, 1)");
-    if (!(options.lr_decay > 0.0 && options.lr_decay <= 1.0))
-        throw InputError("the learning-rate decay must be in (0, 1]");
-    if (!(options.weight_decay >= 0.0)) throw InputError("weight decay must be >= 0");
-    if (!(options.ternary_threshold >= 0.0 && options.ternary_threshold <= 2.0))
-        throw InputError("the ternary threshold must be in [0, 2] (times the layer's mean |w|)");
+    check_train_options(options);
     for (int h : options.hidden)
         if (h < 1) throw InputError("hidden layer widths must be >= 1");
 

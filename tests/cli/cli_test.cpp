@@ -220,15 +220,16 @@ TEST(Cli, CopiesOfAConvolutionsWeightsShortenItsLayer) {
         << copies << " copies: " << conv1(fill) << " s against " << conv1(one) << " s";
 
     // Copies by name, as an estimator's duplication would set them; refused where they cannot be.
-    const Result four = cli_run("run -q " + cfg + " --set '/workload/copies={\"conv1\": 4}' --out " +
-                                dir + "/four");
+    const Result four = cli_run("run -q " + cfg +
+                                " --set '/workload/copies={\"conv1\": 4}' --out " + dir + "/four");
     ASSERT_EQ(four.code, 0) << four.err;
-    EXPECT_EQ(cli_load(dir + "/four/report.json").at("workload").at("layers").at(0).at("copies"), 4);
-    for (const char* bad : {"{\"pool1\": 2}", "{\"conv1\": 17}", "{\"nope\": 2}",
-                            "{\"conv1\": 15}"}) {
+    EXPECT_EQ(cli_load(dir + "/four/report.json").at("workload").at("layers").at(0).at("copies"),
+              4);
+    for (const char* bad :
+         {"{\"pool1\": 2}", "{\"conv1\": 17}", "{\"nope\": 2}", "{\"conv1\": 15}"}) {
         const std::string c = test_data("good/tiny_cnn.json") + " --set /components/2/count=16";
-        const Result r = cli_run("run -q " + c + " --set '/workload/copies=" + bad + "' --out " +
-                                 dir + "/bad");
+        const Result r =
+            cli_run("run -q " + c + " --set '/workload/copies=" + bad + "' --out " + dir + "/bad");
         EXPECT_NE(r.code, 0) << bad;
         EXPECT_NE(r.err.find("/workload/copies/"), std::string::npos) << bad << ": " << r.err;
     }

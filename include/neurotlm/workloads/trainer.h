@@ -1,7 +1,8 @@
 #pragma once
 /// @file
-/// @brief A small, deterministic trainer for dense classifiers (softmax cross-entropy,
-/// mini-batch SGD with momentum), so the repository can produce its own reference networks.
+/// @brief A small, deterministic trainer for classifiers (softmax cross-entropy, mini-batch SGD
+/// with momentum): dense networks, and any network of the network format (convolutional,
+/// residual), so the repository can produce its own reference networks.
 
 #include <cstdint>
 #include <functional>
@@ -58,6 +59,34 @@ struct EpochReport {
 Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
                          const std::function<void(const EpochReport&)>& on_epoch = {});
 
+/// @brief Train any network of the network format (dense and convolution layers, pooling,
+/// residual adds; docs/network-format.md) on @p train: @p architecture gives the layers (its
+/// weights are not used: every dense and conv2d layer is initialised afresh, He-normal, the
+/// last one Xavier), whose last layer must be dense or conv2d without activation (the logits,
+/// one per class). Each image goes forward and back through the graph (convolutions as
+/// products of their im2col patches, max pooling through the inputs it chose, average pooling
+/// spread over its window, adds to both operands); the gradients of a mini-batch are summed,
+/// then SGD with momentum as train_classifier(). options.hidden and options.activation are not
+/// used; options.weights ternary trains every weighted layer ternary as there. Throws
+/// InputError as train_classifier() does, and for images of another shape than the
+/// architecture's input.
+Network train_network(const Network& architecture, const Dataset& train, const Dataset* test,
+                      const TrainOptions& options,
+                      const std::function<void(const EpochReport&)>& on_epoch = {});
+
+/// @brief The softmax cross-entropy of @p label at @p image through @p net (its weights as
+/// they are, float) and its gradient with respect to every weighted layer's weights (inputs x
+/// outputs, as Layer::weights) and bias; empty for layers without weights. What train_network()
+/// descends, one image at a time.
+struct NetworkGradient {
+    double loss = 0.0;
+    struct Layer {
+        std::vector<float> weights, bias;
+    };
+    std::vector<Layer> layers;
+};
+NetworkGradient network_gradient(const Network& net, const float* image, int label);
+
 /// @brief What training will allocate, estimated before anything is loaded.
 struct TrainingMemory {
     double datasets_B = 0.0;    ///< training and test images as floats, and their labels
@@ -72,6 +101,13 @@ struct TrainingMemory {
 TrainingMemory estimate_training_memory(int inputs, std::uint64_t train_images,
                                         std::uint64_t test_images, int classes,
                                         const TrainOptions& options);
+
+/// @brief The memory train_network() and neurotlm-train --arch need for @p architecture on
+/// @p train_images (and @p test_images) images: its parameters with their momentum, gradients
+/// and copies, one image's activations, pre-activations, gradients and patches.
+TrainingMemory estimate_network_training_memory(const Network& architecture,
+                                                std::uint64_t train_images,
+                                                std::uint64_t test_images);
 
 /// @brief Fraction of @p data classified correctly by the float reference forward pass.
 double accuracy(const Network& net, const Dataset& data);

@@ -1,0 +1,167 @@
+// The graph trainer: its gradients against finite differences through every layer kind, and
+// training a small convolutional network end to end.
+
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "neurotlm/core/error.h"
+#include "neurotlm/workloads/dataset.h"
+#include "neurotlm/workloads/network.h"
+#include "neurotlm/workloads/trainer.h"
+#include "testing/paths.h"
+
+using namespace neurotlm;
+
+namespace {
+
+json random_weights(std::mt19937& rng, std::vector<std::size_t> shape, float scale) {
+    std::uniform_real_distribution<float> u(-scale, scale);
+    if (shape.size() == 1) {
+        json a = json::array();
+        for (std::size_t i = 0; i < shape[0]; ++i)
+            a.push_back(u(rng));
+        return a;
+    }
+    json a = json::array();
+    const std::vector<std::size_t> rest(shape.begin() + 1, shape.end());
+    for (std::size_t i = 0; i < shape[0]; ++i)
+        a.push_back(random_weights(rng, rest, scale));
+    return a;
+}
+
+/// 2x5x4 -> grouped conv 3x2 stride (1, 2) pad (1, 0), tanh (4x5x2) -> max pool 2x1 stride 1
+/// (4x4x2); beside it a 2x1 conv of the first conv's output, tanh (4x4x2); their sum, tanh ->
+/// average pool 2 (4x2x1) -> dense 3. Smooth activations, so finite differences hold.
+Network graph(const std::string& dir) {
+    std::mt19937 rng(99);
+    json layers = json::array();
+    layers.push_back({{"name", "c1"},
+                      {"type", "conv2d"},
+                      {"outputs", 4},
+                      {"groups", 2},
+                      {"kernel", {3, 2}},
+                      {"stride", {1, 2}},
+                      {"padding", {1, 0}},
+                      {"activation", "tanh"},
+                      {"weights", random_weights(rng, {4, 1, 3, 2}, 0.8f)},
+                      {"bias", random_weights(rng, {4}, 0.3f)}});
+    layers.push_back({{"name", "mp"}, {"type", "maxpool"}, {"kernel", {2, 1}}, {"stride", 1}});
+    layers.push_back({{"name", "c2"},
+                      {"type", "conv2d"},
+                      {"from", "c1"},
+                      {"outputs", 4},
+                      {"kernel", {2, 1}},
+                      {"activation", "tanh"},
+                      {"weights", random_weights(rng, {4, 4, 2, 1}, 0.6f)},
+                      {"bias", random_weights(rng, {4}, 0.3f)}});
+    layers.push_back(
+        {{"name", "sum"}, {"type", "add"}, {"from", "mp"}, {"skip", "c2"}, {"activation", "tanh"}});
+    layers.push_back({{"name", "ap"}, {"type", "avgpool"}, {"kernel", 2}});
+    layers.push_back({{"name", "fc"},
+                      {"outputs", 3},
+                      {"weights", random_weights(rng, {3, 8}, 0.9f)},
+                      {"bias", random_weights(rng, {3}, 0.3f)}});
+    const json doc = {{"format", "neurotlm-network"},
+                      {"version", 1},
+                      {"input", {2, 5, 4}},
+                      {"layers", layers}};
+    std::ofstream(dir + "/graph.json") << doc.dump();
+    return load_network(dir + "/graph.json");
+}
+
+} // namespace
+
+TEST(GraphTrainer, GradientsAgreeWithFiniteDifferencesThroughEveryLayerKind) {
+    const std::string dir = neurotlm::testing::scratch_dir("graph-gradient");
+    Network net = graph(dir);
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::vector<float> image(40);
+    for (float& v : image)
+        v = u(rng);
+    const int label = 1;
+    const NetworkGradient g = network_gradient(net, image.data(), label);
+    ASSERT_EQ(g.layers.size(), net.layers.size());
+    auto loss = [&](const Network& n) { return network_gradient(n, image.data(), label).loss; };
+    // The loss is computed in float: steps of 1e-2 keep the difference well above its
+    // rounding; the curvature term is then about 1e-5.
+    const float eps = 1e-2f;
+    int checked = 0;
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        if (!net.layers[l].weighted()) {
+            EXPECT_TRUE(g.layers[l].weights.empty());
+            continue;
+        }
+        for (int which = 0; which < 2; ++which) {
+            std::vector<float>& values = which ? net.layers[l].bias : net.layers[l].weights;
+            const std::vector<float>& grad = which ? g.layers[l].bias : g.layers[l].weights;
+            ASSERT_EQ(values.size(), grad.size());
+            for (std::size_t k = 0; k < values.size(); ++k) {
+                const float keep = values[k];
+                values[k] = keep + eps;
+                const double up = loss(net);
+                values[k] = keep - eps;
+                const double down = loss(net);
+                values[k] = keep;
+                const double numeric = (up - down) / (2.0 * eps);
+                EXPECT_NEAR(grad[k], numeric, 2e-3 + 2e-2 * std::fabs(numeric))
+                    << net.layers[l].name << (which ? " bias " : " weight ") << k;
+                ++checked;
+            }
+        }
+    }
+    EXPECT_EQ(checked, (48 + 4) + (32 + 4) + (24 + 3)); // c1 grouped: 12 patch rows x 4
+    EXPECT_THROW(network_gradient(net, image.data(), 3), InputError);
+}
+
+TEST(GraphTrainer, ASmallConvolutionalNetworkLearnsTheQuadrantsAndTrainsReproducibly) {
+    // The 40 test images light one 2x2 quadrant of a 4x4 image (4 classes, some noise): a
+    // 2x2 stride-2 convolution of 4 channels, ReLU, and a dense layer separate them.
+    const Dataset data = load_idx(neurotlm::testing::test_data("tiny/images-idx3-ubyte.gz"),
+                                  neurotlm::testing::test_data("tiny/labels-idx1-ubyte.gz"));
+    const std::string dir = neurotlm::testing::scratch_dir("graph-train");
+    const json doc = {{"format", "neurotlm-network"},
+                      {"version", 1},
+                      {"input", {1, 4, 4}},
+                      {"layers",
+                       {{{"name", "c"},
+                         {"type", "conv2d"},
+                         {"outputs", 4},
+                         {"kernel", 2},
+                         {"stride", 2},
+                         {"activation", "relu"},
+                         {"weights", {{"random", "uniform"}}}},
+                        {{"name", "fc"}, {"outputs", 4}, {"weights", {{"random", "uniform"}}}}}}};
+    std::ofstream(dir + "/arch.json") << doc.dump();
+    const Network arch = load_network(dir + "/arch.json");
+    TrainOptions o;
+    o.epochs = 30;
+    o.batch = 4;
+    o.learning_rate = 0.05;
+    o.lr_decay = 1.0;
+    int epochs = 0;
+    const Network a = train_network(arch, data, &data, o, [&](const EpochReport&) { ++epochs; });
+    EXPECT_EQ(epochs, 30);
+    EXPECT_GE(accuracy(a, data), 0.95);
+    const Network b = train_network(arch, data, nullptr, o);
+    ASSERT_EQ(a.layers.size(), b.layers.size());
+    for (std::size_t l = 0; l < a.layers.size(); ++l)
+        EXPECT_EQ(a.layers[l].weights, b.layers[l].weights) << "same seed, same weights";
+    // Ternary: every weighted layer holds scale x {-1, 0, 1}.
+    o.weights = WeightQuantization::ternary;
+    const Network t = train_network(arch, data, nullptr, o);
+    for (const Layer& L : t.layers) {
+        ASSERT_TRUE(L.ternary) << L.name;
+        for (float w : L.weights)
+            EXPECT_TRUE(w == 0.0f || std::fabs(std::fabs(w) - L.scale) < 1e-6f) << L.name << " " << w;
+    }
+    // The architecture's input must be the images'.
+    json wrong = doc;
+    wrong["input"] = {1, 5, 5};
+    std::ofstream(dir + "/wrong.json") << wrong.dump();
+    EXPECT_THROW(train_network(load_network(dir + "/wrong.json"), data, nullptr, o), InputError);
+}
