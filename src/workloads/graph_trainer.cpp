@@ -175,7 +175,8 @@ public:
             case LayerKind::conv2d: {
                 Params2& p = m_params[l];
                 const int positions = L.positions();
-                const Matrix g = Eigen::Map<const Matrix>(dz.data(), L.outputs, positions).transpose();
+                const Matrix g =
+                    Eigen::Map<const Matrix>(dz.data(), L.outputs, positions).transpose();
                 p.w_grad.noalias() += s.cols[l].transpose() * g;
                 p.b_grad += g.colwise().sum();
                 const Matrix dcols = g * p.forward_w().transpose();
@@ -239,10 +240,10 @@ private:
         Params2& p = m_params[l];
         p.w_ternary.resize(p.w.rows(), p.w.cols());
         p.b_ternary.resize(p.b.size());
-        p.alpha = ternarize_values(p.w.data(), static_cast<std::size_t>(p.w.size()), p.b.data(),
-                                   static_cast<std::size_t>(p.b.size()),
-                                   m_options.ternary_threshold, p.w_ternary.data(),
-                                   p.b_ternary.data());
+        p.alpha =
+            ternarize_values(p.w.data(), static_cast<std::size_t>(p.w.size()), p.b.data(),
+                             static_cast<std::size_t>(p.b.size()), m_options.ternary_threshold,
+                             p.w_ternary.data(), p.b_ternary.data());
     }
 
     /// A grouped convolution's weights outside each output's group stay 0 (their gradients
@@ -333,7 +334,8 @@ double softmax_loss(std::vector<float>& logits, int label) {
         v = std::exp(v - top);
         sum += v;
     }
-    const double loss = std::log(sum) - std::log(static_cast<double>(logits[static_cast<std::size_t>(label)]));
+    const double loss =
+        std::log(sum) - std::log(static_cast<double>(logits[static_cast<std::size_t>(label)]));
     for (float& v : logits)
         v = static_cast<float>(v / sum);
     return loss;
@@ -411,8 +413,8 @@ Network train_network(const Network& architecture, const Dataset& train, const D
     };
     if (!fits(train))
         throw InputError("the architecture takes " + to_string(in) + " inputs; the images are " +
-                         std::to_string(train.channels) + "x" + std::to_string(train.height) +
-                         "x" + std::to_string(train.width));
+                         std::to_string(train.channels) + "x" + std::to_string(train.height) + "x" +
+                         std::to_string(train.width));
     if (test) {
         check_images(*test, "test");
         if (!fits(*test)) throw InputError("the test images differ from the training images");

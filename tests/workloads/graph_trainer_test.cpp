@@ -65,10 +65,8 @@ Network graph(const std::string& dir) {
                       {"outputs", 3},
                       {"weights", random_weights(rng, {3, 8}, 0.9f)},
                       {"bias", random_weights(rng, {3}, 0.3f)}});
-    const json doc = {{"format", "neurotlm-network"},
-                      {"version", 1},
-                      {"input", {2, 5, 4}},
-                      {"layers", layers}};
+    const json doc = {
+        {"format", "neurotlm-network"}, {"version", 1}, {"input", {2, 5, 4}}, {"layers", layers}};
     std::ofstream(dir + "/graph.json") << doc.dump();
     return load_network(dir + "/graph.json");
 }
@@ -157,7 +155,8 @@ TEST(GraphTrainer, ASmallConvolutionalNetworkLearnsTheQuadrantsAndTrainsReproduc
     for (const Layer& L : t.layers) {
         ASSERT_TRUE(L.ternary) << L.name;
         for (float w : L.weights)
-            EXPECT_TRUE(w == 0.0f || std::fabs(std::fabs(w) - L.scale) < 1e-6f) << L.name << " " << w;
+            EXPECT_TRUE(w == 0.0f || std::fabs(std::fabs(w) - L.scale) < 1e-6f)
+                << L.name << " " << w;
     }
     // The architecture's input must be the images'.
     json wrong = doc;

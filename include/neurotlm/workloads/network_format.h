@@ -4,7 +4,16 @@
 
 #include "neurotlm/core/params.h"
 
+#include <string>
+#include <vector>
+
 namespace neurotlm {
+
+inline constexpr const char* kNetworkFormatName = "neurotlm-network";
+inline constexpr int kNetworkFormatVersion = 1;
+
+/// The activation names a layer may give, in documentation order.
+std::vector<std::string> activation_choices();
 
 /// The keys of a network file's top level ("format", "version", "input", "layers", ...).
 const ParamTable& network_param_table();
