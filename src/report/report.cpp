@@ -353,7 +353,22 @@ std::string to_csv(const Report& r) {
         row("phase", p.name, "latency", p.latency_s, "s");
         row("phase", p.name, "energy", p.energy_J(), "J");
         row("phase", p.name, "entries", static_cast<double>(p.entries), "1");
+        row("phase", p.name, "leakage_energy", p.leakage_energy_J, "J");
+        for (const auto& [cls, e] : p.dynamic_by_class_J)
+            row("phase_class", p.name + "." + cls, "energy", e, "J");
     }
+    // A network's layers as the workload mapped them (tiles, their use, reads per item).
+    if (r.workload_results.is_object() && r.workload_results.contains("layers") &&
+        r.workload_results["layers"].is_array())
+        for (const auto& layer : r.workload_results["layers"]) {
+            if (!layer.is_object() || !layer.contains("layer") || !layer["layer"].is_string())
+                continue;
+            const std::string name = layer["layer"].get<std::string>();
+            for (const char* key : {"tiles_used", "copies", "utilisation", "reads_per_inference",
+                                    "macs_per_inference"})
+                if (layer.contains(key) && layer[key].is_number())
+                    row("layer", name, key, layer[key].get<double>(), "1");
+        }
     for (const auto& c : r.components) {
         row("component", c.name, "energy", c.energy_J(), "J");
         row("component", c.name, "dynamic_energy", c.dynamic_energy_J, "J");

@@ -27,8 +27,10 @@ const ParamTable& network_param_table() {
         ParamTable()
             .string("$schema", json(), "JSON Schema of this file, for editors; ignored by neurotlm")
             .optional()
-            .choice("format", {kNetworkFormatName}, json(), "identifies the file as a network description")
-            .integer("version", json(), "format version", kNetworkFormatVersion, kNetworkFormatVersion)
+            .choice("format", {kNetworkFormatName}, json(),
+                    "identifies the file as a network description")
+            .integer("version", json(), "format version", kNetworkFormatVersion,
+                     kNetworkFormatVersion)
             .string("name", json(), "network name")
             .optional()
             .string("description", json(), "free text: how it was trained, what inputs it expects")

@@ -211,6 +211,13 @@ TEST(Cli, CopiesOfAConvolutionsWeightsShortenItsLayer) {
     };
     const json one = cli_load(dir + "/one/report.json"), fill = cli_load(dir + "/fill/report.json");
     const int copies = fill.at("workload").at("layers").at(0).at("copies").get<int>();
+    // The table has each layer's mapping and each layer's energy by class.
+    const std::string csv = slurp(dir + "/fill/report.csv");
+    EXPECT_NE(csv.find("layer,conv1,copies," + std::to_string(copies) + ",1\n"), std::string::npos);
+    EXPECT_NE(csv.find("layer,conv1,tiles_used,"), std::string::npos);
+    EXPECT_NE(csv.find("layer,fc,reads_per_inference,1,1\n"), std::string::npos);
+    EXPECT_NE(csv.find("phase_class,conv1.adc,energy,"), std::string::npos);
+    EXPECT_NE(csv.find("phase_class,pool1.pooling,energy,"), std::string::npos);
     ASSERT_GT(copies, 1);
     EXPECT_EQ(one.at("workload").at("layers").at(0).at("copies").get<int>(), 1);
     const double rounds = std::ceil(16.0 / copies);
