@@ -27,6 +27,7 @@ struct Args {
     std::string images, labels, test_images, test_labels, out, activation = "relu";
     std::string memory_limit, resize, weights = "float", arch;
     bool layers_given = false; ///< --hidden or --activation
+    bool name_given = false;
     std::size_t limit = 0, test_limit = 0;
     double binarize = -1.0, binarize_low = 0.0, binarize_high = 1.0;
     bool binarize_levels_given = false, ternary_threshold_given = false;
@@ -130,6 +131,7 @@ int run(const Args& args) {
         if (args.layers_given)
             throw InputError("--arch gives the layers: --hidden and --activation do not apply");
         arch = load_network(args.arch);
+        if (!args.name_given) options.name = arch.name; // the architecture's, unless renamed
         check_memory(estimate_network_training_memory(arch, train_n, test_n), limit, args);
     } else {
         check_memory(estimate_training_memory(inputs, train_n, test_n,
@@ -294,6 +296,7 @@ int main(int argc, char** argv) {
         app.count("--binarize-low") > 0 || app.count("--binarize-high") > 0;
     args.ternary_threshold_given = app.count("--ternary-threshold") > 0;
     args.layers_given = app.count("--hidden") > 0 || app.count("--activation") > 0;
+    args.name_given = app.count("--name") > 0;
     try {
         return run(args);
     } catch (const neurotlm::InputError& e) {

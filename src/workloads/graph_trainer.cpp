@@ -179,6 +179,7 @@ public:
                     Eigen::Map<const Matrix>(dz.data(), L.outputs, positions).transpose();
                 p.w_grad.noalias() += s.cols[l].transpose() * g;
                 p.b_grad += g.colwise().sum();
+                mask_groups(L, p.w_grad); // weights a grouped convolution does not have
                 const Matrix dcols = g * p.forward_w().transpose();
                 for (int pos = 0; pos < positions; ++pos)
                     scatter_patch(L, pos / L.out_shape.width, pos % L.out_shape.width,
@@ -214,7 +215,6 @@ public:
             p.b += p.b_velocity;
             p.w_grad.setZero();
             p.b_grad.setZero();
-            keep_groups(l);
             if (p.ternary) quantise(l);
         }
     }
@@ -240,26 +240,26 @@ private:
         Params2& p = m_params[l];
         p.w_ternary.resize(p.w.rows(), p.w.cols());
         p.b_ternary.resize(p.b.size());
-        p.alpha =
-            ternarize_values(p.w.data(), static_cast<std::size_t>(p.w.size()), p.b.data(),
-                             static_cast<std::size_t>(p.b.size()), m_options.ternary_threshold,
-                             p.w_ternary.data(), p.b_ternary.data());
+        // The threshold is the mean |w| of the weights the layer has (not a grouped
+        // convolution's zeros outside its groups).
+        const Layer& L = m_net.layers[l];
+        const std::size_t real =
+            static_cast<std::size_t>(L.inputs / L.groups) * static_cast<std::size_t>(L.outputs);
+        p.alpha = ternarize_values(p.w.data(), static_cast<std::size_t>(p.w.size()), p.b.data(),
+                                   static_cast<std::size_t>(p.b.size()),
+                                   m_options.ternary_threshold, p.w_ternary.data(),
+                                   p.b_ternary.data(), real + static_cast<std::size_t>(p.b.size()));
     }
 
-    /// A grouped convolution's weights outside each output's group stay 0 (their gradients
-    /// are not, through the dense im2col product).
-    void keep_groups(std::size_t l) {
-        const Layer& L = m_net.layers[l];
+    /// Zeros @p m's entries outside each output's group (a grouped convolution's im2col matrix
+    /// holds them; the layer has no such weights, so they start at 0 and stay there).
+    static void mask_groups(const Layer& L, Matrix& m) {
         if (L.kind != LayerKind::conv2d || L.groups == 1) return;
-        Params2& p = m_params[l];
         const int kk = L.kernel_h * L.kernel_w;
         const int group_in = L.in_shape.channels / L.groups, group_out = L.outputs / L.groups;
         for (int r = 0; r < L.inputs; ++r)
             for (int o = 0; o < L.outputs; ++o)
-                if (r / kk / group_in != o / group_out) {
-                    p.w(r, o) = 0.0f;
-                    p.w_velocity(r, o) = 0.0f;
-                }
+                if (r / kk / group_in != o / group_out) m(r, o) = 0.0f;
     }
 
     static void max_pool(const Layer& L, const float* x, float* y, std::vector<int>& arg) {
@@ -329,16 +329,16 @@ private:
 /// Softmax of @p logits in place; returns the cross-entropy of @p label.
 double softmax_loss(std::vector<float>& logits, int label) {
     const float top = *std::max_element(logits.begin(), logits.end());
+    // From the shifted logit rather than log(p), which underflows for confident mistakes.
+    const double shifted_label = logits[static_cast<std::size_t>(label)] - top;
     double sum = 0.0;
     for (float& v : logits) {
         v = std::exp(v - top);
         sum += v;
     }
-    const double loss =
-        std::log(sum) - std::log(static_cast<double>(logits[static_cast<std::size_t>(label)]));
     for (float& v : logits)
         v = static_cast<float>(v / sum);
-    return loss;
+    return std::log(sum) - shifted_label;
 }
 
 } // namespace
@@ -403,6 +403,8 @@ Network train_network(const Network& architecture, const Dataset& train, const D
     if (options.classes != 0 && options.classes != classes)
         throw InputError("the architecture has " + std::to_string(classes) + " outputs, not " +
                          std::to_string(options.classes) + " classes");
+    if (train.count <= 0) throw InputError("the training set is empty");
+    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
     check_images(train, "training");
     check_labels(train, classes, "training");
     const Shape& in = architecture.input_shape;

@@ -17,7 +17,10 @@ void MlpInference::place_copies(const Params& p, const std::string& file) {
         throw ConfigError(file, ptr, "an object of layer names and copy counts",
                           describe_json(copies));
     for (auto it = copies.begin(); it != copies.end(); ++it) {
-        const std::string where = ptr + "/" + it.key();
+        std::string key; // JSON pointer escaping: ~ as ~0, / as ~1
+        for (char c : it.key())
+            key += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+        const std::string where = ptr + "/" + key;
         std::size_t l = 0;
         while (l < m_net.layers.size() && m_net.layers[l].name != it.key())
             ++l;

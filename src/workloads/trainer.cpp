@@ -127,6 +127,8 @@ double evaluate(const std::vector<TrainLayer>& layers, const Dataset& d) {
 
 Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
                          const std::function<void(const EpochReport&)>& on_epoch) {
+    if (train.count <= 0) throw InputError("the training set is empty");
+    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
     check_train_options(options);
     for (int h : options.hidden)
         if (h < 1) throw InputError("hidden layer widths must be >= 1");

@@ -61,12 +61,14 @@ inline void check_labels(const Dataset& d, int classes, const char* which) {
 /// distance to the float weights for that threshold. The bias is one more row of weights,
 /// driven by a constant input, so it shares the threshold and the scale. Writes
 /// alpha x {-1, 0, 1} of @p w (@p nw) and @p b (@p nb) to @p wq and @p bq; returns alpha.
+/// @p counted: how many values the mean |w| is over (0: nw + nb; fewer when some entries of
+/// @p w are structural zeros the layer does not have).
 inline float ternarize_values(const float* w, std::size_t nw, const float* b, std::size_t nb,
-                              double threshold, float* wq, float* bq) {
+                              double threshold, float* wq, float* bq, std::size_t counted = 0) {
     // The sums in float, as Eigen reduces them (the threshold a network was trained with).
     using Values = Eigen::Map<const Eigen::ArrayXf>;
     const auto sw = static_cast<Eigen::Index>(nw), sb = static_cast<Eigen::Index>(nb);
-    const double n = static_cast<double>(nw + nb);
+    const double n = static_cast<double>(counted > 0 ? counted : nw + nb);
     const double mean_abs =
         n > 0 ? (static_cast<double>(Values(w, sw).abs().sum()) + Values(b, sb).abs().sum()) / n
               : 0.0;

@@ -344,4 +344,12 @@ TEST(CnnRun, CopiesOfTheWeightsReadOtherPixelsAtTheSameTimeAndComputeTheSame) {
     };
     EXPECT_GT(more_needed(c1, 1), 16 - used);
     EXPECT_GT(more_needed(c2, 3), 16 - used);
+    // Each copy's patches were read ahead in the order its reads came: every read of the two
+    // convolutions was served from them (40 pixels x the layer's tiles, per image).
+    std::uint64_t served = 0;
+    for (int k = 0; k < 16; ++k)
+        served += dynamic_cast<const CrossbarTile*>(p.find("tile" + std::to_string(k)))
+                      ->crossbar()
+                      .reads_served_ahead();
+    EXPECT_EQ(served, static_cast<std::uint64_t>(kImages) * 40 * (1 + 3));
 }

@@ -1,6 +1,7 @@
 // The graph trainer: its gradients against finite differences through every layer kind, and
 // training a small convolutional network end to end.
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -34,8 +35,9 @@ json random_weights(std::mt19937& rng, std::vector<std::size_t> shape, float sca
 }
 
 /// 2x5x4 -> grouped conv 3x2 stride (1, 2) pad (1, 0), tanh (4x5x2) -> max pool 2x1 stride 1
-/// (4x4x2); beside it a 2x1 conv of the first conv's output, tanh (4x4x2); their sum, tanh ->
-/// average pool 2 (4x2x1) -> dense 3. Smooth activations, so finite differences hold.
+/// pad (1, 0) (4x6x2); beside it a 2x1 conv of the first conv's output, pad (1, 0), tanh
+/// (4x6x2); their sum, tanh -> average pool 2 pad 1 (4x4x2, padding counted) -> dense 3.
+/// Smooth activations, so finite differences hold.
 Network graph(const std::string& dir) {
     std::mt19937 rng(99);
     json layers = json::array();
@@ -49,21 +51,26 @@ Network graph(const std::string& dir) {
                       {"activation", "tanh"},
                       {"weights", random_weights(rng, {4, 1, 3, 2}, 0.8f)},
                       {"bias", random_weights(rng, {4}, 0.3f)}});
-    layers.push_back({{"name", "mp"}, {"type", "maxpool"}, {"kernel", {2, 1}}, {"stride", 1}});
+    layers.push_back({{"name", "mp"},
+                      {"type", "maxpool"},
+                      {"kernel", {2, 1}},
+                      {"stride", 1},
+                      {"padding", {1, 0}}});
     layers.push_back({{"name", "c2"},
                       {"type", "conv2d"},
                       {"from", "c1"},
                       {"outputs", 4},
                       {"kernel", {2, 1}},
+                      {"padding", {1, 0}},
                       {"activation", "tanh"},
                       {"weights", random_weights(rng, {4, 4, 2, 1}, 0.6f)},
                       {"bias", random_weights(rng, {4}, 0.3f)}});
     layers.push_back(
         {{"name", "sum"}, {"type", "add"}, {"from", "mp"}, {"skip", "c2"}, {"activation", "tanh"}});
-    layers.push_back({{"name", "ap"}, {"type", "avgpool"}, {"kernel", 2}});
+    layers.push_back({{"name", "ap"}, {"type", "avgpool"}, {"kernel", 2}, {"padding", 1}});
     layers.push_back({{"name", "fc"},
                       {"outputs", 3},
-                      {"weights", random_weights(rng, {3, 8}, 0.9f)},
+                      {"weights", random_weights(rng, {3, 32}, 0.9f)},
                       {"bias", random_weights(rng, {3}, 0.3f)}});
     const json doc = {
         {"format", "neurotlm-network"}, {"version", 1}, {"input", {2, 5, 4}}, {"layers", layers}};
@@ -84,7 +91,17 @@ TEST(GraphTrainer, GradientsAgreeWithFiniteDifferencesThroughEveryLayerKind) {
     const int label = 1;
     const NetworkGradient g = network_gradient(net, image.data(), label);
     ASSERT_EQ(g.layers.size(), net.layers.size());
-    auto loss = [&](const Network& n) { return network_gradient(n, image.data(), label).loss; };
+    // The loss through the float reference (forward()), not through the trainer's own pass.
+    auto loss = [&](const Network& n) {
+        const std::vector<float> z = forward(n, image.data());
+        double top = z[0], sum = 0.0;
+        for (float v : z)
+            top = std::max(top, static_cast<double>(v));
+        for (float v : z)
+            sum += std::exp(v - top);
+        return std::log(sum) - (z[static_cast<std::size_t>(label)] - top);
+    };
+    EXPECT_NEAR(g.loss, loss(net), 1e-5);
     // The loss is computed in float: steps of 1e-2 keep the difference well above its
     // rounding; the curvature term is then about 1e-5.
     const float eps = 1e-2f;
@@ -112,7 +129,12 @@ TEST(GraphTrainer, GradientsAgreeWithFiniteDifferencesThroughEveryLayerKind) {
             }
         }
     }
-    EXPECT_EQ(checked, (48 + 4) + (32 + 4) + (24 + 3)); // c1 grouped: 12 patch rows x 4
+    EXPECT_EQ(checked, (48 + 4) + (32 + 4) + (96 + 3)); // c1 grouped: 12 patch rows x 4
+    // c1's weights outside each output's group do not exist: no gradient.
+    for (int r = 0; r < 12; ++r)
+        for (int o = 0; o < 4; ++o)
+            if (r / 6 != o / 2)
+                EXPECT_EQ(g.layers[0].weights[static_cast<std::size_t>(r * 4 + o)], 0.0f);
     EXPECT_THROW(network_gradient(net, image.data(), 3), InputError);
 }
 
@@ -154,9 +176,14 @@ TEST(GraphTrainer, ASmallConvolutionalNetworkLearnsTheQuadrantsAndTrainsReproduc
     const Network t = train_network(arch, data, nullptr, o);
     for (const Layer& L : t.layers) {
         ASSERT_TRUE(L.ternary) << L.name;
-        for (float w : L.weights)
-            EXPECT_TRUE(w == 0.0f || std::fabs(std::fabs(w) - L.scale) < 1e-6f)
-                << L.name << " " << w;
+        int nonzero = 0;
+        for (const std::vector<float>* values : {&L.weights, &L.bias})
+            for (float w : *values) {
+                EXPECT_TRUE(w == 0.0f || std::fabs(std::fabs(w) - L.scale) < 1e-6f)
+                    << L.name << " " << w;
+                nonzero += w != 0.0f;
+            }
+        EXPECT_GT(nonzero, 0) << L.name;
     }
     // The architecture's input must be the images'.
     json wrong = doc;
