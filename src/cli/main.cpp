@@ -34,6 +34,7 @@
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/topology/schema.h"
 #include "neurotlm/version.h"
+#include "prototypes_command.h"
 #include "sweep_command.h"
 
 namespace fs = std::filesystem;
@@ -530,6 +531,8 @@ int sc_main(int argc, char** argv) {
     compare.add(app);
     cli::SweepCommand sweep;
     sweep.add(app);
+    cli::PrototypesCommand prototypes;
+    prototypes.add(app);
 
     try {
         app.parse(argc, argv);
@@ -551,6 +554,7 @@ int sc_main(int argc, char** argv) {
         if (const int code = hopfield.run(); code >= 0) return code;
         if (const int code = compare.run(); code >= 0) return code;
         if (const int code = sweep.run(); code >= 0) return code;
+        if (const int code = prototypes.run(); code >= 0) return code;
     } catch (const StopRequested& e) {
         std::fprintf(stderr, "%s\n", printable(e.what(), true).c_str());
         return kExitInterrupted;

@@ -242,6 +242,31 @@ TEST(Cli, CopiesOfAConvolutionsWeightsShortenItsLayer) {
     }
 }
 
+TEST(Cli, PrototypesAreBuiltForEachExitFromLabelledImages) {
+    const std::string dir = scratch_dir("prototypes");
+    const std::string data = " --images " + test_data("tiny/images-idx3-ubyte.gz") + " --labels " +
+                             test_data("tiny/labels-idx1-ubyte.gz");
+    const Result r =
+        cli_run("prototypes " + test_data("networks/tiny_cnn.json") +
+                " --exit conv1 --exit pool1 --grid 2" + data + " --out " + dir + "/mem.json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("exit after conv1: 16 bits (4 channels x 4 cells)"), std::string::npos)
+        << r.out;
+    const json mem = cli_load(dir + "/mem.json");
+    EXPECT_EQ(mem.at("format"), "neurotlm-semantic-memory");
+    ASSERT_EQ(mem.at("exits").size(), 2u);
+    EXPECT_EQ(mem.at("exits").at(1).at("after"), "pool1");
+    EXPECT_EQ(mem.at("exits").at(1).at("prototypes").size(), 4u);
+    EXPECT_EQ(mem.at("exits").at(1).at("prototypes").at(0).get<std::string>().size(), 16u);
+    // An unknown layer, or a grid larger than the map (pool1's is 2x2), is refused.
+    for (const char* bad : {" --exit nope", " --exit pool1 --grid 3"}) {
+        const Result e = cli_run("prototypes " + test_data("networks/tiny_cnn.json") + bad + data +
+                                 " --out " + dir + "/bad.json");
+        EXPECT_EQ(e.code, 2) << bad;
+        EXPECT_NE(e.err.find("error:"), std::string::npos) << e.err;
+    }
+}
+
 TEST(Cli, TheEffectiveConfigurationReproducesTheRun) {
     const std::string dir = scratch_dir("effective");
     ASSERT_EQ(cli_run("run -q " + test_data("good/tiny_mlp.json") + " --out " + dir + "/a").code,

@@ -31,10 +31,10 @@ struct ExitSpec {
 /// One exit's statistics and prototypes.
 struct SemanticExit {
     ExitSpec spec;
-    int layer = -1;                       ///< index of spec.after in the network
-    std::vector<float> mean, sd;          ///< per pooled value, over the training images
-    std::vector<TernaryWord> prototypes;  ///< per class
-    std::vector<int> class_images;        ///< training images per class
+    int layer = -1;                      ///< index of spec.after in the network
+    std::vector<float> mean, sd;         ///< per pooled value, over the training images
+    std::vector<TernaryWord> prototypes; ///< per class
+    std::vector<int> class_images;       ///< training images per class
     int bits() const { return static_cast<int>(mean.size()); }
 };
 
