@@ -66,9 +66,9 @@ int PrototypesCommand::run() {
         std::printf("exit after %s: %d bits (%d channels x %d cells), keys care about %.1f bits "
                     "on average; the nearest prototype is the image's class for %.2f%% of the "
                     "%d images\n",
-                    e.spec.after.c_str(), e.bits(), L.out_shape.channels,
-                    e.spec.grid * e.spec.grid, static_cast<double>(cared) / train.count,
-                    100.0 * right / train.count, train.count);
+                    e.spec.after.c_str(), e.bits(), L.out_shape.channels, e.spec.grid * e.spec.grid,
+                    static_cast<double>(cared) / train.count, 100.0 * right / train.count,
+                    train.count);
     }
     std::printf("semantic memory: %s\n", out.c_str());
     return 0;

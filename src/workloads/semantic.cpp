@@ -31,7 +31,8 @@ std::vector<float> pool_features(const Layer& layer, const float* y, int grid) {
         const float* plane = y + static_cast<std::size_t>(c) * s.height * s.width;
         for (int gy = 0; gy < grid; ++gy)
             for (int gx = 0; gx < grid; ++gx) {
-                const int y0 = cell_edge(gy, s.height, grid), y1 = cell_edge(gy + 1, s.height, grid);
+                const int y0 = cell_edge(gy, s.height, grid),
+                          y1 = cell_edge(gy + 1, s.height, grid);
                 const int x0 = cell_edge(gx, s.width, grid), x1 = cell_edge(gx + 1, s.width, grid);
                 double sum = 0.0;
                 for (int yy = y0; yy < y1; ++yy)
@@ -63,8 +64,8 @@ SemanticMemory build_semantic_memory(const Network& net, const Dataset& train,
     if (train.labels.size() != static_cast<std::size_t>(train.count) || train.count == 0)
         throw InputError("the training images need one label each");
     if (train.image_size() != net.input_size())
-        throw InputError("the images have " + std::to_string(train.image_size()) +
-                         " values; " + net.name + " takes " + std::to_string(net.input_size()));
+        throw InputError("the images have " + std::to_string(train.image_size()) + " values; " +
+                         net.name + " takes " + std::to_string(net.input_size()));
     for (const ExitSpec& spec : specs) {
         SemanticExit e;
         e.spec = spec;
@@ -109,8 +110,9 @@ SemanticMemory build_semantic_memory(const Network& net, const Dataset& train,
     }
     for (std::size_t c = 0; c < classes; ++c)
         if (per_class[c] == 0)
-            throw InputError("class " + std::to_string(c) + " has no training images: no "
-                                                             "prototype can be built for it");
+            throw InputError("class " + std::to_string(c) +
+                             " has no training images: no "
+                             "prototype can be built for it");
     const double n = train.count;
     for (std::size_t k = 0; k < mem.exits.size(); ++k) {
         SemanticExit& e = mem.exits[k];
@@ -153,8 +155,8 @@ void save_semantic_memory(const SemanticMemory& memory, const std::string& path)
 }
 
 SemanticMemory load_semantic_memory(const std::string& path, const Network& net) {
-    const json doc =
-        parse_json_text(read_input_file(path, std::uint64_t{64} << 20, "the semantic memory"), path);
+    const json doc = parse_json_text(
+        read_input_file(path, std::uint64_t{64} << 20, "the semantic memory"), path);
     auto need = [&](const json& j, const char* key, const std::string& where) -> const json& {
         if (!j.is_object() || !j.contains(key))
             throw ConfigError(path, where + "/" + key, std::string("a value for ") + key, "none");
@@ -196,8 +198,8 @@ SemanticMemory load_semantic_memory(const std::string& path, const Network& net)
         e.spec.grid = grid.get<int>();
         e.spec.delta = delta.get<double>();
         const Layer& L = net.layers[static_cast<std::size_t>(e.layer)];
-        const std::size_t bits = static_cast<std::size_t>(L.out_shape.channels) * e.spec.grid *
-                                 e.spec.grid;
+        const std::size_t bits =
+            static_cast<std::size_t>(L.out_shape.channels) * e.spec.grid * e.spec.grid;
         for (const char* key : {"mean", "sd"}) {
             const json& v = need(x, key, where);
             std::vector<float>& dst = key[0] == 'm' ? e.mean : e.sd;
