@@ -49,26 +49,11 @@ int PrototypesCommand::run() {
     // How well the prototypes alone classify the images they came from, exit by exit.
     for (const SemanticExit& e : mem.exits) {
         const Layer& L = net.layers[static_cast<std::size_t>(e.layer)];
-        int right = 0, cared = 0;
-        for (int i = 0; i < train.count; ++i) {
-            const std::vector<std::vector<float>> outs = forward_layers(net, train.image(i));
-            const std::vector<float> p =
-                pool_features(L, outs[static_cast<std::size_t>(e.layer)].data(), e.spec.grid);
-            const TernaryWord key = semantic_vector(e, p.data());
-            cared += key.cared();
-            int best = 0;
-            for (std::size_t c = 1; c < e.prototypes.size(); ++c)
-                if (hamming_distance(e.prototypes[c], key) <
-                    hamming_distance(e.prototypes[static_cast<std::size_t>(best)], key))
-                    best = static_cast<int>(c);
-            right += best == train.labels[static_cast<std::size_t>(i)];
-        }
         std::printf("exit after %s: %d bits (%d channels x %d cells), keys care about %.1f bits "
                     "on average; the nearest prototype is the image's class for %.2f%% of the "
                     "%d images\n",
                     e.spec.after.c_str(), e.bits(), L.out_shape.channels, e.spec.grid * e.spec.grid,
-                    static_cast<double>(cared) / train.count, 100.0 * right / train.count,
-                    train.count);
+                    e.mean_cared, 100.0 * e.train_match, train.count);
     }
     std::printf("semantic memory: %s\n", out.c_str());
     return 0;

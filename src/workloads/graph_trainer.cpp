@@ -126,7 +126,7 @@ public:
                 Eigen::Map<Matrix>(y.data(), L.outputs, positions) = z.transpose();
                 break;
             }
-            case LayerKind::maxpool: max_pool(L, x, y.data(), s.argmax[l]); break;
+            case LayerKind::maxpool: pool_forward(L, x, y.data(), &s.argmax[l]); break;
             case LayerKind::avgpool: pool_forward(L, x, y.data()); break;
             case LayerKind::add: {
                 const float* z =
@@ -262,32 +262,6 @@ private:
                 if (r / kk / group_in != o / group_out) m(r, o) = 0.0f;
     }
 
-    static void max_pool(const Layer& L, const float* x, float* y, std::vector<int>& arg) {
-        const Shape& in = L.in_shape;
-        const Shape& out = L.out_shape;
-        arg.assign(static_cast<std::size_t>(out.size()), -1);
-        std::size_t k = 0;
-        for (int c = 0; c < in.channels; ++c)
-            for (int oy = 0; oy < out.height; ++oy)
-                for (int ox = 0; ox < out.width; ++ox, ++k) {
-                    float best = -std::numeric_limits<float>::infinity();
-                    for (int ky = 0; ky < L.kernel_h; ++ky) {
-                        const int iy = oy * L.stride_h - L.pad_h + ky;
-                        if (iy < 0 || iy >= in.height) continue;
-                        for (int kx = 0; kx < L.kernel_w; ++kx) {
-                            const int ix = ox * L.stride_w - L.pad_w + kx;
-                            if (ix < 0 || ix >= in.width) continue;
-                            const int i = (c * in.height + iy) * in.width + ix;
-                            if (x[i] > best || arg[k] < 0) {
-                                best = x[i];
-                                arg[k] = i;
-                            }
-                        }
-                    }
-                    y[k] = best;
-                }
-    }
-
     static void avg_pool_back(const Layer& L, const float* dy, float* dx) {
         const Shape& in = L.in_shape;
         const Shape& out = L.out_shape;
@@ -390,7 +364,7 @@ TrainingMemory estimate_network_training_memory(const Network& architecture,
 Network train_network(const Network& architecture, const Dataset& train, const Dataset* test,
                       const TrainOptions& options,
                       const std::function<void(const EpochReport&)>& on_epoch) {
-    check_train_options(options);
+    check_training(train, options);
     if (architecture.layers.empty()) throw InputError("the architecture has no layers");
     const Layer& last = architecture.layers.back();
     if (!last.weighted() || last.activation != Activation::none)
@@ -403,8 +377,6 @@ Network train_network(const Network& architecture, const Dataset& train, const D
     if (options.classes != 0 && options.classes != classes)
         throw InputError("the architecture has " + std::to_string(classes) + " outputs, not " +
                          std::to_string(options.classes) + " classes");
-    if (train.count <= 0) throw InputError("the training set is empty");
-    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
     check_images(train, "training");
     check_labels(train, classes, "training");
     const Shape& in = architecture.input_shape;
@@ -436,8 +408,7 @@ Network train_network(const Network& architecture, const Dataset& train, const D
     double lr = options.learning_rate;
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
-        for (std::size_t i = order.size(); i > 1; --i)
-            std::swap(order[i - 1], order[shuffle.below(i)]);
+        shuffle_order(order, shuffle);
         double loss_sum = 0.0;
         int correct = 0;
         for (int start = 0; start < train.count; start += options.batch) {
@@ -458,15 +429,7 @@ Network train_network(const Network& architecture, const Dataset& train, const D
             trainer.step(static_cast<float>(lr), static_cast<float>(options.momentum),
                          static_cast<float>(options.weight_decay));
         }
-        EpochReport report;
-        report.epoch = epoch;
-        report.loss = loss_sum / train.count;
-        report.train_accuracy = static_cast<double>(correct) / train.count;
-        report.learning_rate = lr;
-        if (!std::isfinite(report.loss))
-            throw InputError("training diverged (loss " + std::to_string(report.loss) +
-                             " in epoch " + std::to_string(epoch) +
-                             "); try a smaller learning rate");
+        EpochReport report = epoch_report(epoch, loss_sum, correct, train.count, lr);
         if (test && test->count > 0) report.test_accuracy = accuracy(trainer.result(), *test);
         report.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

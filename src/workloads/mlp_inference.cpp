@@ -209,15 +209,13 @@ int MlpInference::matrix_rows(std::size_t l) const {
     return m_net.layers[l].inputs + (m_bias_row[l] ? 1 : 0);
 }
 
-void MlpInference::layer_input(std::size_t l, const float* x, int position,
-                               std::vector<float>& out) const {
+void MlpInference::layer_input(std::size_t l, const float* x, int position, float* out) const {
     const Layer& L = m_net.layers[l];
-    out.resize(static_cast<std::size_t>(matrix_rows(l)));
     if (L.kind == LayerKind::conv2d)
-        L.patch(x, position / L.out_shape.width, position % L.out_shape.width, out.data());
+        L.patch(x, position / L.out_shape.width, position % L.out_shape.width, out);
     else
-        std::copy_n(x, L.inputs, out.begin());
-    if (m_bias_row[l]) out.back() = m_map[l].x_max;
+        std::copy_n(x, L.inputs, out);
+    if (m_bias_row[l]) out[L.inputs] = m_map[l].x_max;
 }
 
 void MlpInference::calibrate(const PlatformInfo& platform, const std::string& network_pointer) {
@@ -283,7 +281,8 @@ void MlpInference::calibrate(const PlatformInfo& platform, const std::string& ne
         for (std::size_t l = 0; l < layers; ++l) {
             if (!m_net.layers[l].weighted()) continue;
             for (int pos = 0; pos < m_net.layers[l].positions(); ++pos) {
-                layer_input(l, input_of(i, outs, l), pos, xb);
+                xb.resize(static_cast<std::size_t>(matrix_rows(l)));
+                layer_input(l, input_of(i, outs, l), pos, xb.data());
                 TileMapper::observe(m_map[l], xb);
             }
         }

@@ -31,7 +31,7 @@ struct MlpInference::Drivers {
     std::vector<int> tensor_bits;
     /// Scratch of one image: every layer's output, and a layer's tile inputs.
     std::vector<std::vector<float>> acts;
-    std::vector<float> image, xb, patch, part, ahead_in, ahead_out;
+    std::vector<float> image, xb, part, ahead_in, ahead_out;
     /// Activations as float32 elements of their hardware width.
     static ElementWidth width(int bits) { return {sizeof(float), static_cast<unsigned>(bits)}; }
     /// The widths and multicast groups of every layer's tiles, once the tiles have drivers.
@@ -209,7 +209,8 @@ void MlpInference::look_ahead(Drivers& d, int first, int count) const {
             in.resize(reads * rows);
             for (std::size_t b = 0; b < n; ++b)
                 for (std::size_t pos = 0; pos < positions; ++pos) {
-                    layer_input(l, tensor(L.from, b), static_cast<int>(pos), xb);
+                    xb.resize(static_cast<std::size_t>(matrix_rows(l)));
+                    layer_input(l, tensor(L.from, b), static_cast<int>(pos), xb.data());
                     std::copy_n(xb.begin() + blk.row0, rows,
                                 in.begin() + (b * positions + pos) * rows);
                 }
@@ -275,10 +276,8 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
             for (int pos0 = 0; pos0 < positions; pos0 += chunk_size) {
                 const int chunk = std::min(chunk_size, positions - pos0);
                 d.xb.resize(static_cast<std::size_t>(chunk) * rows);
-                for (int i = 0; i < chunk; ++i) {
-                    layer_input(l, x.data(), pos0 + i, d.patch);
-                    std::copy(d.patch.begin(), d.patch.end(), d.xb.begin() + i * rows);
-                }
+                for (int i = 0; i < chunk; ++i)
+                    layer_input(l, x.data(), pos0 + i, d.xb.data() + i * rows);
                 // A convolution's patches are known before its reads: offered to each tile
                 // ahead, a chunk at a time, they are computed together (bit for bit as one by
                 // one; a tile that cannot simply declines).

@@ -349,16 +349,19 @@ void weighted_forward(const Layer& l, const float* x, std::vector<float>& y) {
 
 } // namespace
 
-void pool_forward(const Layer& l, const float* x, float* y) {
+void pool_forward(const Layer& l, const float* x, float* y, std::vector<int>* argmax) {
     const Shape& in = l.in_shape;
     const Shape& out = l.out_shape;
     const bool max = l.kind == LayerKind::maxpool;
     const float area = static_cast<float>(static_cast<double>(l.kernel_h) * l.kernel_w);
+    if (argmax) argmax->assign(static_cast<std::size_t>(out.size()), -1);
+    std::size_t k = 0;
     for (int c = 0; c < in.channels; ++c) {
         const float* plane = x + static_cast<std::size_t>(c) * in.height * in.width;
         for (int oy = 0; oy < out.height; ++oy)
-            for (int ox = 0; ox < out.width; ++ox) {
+            for (int ox = 0; ox < out.width; ++ox, ++k) {
                 float acc = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+                int chosen = -1; // max: the first input of the window holding the largest value
                 for (int ky = 0; ky < l.kernel_h; ++ky) {
                     const int iy = oy * l.stride_h - l.pad_h + ky;
                     if (iy < 0 || iy >= in.height) continue;
@@ -366,10 +369,16 @@ void pool_forward(const Layer& l, const float* x, float* y) {
                         const int ix = ox * l.stride_w - l.pad_w + kx;
                         if (ix < 0 || ix >= in.width) continue;
                         const float v = plane[iy * in.width + ix];
-                        acc = max ? std::max(acc, v) : acc + v;
+                        if (!max) {
+                            acc += v;
+                        } else if (chosen < 0 || v > acc) {
+                            acc = v;
+                            chosen = (c * in.height + iy) * in.width + ix;
+                        }
                     }
                 }
-                *y++ = max ? acc : acc / area;
+                y[k] = max ? acc : acc / area;
+                if (argmax) (*argmax)[k] = chosen;
             }
     }
 }

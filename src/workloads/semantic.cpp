@@ -83,6 +83,9 @@ SemanticMemory build_semantic_memory(const Network& net, const Dataset& train,
     std::vector<std::vector<double>> sum(mem.exits.size()), square(mem.exits.size());
     std::vector<std::vector<std::vector<double>>> class_sum(mem.exits.size());
     std::vector<int> per_class(classes, 0);
+    // Every image's pooled features, kept to measure the prototypes on them without a second
+    // pass through the network.
+    std::vector<std::vector<float>> pooled(mem.exits.size());
     for (int i = 0; i < train.count; ++i) {
         const int label = train.labels[static_cast<std::size_t>(i)];
         if (label < 0 || label >= mem.classes)
@@ -101,6 +104,7 @@ SemanticMemory build_semantic_memory(const Network& net, const Dataset& train,
                 square[k].assign(p.size(), 0.0);
                 class_sum[k].assign(classes, std::vector<double>(p.size(), 0.0));
             }
+            pooled[k].insert(pooled[k].end(), p.begin(), p.end());
             for (std::size_t j = 0; j < p.size(); ++j) {
                 sum[k][j] += p[j];
                 square[k][j] += static_cast<double>(p[j]) * p[j];
@@ -128,6 +132,23 @@ SemanticMemory build_semantic_memory(const Network& net, const Dataset& train,
                 centre[j] = static_cast<float>(class_sum[k][c][j] / per_class[c]);
             e.prototypes.push_back(semantic_vector(e, centre.data()));
         }
+        int right = 0;
+        double cared = 0.0;
+        for (int i = 0; i < train.count; ++i) {
+            const TernaryWord key =
+                semantic_vector(e, pooled[k].data() + static_cast<std::size_t>(i) * e.mean.size());
+            cared += key.cared();
+            std::size_t best = 0;
+            int best_d = hamming_distance(e.prototypes[0], key);
+            for (std::size_t c = 1; c < classes; ++c)
+                if (const int d = hamming_distance(e.prototypes[c], key); d < best_d) {
+                    best_d = d;
+                    best = c;
+                }
+            right += static_cast<int>(best) == train.labels[static_cast<std::size_t>(i)];
+        }
+        e.train_match = static_cast<double>(right) / n;
+        e.mean_cared = cared / n;
     }
     return mem;
 }
@@ -144,6 +165,8 @@ void save_semantic_memory(const SemanticMemory& memory, const std::string& path)
                                     {"delta", e.spec.delta},
                                     {"bits", e.bits()},
                                     {"class_images", e.class_images},
+                                    {"train_match", e.train_match},
+                                    {"mean_cared_bits", e.mean_cared},
                                     {"mean", e.mean},
                                     {"sd", e.sd},
                                     {"prototypes", nlohmann::ordered_json::array()}};
@@ -234,6 +257,10 @@ SemanticMemory load_semantic_memory(const std::string& path, const Network& net)
                 throw ConfigError(path, at, std::to_string(bits) + " bits",
                                   std::to_string(e.prototypes.back().bits));
         }
+        if (x.contains("train_match") && x["train_match"].is_number())
+            e.train_match = x["train_match"].get<double>();
+        if (x.contains("mean_cared_bits") && x["mean_cared_bits"].is_number())
+            e.mean_cared = x["mean_cared_bits"].get<double>();
         if (x.contains("class_images") && x["class_images"].is_array())
             for (const json& n : x["class_images"])
                 e.class_images.push_back(n.is_number_integer() ? n.get<int>() : 0);

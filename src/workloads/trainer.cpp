@@ -127,9 +127,7 @@ double evaluate(const std::vector<TrainLayer>& layers, const Dataset& d) {
 
 Network train_classifier(const Dataset& train, const Dataset* test, const TrainOptions& options,
                          const std::function<void(const EpochReport&)>& on_epoch) {
-    if (train.count <= 0) throw InputError("the training set is empty");
-    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
-    check_train_options(options);
+    check_training(train, options);
     for (int h : options.hidden)
         if (h < 1) throw InputError("hidden layer widths must be >= 1");
 
@@ -187,8 +185,7 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
 
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
-        for (std::size_t i = order.size(); i > 1; --i)
-            std::swap(order[i - 1], order[shuffle.below(i)]);
+        shuffle_order(order, shuffle);
 
         double loss_sum = 0.0;
         int correct = 0;
@@ -233,15 +230,7 @@ Network train_classifier(const Dataset& train, const Dataset* test, const TrainO
             }
         }
 
-        EpochReport report;
-        report.epoch = epoch;
-        report.loss = loss_sum / train.count;
-        report.train_accuracy = static_cast<double>(correct) / train.count;
-        report.learning_rate = lr;
-        if (!std::isfinite(report.loss))
-            throw InputError("training diverged (loss " + std::to_string(report.loss) +
-                             " in epoch " + std::to_string(epoch) +
-                             "); try a smaller learning rate");
+        EpochReport report = epoch_report(epoch, loss_sum, correct, train.count, lr);
         if (test && test->count > 0) report.test_accuracy = evaluate(layers, *test);
         report.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

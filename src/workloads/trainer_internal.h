@@ -5,17 +5,23 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <Eigen/Core>
 
 #include "neurotlm/core/error.h"
+#include "neurotlm/core/rng.h"
 #include "neurotlm/workloads/dataset.h"
 #include "neurotlm/workloads/trainer.h"
 
 namespace neurotlm {
 
-/// Refuses options no training can use (InputError naming the option).
-inline void check_train_options(const TrainOptions& options) {
+/// Refuses an empty training set and options no training can use (InputError naming the
+/// option).
+inline void check_training(const Dataset& train, const TrainOptions& options) {
+    if (train.count <= 0) throw InputError("the training set is empty");
+    if (train.image_size() <= 0) throw InputError("the training images have no pixels");
     if (options.epochs < 0) throw InputError("epochs must be >= 0");
     if (options.batch < 1) throw InputError("the batch size must be >= 1");
     if (!(options.learning_rate > 0.0) || !std::isfinite(options.learning_rate))
@@ -27,6 +33,26 @@ inline void check_train_options(const TrainOptions& options) {
     if (!(options.weight_decay >= 0.0)) throw InputError("weight decay must be >= 0");
     if (!(options.ternary_threshold >= 0.0 && options.ternary_threshold <= 2.0))
         throw InputError("the ternary threshold must be in [0, 2] (times the layer's mean |w|)");
+}
+
+/// A new random order of @p order (Fisher-Yates from @p rng), once per epoch.
+inline void shuffle_order(std::vector<int>& order, RngStream& rng) {
+    for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[rng.below(i)]);
+}
+
+/// An epoch's figures from its sums; InputError when the loss diverged.
+inline EpochReport epoch_report(int epoch, double loss_sum, int correct, int images,
+                                double learning_rate) {
+    EpochReport report;
+    report.epoch = epoch;
+    report.loss = loss_sum / images;
+    report.train_accuracy = static_cast<double>(correct) / images;
+    report.learning_rate = learning_rate;
+    if (!std::isfinite(report.loss))
+        throw InputError("training diverged (loss " + std::to_string(report.loss) + " in epoch " +
+                         std::to_string(epoch) + "); try a smaller learning rate");
+    return report;
 }
 
 /// Refuses an empty or inconsistent image set, or one holding NaN or infinity.

@@ -19,27 +19,13 @@
 #include "neurotlm/workloads/mlp_inference.h"
 #include "neurotlm/workloads/network.h"
 #include "testing/paths.h"
+#include "testing/tensors.h"
 
 using namespace neurotlm;
 
 namespace {
 
 constexpr int kImages = 6, kSide = 9, kClasses = 3;
-
-json random_tensor(std::mt19937& rng, std::vector<std::size_t> shape, float scale) {
-    std::uniform_real_distribution<float> u(-scale, scale);
-    if (shape.size() == 1) {
-        json a = json::array();
-        for (std::size_t i = 0; i < shape[0]; ++i)
-            a.push_back(u(rng));
-        return a;
-    }
-    json a = json::array();
-    const std::vector<std::size_t> rest(shape.begin() + 1, shape.end());
-    for (std::size_t i = 0; i < shape[0]; ++i)
-        a.push_back(random_tensor(rng, rest, scale));
-    return a;
-}
 
 /// 1x9x9 -> conv 3x2, stride (2, 1), padding (1, 0) (4x5x8) -> grouped conv 3x3 pad 1 (4x5x8)
 /// -> add conv1 -> maxpool 2/2 pad 1 (4x3x5) -> avgpool 3/1 (4x1x3) -> dense 3. Nothing square
@@ -53,8 +39,8 @@ json cnn(std::mt19937& rng) {
                       {"stride", {2, 1}},
                       {"padding", {1, 0}},
                       {"activation", "relu"},
-                      {"weights", random_tensor(rng, {4, 1, 3, 2}, 0.5f)},
-                      {"bias", random_tensor(rng, {4}, 0.2f)}});
+                      {"weights", neurotlm::testing::random_tensor(rng, {4, 1, 3, 2}, 0.5f)},
+                      {"bias", neurotlm::testing::random_tensor(rng, {4}, 0.2f)}});
     layers.push_back({{"name", "conv2"},
                       {"type", "conv2d"},
                       {"outputs", 4},
@@ -62,8 +48,8 @@ json cnn(std::mt19937& rng) {
                       {"padding", 1},
                       {"groups", 2},
                       {"activation", "relu"},
-                      {"weights", random_tensor(rng, {4, 2, 3, 3}, 0.4f)},
-                      {"bias", random_tensor(rng, {4}, 0.2f)}});
+                      {"weights", neurotlm::testing::random_tensor(rng, {4, 2, 3, 3}, 0.4f)},
+                      {"bias", neurotlm::testing::random_tensor(rng, {4}, 0.2f)}});
     layers.push_back({{"name", "res"}, {"type", "add"}, {"skip", "conv1"}, {"activation", "relu"}});
     layers.push_back(
         {{"name", "pool"}, {"type", "maxpool"}, {"kernel", 2}, {"stride", 2}, {"padding", 1}});
@@ -71,8 +57,8 @@ json cnn(std::mt19937& rng) {
     layers.push_back({{"name", "fc"},
                       {"type", "dense"},
                       {"outputs", kClasses},
-                      {"weights", random_tensor(rng, {kClasses, 12}, 1.0f)},
-                      {"bias", random_tensor(rng, {kClasses}, 0.3f)}});
+                      {"weights", neurotlm::testing::random_tensor(rng, {kClasses, 12}, 1.0f)},
+                      {"bias", neurotlm::testing::random_tensor(rng, {kClasses}, 0.3f)}});
     return {{"format", "neurotlm-network"},
             {"version", 1},
             {"name", "small_cnn"},

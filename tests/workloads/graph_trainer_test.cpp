@@ -14,25 +14,11 @@
 #include "neurotlm/workloads/network.h"
 #include "neurotlm/workloads/trainer.h"
 #include "testing/paths.h"
+#include "testing/tensors.h"
 
 using namespace neurotlm;
 
 namespace {
-
-json random_weights(std::mt19937& rng, std::vector<std::size_t> shape, float scale) {
-    std::uniform_real_distribution<float> u(-scale, scale);
-    if (shape.size() == 1) {
-        json a = json::array();
-        for (std::size_t i = 0; i < shape[0]; ++i)
-            a.push_back(u(rng));
-        return a;
-    }
-    json a = json::array();
-    const std::vector<std::size_t> rest(shape.begin() + 1, shape.end());
-    for (std::size_t i = 0; i < shape[0]; ++i)
-        a.push_back(random_weights(rng, rest, scale));
-    return a;
-}
 
 /// 2x5x4 -> grouped conv 3x2 stride (1, 2) pad (1, 0), tanh (4x5x2) -> max pool 2x1 stride 1
 /// pad (1, 0) (4x6x2); beside it a 2x1 conv of the first conv's output, pad (1, 0), tanh
@@ -49,8 +35,8 @@ Network graph(const std::string& dir) {
                       {"stride", {1, 2}},
                       {"padding", {1, 0}},
                       {"activation", "tanh"},
-                      {"weights", random_weights(rng, {4, 1, 3, 2}, 0.8f)},
-                      {"bias", random_weights(rng, {4}, 0.3f)}});
+                      {"weights", neurotlm::testing::random_tensor(rng, {4, 1, 3, 2}, 0.8f)},
+                      {"bias", neurotlm::testing::random_tensor(rng, {4}, 0.3f)}});
     layers.push_back({{"name", "mp"},
                       {"type", "maxpool"},
                       {"kernel", {2, 1}},
@@ -63,15 +49,15 @@ Network graph(const std::string& dir) {
                       {"kernel", {2, 1}},
                       {"padding", {1, 0}},
                       {"activation", "tanh"},
-                      {"weights", random_weights(rng, {4, 4, 2, 1}, 0.6f)},
-                      {"bias", random_weights(rng, {4}, 0.3f)}});
+                      {"weights", neurotlm::testing::random_tensor(rng, {4, 4, 2, 1}, 0.6f)},
+                      {"bias", neurotlm::testing::random_tensor(rng, {4}, 0.3f)}});
     layers.push_back(
         {{"name", "sum"}, {"type", "add"}, {"from", "mp"}, {"skip", "c2"}, {"activation", "tanh"}});
     layers.push_back({{"name", "ap"}, {"type", "avgpool"}, {"kernel", 2}, {"padding", 1}});
     layers.push_back({{"name", "fc"},
                       {"outputs", 3},
-                      {"weights", random_weights(rng, {3, 32}, 0.9f)},
-                      {"bias", random_weights(rng, {3}, 0.3f)}});
+                      {"weights", neurotlm::testing::random_tensor(rng, {3, 32}, 0.9f)},
+                      {"bias", neurotlm::testing::random_tensor(rng, {3}, 0.3f)}});
     const json doc = {
         {"format", "neurotlm-network"}, {"version", 1}, {"input", {2, 5, 4}}, {"layers", layers}};
     std::ofstream(dir + "/graph.json") << doc.dump();

@@ -100,6 +100,9 @@ TEST(Semantic, EachQuadrantsPrototypeIsTheNearestToItsOwnImages) {
         right += best == data.labels[static_cast<std::size_t>(i)];
     }
     EXPECT_GE(right, data.count * 9 / 10) << right << " of " << data.count;
+    EXPECT_DOUBLE_EQ(e.train_match, static_cast<double>(right) / data.count);
+    EXPECT_GT(e.mean_cared, 0.0);
+    EXPECT_LE(e.mean_cared, 8.0);
 
     // The file keeps it; it is checked against the network it is for.
     save_semantic_memory(mem, dir + "/mem.json");

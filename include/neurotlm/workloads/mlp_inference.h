@@ -107,7 +107,8 @@ private:
     /// What layer @p l drives its tiles' rows with for output @p position (a convolution's
     /// patch, a dense layer's whole input) from its input tensor @p x, the bias row's input
     /// last.
-    void layer_input(std::size_t l, const float* x, int position, std::vector<float>& out) const;
+    /// @p out holds matrix_rows(l) values.
+    void layer_input(std::size_t l, const float* x, int position, float* out) const;
     /// Pooling, residual adds and activations, computed where the activations are: layer @p l's
     /// output @p y from its inputs (@p x, and @p skip for an add), or the activation on the
     /// weighted layer's sums already in @p y. Books the operations when @p ctx is given.

@@ -118,8 +118,10 @@ std::vector<float> forward(const Network& net, const float* input);
 /// @brief Like forward(), but returns every layer's activated outputs, first layer first.
 std::vector<std::vector<float>> forward_layers(const Network& net, const float* input);
 
-/// @brief A max or average pooling layer's output (out_shape) from its input (in_shape).
-void pool_forward(const Layer& layer, const float* x, float* y);
+/// @brief A max or average pooling layer's output (out_shape) from its input (in_shape); for
+/// max pooling, @p argmax (if given) receives per output the index in @p x of the input it took
+/// (the first of equals), which is where its gradient goes back to.
+void pool_forward(const Layer& layer, const float* x, float* y, std::vector<int>* argmax = nullptr);
 
 /// @brief Index of the largest of @p n values (the first on ties); -1 when n <= 0.
 int argmax(const float* v, int n);

@@ -35,6 +35,9 @@ struct SemanticExit {
     std::vector<float> mean, sd;         ///< per pooled value, over the training images
     std::vector<TernaryWord> prototypes; ///< per class
     std::vector<int> class_images;       ///< training images per class
+    /// Share of the training images whose nearest prototype (Hamming distance, the lower class
+    /// on ties) is their own class, and the bits their vectors care about on average.
+    double train_match = 0.0, mean_cared = 0.0;
     int bits() const { return static_cast<int>(mean.size()); }
 };
 
