@@ -332,6 +332,12 @@ public:
     }
     double now_s() const override { return m_ctrl.now().to_seconds(); }
     double dynamic_energy_J() const override { return dynamic_energy(); }
+    double leakage_power_W(const std::string& name) const override {
+        double w = 0.0;
+        for (const auto& b : m_p.m_blocks)
+            if (name.empty() || b->basename() == name) w += b->ledger().leakage_power_W();
+        return w;
+    }
     void digital(DigitalOp op, std::uint64_t count) override { m_ctrl.digital(op, count); }
     bool stop_requested() const override { return m_ctrl.stop_seen(); }
     void progress(std::uint64_t done, std::uint64_t total, const std::string& status) override {

@@ -84,11 +84,34 @@ ParamTable MlpInference::param_table() {
              "copy reads other output pixels at the same time (1 = no duplication)")
         .integer("record_outputs", 0,
                  "keep the last layer's outputs (as the hardware computed them) of the first N "
-                 "images in the report's workload results, under \"outputs\"",
+                 "images in the report's workload results, under \"outputs\" (empty for an image "
+                 "that stopped at an early exit), and with exits each exit's search under "
+                 "\"exit_searches\"",
                  0, 10000)
         .string("buffer", "",
                 "the buffer block holding activations between layers: its name; \"\" = the "
-                "platform's only buffer, or none when it has no buffer block");
+                "platform's only buffer, or none when it has no buffer block")
+        .string("exits.memory", "",
+                "early exits: the semantic memory (class prototypes per exit, from neurotlm "
+                "prototypes); \"\" = no exits")
+        .any("exits.cams", "",
+             "early exits: the cam_array blocks holding each exit's prototypes, in exit order: "
+             "a list of names, or a group name; \"\" = the platform's cam_array blocks in order")
+        .choice("exits.rule", {"margin", "distance"}, "margin",
+                "early exits: margin: exit when the runner-up class's prototype is at least the "
+                "threshold further (Hamming distance) than the best one's (the CAM's top-2 "
+                "search); distance: exit when the best prototype is within the threshold")
+        .any("exits.threshold", 4,
+             "early exits: the rule's threshold in bits, one for every exit or a list with one "
+             "per exit")
+        .boolean("exits.stop", false,
+                 "early exits: true: an image that exits stops there (the run's totals are the "
+                 "dynamic network's; no static figures or sweep); false: every image also runs "
+                 "the whole network and every exit, so that the static network, the dynamic one "
+                 "and the threshold sweep come from one run, each image priced up to its exit")
+        .boolean("exits.sweep", true,
+                 "early exits: evaluate every threshold (the same at every exit) from the run's "
+                 "searches: accuracy against computation, energy and latency");
     add_preprocessing_params(t, "dataset.");
     return t;
 }
@@ -203,6 +226,7 @@ MlpInference::MlpInference(const Params& p, const PlatformInfo& platform) {
     place_copies(p, file);
     if (p.string("duplication") == "fill") duplicate_layers();
     if (m_chain_mode) set_chain_gains(file, p.pointer_of("tiles"));
+    plan_exits(p, platform);
 }
 
 int MlpInference::matrix_rows(std::size_t l) const {
@@ -470,11 +494,26 @@ json MlpInference::results() const {
         layers.push_back(std::move(e));
     }
     j["layers"] = layers;
+    if (m_exits) j["early_exit"] = exit_results();
     if (m_record > 0) {
         json outs = json::array();
         for (const auto& o : m_outputs)
             outs.push_back(o);
         j["outputs"] = outs;
+        if (m_exits) {
+            // Per recorded image, per exit: what its search found (-1: not reached).
+            json searches = json::array();
+            for (std::size_t i = 0; i < m_exit_records.size() && i < m_outputs.size(); ++i) {
+                const ExitRecord& r = m_exit_records[i];
+                json image = json::array();
+                for (std::size_t k = 0; k < r.best.size(); ++k)
+                    image.push_back({{"best", r.best[k]},
+                                     {"best_distance", r.best_distance[k]},
+                                     {"second_distance", r.second_distance[k]}});
+                searches.push_back(image);
+            }
+            j["exit_searches"] = searches;
+        }
     }
     return j;
 }
@@ -497,7 +536,21 @@ std::string MlpInference::summary() const {
                       100.0 * static_cast<double>(m_sw_correct) / static_cast<double>(m_done));
     else
         std::snprintf(buf, sizeof buf, "accuracy %.2f%%", acc);
-    return buf;
+    std::string s = buf;
+    if (m_exits && !m_exit_records.empty()) {
+        double right = 0, macs = 0;
+        for (const ExitRecord& r : m_exit_records) {
+            const ExitOutcome o = exit_outcome(r, m_exits->threshold);
+            right += o.predicted == r.label;
+            macs += o.macs;
+        }
+        const double n = static_cast<double>(m_exit_records.size());
+        std::snprintf(buf, sizeof buf, "; with early exits %.2f%% on %.1f%% of the MACs%s",
+                      100.0 * right / n, 100.0 * macs / (n * m_macs_per_image),
+                      m_exits->stop ? "" : " (the static network's figures above)");
+        s += buf;
+    }
+    return s;
 }
 
 namespace {

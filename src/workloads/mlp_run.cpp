@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "neurotlm/blocks/buffer/buffer_driver.h"
+#include "neurotlm/blocks/cam/cam_driver.h"
 #include "neurotlm/blocks/crossbar/crossbar.h"
 #include "neurotlm/blocks/crossbar/tile_driver.h"
 #include "neurotlm/blocks/crossbar/tile_widths.h"
@@ -18,6 +19,7 @@ struct MlpInference::Drivers {
     std::vector<std::vector<CrossbarTileDriver>> tiles; ///< [layer][block]
     std::vector<std::vector<NeuronBankDriver>> banks;   ///< analog chain: [layer][column block]
     std::unique_ptr<BufferDriver> buffer;
+    std::vector<std::unique_ptr<CamDriver>> cams; ///< one per early exit
     /// [layer][copy][group]: the blocks of one copy that share one slice of the input (same
     /// rows), which a multicast feeds at once. tiles[layer] holds the copies one after another.
     std::vector<std::vector<std::vector<std::vector<CrossbarTileDriver*>>>> groups;
@@ -85,7 +87,7 @@ void MlpInference::Drivers::plan(RunContext& ctx, const std::vector<MatrixMap>& 
     out_bits.push_back(last_out); // classify reads the last layer's output at this width
 }
 
-void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
+void MlpInference::program_tiles(RunContext& ctx, Drivers& d) {
     d.tiles.resize(m_map.size());
     for (std::size_t l = 0; l < m_map.size(); ++l) {
         d.tiles[l].reserve(m_map[l].blocks.size() + m_map[l].copy_tiles.size());
@@ -131,6 +133,24 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) const {
         d.buffer =
             std::make_unique<BufferDriver>(ctx.bus(), ctx.component(m_buffer)->address, m_buffer);
         d.buffer->probe();
+    }
+    // Each exit's CAM holds one prototype per class, word c for class c.
+    if (m_exits) {
+        for (std::size_t k = 0; k < m_exits->cams.size(); ++k) {
+            const std::string& name = m_exits->cams[k];
+            d.cams.push_back(
+                std::make_unique<CamDriver>(ctx.bus(), ctx.component(name)->address, name));
+            d.cams.back()->probe();
+            const SemanticExit& e = m_exits->memory.exits[k];
+            for (std::size_t c = 0; c < e.prototypes.size(); ++c) {
+                TernaryWord w(m_exits->cam_bits[k]);
+                for (int i = 0; i < e.bits(); ++i)
+                    w.set(i, e.prototypes[c].get(i));
+                d.cams.back()->write(static_cast<int>(c), w);
+            }
+            m_exits->leakage_cams_W += ctx.leakage_power_W(name);
+        }
+        m_exits->leakage_total_W = ctx.leakage_power_W();
     }
     d.acts.resize(m_net.layers.size());
     d.part.resize(static_cast<std::size_t>(m_mapper->tile_cols()));
@@ -255,6 +275,34 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
                            width(t));
     };
     d.image.assign(m_data.image(image), m_data.image(image) + m_data.image_size());
+    // With early exits every image's segments (between exits) and exits are priced as they
+    // run: dynamic energy and time, measured.
+    ExitRecord* rec = nullptr;
+    double mark_J = 0.0, mark_s = 0.0;
+    std::size_t segment = 0;
+    auto close = [&](std::vector<double>& J, std::vector<double>& s, std::size_t k) {
+        const double e = ctx.dynamic_energy_J(), t = ctx.now_s();
+        J[k] = e - mark_J;
+        s[k] = t - mark_s;
+        mark_J = e;
+        mark_s = t;
+    };
+    if (m_exits) {
+        const std::size_t n = m_exits->memory.exits.size();
+        ExitRecord r;
+        r.label = m_data.labels.empty() ? -1 : m_data.labels[static_cast<std::size_t>(image)];
+        r.best.assign(n, -1);
+        r.best_distance.assign(n, -1);
+        r.second_distance.assign(n, -1);
+        r.exit_J.assign(n, 0.0);
+        r.exit_s.assign(n, 0.0);
+        r.segment_J.assign(n + 1, 0.0);
+        r.segment_s.assign(n + 1, 0.0);
+        m_exit_records.push_back(std::move(r));
+        rec = &m_exit_records.back();
+        mark_J = ctx.dynamic_energy_J();
+        mark_s = ctx.now_s();
+    }
     for (std::size_t l = 0; l < layers; ++l) {
         const Layer& L = m_net.layers[l];
         ctx.phase(L.name);
@@ -330,6 +378,19 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
         digital_layer(&ctx, l, tensor(L.from).data(),
                       L.kind == LayerKind::add ? tensor(L.skip).data() : nullptr, y);
         stash(static_cast<int>(l));
+        if (rec && m_exits->exit_at[l] >= 0) {
+            const std::size_t k = static_cast<std::size_t>(m_exits->exit_at[l]);
+            close(rec->segment_J, rec->segment_s, segment++);
+            ctx.phase(L.name + "_exit");
+            fetch(static_cast<int>(l)); // the features, from the buffer
+            search_exit(ctx, d, k, y, *rec);
+            close(rec->exit_J, rec->exit_s, k);
+            if (m_exits->stop && exit_decides(*rec, k, m_exits->threshold[k])) {
+                if (image < m_record) m_outputs.emplace_back(); // left before the last layer
+                ctx.phase("");
+                return rec->best[k];
+            }
+        }
     }
     ctx.phase("classify");
     const int last = static_cast<int>(layers) - 1;
@@ -339,7 +400,36 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
     const int predicted = argmax(x.data(), static_cast<int>(x.size()));
     ctx.digital(DigitalOp::compare, x.size() > 0 ? x.size() - 1 : 0);
     ctx.phase("");
+    if (rec) {
+        close(rec->segment_J, rec->segment_s, segment);
+        rec->final_class = predicted;
+    }
     return predicted;
+}
+
+void MlpInference::search_exit(RunContext& ctx, Drivers& d, std::size_t k,
+                               const std::vector<float>& y, ExitRecord& r) {
+    const SemanticExit& e = m_exits->memory.exits[k];
+    const Layer& L = m_net.layers[static_cast<std::size_t>(e.layer)];
+    // Pooling: every feature added into its cell's sum (the division by a cell's constant
+    // size folds into the quantisation thresholds); quantisation: two comparisons per value.
+    const std::vector<float> pooled = pool_features(L, y.data(), e.spec.grid);
+    ctx.digital(DigitalOp::pool_add, static_cast<std::uint64_t>(L.out_shape.size()));
+    ctx.digital(DigitalOp::compare, 2 * static_cast<std::uint64_t>(pooled.size()));
+    const TernaryWord v = semantic_vector(e, pooled.data());
+    TernaryWord key(m_exits->cam_bits[k]); // bits beyond the vector stay don't-care
+    for (int i = 0; i < v.bits; ++i)
+        key.set(i, v.get(i));
+    CamQuery q;
+    q.mode = CamMode::top2;
+    q.margin = m_exits->threshold[k];
+    const CamDriver::Result res = d.cams[k]->search(key, q, CamDriver::kResultOnly);
+    // The distance rule compares the best distance with its threshold at the controller.
+    if (!m_exits->margin_rule) ctx.digital(DigitalOp::compare, 1);
+    r.best[k] = res.found ? res.best : -1;
+    r.best_distance[k] = res.best_distance;
+    r.second_distance[k] = res.second_distance;
+    if (res.sense_errors > 0) ++m_exit_sense_errors[k];
 }
 
 int MlpInference::infer_chain(RunContext& ctx, Drivers& d, int image) {

@@ -75,6 +75,12 @@ public:
     /// Dynamic energy booked by every block so far (for workloads that report energy over
     /// their own intervals, such as per training epoch).
     virtual double dynamic_energy_J() const { return 0.0; }
+    /// Leakage power of component @p name, or of the whole platform when @p name is empty (for
+    /// workloads that price their own intervals, leakage included); 0 when unknown.
+    virtual double leakage_power_W(const std::string& name = {}) const {
+        (void)name;
+        return 0.0;
+    }
     /// Report progress (done of total items, with a short status text).
     virtual void progress(std::uint64_t done, std::uint64_t total, const std::string& status) = 0;
 };

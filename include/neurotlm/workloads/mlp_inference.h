@@ -15,6 +15,10 @@
 /// chain instead: the structure (which tiles feed which neuron bank, which bank feeds which
 /// tiles' rows) is read from the links and checked against the mapping; the controller writes
 /// the first layer's inputs, starts its tiles and reads the last banks' outputs.
+///
+/// Early exits (parameters "exits.*", docs/early-exit.md): after chosen layers the controller
+/// pools the features into a ternary semantic vector (semantic.h) and searches it in a CAM that
+/// holds one prototype per class; a confident match ends the inference with that class.
 
 #include <memory>
 #include <string>
@@ -23,6 +27,7 @@
 #include "neurotlm/workloads/dataset.h"
 #include "neurotlm/workloads/mapper.h"
 #include "neurotlm/workloads/network.h"
+#include "neurotlm/workloads/semantic.h"
 #include "neurotlm/workloads/workload.h"
 
 namespace neurotlm {
@@ -68,13 +73,58 @@ public:
     /// The analog chain, one entry per layer; empty when activations are digital.
     const std::vector<ChainLayer>& chain() const { return m_chain; }
 
+    /// What one image did at the exits: per exit the CAM's best class, its distance and the
+    /// runner-up's (-1: exit not reached); the network's own answer (-1: not reached); the
+    /// measured dynamic energy and time of each segment (the layers up to the first exit, ...,
+    /// those after the last with the final decision) and of each exit (pooling, quantisation,
+    /// the search).
+    struct ExitRecord {
+        int label = -1, final_class = -1;
+        std::vector<int> best, best_distance, second_distance;
+        std::vector<double> segment_J, segment_s, exit_J, exit_s;
+    };
+    /// Where one image leaves under per-exit thresholds, and what it cost.
+    struct ExitOutcome {
+        int exit = 0;       ///< the exit taken; exits() for the full network
+        int predicted = -1; ///< -1 when there is no answer (a stopped image not reached)
+        double macs = 0.0, network_J = 0.0, network_s = 0.0, exit_J = 0.0, exit_s = 0.0;
+    };
+    int exits() const { return m_exits ? static_cast<int>(m_exits->memory.exits.size()) : 0; }
+    ExitOutcome exit_outcome(const ExitRecord& r, const std::vector<int>& thresholds) const;
+
 private:
     struct Drivers;
+    /// The parameters "exits.*" resolved: the semantic memory (its exits in layer order), one CAM
+    /// per exit, the rule and its thresholds.
+    struct ExitPlan {
+        std::string memory_path;
+        SemanticMemory memory;
+        std::vector<std::string> cams; ///< per exit
+        std::vector<int> cam_bits;     ///< per exit: the CAM's word width (>= the vector's)
+        std::vector<int> threshold;    ///< per exit
+        bool margin_rule = true;       ///< else distance
+        bool stop = false;             ///< an image that exits stops there
+        bool sweep = true;
+        std::vector<int> exit_at;   ///< per layer: the exit after it, or -1
+        std::vector<double> macs;   ///< per exit: MACs of the layers up to it
+        double leakage_cams_W = 0;  ///< measured at run time
+        double leakage_total_W = 0;
+    };
+    /// Reads "exits.*" (ConfigError at the offending parameter).
+    void plan_exits(const Params& p, const PlatformInfo& platform);
+    /// Does exit @p k of record @p r end the inference at threshold @p t?
+    bool exit_decides(const ExitRecord& r, std::size_t k, int t) const;
+    /// The exit's work on layer output @p y: pooling, quantisation and the search, booked at the
+    /// controller and the CAM; fills exit @p k of @p r.
+    void search_exit(RunContext& ctx, Drivers& d, std::size_t k, const std::vector<float>& y,
+                     ExitRecord& r);
+    /// results()["early_exit"].
+    json exit_results() const;
     /// Input and ADC ranges from the float network; a network whose partial sums overflow the
     /// tiles' float32 is a ConfigError at @p network_pointer of @p file.
     void calibrate(const PlatformInfo& platform, const std::string& network_pointer);
     /// Drivers for every block, the weights programmed (the set-up phase).
-    void program_tiles(RunContext& ctx, Drivers& drivers) const;
+    void program_tiles(RunContext& ctx, Drivers& drivers);
     /// Images @p first .. first + count - 1 layer by layer through the tiles at once, offered
     /// to each tile as reads ahead (infer() then finds them computed); stops at the first tile
     /// that declines. Networks without convolutions.
@@ -161,6 +211,9 @@ private:
     static constexpr double kMaxWeightError = 0.5;
     void check_precision();
     std::vector<std::uint64_t> m_confusion; ///< classes x classes, row = label
+    std::unique_ptr<ExitPlan> m_exits;      ///< null: no early exits
+    std::vector<ExitRecord> m_exit_records; ///< per image run
+    std::vector<int> m_exit_sense_errors;   ///< per exit: searches the sensing got wrong
     int m_classes = 0;
 };
 
