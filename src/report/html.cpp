@@ -5,6 +5,7 @@
 #include "network_sections.h"
 #include "results_tables.h"
 #include "training_curves.h"
+#include "early_exit_section.h"
 
 #include <algorithm>
 #include <cmath>
@@ -607,7 +608,9 @@ std::string to_html(const Report& report, const json& effective_config) {
     if (!curves.empty()) shown.push_back("epochs");
     const std::string recall = html::hopfield_memories(report);
     if (!recall.empty()) shown.push_back("memories");
-    os << recall << curves;
+    const std::string exits = html::early_exit_section(report.workload_results);
+    if (!exits.empty()) shown.push_back("early_exit");
+    os << recall << curves << exits;
     write_workload(os, report, shown);
     os << "<section id=\"config\">\n<h2>Effective configuration</h2>\n<p class=\"note\">The "
           "configuration as the simulator used it, defaults filled in (also in "

@@ -357,6 +357,26 @@ std::string to_csv(const Report& r) {
         for (const auto& [cls, e] : p.dynamic_by_class_J)
             row("phase_class", p.name + "." + cls, "energy", e, "J");
     }
+    // Early exits: the static and dynamic networks' figures (the sweep is in exit_sweep.csv).
+    if (r.workload_results.is_object() && r.workload_results.contains("early_exit") &&
+        r.workload_results["early_exit"].is_object())
+        for (const char* side : {"static", "dynamic"}) {
+            const json& f = r.workload_results["early_exit"].value(side, json());
+            if (!f.is_object()) continue;
+            for (auto it = f.begin(); it != f.end(); ++it)
+                if (it->is_number()) {
+                    const std::string& k = it.key();
+                    const bool joules = k.size() > 2 && k.substr(k.size() - 2) == "_J";
+                    const bool seconds = k.size() > 2 && k.substr(k.size() - 2) == "_s";
+                    row("early_exit", side, k, it->get<double>(),
+                        joules ? "J" : seconds ? "s" : "1");
+                } else if (it->is_array()) {
+                    for (std::size_t k = 0; k < it->size(); ++k)
+                        if ((*it)[k].is_number())
+                            row("early_exit", side, it.key() + "_" + std::to_string(k + 1),
+                                (*it)[k].get<double>(), "1");
+                }
+        }
     // A network's layers as the workload mapped them (tiles, their use, reads per item).
     if (r.workload_results.is_object() && r.workload_results.contains("layers") &&
         r.workload_results["layers"].is_array())
@@ -384,6 +404,44 @@ std::string to_csv(const Report& r) {
         }
         for (const auto& s : c.stats.all())
             row("stat", c.name + "." + s.name, s.name, s.value, std::string(unit_symbol(s.unit)));
+    }
+    return os.str();
+}
+
+std::string exit_sweep_csv(const Report& r) {
+    const json& w = r.workload_results;
+    if (!w.is_object() || !w.contains("early_exit") || !w["early_exit"].is_object()) return {};
+    const json& sweep = w["early_exit"].value("sweep", json::array());
+    if (!sweep.is_array() || sweep.empty()) return {};
+    const std::vector<const char*> keys = {"threshold",
+                                           "accuracy",
+                                           "macs_fraction",
+                                           "energy_fraction",
+                                           "energy_fraction_without_cam",
+                                           "latency_fraction",
+                                           "latency_fraction_without_cam",
+                                           "macs_per_inference",
+                                           "energy_per_inference_J",
+                                           "energy_per_inference_without_cam_J",
+                                           "latency_per_inference_s"};
+    std::ostringstream os;
+    for (const char* k : keys)
+        os << k << ',';
+    const std::size_t exits = sweep[0].value("exit_share", json::array()).size();
+    for (std::size_t k = 0; k < exits; ++k)
+        os << "share_exit_" << k + 1 << (k + 1 < exits ? "," : "");
+    os << '\n';
+    for (const json& p : sweep) {
+        for (const char* k : keys) {
+            const auto it = p.find(k);
+            os << (it != p.end() && it->is_number() ? csv_number(it->get<double>()) : "") << ',';
+        }
+        const json share = p.value("exit_share", json::array());
+        for (std::size_t k = 0; k < exits; ++k)
+            os << (k < share.size() && share[k].is_number() ? csv_number(share[k].get<double>())
+                                                             : "")
+               << (k + 1 < exits ? "," : "");
+        os << '\n';
     }
     return os.str();
 }
@@ -453,6 +511,8 @@ std::string summary_table(const Report& r) {
 void write_report(OutputFolder& folder, const Report& report, const json& effective_config) {
     folder.write("config.effective.json", dump_json(effective_config, 2) + "\n");
     folder.write("report.csv", to_csv(report));
+    if (const std::string sweep = exit_sweep_csv(report); !sweep.empty())
+        folder.write("exit_sweep.csv", sweep);
     folder.write("report.html", to_html(report, effective_config));
     folder.write("report.json", dump_json(to_json(report), 2) + "\n");
     folder.commit();

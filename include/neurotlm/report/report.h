@@ -109,6 +109,10 @@ json time_series_json(const ActivityLog& log, double end_s, double leakage_W);
 json to_json(const Report& report, bool with_wall_clock = true);
 /// report.csv: one row per figure: scope,name,metric,value,unit.
 std::string to_csv(const Report& report);
+/// @brief An early-exit workload's threshold sweep as CSV (one row per threshold: accuracy, the
+/// fractions of the static network's MACs, energy and latency, the share leaving at each exit);
+/// "" when the results hold none. write_report() writes it as exit_sweep.csv.
+std::string exit_sweep_csv(const Report& report);
 /// Short table for the terminal.
 std::string summary_table(const Report& report);
 
