@@ -79,8 +79,8 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
     if (found.size() < n || (!(cams.is_string() && cams.get<std::string>().empty()) &&
                              found.size() != n))
         throw ConfigError(file, cams_ptr,
-                          std::to_string(n) + " cam_array blocks, one per exit of " +
-                              plan->memory_path,
+                          "a cam_array block per exit of " + plan->memory_path + " (" +
+                              std::to_string(n) + ")",
                           std::to_string(found.size()));
     for (std::size_t k = 0; k < n; ++k) {
         const ComponentInfo* c = found[k];

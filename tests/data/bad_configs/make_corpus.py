@@ -296,6 +296,25 @@ case("mlp_adc_range_margin_1000", "/workload/adc_range_margin",
      lambda d: (mlp()(d), d["workload"].update(adc_range_margin=1000)))
 case("workload_trace_output_overflows_float32", "output_overflow.jsonl:3: /value",
      lambda d: d["workload"].update(file="../traces/output_overflow.jsonl"))
+def exits(cam=None, **kv):
+    def m(d):
+        mlp()(d)
+        if cam is not None:
+            d["components"].append(dict({"name": "sem", "type": "cam_array"}, **cam))
+            d["connections"].append({"from": "bus.out", "to": "sem.in", "base": "0x4000000"})
+        d["workload"]["exits"] = dict({"memory": "../networks/tiny.semantic.json"}, **kv)
+    return m
+case("mlp_exits_without_a_cam", "/workload/exits/cams", exits())
+case("mlp_exits_cam_too_narrow", "/workload/exits/cams", exits(cam={"words": 4, "bits": 8}))
+case("mlp_exits_cam_too_few_words", "/workload/exits/cams", exits(cam={"words": 2, "bits": 16}))
+case("mlp_exits_threshold_above_bits", "/workload/exits/threshold",
+     exits(cam={"words": 4, "bits": 16}, threshold=13))
+case("mlp_exits_thresholds_per_exit_miscounted", "/workload/exits/threshold",
+     exits(cam={"words": 4, "bits": 16}, threshold=[1, 2]))
+case("mlp_exits_memory_missing", "/workload/exits/memory",
+     exits(cam={"words": 4, "bits": 16}, memory="../networks/none.semantic.json"))
+case("mlp_exits_cam_unknown", "/workload/exits/cams/0",
+     exits(cam={"words": 4, "bits": 16}, cams=["semantic"]))
 
 for f in os.listdir("."):
     if f.endswith(".json"):
