@@ -278,8 +278,9 @@ int cmd_run(const RunArgs& a) {
         }
         for (const auto& w : warnings)
             std::printf("  WARNING: %s\n", w.c_str());
-        std::printf("report: %s/report.json, report.csv, report.html, config.effective.json\n",
-                    printable(out).c_str());
+        std::printf("report: %s/report.json, report.csv, report.html, config.effective.json%s\n",
+                    printable(out).c_str(),
+                    exit_sweep_csv(report).empty() ? "" : ", exit_sweep.csv");
     }
     return code;
 }

@@ -76,6 +76,13 @@ ClassEnergies Report::work_energy_by_class_J() const {
         add_class_energies(e, p.dynamic_by_class_J, -1.0);
         find_class(e, energy_class::leakage)->second -= p.leakage_energy_J;
     }
+    // A class spent only in set-up leaves the rounding of the subtraction: none was spent.
+    const ClassEnergies all = energy_by_class_J();
+    for (auto& [name, joules] : e) {
+        const auto it = std::find_if(all.begin(), all.end(),
+                                     [&](const auto& c) { return c.first == name; });
+        if (it != all.end() && std::fabs(joules) <= 1e-12 * std::fabs(it->second)) joules = 0.0;
+    }
     return e;
 }
 
