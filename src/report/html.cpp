@@ -92,6 +92,9 @@ void write_header(std::ostringstream& os, const Report& r) {
     if (r.workload_kind == "hopfield_recall" && r.workload_results.is_object() &&
         r.workload_results.contains("memories"))
         os << "<a href=\"#recall\">Recall per memory</a>";
+    if (r.workload_results.is_object() && r.workload_results.contains("early_exit") &&
+        r.workload_results["early_exit"].is_object())
+        os << "<a href=\"#early-exit\">Early exits</a>";
     os << "<a href=\"#workload\">Workload</a><a href=\"#config\">Configuration</a></nav>\n";
     os << "</header>\n";
 }

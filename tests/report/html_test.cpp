@@ -492,3 +492,69 @@ TEST(Html, FiguresThePlatformDoesNotModelAreNotShownAsZero) {
     EXPECT_EQ(quiet.find(">0 W<"), std::string::npos) << quiet;
     EXPECT_NE(quiet.find("no block books energy"), std::string::npos);
 }
+
+TEST(Html, EarlyExitsHaveTheirFiguresCurvesAndClasses) {
+    Report r = small_report();
+    // Two exits; the sweep at thresholds 0..2, the last with no image leaving early.
+    auto point = [](int t, double acc, double macs, double energy, json share) {
+        return json{{"threshold", t},
+                    {"accuracy", acc},
+                    {"macs_fraction", macs},
+                    {"energy_fraction", energy},
+                    {"energy_fraction_without_cam", energy - 0.01},
+                    {"latency_fraction", energy},
+                    {"exit_share", share}};
+    };
+    json dyn = point(1, 0.8125, 0.5, 0.625, {0.25, 0.25, 0.5});
+    dyn["energy_per_inference_J"] = 2.5e-6;
+    r.workload_results = {
+        {"accuracy", 0.875},
+        {"early_exit",
+         {{"rule", "margin"},
+          {"policy", "neurotlm's"},
+          {"stop", false},
+          {"static",
+           {{"accuracy", 0.875}, {"macs_per_inference", 1000.0}, {"energy_per_inference_J", 4e-6}}},
+          {"dynamic", dyn},
+          {"exits",
+           {{{"after", "b1"}, {"cam", "sem0"}, {"bits", 64}, {"threshold", 1}},
+            {{"after", kHostile}, {"cam", "sem1"}, {"bits", 64}, {"threshold", 1}}}},
+          {"per_class",
+           {{{"class", 0}, {"images", 8}, {"static_accuracy", 0.75}, {"accuracy", 0.625}},
+            {{"class", 1}, {"images", 8}, {"static_accuracy", 1.0}, {"accuracy", 1.0}}}},
+          {"sweep",
+           {point(0, 0.5, 0.2, 0.3, {1.0, 0.0, 0.0}), point(1, 0.8125, 0.5, 0.625, {0.25, 0.25, 0.5}),
+            point(2, 0.875, 1.0, 1.02, {0.0, 0.0, 1.0})}}}}};
+    const std::string html = to_html(r, json::object());
+    expect_sound(html);
+    EXPECT_NE(html.find("href=\"#early-exit\""), std::string::npos);
+    const std::string s = section(html, "early-exit");
+    ASSERT_FALSE(s.empty());
+    for (const std::string cell : {"87.5 %", "81.2 %", "50.0 %", "62.5 %", "4 \xC2\xB5J",
+                                   "2.5 \xC2\xB5J", "25.0 % / 25.0 % / 50.0 %"})
+        EXPECT_NE(s.find(cell), std::string::npos) << cell;
+    EXPECT_EQ(s.find("<script>"), std::string::npos) << "an exit's layer name is escaped";
+    // Accuracy against computation (one series) and against energy (with and without the CAMs).
+    EXPECT_EQ(occurrences(s, "<svg"), 2u);
+    EXPECT_NE(s.find("threshold 2: accuracy 87.50 %"), std::string::npos);
+    // Two classes, two exits, beside the two summary rows.
+    EXPECT_EQ(occurrences(s, "<tr>"), 3u + 3u + 3u);
+    EXPECT_EQ(section(html, "workload").find("<h3>early_exit</h3>"), std::string::npos);
+
+    // The same sweep as CSV: a header and one row per threshold, the shares at each exit last.
+    const std::string csv = exit_sweep_csv(r);
+    std::istringstream in(csv);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    ASSERT_EQ(lines.size(), 4u);
+    EXPECT_EQ(lines[0].rfind("threshold,accuracy,macs_fraction,energy_fraction,", 0), 0u);
+    EXPECT_NE(lines[0].find(",share_exit_1,share_exit_2,share_exit_3"), std::string::npos);
+    EXPECT_EQ(lines[2].rfind("1,0.8125,0.5,0.625,0.615,0.625,", 0), 0u) << lines[2];
+    EXPECT_EQ(lines[2].substr(lines[2].size() - 13), "0.25,0.25,0.5");
+    EXPECT_EQ(std::count(lines[3].begin(), lines[3].end(), ','),
+              std::count(lines[0].begin(), lines[0].end(), ','));
+    // Without exits there is no sweep file.
+    r.workload_results = {{"accuracy", 0.5}};
+    EXPECT_EQ(exit_sweep_csv(r), "");
+}
