@@ -528,7 +528,7 @@ json MlpInference::resolved_paths() const {
 
 std::string MlpInference::summary() const {
     if (m_data.labels.empty() || m_done == 0) return {};
-    char buf[160];
+    char buf[256];
     const double acc = 100.0 * static_cast<double>(m_correct) / static_cast<double>(m_done);
     if (m_software)
         std::snprintf(buf, sizeof buf,
@@ -538,16 +538,19 @@ std::string MlpInference::summary() const {
         std::snprintf(buf, sizeof buf, "accuracy %.2f%%", acc);
     std::string s = buf;
     if (m_exits && !m_exit_records.empty()) {
-        double right = 0, macs = 0;
-        for (const ExitRecord& r : m_exit_records) {
-            const ExitOutcome o = exit_outcome(r, m_exits->threshold);
-            right += o.predicted == r.label;
-            macs += o.macs;
-        }
-        const double n = static_cast<double>(m_exit_records.size());
-        std::snprintf(buf, sizeof buf, "; with early exits %.2f%% on %.1f%% of the MACs%s",
-                      100.0 * right / n, 100.0 * macs / (n * m_macs_per_image),
-                      m_exits->stop ? "" : " (the static network's figures above)");
+        const json dyn = exit_results().at("dynamic");
+        const auto number = [&](const char* key) {
+            return dyn.contains(key) && dyn[key].is_number() ? dyn[key].get<double>() : 0.0;
+        };
+        if (m_exits->stop)
+            std::snprintf(buf, sizeof buf, "; with early exits, on %.1f%% of the MACs",
+                          100.0 * number("macs_fraction"));
+        else
+            std::snprintf(buf, sizeof buf,
+                          "; with early exits %.2f%% on %.1f%% of the MACs and %.1f%% of the "
+                          "energy (the static network's figures above)",
+                          100.0 * number("accuracy"), 100.0 * number("macs_fraction"),
+                          100.0 * number("energy_fraction"));
         s += buf;
     }
     return s;
