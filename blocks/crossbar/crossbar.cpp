@@ -445,10 +445,18 @@ double Crossbar::area_m2() const {
 
 std::size_t Crossbar::held_bytes() const {
     auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
+    auto lists_bytes = [&] {
+        std::size_t n = 0;
+        for (const auto& l : m_batch.lists)
+            n += bytes(l) + sizeof(l);
+        return n;
+    };
     return bytes(m_coef) + bytes(m_wsig) + bytes(m_sig_var) + bytes(m_sig) + bytes(m_digit_level) +
            bytes(m_fault) + bytes(m_level_g_S) + bytes(m_xq) + bytes(m_x2) + bytes(m_var) +
            bytes(m_nz) + bytes(m_level) + bytes(m_g) + bytes(m_batch.in) + bytes(m_batch.x2) +
-           bytes(m_batch.out) + bytes(m_batch.var) + bytes(m_ahead_in) + bytes(m_ahead_out) +
+           bytes(m_batch.out) + bytes(m_batch.var) + bytes(m_batch.code) + bytes(m_batch.nz) +
+           bytes(m_batch.list) + bytes(m_batch.mark) + lists_bytes() + bytes(m_ahead_in) +
+           bytes(m_ahead_out) + bytes(m_ahead_cost) + bytes(m_ahead_rng) +
            bytes(m_weff) + bytes(m_noise_var) + bytes(m_row_g_sum) +
            // An IR-drop read's superposition transfer, once enough reads have paid for it.
            (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0
@@ -977,7 +985,7 @@ bool Crossbar::look_ahead(const float* x, int n, float* y) {
     m_ahead_rng.clear();
     // A few inputs at a time: enough to share the matrix's loads (the kernels take four at
     // once), few enough that the scratch of every read stays in cache.
-    constexpr std::size_t kChunk = 8;
+    constexpr std::size_t kChunk = kBatchChunk;
     for (std::size_t b = 0; b < count; b += kChunk)
         mvm_batch(x + b * rows, static_cast<int>(std::min(kChunk, count - b)),
                   m_ahead_out.data() + b * lcols, m_ahead_cost.data() + b, &m_ahead_rng);

@@ -273,6 +273,8 @@ public:
     /// ahead. Returns false and computes nothing when reads carry state beyond the noise (the
     /// IR-drop solver) or an input is not finite (mvm() refuses it in its turn).
     bool look_ahead(const float* x, int n, float* y);
+    /// Reads look_ahead() computes together (its scratch holds this many at most).
+    static constexpr int kBatchChunk = 8;
     /// Reads computed ahead and not yet used by mvm().
     int reads_ahead() const { return m_ahead_count - m_ahead_next; }
     /// Reads mvm() answered from reads computed ahead, since construction (not in reports:

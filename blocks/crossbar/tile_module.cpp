@@ -67,7 +67,22 @@ double CrossbarTile::estimate_bytes(const Params& p) {
         // node.
         bytes += 2.0 * rows * physical_cols * std::min(rows, physical_cols) * 12.0;
     }
+    // The scratch of a chunk of reads computed together (Crossbar::mvm_batch, up to
+    // Crossbar::kBatchChunk inputs, each in one read per input slice): per read and row the
+    // value, its square and the driven-row list; per read and signal the value and its noise
+    // variance.
+    const CrossbarSpec s = CrossbarSpec::table().build(p);
+    const double slices = std::ceil(static_cast<double>(s.input_bits) /
+                                    static_cast<double>(std::max(1, s.dac.bits)));
+    bytes += Crossbar::kBatchChunk * slices *
+             (rows * (4.0 + 4.0 + 4.0) + physical_cols * (4.0 + 4.0));
     return bytes;
+}
+
+double CrossbarTile::read_ahead_bytes(const Params& p) {
+    // Per read computed ahead: its inputs, its outputs, its costs and the read noise's state.
+    return static_cast<double>(p.integer("rows") + p.integer("cols")) * sizeof(float) +
+           sizeof(CrossbarCost) + sizeof(RngStream);
 }
 
 std::vector<AnalogPortSpec> CrossbarTile::analog_ports(const Params& p) {

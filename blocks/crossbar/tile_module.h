@@ -19,6 +19,9 @@ public:
 
     static ParamTable param_table();
     static double estimate_bytes(const Params& params);
+    /// Bytes kept per read computed ahead (Crossbar::look_ahead): the loader adds them times the
+    /// reads a workload may compute ahead (LoadOptions::reads_ahead).
+    static double read_ahead_bytes(const Params& params);
     /// `aout` (analog weights only): the differential column currents of an MVM, no ADC;
     /// `ain`: row voltages that start an MVM on arrival, no DAC.
     static std::vector<AnalogPortSpec> analog_ports(const Params& params);

@@ -261,13 +261,34 @@ TEST(CrossbarTile, EnergyLeakageAreaAndLatencyCountTheSameAdcs) {
 
 namespace {
 /// The loader's memory estimate for a 64 x 64 tile with @p overrides against the bytes the
-/// built tile holds (its model's matrices and its weights window): it must cover them, and not
-/// by so much that it refuses platforms that fit.
+/// built tile holds (its model's matrices and its weights window, and the scratch of 40 reads
+/// computed ahead and then read): it must cover them, and not by so much that it refuses
+/// platforms that fit.
 void expect_estimate_covers_the_tile(const json& overrides) {
     json doc = tile_platform(1, 64, 64, overrides);
     Platform p(config_from(doc));
     const auto* tile = dynamic_cast<const CrossbarTile*>(p.find("tile0"));
     ASSERT_NE(tile, nullptr);
+    constexpr int kAhead = 40;
+    const int cols = tile->crossbar().logical_cols();
+    const std::vector<float> w = ramp(64 * static_cast<std::size_t>(cols), 1.0f);
+    std::vector<float> x(static_cast<std::size_t>(kAhead) * 64),
+        y(static_cast<std::size_t>(kAhead * cols));
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = static_cast<float>((i * 37) % 101) / 101.0f - 0.3f;
+    bool ahead = false;
+    run_job(p, [&](Controller& c) {
+        CrossbarTileDriver d(c, kTileBase, "tile0");
+        d.probe();
+        d.program(w.data(), 64, cols, 1.0f);
+        d.set_input_range(1.0f);
+        ahead = d.look_ahead(x.data(), kAhead, 64, y.data(), cols);
+        for (int b = 0; b < 3; ++b) {
+            d.start_mvm(x.data() + b * 64, 64);
+            d.collect(y.data(), cols);
+        }
+    });
+    EXPECT_TRUE(ahead);
     const double held =
         static_cast<double>(tile->crossbar().held_bytes()) + 64.0 * 64.0 * sizeof(float);
     json section;
@@ -275,7 +296,8 @@ void expect_estimate_covers_the_tile(const json& overrides) {
         if (c["name"] == "tile") section = c;
     const Params params = Params::validate(section, CrossbarTile::param_table(), "test",
                                            "/components/1", {"name", "type", "count"});
-    const double estimate = CrossbarTile::estimate_bytes(params);
+    const double estimate =
+        CrossbarTile::estimate_bytes(params) + kAhead * CrossbarTile::read_ahead_bytes(params);
     EXPECT_GE(estimate, held);
     EXPECT_LE(estimate, 2.0 * held);
 }

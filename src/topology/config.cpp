@@ -795,8 +795,9 @@ void check_memory(PlatformConfig& cfg, const LoadOptions& options) {
     std::string largest_what, largest_ptr = "/components";
     std::map<std::string, double> by_decl; // per declaration (groups summed)
     for (const auto& c : cfg.components) {
-        if (!c.type->estimate_bytes) continue;
-        const double b = c.type->estimate_bytes(c.params);
+        double b = c.type->estimate_bytes ? c.type->estimate_bytes(c.params) : 0.0;
+        if (c.type->read_ahead_bytes)
+            b += static_cast<double>(options.reads_ahead) * c.type->read_ahead_bytes(c.params);
         total += b;
         by_decl[c.pointer] += b;
     }

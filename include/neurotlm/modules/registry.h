@@ -28,6 +28,9 @@ struct BlockType {
     std::function<std::vector<AnalogPortSpec>(const Params&)> analog_ports;
     /// Bytes an instance will allocate, estimated from its parameters (before it is built).
     std::function<double(const Params&)> estimate_bytes;
+    /// Bytes an instance keeps per read computed ahead of its timed run (look-ahead batches),
+    /// estimated from its parameters; empty for types that compute nothing ahead.
+    std::function<double(const Params&)> read_ahead_bytes;
     std::function<std::unique_ptr<Block>(const sc_core::sc_module_name&, const Params&,
                                          const ComponentContext&)>
         create;
@@ -53,6 +56,16 @@ template <typename T, typename = void> struct MemoryEstimate {
 template <typename T>
 struct MemoryEstimate<T, std::void_t<decltype(T::estimate_bytes(std::declval<const Params&>()))>> {
     static std::function<double(const Params&)> get() { return &T::estimate_bytes; }
+};
+// A block type that computes reads ahead declares `static double read_ahead_bytes(const Params&)`
+// (memory kept per read computed ahead).
+template <typename T, typename = void> struct ReadAheadEstimate {
+    static std::function<double(const Params&)> get() { return {}; }
+};
+template <typename T>
+struct ReadAheadEstimate<
+    T, std::void_t<decltype(T::read_ahead_bytes(std::declval<const Params&>()))>> {
+    static std::function<double(const Params&)> get() { return &T::read_ahead_bytes; }
 };
 // A block type with analog ports declares `static std::vector<AnalogPortSpec>
 // analog_ports(const Params&)`.
@@ -92,6 +105,7 @@ struct Registrar {
                 ::neurotlm::detail::HasTarget<CLASS>::value,                                       \
                 ::neurotlm::detail::AnalogPorts<CLASS>::get(),                                     \
                 ::neurotlm::detail::MemoryEstimate<CLASS>::get(),                                  \
+                ::neurotlm::detail::ReadAheadEstimate<CLASS>::get(),                               \
                 [](const ::sc_core::sc_module_name& n, const ::neurotlm::Params& p,                \
                    const ::neurotlm::ComponentContext& c) -> std::unique_ptr<::neurotlm::Block> {  \
                     return std::make_unique<CLASS>(n, p, c);                                       \

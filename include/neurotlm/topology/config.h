@@ -30,6 +30,10 @@ struct LoadOptions {
     bool require_workload = false;
     /// Refuse configurations estimated to need more memory; 0 = default_memory_limit_bytes().
     std::uint64_t memory_limit_bytes = 0;
+    /// Reads a block may compute ahead at once (the workload's batch: images of a network
+    /// without convolutions, or a convolution's 64 output pixels), counted in the memory
+    /// estimate; 0 when nothing is computed ahead.
+    int reads_ahead = 64;
 };
 
 struct ComponentConfig {
