@@ -41,8 +41,9 @@ std::string early_exit_section(const json& results) {
           "layer the features are pooled, quantised to a ternary semantic vector and searched "
           "in a CAM of class prototypes ("
        << json_text(e, "rule") << " rule; " << json_text(e, "policy")
-       << "). Energy with the CAMs counts their searches and leakage; without, the network's "
-          "layers only."
+       << "). The energy of the dynamic network is given with everything it spends, without the "
+          "CAMs' own searches and leakage (what reading back, pooling and quantising the features "
+          "costs stays), and for its layers only."
        << (json_text(e, "stop") == "true"
                ? " Images stopped at their exit: no static figures or sweep."
                : " Every image also ran the whole network and every exit: the static network, "
@@ -50,35 +51,45 @@ std::string early_exit_section(const json& results) {
                  "its exit.")
        << "</p>\n";
     os << "<table>\n<thead><tr><th></th><th>accuracy</th><th>MACs per inference</th><th>energy "
-          "per inference</th><th>without the CAMs</th><th>latency per inference</th><th>leaving "
-          "at each exit / at the end</th></tr></thead>\n<tbody>\n";
+          "per inference</th><th>without the CAMs' searches</th><th>the layers only</th><th>"
+          "latency per inference</th><th>leaving at each exit / at the end</th></tr></thead>\n"
+          "<tbody>\n";
     if (!st.empty())
         os << "<tr><td>static network</td><td>" << cell(st, "accuracy", true) << "</td><td>"
            << cell(st, "macs_per_inference", false) << "</td><td>"
-           << cell(st, "energy_per_inference_J", false, Unit::joule) << "</td><td>"
-           << cell(st, "energy_per_inference_J", false, Unit::joule) << "</td><td>"
-           << cell(st, "latency_per_inference_s", false, Unit::second) << "</td><td>"
-           << "</td></tr>\n";
+           << cell(st, "energy_per_inference_J", false, Unit::joule) << "</td><td></td><td>"
+           << "</td><td>" << cell(st, "latency_per_inference_s", false, Unit::second)
+           << "</td><td></td></tr>\n";
+    // A figure with its fraction of the static network's, when there is one.
+    auto with_fraction = [&](const char* key, const char* fraction, Unit unit) {
+        std::string v = cell(dyn, key, false, unit);
+        if (dyn.contains(fraction)) v += " (" + cell(dyn, fraction, true) + ")";
+        return v;
+    };
     os << "<tr><td>with early exits</td><td>" << cell(dyn, "accuracy", true) << "</td><td>"
-       << cell(dyn, "macs_per_inference", false) << " (" << cell(dyn, "macs_fraction", true)
-       << ")</td><td>" << cell(dyn, "energy_per_inference_J", false, Unit::joule);
-    if (dyn.contains("energy_fraction")) os << " (" << cell(dyn, "energy_fraction", true) << ")";
-    os << "</td><td>" << cell(dyn, "energy_per_inference_without_cam_J", false, Unit::joule);
-    if (dyn.contains("energy_fraction_without_cam"))
-        os << " (" << cell(dyn, "energy_fraction_without_cam", true) << ")";
-    os << "</td><td>" << cell(dyn, "latency_per_inference_s", false, Unit::second);
-    if (dyn.contains("latency_fraction")) os << " (" << cell(dyn, "latency_fraction", true) << ")";
-    os << "</td><td>" << esc(shares(dyn)) << "</td></tr>\n</tbody>\n</table>\n";
+       << with_fraction("macs_per_inference", "macs_fraction", Unit::none) << "</td><td>"
+       << with_fraction("energy_per_inference_J", "energy_fraction", Unit::joule) << "</td><td>"
+       << with_fraction("energy_per_inference_without_cam_J", "energy_fraction_without_cam",
+                        Unit::joule)
+       << "</td><td>"
+       << with_fraction("energy_per_inference_without_exits_J", "energy_fraction_without_exits",
+                        Unit::joule)
+       << "</td><td>"
+       << with_fraction("latency_per_inference_s", "latency_fraction", Unit::second)
+       << "</td><td>" << esc(shares(dyn)) << "</td></tr>\n</tbody>\n</table>\n";
 
     if (e.contains("exits") && e["exits"].is_array()) {
         os << "<table>\n<thead><tr><th>exit after</th><th>CAM</th><th>bits</th><th>threshold</"
-              "th><th>MACs up to it</th><th>search energy</th><th>search latency</th><th>searches "
-              "with sensing errors</th></tr></thead>\n<tbody>\n";
+              "th><th>MACs up to it</th><th>exit energy</th><th>exit latency</th><th>of which "
+              "the search</th><th>search latency</th><th>searches with sensing errors</th></tr>"
+              "</thead>\n<tbody>\n";
         for (const json& x : e["exits"])
-            os << "<tr><td>" << json_text(x, "after") << "</td><td>"
-               << json_text(x, "cam") << "</td><td>" << cell(x, "bits", false) << "</td><td>"
+            os << "<tr><td>" << json_text(x, "after") << "</td><td>" << json_text(x, "cam")
+               << "</td><td>" << cell(x, "bits", false) << "</td><td>"
                << cell(x, "threshold", false) << "</td><td>"
                << cell(x, "macs_fraction_up_to", true) << "</td><td>"
+               << cell(x, "exit_dynamic_energy_J", false, Unit::joule) << "</td><td>"
+               << cell(x, "exit_latency_s", false, Unit::second) << "</td><td>"
                << cell(x, "search_dynamic_energy_J", false, Unit::joule) << "</td><td>"
                << cell(x, "search_latency_s", false, Unit::second) << "</td><td>"
                << cell(x, "searches_with_sense_errors", false) << "</td></tr>\n";
@@ -114,15 +125,19 @@ std::string early_exit_section(const json& results) {
                 }
             os << "<div class=\"figure\">" << xy_chart(c) << "</div>\n";
         };
-        os << "<h3>Threshold sweep</h3>\n<p class=\"note\">One threshold at every exit, from "
-              "every image leaving at the first exit to none leaving (the static network plus "
-              "the searches); the same points in exit_sweep.csv.</p>\n<div class=\"legend\">"
-           << "<span class=\"item\">" << swatch(kPalette[0]) << "with the CAMs</span>"
-           << "<span class=\"item\">" << swatch(kPalette[1]) << "without the CAMs</span>"
+        os << "<h3>Threshold sweep</h3>\n<p class=\"note\">One threshold at every exit, across "
+              "its whole range: from every image leaving at the first exit to none leaving (the "
+              "static network plus the exits' cost); the same points in exit_sweep.csv.</p>\n"
+              "<div class=\"legend\">"
+           << "<span class=\"item\">" << swatch(kPalette[0]) << "everything</span>"
+           << "<span class=\"item\">" << swatch(kPalette[1]) << "without the CAMs' searches</span>"
+           << "<span class=\"item\">" << swatch(kPalette[2]) << "the layers only</span>"
            << "</div>\n<div class=\"pair\">\n";
         chart({{"macs_fraction", "MACs"}}, "Accuracy against computation",
               "MACs relative to the static network (%)");
-        chart({{"energy_fraction", "energy"}, {"energy_fraction_without_cam", "energy without CAMs"}},
+        chart({{"energy_fraction", "energy"},
+               {"energy_fraction_without_cam", "energy without the CAMs' searches"},
+               {"energy_fraction_without_exits", "energy of the layers only"}},
               "Accuracy against energy", "energy per inference relative to the static network (%)");
         os << "</div>\n";
     }

@@ -376,11 +376,17 @@ std::string to_csv(const Report& r) {
                     const bool joules = k.size() > 2 && k.substr(k.size() - 2) == "_J";
                     const bool seconds = k.size() > 2 && k.substr(k.size() - 2) == "_s";
                     row("early_exit", side, k, it->get<double>(),
-                        joules ? "J" : seconds ? "s" : "1");
+                        joules          ? "J"
+                        : seconds       ? "s"
+                        : k == "macs_per_inference" ? "MAC"
+                                        : "1");
                 } else if (it->is_array()) {
+                    // Per exit, the last entry the images no exit took.
                     for (std::size_t k = 0; k < it->size(); ++k)
                         if ((*it)[k].is_number())
-                            row("early_exit", side, it.key() + "_" + std::to_string(k + 1),
+                            row("early_exit", side,
+                                it.key() + "_" +
+                                    (k + 1 < it->size() ? std::to_string(k + 1) : "end"),
                                 (*it)[k].get<double>(), "1");
                 }
         }
@@ -419,26 +425,31 @@ std::string exit_sweep_csv(const Report& r) {
     const json& w = r.workload_results;
     if (!w.is_object() || !w.contains("early_exit") || !w["early_exit"].is_object()) return {};
     const json& sweep = w["early_exit"].value("sweep", json::array());
-    if (!sweep.is_array() || sweep.empty()) return {};
+    if (!sweep.is_array() || sweep.empty() || !sweep[0].is_object()) return {};
     const std::vector<const char*> keys = {"threshold",
                                            "accuracy",
                                            "macs_fraction",
                                            "energy_fraction",
                                            "energy_fraction_without_cam",
+                                           "energy_fraction_without_exits",
                                            "latency_fraction",
                                            "latency_fraction_without_cam",
+                                           "latency_fraction_without_exits",
                                            "macs_per_inference",
                                            "energy_per_inference_J",
                                            "energy_per_inference_without_cam_J",
+                                           "energy_per_inference_without_exits_J",
                                            "latency_per_inference_s"};
     std::ostringstream os;
     for (const char* k : keys)
         os << k << ',';
     const std::size_t exits = sweep[0].value("exit_share", json::array()).size();
+    // The last share is of the images no exit took.
     for (std::size_t k = 0; k < exits; ++k)
-        os << "share_exit_" << k + 1 << (k + 1 < exits ? "," : "");
+        os << (k + 1 < exits ? "share_exit_" + std::to_string(k + 1) + "," : "share_end");
     os << '\n';
     for (const json& p : sweep) {
+        if (!p.is_object()) continue;
         for (const char* k : keys) {
             const auto it = p.find(k);
             os << (it != p.end() && it->is_number() ? csv_number(it->get<double>()) : "") << ',';

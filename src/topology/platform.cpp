@@ -332,6 +332,11 @@ public:
     }
     double now_s() const override { return m_ctrl.now().to_seconds(); }
     double dynamic_energy_J() const override { return dynamic_energy(); }
+    double component_energy_J(const std::string& name) const override {
+        for (const auto& b : m_p.m_blocks)
+            if (b->basename() == name) return b->ledger().dynamic_energy_J();
+        return 0.0;
+    }
     double leakage_power_W(const std::string& name) const override {
         double w = 0.0;
         for (const auto& b : m_p.m_blocks)

@@ -25,8 +25,9 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
     const std::string& file = platform.file;
     const std::string memory = p.string("exits.memory");
     if (memory.empty()) return;
+    const std::string mem_ptr = p.pointer_of("exits.memory");
     if (m_chain_mode)
-        throw ConfigError(file, p.pointer_of("exits.memory"),
+        throw ConfigError(file, mem_ptr,
                           "no early exits on an analog chain (its activations never reach the "
                           "controller to be pooled and searched)",
                           memory);
@@ -37,26 +38,48 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
     } catch (const ConfigError&) {
         throw; // at its key in the memory file
     } catch (const InputError& e) {
-        throw ConfigError(file, p.pointer_of("exits.memory"),
+        throw ConfigError(file, mem_ptr,
                           "a readable semantic memory of " + m_net.name + " (neurotlm prototypes)",
                           e.what());
     }
-    std::vector<SemanticExit>& exits = plan->memory.exits;
+    // The file's exits in its own order (the order the CAM and threshold lists follow).
+    const std::vector<SemanticExit>& exits = plan->memory.exits;
     if (exits.empty())
-        throw ConfigError(file, p.pointer_of("exits.memory"), "a semantic memory with exits",
+        throw ConfigError(file, mem_ptr, "a semantic memory with exits",
                           plan->memory_path + " has none");
-    std::stable_sort(exits.begin(), exits.end(), [](const SemanticExit& a, const SemanticExit& b) {
-        return a.layer < b.layer;
-    });
     const std::size_t n = exits.size();
+    const int last = static_cast<int>(m_net.layers.size()) - 1;
+    for (std::size_t k = 0; k < n; ++k) {
+        const SemanticExit& e = exits[k];
+        const std::string where = plan->memory_path + " (its exit after " + e.spec.after + ")";
+        for (std::size_t j = 0; j < k; ++j)
+            if (exits[j].layer == e.layer)
+                throw ConfigError(file, mem_ptr, "one exit per layer", where + ", twice");
+        if (e.layer == last)
+            throw ConfigError(file, mem_ptr,
+                              "exits before the last layer (after it the network has answered)",
+                              where);
+        const Shape& out = m_net.layers[static_cast<std::size_t>(e.layer)].out_shape;
+        if (e.spec.grid < 1 || e.spec.grid > std::min(out.height, out.width))
+            throw ConfigError(file, mem_ptr,
+                              "a grid from 1 to the exit layer's " + std::to_string(out.height) +
+                                  "x" + std::to_string(out.width) + " feature map",
+                              where + ": grid " + std::to_string(e.spec.grid));
+        for (std::size_t j = 0; j < e.mean.size(); ++j)
+            if (!std::isfinite(e.mean[j]) || !std::isfinite(e.sd[j]) || e.sd[j] < 0.0f)
+                throw ConfigError(file, mem_ptr,
+                                  "finite means and standard deviations >= 0",
+                                  where + ": value " + std::to_string(j));
+    }
 
-    // The CAMs: named, a group, or every cam_array in platform order.
+    // The CAMs: named, a group, or every reachable cam_array in platform order.
     const json& cams = p.raw("exits.cams");
     const std::string cams_ptr = p.pointer_of("exits.cams");
+    const bool automatic = cams.is_string() && cams.get<std::string>().empty();
     std::vector<const ComponentInfo*> found;
-    if (cams.is_string() && cams.get<std::string>().empty()) {
+    if (automatic) {
         for (const ComponentInfo& c : platform.components)
-            if (c.type == "cam_array") found.push_back(&c);
+            if (c.type == "cam_array" && c.reachable) found.push_back(&c);
     } else if (cams.is_string()) {
         found = platform.group(cams.get<std::string>());
         if (found.empty())
@@ -76,17 +99,19 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
         throw ConfigError(file, cams_ptr, "a list of cam_array names, a group name or \"\"",
                           describe_json(cams));
     }
-    if (found.size() < n || (!(cams.is_string() && cams.get<std::string>().empty()) &&
-                             found.size() != n))
+    if (found.size() < n || (!automatic && found.size() != n))
         throw ConfigError(file, cams_ptr,
                           "a cam_array block per exit of " + plan->memory_path + " (" +
-                              std::to_string(n) + ")",
+                              std::to_string(n) + ", in the file's order of exits)",
                           std::to_string(found.size()));
+    std::vector<std::string> cam_names(n);
+    std::vector<int> cam_bits(n);
     for (std::size_t k = 0; k < n; ++k) {
         const ComponentInfo* c = found[k];
         const SemanticExit& e = exits[k];
+        const std::string ptr = cams.is_array() ? cams_ptr + "/" + std::to_string(k) : cams_ptr;
         if (c->type != "cam_array" || !c->reachable)
-            throw ConfigError(file, cams_ptr,
+            throw ConfigError(file, ptr,
                               "cam_array blocks the controller reaches (exit after " +
                                   e.spec.after + ")",
                               c->name + " is a " + c->type +
@@ -94,20 +119,21 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
         const std::int64_t words = c->params->integer("words");
         const std::int64_t bits = c->params->integer("bits");
         if (words < plan->memory.classes || bits < e.bits())
-            throw ConfigError(file, cams_ptr,
+            throw ConfigError(file, ptr,
                               "for the exit after " + e.spec.after + " a CAM of at least " +
                                   std::to_string(plan->memory.classes) + " words (classes) of " +
                                   std::to_string(e.bits()) + " bits (its semantic vector)",
                               c->name + " has " + std::to_string(words) + " words of " +
                                   std::to_string(bits) + " bits");
         for (std::size_t j = 0; j < k; ++j)
-            if (plan->cams[j] == c->name)
-                throw ConfigError(file, cams_ptr, "a CAM of its own for every exit",
+            if (cam_names[j] == c->name)
+                throw ConfigError(file, ptr, "a CAM of its own for every exit",
                                   c->name + " twice");
-        plan->cams.push_back(c->name);
-        plan->cam_bits.push_back(static_cast<int>(bits));
+        cam_names[k] = c->name;
+        cam_bits[k] = static_cast<int>(bits);
     }
 
+    // Thresholds: one for every exit, or one per exit in the file's order.
     plan->margin_rule = p.string("exits.rule") == "margin";
     const json& t = p.raw("exits.threshold");
     const std::string t_ptr = p.pointer_of("exits.threshold");
@@ -121,18 +147,36 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
                               describe_json(v));
         return static_cast<int>(v.get<std::int64_t>());
     };
+    std::vector<int> thresholds(n);
     if (t.is_array()) {
         if (t.size() != n)
-            throw ConfigError(file, t_ptr, "one threshold per exit (" + std::to_string(n) + ")",
+            throw ConfigError(file, t_ptr,
+                              "one threshold per exit (" + std::to_string(n) +
+                                  ", in the file's order of exits)",
                               std::to_string(t.size()) + " values");
         for (std::size_t k = 0; k < n; ++k)
-            plan->threshold.push_back(threshold(t[k], t_ptr + "/" + std::to_string(k), k));
+            thresholds[k] = threshold(t[k], t_ptr + "/" + std::to_string(k), k);
     } else {
         for (std::size_t k = 0; k < n; ++k)
-            plan->threshold.push_back(threshold(t, t_ptr, k));
+            thresholds[k] = threshold(t, t_ptr, k);
     }
     plan->stop = p.boolean("exits.stop");
     plan->sweep = p.boolean("exits.sweep");
+
+    // From here on the exits are in layer order: the order an image meets them.
+    std::vector<std::size_t> order(n);
+    for (std::size_t k = 0; k < n; ++k)
+        order[k] = k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return exits[a].layer < exits[b].layer; });
+    std::vector<SemanticExit> sorted;
+    for (std::size_t k : order) {
+        sorted.push_back(exits[k]);
+        plan->cams.push_back(cam_names[k]);
+        plan->cam_bits.push_back(cam_bits[k]);
+        plan->threshold.push_back(thresholds[k]);
+    }
+    plan->memory.exits = std::move(sorted);
 
     plan->exit_at.assign(m_net.layers.size(), -1);
     double macs = 0.0;
@@ -141,7 +185,7 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
         const Layer& L = m_net.layers[l];
         if (L.weighted())
             macs += static_cast<double>(L.inputs / L.groups) * L.outputs * L.positions();
-        if (static_cast<int>(l) == exits[k].layer) {
+        if (static_cast<int>(l) == plan->memory.exits[k].layer) {
             plan->exit_at[l] = static_cast<int>(k);
             plan->macs.push_back(macs);
             ++k;
@@ -152,7 +196,7 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
 }
 
 bool MlpInference::exit_decides(const ExitRecord& r, std::size_t k, int t) const {
-    if (r.best[k] < 0) return false;
+    if (!r.reached[k] || r.best[k] < 0) return false;
     if (m_exits->margin_rule)
         return r.second_distance[k] < 0 || r.second_distance[k] - r.best_distance[k] >= t;
     return r.best_distance[k] <= t;
@@ -168,6 +212,8 @@ MlpInference::ExitOutcome MlpInference::exit_outcome(const ExitRecord& r,
         if (k == n) break;
         o.exit_J += r.exit_J[k];
         o.exit_s += r.exit_s[k];
+        o.cam_J += r.cam_J[k];
+        o.cam_s += r.cam_s[k];
         if (exit_decides(r, k, thresholds[k])) {
             o.exit = static_cast<int>(k);
             o.predicted = r.best[k];
@@ -184,17 +230,25 @@ MlpInference::ExitOutcome MlpInference::exit_outcome(const ExitRecord& r,
 json MlpInference::exit_results() const {
     const ExitPlan& x = *m_exits;
     const std::size_t n = x.memory.exits.size();
+    const std::size_t count = exit_records();
+    // Leakage over each image's own time: the whole platform's with the exits; without the
+    // CAMs' own cost, the platform's less the CAMs'; the static network has no CAMs either.
     const double leak_all = x.leakage_total_W;
     const double leak_net = std::max(0.0, x.leakage_total_W - x.leakage_cams_W);
     json exits = json::array();
-    std::vector<double> search_J(n, 0.0), search_s(n, 0.0), searches(n, 0.0);
-    for (const ExitRecord& r : m_exit_records)
+    std::vector<double> exit_J(n, 0.0), exit_s(n, 0.0), cam_J(n, 0.0), cam_s(n, 0.0),
+        searches(n, 0.0);
+    for (std::size_t i = 0; i < count; ++i) {
+        const ExitRecord& r = m_exit_records[i];
         for (std::size_t k = 0; k < n; ++k)
-            if (r.exit_s[k] > 0.0) { // reached
-                search_J[k] += r.exit_J[k];
-                search_s[k] += r.exit_s[k];
+            if (r.reached[k]) {
+                exit_J[k] += r.exit_J[k];
+                exit_s[k] += r.exit_s[k];
+                cam_J[k] += r.cam_J[k];
+                cam_s[k] += r.cam_s[k];
                 searches[k] += 1.0;
             }
+    }
     for (std::size_t k = 0; k < n; ++k) {
         const SemanticExit& e = x.memory.exits[k];
         exits.push_back({{"after", e.spec.after},
@@ -206,8 +260,10 @@ json MlpInference::exit_results() const {
                          {"macs_up_to", x.macs[k]},
                          {"macs_fraction_up_to", ratio_or_null(x.macs[k], m_macs_per_image)},
                          {"searches", searches[k]},
-                         {"search_dynamic_energy_J", mean_or_null(search_J[k], searches[k])},
-                         {"search_latency_s", mean_or_null(search_s[k], searches[k])},
+                         {"exit_dynamic_energy_J", mean_or_null(exit_J[k], searches[k])},
+                         {"exit_latency_s", mean_or_null(exit_s[k], searches[k])},
+                         {"search_dynamic_energy_J", mean_or_null(cam_J[k], searches[k])},
+                         {"search_latency_s", mean_or_null(cam_s[k], searches[k])},
                          {"searches_with_sense_errors", m_exit_sense_errors[k]}});
     }
     json j = {{"memory", x.memory_path},
@@ -224,7 +280,8 @@ json MlpInference::exit_results() const {
     // whole network) static.
     struct Sum {
         double images = 0, correct = 0, static_correct = 0, macs = 0;
-        double dyn_J = 0, dyn_s = 0, net_J = 0, net_s = 0, static_J = 0, static_s = 0;
+        double all_J = 0, all_s = 0, nocam_J = 0, nocam_s = 0, net_J = 0, net_s = 0;
+        double static_J = 0, static_s = 0;
         std::vector<double> exit_count, exit_correct;
     };
     const bool full = !x.stop;
@@ -239,11 +296,16 @@ json MlpInference::exit_results() const {
         s.exit_count[static_cast<std::size_t>(o.exit)] += 1;
         s.exit_correct[static_cast<std::size_t>(o.exit)] += right;
         s.macs += o.macs;
-        // With the CAMs: their searches and their leakage over the whole time; without: the
-        // network's layers only, the platform's leakage less the CAMs'.
+        // Everything: the layers, the exits (feature reads, pooling, quantisation, searches) and
+        // the whole platform's leakage over that time.
         const double t = o.network_s + o.exit_s;
-        s.dyn_J += o.network_J + o.exit_J + leak_all * t;
-        s.dyn_s += t;
+        s.all_J += o.network_J + o.exit_J + leak_all * t;
+        s.all_s += t;
+        // Without the CAMs' own cost: their searches and their leakage.
+        const double t_nocam = t - o.cam_s;
+        s.nocam_J += o.network_J + o.exit_J - o.cam_J + leak_net * t_nocam;
+        s.nocam_s += t_nocam;
+        // Without the exits at all: the network's layers only.
         s.net_J += o.network_J + leak_net * o.network_s;
         s.net_s += o.network_s;
         if (full) {
@@ -272,24 +334,29 @@ json MlpInference::exit_results() const {
         f["exit_accuracy"] = acc;
         f["macs_per_inference"] = mean_or_null(s.macs, s.images);
         f["macs_fraction"] = ratio_or_null(s.macs, s.images * m_macs_per_image);
-        f["energy_per_inference_J"] = mean_or_null(s.dyn_J, s.images);
-        f["energy_per_inference_without_cam_J"] = mean_or_null(s.net_J, s.images);
-        f["latency_per_inference_s"] = mean_or_null(s.dyn_s, s.images);
-        f["latency_per_inference_without_cam_s"] = mean_or_null(s.net_s, s.images);
+        f["energy_per_inference_J"] = mean_or_null(s.all_J, s.images);
+        f["energy_per_inference_without_cam_J"] = mean_or_null(s.nocam_J, s.images);
+        f["energy_per_inference_without_exits_J"] = mean_or_null(s.net_J, s.images);
+        f["latency_per_inference_s"] = mean_or_null(s.all_s, s.images);
+        f["latency_per_inference_without_cam_s"] = mean_or_null(s.nocam_s, s.images);
+        f["latency_per_inference_without_exits_s"] = mean_or_null(s.net_s, s.images);
         if (full) {
             f["static_accuracy"] = labelled ? ratio_or_null(s.static_correct, s.images)
                                             : json(nullptr);
-            f["energy_fraction"] = ratio_or_null(s.dyn_J, s.static_J);
-            f["energy_fraction_without_cam"] = ratio_or_null(s.net_J, s.static_J);
-            f["latency_fraction"] = ratio_or_null(s.dyn_s, s.static_s);
-            f["latency_fraction_without_cam"] = ratio_or_null(s.net_s, s.static_s);
+            f["energy_fraction"] = ratio_or_null(s.all_J, s.static_J);
+            f["energy_fraction_without_cam"] = ratio_or_null(s.nocam_J, s.static_J);
+            f["energy_fraction_without_exits"] = ratio_or_null(s.net_J, s.static_J);
+            f["latency_fraction"] = ratio_or_null(s.all_s, s.static_s);
+            f["latency_fraction_without_cam"] = ratio_or_null(s.nocam_s, s.static_s);
+            f["latency_fraction_without_exits"] = ratio_or_null(s.net_s, s.static_s);
         }
         return f;
     };
 
     Sum all;
     std::vector<Sum> per_class(static_cast<std::size_t>(m_classes));
-    for (const ExitRecord& r : m_exit_records) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const ExitRecord& r = m_exit_records[i];
         const ExitOutcome o = exit_outcome(r, x.threshold);
         add(all, r, o);
         if (r.label >= 0) add(per_class[static_cast<std::size_t>(r.label)], r, o);
@@ -315,25 +382,29 @@ json MlpInference::exit_results() const {
     }
     j["per_class"] = classes;
 
-    // The sweep: one threshold at every exit, from "everything leaves at the first exit" to
-    // "nothing leaves" (the largest margin seen plus one, or the widest vector).
+    // The sweep: one threshold at every exit, across the whole range. Margin rule: from 0
+    // (every image leaves at the first exit) to the largest margin seen plus one (none leaves).
+    // Distance rule: from -1 (none leaves) to the largest best distance seen (every image
+    // leaves at the first exit).
     json sweep = json::array();
-    if (full && x.sweep && !m_exit_records.empty()) {
+    if (full && x.sweep && count > 0) {
         int top = 0;
-        for (const ExitRecord& r : m_exit_records)
+        for (std::size_t i = 0; i < count; ++i) {
+            const ExitRecord& r = m_exit_records[i];
             for (std::size_t k = 0; k < n; ++k) {
-                if (r.best[k] < 0) continue;
+                if (!r.reached[k] || r.best[k] < 0) continue;
                 top = std::max(top, x.margin_rule ? (r.second_distance[k] < 0
                                                          ? 0
                                                          : r.second_distance[k] -
                                                                r.best_distance[k] + 1)
                                                   : r.best_distance[k]);
             }
-        for (int t = 0; t <= top; ++t) {
+        }
+        for (int t = x.margin_rule ? 0 : -1; t <= top; ++t) {
             Sum s;
             const std::vector<int> ts(n, t);
-            for (const ExitRecord& r : m_exit_records)
-                add(s, r, exit_outcome(r, ts));
+            for (std::size_t i = 0; i < count; ++i)
+                add(s, m_exit_records[i], exit_outcome(m_exit_records[i], ts));
             json f = figures(s);
             f["threshold"] = t;
             sweep.push_back(f);

@@ -378,7 +378,7 @@ WorkloadTotals MlpInference::totals() const {
     WorkloadTotals t;
     t.items = m_done;
     t.items_requested = static_cast<std::uint64_t>(m_run_count);
-    t.ops = 2.0 * m_macs_per_image * static_cast<double>(m_done);
+    t.ops = 2.0 * m_macs_run; // with exits that stop, the MACs the images reached
     t.item_name = "inference";
     return t;
 }
@@ -503,7 +503,7 @@ json MlpInference::results() const {
         if (m_exits) {
             // Per recorded image, per exit: what its search found (-1: not reached).
             json searches = json::array();
-            for (std::size_t i = 0; i < m_exit_records.size() && i < m_outputs.size(); ++i) {
+            for (std::size_t i = 0; i < exit_records() && i < m_outputs.size(); ++i) {
                 const ExitRecord& r = m_exit_records[i];
                 json image = json::array();
                 for (std::size_t k = 0; k < r.best.size(); ++k)
@@ -520,6 +520,7 @@ json MlpInference::results() const {
 
 json MlpInference::resolved_paths() const {
     json j = {{"network", absolute_path(m_net.path)}};
+    if (m_exits) j["exits"] = {{"memory", absolute_path(m_exits->memory_path)}};
     if (m_random_images) return j; // no files
     j["dataset"] = {{"images", absolute_path(m_images)}};
     j["dataset"]["labels"] = m_labels.empty() ? std::string() : absolute_path(m_labels);
@@ -537,7 +538,7 @@ std::string MlpInference::summary() const {
     else
         std::snprintf(buf, sizeof buf, "accuracy %.2f%%", acc);
     std::string s = buf;
-    if (m_exits && !m_exit_records.empty()) {
+    if (m_exits && exit_records() > 0) {
         const json dyn = exit_results().at("dynamic");
         const auto number = [&](const char* key) {
             return dyn.contains(key) && dyn[key].is_number() ? dyn[key].get<double>() : 0.0;

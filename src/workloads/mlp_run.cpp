@@ -291,6 +291,9 @@ int MlpInference::infer(RunContext& ctx, Drivers& d, int image) {
         const std::size_t n = m_exits->memory.exits.size();
         ExitRecord r;
         r.label = m_data.labels.empty() ? -1 : m_data.labels[static_cast<std::size_t>(image)];
+        r.reached.assign(n, 0);
+        r.cam_J.assign(n, 0.0);
+        r.cam_s.assign(n, 0.0);
         r.best.assign(n, -1);
         r.best_distance.assign(n, -1);
         r.second_distance.assign(n, -1);
@@ -423,7 +426,12 @@ void MlpInference::search_exit(RunContext& ctx, Drivers& d, std::size_t k,
     CamQuery q;
     q.mode = CamMode::top2;
     q.margin = m_exits->threshold[k];
+    const std::string& cam = m_exits->cams[k];
+    const double cam_J0 = ctx.component_energy_J(cam), cam_s0 = ctx.now_s();
     const CamDriver::Result res = d.cams[k]->search(key, q, CamDriver::kResultOnly);
+    r.cam_J[k] = ctx.component_energy_J(cam) - cam_J0;
+    r.cam_s[k] = ctx.now_s() - cam_s0;
+    r.reached[k] = 1;
     // The distance rule compares the best distance with its threshold at the controller.
     if (!m_exits->margin_rule) ctx.digital(DigitalOp::compare, 1);
     r.best[k] = res.found ? res.best : -1;
@@ -471,6 +479,9 @@ void MlpInference::run(RunContext& ctx) {
         if (m_batch > 1 && !m_chain_mode && !m_convolutions && i % m_batch == 0)
             look_ahead(drivers, i, std::min(m_batch, m_run_count - i));
         const int predicted = m_chain_mode ? infer_chain(ctx, drivers, i) : infer(ctx, drivers, i);
+        m_macs_run += m_exits && m_exits->stop
+                          ? exit_outcome(m_exit_records.back(), m_exits->threshold).macs
+                          : m_macs_per_image;
         int sw = -1;
         if (m_software) {
             const std::vector<float> ref = forward(m_net, m_data.image(i));

@@ -15,7 +15,12 @@ namespace {
 
 using nlohmann::json;
 
+/// The shipped configuration, its components where the overrides below expect them.
 json run_exits(const std::string& tag, const std::string& extra) {
+    const json config = neurotlm::testing::load_json(neurotlm::testing::source_dir() +
+                                                     "/configs/fmnist_resnet_exits.json");
+    EXPECT_EQ(config.at("components").at(2).at("name"), "tile");
+    EXPECT_EQ(config.at("components").at(3).at("name"), "sem");
     const std::string out = neurotlm::testing::scratch_dir(tag);
     const std::string args =
         "run " + neurotlm::testing::source_dir() +
@@ -55,6 +60,10 @@ TEST(EarlyExitCli, ImagesThatStopAtTheirExitCostWhatTheFullRunPredicts) {
     EXPECT_NEAR(t.at("latency_per_item_s").get<double>(),
                 predicted.at("latency_per_inference_s").get<double>(),
                 1e-3 * predicted.at("latency_per_inference_s").get<double>());
+    // Its operations are those the images reached (TOPS/W of the work done).
+    EXPECT_NEAR(t.at("ops").get<double>() / t.at("items").get<double>(),
+                2.0 * predicted.at("macs_per_inference").get<double>(),
+                1e-9 * predicted.at("macs_per_inference").get<double>());
     // And it is cheaper than the full run by what the full run says the exits save.
     const double static_J =
         full.at("workload").at("early_exit").at("static").at("energy_per_inference_J").get<double>();

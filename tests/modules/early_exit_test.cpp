@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "neurotlm/report/html.h"
 #include "neurotlm/topology/config.h"
 #include "neurotlm/topology/platform.h"
 #include "neurotlm/workloads/dataset.h"
@@ -62,7 +63,8 @@ struct ExitFiles {
 
 /// The network, its images (class i % 3, each class its own brightness pattern plus noise),
 /// the semantic memory built from them, and a platform of ideal tiles and two noise-free CAMs.
-ExitFiles write_exit_files() {
+ExitFiles write_exit_files(const std::vector<ExitSpec>& specs = {{"h1", 1, 0.3}, {"h2", 1, 0.3}},
+                           const json& exits = {{"memory", "memory.json"}, {"threshold", 1}}) {
     ExitFiles f;
     f.dir = neurotlm::testing::scratch_dir("early-exit");
     std::mt19937 rng(77);
@@ -80,8 +82,7 @@ ExitFiles write_exit_files() {
     write_idx_labels(f.dir + "/labels.idx", labels);
     f.net = load_network(f.dir + "/net.json");
     f.data = load_idx(f.dir + "/images.idx", f.dir + "/labels.idx", 0, 0);
-    save_semantic_memory(build_semantic_memory(f.net, f.data, {{"h1", 1, 0.3}, {"h2", 1, 0.3}}),
-                         f.dir + "/memory.json");
+    save_semantic_memory(build_semantic_memory(f.net, f.data, specs), f.dir + "/memory.json");
     const json config = {
         {"neurotlm", 1},
         {"name", "early_exit"},
@@ -125,7 +126,7 @@ ExitFiles write_exit_files() {
           {"dataset", {{"images", "images.idx"}, {"labels", "labels.idx"}, {"limit", 0}}},
           {"calibration_images", kExitImages},
           {"record_outputs", kExitImages},
-          {"exits", {{"memory", "memory.json"}, {"threshold", 1}}}}}};
+          {"exits", exits}}}};
     f.config = f.dir + "/platform.json";
     std::ofstream(f.config) << config.dump(2);
     return f;
@@ -226,16 +227,21 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
     EXPECT_DOUBLE_EQ(none.at("exit_share")[2].get<double>(), 1.0);
     EXPECT_DOUBLE_EQ(none.at("accuracy").get<double>(), e.at("static").at("accuracy").get<double>());
     EXPECT_DOUBLE_EQ(e.at("static").at("accuracy").get<double>(), w.at("accuracy").get<double>());
-    // Nothing left early: the layers cost what the static network does, the searches on top.
-    EXPECT_NEAR(none.at("energy_fraction_without_cam").get<double>(), 1.0, 1e-9);
-    EXPECT_GT(none.at("energy_fraction").get<double>(), 1.0);
-    EXPECT_GT(none.at("latency_fraction").get<double>(), 1.0);
-    EXPECT_LT(sweep.front().at("energy_fraction_without_cam").get<double>(), 1.0);
+    // Nothing left early: the layers cost what the static network does, the exits on top, and
+    // of the exits the CAMs' searches a part.
+    EXPECT_NEAR(none.at("energy_fraction_without_exits").get<double>(), 1.0, 1e-9);
+    EXPECT_NEAR(none.at("latency_fraction_without_exits").get<double>(), 1.0, 1e-9);
+    EXPECT_GT(none.at("energy_fraction_without_cam").get<double>(), 1.0);
+    EXPECT_GT(none.at("energy_fraction").get<double>(),
+              none.at("energy_fraction_without_cam").get<double>());
+    EXPECT_GT(none.at("latency_fraction").get<double>(),
+              none.at("latency_fraction_without_cam").get<double>());
+    EXPECT_LT(sweep.front().at("energy_fraction_without_exits").get<double>(), 1.0);
 
     // 4. The configured threshold (1) is that point of the sweep.
     const json& dyn = e.at("dynamic");
     for (const char* key : {"accuracy", "macs_fraction", "energy_fraction", "latency_fraction",
-                            "energy_fraction_without_cam"})
+                            "energy_fraction_without_cam", "energy_fraction_without_exits"})
         EXPECT_DOUBLE_EQ(dyn.at(key).get<double>(), sweep[1].at(key).get<double>()) << key;
     double shares = 0;
     for (const json& s : dyn.at("exit_share"))
@@ -254,14 +260,19 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
     // 6. The CAMs' searches are their own phases, and the run's energy per inference is the
     // static network's plus every exit's (probe mode runs everything), leakage included.
     const json& st = e.at("static");
-    double exits_J = 0.0;
-    for (const json& x : e.at("exits"))
-        exits_J += x.at("search_dynamic_energy_J").get<double>();
+    double exits_J = 0.0, exits_s = 0.0;
+    for (const json& x : e.at("exits")) {
+        exits_J += x.at("exit_dynamic_energy_J").get<double>();
+        exits_s += x.at("exit_latency_s").get<double>();
+        // The CAM's own search is a part of its exit: the rest reads, pools and quantises.
+        EXPECT_GT(x.at("search_dynamic_energy_J").get<double>(), 0.0);
+        EXPECT_LT(x.at("search_dynamic_energy_J").get<double>(),
+                  x.at("exit_dynamic_energy_J").get<double>());
+        EXPECT_GT(x.at("search_latency_s").get<double>(), 0.0);
+        EXPECT_LT(x.at("search_latency_s").get<double>(), x.at("exit_latency_s").get<double>());
+    }
     const double leak_cams = e.at("cam_leakage_power_W").get<double>();
     const double leak_all = e.at("leakage_power_W").get<double>();
-    double exits_s = 0.0;
-    for (const json& x : e.at("exits"))
-        exits_s += x.at("search_latency_s").get<double>();
     EXPECT_GT(leak_cams, 0.0);
     const double per_item = st.at("energy_per_inference_J").get<double>() + exits_J +
                             leak_cams * st.at("latency_per_inference_s").get<double>() +
@@ -272,4 +283,86 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
     for (const auto& ph : r.phases)
         if (ph.name == "h1_exit") searched = ph.entries == static_cast<std::uint64_t>(kExitImages);
     EXPECT_TRUE(searched);
+}
+
+// The memory lists its exits out of layer order (h2, then h1), the CAMs and thresholds follow
+// that order, and the rule is the distance: an image leaves at the first exit (in layer order)
+// whose best prototype is within that exit's threshold.
+TEST(EarlyExit, ListsFollowTheMemorysOrderAndTheDistanceRuleSweepsBothEnds) {
+    const ExitFiles f = write_exit_files(
+        {{"h2", 1, 0.0}, {"h1", 1, 0.0}}, {{"memory", "memory.json"},
+                                           {"cams", {"sem1", "sem0"}},
+                                           {"rule", "distance"},
+                                           {"threshold", {1, 0}}});
+    Platform p(load_config(f.config));
+    const Report r = p.run();
+    const json& w = r.workload_results;
+    const json& e = w.at("early_exit");
+    EXPECT_EQ(e.at("rule").get<std::string>(), "distance");
+    // In layer order: h1 (its CAM sem0, threshold 0), then h2 (sem1, 1).
+    const json& exits = e.at("exits");
+    ASSERT_EQ(exits.size(), 2u);
+    EXPECT_EQ(exits[0].at("after").get<std::string>(), "h1");
+    EXPECT_EQ(exits[0].at("cam").get<std::string>(), "sem0");
+    EXPECT_EQ(exits[0].at("threshold").get<int>(), 0);
+    EXPECT_EQ(exits[1].at("after").get<std::string>(), "h2");
+    EXPECT_EQ(exits[1].at("cam").get<std::string>(), "sem1");
+    EXPECT_EQ(exits[1].at("threshold").get<int>(), 1);
+
+    // The dynamic figures from the searches with the distance rule and those thresholds.
+    const json& searches = w.at("exit_searches");
+    const json& outputs = w.at("outputs");
+    const int thresholds[2] = {0, 1};
+    auto evaluate = [&](const int* t) {
+        std::vector<double> count(3, 0.0);
+        double right = 0;
+        for (int i = 0; i < kExitImages; ++i) {
+            int taken = 2, predicted = -1;
+            for (int k = 0; k < 2 && taken == 2; ++k) {
+                const json& s = searches[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)];
+                if (s.at("best_distance").get<int>() <= t[k]) {
+                    taken = k;
+                    predicted = s.at("best").get<int>();
+                }
+            }
+            if (taken == 2) {
+                const std::vector<float> y = outputs[static_cast<std::size_t>(i)];
+                predicted = static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin());
+            }
+            count[static_cast<std::size_t>(taken)] += 1;
+            right += predicted == i % kExitClasses;
+        }
+        return std::make_pair(count, right / kExitImages);
+    };
+    const auto [count, accuracy] = evaluate(thresholds);
+    EXPECT_GT(count[0] + count[1], 0.0) << "some images leave early";
+    EXPECT_GT(count[2], 0.0) << "and some do not";
+    const json& dyn = e.at("dynamic");
+    EXPECT_DOUBLE_EQ(dyn.at("accuracy").get<double>(), accuracy);
+    for (std::size_t k = 0; k < 3; ++k)
+        EXPECT_DOUBLE_EQ(dyn.at("exit_share")[k].get<double>(), count[k] / kExitImages) << k;
+
+    // The sweep from -1 (no image leaves: the static network) up to every image leaving at
+    // the first exit, each point the rule at that threshold.
+    const json& sweep = e.at("sweep");
+    ASSERT_GE(sweep.size(), 2u);
+    EXPECT_EQ(sweep.front().at("threshold").get<int>(), -1);
+    EXPECT_DOUBLE_EQ(sweep.front().at("exit_share")[2].get<double>(), 1.0);
+    EXPECT_DOUBLE_EQ(sweep.front().at("accuracy").get<double>(),
+                     e.at("static").at("accuracy").get<double>());
+    EXPECT_DOUBLE_EQ(sweep.back().at("exit_share")[0].get<double>(), 1.0);
+    for (const json& point : sweep) {
+        const int t = point.at("threshold").get<int>();
+        const int ts[2] = {t, t};
+        const auto [c, acc] = evaluate(ts);
+        EXPECT_DOUBLE_EQ(point.at("accuracy").get<double>(), acc) << t;
+        EXPECT_DOUBLE_EQ(point.at("exit_share")[0].get<double>(), c[0] / kExitImages) << t;
+    }
+
+    // The report page draws it from the real results.
+    const std::string html = to_html(r, json::object());
+    const auto at = html.find("<section id=\"early-exit\">");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(html.find("Accuracy against energy", at), std::string::npos);
+    EXPECT_NE(html.find(">h2<", at), std::string::npos);
 }

@@ -75,6 +75,11 @@ public:
     /// Dynamic energy booked by every block so far (for workloads that report energy over
     /// their own intervals, such as per training epoch).
     virtual double dynamic_energy_J() const { return 0.0; }
+    /// Dynamic energy booked so far by component @p name alone (0 when unknown).
+    virtual double component_energy_J(const std::string& name) const {
+        (void)name;
+        return 0.0;
+    }
     /// Leakage power of component @p name, or of the whole platform when @p name is empty (for
     /// workloads that price their own intervals, leakage included); 0 when unknown.
     virtual double leakage_power_W(const std::string& name = {}) const {

@@ -20,6 +20,7 @@
 /// pools the features into a ternary semantic vector (semantic.h) and searches it in a CAM that
 /// holds one prototype per class; a confident match ends the inference with that class.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,21 +74,24 @@ public:
     /// The analog chain, one entry per layer; empty when activations are digital.
     const std::vector<ChainLayer>& chain() const { return m_chain; }
 
-    /// What one image did at the exits: per exit the CAM's best class, its distance and the
-    /// runner-up's (-1: exit not reached); the network's own answer (-1: not reached); the
-    /// measured dynamic energy and time of each segment (the layers up to the first exit, ...,
-    /// those after the last with the final decision) and of each exit (pooling, quantisation,
-    /// the search).
+    /// What one image did at the exits: per exit whether it got there, the CAM's best class,
+    /// its distance and the runner-up's (-1: none); the network's own answer (-1: not reached);
+    /// the measured dynamic energy and time of each segment (the layers up to the first exit,
+    /// ..., those after the last with the final decision) and of each exit (reading the
+    /// features back, pooling, quantisation, the search), and of that the CAM's own search (its
+    /// dynamic energy, and the time from loading the key to the result).
     struct ExitRecord {
         int label = -1, final_class = -1;
+        std::vector<char> reached;
         std::vector<int> best, best_distance, second_distance;
-        std::vector<double> segment_J, segment_s, exit_J, exit_s;
+        std::vector<double> segment_J, segment_s, exit_J, exit_s, cam_J, cam_s;
     };
     /// Where one image leaves under per-exit thresholds, and what it cost.
     struct ExitOutcome {
         int exit = 0;       ///< the exit taken; exits() for the full network
         int predicted = -1; ///< -1 when there is no answer (a stopped image not reached)
         double macs = 0.0, network_J = 0.0, network_s = 0.0, exit_J = 0.0, exit_s = 0.0;
+        double cam_J = 0.0, cam_s = 0.0; ///< of exit_J, exit_s: the CAMs' searches
     };
     int exits() const { return m_exits ? static_cast<int>(m_exits->memory.exits.size()) : 0; }
     ExitOutcome exit_outcome(const ExitRecord& r, const std::vector<int>& thresholds) const;
@@ -212,7 +216,12 @@ private:
     void check_precision();
     std::vector<std::uint64_t> m_confusion; ///< classes x classes, row = label
     std::unique_ptr<ExitPlan> m_exits;      ///< null: no early exits
-    std::vector<ExitRecord> m_exit_records; ///< per image run
+    std::vector<ExitRecord> m_exit_records; ///< per image run (the last may be unfinished)
+    double m_macs_run = 0.0;                ///< MACs of the images done (less with exits that stop)
+    /// The records of the images done (an embedded platform may report mid-image).
+    std::size_t exit_records() const {
+        return std::min<std::size_t>(m_exit_records.size(), static_cast<std::size_t>(m_done));
+    }
     std::vector<int> m_exit_sense_errors;   ///< per exit: searches the sensing got wrong
     int m_classes = 0;
 };

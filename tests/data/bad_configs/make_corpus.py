@@ -315,6 +315,8 @@ case("mlp_exits_memory_missing", "/workload/exits/memory",
      exits(cam={"words": 4, "bits": 16}, memory="../networks/none.semantic.json"))
 case("mlp_exits_cam_unknown", "/workload/exits/cams/0",
      exits(cam={"words": 4, "bits": 16}, cams=["semantic"]))
+case("mlp_exits_after_the_last_layer", "/workload/exits/memory",
+     exits(cam={"words": 4, "bits": 16}, memory="../networks/tiny_last.semantic.json"))
 
 for f in os.listdir("."):
     if f.endswith(".json"):
