@@ -456,8 +456,8 @@ std::size_t Crossbar::held_bytes() const {
            bytes(m_nz) + bytes(m_level) + bytes(m_g) + bytes(m_batch.in) + bytes(m_batch.x2) +
            bytes(m_batch.out) + bytes(m_batch.var) + bytes(m_batch.code) + bytes(m_batch.nz) +
            bytes(m_batch.list) + bytes(m_batch.mark) + lists_bytes() + bytes(m_ahead_in) +
-           bytes(m_ahead_out) + bytes(m_ahead_cost) + bytes(m_ahead_rng) +
-           bytes(m_weff) + bytes(m_noise_var) + bytes(m_row_g_sum) +
+           bytes(m_ahead_out) + bytes(m_ahead_cost) + bytes(m_ahead_rng) + bytes(m_weff) +
+           bytes(m_noise_var) + bytes(m_row_g_sum) +
            // An IR-drop read's superposition transfer, once enough reads have paid for it.
            (m_spec.ir_drop && m_spec.wire_resistance_ohm > 0.0
                 ? detail::IrNetwork::transfer_bytes(m_spec.rows, m_spec.cols + 1)

@@ -72,10 +72,10 @@ double CrossbarTile::estimate_bytes(const Params& p) {
     // value, its square and the driven-row list; per read and signal the value and its noise
     // variance.
     const CrossbarSpec s = CrossbarSpec::table().build(p);
-    const double slices = std::ceil(static_cast<double>(s.input_bits) /
-                                    static_cast<double>(std::max(1, s.dac.bits)));
-    bytes += Crossbar::kBatchChunk * slices *
-             (rows * (4.0 + 4.0 + 4.0) + physical_cols * (4.0 + 4.0));
+    const double slices =
+        std::ceil(static_cast<double>(s.input_bits) / static_cast<double>(std::max(1, s.dac.bits)));
+    bytes +=
+        Crossbar::kBatchChunk * slices * (rows * (4.0 + 4.0 + 4.0) + physical_cols * (4.0 + 4.0));
     return bytes;
 }
 

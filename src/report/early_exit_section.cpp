@@ -74,8 +74,7 @@ std::string early_exit_section(const json& results) {
        << "</td><td>"
        << with_fraction("energy_per_inference_without_exits_J", "energy_fraction_without_exits",
                         Unit::joule)
-       << "</td><td>"
-       << with_fraction("latency_per_inference_s", "latency_fraction", Unit::second)
+       << "</td><td>" << with_fraction("latency_per_inference_s", "latency_fraction", Unit::second)
        << "</td><td>" << esc(shares(dyn)) << "</td></tr>\n</tbody>\n</table>\n";
 
     if (e.contains("exits") && e["exits"].is_array()) {
@@ -86,9 +85,8 @@ std::string early_exit_section(const json& results) {
         for (const json& x : e["exits"])
             os << "<tr><td>" << json_text(x, "after") << "</td><td>" << json_text(x, "cam")
                << "</td><td>" << cell(x, "bits", false) << "</td><td>"
-               << cell(x, "threshold", false) << "</td><td>"
-               << cell(x, "macs_fraction_up_to", true) << "</td><td>"
-               << cell(x, "exit_dynamic_energy_J", false, Unit::joule) << "</td><td>"
+               << cell(x, "threshold", false) << "</td><td>" << cell(x, "macs_fraction_up_to", true)
+               << "</td><td>" << cell(x, "exit_dynamic_energy_J", false, Unit::joule) << "</td><td>"
                << cell(x, "exit_latency_s", false, Unit::second) << "</td><td>"
                << cell(x, "search_dynamic_energy_J", false, Unit::joule) << "</td><td>"
                << cell(x, "search_latency_s", false, Unit::second) << "</td><td>"
@@ -96,9 +94,8 @@ std::string early_exit_section(const json& results) {
         os << "</tbody>\n</table>\n";
     }
 
-    const json* sweep = e.contains("sweep") && e["sweep"].is_array() && !e["sweep"].empty()
-                            ? &e["sweep"]
-                            : nullptr;
+    const json* sweep =
+        e.contains("sweep") && e["sweep"].is_array() && !e["sweep"].empty() ? &e["sweep"] : nullptr;
     if (sweep) {
         struct Line {
             const char* key;
@@ -118,8 +115,8 @@ std::string early_exit_section(const json& results) {
                     const auto t = json_number(p, "threshold");
                     if (!x || !y || !t) continue;
                     std::ostringstream tip;
-                    tip << "threshold " << *t << ": accuracy " << pct(*y, 2) << ", " << lines[s].name
-                        << " " << pct(*x, 1) << ", leaving " << shares(p);
+                    tip << "threshold " << *t << ": accuracy " << pct(*y, 2) << ", "
+                        << lines[s].name << " " << pct(*x, 1) << ", leaving " << shares(p);
                     c.marks.push_back(
                         {*x * 100.0, *y * 100.0, "", tip.str(), static_cast<int>(s), false});
                 }
@@ -150,8 +147,8 @@ std::string early_exit_section(const json& results) {
             os << "<tr><td>" << cell(c, "class", false) << "</td><td>" << cell(c, "images", false)
                << "</td><td>" << cell(c, "static_accuracy", true) << "</td><td>"
                << cell(c, "accuracy", true) << "</td><td>" << cell(c, "macs_fraction", true)
-               << "</td><td>" << cell(c, "energy_fraction", true) << "</td><td>"
-               << esc(shares(c)) << "</td></tr>\n";
+               << "</td><td>" << cell(c, "energy_fraction", true) << "</td><td>" << esc(shares(c))
+               << "</td></tr>\n";
         os << "</tbody>\n</table>\n";
     }
     os << "</section>\n";

@@ -1,11 +1,11 @@
 #include "neurotlm/report/html.h"
 
 #include "activity_charts.h"
+#include "early_exit_section.h"
 #include "html_format.h"
 #include "network_sections.h"
 #include "results_tables.h"
 #include "training_curves.h"
-#include "early_exit_section.h"
 
 #include <algorithm>
 #include <cmath>

@@ -79,8 +79,8 @@ ClassEnergies Report::work_energy_by_class_J() const {
     // A class spent only in set-up leaves the rounding of the subtraction: none was spent.
     const ClassEnergies all = energy_by_class_J();
     for (auto& [name, joules] : e) {
-        const auto it = std::find_if(all.begin(), all.end(),
-                                     [&](const auto& c) { return c.first == name; });
+        const auto it =
+            std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.first == name; });
         if (it != all.end() && std::fabs(joules) <= 1e-12 * std::fabs(it->second)) joules = 0.0;
     }
     return e;
@@ -376,10 +376,10 @@ std::string to_csv(const Report& r) {
                     const bool joules = k.size() > 2 && k.substr(k.size() - 2) == "_J";
                     const bool seconds = k.size() > 2 && k.substr(k.size() - 2) == "_s";
                     row("early_exit", side, k, it->get<double>(),
-                        joules          ? "J"
-                        : seconds       ? "s"
+                        joules                      ? "J"
+                        : seconds                   ? "s"
                         : k == "macs_per_inference" ? "MAC"
-                                        : "1");
+                                                    : "1");
                 } else if (it->is_array()) {
                     // Per exit, the last entry the images no exit took.
                     for (std::size_t k = 0; k < it->size(); ++k)
@@ -457,7 +457,7 @@ std::string exit_sweep_csv(const Report& r) {
         const json share = p.value("exit_share", json::array());
         for (std::size_t k = 0; k < exits; ++k)
             os << (k < share.size() && share[k].is_number() ? csv_number(share[k].get<double>())
-                                                             : "")
+                                                            : "")
                << (k + 1 < exits ? "," : "");
         os << '\n';
     }

@@ -67,8 +67,7 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
                               where + ": grid " + std::to_string(e.spec.grid));
         for (std::size_t j = 0; j < e.mean.size(); ++j)
             if (!std::isfinite(e.mean[j]) || !std::isfinite(e.sd[j]) || e.sd[j] < 0.0f)
-                throw ConfigError(file, mem_ptr,
-                                  "finite means and standard deviations >= 0",
+                throw ConfigError(file, mem_ptr, "finite means and standard deviations >= 0",
                                   where + ": value " + std::to_string(j));
     }
 
@@ -127,8 +126,7 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
                                   std::to_string(bits) + " bits");
         for (std::size_t j = 0; j < k; ++j)
             if (cam_names[j] == c->name)
-                throw ConfigError(file, ptr, "a CAM of its own for every exit",
-                                  c->name + " twice");
+                throw ConfigError(file, ptr, "a CAM of its own for every exit", c->name + " twice");
         cam_names[k] = c->name;
         cam_bits[k] = static_cast<int>(bits);
     }
@@ -334,22 +332,26 @@ json MlpInference::exit_results() const {
         f["exit_accuracy"] = acc;
         f["macs_per_inference"] = mean_or_null(s.macs, s.images);
         f["macs_fraction"] = ratio_or_null(s.macs, s.images * m_macs_per_image);
-        f["energy_per_inference_J"] = mean_or_null(s.all_J, s.images);
-        f["energy_per_inference_without_cam_J"] = mean_or_null(s.nocam_J, s.images);
-        f["energy_per_inference_without_exits_J"] = mean_or_null(s.net_J, s.images);
-        f["latency_per_inference_s"] = mean_or_null(s.all_s, s.images);
-        f["latency_per_inference_without_cam_s"] = mean_or_null(s.nocam_s, s.images);
-        f["latency_per_inference_without_exits_s"] = mean_or_null(s.net_s, s.images);
-        if (full) {
-            f["static_accuracy"] = labelled ? ratio_or_null(s.static_correct, s.images)
-                                            : json(nullptr);
-            f["energy_fraction"] = ratio_or_null(s.all_J, s.static_J);
-            f["energy_fraction_without_cam"] = ratio_or_null(s.nocam_J, s.static_J);
-            f["energy_fraction_without_exits"] = ratio_or_null(s.net_J, s.static_J);
-            f["latency_fraction"] = ratio_or_null(s.all_s, s.static_s);
-            f["latency_fraction_without_cam"] = ratio_or_null(s.nocam_s, s.static_s);
-            f["latency_fraction_without_exits"] = ratio_or_null(s.net_s, s.static_s);
+        // Per level (everything, without the CAMs' cost, the layers only): the means per
+        // inference and, beside a static network, the fractions of its figures.
+        struct Level {
+            const char* suffix;
+            double Sum::*J;
+            double Sum::*sec;
+        };
+        for (const Level& l : {Level{"", &Sum::all_J, &Sum::all_s},
+                               Level{"_without_cam", &Sum::nocam_J, &Sum::nocam_s},
+                               Level{"_without_exits", &Sum::net_J, &Sum::net_s}}) {
+            const std::string sfx = l.suffix;
+            f["energy_per_inference" + sfx + "_J"] = mean_or_null(s.*l.J, s.images);
+            f["latency_per_inference" + sfx + "_s"] = mean_or_null(s.*l.sec, s.images);
+            if (!full) continue;
+            f["energy_fraction" + sfx] = ratio_or_null(s.*l.J, s.static_J);
+            f["latency_fraction" + sfx] = ratio_or_null(s.*l.sec, s.static_s);
         }
+        if (full)
+            f["static_accuracy"] =
+                labelled ? ratio_or_null(s.static_correct, s.images) : json(nullptr);
         return f;
     };
 
@@ -393,11 +395,11 @@ json MlpInference::exit_results() const {
             const ExitRecord& r = m_exit_records[i];
             for (std::size_t k = 0; k < n; ++k) {
                 if (!r.reached[k] || r.best[k] < 0) continue;
-                top = std::max(top, x.margin_rule ? (r.second_distance[k] < 0
-                                                         ? 0
-                                                         : r.second_distance[k] -
-                                                               r.best_distance[k] + 1)
-                                                  : r.best_distance[k]);
+                top = std::max(top, x.margin_rule
+                                        ? (r.second_distance[k] < 0
+                                               ? 0
+                                               : r.second_distance[k] - r.best_distance[k] + 1)
+                                        : r.best_distance[k]);
             }
         }
         for (int t = x.margin_rule ? 0 : -1; t <= top; ++t) {

@@ -65,8 +65,11 @@ TEST(EarlyExitCli, ImagesThatStopAtTheirExitCostWhatTheFullRunPredicts) {
                 2.0 * predicted.at("macs_per_inference").get<double>(),
                 1e-9 * predicted.at("macs_per_inference").get<double>());
     // And it is cheaper than the full run by what the full run says the exits save.
-    const double static_J =
-        full.at("workload").at("early_exit").at("static").at("energy_per_inference_J").get<double>();
+    const double static_J = full.at("workload")
+                                .at("early_exit")
+                                .at("static")
+                                .at("energy_per_inference_J")
+                                .get<double>();
     EXPECT_NEAR(t.at("energy_per_item_J").get<double>() / static_J,
                 predicted.at("energy_fraction").get<double>(), 1e-3);
 }

@@ -19,6 +19,7 @@
 #include "neurotlm/workloads/mlp_inference.h"
 #include "neurotlm/workloads/network.h"
 #include "testing/paths.h"
+#include "testing/platforms.h"
 #include "testing/tensors.h"
 
 using namespace neurotlm;
@@ -72,26 +73,11 @@ json platform(const std::string& network, const std::string& images, const std::
     return {{"neurotlm", 1},
             {"name", "small_cnn"},
             {"seed", 5},
-            {"devices",
-             {{"cell",
-               {{"preset", "rram_imacsim"},
-                {"levels", 1024},
-                {"variation_sigma", 0},
-                {"read_noise_sigma", 0}}}}},
+            {"devices", neurotlm::testing::exact_cell_devices()},
             {"components",
              {{{"name", "ctrl"}, {"type", "controller"}},
               {{"name", "bus"}, {"type", "router"}},
-              {{"name", "tile"},
-               {"type", "crossbar_tile"},
-               {"count", 6},
-               {"rows", 16},
-               {"cols", 16},
-               {"device", "cell"},
-               {"variation", false},
-               {"read_noise", false},
-               {"adc", {{"bits", 0}}},
-               {"dac", {{"bits", 8}}},
-               {"input_bits", 16}},
+              neurotlm::testing::exact_tiles(6, 16, 16),
               {{"name", "act"}, {"type", "buffer"}, {"capacity", "4 KiB"}}}},
             {"connections",
              {{{"from", "ctrl.out"}, {"to", "bus.in"}},

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "neurotlm/workloads/network.h"
 #include "neurotlm/workloads/semantic.h"
 #include "testing/paths.h"
+#include "testing/platforms.h"
 #include "testing/tensors.h"
 
 using namespace neurotlm;
@@ -76,7 +78,8 @@ ExitFiles write_exit_files(const std::vector<ExitSpec>& specs = {{"h1", 1, 0.3},
         labels[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i % kExitClasses);
         for (int k = 0; k < kExitSide * kExitSide; ++k)
             pixels[static_cast<std::size_t>(i * kExitSide * kExitSide + k)] =
-                static_cast<std::uint8_t>(noise(rng) + (k % kExitClasses == i % kExitClasses ? 130 : 0));
+                static_cast<std::uint8_t>(noise(rng) +
+                                          (k % kExitClasses == i % kExitClasses ? 130 : 0));
     }
     write_idx_images(f.dir + "/images.idx", kExitImages, kExitSide, kExitSide, pixels);
     write_idx_labels(f.dir + "/labels.idx", labels);
@@ -87,26 +90,11 @@ ExitFiles write_exit_files(const std::vector<ExitSpec>& specs = {{"h1", 1, 0.3},
         {"neurotlm", 1},
         {"name", "early_exit"},
         {"seed", 9},
-        {"devices",
-         {{"cell",
-           {{"preset", "rram_imacsim"},
-            {"levels", 1024},
-            {"variation_sigma", 0},
-            {"read_noise_sigma", 0}}}}},
+        {"devices", neurotlm::testing::exact_cell_devices()},
         {"components",
          {{{"name", "ctrl"}, {"type", "controller"}},
           {{"name", "bus"}, {"type", "router"}},
-          {{"name", "tile"},
-           {"type", "crossbar_tile"},
-           {"count", 3},
-           {"rows", 32},
-           {"cols", 16},
-           {"device", "cell"},
-           {"variation", false},
-           {"read_noise", false},
-           {"adc", {{"bits", 0}}},
-           {"dac", {{"bits", 8}}},
-           {"input_bits", 16}},
+          neurotlm::testing::exact_tiles(3, 32, 16),
           {{"name", "sem"},
            {"type", "cam_array"},
            {"count", 2},
@@ -130,6 +118,18 @@ ExitFiles write_exit_files(const std::vector<ExitSpec>& specs = {{"h1", 1, 0.3},
     f.config = f.dir + "/platform.json";
     std::ofstream(f.config) << config.dump(2);
     return f;
+}
+
+/// Image @p i's exit (2: none) and answer, from the run's recorded searches and outputs: the
+/// first exit (in layer order) whose search @p decides takes it.
+std::pair<int, int> exit_taken(const json& searches, const json& outputs, int i,
+                               const std::function<bool(const json&, int)>& decides) {
+    for (int k = 0; k < 2; ++k) {
+        const json& s = searches[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)];
+        if (decides(s, k)) return {k, s.at("best").get<int>()};
+    }
+    const std::vector<float> y = outputs[static_cast<std::size_t>(i)];
+    return {2, static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin())};
 }
 
 } // namespace
@@ -162,9 +162,10 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
             for (std::size_t j = 0; j < pooled.size(); ++j)
                 for (double s : {-1.0, 1.0})
                     // (a unit no training image moves, sd 0, reads 0 here and on the tiles)
-                    edge = edge || (x.sd[j] > 0.0f &&
-                                    std::fabs(pooled[j] - (x.mean[j] + s * x.spec.delta * x.sd[j])) <
-                                        1e-3 * x.sd[j]);
+                    edge =
+                        edge || (x.sd[j] > 0.0f &&
+                                 std::fabs(pooled[j] - (x.mean[j] + s * x.spec.delta * x.sd[j])) <
+                                     1e-3 * x.sd[j]);
             if (edge) continue;
             const TernaryWord key = semantic_vector(x, pooled.data());
             std::vector<int> d;
@@ -195,18 +196,10 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
         std::vector<double> count(3, 0.0);
         double right = 0, macs = 0;
         for (int i = 0; i < kExitImages; ++i) {
-            int taken = 2, predicted = -1;
-            for (int k = 0; k < 2 && taken == 2; ++k) {
-                const json& s = searches[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)];
-                if (s.at("second_distance").get<int>() - s.at("best_distance").get<int>() >= t) {
-                    taken = k;
-                    predicted = s.at("best").get<int>();
-                }
-            }
-            if (taken == 2) {
-                const std::vector<float> y = outputs[static_cast<std::size_t>(i)];
-                predicted = static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin());
-            }
+            const auto [taken,
+                        predicted] = exit_taken(searches, outputs, i, [&](const json& s, int) {
+                return s.at("second_distance").get<int>() - s.at("best_distance").get<int>() >= t;
+            });
             count[static_cast<std::size_t>(taken)] += 1;
             right += predicted == i % kExitClasses;
             macs += taken == 0 ? macs_h1 : taken == 1 ? macs_h2 : macs_all;
@@ -216,8 +209,7 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
                 << "threshold " << t << " exit " << k;
         EXPECT_DOUBLE_EQ(point.at("accuracy").get<double>(), right / kExitImages) << t;
         // The budget: sum_k P(exit k) MACs(up to k) / MACs(full).
-        EXPECT_NEAR(point.at("macs_fraction").get<double>(), macs / (kExitImages * macs_all),
-                    1e-12)
+        EXPECT_NEAR(point.at("macs_fraction").get<double>(), macs / (kExitImages * macs_all), 1e-12)
             << t;
     }
 
@@ -225,7 +217,8 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
     EXPECT_DOUBLE_EQ(sweep.front().at("exit_share")[0].get<double>(), 1.0);
     const json& none = sweep.back();
     EXPECT_DOUBLE_EQ(none.at("exit_share")[2].get<double>(), 1.0);
-    EXPECT_DOUBLE_EQ(none.at("accuracy").get<double>(), e.at("static").at("accuracy").get<double>());
+    EXPECT_DOUBLE_EQ(none.at("accuracy").get<double>(),
+                     e.at("static").at("accuracy").get<double>());
     EXPECT_DOUBLE_EQ(e.at("static").at("accuracy").get<double>(), w.at("accuracy").get<double>());
     // Nothing left early: the layers cost what the static network does, the exits on top, and
     // of the exits the CAMs' searches a part.
@@ -289,11 +282,11 @@ TEST(EarlyExit, TheSearchesAndTheDynamicFiguresFollowFromThePrototypes) {
 // that order, and the rule is the distance: an image leaves at the first exit (in layer order)
 // whose best prototype is within that exit's threshold.
 TEST(EarlyExit, ListsFollowTheMemorysOrderAndTheDistanceRuleSweepsBothEnds) {
-    const ExitFiles f = write_exit_files(
-        {{"h2", 1, 0.0}, {"h1", 1, 0.0}}, {{"memory", "memory.json"},
-                                           {"cams", {"sem1", "sem0"}},
-                                           {"rule", "distance"},
-                                           {"threshold", {1, 0}}});
+    const ExitFiles f =
+        write_exit_files({{"h2", 1, 0.0}, {"h1", 1, 0.0}}, {{"memory", "memory.json"},
+                                                            {"cams", {"sem1", "sem0"}},
+                                                            {"rule", "distance"},
+                                                            {"threshold", {1, 0}}});
     Platform p(load_config(f.config));
     const Report r = p.run();
     const json& w = r.workload_results;
@@ -317,18 +310,10 @@ TEST(EarlyExit, ListsFollowTheMemorysOrderAndTheDistanceRuleSweepsBothEnds) {
         std::vector<double> count(3, 0.0);
         double right = 0;
         for (int i = 0; i < kExitImages; ++i) {
-            int taken = 2, predicted = -1;
-            for (int k = 0; k < 2 && taken == 2; ++k) {
-                const json& s = searches[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)];
-                if (s.at("best_distance").get<int>() <= t[k]) {
-                    taken = k;
-                    predicted = s.at("best").get<int>();
-                }
-            }
-            if (taken == 2) {
-                const std::vector<float> y = outputs[static_cast<std::size_t>(i)];
-                predicted = static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin());
-            }
+            const auto [taken, predicted] =
+                exit_taken(searches, outputs, i, [&](const json& s, int k) {
+                    return s.at("best_distance").get<int>() <= t[k];
+                });
             count[static_cast<std::size_t>(taken)] += 1;
             right += predicted == i % kExitClasses;
         }

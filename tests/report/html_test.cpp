@@ -523,7 +523,8 @@ TEST(Html, EarlyExitsHaveTheirFiguresCurvesAndClasses) {
            {{{"class", 0}, {"images", 8}, {"static_accuracy", 0.75}, {"accuracy", 0.625}},
             {{"class", 1}, {"images", 8}, {"static_accuracy", 1.0}, {"accuracy", 1.0}}}},
           {"sweep",
-           {point(0, 0.5, 0.2, 0.3, {1.0, 0.0, 0.0}), point(1, 0.8125, 0.5, 0.625, {0.25, 0.25, 0.5}),
+           {point(0, 0.5, 0.2, 0.3, {1.0, 0.0, 0.0}),
+            point(1, 0.8125, 0.5, 0.625, {0.25, 0.25, 0.5}),
             point(2, 0.875, 1.0, 1.02, {0.0, 0.0, 1.0})}}}}};
     const std::string html = to_html(r, json::object());
     expect_sound(html);

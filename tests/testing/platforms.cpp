@@ -7,6 +7,23 @@ PlatformConfig config_from(nlohmann::json doc, const LoadOptions& options) {
                         options);
 }
 
+nlohmann::json exact_cell_devices() {
+    return {{"cell",
+             {{"preset", "rram_imacsim"},
+              {"levels", 1024},
+              {"variation_sigma", 0},
+              {"read_noise_sigma", 0}}}};
+}
+
+nlohmann::json exact_tiles(int count, int rows, int cols) {
+    return {{"name", "tile"},       {"type", "crossbar_tile"},
+            {"count", count},       {"rows", rows},
+            {"cols", cols},         {"device", "cell"},
+            {"variation", false},   {"read_noise", false},
+            {"adc", {{"bits", 0}}}, {"dac", {{"bits", 8}}},
+            {"input_bits", 16}};
+}
+
 nlohmann::json tile_platform(int tiles, int rows, int cols, nlohmann::json tile_overrides,
                              std::string device) {
     nlohmann::json tile = {{"name", "tile"},       {"type", "crossbar_tile"},

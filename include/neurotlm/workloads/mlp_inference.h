@@ -109,9 +109,9 @@ private:
         bool margin_rule = true;       ///< else distance
         bool stop = false;             ///< an image that exits stops there
         bool sweep = true;
-        std::vector<int> exit_at;   ///< per layer: the exit after it, or -1
-        std::vector<double> macs;   ///< per exit: MACs of the layers up to it
-        double leakage_cams_W = 0;  ///< measured at run time
+        std::vector<int> exit_at;  ///< per layer: the exit after it, or -1
+        std::vector<double> macs;  ///< per exit: MACs of the layers up to it
+        double leakage_cams_W = 0; ///< measured at run time
         double leakage_total_W = 0;
     };
     /// Reads "exits.*" (ConfigError at the offending parameter).
@@ -222,7 +222,7 @@ private:
     std::size_t exit_records() const {
         return std::min<std::size_t>(m_exit_records.size(), static_cast<std::size_t>(m_done));
     }
-    std::vector<int> m_exit_sense_errors;   ///< per exit: searches the sensing got wrong
+    std::vector<int> m_exit_sense_errors; ///< per exit: searches the sensing got wrong
     int m_classes = 0;
 };
 
