@@ -78,10 +78,12 @@ ClassEnergies Report::work_energy_by_class_J() const {
     }
     // A class spent only in set-up leaves the rounding of the subtraction: none was spent.
     const ClassEnergies all = energy_by_class_J();
-    for (auto& [name, joules] : e) {
-        const auto it =
-            std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.first == name; });
-        if (it != all.end() && std::fabs(joules) <= 1e-12 * std::fabs(it->second)) joules = 0.0;
+    for (auto& entry : e) {
+        const std::string& name = entry.first;
+        const auto it = std::find_if(all.begin(), all.end(),
+                                     [&](const auto& c) { return c.first == name; });
+        if (it != all.end() && std::fabs(entry.second) <= 1e-12 * std::fabs(it->second))
+            entry.second = 0.0;
     }
     return e;
 }
