@@ -1,6 +1,9 @@
 #include "early_exit_section.h"
 
+#include <cmath>
+#include <cstdint>
 #include <sstream>
+#include <vector>
 
 #include "html_format.h"
 #include "xy_chart.h"
@@ -50,32 +53,46 @@ std::string early_exit_section(const json& results) {
                  "the dynamic one and the sweep come from the same run, each image priced up to "
                  "its exit.")
        << "</p>\n";
-    os << "<table>\n<thead><tr><th></th><th>accuracy</th><th>MACs per inference</th><th>energy "
-          "per inference</th><th>without the CAMs' searches</th><th>the layers only</th><th>"
-          "latency per inference</th><th>leaving at each exit / at the end</th></tr></thead>\n"
-          "<tbody>\n";
-    if (!st.empty())
-        os << "<tr><td>static network</td><td>" << cell(st, "accuracy", true) << "</td><td>"
-           << cell(st, "macs_per_inference", false) << "</td><td>"
-           << cell(st, "energy_per_inference_J", false, Unit::joule) << "</td><td></td><td>"
-           << "</td><td>" << cell(st, "latency_per_inference_s", false, Unit::second)
-           << "</td><td></td></tr>\n";
-    // A figure with its fraction of the static network's, when there is one.
+    // The two networks side by side, a figure per row; the dynamic one's with its fraction of
+    // the static one's.
     auto with_fraction = [&](const char* key, const char* fraction, Unit unit) {
         std::string v = cell(dyn, key, false, unit);
         if (dyn.contains(fraction)) v += " (" + cell(dyn, fraction, true) + ")";
         return v;
     };
-    os << "<tr><td>with early exits</td><td>" << cell(dyn, "accuracy", true) << "</td><td>"
-       << with_fraction("macs_per_inference", "macs_fraction", Unit::none) << "</td><td>"
-       << with_fraction("energy_per_inference_J", "energy_fraction", Unit::joule) << "</td><td>"
-       << with_fraction("energy_per_inference_without_cam_J", "energy_fraction_without_cam",
-                        Unit::joule)
-       << "</td><td>"
-       << with_fraction("energy_per_inference_without_exits_J", "energy_fraction_without_exits",
-                        Unit::joule)
-       << "</td><td>" << with_fraction("latency_per_inference_s", "latency_fraction", Unit::second)
-       << "</td><td>" << esc(shares(dyn)) << "</td></tr>\n</tbody>\n</table>\n";
+    auto macs = [](const json& f, const char* key) {
+        const auto v = json_number(f, key);
+        return v ? count(static_cast<std::uint64_t>(std::llround(*v))) : kNotAvailable;
+    };
+    struct Row {
+        const char* label;
+        std::string fixed, dynamic;
+    };
+    const bool has_static = !st.empty();
+    const std::vector<Row> rows = {
+        {"accuracy", cell(st, "accuracy", true), cell(dyn, "accuracy", true)},
+        {"MACs per inference", macs(st, "macs_per_inference"),
+         macs(dyn, "macs_per_inference") +
+             (dyn.contains("macs_fraction") ? " (" + cell(dyn, "macs_fraction", true) + ")" : "")},
+        {"energy per inference", cell(st, "energy_per_inference_J", false, Unit::joule),
+         with_fraction("energy_per_inference_J", "energy_fraction", Unit::joule)},
+        {"&hellip; without the CAMs' searches", "",
+         with_fraction("energy_per_inference_without_cam_J", "energy_fraction_without_cam",
+                       Unit::joule)},
+        {"&hellip; of the layers only", "",
+         with_fraction("energy_per_inference_without_exits_J", "energy_fraction_without_exits",
+                       Unit::joule)},
+        {"latency per inference", cell(st, "latency_per_inference_s", false, Unit::second),
+         with_fraction("latency_per_inference_s", "latency_fraction", Unit::second)},
+        {"leaving at each exit / at the end", "", esc(shares(dyn))}};
+    os << "<table>\n<thead><tr><th></th>" << (has_static ? "<th>static network</th>" : "")
+       << "<th>with early exits</th></tr></thead>\n<tbody>\n";
+    for (const Row& r : rows) {
+        os << "<tr><td>" << r.label << "</td>";
+        if (has_static) os << "<td>" << r.fixed << "</td>";
+        os << "<td>" << r.dynamic << "</td></tr>\n";
+    }
+    os << "</tbody>\n</table>\n";
 
     if (e.contains("exits") && e["exits"].is_array()) {
         os << "<table>\n<thead><tr><th>exit after</th><th>CAM</th><th>bits</th><th>threshold</"

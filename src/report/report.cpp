@@ -80,8 +80,8 @@ ClassEnergies Report::work_energy_by_class_J() const {
     const ClassEnergies all = energy_by_class_J();
     for (auto& entry : e) {
         const std::string& name = entry.first;
-        const auto it = std::find_if(all.begin(), all.end(),
-                                     [&](const auto& c) { return c.first == name; });
+        const auto it =
+            std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.first == name; });
         if (it != all.end() && std::fabs(entry.second) <= 1e-12 * std::fabs(it->second))
             entry.second = 0.0;
     }

@@ -539,8 +539,8 @@ TEST(Html, EarlyExitsHaveTheirFiguresCurvesAndClasses) {
     // CAMs' searches, the layers only).
     EXPECT_EQ(occurrences(s, "<svg"), 2u);
     EXPECT_NE(s.find("threshold 2: accuracy 87.50 %"), std::string::npos);
-    // Two classes, two exits, beside the two summary rows.
-    EXPECT_EQ(occurrences(s, "<tr>"), 3u + 3u + 3u);
+    // Seven figures of the two networks, two exits, two classes (each table with its header).
+    EXPECT_EQ(occurrences(s, "<tr>"), 8u + 3u + 3u);
     EXPECT_EQ(section(html, "workload").find("<h3>early_exit</h3>"), std::string::npos);
 
     // The same sweep as CSV: a header and one row per threshold, the shares at each exit last.
