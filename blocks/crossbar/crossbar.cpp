@@ -1083,13 +1083,17 @@ void Crossbar::mvm_batch(const float* x_all, int n, float* y_all, CrossbarCost* 
         nz.resize(R);
         int n_nz = 0;
         {
+            // Two loops: the values vectorise on their own; the list is a branch-free
+            // compaction.
             int* const nzp = nz.data();
-            float* const xq = ideal ? bs.in.data() + b * R : nullptr;
+            if (ideal) {
+                float* const xq = bs.in.data() + b * R;
+                for (int i = 0; i < rows; ++i)
+                    xq[i] = static_cast<float>(codes[i]) * x_lsb;
+            }
             for (int i = 0; i < rows; ++i) {
-                const std::int32_t code = codes[i];
-                if (xq) xq[i] = static_cast<float>(code) * x_lsb;
                 nzp[n_nz] = i;
-                n_nz += code != 0 ? 1 : 0;
+                n_nz += codes[i] != 0 ? 1 : 0;
             }
         }
         nz.resize(static_cast<std::size_t>(n_nz));
