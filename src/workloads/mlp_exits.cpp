@@ -24,7 +24,14 @@ json ratio_or_null(double a, double b) {
 void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
     const std::string& file = platform.file;
     const std::string memory = p.string("exits.memory");
-    if (memory.empty()) return;
+    if (memory.empty()) {
+        for (const char* key :
+             {"exits.cams", "exits.rule", "exits.threshold", "exits.stop", "exits.sweep"})
+            if (p.present(key))
+                m_warnings.push_back(std::string(key) + " is set but exits.memory is empty: the " +
+                                     "network runs without early exits");
+        return;
+    }
     const std::string mem_ptr = p.pointer_of("exits.memory");
     if (m_chain_mode)
         throw ConfigError(file, mem_ptr,
@@ -155,8 +162,12 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
         for (std::size_t k = 0; k < n; ++k)
             thresholds[k] = threshold(t[k], t_ptr + "/" + std::to_string(k), k);
     } else {
+        // The default (not written) fits every exit: at most the exit's width.
         for (std::size_t k = 0; k < n; ++k)
-            thresholds[k] = threshold(t, t_ptr, k);
+            thresholds[k] =
+                p.present("exits.threshold")
+                    ? threshold(t, t_ptr, k)
+                    : std::min(static_cast<int>(t.get<std::int64_t>()), exits[k].bits());
     }
     plan->stop = p.boolean("exits.stop");
     plan->sweep = p.boolean("exits.sweep");
