@@ -25,9 +25,11 @@ void MlpInference::plan_exits(const Params& p, const PlatformInfo& platform) {
     const std::string& file = platform.file;
     const std::string memory = p.string("exits.memory");
     if (memory.empty()) {
+        // Set to something other than its default (an effective configuration writes them all).
+        const ParamTable table = param_table();
         for (const char* key :
              {"exits.cams", "exits.rule", "exits.threshold", "exits.stop", "exits.sweep"})
-            if (p.present(key))
+            if (p.present(key) && p.raw(key) != table.find(key)->default_value)
                 m_warnings.push_back(std::string(key) + " is set but exits.memory is empty: the " +
                                      "network runs without early exits");
         return;
