@@ -36,6 +36,16 @@ void check_index(int i, int bits) {
 
 TernaryWord::TernaryWord(int n) : bits(checked_width(n)), value(limbs(n), 0), care(limbs(n), 0) {}
 
+TernaryWord TernaryWord::widened(int n) const {
+    if (n < bits)
+        throw InputError("a ternary word of " + std::to_string(bits) + " bits cannot widen to " +
+                         std::to_string(n));
+    TernaryWord w(n);
+    std::copy(value.begin(), value.end(), w.value.begin()); // bits past `bits` are 0 in both
+    std::copy(care.begin(), care.end(), w.care.begin());
+    return w;
+}
+
 TernaryWord TernaryWord::parse(std::string_view text) {
     TernaryWord w(static_cast<int>(text.size()));
     for (std::size_t i = 0; i < text.size(); ++i) {

@@ -58,6 +58,9 @@ struct TernaryWord {
     void set(int i, Trit t);
     /// Bits that are not X.
     int cared() const;
+    /// The same word in @p bits >= bits bits, the bits beyond don't-care (a key or a word for
+    /// a wider CAM); throws InputError for a narrower width.
+    TernaryWord widened(int bits) const;
     bool operator==(const TernaryWord& o) const {
         return bits == o.bits && value == o.value && care == o.care;
     }

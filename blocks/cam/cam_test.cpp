@@ -73,6 +73,16 @@ TEST(CamModel, TernaryWordsRoundTripThroughText) {
     EXPECT_EQ(TernaryWord(70).cared(), 0);
 }
 
+TEST(CamModel, AWidenedWordCaresAboutNothingBeyondItsBits) {
+    const TernaryWord w = TernaryWord::parse("01X1" + std::string(60, '0') + "11");
+    const TernaryWord wide = w.widened(130); // across a limb boundary
+    EXPECT_EQ(wide.bits, 130);
+    EXPECT_EQ(wide.str(), w.str() + std::string(64, 'X'));
+    EXPECT_EQ(wide.cared(), w.cared());
+    EXPECT_EQ(w.widened(w.bits), w);
+    EXPECT_THROW(w.widened(65), InputError);
+}
+
 TEST(CamModel, TernaryWordIndicesOutsideTheWordAreRefused) {
     TernaryWord w(70);
     for (int i : {-1, -64, 70, 128}) {

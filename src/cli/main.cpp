@@ -186,8 +186,7 @@ int cmd_run(const RunArgs& a) {
     opt.overrides = a.sets;
     opt.require_workload = true;
     opt.memory_limit_bytes = parse_memory_limit(a.memory_limit);
-    // A batch of images read ahead, or a convolution's chunk of 64 pixels, whichever is more.
-    opt.reads_ahead = a.batch > 1 ? std::max(a.batch, 64) : 0;
+    opt.reads_ahead = reads_ahead_for_batch(a.batch);
     const std::string config = a.config.empty() ? default_config() : a.config;
     // Loading can take seconds (a large dataset): say so, so a wait is not taken for a hang.
     if (!a.quiet) std::fprintf(stderr, "neurotlm: loading %s\n", printable(config).c_str());

@@ -10,11 +10,7 @@ namespace neurotlm {
 
 namespace {
 
-/// Mean of @p sum over @p n (null JSON when there is nothing to average).
-json mean_or_null(double sum, double n) {
-    return n > 0.0 ? json(sum / n) : json(nullptr);
-}
-
+/// @p a / @p b, or null JSON when there is nothing to divide by (a mean of no images).
 json ratio_or_null(double a, double b) {
     return b > 0.0 && std::isfinite(a) ? json(a / b) : json(nullptr);
 }
@@ -271,10 +267,10 @@ json MlpInference::exit_results() const {
                          {"macs_up_to", x.macs[k]},
                          {"macs_fraction_up_to", ratio_or_null(x.macs[k], m_macs_per_image)},
                          {"searches", searches[k]},
-                         {"exit_dynamic_energy_J", mean_or_null(exit_J[k], searches[k])},
-                         {"exit_latency_s", mean_or_null(exit_s[k], searches[k])},
-                         {"search_dynamic_energy_J", mean_or_null(cam_J[k], searches[k])},
-                         {"search_latency_s", mean_or_null(cam_s[k], searches[k])},
+                         {"exit_dynamic_energy_J", ratio_or_null(exit_J[k], searches[k])},
+                         {"exit_latency_s", ratio_or_null(exit_s[k], searches[k])},
+                         {"search_dynamic_energy_J", ratio_or_null(cam_J[k], searches[k])},
+                         {"search_latency_s", ratio_or_null(cam_s[k], searches[k])},
                          {"searches_with_sense_errors", m_exit_sense_errors[k]}});
     }
     json j = {{"memory", x.memory_path},
@@ -343,7 +339,7 @@ json MlpInference::exit_results() const {
         }
         f["exit_share"] = share;
         f["exit_accuracy"] = acc;
-        f["macs_per_inference"] = mean_or_null(s.macs, s.images);
+        f["macs_per_inference"] = ratio_or_null(s.macs, s.images);
         f["macs_fraction"] = ratio_or_null(s.macs, s.images * m_macs_per_image);
         // Per level (everything, without the CAMs' cost, the layers only): the means per
         // inference and, beside a static network, the fractions of its figures.
@@ -356,8 +352,8 @@ json MlpInference::exit_results() const {
                                Level{"_without_cam", &Sum::nocam_J, &Sum::nocam_s},
                                Level{"_without_exits", &Sum::net_J, &Sum::net_s}}) {
             const std::string sfx = l.suffix;
-            f["energy_per_inference" + sfx + "_J"] = mean_or_null(s.*l.J, s.images);
-            f["latency_per_inference" + sfx + "_s"] = mean_or_null(s.*l.sec, s.images);
+            f["energy_per_inference" + sfx + "_J"] = ratio_or_null(s.*l.J, s.images);
+            f["latency_per_inference" + sfx + "_s"] = ratio_or_null(s.*l.sec, s.images);
             if (!full) continue;
             f["energy_fraction" + sfx] = ratio_or_null(s.*l.J, s.static_J);
             f["latency_fraction" + sfx] = ratio_or_null(s.*l.sec, s.static_s);
@@ -381,8 +377,8 @@ json MlpInference::exit_results() const {
         st["images"] = all.images;
         st["accuracy"] = labelled ? ratio_or_null(all.static_correct, all.images) : json(nullptr);
         st["macs_per_inference"] = m_macs_per_image;
-        st["energy_per_inference_J"] = mean_or_null(all.static_J, all.images);
-        st["latency_per_inference_s"] = mean_or_null(all.static_s, all.images);
+        st["energy_per_inference_J"] = ratio_or_null(all.static_J, all.images);
+        st["latency_per_inference_s"] = ratio_or_null(all.static_s, all.images);
         j["static"] = st;
     } else {
         j["static"] = nullptr;

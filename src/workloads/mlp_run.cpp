@@ -142,12 +142,9 @@ void MlpInference::program_tiles(RunContext& ctx, Drivers& d) {
                 std::make_unique<CamDriver>(ctx.bus(), ctx.component(name)->address, name));
             d.cams.back()->probe();
             const SemanticExit& e = m_exits->memory.exits[k];
-            for (std::size_t c = 0; c < e.prototypes.size(); ++c) {
-                TernaryWord w(m_exits->cam_bits[k]);
-                for (int i = 0; i < e.bits(); ++i)
-                    w.set(i, e.prototypes[c].get(i));
-                d.cams.back()->write(static_cast<int>(c), w);
-            }
+            for (std::size_t c = 0; c < e.prototypes.size(); ++c)
+                d.cams.back()->write(static_cast<int>(c),
+                                     e.prototypes[c].widened(m_exits->cam_bits[k]));
             m_exits->leakage_cams_W += ctx.leakage_power_W(name);
         }
         m_exits->leakage_total_W = ctx.leakage_power_W();
@@ -419,10 +416,8 @@ void MlpInference::search_exit(RunContext& ctx, Drivers& d, std::size_t k,
     const std::vector<float> pooled = pool_features(L, y.data(), e.spec.grid);
     ctx.digital(DigitalOp::pool_add, static_cast<std::uint64_t>(L.out_shape.size()));
     ctx.digital(DigitalOp::compare, 2 * static_cast<std::uint64_t>(pooled.size()));
-    const TernaryWord v = semantic_vector(e, pooled.data());
-    TernaryWord key(m_exits->cam_bits[k]); // bits beyond the vector stay don't-care
-    for (int i = 0; i < v.bits; ++i)
-        key.set(i, v.get(i));
+    // Bits beyond the vector (a wider CAM) are don't-care.
+    const TernaryWord key = semantic_vector(e, pooled.data()).widened(m_exits->cam_bits[k]);
     CamQuery q;
     q.mode = CamMode::top2;
     q.margin = m_exits->threshold[k];

@@ -33,7 +33,7 @@ struct LoadOptions {
     /// Reads a block may compute ahead at once (the workload's batch: images of a network
     /// without convolutions, or a convolution's 64 output pixels), counted in the memory
     /// estimate; 0 when nothing is computed ahead.
-    int reads_ahead = 64;
+    int reads_ahead = reads_ahead_for_batch(kDefaultBatchImages);
 };
 
 struct ComponentConfig {

@@ -185,7 +185,7 @@ private:
     /// reads alone fill the kernels), not whole batches of images layer by layer (which would
     /// hold every patch of a batch at once).
     bool m_convolutions = false;
-    static constexpr int kPositionChunk = 64;
+    static constexpr int kPositionChunk = kReadAheadPositions;
     bool m_chain_mode = false;
     std::vector<ChainLayer> m_chain;
     int m_calibration = 0;

@@ -30,6 +30,13 @@ struct WorkloadTotals {
 
 /// Images a workload computes together by default (Workload::set_batch).
 inline constexpr int kDefaultBatchImages = 32;
+/// Output pixels of a convolution whose reads are offered to a tile ahead at once.
+inline constexpr int kReadAheadPositions = 64;
+/// Reads a tile may hold computed ahead in a run of @p batch images (0: none when one at a
+/// time), for memory estimates: a batch of images, or a convolution's chunk of pixels.
+inline constexpr int reads_ahead_for_batch(int batch) {
+    return batch <= 1 ? 0 : batch > kReadAheadPositions ? batch : kReadAheadPositions;
+}
 
 class Workload {
 public:
